@@ -1,0 +1,48 @@
+# Every developer command. `make demo` and `make test` install what they need first.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 1
+export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
+export TZ := UTC
+
+.PHONY: install demo test test-fast synth lint format typecheck bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+demo: install  ## simulate one order's whole contact timeline locally (no AWS account needed)
+	$(BIN)/outreach simulate examples/happy_path.json
+
+test: install  ## the whole test suite (moto, no AWS, no real sleeps)
+	$(BIN)/python -m pytest -q
+
+test-fast: install  ## everything but the slow tests
+	$(BIN)/python -m pytest -q -m "not slow"
+
+synth: install  ## write cdk.out/*.template.json, offline, no AWS credentials needed
+	$(BIN)/python -m infra.app
+	@ls cdk.out/*.template.json
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+typecheck: install
+	$(BIN)/mypy
+
+bench: install  ## timing figures quoted in issue notes
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf cdk.out .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,256 @@
+"""The orders table: per order a STATE item (timeline state, wait token, timer), QUOTE# items (the
+promise ledger), INBOX# items (events waiting for the execution) and, per SKU, an index of open orders.
+
+pk = ``ORDER#<orderId>`` or ``SKU#<sku>``; sk = ``STATE`` | ``QUOTE#0001`` | ``INBOX#<receivedAt>#<eventId>``
+| ``EVENT#<eventId>`` (dedupe marker) | ``ORDER#<orderId>`` (under a SKU).
+All reads that decide anything are strongly consistent.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from boto3.dynamodb.conditions import Key
+from botocore.exceptions import ClientError
+
+from outreach_lambda.adapters.aws import client, table
+from outreach_lambda.domain.timeline import InboundEvent, OrderState, Quote
+
+MAX_EVENTS_PER_STEP = 90  # a DynamoDB transaction holds 100 items
+
+
+def order_pk(order_id: str) -> str:
+    return f"ORDER#{order_id}"
+
+
+def _conditional_failed(exc: ClientError) -> bool:
+    code = exc.response.get("Error", {}).get("Code")
+    return code in ("ConditionalCheckFailedException", "TransactionCanceledException")
+
+
+@dataclass(frozen=True)
+class OrderRecord:
+    order_id: str
+    run_status: str  # starting | running | cancelled | complete
+    placed_event_id: str | None
+    state: OrderState | None
+    version: int
+    timer_name: str | None
+    timer_due_at: str | None
+
+
+class OrdersRepository:
+    def __init__(self, table_name: str) -> None:
+        self._name = table_name
+
+    @property
+    def _table(self) -> Any:
+        return table(self._name)
+
+    # -- registration (intake) -------------------------------------------------------------------
+    def register(self, order_id: str, placed_event_id: str, skus: list[str], now: datetime) -> bool:
+        """Create the order's STATE item. False when the order already exists."""
+        try:
+            self._table.put_item(
+                Item={
+                    "pk": order_pk(order_id),
+                    "sk": "STATE",
+                    "orderId": order_id,
+                    "runStatus": "starting",
+                    "placedEventId": placed_event_id,
+                    "version": 0,
+                    "registeredAt": now.isoformat(),
+                },
+                ConditionExpression="attribute_not_exists(pk)",
+            )
+        except ClientError as exc:
+            if _conditional_failed(exc):
+                return False
+            raise
+        with self._table.batch_writer() as batch:
+            for sku in sorted(set(skus)):
+                batch.put_item(Item={"pk": f"SKU#{sku}", "sk": order_pk(order_id), "orderId": order_id})
+        return True
+
+    def orders_with_sku(self, sku: str) -> list[str]:
+        ids: list[str] = []
+        kwargs: dict[str, Any] = {"KeyConditionExpression": Key("pk").eq(f"SKU#{sku}"), "ConsistentRead": True}
+        while True:
+            page = self._table.query(**kwargs)
+            ids.extend(item["orderId"] for item in page["Items"])
+            if "LastEvaluatedKey" not in page:
+                return ids
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def get(self, order_id: str) -> OrderRecord | None:
+        item = self._table.get_item(Key={"pk": order_pk(order_id), "sk": "STATE"}, ConsistentRead=True).get("Item")
+        if item is None:
+            return None
+        raw_state = item.get("state")
+        return OrderRecord(
+            order_id=item["orderId"],
+            run_status=item.get("runStatus", "starting"),
+            placed_event_id=item.get("placedEventId"),
+            state=OrderState.model_validate_json(raw_state) if raw_state else None,
+            version=int(item.get("version", 0)),
+            timer_name=item.get("timerName"),
+            timer_due_at=item.get("timerDueAt"),
+        )
+
+    # -- inbox -----------------------------------------------------------------------------------
+    def put_inbox(self, order_id: str, event: InboundEvent) -> bool:
+        """Store an event for the execution. False when this event id was seen before (a redelivery).
+
+        A permanent ``EVENT#<id>`` marker is written with the inbox item in one transaction, so an event
+        redelivered after the execution consumed it is still recognised.
+        """
+        pk = {"S": order_pk(order_id)}
+        inbox_sk = f"INBOX#{event.received_at.isoformat()}#{event.event_id}"
+        try:
+            client("dynamodb").transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self._name,
+                            "Item": {"pk": pk, "sk": {"S": f"EVENT#{event.event_id}"}},
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": self._name,
+                            "Item": {
+                                "pk": pk,
+                                "sk": {"S": inbox_sk},
+                                "event": {"S": event.model_dump_json(by_alias=True)},
+                            },
+                        }
+                    },
+                ]
+            )
+        except ClientError as exc:
+            if _conditional_failed(exc):
+                return False
+            raise
+        return True
+
+    def inbox(self, order_id: str, limit: int = MAX_EVENTS_PER_STEP) -> list[tuple[str, InboundEvent]]:
+        page = self._table.query(
+            KeyConditionExpression=Key("pk").eq(order_pk(order_id)) & Key("sk").begins_with("INBOX#"),
+            ConsistentRead=True,
+            Limit=limit,
+        )
+        return [(item["sk"], InboundEvent.model_validate_json(item["event"])) for item in page["Items"]]
+
+    # -- the wait token: exactly one of intake / waiter completes it ------------------------------
+    def store_token(self, order_id: str, token: str) -> None:
+        self._table.update_item(
+            Key={"pk": order_pk(order_id), "sk": "STATE"},
+            UpdateExpression="SET waitToken = :t",
+            ExpressionAttributeValues={":t": token},
+        )
+
+    def claim_token(self, order_id: str, expected: str | None = None) -> str | None:
+        """Remove and return the stored wait token; None when there is none (or another took it)."""
+        kwargs: dict[str, Any] = {
+            "Key": {"pk": order_pk(order_id), "sk": "STATE"},
+            "UpdateExpression": "REMOVE waitToken",
+            "ReturnValues": "ALL_OLD",
+        }
+        if expected is None:
+            kwargs["ConditionExpression"] = "attribute_exists(waitToken)"
+        else:
+            kwargs["ConditionExpression"] = "waitToken = :t"
+            kwargs["ExpressionAttributeValues"] = {":t": expected}
+        try:
+            old = self._table.update_item(**kwargs).get("Attributes", {})
+        except ClientError as exc:
+            if _conditional_failed(exc):
+                return None
+            raise
+        return old.get("waitToken")
+
+    def set_timer(self, order_id: str, name: str | None, due_at: str | None) -> None:
+        if name is None:
+            self._table.update_item(
+                Key={"pk": order_pk(order_id), "sk": "STATE"}, UpdateExpression="REMOVE timerName, timerDueAt"
+            )
+            return
+        self._table.update_item(
+            Key={"pk": order_pk(order_id), "sk": "STATE"},
+            UpdateExpression="SET timerName = :n, timerDueAt = :d",
+            ExpressionAttributeValues={":n": name, ":d": due_at},
+        )
+
+    # -- one timeline step, atomically -----------------------------------------------------------
+    def save_step(
+        self,
+        record: OrderRecord,
+        state: OrderState | None,
+        run_status: str,
+        new_quotes: list[Quote],
+        consumed_inbox_keys: list[str],
+    ) -> None:
+        """Save the new state, append ledger quotes and consume inbox events in one transaction.
+
+        The version condition makes a retried or concurrent step fail instead of applying events twice.
+        """
+        pk = order_pk(record.order_id)
+        ddb = client("dynamodb")
+        first_quote = len(state.quotes) - len(new_quotes) + 1 if state else 1
+        items: list[dict[str, Any]] = [
+            {
+                "Update": {
+                    "TableName": self._name,
+                    "Key": {"pk": {"S": pk}, "sk": {"S": "STATE"}},
+                    "UpdateExpression": "SET #s = :state, runStatus = :rs, version = :v1",
+                    "ConditionExpression": "version = :v0",
+                    "ExpressionAttributeNames": {"#s": "state"},
+                    "ExpressionAttributeValues": {
+                        ":state": {"S": state.to_json() if state else "null"},
+                        ":rs": {"S": run_status},
+                        ":v0": {"N": str(record.version)},
+                        ":v1": {"N": str(record.version + 1)},
+                    },
+                }
+            }
+        ]
+        for offset, quote in enumerate(new_quotes):
+            quote_json = json.loads(quote.model_dump_json(by_alias=True))
+            items.append(
+                {
+                    "Put": {
+                        "TableName": self._name,
+                        "Item": {
+                            "pk": {"S": pk},
+                            "sk": {"S": f"QUOTE#{first_quote + offset:04d}"},
+                            "at": {"S": quote_json["at"]},
+                            "promisedDate": {"S": quote_json["promisedDate"]},
+                            "reason": {"S": quote.reason},
+                            "cause": {"S": quote.cause or ""},
+                        },
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                }
+            )
+        for sk in consumed_inbox_keys:
+            items.append({"Delete": {"TableName": self._name, "Key": {"pk": {"S": pk}, "sk": {"S": sk}}}})
+        ddb.transact_write_items(TransactItems=items)
+
+    def release_skus(self, order_id: str, skus: list[str]) -> None:
+        with self._table.batch_writer() as batch:
+            for sku in sorted(set(skus)):
+                batch.delete_item(Key={"pk": f"SKU#{sku}", "sk": order_pk(order_id)})
+
+    def quotes(self, order_id: str) -> list[dict[str, str]]:
+        page = self._table.query(
+            KeyConditionExpression=Key("pk").eq(order_pk(order_id)) & Key("sk").begins_with("QUOTE#"),
+            ConsistentRead=True,
+        )
+        return [
+            {"at": i["at"], "promisedDate": i["promisedDate"], "reason": i["reason"], "cause": i.get("cause", "")}
+            for i in page["Items"]
+        ]

@@ -1,0 +1,54 @@
+"""One-time wake-up timers of order timelines, as EventBridge Scheduler schedules.
+
+At its time a schedule puts a ``Timer Due`` event (source ``outreach.timer``) on the order bus, which
+reaches intake like any order event. Schedules delete themselves after running.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+
+from botocore.exceptions import ClientError
+
+from outreach_lambda.adapters.aws import client
+from outreach_lambda.domain.events import TIMER_DETAIL_TYPE, TIMER_SOURCE
+
+
+def timer_name(order_id: str, due_at: datetime) -> str:
+    digest = hashlib.sha256(order_id.encode()).hexdigest()[:20]
+    return f"order-{digest}-{int(due_at.timestamp())}"
+
+
+def arm(group: str, target_arn: str, role_arn: str, order_id: str, due_at: datetime) -> str:
+    name = timer_name(order_id, due_at)
+    at = due_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    try:
+        client("scheduler").create_schedule(
+            Name=name,
+            GroupName=group,
+            ScheduleExpression=f"at({at})",
+            ScheduleExpressionTimezone="UTC",
+            FlexibleTimeWindow={"Mode": "OFF"},
+            ActionAfterCompletion="DELETE",
+            Target={
+                "Arn": target_arn,
+                "RoleArn": role_arn,
+                "Input": json.dumps({"orderId": order_id, "dueAt": due_at.astimezone(UTC).isoformat()}),
+                "EventBridgeParameters": {"DetailType": TIMER_DETAIL_TYPE, "Source": TIMER_SOURCE},
+                "RetryPolicy": {"MaximumEventAgeInSeconds": 86400, "MaximumRetryAttempts": 185},
+            },
+        )
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") != "ConflictException":
+            raise
+    return name
+
+
+def disarm(group: str, name: str) -> None:
+    try:
+        client("scheduler").delete_schedule(Name=name, GroupName=group)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
+            raise

@@ -1,0 +1,349 @@
+"""An order's contact timeline as a pure function: state + arrived events + now -> what to do.
+
+The state machine calls this on every wake-up (an order event or a timer). It never sends anything itself:
+it returns the contacts that are due now (each with a per-contact idempotency key), ops alerts, the
+instant of the next timer, and whether the timeline goes on. Contacts are *derived* from the order's
+facts (promise, production estimate, shipment, delivery) each time, so a changed fact re-plans every
+contact not yet issued, and a contact key once issued is never issued again.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from outreach_lambda.domain.config import OutreachConfig
+from outreach_lambda.domain.events import (
+    Detail,
+    FeedbackReceived,
+    OrderCancelled,
+    OrderDelivered,
+    OrderPlaced,
+    OrderShipped,
+    ProductionCompleted,
+    ProductionDelayed,
+    TimerDue,
+    as_datetime,
+    parse_detail,
+)
+from outreach_lambda.domain.promise import add_local_days, local_date, promised_date, requoted_date
+from outreach_lambda.domain.quiet_hours import next_allowed
+
+ContactKind = Literal[
+    "order_confirmation",
+    "production_update",
+    "shipped",
+    "delay_notice",
+    "satisfaction_check",
+    "cancellation_confirmation",
+    "catalog_follow_up",
+    "feedback_acknowledgement",
+]
+Channel = Literal["email", "sms"]
+RunStatus = Literal["running", "cancelled", "complete"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, frozen=False, extra="ignore")
+
+
+class Quote(Model):
+    at: AwareDatetime
+    promised_date: date = Field(alias="promisedDate")
+    reason: str
+    cause: str | None = None
+
+
+class Shipment(Model):
+    carrier: str
+    tracking_number: str = Field(alias="trackingNumber")
+    tracking_url: str | None = Field(default=None, alias="trackingUrl")
+    estimated_delivery: AwareDatetime | None = Field(default=None, alias="estimatedDelivery")
+    delivery_details: str | None = Field(default=None, alias="deliveryDetails")
+    shipped_at: AwareDatetime = Field(alias="shippedAt")
+
+
+class ContactOrder(Model):
+    """One contact on one channel, handed to the sender. ``key`` is its idempotency key within the order."""
+
+    key: str
+    kind: ContactKind
+    channel: Channel
+    due_at: AwareDatetime = Field(alias="dueAt")
+
+
+class Alert(Model):
+    kind: str
+    order_id: str = Field(alias="orderId")
+    at: AwareDatetime
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class InboundEvent(Model):
+    """An order event as stored in the order's inbox by intake."""
+
+    event_id: str = Field(alias="eventId")
+    detail_type: str = Field(alias="detailType")
+    detail: dict[str, Any]
+    time: AwareDatetime
+    received_at: AwareDatetime = Field(alias="receivedAt")
+
+
+class OrderState(Model):
+    order: OrderPlaced
+    status: Literal["active", "cancelled"] = "active"
+    transit_days: int = Field(alias="transitDays")
+    production_due_at: AwareDatetime = Field(alias="productionDueAt")
+    production_estimate: AwareDatetime = Field(alias="productionEstimate")
+    production_completed_at: AwareDatetime | None = Field(default=None, alias="productionCompletedAt")
+    shipment: Shipment | None = None
+    delivered_at: AwareDatetime | None = Field(default=None, alias="deliveredAt")
+    cancelled_at: AwareDatetime | None = Field(default=None, alias="cancelledAt")
+    cancel_reason: str | None = Field(default=None, alias="cancelReason")
+    feedback_rating: int | None = Field(default=None, alias="feedbackRating")
+    quotes: list[Quote]
+    triggers: dict[str, AwareDatetime] = Field(default_factory=dict)
+    issued: list[str] = Field(default_factory=list)
+    delay_notices: int = Field(default=0, alias="delayNotices")
+
+    @property
+    def order_id(self) -> str:
+        return self.order.order_id
+
+    @property
+    def promised(self) -> date:
+        return self.quotes[-1].promised_date
+
+    def to_json(self) -> str:
+        return self.model_dump_json(by_alias=True)
+
+
+class Decision(Model):
+    state: OrderState | None
+    contacts: list[ContactOrder] = Field(default_factory=list)
+    alerts: list[Alert] = Field(default_factory=list)
+    new_quotes: list[Quote] = Field(default_factory=list, alias="newQuotes")
+    wake_at: AwareDatetime | None = Field(default=None, alias="wakeAt")
+    run_status: RunStatus = Field(default="running", alias="runStatus")
+    notes: list[str] = Field(default_factory=list)
+
+
+SUGGESTED_FIX = "offer a free fix (e.g. firmer or softer cushion inserts, a technician visit) and call the customer"
+
+
+def advance(state: OrderState | None, events: list[InboundEvent], now: datetime, config: OutreachConfig) -> Decision:
+    """Apply the arrived events in order, then issue every contact that is due at ``now``."""
+    state = state.model_copy(deep=True) if state is not None else None
+    quotes_before = len(state.quotes) if state else 0
+    alerts: list[Alert] = []
+    notes: list[str] = []
+    for event in events:
+        state = _apply(state, event, now, config, alerts, notes)
+    if state is None:
+        return Decision(state=None, run_status="complete", alerts=alerts, notes=notes)
+
+    pending = planned_contacts(state, config)
+    due = [c for c in pending if c.due_at <= now]
+    later = [c for c in pending if c.due_at > now]
+    state.issued.extend(c.key for c in due)
+    wake_at = min((c.due_at for c in later), default=None)
+    run_status: RunStatus = "running"
+    if not later:
+        if state.status == "cancelled":
+            run_status = "cancelled"
+        elif _satisfaction_done(state, config):
+            run_status = "complete"
+    return Decision(
+        state=state,
+        contacts=due,
+        alerts=alerts,
+        new_quotes=state.quotes[quotes_before:],
+        wake_at=wake_at,
+        run_status=run_status,
+        notes=notes,
+    )
+
+
+def new_state(placed: OrderPlaced, now: datetime, config: OutreachConfig, cause: str | None) -> OrderState:
+    zone = placed.customer.zone
+    transit = placed.transit_days if placed.transit_days is not None else config.default_transit_days
+    due = add_local_days(placed.placed_at, placed.production_days, zone)
+    promise = promised_date(placed.placed_at, placed.production_days + transit, config.padding, zone)
+    return OrderState(
+        order=placed,
+        transitDays=transit,
+        productionDueAt=due,
+        productionEstimate=due,
+        quotes=[Quote(at=now, promisedDate=promise, reason="order placed", cause=cause)],
+        triggers={"order_confirmation": now},
+    )
+
+
+def _apply(
+    state: OrderState | None,
+    event: InboundEvent,
+    now: datetime,
+    config: OutreachConfig,
+    alerts: list[Alert],
+    notes: list[str],
+) -> OrderState | None:
+    detail: Detail = parse_detail(event.detail_type, event.detail)
+    label = f"{event.detail_type} ({event.event_id})"
+    if isinstance(detail, OrderPlaced):
+        if state is not None:
+            notes.append(f"{label}: duplicate Order Placed ignored")
+            return state
+        return new_state(detail, now, config, cause=label)
+    if state is None:
+        notes.append(f"{label}: no Order Placed recorded yet, ignored")
+        return None
+    if state.status == "cancelled":
+        notes.append(f"{label}: order is cancelled, ignored")
+        return state
+    zone = state.order.customer.zone
+
+    if isinstance(detail, TimerDue):
+        return state
+    if isinstance(detail, ProductionDelayed):
+        if state.production_completed_at is not None or state.shipment is not None:
+            notes.append(f"{label}: production already completed, delay ignored")
+            return state
+        state.production_estimate = as_datetime(detail.estimated_completion, zone).astimezone(UTC)
+        forecast = local_date(add_local_days(state.production_estimate, state.transit_days, zone), zone)
+        reason = f"production delayed{': ' + detail.reason if detail.reason else ''}"
+        _check_forecast(state, forecast, reason, label, now, config, alerts, notes)
+    elif isinstance(detail, ProductionCompleted):
+        if state.production_completed_at is None:
+            state.production_completed_at = (detail.completed_at or event.time).astimezone(UTC)
+            if not _any_issued(state, "production_update") and state.shipment is None:
+                state.triggers.setdefault("production_update", now)
+    elif isinstance(detail, OrderShipped):
+        if state.shipment is not None:
+            notes.append(f"{label}: already shipped, ignored")
+            return state
+        estimated = as_datetime(detail.estimated_delivery, zone).astimezone(UTC) if detail.estimated_delivery else None
+        state.shipment = Shipment(
+            carrier=detail.carrier,
+            trackingNumber=detail.tracking_number,
+            trackingUrl=detail.tracking_url,
+            estimatedDelivery=estimated,
+            deliveryDetails=detail.delivery_details,
+            shippedAt=event.time.astimezone(UTC),
+        )
+        if estimated is not None:
+            reason = f"carrier estimates delivery on {local_date(estimated, zone).isoformat()}"
+            _check_forecast(state, local_date(estimated, zone), reason, label, now, config, alerts, notes)
+        state.triggers.setdefault("shipped", now)
+    elif isinstance(detail, OrderDelivered):
+        if state.delivered_at is None:
+            state.delivered_at = (detail.delivered_at or event.time).astimezone(UTC)
+    elif isinstance(detail, OrderCancelled):
+        state.status = "cancelled"
+        state.cancelled_at = now
+        state.cancel_reason = detail.reason
+        state.triggers.setdefault("cancellation_confirmation", now)
+    elif isinstance(detail, FeedbackReceived):
+        state.feedback_rating = detail.rating
+        state.triggers.setdefault("feedback_acknowledgement", now)
+        if detail.rating <= 3:
+            alerts.append(
+                Alert(
+                    kind="negative_feedback",
+                    orderId=state.order_id,
+                    at=now,
+                    details={"rating": detail.rating, "suggestedFix": SUGGESTED_FIX},
+                )
+            )
+    else:  # pragma: no cover - Catalog Requested never reaches an order timeline
+        notes.append(f"{label}: not an order timeline event, ignored")
+    return state
+
+
+def _check_forecast(
+    state: OrderState,
+    forecast: date,
+    reason: str,
+    cause: str,
+    now: datetime,
+    config: OutreachConfig,
+    alerts: list[Alert],
+    notes: list[str],
+) -> None:
+    """A forecast past the promise breaks it: re-quote honestly and tell the customer at once."""
+    if forecast <= state.promised:
+        notes.append(f"{cause}: forecast {forecast} is inside the promise {state.promised}, absorbed by padding")
+        return
+    today = local_date(now, state.order.customer.zone)
+    new_date = requoted_date(today, forecast, config.padding)
+    previous = state.promised
+    state.quotes.append(Quote(at=now, promisedDate=new_date, reason=reason, cause=cause))
+    state.delay_notices += 1
+    state.triggers[f"delay_notice#{state.delay_notices}"] = now
+    alerts.append(
+        Alert(
+            kind="promise_at_risk",
+            orderId=state.order_id,
+            at=now,
+            details={
+                "previousPromisedDate": previous.isoformat(),
+                "newPromisedDate": new_date.isoformat(),
+                "forecast": forecast.isoformat(),
+                "reason": reason,
+                "customerTold": True,
+            },
+        )
+    )
+
+
+def channels(state: OrderState) -> list[Channel]:
+    return ["email", "sms"] if state.order.customer.wants_sms() else ["email"]
+
+
+def planned_contacts(state: OrderState, config: OutreachConfig) -> list[ContactOrder]:
+    """Every contact still to be issued, with its due instant (quiet hours applied)."""
+    zone = state.order.customer.zone
+    quiet = config.quiet_hours
+    out: list[ContactOrder] = []
+
+    def event_driven(kind: ContactKind, key: str, at: datetime) -> None:
+        # E-mail goes at once at any hour; SMS waits for the end of quiet hours.
+        for channel in channels(state):
+            due = at if channel == "email" else next_allowed(at, zone, quiet)
+            out.append(ContactOrder(key=f"{key}#{channel}", kind=kind, channel=channel, dueAt=due))
+
+    def timer_driven(kind: ContactKind, at: datetime) -> None:
+        due = next_allowed(at, zone, quiet)
+        for channel in channels(state):
+            out.append(ContactOrder(key=f"{kind}#{channel}", kind=kind, channel=channel, dueAt=due))
+
+    triggers = state.triggers
+    if state.status == "cancelled":
+        # Nothing else is ever sent for a cancelled order, only the confirmation of the cancellation.
+        event_driven("cancellation_confirmation", "cancellation_confirmation", triggers["cancellation_confirmation"])
+        return [c for c in out if c.key not in state.issued]
+
+    event_driven("order_confirmation", "order_confirmation", triggers["order_confirmation"])
+    if "production_update" in triggers:
+        event_driven("production_update", "production_update", triggers["production_update"])
+    elif state.shipment is None or _any_issued(state, "production_update"):
+        lead = config.production_update_lead_days
+        timer_driven("production_update", add_local_days(state.production_estimate, -lead, zone))
+    for n in range(1, state.delay_notices + 1):
+        event_driven("delay_notice", f"delay_notice#{n}", triggers[f"delay_notice#{n}"])
+    if state.shipment is not None:
+        event_driven("shipped", "shipped", triggers["shipped"])
+    if state.delivered_at is not None:
+        timer_driven("satisfaction_check", add_local_days(state.delivered_at, config.satisfaction_check_days, zone))
+    if "feedback_acknowledgement" in triggers:
+        event_driven("feedback_acknowledgement", "feedback_acknowledgement", triggers["feedback_acknowledgement"])
+    return [c for c in out if c.key not in state.issued]
+
+
+def _any_issued(state: OrderState, kind: str) -> bool:
+    return any(key.startswith(f"{kind}#") for key in state.issued)
+
+
+def _satisfaction_done(state: OrderState, config: OutreachConfig) -> bool:
+    return all(f"satisfaction_check#{ch}" in state.issued for ch in channels(state))

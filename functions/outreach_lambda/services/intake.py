@@ -1,0 +1,134 @@
+"""Event intake: validate an order event, hand it to its order's timeline, or dead-letter it with a reason.
+
+An event is first stored in the order's inbox, then the execution's wait token (if it is parked) is
+claimed and completed. An execution that is busy finds the event itself before it parks again
+(services/waiter.py), so no event is lost between two waits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from outreach_lambda.adapters import dead_letters, workflow
+from outreach_lambda.adapters.orders import OrdersRepository
+from outreach_lambda.domain.events import (
+    CatalogRequested,
+    OrderPlaced,
+    ProductionDelayed,
+    UnknownDetailType,
+    parse_detail,
+)
+from outreach_lambda.domain.timeline import InboundEvent
+from outreach_lambda.observability import logger, metrics
+from outreach_lambda.settings import Settings, format_validation_error
+
+FINISHED = ("cancelled", "complete")
+
+
+@dataclass
+class IntakeResult:
+    outcome: str  # accepted | duplicate | ignored | rejected
+    order_ids: list[str] = field(default_factory=list)
+    reason: str | None = None
+
+
+def handle(raw: dict[str, Any], now: datetime, settings: Settings) -> IntakeResult:
+    orders = OrdersRepository(settings.orders_table)
+    try:
+        detail_type = _field(raw, "detail-type")
+        event_id = _field(raw, "id")
+        event_time = datetime.fromisoformat(str(raw.get("time") or now.isoformat()).replace("Z", "+00:00"))
+        detail = parse_detail(detail_type, raw.get("detail"))
+    except UnknownDetailType as exc:
+        return _reject(raw, "UNKNOWN_DETAIL_TYPE", str(exc), settings)
+    except ValidationError as exc:
+        return _reject(raw, "INVALID_EVENT", f"detail.{format_validation_error(exc)}", settings)
+    except (KeyError, ValueError) as exc:
+        return _reject(raw, "INVALID_EVENT", str(exc).strip("'\""), settings)
+
+    inbound = InboundEvent(
+        eventId=event_id, detailType=detail_type, detail=raw["detail"], time=event_time, receivedAt=now
+    )
+    if isinstance(detail, CatalogRequested):
+        return _reject(raw, "NOT_SUPPORTED", "detail-type: Catalog Requested is not served yet", settings)
+    if isinstance(detail, OrderPlaced):
+        return _place(orders, detail, inbound, settings, now)
+
+    if isinstance(detail, ProductionDelayed) and not detail.order_id:
+        assert detail.sku is not None
+        order_ids = orders.orders_with_sku(detail.sku)
+        if not order_ids:
+            return _reject(raw, "UNKNOWN_ORDER", f"detail.sku: no open order has sku {detail.sku!r}", settings)
+    else:
+        order_ids = [detail.order_id]  # type: ignore[attr-defined]
+
+    delivered: list[str] = []
+    for order_id in order_ids:
+        record = orders.get(order_id)
+        if record is None:
+            return _reject(raw, "UNKNOWN_ORDER", f"detail.orderId: unknown order {order_id!r}", settings)
+        if record.run_status in FINISHED:
+            logger.info("event for a finished order ignored", extra=_ctx(inbound, order_id, record.run_status))
+            metrics.add_metric(name="EventsIgnored", unit="Count", value=1)
+            continue
+        if orders.put_inbox(order_id, inbound):
+            _wake(orders, order_id, detail_type)
+            delivered.append(order_id)
+        else:
+            logger.info("redelivered event ignored", extra=_ctx(inbound, order_id))
+    metrics.add_metric(name="EventsAccepted", unit="Count", value=len(delivered))
+    return IntakeResult("accepted" if delivered else "ignored", delivered)
+
+
+def _place(
+    orders: OrdersRepository, placed: OrderPlaced, inbound: InboundEvent, settings: Settings, now: datetime
+) -> IntakeResult:
+    order_id = placed.order_id
+    if not orders.register(order_id, inbound.event_id, [i.sku for i in placed.items], now):
+        record = orders.get(order_id)
+        if record is None or record.placed_event_id != inbound.event_id:
+            logger.warning("duplicate Order Placed ignored", extra=_ctx(inbound, order_id))
+            metrics.add_metric(name="DuplicateOrders", unit="Count", value=1)
+            return IntakeResult("duplicate", [order_id])
+    # Stored before the execution starts: the execution records the order from its inbox, so no
+    # customer data travels through Step Functions input or history.
+    orders.put_inbox(order_id, inbound)
+    workflow.start(settings.state_machine_arn, order_id)
+    metrics.add_metric(name="OrdersPlaced", unit="Count", value=1)
+    logger.info("order timeline started", extra=_ctx(inbound, order_id))
+    return IntakeResult("accepted", [order_id])
+
+
+def _wake(orders: OrdersRepository, order_id: str, reason: str) -> None:
+    token = orders.claim_token(order_id)
+    if token is not None:
+        workflow.wake(token, reason)
+
+
+def _reject(raw: Any, code: str, reason: str, settings: Settings) -> IntakeResult:
+    dead_letters.reject(settings.dead_letter_queue_url, raw, code, reason)
+    logger.warning("event rejected", extra={"errorCode": code, "reason": reason, "eventId": _safe_id(raw)})
+    metrics.add_metric(name="EventsRejected", unit="Count", value=1)
+    return IntakeResult("rejected", reason=reason)
+
+
+def _field(raw: dict[str, Any], name: str) -> str:
+    value = raw.get(name)
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"{name}: missing from the EventBridge event")
+    return value
+
+
+def _safe_id(raw: Any) -> Any:
+    return raw.get("id") if isinstance(raw, dict) else None
+
+
+def _ctx(event: InboundEvent, order_id: str, status: str | None = None) -> dict[str, Any]:
+    ctx = {"orderId": order_id, "detailType": event.detail_type, "eventId": event.event_id}
+    if status:
+        ctx["runStatus"] = status
+    return ctx

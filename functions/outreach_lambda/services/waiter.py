@@ -1,0 +1,41 @@
+"""Park an order's execution until its next contact is due or an order event arrives.
+
+The race between "an event arrives" and "the execution parks" is closed by ordering: intake stores the
+event *then* claims the token; the waiter stores the token *then* looks at the inbox. Whichever side
+claims the token (a conditional delete) completes it, so exactly one wakes the execution, and an event
+stored while the execution was busy is always seen by one of the two.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from outreach_lambda.adapters import timers, workflow
+from outreach_lambda.adapters.orders import OrdersRepository
+from outreach_lambda.observability import logger
+from outreach_lambda.settings import Settings
+
+
+def park(order_id: str, token: str, wake_at: datetime | None, now: datetime, settings: Settings) -> str:
+    orders = OrdersRepository(settings.orders_table)
+    record = orders.get(order_id)
+    due_now = wake_at is not None and wake_at <= now
+    wanted = wake_at.isoformat() if wake_at is not None and not due_now else None
+    if record is not None and record.timer_due_at != wanted:
+        if record.timer_name:
+            timers.disarm(settings.schedule_group, record.timer_name)
+        name = None
+        if wake_at is not None and wanted is not None:
+            name = timers.arm(
+                settings.schedule_group, settings.timer_target_arn, settings.timer_role_arn, order_id, wake_at
+            )
+        orders.set_timer(order_id, name, wanted)
+
+    orders.store_token(order_id, token)
+    something_to_do = due_now or bool(orders.inbox(order_id, limit=1))
+    if something_to_do and orders.claim_token(order_id, expected=token) is not None:
+        workflow.wake(token, "due now" if due_now else "events waiting")
+        logger.info("woken at once", extra={"orderId": order_id, "dueNow": due_now})
+        return "woken"
+    logger.info("parked", extra={"orderId": order_id, "wakeAt": wanted})
+    return "parked"

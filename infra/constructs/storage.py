@@ -1,0 +1,34 @@
+"""DynamoDB tables: orders (order state, promise ledger, event inbox) and contacts (contact ledger)."""
+
+from __future__ import annotations
+
+from aws_cdk import RemovalPolicy
+from aws_cdk import aws_dynamodb as dynamodb
+from constructs import Construct
+
+
+class Storage(Construct):
+    """Two single-table-design tables keyed by string ``pk``/``sk``, on demand, with point-in-time recovery.
+
+    Both are retained when the stack is deleted: they hold the promises made to customers and the record of
+    every contact sent.
+    """
+
+    def __init__(self, scope: Construct, construct_id: str) -> None:
+        super().__init__(scope, construct_id)
+        self.orders_table = self._table("OrdersTable")
+        self.contacts_table = self._table("ContactsTable")
+
+    def _table(self, construct_id: str) -> dynamodb.Table:
+        return dynamodb.Table(
+            self,
+            construct_id,
+            partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING),
+            sort_key=dynamodb.Attribute(name="sk", type=dynamodb.AttributeType.STRING),
+            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True
+            ),
+            encryption=dynamodb.TableEncryption.AWS_MANAGED,
+            removal_policy=RemovalPolicy.RETAIN,
+        )

@@ -1,0 +1,326 @@
+"""The order timeline: four Lambdas, the Step Functions state machine, and the one-time wake-up timers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Stack, Validations
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_events as events
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_scheduler as scheduler
+from aws_cdk import aws_ses as ses
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sqs as sqs
+from aws_cdk import aws_ssm as ssm
+from aws_cdk import aws_stepfunctions as sfn
+from constructs import Construct
+from outreach_lambda.domain.config import OutreachConfig
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+FUNCTIONS_DIR = REPO_ROOT / "functions"
+DEFINITION_FILE = REPO_ROOT / "statemachines" / "order_timeline.asl.json"
+
+#: Public SSM parameter, owned by the Powertools team, holding the ARN of the newest Powertools layer in the
+#: deploying region. Resolved by CloudFormation at deploy time: synth stays offline, no account id in code.
+POWERTOOLS_LAYER_PARAMETER = "/aws/service/powertools/python/x86_64/python3.12/latest"
+
+RUNTIME = lambda_.Runtime.PYTHON_3_12
+LOG_RETENTION = logs.RetentionDays.ONE_MONTH
+
+
+@dataclass(frozen=True)
+class WorkflowResources:
+    """What the workflow uses but does not own."""
+
+    orders_table: dynamodb.ITable
+    contacts_table: dynamodb.ITable
+    ops_topic: sns.ITopic
+    sender_identity: ses.EmailIdentity
+    sender_email: str
+    bus: events.IEventBus
+    dead_letter_queue: sqs.IQueue
+    config: OutreachConfig
+
+
+class Workflow(Construct):
+    """One Standard execution per order runs its contact timeline.
+
+    - ``timeline`` decides (records the order and promise, applies events, says which contacts are due),
+    - ``sender`` sends one contact (SES e-mail, SNS SMS) and records it in the contact ledger,
+    - ``waiter`` parks the execution on a task token and arms a one-time EventBridge Scheduler timer that
+      puts a 'Timer Due' event on the bus at ``wakeAt``,
+    - ``intake`` receives every event from the bus: starts executions, stores events in the order's inbox and
+      completes the waiting task token; rejected events go to the dead-letter queue.
+    """
+
+    def __init__(self, scope: Construct, construct_id: str, *, resources: WorkflowResources) -> None:
+        super().__init__(scope, construct_id)
+        res = resources
+        stack = Stack.of(self)
+        self.state_machine_name = f"{stack.stack_name}-order-timeline"
+        self.schedule_group_name = f"{stack.stack_name}-order-timers"
+
+        self._code = lambda_.Code.from_asset(str(FUNCTIONS_DIR), exclude=["**/__pycache__", "**/*.pyc"])
+        self._layers = [
+            lambda_.LayerVersion.from_layer_version_arn(
+                self,
+                "PowertoolsLayer",
+                ssm.StringParameter.value_for_string_parameter(self, POWERTOOLS_LAYER_PARAMETER),
+            )
+        ]
+        common_env = {
+            "ORDERS_TABLE": res.orders_table.table_name,
+            "OPS_TOPIC_ARN": res.ops_topic.topic_arn,
+            "OUTREACH_CONFIG": res.config.model_dump_json(by_alias=True),
+        }
+
+        # --- timers: a schedule group for the one-time wake-ups and the role the scheduler assumes -------
+        self.schedule_group = scheduler.ScheduleGroup(
+            self,
+            "Timers",
+            schedule_group_name=self.schedule_group_name,
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        self.timer_role = iam.Role(
+            self,
+            "TimerRole",
+            assumed_by=iam.ServicePrincipal(
+                "scheduler.amazonaws.com",
+                conditions={"StringEquals": {"aws:SourceAccount": stack.account}},
+            ),
+            description="Assumed by EventBridge Scheduler to put 'Timer Due' events on the Outreach bus",
+        )
+        res.bus.grant_put_events_to(self.timer_role)
+
+        # --- the three functions the state machine calls -------------------------------------------------
+        self.timeline = self._function(
+            "Timeline",
+            "timeline",
+            "Decides an order's next contacts and wake-up time from its state, events and promise ledger",
+            {**common_env, "CONTACTS_TABLE": res.contacts_table.table_name},
+        )
+        self.waiter = self._function(
+            "Waiter",
+            "waiter",
+            "Parks an order's execution on a task token and arms its one-time wake-up timer",
+            {
+                **common_env,
+                "SCHEDULE_GROUP": self.schedule_group.schedule_group_name,
+                "TIMER_TARGET_ARN": res.bus.event_bus_arn,
+                "TIMER_ROLE_ARN": self.timer_role.role_arn,
+            },
+        )
+        self.sender = self._function(
+            "Sender",
+            "sender",
+            "Sends one customer contact by e-mail (SES) or SMS (SNS) and records it in the contact ledger",
+            {
+                **common_env,
+                "CONTACTS_TABLE": res.contacts_table.table_name,
+                "SENDER_EMAIL": res.sender_email,
+            },
+        )
+
+        # --- the state machine -----------------------------------------------------------------------------
+        self.state_machine_log_group = logs.LogGroup(
+            self, "StateMachineLogs", retention=LOG_RETENTION, removal_policy=RemovalPolicy.DESTROY
+        )
+        self.state_machine = sfn.StateMachine(
+            self,
+            "OrderTimeline",
+            state_machine_name=self.state_machine_name,
+            state_machine_type=sfn.StateMachineType.STANDARD,
+            comment="Contact timeline of one made-to-order purchase, from sale to after delivery",
+            definition_body=sfn.DefinitionBody.from_file(str(DEFINITION_FILE)),
+            definition_substitutions={
+                "TimelineFunctionArn": self.timeline.function_arn,
+                "WaiterFunctionArn": self.waiter.function_arn,
+                "SenderFunctionArn": self.sender.function_arn,
+            },
+            tracing_enabled=True,
+            # ERROR only and no execution data: states carry customer names, addresses and phone numbers.
+            logs=sfn.LogOptions(
+                destination=self.state_machine_log_group,
+                level=sfn.LogLevel.ERROR,
+                include_execution_data=False,
+            ),
+        )
+
+        # --- intake: the one entry point of events (order events and timer wake-ups) -------------------
+        self.intake = self._function(
+            "Intake",
+            "intake",
+            "Receives every Outreach bus event: starts or resumes an order's timeline, rejects invalid events",
+            {
+                **common_env,
+                "STATE_MACHINE_ARN": self.state_machine.state_machine_arn,
+                "DEAD_LETTER_QUEUE_URL": res.dead_letter_queue.queue_url,
+            },
+            dead_letter_queue=res.dead_letter_queue,
+            retry_attempts=2,
+            max_event_age=Duration.hours(2),
+        )
+
+        self._grant(res)
+        self._acknowledge_nag_findings()
+
+    @property
+    def functions(self) -> dict[str, lambda_.Function]:
+        return {
+            "intake": self.intake,
+            "timeline": self.timeline,
+            "waiter": self.waiter,
+            "sender": self.sender,
+        }
+
+    def _function(
+        self,
+        construct_id: str,
+        module: str,
+        description: str,
+        environment: dict[str, str],
+        **options: object,
+    ) -> lambda_.Function:
+        """A Python Lambda with its own role (no managed policies) and its own log group with retention."""
+        log_group = logs.LogGroup(
+            self, f"{construct_id}Logs", retention=LOG_RETENTION, removal_policy=RemovalPolicy.DESTROY
+        )
+        role = iam.Role(
+            self,
+            f"{construct_id}Role",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description=f"Outreach {module} function",
+        )
+        log_group.grant_write(role)
+        return lambda_.Function(
+            self,
+            construct_id,
+            description=description,
+            runtime=RUNTIME,
+            architecture=lambda_.Architecture.X86_64,
+            code=self._code,
+            handler=f"outreach_lambda.handlers.{module}.handler",
+            layers=self._layers,
+            memory_size=256,
+            timeout=Duration.seconds(30),
+            tracing=lambda_.Tracing.ACTIVE,
+            role=role,
+            log_group=log_group,
+            environment={
+                "POWERTOOLS_SERVICE_NAME": "outreach",
+                "POWERTOOLS_METRICS_NAMESPACE": "Outreach",
+                **environment,
+            },
+            **options,  # type: ignore[arg-type]
+        )
+
+    def _grant(self, res: WorkflowResources) -> None:
+        sm = self.state_machine
+
+        # The state machine invokes the three functions of its definition.
+        for function in (self.timeline, self.waiter, self.sender):
+            function.grant_invoke(sm)
+
+        # intake starts executions and completes the waiting task token; it may reject events to the DLQ.
+        sm.grant_start_execution(self.intake)
+        sm.grant_task_response(self.intake)
+        res.dead_letter_queue.grant_send_messages(self.intake)
+        res.orders_table.grant_read_write_data(self.intake)
+
+        # timeline: order state + promise ledger + inbox; reads the contact ledger.
+        res.orders_table.grant_read_write_data(self.timeline)
+        res.contacts_table.grant_read_data(self.timeline)
+
+        # waiter: completes its own token at once when events arrived while the execution was busy. It is
+        # referenced by the state machine definition, so it is granted through the (explicit) name of the
+        # state machine rather than the resource itself, which would be a dependency cycle.
+        by_name = sfn.StateMachine.from_state_machine_name(self, "OrderTimelineByName", self.state_machine_name)
+        by_name.grant_task_response(self.waiter)
+        res.orders_table.grant_read_write_data(self.waiter)
+        self.schedule_group.grant_write_schedules(self.waiter)
+        self.schedule_group.grant_delete_schedules(self.waiter)
+        self.timer_role.grant_pass_role(self.waiter)
+
+        # sender: reads the order, writes the contact ledger, sends e-mail from the verified identity.
+        res.orders_table.grant_read_data(self.sender)
+        res.contacts_table.grant_read_write_data(self.sender)
+        res.sender_identity.grant_send_email(self.sender)
+        # SMS goes straight to the customer's phone number (no topic): sns:Publish has no resource to scope
+        # a phone number to, so IAM requires "*" here.
+        iam.Grant.add_to_principal(grantee=self.sender, actions=["sns:Publish"], resource_arns=["*"])
+
+        for function in self.functions.values():
+            res.ops_topic.grant_publish(function)
+
+    def _acknowledge_nag_findings(self) -> None:
+        """cdk-nag (AwsSolutions) findings that are deliberate, each on the one construct it concerns."""
+        stack = Stack.of(self)
+        for name, function in self.functions.items():
+            _acknowledge(
+                function,
+                "AwsSolutions-L1",
+                "Runtime pinned on purpose to python3.12, a supported Lambda runtime: the Powertools layer is "
+                "resolved from its python3.12 SSM parameter, so runtime and layer are upgraded together.",
+            )
+            policy = _default_policy(function)
+            reason = (
+                "X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) support no resource-level "
+                "permissions, so IAM requires Resource '*'."
+            )
+            if name == "sender":
+                reason += (
+                    " sns:Publish on '*' is for SMS sent directly to customers' phone numbers, which are not "
+                    "IAM resources. It would also allow publishing to any topic of the account; the sender "
+                    "publishes only to phone numbers and to the ops topic."
+                )
+            _acknowledge(policy, "AwsSolutions-IAM5[Resource::*]", reason)
+            _acknowledge(
+                policy,
+                "AwsSolutions-IAM5[Action::kms:GenerateDataKey*]",
+                "Added by topic.grant_publish: the GenerateDataKey* actions publishers need on the ops topic's "
+                "customer managed key, scoped to that one key.",
+            )
+
+        _acknowledge(
+            _default_policy(self.waiter),
+            "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:"
+            f"schedule/{self.schedule_group_name}/*]",
+            "The waiter creates and deletes one-time timers named per order at run time; the wildcard is "
+            "limited to the schedules of the Outreach timer group.",
+        )
+
+        sm_policy = self.state_machine.role.node.find_child("DefaultPolicy")
+        _acknowledge(
+            sm_policy,
+            "AwsSolutions-IAM5[Resource::*]",
+            "Added by CDK for CloudWatch Logs delivery and X-Ray tracing of the state machine: these log "
+            "delivery and X-Ray actions support no resource-level permissions.",
+        )
+        for function in (self.timeline, self.waiter, self.sender):
+            logical_id = stack.resolve(stack.get_logical_id(function.node.default_child))  # type: ignore[arg-type]
+            _acknowledge(
+                sm_policy,
+                f"AwsSolutions-IAM5[Resource::<{logical_id}.Arn>:*]",
+                "Added by function.grant_invoke: versions and aliases of this one function the state machine invokes.",
+            )
+        _acknowledge(
+            self.state_machine,
+            "AwsSolutions-SF1",
+            "Deliberately ERROR without execution data: states carry customer names, addresses and phone "
+            "numbers, which must not be copied into logs. Step Functions keeps every execution's full "
+            "history itself (90 days after it closes) and X-Ray traces every transition.",
+        )
+
+
+def _default_policy(function: lambda_.Function) -> Construct:
+    role = function.role
+    assert role is not None
+    return role.node.find_child("DefaultPolicy")
+
+
+def _acknowledge(scope: Construct, rule: str, reason: str) -> None:
+    Validations.of(scope).acknowledge(Acknowledgment(id=f"AwsSolutions::{rule}", reason=reason))

@@ -1,0 +1,1 @@
+"""Outreach developer tooling: the local simulator and the ``outreach`` command (not deployed)."""

@@ -1,0 +1,232 @@
+"""Every patch of moto's private internals the simulator needs, in one place (moto is pinned exactly).
+
+1. Lambda: ``LambdaFunction._invoke_lambda`` runs the real handler in-process instead of in docker.
+2. Quiescence: the simulator may only move the virtual clock when every running execution is parked
+   on a task token (``CallbackEndpoint.wait``) or has ended. Execution threads are counted busy from
+   ``ExecutionWorker.start`` (in the caller's thread, before the thread runs) until their logic returns;
+   parking subtracts one, and whoever completes a parked token adds one back *before* waking it.
+   Nothing here depends on real time: no polling, and a real-time watchdog only reports a stuck run.
+3. Speed: the boto3 client moto builds for every Lambda task is cached per region and service.
+4. Retry backoff (``time.sleep`` in the retrier) does not sleep real time.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import traceback
+import types
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from moto.awslambda.models import LambdaFunction
+from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
+from moto.stepfunctions.parser.asl.eval.callback.callback import CallbackEndpoint
+from moto.stepfunctions.parser.asl.utils import boto_client as moto_boto_client
+from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
+
+Handler = Callable[[dict[str, Any], Any], Any]
+MOTO_VERSION = "5.2.5"
+
+
+class SimulationStuck(RuntimeError):
+    pass
+
+
+@dataclass
+class HandlerError:
+    function: str
+    error_type: str
+    message: str
+
+
+@dataclass
+class Quiescence:
+    """Counts execution threads that are doing something (not parked on a token, not ended)."""
+
+    busy: int = 0
+    executions_started: int = 0
+    cond: threading.Condition = field(default_factory=threading.Condition)
+
+    def add(self, n: int = 1) -> None:
+        with self.cond:
+            self.busy += n
+            self.cond.notify_all()
+
+    def wait_idle(self, watchdog_seconds: float) -> None:
+        with self.cond:
+            if not self.cond.wait_for(lambda: self.busy == 0, timeout=watchdog_seconds):
+                raise SimulationStuck(
+                    f"{self.busy} execution(s) still busy after {watchdog_seconds:.0f} s of real time: "
+                    "something blocks outside the virtual clock (see the handler log)"
+                )
+
+
+@dataclass
+class Runtime:
+    handlers: dict[str, Handler]
+    quiescence: Quiescence = field(default_factory=Quiescence)
+    lambda_invocations: int = 0
+    errors: list[HandlerError] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+_active: Runtime | None = None
+
+
+@dataclass
+class _FakeContext:
+    function_name: str
+    memory_limit_in_mb: int
+    invoked_function_arn: str
+    aws_request_id: str
+    function_version: str = "$LATEST"
+    log_group_name: str = "/aws/lambda/simulated"
+    log_stream_name: str = "simulated"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 30_000
+
+
+def _invoke_in_process(self: LambdaFunction, event: Any = None) -> tuple[str, bool, str]:
+    runtime = _active
+    handler = runtime.handlers.get(self.function_name) if runtime else None
+    if runtime is None or handler is None:
+        return _original_invoke(self, event)
+    with runtime.lock:
+        runtime.lambda_invocations += 1
+        request_id = f"sim-{runtime.lambda_invocations:08d}"
+    if isinstance(event, str | bytes):
+        event = json.loads(event or "{}")
+    context = _FakeContext(self.function_name, int(self.memory_size or 128), self.function_arn, request_id)
+    try:
+        result = handler(event, context)
+    except Exception as exc:
+        with runtime.lock:
+            runtime.errors.append(HandlerError(self.function_name, type(exc).__name__, str(exc)))
+        payload = {
+            "errorType": type(exc).__name__,
+            "errorMessage": str(exc),
+            "stackTrace": traceback.format_exc().splitlines(),
+        }
+        return json.dumps(payload), True, ""
+    return json.dumps(result, default=str), False, ""
+
+
+def _callback_wait(self: CallbackEndpoint, timeout: float | None = None) -> Any:
+    runtime = _active
+    if runtime is None:
+        return _original_callback_wait(self, timeout)
+    q = runtime.quiescence
+    with q.cond:
+        if self._notify_event.is_set():
+            return self._outcome
+        self._sim_parked = True  # type: ignore[attr-defined]
+        q.busy -= 1
+        q.cond.notify_all()
+    self._notify_event.wait(timeout=timeout)
+    return self._outcome
+
+
+def _unpark(endpoint: CallbackEndpoint) -> None:
+    runtime = _active
+    if runtime is not None and getattr(endpoint, "_sim_parked", False):
+        endpoint._sim_parked = False  # type: ignore[attr-defined]
+        runtime.quiescence.busy += 1
+
+
+def _callback_notify(self: CallbackEndpoint, outcome: Any) -> None:
+    runtime = _active
+    if runtime is None:
+        return _original_callback_notify(self, outcome)
+    with runtime.quiescence.cond:
+        self._outcome = outcome
+        _unpark(self)
+        self._notify_event.set()
+    if self._heartbeat_endpoint:
+        self._heartbeat_endpoint.notify()
+    return None
+
+
+def _callback_interrupt_all(self: CallbackEndpoint) -> None:
+    runtime = _active
+    if runtime is None:
+        return _original_interrupt_all(self)
+    with runtime.quiescence.cond:
+        _unpark(self)
+    return _original_interrupt_all(self)
+
+
+def _worker_start(self: ExecutionWorker) -> None:
+    runtime = _active
+    if runtime is not None:
+        runtime.quiescence.add(1)
+        runtime.quiescence.executions_started += 1
+    _original_worker_start(self)
+
+
+def _worker_logic(self: ExecutionWorker) -> None:
+    runtime = _active
+    try:
+        _original_worker_logic(self)
+    finally:
+        if runtime is not None:
+            runtime.quiescence.add(-1)
+
+
+@cache
+def _cached_client(region: str, service: str) -> Any:
+    return _original_boto_client_for(region=region, service=service)
+
+
+def _boto_client_for(region: str, service: str, state_credentials: Any = None) -> Any:
+    return _cached_client(region, service)
+
+
+_original_invoke = LambdaFunction._invoke_lambda
+_original_callback_wait = CallbackEndpoint.wait
+_original_callback_notify = CallbackEndpoint.notify
+_original_interrupt_all = CallbackEndpoint.interrupt_all
+_original_worker_start = ExecutionWorker.start
+_original_worker_logic = ExecutionWorker._execution_logic
+_original_boto_client_for = moto_boto_client.boto_client_for
+_no_sleep_time = types.SimpleNamespace(sleep=lambda seconds: None)
+
+_PATCHES: list[tuple[Any, str, Any]] = [
+    (LambdaFunction, "_invoke_lambda", _invoke_in_process),
+    (CallbackEndpoint, "wait", _callback_wait),
+    (CallbackEndpoint, "notify", _callback_notify),
+    (CallbackEndpoint, "interrupt_all", _callback_interrupt_all),
+    (ExecutionWorker, "start", _worker_start),
+    (ExecutionWorker, "_execution_logic", _worker_logic),
+    (lambda_eval_utils, "boto_client_for", _boto_client_for),
+    (retrier_decl, "time", _no_sleep_time),
+]
+
+
+@contextmanager
+def patched(handlers: dict[str, Handler]) -> Iterator[Runtime]:
+    """Install the patches for one simulation run; restores moto exactly afterwards."""
+    global _active
+    if _active is not None:
+        raise RuntimeError("one simulation at a time per process")
+    import moto
+
+    if moto.__version__ != MOTO_VERSION:
+        raise RuntimeError(f"the simulator patches moto {MOTO_VERSION} internals, found moto {moto.__version__}")
+    runtime = Runtime(handlers=handlers)
+    saved = [(owner, name, getattr(owner, name)) for owner, name, _ in _PATCHES]
+    for owner, name, replacement in _PATCHES:
+        setattr(owner, name, replacement)
+    _active = runtime
+    try:
+        yield runtime
+    finally:
+        _active = None
+        for owner, name, original in saved:
+            setattr(owner, name, original)
+        _cached_client.cache_clear()

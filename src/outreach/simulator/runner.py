@@ -1,0 +1,297 @@
+"""Run a scenario: the real ASL and handlers on moto, under a discrete-event virtual clock.
+
+The clock only ever jumps while the system is quiescent (every execution parked on its task token or
+ended). Then it moves to the earliest of: the next scenario event, the next EventBridge Scheduler timer
+the waiter armed. Scenario events go first on ties. Exactly one thing is delivered, then the run waits
+for quiescence again. Waits of days cost nothing, and results do not depend on thread timing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, TextIO
+
+import boto3
+import time_machine
+from moto import mock_aws
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.scheduler.models import scheduler_backends
+from moto.ses.models import ses_backends
+from moto.sns.models import sns_backends
+from outreach_lambda.adapters import aws as lambda_aws
+from outreach_lambda.settings import SettingsError, get_settings, parse_config
+
+from outreach.simulator import moto_runtime, world
+from outreach.simulator.scenario import Scenario, ScenarioError, ScenarioEvent
+
+WATCHDOG_SECONDS = 60.0
+_AT = re.compile(r"^at\((\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\)$")
+
+
+@dataclass
+class SimulationResult:
+    scenario: str
+    contacts: list[dict[str, Any]] = field(default_factory=list)
+    alerts: list[dict[str, Any]] = field(default_factory=list)
+    orders: list[dict[str, Any]] = field(default_factory=list)
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)
+    errors: list[dict[str, str]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        out = {
+            "scenario": self.scenario,
+            "contacts": self.contacts,
+            "alerts": self.alerts,
+            "orders": self.orders,
+            "rejected": self.rejected,
+            "stats": self.stats,
+        }
+        if self.errors:
+            out["errors"] = self.errors
+        return out
+
+
+def iso(instant: datetime) -> str:
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def run(scenario: Scenario, log: TextIO | None = None) -> SimulationResult:
+    """Simulate the scenario. Handler logs go to ``log`` (discarded when None), never to stdout."""
+    try:
+        config = parse_config(scenario.config)
+    except SettingsError as exc:
+        raise ScenarioError(f"config: {exc}") from None
+    started = time.perf_counter()
+    sink = log if log is not None else io.StringIO()
+    traveller = time_machine.travel(scenario.start, tick=False)
+    clock = traveller.start()
+    try:
+        with (
+            contextlib.redirect_stdout(sink),
+            world.environment(world.BASE_ENV),
+            mock_aws(config={"stepfunctions": {"execute_state_machine": True}}),
+        ):
+            lambda_aws.reset()
+            get_settings.cache_clear()
+            the_world, env = world.build(config.model_dump_json(by_alias=True))
+            with world.environment(env), moto_runtime.patched(world.load_handlers()) as runtime:
+                _loop(scenario, the_world, runtime, clock)
+                result = _collect(scenario, the_world, runtime)
+            lambda_aws.reset()
+            get_settings.cache_clear()
+    finally:
+        traveller.stop()
+    result.stats["wallSeconds"] = round(time.perf_counter() - started, 3)
+    return result
+
+
+def _loop(scenario: Scenario, w: world.World, runtime: moto_runtime.Runtime, clock: Any) -> None:
+    events = scenario.timed_events()
+    end = scenario.end()
+    lam = boto3.client("lambda", region_name=world.REGION)
+    scheduler = boto3.client("scheduler", region_name=world.REGION)
+    now = scenario.start
+    index = 0
+    while True:
+        runtime.quiescence.wait_idle(WATCHDOG_SECONDS)
+        timer = _next_timer(w.schedule_group)
+        next_event = events[index] if index < len(events) else None
+        if next_event is not None and (timer is None or next_event[0] <= timer[0]):
+            at, position, event = next_event
+            if at > end:
+                break
+            index += 1
+            now = max(now, at)
+            clock.move_to(now)
+            envelope = _envelope(event, position, now)
+        elif timer is not None:
+            due, name, target = timer
+            if due > end:
+                break
+            now = max(now, due)
+            clock.move_to(now)
+            scheduler.delete_schedule(Name=name, GroupName=w.schedule_group)  # ActionAfterCompletion=DELETE
+            envelope = _timer_envelope(name, target, now)
+        else:
+            break
+        lam.invoke(FunctionName=w.intake_function, Payload=json.dumps(envelope).encode())
+    runtime.quiescence.wait_idle(WATCHDOG_SECONDS)
+
+
+def _next_timer(group: str) -> tuple[datetime, str, dict[str, Any]] | None:
+    """The earliest pending one-time schedule, read from moto's EventBridge Scheduler backend."""
+    backend = scheduler_backends[DEFAULT_ACCOUNT_ID][world.REGION]
+    best: tuple[datetime, str, dict[str, Any]] | None = None
+    for schedule in backend.schedule_groups[group].schedules.values():
+        match = _AT.match(schedule.schedule_expression)
+        if not match or schedule.state != "ENABLED":
+            continue
+        due = datetime.fromisoformat(match.group(1)).replace(tzinfo=UTC)
+        if best is None or (due, schedule.name) < (best[0], best[1]):
+            best = (due, schedule.name, schedule.target)
+    return best
+
+
+def _envelope(event: ScenarioEvent, position: int, now: datetime) -> dict[str, Any]:
+    return {
+        "version": "0",
+        "id": event.id or f"sim-{position:05d}",
+        "detail-type": event.detail_type,
+        "source": event.source,
+        "account": DEFAULT_ACCOUNT_ID,
+        "time": iso(now),
+        "region": world.REGION,
+        "resources": [],
+        "detail": event.detail,
+    }
+
+
+def _timer_envelope(name: str, target: dict[str, Any], now: datetime) -> dict[str, Any]:
+    params = target.get("EventBridgeParameters", {})
+    return {
+        "version": "0",
+        "id": f"timer-{name}",
+        "detail-type": params.get("DetailType", "Timer Due"),
+        "source": params.get("Source", "outreach.timer"),
+        "account": DEFAULT_ACCOUNT_ID,
+        "time": iso(now),
+        "region": world.REGION,
+        "resources": [target.get("Arn", "")],
+        "detail": json.loads(target.get("Input", "{}")),
+    }
+
+
+# -- reading back what really happened -----------------------------------------------------------
+def _collect(scenario: Scenario, w: world.World, runtime: moto_runtime.Runtime) -> SimulationResult:
+    result = SimulationResult(scenario=scenario.name)
+    result.contacts = _contacts(w)
+    result.alerts = _alerts(w)
+    result.rejected = _rejected(w)
+    result.orders, transitions = _orders(w)
+    result.stats = {
+        "stateTransitions": transitions,
+        "lambdaInvocations": runtime.lambda_invocations,
+        "executions": runtime.quiescence.executions_started,
+    }
+    result.errors = [{"function": e.function, "type": e.error_type, "message": e.message} for e in runtime.errors]
+    return result
+
+
+def _contacts(w: world.World) -> list[dict[str, Any]]:
+    """The contact ledger, each entry checked against what SES / SNS really sent."""
+    emails = {m.id: m for m in ses_backends[DEFAULT_ACCOUNT_ID][world.REGION].sent_messages}
+    sms = sns_backends[DEFAULT_ACCOUNT_ID][world.REGION].sms_messages
+    table = boto3.resource("dynamodb", region_name=world.REGION).Table(w.contacts_table)
+    items: list[dict[str, Any]] = []
+    kwargs: dict[str, Any] = {}
+    while True:
+        page = table.scan(**kwargs)
+        items.extend(page["Items"])
+        if "LastEvaluatedKey" not in page:
+            break
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    out = []
+    for item in items:
+        if item.get("status") != "SENT":
+            continue
+        message_id = item["messageId"]
+        if item["channel"] == "email":
+            sent = emails.get(message_id)
+            if sent is None:
+                raise RuntimeError(f"ledger says {item['sk']} was e-mailed but SES has no message {message_id}")
+            to, subject = sent.destinations["ToAddresses"][0], sent.subject
+        else:
+            if message_id not in sms:
+                raise RuntimeError(f"ledger says {item['sk']} was sent by SMS but SNS has no message {message_id}")
+            to, subject = sms[message_id][0], item["subject"]
+        contact = {
+            "at": iso(datetime.fromisoformat(item["at"])),
+            "orderId": item["orderId"],
+            "kind": item["kind"],
+            "channel": item["channel"],
+            "to": to,
+            "subject": subject,
+        }
+        if "promisedDate" in item:
+            contact["promisedDate"] = item["promisedDate"]
+        out.append(contact)
+    return sorted(out, key=lambda c: (c["at"], c["orderId"], c["channel"] == "sms", c["kind"]))
+
+
+def _drain(queue_url: str) -> list[dict[str, Any]]:
+    sqs = boto3.client("sqs", region_name=world.REGION)
+    messages: list[dict[str, Any]] = []
+    while True:
+        batch = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, MessageAttributeNames=["All"])
+        if not batch.get("Messages"):
+            return messages
+        messages.extend(batch["Messages"])
+
+
+def _alerts(w: world.World) -> list[dict[str, Any]]:
+    out = []
+    for message in _drain(w.ops_tap_queue_url):
+        alert = json.loads(message["Body"])
+        entry = {"at": iso(datetime.fromisoformat(alert["at"])), "orderId": alert.get("orderId"), "kind": alert["kind"]}
+        if alert.get("details"):
+            entry["details"] = alert["details"]
+        out.append(entry)
+    return sorted(out, key=lambda a: (a["at"], a["orderId"] or "", a["kind"]))
+
+
+def _rejected(w: world.World) -> list[dict[str, Any]]:
+    out = []
+    for message in _drain(w.dead_letter_queue_url):
+        event = json.loads(message["Body"])
+        attrs = message.get("MessageAttributes", {})
+        error = attrs.get("ERROR_MESSAGE", {}).get("StringValue", "rejected")
+        entry = {
+            "at": event.get("time") if isinstance(event, dict) else None,
+            "detailType": event.get("detail-type") if isinstance(event, dict) else None,
+            "error": error,
+        }
+        detail = event.get("detail") if isinstance(event, dict) else None
+        if isinstance(detail, dict):
+            for key in ("orderId", "requestId"):
+                if key in detail:
+                    entry[key] = detail[key]
+        out.append(entry)
+    return sorted(out, key=lambda r: (r["at"] or "", r["detailType"] or ""))
+
+
+def _orders(w: world.World) -> tuple[list[dict[str, Any]], int]:
+    sfn = boto3.client("stepfunctions", region_name=world.REGION)
+    from outreach_lambda.adapters.orders import OrdersRepository
+
+    orders_repo = OrdersRepository(w.orders_table)
+    executions = []
+    for page in sfn.get_paginator("list_executions").paginate(stateMachineArn=w.state_machine_arn):
+        executions.extend(page["executions"])
+    out = []
+    transitions = 0
+    for execution in executions:
+        history: list[dict[str, Any]] = []
+        for page in sfn.get_paginator("get_execution_history").paginate(executionArn=execution["executionArn"]):
+            history.extend(page["events"])
+        transitions += sum(1 for e in history if e["type"].endswith("StateEntered"))
+        order_id = json.loads(sfn.describe_execution(executionArn=execution["executionArn"])["input"])["orderId"]
+        quotes = [
+            {"at": iso(datetime.fromisoformat(q["at"])), "promisedDate": q["promisedDate"], "reason": q["reason"]}
+            for q in orders_repo.quotes(order_id)
+        ]
+        out.append(
+            {
+                "orderId": order_id,
+                "status": execution["status"],
+                "promisedDate": quotes[-1]["promisedDate"] if quotes else None,
+                "quotes": quotes,
+            }
+        )
+    return sorted(out, key=lambda o: o["orderId"]), transitions

@@ -1,0 +1,88 @@
+"""Scenario files of ``outreach simulate`` (contract: DESIGN.md, "Local simulation contract")."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from outreach_lambda.settings import format_validation_error
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+
+_DURATION = TypeAdapter(timedelta)
+_INSTANT = TypeAdapter(AwareDatetime)
+
+
+class ScenarioError(ValueError):
+    pass
+
+
+def resolve_time(value: str, start: datetime, field_name: str) -> datetime:
+    """An ISO 8601 duration from ``start`` (``P13D``, ``PT2H``) or an absolute timestamp with offset."""
+    if value.startswith(("P", "-P")):
+        try:
+            return start + _DURATION.validate_python(value)
+        except ValidationError:
+            raise ScenarioError(f"{field_name}: {value!r} is not an ISO 8601 duration like 'P13D' or 'PT2H'") from None
+    try:
+        return _INSTANT.validate_python(value).astimezone(UTC)
+    except ValidationError:
+        raise ScenarioError(
+            f"{field_name}: {value!r} is neither an ISO 8601 duration nor a timestamp with offset"
+        ) from None
+
+
+class ScenarioEvent(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    at: str = "PT0S"
+    detail_type: str = Field(alias="detailType", min_length=1)
+    detail: dict[str, Any]
+    id: str | None = Field(default=None, description="EventBridge event id; repeat one to simulate a redelivery")
+    source: str = "com.example.shop"
+
+
+class Scenario(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1)
+    start: AwareDatetime
+    until: str = "P60D"
+    config: dict[str, Any] = Field(default_factory=dict)
+    events: list[ScenarioEvent] = Field(default_factory=list)
+
+    @field_validator("start")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        return value.astimezone(UTC)
+
+    def end(self) -> datetime:
+        return resolve_time(self.until, self.start, "until")
+
+    def timed_events(self) -> list[tuple[datetime, int, ScenarioEvent]]:
+        """Events with their instants, in time order (file order on ties)."""
+        out = [(resolve_time(e.at, self.start, f"events[{i}].at"), i, e) for i, e in enumerate(self.events)]
+        return sorted(out, key=lambda t: (t[0], t[1]))
+
+
+def load(path: str | Path) -> Scenario:
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: no such scenario file") from None
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(f"{path}: not valid JSON: {exc}") from None
+    return parse(raw, str(path))
+
+
+def parse(raw: Any, origin: str = "scenario") -> Scenario:
+    try:
+        scenario = Scenario.model_validate(raw)
+        scenario.end()
+        scenario.timed_events()
+    except ValidationError as exc:
+        raise ScenarioError(f"{origin}: {format_validation_error(exc)}") from None
+    except ScenarioError as exc:
+        raise ScenarioError(f"{origin}: {exc}") from None
+    return scenario

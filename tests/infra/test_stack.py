@@ -1,0 +1,263 @@
+"""The synthesized Outreach stack: wiring, least privilege, logging, and cdk-nag. One synth per module."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aws_cdk import assertions
+from aws_cdk.assertions import Match
+
+from infra.app import build_app
+from infra.stack import ContextError
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ASL_FILE = REPO_ROOT / "statemachines" / "order_timeline.asl.json"
+PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
+
+pytestmark = pytest.mark.slow
+
+
+class Synth:
+    def __init__(self, outdir: Path) -> None:
+        self.outdir = outdir
+        _, stack = build_app(outdir=str(outdir))
+        self.template = assertions.Template.from_stack(stack)
+        self.resources: dict[str, Any] = self.template.to_json()["Resources"]
+
+    def only(self, resource_type: str) -> tuple[str, dict[str, Any]]:
+        found = self.template.find_resources(resource_type)
+        assert len(found) == 1, f"expected one {resource_type}, found {sorted(found)}"
+        return next(iter(found.items()))
+
+    def function_id(self, module: str) -> str:
+        handler = f"outreach_lambda.handlers.{module}.handler"
+        found = self.template.find_resources("AWS::Lambda::Function", {"Properties": {"Handler": handler}})
+        assert len(found) == 1, f"expected one function with handler {handler}"
+        return next(iter(found))
+
+    def statements_of(self, module: str) -> list[dict[str, Any]]:
+        """Every statement of every IAM policy attached to the role of the function of ``module``."""
+        role_id = self.resources[self.function_id(module)]["Properties"]["Role"]["Fn::GetAtt"][0]
+        role = self.resources[role_id]["Properties"]
+        assert not role.get("ManagedPolicyArns"), "function roles carry no managed policies"
+        statements = [s for p in role.get("Policies", []) for s in p["PolicyDocument"]["Statement"]]
+        for policy in self.template.find_resources("AWS::IAM::Policy").values():
+            if {"Ref": role_id} in policy["Properties"]["Roles"]:
+                statements += policy["Properties"]["PolicyDocument"]["Statement"]
+        return statements
+
+
+@pytest.fixture(scope="module")
+def synth(tmp_path_factory: pytest.TempPathFactory) -> Synth:
+    return Synth(tmp_path_factory.mktemp("cdk.out"))
+
+
+def actions_of(statement: dict[str, Any]) -> list[str]:
+    action = statement["Action"]
+    return [action] if isinstance(action, str) else list(action)
+
+
+def resources_of(statement: dict[str, Any]) -> list[Any]:
+    resource = statement["Resource"]
+    return resource if isinstance(resource, list) else [resource]
+
+
+def flatten(value: Any) -> str:
+    """A CloudFormation string expression as text, with every reference shown as ``<ref>``."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and "Fn::Join" in value:
+        separator, parts = value["Fn::Join"]
+        return separator.join(flatten(part) for part in parts)
+    return "<ref>"
+
+
+def state_names(states: dict[str, Any]) -> Iterator[str]:
+    for name, state in states.items():
+        yield name
+        nested = state.get("ItemProcessor") or state.get("Iterator")
+        if nested:
+            yield from state_names(nested["States"])
+        for branch in state.get("Branches", []):
+            yield from state_names(branch["States"])
+
+
+# --- state machine --------------------------------------------------------------------------------------
+
+
+def test_given_the_asl_file_when_synthesized_then_the_state_machine_runs_exactly_its_states(synth: Synth) -> None:
+    _, state_machine = synth.only("AWS::StepFunctions::StateMachine")
+    key = state_machine["Properties"]["DefinitionS3Location"]["Key"]
+    deployed = json.loads((synth.outdir / f"asset.{key}").read_text())
+    expected = json.loads(ASL_FILE.read_text())
+
+    assert sorted(state_names(deployed["States"])) == sorted(state_names(expected["States"]))
+    assert deployed["StartAt"] == expected["StartAt"]
+
+
+def test_given_the_definition_when_deployed_then_every_placeholder_is_substituted_by_its_function(
+    synth: Synth,
+) -> None:
+    _, state_machine = synth.only("AWS::StepFunctions::StateMachine")
+    props = state_machine["Properties"]
+    placeholders = set(PLACEHOLDER.findall(ASL_FILE.read_text()))
+
+    assert placeholders == set(props["DefinitionSubstitutions"]), "no ${...} is left unsubstituted"
+    for name, module in {
+        "TimelineFunctionArn": "timeline",
+        "WaiterFunctionArn": "waiter",
+        "SenderFunctionArn": "sender",
+    }.items():
+        assert props["DefinitionSubstitutions"][name] == {"Fn::GetAtt": [synth.function_id(module), "Arn"]}
+
+
+def test_given_customer_data_in_states_when_logging_then_only_errors_without_execution_data(
+    synth: Synth,
+) -> None:
+    synth.template.has_resource_properties(
+        "AWS::StepFunctions::StateMachine",
+        {
+            "StateMachineType": "STANDARD",
+            "StateMachineName": "Outreach-order-timeline",
+            "TracingConfiguration": {"Enabled": True},
+            "LoggingConfiguration": {"Level": "ERROR", "IncludeExecutionData": False},
+        },
+    )
+
+
+# --- events ---------------------------------------------------------------------------------------------
+
+
+def test_given_any_event_on_the_bus_when_routed_then_intake_gets_it_with_retries_and_a_dead_letter_queue(
+    synth: Synth,
+) -> None:
+    dlq_id, dlq = synth.only("AWS::SQS::Queue")
+    intake_id = synth.function_id("intake")
+
+    synth.template.has_resource_properties(
+        "AWS::Events::Rule",
+        {
+            "EventBusName": {"Ref": synth.only("AWS::Events::EventBus")[0]},
+            "EventPattern": {"source": [{"prefix": ""}]},
+            "Targets": [
+                Match.object_like(
+                    {
+                        "Arn": {"Fn::GetAtt": [intake_id, "Arn"]},
+                        "DeadLetterConfig": {"Arn": {"Fn::GetAtt": [dlq_id, "Arn"]}},
+                        "RetryPolicy": {
+                            "MaximumRetryAttempts": Match.any_value(),
+                            "MaximumEventAgeInSeconds": Match.any_value(),
+                        },
+                    }
+                )
+            ],
+        },
+    )
+    assert dlq["Properties"]["MessageRetentionPeriod"] == 14 * 24 * 3600
+    intake = synth.resources[intake_id]["Properties"]
+    assert intake["DeadLetterConfig"] == {"TargetArn": {"Fn::GetAtt": [dlq_id, "Arn"]}}
+    assert intake["Environment"]["Variables"]["DEAD_LETTER_QUEUE_URL"] == {"Ref": dlq_id}
+
+
+# --- least privilege ------------------------------------------------------------------------------------
+
+
+def test_given_the_sender_when_its_policy_is_read_then_it_cannot_drive_the_state_machine(synth: Synth) -> None:
+    actions = [a for s in synth.statements_of("sender") for a in actions_of(s)]
+
+    assert not [a for a in actions if a.startswith("states:")]
+    assert "ses:SendEmail" in actions
+
+
+def test_given_intake_when_its_policy_is_read_then_it_cannot_send_email(synth: Synth) -> None:
+    actions = [a for s in synth.statements_of("intake") for a in actions_of(s)]
+
+    assert not [a for a in actions if a.startswith("ses:")]
+    assert {"states:StartExecution", "states:SendTaskSuccess"} <= set(actions)
+
+
+def test_given_the_waiter_when_it_arms_timers_then_it_only_touches_schedules_of_its_group(synth: Synth) -> None:
+    group_id, group = synth.only("AWS::Scheduler::ScheduleGroup")
+    group_name = group["Properties"]["Name"]
+    timer_role_id = synth.resources[synth.function_id("waiter")]["Properties"]["Environment"]["Variables"][
+        "TIMER_ROLE_ARN"
+    ]["Fn::GetAtt"][0]
+
+    scheduler_statements = [
+        s for s in synth.statements_of("waiter") if any(a.startswith("scheduler:") for a in actions_of(s))
+    ]
+    assert scheduler_statements
+    for statement in scheduler_statements:
+        for resource in resources_of(statement):
+            assert re.fullmatch(rf"arn:.*:scheduler:.*:schedule/{group_name}/\*", flatten(resource)), resource
+    pass_role = [s for s in synth.statements_of("waiter") if "iam:PassRole" in actions_of(s)]
+    assert [resources_of(s) for s in pass_role] == [[{"Fn::GetAtt": [timer_role_id, "Arn"]}]]
+    waiter_env = synth.resources[synth.function_id("waiter")]["Properties"]["Environment"]["Variables"]
+    assert waiter_env["SCHEDULE_GROUP"] in (group_name, {"Ref": group_id})
+
+
+def test_given_every_function_when_its_policy_is_read_then_no_action_is_a_service_wildcard(synth: Synth) -> None:
+    for module in ("intake", "timeline", "waiter", "sender"):
+        for statement in synth.statements_of(module):
+            assert not [a for a in actions_of(statement) if a.endswith(":*") or a == "*"], module
+
+
+# --- storage --------------------------------------------------------------------------------------------
+
+
+def test_given_the_tables_when_synthesized_then_they_are_keyed_by_pk_and_sk_and_kept(synth: Synth) -> None:
+    tables = synth.template.find_resources("AWS::DynamoDB::Table")
+    assert len(tables) == 2
+    for table in tables.values():
+        props = table["Properties"]
+        assert props["KeySchema"] == [
+            {"AttributeName": "pk", "KeyType": "HASH"},
+            {"AttributeName": "sk", "KeyType": "RANGE"},
+        ]
+        assert props["BillingMode"] == "PAY_PER_REQUEST"
+        assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+        assert table["DeletionPolicy"] == "Retain"
+
+
+# --- outputs, nag, context ------------------------------------------------------------------------------
+
+
+def test_given_the_stack_when_deployed_then_it_outputs_what_operators_need(synth: Synth) -> None:
+    outputs = synth.template.to_json()["Outputs"]
+    assert {
+        "EventBusName",
+        "StateMachineArn",
+        "OpsTopicArn",
+        "DeadLetterQueueUrl",
+        "OrdersTableName",
+        "ContactsTableName",
+    } <= set(outputs)
+
+
+def test_given_cdk_nag_when_synthesized_then_nothing_is_left_unacknowledged_and_each_has_a_reason(
+    synth: Synth,
+) -> None:
+    report = json.loads((synth.outdir / "validation-report.json").read_text())
+    (nag,) = [r for r in report["pluginReports"] if r["pluginName"] == "AwsSolutions"]
+
+    assert nag["conclusion"] == "success"
+    assert nag["violations"] == []
+    for suppressed in nag["suppressedViolations"]:
+        assert len(suppressed["reason"]) > 40, suppressed["ruleName"]
+
+
+def test_given_an_invalid_padding_factor_in_context_when_synthesizing_then_the_error_names_the_field(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(ContextError, match=r"outreach:config.*padding\.factor.*at least 1"):
+        build_app(outdir=str(tmp_path), context={"outreach:config": {"padding": {"factor": "0.5"}}})
+
+
+def test_given_no_sender_email_in_context_when_synthesizing_then_the_error_names_the_key(tmp_path: Path) -> None:
+    with pytest.raises(ContextError, match="outreach:senderEmail"):
+        build_app(outdir=str(tmp_path), context={"outreach:senderEmail": ""})
