@@ -13,6 +13,7 @@ import io
 import json
 import re
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TextIO
@@ -24,6 +25,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.scheduler.models import scheduler_backends
 from moto.ses.models import ses_backends
 from moto.sns.models import sns_backends
+from moto.sqs.models import sqs_backends
 from outreach_lambda.adapters import aws as lambda_aws
 from outreach_lambda.settings import SettingsError, get_settings, parse_config
 
@@ -82,8 +84,9 @@ def run(scenario: Scenario, log: TextIO | None = None) -> SimulationResult:
             get_settings.cache_clear()
             the_world, env = world.build(config.model_dump_json(by_alias=True))
             with world.environment(env), moto_runtime.patched(world.load_handlers()) as runtime:
-                _loop(scenario, the_world, runtime, clock)
-                result = _collect(scenario, the_world, runtime)
+                inboxes = _QueueHarvest(the_world)
+                _loop(scenario, the_world, runtime, clock, inboxes)
+                result = _collect(scenario, the_world, runtime, inboxes)
             lambda_aws.reset()
             get_settings.cache_clear()
     finally:
@@ -92,7 +95,29 @@ def run(scenario: Scenario, log: TextIO | None = None) -> SimulationResult:
     return result
 
 
-def _loop(scenario: Scenario, w: world.World, runtime: moto_runtime.Runtime, clock: Any) -> None:
+class _QueueHarvest:
+    """What reached the dead-letter queue and the ops-alert tap, read from moto's SQS backend after every
+    step (before the clock jumps past the queues' retention period)."""
+
+    def __init__(self, w: world.World) -> None:
+        backend = sqs_backends[DEFAULT_ACCOUNT_ID][world.REGION]
+        self._queues = {
+            "rejected": backend.queues[w.dead_letter_queue_url.rsplit("/", 1)[-1]],
+            "alerts": backend.queues[w.ops_tap_queue_url.rsplit("/", 1)[-1]],
+        }
+        self.messages: dict[str, dict[str, tuple[str, dict[str, Any]]]] = {"rejected": {}, "alerts": {}}
+
+    def harvest(self) -> None:
+        for kind, queue in self._queues.items():
+            seen = self.messages[kind]
+            for message in list(queue._messages):
+                if message.id not in seen:
+                    seen[message.id] = (message.body, dict(message.message_attributes))
+
+
+def _loop(
+    scenario: Scenario, w: world.World, runtime: moto_runtime.Runtime, clock: Any, inboxes: _QueueHarvest
+) -> None:
     events = scenario.timed_events()
     end = scenario.end()
     lam = boto3.client("lambda", region_name=world.REGION)
@@ -101,6 +126,7 @@ def _loop(scenario: Scenario, w: world.World, runtime: moto_runtime.Runtime, clo
     index = 0
     while True:
         runtime.quiescence.wait_idle(WATCHDOG_SECONDS)
+        inboxes.harvest()
         timer = _next_timer(w.schedule_group)
         next_event = events[index] if index < len(events) else None
         if next_event is not None and (timer is None or next_event[0] <= timer[0]):
@@ -123,6 +149,7 @@ def _loop(scenario: Scenario, w: world.World, runtime: moto_runtime.Runtime, clo
             break
         lam.invoke(FunctionName=w.intake_function, Payload=json.dumps(envelope).encode())
     runtime.quiescence.wait_idle(WATCHDOG_SECONDS)
+    inboxes.harvest()
 
 
 def _next_timer(group: str) -> tuple[datetime, str, dict[str, Any]] | None:
@@ -169,11 +196,13 @@ def _timer_envelope(name: str, target: dict[str, Any], now: datetime) -> dict[st
 
 
 # -- reading back what really happened -----------------------------------------------------------
-def _collect(scenario: Scenario, w: world.World, runtime: moto_runtime.Runtime) -> SimulationResult:
+def _collect(
+    scenario: Scenario, w: world.World, runtime: moto_runtime.Runtime, inboxes: _QueueHarvest
+) -> SimulationResult:
     result = SimulationResult(scenario=scenario.name)
     result.contacts = _contacts(w)
-    result.alerts = _alerts(w)
-    result.rejected = _rejected(w)
+    result.alerts = _alerts(inboxes.messages["alerts"].values())
+    result.rejected = _rejected(inboxes.messages["rejected"].values())
     result.orders, transitions = _orders(w)
     result.stats = {
         "stateTransitions": transitions,
@@ -225,20 +254,10 @@ def _contacts(w: world.World) -> list[dict[str, Any]]:
     return sorted(out, key=lambda c: (c["at"], c["orderId"], c["channel"] == "sms", c["kind"]))
 
 
-def _drain(queue_url: str) -> list[dict[str, Any]]:
-    sqs = boto3.client("sqs", region_name=world.REGION)
-    messages: list[dict[str, Any]] = []
-    while True:
-        batch = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, MessageAttributeNames=["All"])
-        if not batch.get("Messages"):
-            return messages
-        messages.extend(batch["Messages"])
-
-
-def _alerts(w: world.World) -> list[dict[str, Any]]:
+def _alerts(messages: Iterable[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
     out = []
-    for message in _drain(w.ops_tap_queue_url):
-        alert = json.loads(message["Body"])
+    for body, _ in messages:
+        alert = json.loads(body)
         entry = {"at": iso(datetime.fromisoformat(alert["at"])), "orderId": alert.get("orderId"), "kind": alert["kind"]}
         if alert.get("details"):
             entry["details"] = alert["details"]
@@ -246,18 +265,18 @@ def _alerts(w: world.World) -> list[dict[str, Any]]:
     return sorted(out, key=lambda a: (a["at"], a["orderId"] or "", a["kind"]))
 
 
-def _rejected(w: world.World) -> list[dict[str, Any]]:
+def _rejected(messages: Iterable[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
     out = []
-    for message in _drain(w.dead_letter_queue_url):
-        event = json.loads(message["Body"])
-        attrs = message.get("MessageAttributes", {})
-        error = attrs.get("ERROR_MESSAGE", {}).get("StringValue", "rejected")
+    for body, attributes in messages:
+        event = json.loads(body)
+        error = attributes.get("ERROR_MESSAGE", {}).get("StringValue", "rejected")
+        is_event = isinstance(event, dict)
         entry = {
-            "at": event.get("time") if isinstance(event, dict) else None,
-            "detailType": event.get("detail-type") if isinstance(event, dict) else None,
+            "at": event.get("time") if is_event else None,
+            "detailType": event.get("detail-type") if is_event else None,
             "error": error,
         }
-        detail = event.get("detail") if isinstance(event, dict) else None
+        detail = event.get("detail") if is_event else None
         if isinstance(detail, dict):
             for key in ("orderId", "requestId"):
                 if key in detail:
