@@ -13,6 +13,7 @@ Environment variables (set by the CDK app, or by the simulator):
 | SCHEDULE_GROUP | waiter | EventBridge Scheduler group of the one-time wake-up timers |
 | TIMER_TARGET_ARN | waiter | event bus the timers put 'Timer Due' events on |
 | TIMER_ROLE_ARN | waiter | role EventBridge Scheduler assumes to put those events |
+| SENDER_FUNCTION_NAME | intake | sender Lambda, invoked for contacts outside a running timeline |
 | OUTREACH_CONFIG | all | JSON of OutreachConfig overrides (padding, timing, quiet hours) |
 """
 
@@ -39,6 +40,7 @@ class Settings(BaseModel):
     schedule_group: str = Field(default="default", alias="SCHEDULE_GROUP")
     timer_target_arn: str = Field(default="", alias="TIMER_TARGET_ARN")
     timer_role_arn: str = Field(default="", alias="TIMER_ROLE_ARN")
+    sender_function_name: str = Field(default="", alias="SENDER_FUNCTION_NAME")
     config: OutreachConfig = Field(default_factory=OutreachConfig, alias="OUTREACH_CONFIG")
 
 

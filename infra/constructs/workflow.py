@@ -159,6 +159,7 @@ class Workflow(Construct):
                 **common_env,
                 "STATE_MACHINE_ARN": self.state_machine.state_machine_arn,
                 "DEAD_LETTER_QUEUE_URL": res.dead_letter_queue.queue_url,
+                "SENDER_FUNCTION_NAME": self.sender.function_name,
             },
             dead_letter_queue=res.dead_letter_queue,
             retry_attempts=2,
@@ -230,6 +231,8 @@ class Workflow(Construct):
         sm.grant_task_response(self.intake)
         res.dead_letter_queue.grant_send_messages(self.intake)
         res.orders_table.grant_read_write_data(self.intake)
+        # Contacts outside a running timeline (catalog requests, feedback after the end) go through the sender.
+        self.sender.grant_invoke(self.intake)
 
         # timeline: order state + promise ledger + inbox; reads the contact ledger.
         res.orders_table.grant_read_write_data(self.timeline)

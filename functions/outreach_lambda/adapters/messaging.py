@@ -40,3 +40,8 @@ def publish_alert(topic_arn: str, alert: dict[str, Any]) -> None:
 def _tag_value(value: str) -> str:
     # SES tag values allow letters, digits, '_', '-', '.', '@' only.
     return "".join(c if c.isalnum() or c in "_-.@" else "_" for c in value)[:256]
+
+
+def invoke_sender(function_name: str, payload: dict[str, Any]) -> None:
+    """Hand a contact outside a running timeline to the sender Lambda (asynchronous: retried by Lambda)."""
+    client("lambda").invoke(FunctionName=function_name, InvocationType="Event", Payload=json.dumps(payload).encode())

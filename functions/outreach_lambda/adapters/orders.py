@@ -17,6 +17,7 @@ from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from outreach_lambda.adapters.aws import client, table
+from outreach_lambda.domain.events import CatalogRequested
 from outreach_lambda.domain.timeline import InboundEvent, OrderState, Quote
 
 MAX_EVENTS_PER_STEP = 90  # a DynamoDB transaction holds 100 items
@@ -24,6 +25,10 @@ MAX_EVENTS_PER_STEP = 90  # a DynamoDB transaction holds 100 items
 
 def order_pk(order_id: str) -> str:
     return f"ORDER#{order_id}"
+
+
+def catalog_pk(request_id: str) -> str:
+    return f"CATALOG#{request_id}"
 
 
 def _conditional_failed(exc: ClientError) -> bool:
@@ -99,6 +104,33 @@ class OrdersRepository:
             timer_name=item.get("timerName"),
             timer_due_at=item.get("timerDueAt"),
         )
+
+    # -- catalog requests (not orders: no timeline, one follow-up) ---------------------------------
+    def put_catalog_request(self, request: CatalogRequested, event_id: str, now: datetime) -> bool:
+        """Record a catalog request. False when this requestId was recorded before."""
+        try:
+            self._table.put_item(
+                Item={
+                    "pk": catalog_pk(request.request_id),
+                    "sk": "REQUEST",
+                    "requestId": request.request_id,
+                    "request": request.model_dump_json(by_alias=True),
+                    "eventId": event_id,
+                    "receivedAt": now.isoformat(),
+                },
+                ConditionExpression="attribute_not_exists(pk)",
+            )
+        except ClientError as exc:
+            if _conditional_failed(exc):
+                return False
+            raise
+        return True
+
+    def get_catalog_request(self, request_id: str) -> CatalogRequested | None:
+        item = self._table.get_item(Key={"pk": catalog_pk(request_id), "sk": "REQUEST"}, ConsistentRead=True).get(
+            "Item"
+        )
+        return CatalogRequested.model_validate_json(item["request"]) if item else None
 
     # -- inbox -----------------------------------------------------------------------------------
     def put_inbox(self, order_id: str, event: InboundEvent) -> bool:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from outreach_lambda.domain.config import OutreachConfig
+from outreach_lambda.domain.events import CatalogRequested
 from outreach_lambda.domain.promise import local_date
 from outreach_lambda.domain.timeline import ContactOrder, OrderState
 
@@ -115,4 +116,25 @@ def render(state: OrderState, contact: ContactOrder, config: OutreachConfig) -> 
         text=text + sign,
         sms=sms[:300],
         promised_date=promised if kind in DATED_KINDS else None,
+    )
+
+
+def render_catalog_follow_up(request: CatalogRequested, config: OutreachConfig) -> Message:
+    first = request.customer.name.split()[0]
+    shop = config.shop_name
+    where = ""
+    if request.postal_address is not None:
+        a = request.postal_address
+        where = f" to {a.line1}, {a.postal_code} {a.city}"
+    text = (
+        f"Dear {first},\n\nthank you for asking for our catalog. It is on its way{where}.\n\n"
+        f"With it come free fabric swatches: feel the velvet, the linen and the wool at home before you choose. "
+        f"And if you would like a second opinion, our designers give free design advice: send us a photo of "
+        f"your room, or call us on {config.support_phone}.\n\nWarm regards,\n{shop}\n"
+    )
+    return Message(
+        subject=f"Your {shop} catalog is on its way",
+        text=text,
+        sms=f"{shop}: your catalog is on its way, with free fabric swatches.",
+        promised_date=None,
     )

@@ -347,3 +347,29 @@ def _any_issued(state: OrderState, kind: str) -> bool:
 
 def _satisfaction_done(state: OrderState, config: OutreachConfig) -> bool:
     return all(f"satisfaction_check#{ch}" in state.issued for ch in channels(state))
+
+
+def late_feedback(
+    state: OrderState, feedback: FeedbackReceived, now: datetime
+) -> tuple[ContactOrder | None, list[Alert]]:
+    """Feedback after the timeline ended is still served: an e-mail acknowledgement (once per order) and,
+    for a rating of 3 or less, the negative_feedback alert. Nothing is sent for a cancelled order."""
+    if state.status == "cancelled":
+        return None, []
+    alerts = []
+    if feedback.rating <= 3:
+        alerts.append(
+            Alert(
+                kind="negative_feedback",
+                orderId=state.order_id,
+                at=now,
+                details={"rating": feedback.rating, "suggestedFix": SUGGESTED_FIX},
+            )
+        )
+    key = "feedback_acknowledgement#email"
+    contact = (
+        None
+        if key in state.issued
+        else ContactOrder(key=key, kind="feedback_acknowledgement", channel="email", dueAt=now)
+    )
+    return contact, alerts

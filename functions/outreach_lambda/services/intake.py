@@ -13,16 +13,17 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from outreach_lambda.adapters import dead_letters, workflow
+from outreach_lambda.adapters import dead_letters, messaging, workflow
 from outreach_lambda.adapters.orders import OrdersRepository
 from outreach_lambda.domain.events import (
     CatalogRequested,
+    FeedbackReceived,
     OrderPlaced,
     ProductionDelayed,
     UnknownDetailType,
     parse_detail,
 )
-from outreach_lambda.domain.timeline import InboundEvent
+from outreach_lambda.domain.timeline import InboundEvent, OrderState, late_feedback
 from outreach_lambda.observability import logger, metrics
 from outreach_lambda.settings import Settings, format_validation_error
 
@@ -54,7 +55,7 @@ def handle(raw: dict[str, Any], now: datetime, settings: Settings) -> IntakeResu
         eventId=event_id, detailType=detail_type, detail=raw["detail"], time=event_time, receivedAt=now
     )
     if isinstance(detail, CatalogRequested):
-        return _reject(raw, "NOT_SUPPORTED", "detail-type: Catalog Requested is not served yet", settings)
+        return _catalog(orders, detail, inbound, settings, now)
     if isinstance(detail, OrderPlaced):
         return _place(orders, detail, inbound, settings, now)
 
@@ -72,6 +73,10 @@ def handle(raw: dict[str, Any], now: datetime, settings: Settings) -> IntakeResu
         if record is None:
             return _reject(raw, "UNKNOWN_ORDER", f"detail.orderId: unknown order {order_id!r}", settings)
         if record.run_status in FINISHED:
+            if isinstance(detail, FeedbackReceived) and record.state is not None:
+                _late_feedback(record.state, detail, settings, now)
+                delivered.append(order_id)
+                continue
             logger.info("event for a finished order ignored", extra=_ctx(inbound, order_id, record.run_status))
             metrics.add_metric(name="EventsIgnored", unit="Count", value=1)
             continue
@@ -101,6 +106,27 @@ def _place(
     metrics.add_metric(name="OrdersPlaced", unit="Count", value=1)
     logger.info("order timeline started", extra=_ctx(inbound, order_id))
     return IntakeResult("accepted", [order_id])
+
+
+def _catalog(
+    orders: OrdersRepository, request: CatalogRequested, inbound: InboundEvent, settings: Settings, now: datetime
+) -> IntakeResult:
+    if not orders.put_catalog_request(request, inbound.event_id, now):
+        logger.info("duplicate catalog request ignored", extra={"requestId": request.request_id})
+        return IntakeResult("duplicate")
+    messaging.invoke_sender(settings.sender_function_name, {"requestId": request.request_id})
+    metrics.add_metric(name="CatalogRequests", unit="Count", value=1)
+    return IntakeResult("accepted")
+
+
+def _late_feedback(state: OrderState, feedback: FeedbackReceived, settings: Settings, now: datetime) -> None:
+    contact, alerts = late_feedback(state, feedback, now)
+    for alert in alerts:
+        messaging.publish_alert(settings.ops_topic_arn, alert.model_dump(mode="json", by_alias=True))
+    if contact is not None:
+        payload = {"orderId": state.order_id, "contact": contact.model_dump(mode="json", by_alias=True)}
+        messaging.invoke_sender(settings.sender_function_name, payload)
+    logger.info("feedback after the timeline served", extra={"orderId": state.order_id, "rating": feedback.rating})
 
 
 def _wake(orders: OrdersRepository, order_id: str, reason: str) -> None:

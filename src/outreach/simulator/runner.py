@@ -240,9 +240,10 @@ def _contacts(w: world.World) -> list[dict[str, Any]]:
             if message_id not in sms:
                 raise RuntimeError(f"ledger says {item['sk']} was sent by SMS but SNS has no message {message_id}")
             to, subject = sms[message_id][0], item["subject"]
+        owner = {"orderId": item["orderId"]} if "orderId" in item else {"requestId": item["requestId"]}
         contact = {
             "at": iso(datetime.fromisoformat(item["at"])),
-            "orderId": item["orderId"],
+            **owner,
             "kind": item["kind"],
             "channel": item["channel"],
             "to": to,
@@ -251,7 +252,9 @@ def _contacts(w: world.World) -> list[dict[str, Any]]:
         if "promisedDate" in item:
             contact["promisedDate"] = item["promisedDate"]
         out.append(contact)
-    return sorted(out, key=lambda c: (c["at"], c["orderId"], c["channel"] == "sms", c["kind"]))
+    return sorted(
+        out, key=lambda c: (c["at"], c.get("orderId") or c.get("requestId"), c["channel"] == "sms", c["kind"])
+    )
 
 
 def _alerts(messages: Iterable[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:

@@ -105,6 +105,7 @@ def build(config_json: str) -> tuple[World, dict[str, str]]:
         "TIMER_TARGET_ARN": bus_arn,
         "TIMER_ROLE_ARN": role_arn,
         "OUTREACH_CONFIG": config_json,
+        "SENDER_FUNCTION_NAME": "outreach-sender",
     }
     lam = boto3.client("lambda", region_name=REGION)
     arns: dict[str, str] = {}
