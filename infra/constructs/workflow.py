@@ -310,12 +310,19 @@ class Workflow(Construct):
                 f"AwsSolutions-IAM5[Resource::<{logical_id}.Arn>:*]",
                 "Added by function.grant_invoke: versions and aliases of this one function the state machine invokes.",
             )
+        sender_id = stack.resolve(stack.get_logical_id(self.sender.node.default_child))  # type: ignore[arg-type]
+        _acknowledge(
+            _default_policy(self.intake),
+            f"AwsSolutions-IAM5[Resource::<{sender_id}.Arn>:*]",
+            "Added by sender.grant_invoke: versions and aliases of the one sender function intake invokes for "
+            "contacts outside a running timeline (catalog follow-ups, feedback after the end).",
+        )
         _acknowledge(
             self.state_machine,
             "AwsSolutions-SF1",
-            "Deliberately ERROR without execution data: states carry customer names, addresses and phone "
-            "numbers, which must not be copied into logs. Step Functions keeps every execution's full "
-            "history itself (90 days after it closes) and X-Ray traces every transition.",
+            "Deliberately ERROR without execution data: an execution handles an order for weeks and every "
+            "step is already in Step Functions' own execution history (kept 90 days after it closes) and in "
+            "X-Ray; state data holds only order ids and contact keys, and stays out of logs all the same.",
         )
 
 

@@ -107,6 +107,7 @@ class OrderState(Model):
     triggers: dict[str, AwareDatetime] = Field(default_factory=dict)
     issued: list[str] = Field(default_factory=list)
     delay_notices: int = Field(default=0, alias="delayNotices")
+    forecast_delivery: date | None = Field(default=None, alias="forecastDelivery")
 
     @property
     def order_id(self) -> str:
@@ -177,6 +178,7 @@ def new_state(placed: OrderPlaced, now: datetime, config: OutreachConfig, cause:
         productionDueAt=due,
         productionEstimate=due,
         quotes=[Quote(at=now, promisedDate=promise, reason="order placed", cause=cause)],
+        forecastDelivery=local_date(add_local_days(due, transit, zone), zone),
         triggers={"order_confirmation": now},
     )
 
@@ -271,9 +273,30 @@ def _check_forecast(
     alerts: list[Alert],
     notes: list[str],
 ) -> None:
-    """A forecast past the promise breaks it: re-quote honestly and tell the customer at once."""
+    """A forecast past the promise breaks it: re-quote honestly and tell the customer at once.
+
+    A forecast still inside the promise is absorbed by the padding: ops hear of it, the customer does not.
+    """
+    previous_forecast = state.forecast_delivery
+    state.forecast_delivery = forecast
     if forecast <= state.promised:
+        if previous_forecast is not None and forecast <= previous_forecast:
+            return  # no slip: as planned or earlier
         notes.append(f"{cause}: forecast {forecast} is inside the promise {state.promised}, absorbed by padding")
+        alerts.append(
+            Alert(
+                kind="promise_at_risk",
+                orderId=state.order_id,
+                at=now,
+                details={
+                    "promisedDate": state.promised.isoformat(),
+                    "forecast": forecast.isoformat(),
+                    "reason": reason,
+                    "customerTold": False,
+                    "absorbedByPadding": True,
+                },
+            )
+        )
         return
     today = local_date(now, state.order.customer.zone)
     new_date = requoted_date(today, forecast, config.padding)

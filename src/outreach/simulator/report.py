@@ -11,8 +11,11 @@ from outreach.simulator.runner import SimulationResult
 def readable(result: SimulationResult) -> str:
     lines = [f"Scenario: {result.scenario}", ""]
     per_order: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    requests = set()
     for c in result.contacts:
         owner = c.get("orderId") or c.get("requestId") or "?"
+        if "requestId" in c:
+            requests.add(owner)
         date = f"  (promised {c['promisedDate']})" if c.get("promisedDate") else ""
         per_order[owner].append((c["at"], f"{c['kind']:<26} {c['channel']:<5} -> {c['to']}: {c['subject']}{date}"))
     for a in result.alerts:
@@ -20,7 +23,7 @@ def readable(result: SimulationResult) -> str:
     orders = {o["orderId"]: o for o in result.orders}
     for order_id in sorted(set(per_order) | set(orders)):
         order = orders.get(order_id)
-        head = f"Order {order_id}"
+        head = f"Catalog request {order_id}" if order_id in requests else f"Order {order_id}"
         if order:
             head += f"  [{order['status']}]  promised {order['promisedDate']}"
         lines.append(head)

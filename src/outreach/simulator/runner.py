@@ -13,6 +13,7 @@ import io
 import json
 import re
 import time
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -76,10 +77,13 @@ def run(scenario: Scenario, log: TextIO | None = None) -> SimulationResult:
     clock = traveller.start()
     try:
         with (
+            warnings.catch_warnings(),
             contextlib.redirect_stdout(sink),
             world.environment(world.BASE_ENV),
             mock_aws(config={"stepfunctions": {"execute_state_machine": True}}),
         ):
+            # Powertools warns on every invocation that emitted no metric (the waiter, most often).
+            warnings.filterwarnings("ignore", message="No application metrics to publish", category=UserWarning)
             lambda_aws.reset()
             get_settings.cache_clear()
             the_world, env = world.build(config.model_dump_json(by_alias=True))
