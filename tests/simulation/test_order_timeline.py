@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from outreach_lambda.services import timeline as timeline_service
+
 from tests.simulation.conftest import event, placed, simulate, timeline
 
 

@@ -90,7 +90,11 @@ class OrderRun:
         return decision
 
     def feed(self, detail_type: str, detail: dict[str, Any], when: datetime) -> Decision:
-        """An event that happened at ``when`` and is processed at that same instant."""
+        """An event that happened at ``when`` and is processed at that same instant.
+
+        Like the state machine, the order first wakes at every timer it asked for before ``when``.
+        """
+        self.run_until(when)
         return self.step([inbound(detail_type, detail, when)], when)
 
     def place(self, **kwargs: Any) -> Decision:

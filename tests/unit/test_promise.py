@@ -124,9 +124,7 @@ def test_given_late_evening_utc_order_when_customer_in_los_angeles_then_promise_
     assert promised_date(placed, 21, DEFAULT, ZoneInfo("America/Los_Angeles")) == date(2026, 11, 30)
 
 
-def test_given_same_instant_when_customers_on_either_side_of_date_line_then_promised_dates_differ_by_two_days() -> (
-    None
-):
+def test_given_same_instant_when_customers_on_either_side_of_date_line_then_promised_dates_differ_by_two_days() -> None:
     # 2026-11-02T10:30Z is 00:30 on 3 Nov in Kiritimati (UTC+14) and 23:30 on 1 Nov in Pago Pago (UTC-11).
     placed = at("2026-11-02T10:30:00Z")
     kiritimati = promised_date(placed, 21, DEFAULT, ZoneInfo("Pacific/Kiritimati"))
@@ -140,7 +138,9 @@ def test_given_orders_at_start_and_end_of_the_same_local_day_when_promised_then_
     berlin = ZoneInfo("Europe/Berlin")
     morning = at("2026-11-02T00:00:00+01:00")
     night = at("2026-11-02T23:59:59+01:00")
-    assert promised_date(morning, 21, DEFAULT, berlin) == promised_date(night, 21, DEFAULT, berlin) == date(2026, 11, 30)
+    assert (
+        promised_date(morning, 21, DEFAULT, berlin) == promised_date(night, 21, DEFAULT, berlin) == date(2026, 11, 30)
+    )
 
 
 def test_given_instant_when_local_date_then_it_is_the_customers_calendar_date() -> None:

@@ -1,0 +1,138 @@
+"""The `outreach simulate` command as a user runs it, and the moto patches it relies on."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from moto.awslambda.models import LambdaFunction
+from moto.stepfunctions.parser.asl.eval.callback.callback import CallbackEndpoint
+from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
+
+from outreach.cli import main
+from outreach.simulator import moto_runtime
+
+EXAMPLES = sorted(Path(__file__).resolve().parents[2].joinpath("examples").glob("*.json"))
+
+
+def test_given_the_happy_path_example_when_run_with_json_then_stdout_is_exactly_the_contract(capsys):
+    assert main(["simulate", "examples/happy_path.json", "--json"]) == 0
+
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) == {"scenario", "contacts", "alerts", "orders", "rejected", "stats"}
+    assert out["scenario"] == "happy path"
+    assert [c["kind"] for c in out["contacts"]] == [
+        "order_confirmation",
+        "production_update",
+        "shipped",
+        "satisfaction_check",
+    ]
+    first = out["contacts"][0]
+    assert first == {
+        "at": "2026-11-02T09:00:00Z",
+        "orderId": "SO-1",
+        "kind": "order_confirmation",
+        "channel": "email",
+        "to": "ada@example.com",
+        "subject": "Thank you for your order SO-1",
+        "promisedDate": "2026-11-30",
+    }
+    assert out["orders"][0]["status"] == "SUCCEEDED"
+    assert set(out["stats"]) >= {"stateTransitions", "lambdaInvocations", "wallSeconds"}
+
+
+def test_given_a_readable_run_then_it_prints_each_order_timeline(capsys):
+    assert main(["simulate", "examples/cancellation.json"]) == 0
+
+    text = capsys.readouterr().out
+    assert "Order SO-2  [SUCCEEDED]  promised 2026-11-30" in text
+    assert "cancellation_confirmation" in text
+
+
+@pytest.mark.parametrize(
+    ("scenario", "message"),
+    [
+        (
+            {
+                "name": "x",
+                "start": "2026-11-02T09:00:00Z",
+                "events": [{"at": "soon", "detailType": "Order Placed", "detail": {}}],
+            },
+            "events[0].at",
+        ),
+        ({"name": "x", "start": "yesterday"}, "start"),
+        ({"name": "x", "start": "2026-11-02T09:00:00Z", "config": {"padding": {"factor": "0.5"}}}, "padding.factor"),
+        ({"start": "2026-11-02T09:00:00Z"}, "name"),
+    ],
+)
+def test_given_an_invalid_scenario_then_exit_2_names_the_field(tmp_path, capsys, scenario, message):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(scenario))
+
+    assert main(["simulate", str(path), "--json"]) == 2
+
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert message in captured.err
+
+
+def test_given_a_missing_file_then_exit_2_says_so(capsys):
+    assert main(["simulate", "no/such/file.json"]) == 2
+    assert "no such scenario file" in capsys.readouterr().err
+
+
+def test_given_a_log_file_then_handler_logs_go_there_with_personal_data_masked(tmp_path, capsys):
+    log = tmp_path / "sim.log"
+
+    assert main(["simulate", "examples/sms_night_owl.json", "--log", str(log)]) == 0
+
+    text = log.read_text()
+    assert "contact sent" in text
+    assert "kiri@example.com" not in text and "+64211234567" not in text
+    assert "k***@example.com" in text
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_given_a_shipped_example_then_it_runs_without_handler_errors(example, capsys):
+    assert main(["simulate", str(example), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["contacts"], "every example sends at least one contact"
+
+
+def test_given_a_run_then_moto_is_restored_exactly_afterwards():
+    originals = (
+        LambdaFunction._invoke_lambda,
+        CallbackEndpoint.wait,
+        CallbackEndpoint.notify,
+        ExecutionWorker.start,
+    )
+    with moto_runtime.patched({}):
+        assert CallbackEndpoint.wait is not originals[1]
+        with pytest.raises(RuntimeError, match="one simulation at a time"), moto_runtime.patched({}):
+            pass
+    assert (
+        LambdaFunction._invoke_lambda,
+        CallbackEndpoint.wait,
+        CallbackEndpoint.notify,
+        ExecutionWorker.start,
+    ) == originals
+
+
+def test_given_another_moto_version_then_the_simulator_refuses_to_patch(monkeypatch):
+    import moto
+
+    monkeypatch.setattr(moto, "__version__", "9.9.9")
+    with (
+        pytest.raises(RuntimeError, match=r"patches moto 5\.2\.5 internals, found moto 9\.9\.9"),
+        moto_runtime.patched({}),
+    ):
+        pass
+
+
+def test_given_a_notified_endpoint_then_wait_returns_at_once_without_parking():
+    with moto_runtime.patched({}) as runtime:
+        endpoint = CallbackEndpoint("token-1")
+        endpoint.notify("outcome")
+        assert endpoint.wait(timeout=0.01) == "outcome"
+        assert runtime.quiescence.busy == 0
