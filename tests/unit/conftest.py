@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from domain_builders import OrderRun
-
 from outreach_lambda.domain.config import OutreachConfig
 
 

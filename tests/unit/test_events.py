@@ -9,8 +9,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from domain_builders import at, placed_detail
-from pydantic import ValidationError
-
 from outreach_lambda.domain.events import (
     CatalogRequested,
     FeedbackReceived,
@@ -21,6 +19,7 @@ from outreach_lambda.domain.events import (
     as_datetime,
     parse_detail,
 )
+from pydantic import ValidationError
 
 
 def error_locs(detail_type: str, detail: dict[str, Any]) -> list[tuple[Any, ...]]:
@@ -124,21 +123,11 @@ def test_given_phone_not_in_e164_when_parsed_then_message_explains_e164() -> Non
         pytest.param(
             "email",
             "ada@example.com\n",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="BUG: events.py EMAIL_RE uses re.match with '$', which also matches before a trailing "
-                "newline, so 'ada@example.com\\n' is accepted as an e-mail address",
-            ),
             id="email-trailing-newline",
         ),
         pytest.param(
             "phone",
             "+4915112345678\n",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="BUG: events.py E164_RE uses re.match with '$', which also matches before a trailing "
-                "newline, so '+4915112345678\\n' is accepted as an E.164 number",
-            ),
             id="phone-trailing-newline",
         ),
     ],

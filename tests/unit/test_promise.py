@@ -7,10 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from domain_builders import at
-from pydantic import ValidationError
-
 from outreach_lambda.domain.config import OutreachConfig, PaddingPolicy
 from outreach_lambda.domain.promise import add_local_days, local_date, promised_date, quoted_days, requoted_date
+from pydantic import ValidationError
 
 DEFAULT = PaddingPolicy()
 BY_DAYS = PaddingPolicy(rounding="days")

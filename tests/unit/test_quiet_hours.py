@@ -7,10 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from domain_builders import at
-from pydantic import ValidationError
-
 from outreach_lambda.domain.config import OutreachConfig, QuietHours
 from outreach_lambda.domain.quiet_hours import is_quiet, next_allowed
+from pydantic import ValidationError
 
 BERLIN = ZoneInfo("Europe/Berlin")
 DEFAULT = QuietHours()
@@ -108,6 +107,14 @@ def test_given_new_york_night_when_dst_ends_then_contact_moves_to_0900_standard_
     new_york = ZoneInfo("America/New_York")
     instant = at("2026-10-31T21:30:00-04:00")  # EDT; clocks go back at 02:00 on 1 November
     assert next_allowed(instant, new_york, DEFAULT) == at("2026-11-01T14:00:00Z")  # 09:00 EST
+
+
+def test_given_quiet_end_inside_spring_forward_gap_when_moved_then_first_real_instant_after_the_gap() -> None:
+    # Quiet 22:00-02:30; on 29 March 2026 Berlin clocks jump from 02:00 CET to 03:00 CEST, so 02:30 never happens.
+    quiet = QuietHours(start=time(22, 0), end=time(2, 30))
+    result = next_allowed(berlin(2026, 3, 28, 23, 0), BERLIN, quiet)
+    assert result == at("2026-03-29T01:30:00Z")  # 03:30 CEST
+    assert not is_quiet(result, BERLIN, quiet)
 
 
 def test_given_quiet_hours_start_equal_to_end_when_configured_then_rejected() -> None:

@@ -11,10 +11,10 @@ from datetime import date
 
 import pytest
 from domain_builders import OrderRun, at, inbound, placed_detail
-
 from outreach_lambda.domain.config import OutreachConfig
+from outreach_lambda.domain.events import FeedbackReceived
 from outreach_lambda.domain.quiet_hours import is_quiet
-from outreach_lambda.domain.timeline import advance, planned_contacts
+from outreach_lambda.domain.timeline import advance, late_feedback, planned_contacts
 
 PLACED = at("2026-11-02T09:00:00Z")
 PROMISED = date(2026, 11, 30)
@@ -74,7 +74,7 @@ def test_given_order_placed_when_advanced_then_production_update_is_planned_3_da
 ) -> None:
     decision = order.place()
     assert order.state.production_due_at == at("2026-11-16T09:00:00Z")
-    planned = {c.key: c.due_at for c in planned_contacts(order.state, order.config)}
+    planned = {c.key: c.due_at for c in planned_contacts(order.state, order.config, PLACED)}
     assert planned == {"production_update#email": UPDATE_DUE}
     assert decision.wake_at == UPDATE_DUE
 
@@ -104,8 +104,9 @@ def test_given_production_update_falling_in_quiet_hours_when_planned_then_it_mov
     order: OrderRun,
 ) -> None:
     # Placed at 21:30 in Berlin: production due 16 Nov 21:30, update 13 Nov 21:30 local -> 14 Nov 09:00 local.
-    decision = order.place(placed_at="2026-11-02T21:30:00+01:00", timezone="Europe/Berlin")
-    planned = {c.key: c.due_at for c in planned_contacts(order.state, order.config)}
+    placed = at("2026-11-02T21:30:00+01:00")
+    decision = order.place(placed_at=placed.isoformat(), timezone="Europe/Berlin")
+    planned = {c.key: c.due_at for c in planned_contacts(order.state, order.config, placed)}
     assert planned["production_update#email"] == at("2026-11-14T09:00:00+01:00")
     assert decision.wake_at == at("2026-11-14T08:00:00Z")
 
@@ -125,6 +126,20 @@ def test_given_sms_customer_when_order_placed_at_2300_local_then_email_at_once_a
 def test_given_sms_customer_when_order_placed_in_daytime_then_email_and_sms_go_at_once(order: OrderRun) -> None:
     decision = order.place(placed_at="2026-11-02T14:00:00+01:00", timezone="Europe/Berlin", **SMS)
     assert sorted(keys(decision)) == ["order_confirmation#email", "order_confirmation#sms"]
+
+
+def test_given_sms_only_channel_with_phone_when_order_placed_then_email_is_sent_too(order: OrderRun) -> None:
+    decision = order.place(channels=["sms"], phone="+4915112345678")
+    assert sorted(keys(decision)) == ["order_confirmation#email", "order_confirmation#sms"]
+
+
+def test_given_order_placed_event_processed_late_when_advanced_then_promise_counts_from_placed_at(
+    order: OrderRun,
+) -> None:
+    now = at("2026-11-03T12:00:00Z")  # the event placed on 2 Nov reaches the timeline a day later
+    decision = order.step([inbound("Order Placed", placed_detail(), now)], now)
+    assert order.state.promised == PROMISED
+    assert decision.contacts[0].due_at == now
 
 
 def test_given_sms_channel_but_no_phone_when_order_placed_then_only_email_is_sent(order: OrderRun) -> None:
@@ -199,16 +214,46 @@ def test_given_delay_inside_promise_when_advanced_then_no_new_quote_and_no_delay
     decision = order.feed("Production Delayed", delayed("2026-11-20T09:00:00Z"), at("2026-11-12T10:00:00Z"))
     assert decision.contacts == []
     assert decision.new_quotes == []
-    assert decision.alerts == []
     assert order.state.promised == PROMISED
     assert any("absorbed" in note for note in decision.notes)
+
+
+def test_given_delay_inside_promise_when_advanced_then_ops_see_it_but_customer_is_not_told(order: OrderRun) -> None:
+    order.place()
+    decision = order.feed("Production Delayed", delayed("2026-11-20T09:00:00Z"), at("2026-11-12T10:00:00Z"))
+    assert alert_kinds(decision) == ["promise_at_risk"]
+    details = decision.alerts[0].details
+    assert details["customerTold"] is False
+    assert details["absorbedByPadding"] is True
+    assert details["promisedDate"] == "2026-11-30"
+    assert details["forecast"] == "2026-11-27"
 
 
 def test_given_delay_landing_exactly_on_the_promise_when_advanced_then_it_is_absorbed(order: OrderRun) -> None:
     order.place()
     decision = order.feed("Production Delayed", delayed("2026-11-23T09:00:00Z"), at("2026-11-12T10:00:00Z"))
     assert decision.contacts == []
+    assert decision.new_quotes == []
+    assert [a.details["customerTold"] for a in decision.alerts] == [False]
     assert order.state.promised == PROMISED
+
+
+def test_given_estimate_no_later_than_planned_when_production_delayed_arrives_then_no_alert(order: OrderRun) -> None:
+    order.place()
+    # The estimate equals the planned production due date (16 Nov): the forecast (23 Nov) has not slipped.
+    decision = order.feed("Production Delayed", delayed("2026-11-16T09:00:00Z"), at("2026-11-12T10:00:00Z"))
+    assert decision.alerts == []
+    assert decision.contacts == []
+
+
+def test_given_absorbed_slip_already_reported_when_same_forecast_repeated_then_ops_are_not_alerted_again(
+    order: OrderRun,
+) -> None:
+    order.place()
+    order.feed("Production Delayed", delayed("2026-11-20T09:00:00Z"), at("2026-11-12T10:00:00Z"))
+    decision = order.feed("Production Delayed", delayed("2026-11-20T09:00:00Z"), at("2026-11-12T11:00:00Z"))
+    assert decision.alerts == []
+    assert decision.contacts == []
 
 
 def test_given_delay_inside_promise_when_advanced_then_production_update_moves_to_3_days_before_new_estimate(
@@ -262,6 +307,16 @@ def test_given_date_only_estimate_when_delay_checked_then_it_counts_in_customers
     assert decision.contacts == []
 
 
+def test_given_customer_in_auckland_when_delay_breaks_promise_then_new_date_counts_from_their_today(
+    order: OrderRun,
+) -> None:
+    order.place(placed_at="2026-11-02T09:00:00+13:00", timezone="Pacific/Auckland")  # promised 30 Nov
+    # Revealed at 2026-11-12T20:00Z = 09:00 on 13 Nov in Auckland. Forecast 26 Nov + 7 = 3 Dec.
+    # From 13 Nov, 20 days remain -> 26.7 -> 28 -> 11 Dec (counting from 12 Nov, the UTC date, would give 10 Dec).
+    decision = order.feed("Production Delayed", delayed("2026-11-26"), at("2026-11-12T20:00:00Z"))
+    assert [q.promised_date for q in decision.new_quotes] == [date(2026, 12, 11)]
+
+
 def test_given_sms_customer_when_delay_revealed_at_night_then_email_at_once_and_sms_at_0900(
     order: OrderRun,
 ) -> None:
@@ -279,7 +334,7 @@ def test_given_second_delay_inside_new_date_when_advanced_then_no_second_notice(
     decision = order.feed("Production Delayed", delayed("2026-12-01T09:00:00Z"), at("2026-11-20T10:00:00Z"))
     assert decision.contacts == []
     assert decision.new_quotes == []
-    assert decision.alerts == []
+    assert [a.details["customerTold"] for a in decision.alerts] == [False]  # ops still see the slip
     assert order.state.promised == date(2026, 12, 10)
 
 
@@ -303,11 +358,6 @@ def test_given_production_completed_when_a_delay_arrives_late_then_it_is_ignored
     assert order.state.promised == PROMISED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: timeline.py _apply (ProductionCompleted branch, ~line 217) never calls _check_forecast: "
-    "a completion whose completedAt + transitDays is past the promise sends no delay_notice and no alert",
-)
 def test_given_production_completed_too_late_for_the_promise_when_advanced_then_delay_notice_at_once(
     order: OrderRun,
 ) -> None:
@@ -446,12 +496,6 @@ def test_given_sms_customer_when_satisfaction_check_goes_on_both_channels_then_r
     assert decision.run_status == "complete"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: timeline.py planned_contacts/timer_driven (~line 316) applies quiet hours to the nominal due "
-    "instant, not to max(due, now): a satisfaction_check already overdue when a late Order Delivered arrives at "
-    "23:00 local is issued at once, inside quiet hours",
-)
 def test_given_late_delivery_event_at_night_when_satisfaction_already_due_then_it_waits_for_0900(
     order: OrderRun,
 ) -> None:
@@ -462,18 +506,16 @@ def test_given_late_delivery_event_at_night_when_satisfaction_already_due_then_i
     assert decision.wake_at == at("2026-11-25T09:00:00+01:00")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: same root cause as above (timer_driven ignores now): with productionDays < "
-    "productionUpdateLeadDays the production_update is already 'due' at placement and is issued at 22:00 local",
-)
 def test_given_short_production_order_placed_at_night_when_advanced_then_no_timer_contact_in_quiet_hours(
     order: OrderRun,
 ) -> None:
+    # productionDays 2 < 3 lead days: the update's nominal time is already past at placement (22:00 local).
     now = at("2026-11-02T22:00:00+01:00")
     decision = order.place(placed_at=now.isoformat(), timezone="Europe/Berlin", production_days=2)
     assert is_quiet(now, order.state.order.customer.zone, order.config.quiet_hours)
     assert kinds(decision) == ["order_confirmation"]
+    assert decision.wake_at == at("2026-11-03T09:00:00+01:00")
+    assert kinds(order.tick(decision.wake_at)) == ["production_update"]
 
 
 # --- cancellation ------------------------------------------------------------------------------------------------
@@ -487,7 +529,7 @@ def test_given_order_cancelled_when_advanced_then_only_cancellation_confirmation
     assert sorted(keys(decision)) == ["cancellation_confirmation#email", "cancellation_confirmation#sms"]
     assert decision.run_status == "cancelled"
     assert decision.wake_at is None
-    assert planned_contacts(order.state, order.config) == []
+    assert planned_contacts(order.state, order.config, at("2026-11-03T10:00:00Z")) == []
 
 
 def test_given_cancelled_order_when_later_events_and_timers_arrive_then_nothing_else_is_ever_sent(
@@ -560,6 +602,53 @@ def test_given_finished_timeline_when_feedback_arrives_then_it_is_still_acknowle
     assert kinds(decision) == ["feedback_acknowledgement"]
     assert alert_kinds(decision) == ["negative_feedback"]
     assert decision.run_status == "complete"
+
+
+def finished(order: OrderRun) -> None:
+    order.place()
+    order.feed("Order Delivered", {"orderId": "SO-1"}, at("2026-11-20T15:00:00Z"))
+    assert order.tick(at("2026-11-23T15:00:00Z")).run_status == "complete"
+
+
+def test_given_ended_timeline_when_late_negative_feedback_arrives_then_acknowledged_and_ops_alerted(
+    order: OrderRun,
+) -> None:
+    finished(order)
+    now = at("2026-12-10T10:00:00Z")
+    contact, alerts = late_feedback(order.state, FeedbackReceived(orderId="SO-1", rating=2), now)
+    assert contact is not None
+    assert (contact.key, contact.kind, contact.due_at) == (
+        "feedback_acknowledgement#email",
+        "feedback_acknowledgement",
+        now,
+    )
+    assert [a.kind for a in alerts] == ["negative_feedback"]
+    assert alerts[0].details["rating"] == 2
+
+
+def test_given_ended_timeline_when_late_positive_feedback_arrives_then_acknowledged_without_alert(
+    order: OrderRun,
+) -> None:
+    finished(order)
+    contact, alerts = late_feedback(order.state, FeedbackReceived(orderId="SO-1", rating=5), PLACED)
+    assert contact is not None
+    assert alerts == []
+
+
+def test_given_feedback_already_acknowledged_when_more_feedback_arrives_late_then_no_second_acknowledgement(
+    order: OrderRun,
+) -> None:
+    finished(order)
+    order.feed("Feedback Received", {"orderId": "SO-1", "rating": 4}, at("2026-11-24T10:00:00Z"))
+    contact, alerts = late_feedback(order.state, FeedbackReceived(orderId="SO-1", rating=1), PLACED)
+    assert contact is None
+    assert [a.kind for a in alerts] == ["negative_feedback"]  # ops still hear about the problem
+
+
+def test_given_cancelled_order_when_late_feedback_arrives_then_nothing_is_sent(order: OrderRun) -> None:
+    order.place()
+    order.feed("Order Cancelled", {"orderId": "SO-1"}, at("2026-11-03T10:00:00Z"))
+    assert late_feedback(order.state, FeedbackReceived(orderId="SO-1", rating=1), PLACED) == (None, [])
 
 
 # --- each contact once -------------------------------------------------------------------------------------------

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-E164_RE = re.compile(r"^\+[1-9]\d{6,14}$")
+EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+E164_RE = re.compile(r"\+[1-9]\d{6,14}")
 
 NonEmpty = Annotated[str, Field(min_length=1, max_length=256)]
 OrderId = Annotated[str, Field(min_length=1, max_length=128)]
@@ -26,6 +26,14 @@ class Detail(BaseModel):
 
 class Customer(Detail):
     name: NonEmpty
+
+    @field_validator("name")
+    @classmethod
+    def _name_has_letters(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value.strip()
+
     email: NonEmpty
     phone: str | None = None
     locale: str | None = None
@@ -35,14 +43,14 @@ class Customer(Detail):
     @field_validator("email")
     @classmethod
     def _email(cls, value: str) -> str:
-        if not EMAIL_RE.match(value):
+        if not EMAIL_RE.fullmatch(value):
             raise ValueError("is not an e-mail address")
         return value
 
     @field_validator("phone")
     @classmethod
     def _phone(cls, value: str | None) -> str | None:
-        if value is not None and not E164_RE.match(value):
+        if value is not None and not E164_RE.fullmatch(value):
             raise ValueError("must be an E.164 phone number like +4915112345678")
         return value
 

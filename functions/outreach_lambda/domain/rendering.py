@@ -11,7 +11,6 @@ from datetime import date
 
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.events import CatalogRequested
-from outreach_lambda.domain.promise import local_date
 from outreach_lambda.domain.timeline import ContactOrder, OrderState
 
 DATED_KINDS = frozenset({"order_confirmation", "production_update", "shipped", "delay_notice"})
@@ -67,8 +66,6 @@ def render(state: OrderState, contact: ContactOrder, config: OutreachConfig) -> 
         ship = state.shipment
         assert ship is not None
         link = f"\nTrack it here: {ship.tracking_url}" if ship.tracking_url else ""
-        eta = ship.estimated_delivery
-        when = _fmt(local_date(eta, order.customer.zone)) if eta else f"by {_fmt(promised)}"
         details = ship.delivery_details or (
             "Our carrier will call ahead to agree a time window, carry the order to the room of your choice "
             "and take the packaging away."
@@ -76,10 +73,13 @@ def render(state: OrderState, contact: ContactOrder, config: OutreachConfig) -> 
         subject = f"Your order {oid} is on its way"
         text = (
             f"Dear {first},\n\nyour order has shipped with {ship.carrier}, tracking number "
-            f"{ship.tracking_number}.{link}\n\nExpected delivery: {when}.\n\nWhat the delivery involves:\n"
+            f"{ship.tracking_number}.{link}\n\nDelivery by {_fmt(promised)}.\n\nWhat the delivery involves:\n"
             f"{details}\n\nIt goes to: {address}\n"
         )
-        sms = f"{shop}: order {oid} shipped with {ship.carrier}, tracking {ship.tracking_number}."
+        sms = (
+            f"{shop}: order {oid} shipped with {ship.carrier}, tracking {ship.tracking_number}. "
+            f"Delivery by {promised:%d %b %Y}."
+        )
     elif kind == "delay_notice":
         previous = state.quotes[-2].promised_date if len(state.quotes) > 1 else promised
         subject = f"Your order {oid}: a new delivery date"

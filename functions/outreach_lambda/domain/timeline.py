@@ -145,7 +145,7 @@ def advance(state: OrderState | None, events: list[InboundEvent], now: datetime,
     if state is None:
         return Decision(state=None, run_status="complete", alerts=alerts, notes=notes)
 
-    pending = planned_contacts(state, config)
+    pending = planned_contacts(state, config, now)
     due = [c for c in pending if c.due_at <= now]
     later = [c for c in pending if c.due_at > now]
     state.issued.extend(c.key for c in due)
@@ -218,9 +218,13 @@ def _apply(
         _check_forecast(state, forecast, reason, label, now, config, alerts, notes)
     elif isinstance(detail, ProductionCompleted):
         if state.production_completed_at is None:
-            state.production_completed_at = (detail.completed_at or event.time).astimezone(UTC)
+            completed = (detail.completed_at or event.time).astimezone(UTC)
+            state.production_completed_at = completed
             if not _any_issued(state, "production_update") and state.shipment is None:
                 state.triggers.setdefault("production_update", now)
+            forecast = local_date(add_local_days(completed, state.transit_days, zone), zone)
+            reason = f"production completed on {local_date(completed, zone).isoformat()}, later than planned"
+            _check_forecast(state, forecast, reason, label, now, config, alerts, notes)
     elif isinstance(detail, OrderShipped):
         if state.shipment is not None:
             notes.append(f"{label}: already shipped, ignored")
@@ -324,8 +328,12 @@ def channels(state: OrderState) -> list[Channel]:
     return ["email", "sms"] if state.order.customer.wants_sms() else ["email"]
 
 
-def planned_contacts(state: OrderState, config: OutreachConfig) -> list[ContactOrder]:
-    """Every contact still to be issued, with its due instant (quiet hours applied)."""
+def planned_contacts(state: OrderState, config: OutreachConfig, now: datetime) -> list[ContactOrder]:
+    """Every contact still to be issued, with its due instant (quiet hours applied).
+
+    A timer-driven contact whose nominal time has already passed (a late event made it due) is due now,
+    and quiet hours apply to that real sending time, not to the nominal one.
+    """
     zone = state.order.customer.zone
     quiet = config.quiet_hours
     out: list[ContactOrder] = []
@@ -337,7 +345,7 @@ def planned_contacts(state: OrderState, config: OutreachConfig) -> list[ContactO
             out.append(ContactOrder(key=f"{key}#{channel}", kind=kind, channel=channel, dueAt=due))
 
     def timer_driven(kind: ContactKind, at: datetime) -> None:
-        due = next_allowed(at, zone, quiet)
+        due = next_allowed(max(at, now), zone, quiet)
         for channel in channels(state):
             out.append(ContactOrder(key=f"{kind}#{channel}", kind=kind, channel=channel, dueAt=due))
 
@@ -349,7 +357,8 @@ def planned_contacts(state: OrderState, config: OutreachConfig) -> list[ContactO
 
     event_driven("order_confirmation", "order_confirmation", triggers["order_confirmation"])
     if "production_update" in triggers:
-        event_driven("production_update", "production_update", triggers["production_update"])
+        # Triggered by Production Completed, but still a timer-driven kind: it waits out quiet hours.
+        timer_driven("production_update", triggers["production_update"])
     elif state.shipment is None or _any_issued(state, "production_update"):
         lead = config.production_update_lead_days
         timer_driven("production_update", add_local_days(state.production_estimate, -lead, zone))
