@@ -118,3 +118,15 @@ class OrderRun:
 
     def sent_at(self, kind: str, channel: str = "email") -> list[datetime]:
         return [now for now, c in self.sent if c.kind == kind and c.channel == channel]
+
+
+def shipped(estimated_delivery: str | None = None) -> dict:
+    detail = {
+        "orderId": "SO-1",
+        "carrier": "DHL Freight",
+        "trackingNumber": "JJD0099887766",
+        "trackingUrl": "https://track.example/JJD0099887766",
+    }
+    if estimated_delivery:
+        detail["estimatedDelivery"] = estimated_delivery
+    return detail

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from domain_builders import OrderRun, at
+from domain_builders import OrderRun, at, shipped
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.events import parse_detail
 from outreach_lambda.domain.rendering import render, render_catalog_follow_up
@@ -21,14 +21,7 @@ def contact(kind: str, channel: str = "email") -> ContactOrder:
 
 
 def ship(run: OrderRun, estimated_delivery: str | None = None, details: str | None = None) -> None:
-    detail = {
-        "orderId": "SO-1",
-        "carrier": "DHL Freight",
-        "trackingNumber": "JJD0099887766",
-        "trackingUrl": "https://track.example/JJD0099887766",
-    }
-    if estimated_delivery:
-        detail["estimatedDelivery"] = estimated_delivery
+    detail = shipped(estimated_delivery)
     if details:
         detail["deliveryDetails"] = details
     run.feed("Order Shipped", detail, at("2026-11-20T10:00:00Z"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from domain_builders import OrderRun, at, inbound, placed_detail
+from domain_builders import OrderRun, at, inbound, placed_detail, shipped
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.events import FeedbackReceived
 from outreach_lambda.domain.quiet_hours import is_quiet
@@ -38,18 +38,6 @@ def delayed(estimate: str, reason: str | None = None) -> dict:
     detail = {"orderId": "SO-1", "estimatedCompletion": estimate}
     if reason:
         detail["reason"] = reason
-    return detail
-
-
-def shipped(estimated_delivery: str | None = None) -> dict:
-    detail = {
-        "orderId": "SO-1",
-        "carrier": "DHL Freight",
-        "trackingNumber": "JJD0099887766",
-        "trackingUrl": "https://track.example/JJD0099887766",
-    }
-    if estimated_delivery:
-        detail["estimatedDelivery"] = estimated_delivery
     return detail
 
 

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from boto3.dynamodb.conditions import Key
-from botocore.exceptions import ClientError
-
-from outreach_lambda.adapters.aws import table
+from outreach_lambda.adapters.aws import put_if_absent, table
 
 
 class ContactLedger:
@@ -23,16 +20,7 @@ class ContactLedger:
         return table(self._name)
 
     def claim(self, pk: str, key: str, fields: dict[str, Any]) -> bool:
-        try:
-            self._table.put_item(
-                Item={"pk": pk, "sk": key, "status": "SENDING", **fields},
-                ConditionExpression="attribute_not_exists(pk)",
-            )
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        return put_if_absent(self._name, {"pk": pk, "sk": key, "status": "SENDING", **fields})
 
     def finish(self, pk: str, key: str, status: str, fields: dict[str, Any]) -> None:
         names = {f"#{i}": name for i, name in enumerate(["status", *fields])}
@@ -44,16 +32,6 @@ class ContactLedger:
             ExpressionAttributeNames=names,
             ExpressionAttributeValues=values,
         )
-
-    def for_owner(self, pk: str) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
-        kwargs: dict[str, Any] = {"KeyConditionExpression": Key("pk").eq(pk), "ConsistentRead": True}
-        while True:
-            page = self._table.query(**kwargs)
-            items.extend(page["Items"])
-            if "LastEvaluatedKey" not in page:
-                return items
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def scan_all(self) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []

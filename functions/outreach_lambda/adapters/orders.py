@@ -16,7 +16,7 @@ from typing import Any
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
-from outreach_lambda.adapters.aws import client, table
+from outreach_lambda.adapters.aws import client, put_if_absent, table
 from outreach_lambda.domain.events import CatalogRequested
 from outreach_lambda.domain.timeline import InboundEvent, OrderState, Quote
 
@@ -58,23 +58,17 @@ class OrdersRepository:
     # -- registration (intake) -------------------------------------------------------------------
     def register(self, order_id: str, placed_event_id: str, skus: list[str], now: datetime) -> bool:
         """Create the order's STATE item. False when the order already exists."""
-        try:
-            self._table.put_item(
-                Item={
-                    "pk": order_pk(order_id),
-                    "sk": "STATE",
-                    "orderId": order_id,
-                    "runStatus": "starting",
-                    "placedEventId": placed_event_id,
-                    "version": 0,
-                    "registeredAt": now.isoformat(),
-                },
-                ConditionExpression="attribute_not_exists(pk)",
-            )
-        except ClientError as exc:
-            if _conditional_failed(exc):
-                return False
-            raise
+        item = {
+            "pk": order_pk(order_id),
+            "sk": "STATE",
+            "orderId": order_id,
+            "runStatus": "starting",
+            "placedEventId": placed_event_id,
+            "version": 0,
+            "registeredAt": now.isoformat(),
+        }
+        if not put_if_absent(self._name, item):
+            return False
         with self._table.batch_writer() as batch:
             for sku in sorted(set(skus)):
                 batch.put_item(Item={"pk": f"SKU#{sku}", "sk": order_pk(order_id), "orderId": order_id})
@@ -108,23 +102,15 @@ class OrdersRepository:
     # -- catalog requests (not orders: no timeline, one follow-up) ---------------------------------
     def put_catalog_request(self, request: CatalogRequested, event_id: str, now: datetime) -> bool:
         """Record a catalog request. False when this requestId was recorded before."""
-        try:
-            self._table.put_item(
-                Item={
-                    "pk": catalog_pk(request.request_id),
-                    "sk": "REQUEST",
-                    "requestId": request.request_id,
-                    "request": request.model_dump_json(by_alias=True),
-                    "eventId": event_id,
-                    "receivedAt": now.isoformat(),
-                },
-                ConditionExpression="attribute_not_exists(pk)",
-            )
-        except ClientError as exc:
-            if _conditional_failed(exc):
-                return False
-            raise
-        return True
+        item = {
+            "pk": catalog_pk(request.request_id),
+            "sk": "REQUEST",
+            "requestId": request.request_id,
+            "request": request.model_dump_json(by_alias=True),
+            "eventId": event_id,
+            "receivedAt": now.isoformat(),
+        }
+        return put_if_absent(self._name, item)
 
     def get_catalog_request(self, request_id: str) -> CatalogRequested | None:
         item = self._table.get_item(Key={"pk": catalog_pk(request_id), "sk": "REQUEST"}, ConsistentRead=True).get(

@@ -38,7 +38,7 @@ class Customer(Detail):
     phone: str | None = None
     locale: str | None = None
     timezone: str = "UTC"
-    channels: list[Literal["email", "sms"]] = Field(default_factory=lambda: ["email"])
+    channels: list[Literal["email", "sms"]] = Field(default=["email"])
 
     @field_validator("email")
     @classmethod

@@ -174,11 +174,11 @@ def new_state(placed: OrderPlaced, now: datetime, config: OutreachConfig, cause:
     promise = promised_date(placed.placed_at, placed.production_days + transit, config.padding, zone)
     return OrderState(
         order=placed,
-        transitDays=transit,
-        productionDueAt=due,
-        productionEstimate=due,
-        quotes=[Quote(at=now, promisedDate=promise, reason="order placed", cause=cause)],
-        forecastDelivery=local_date(add_local_days(due, transit, zone), zone),
+        transit_days=transit,
+        production_due_at=due,
+        production_estimate=due,
+        quotes=[Quote(at=now, promised_date=promise, reason="order placed", cause=cause)],
+        forecast_delivery=local_date(add_local_days(due, transit, zone), zone),
         triggers={"order_confirmation": now},
     )
 
@@ -232,11 +232,11 @@ def _apply(
         estimated = as_datetime(detail.estimated_delivery, zone).astimezone(UTC) if detail.estimated_delivery else None
         state.shipment = Shipment(
             carrier=detail.carrier,
-            trackingNumber=detail.tracking_number,
-            trackingUrl=detail.tracking_url,
-            estimatedDelivery=estimated,
-            deliveryDetails=detail.delivery_details,
-            shippedAt=event.time.astimezone(UTC),
+            tracking_number=detail.tracking_number,
+            tracking_url=detail.tracking_url,
+            estimated_delivery=estimated,
+            delivery_details=detail.delivery_details,
+            shipped_at=event.time.astimezone(UTC),
         )
         if estimated is not None:
             reason = f"carrier estimates delivery on {local_date(estimated, zone).isoformat()}"
@@ -253,15 +253,7 @@ def _apply(
     elif isinstance(detail, FeedbackReceived):
         state.feedback_rating = detail.rating
         state.triggers.setdefault("feedback_acknowledgement", now)
-        if detail.rating <= 3:
-            alerts.append(
-                Alert(
-                    kind="negative_feedback",
-                    orderId=state.order_id,
-                    at=now,
-                    details={"rating": detail.rating, "suggestedFix": SUGGESTED_FIX},
-                )
-            )
+        alerts.extend(feedback_alerts(state, detail, now))
     else:  # pragma: no cover - Catalog Requested never reaches an order timeline
         notes.append(f"{label}: not an order timeline event, ignored")
     return state
@@ -288,40 +280,39 @@ def _check_forecast(
             return  # no slip: as planned or earlier
         notes.append(f"{cause}: forecast {forecast} is inside the promise {state.promised}, absorbed by padding")
         alerts.append(
-            Alert(
-                kind="promise_at_risk",
-                orderId=state.order_id,
-                at=now,
-                details={
-                    "promisedDate": state.promised.isoformat(),
-                    "forecast": forecast.isoformat(),
-                    "reason": reason,
-                    "customerTold": False,
-                    "absorbedByPadding": True,
-                },
+            _promise_at_risk(
+                state,
+                now,
+                forecast,
+                reason,
+                promisedDate=state.promised.isoformat(),
+                customerTold=False,
+                absorbedByPadding=True,
             )
         )
         return
     today = local_date(now, state.order.customer.zone)
     new_date = requoted_date(today, forecast, config.padding)
     previous = state.promised
-    state.quotes.append(Quote(at=now, promisedDate=new_date, reason=reason, cause=cause))
+    state.quotes.append(Quote(at=now, promised_date=new_date, reason=reason, cause=cause))
     state.delay_notices += 1
     state.triggers[f"delay_notice#{state.delay_notices}"] = now
     alerts.append(
-        Alert(
-            kind="promise_at_risk",
-            orderId=state.order_id,
-            at=now,
-            details={
-                "previousPromisedDate": previous.isoformat(),
-                "newPromisedDate": new_date.isoformat(),
-                "forecast": forecast.isoformat(),
-                "reason": reason,
-                "customerTold": True,
-            },
+        _promise_at_risk(
+            state,
+            now,
+            forecast,
+            reason,
+            previousPromisedDate=previous.isoformat(),
+            newPromisedDate=new_date.isoformat(),
+            customerTold=True,
         )
     )
+
+
+def _promise_at_risk(state: OrderState, now: datetime, forecast: date, reason: str, **details: Any) -> Alert:
+    details = {"forecast": forecast.isoformat(), "reason": reason, **details}
+    return Alert(kind="promise_at_risk", order_id=state.order_id, at=now, details=details)
 
 
 def channels(state: OrderState) -> list[Channel]:
@@ -342,12 +333,12 @@ def planned_contacts(state: OrderState, config: OutreachConfig, now: datetime) -
         # E-mail goes at once at any hour; SMS waits for the end of quiet hours.
         for channel in channels(state):
             due = at if channel == "email" else next_allowed(at, zone, quiet)
-            out.append(ContactOrder(key=f"{key}#{channel}", kind=kind, channel=channel, dueAt=due))
+            out.append(ContactOrder(key=f"{key}#{channel}", kind=kind, channel=channel, due_at=due))
 
     def timer_driven(kind: ContactKind, at: datetime) -> None:
         due = next_allowed(max(at, now), zone, quiet)
         for channel in channels(state):
-            out.append(ContactOrder(key=f"{kind}#{channel}", kind=kind, channel=channel, dueAt=due))
+            out.append(ContactOrder(key=f"{kind}#{channel}", kind=kind, channel=channel, due_at=due))
 
     triggers = state.triggers
     if state.status == "cancelled":
@@ -388,20 +379,19 @@ def late_feedback(
     for a rating of 3 or less, the negative_feedback alert. Nothing is sent for a cancelled order."""
     if state.status == "cancelled":
         return None, []
-    alerts = []
-    if feedback.rating <= 3:
-        alerts.append(
-            Alert(
-                kind="negative_feedback",
-                orderId=state.order_id,
-                at=now,
-                details={"rating": feedback.rating, "suggestedFix": SUGGESTED_FIX},
-            )
-        )
+    alerts = feedback_alerts(state, feedback, now)
     key = "feedback_acknowledgement#email"
     contact = (
         None
         if key in state.issued
-        else ContactOrder(key=key, kind="feedback_acknowledgement", channel="email", dueAt=now)
+        else ContactOrder(key=key, kind="feedback_acknowledgement", channel="email", due_at=now)
     )
     return contact, alerts
+
+
+def feedback_alerts(state: OrderState, feedback: FeedbackReceived, now: datetime) -> list[Alert]:
+    """A rating of 3 or less is a small problem to turn into a free fix: ops hear of it at once."""
+    if feedback.rating > 3:
+        return []
+    details = {"rating": feedback.rating, "suggestedFix": SUGGESTED_FIX}
+    return [Alert(kind="negative_feedback", order_id=state.order_id, at=now, details=details)]

@@ -36,5 +36,5 @@ def handler(event: SendRequest | CatalogSendRequest, context: LambdaContext) -> 
     if isinstance(event, CatalogSendRequest):
         logger.append_keys(requestId=event.request_id)
         return sender.send_catalog_follow_up(event.request_id, now, get_settings())
-    logger.append_keys(orderId=event.order_id, contact=event.contact.key)
+    logger.append_keys(order_id=event.order_id, contact=event.contact.key)
     return sender.send(event.order_id, event.contact, now, get_settings())

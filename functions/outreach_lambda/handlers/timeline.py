@@ -23,5 +23,5 @@ class StepRequest(BaseModel):
 @tracer.capture_lambda_handler
 @event_parser(model=StepRequest)
 def handler(event: StepRequest, context: LambdaContext) -> dict[str, Any]:
-    logger.append_keys(orderId=event.order_id, step=event.step)
+    logger.append_keys(order_id=event.order_id, step=event.step)
     return timeline.step(event.order_id, datetime.now(UTC), get_settings())

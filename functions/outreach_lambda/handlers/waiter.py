@@ -25,6 +25,6 @@ class WaitRequest(BaseModel):
 @tracer.capture_lambda_handler
 @event_parser(model=WaitRequest)
 def handler(event: WaitRequest, context: LambdaContext) -> dict[str, Any]:
-    logger.append_keys(orderId=event.order_id)
+    logger.append_keys(order_id=event.order_id)
     outcome = waiter.park(event.order_id, event.task_token, event.wake_at, datetime.now(UTC), get_settings())
     return {"orderId": event.order_id, "outcome": outcome}

@@ -52,7 +52,7 @@ def handle(raw: dict[str, Any], now: datetime, settings: Settings) -> IntakeResu
         return _reject(raw, "INVALID_EVENT", str(exc).strip("'\""), settings)
 
     inbound = InboundEvent(
-        eventId=event_id, detailType=detail_type, detail=raw["detail"], time=event_time, receivedAt=now
+        event_id=event_id, detail_type=detail_type, detail=raw["detail"], time=event_time, received_at=now
     )
     if isinstance(detail, CatalogRequested):
         return _catalog(orders, detail, inbound, settings, now)

@@ -28,6 +28,7 @@ from moto.ses.models import ses_backends
 from moto.sns.models import sns_backends
 from moto.sqs.models import sqs_backends
 from outreach_lambda.adapters import aws as lambda_aws
+from outreach_lambda.adapters.contacts import ContactLedger
 from outreach_lambda.settings import SettingsError, get_settings, parse_config
 
 from outreach.simulator import moto_runtime, world
@@ -221,15 +222,7 @@ def _contacts(w: world.World) -> list[dict[str, Any]]:
     """The contact ledger, each entry checked against what SES / SNS really sent."""
     emails = {m.id: m for m in ses_backends[DEFAULT_ACCOUNT_ID][world.REGION].sent_messages}
     sms = sns_backends[DEFAULT_ACCOUNT_ID][world.REGION].sms_messages
-    table = boto3.resource("dynamodb", region_name=world.REGION).Table(w.contacts_table)
-    items: list[dict[str, Any]] = []
-    kwargs: dict[str, Any] = {}
-    while True:
-        page = table.scan(**kwargs)
-        items.extend(page["Items"])
-        if "LastEvaluatedKey" not in page:
-            break
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    items = ContactLedger(w.contacts_table).scan_all()
     out = []
     for item in items:
         if item.get("status") != "SENT":
@@ -303,9 +296,9 @@ def _orders(w: world.World) -> tuple[list[dict[str, Any]], int]:
     out = []
     transitions = 0
     for execution in executions:
-        history: list[dict[str, Any]] = []
-        for page in sfn.get_paginator("get_execution_history").paginate(executionArn=execution["executionArn"]):
-            history.extend(page["events"])
+        history: list[Any] = []
+        for events in sfn.get_paginator("get_execution_history").paginate(executionArn=execution["executionArn"]):
+            history.extend(events["events"])
         transitions += sum(1 for e in history if e["type"].endswith("StateEntered"))
         order_id = json.loads(sfn.describe_execution(executionArn=execution["executionArn"])["input"])["orderId"]
         quotes = [
