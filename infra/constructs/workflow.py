@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from constructs import Construct
 from outreach_lambda.domain.config import OutreachConfig
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+TZDATA_LAYER_DIR = REPO_ROOT / "build" / "tzdata-layer"
 FUNCTIONS_DIR = REPO_ROOT / "functions"
 DEFINITION_FILE = REPO_ROOT / "statemachines" / "order_timeline.asl.json"
 
@@ -70,7 +72,16 @@ class Workflow(Construct):
                 self,
                 "PowertoolsLayer",
                 ssm.StringParameter.value_for_string_parameter(self, POWERTOOLS_LAYER_PARAMETER),
-            )
+            ),
+            # Promised dates are calendar dates in the customer's zone: never depend on the runtime image
+            # having the IANA database. zoneinfo falls back to the tzdata package when it has none.
+            lambda_.LayerVersion(
+                self,
+                "TimeZoneDataLayer",
+                code=lambda_.Code.from_asset(str(_stage_tzdata_layer())),
+                compatible_runtimes=[RUNTIME],
+                description="IANA time zone database (the tzdata package) for zoneinfo",
+            ),
         ]
         common_env = {
             "ORDERS_TABLE": res.orders_table.table_name,
@@ -334,3 +345,15 @@ def _default_policy(function: lambda_.Function) -> Construct:
 
 def _acknowledge(scope: Construct, rule: str, reason: str) -> None:
     Validations.of(scope).acknowledge(Acknowledgment(id=f"AwsSolutions::{rule}", reason=reason))
+
+
+def _stage_tzdata_layer() -> Path:
+    """Copy the installed tzdata package into a layer layout (python/tzdata), offline, at synth."""
+    import tzdata
+
+    source = Path(tzdata.__file__).parent
+    target = TZDATA_LAYER_DIR / "python" / "tzdata"
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return TZDATA_LAYER_DIR

@@ -207,6 +207,13 @@ def test_given_every_function_when_its_policy_is_read_then_no_action_is_a_servic
             assert not [a for a in actions_of(statement) if a.endswith(":*") or a == "*"], module
 
 
+def test_given_customers_in_any_zone_when_functions_run_then_each_has_the_time_zone_database(synth: Synth) -> None:
+    [layer_id] = synth.template.find_resources("AWS::Lambda::LayerVersion")
+    for module in ("intake", "timeline", "waiter", "sender"):
+        layers = synth.resources[synth.function_id(module)]["Properties"]["Layers"]
+        assert {"Ref": layer_id} in layers, module
+
+
 # --- storage --------------------------------------------------------------------------------------------
 
 
