@@ -59,7 +59,8 @@ class Customer(Detail):
     def _timezone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
+        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+            # OSError: a region like "Europe" is a directory in the tzdata package.
             raise ValueError(f"unknown IANA time zone {value!r}") from exc
         return value
 
