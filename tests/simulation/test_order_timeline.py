@@ -139,7 +139,8 @@ def test_given_a_production_delay_past_the_promise_then_the_customer_is_told_at_
         [
             placed(),
             event("P10D", "Production Delayed", estimatedCompletion="2026-11-27T12:00:00+01:00", reason="fabric late"),
-        ]
+        ],
+        until="P25D",  # before the new estimate: no overdue alert, no silence re-quote yet
     )
 
     # Forecast: 27 Nov + 7 transit days = 4 Dec, past the promised 30 Nov. Honest new date: the padding

@@ -123,10 +123,30 @@ def test_given_production_completed_when_production_update_rendered_then_it_says
     order: OrderRun, config: OutreachConfig
 ) -> None:
     order.place()
-    order.feed("Production Completed", {"orderId": "SO-1"}, at("2026-11-10T10:00:00Z"))
+    order.feed("Production Completed", {"orderId": "SO-1"}, at("2026-11-14T10:00:00Z"))  # 2 days early
     message = render(order.state, contact("production_update"), config)
     assert message.subject == "Your order SO-1 is finished"
     assert "Hauptstrasse 1, 10115 Berlin, DE" in message.text
+
+
+def test_given_production_finished_well_ahead_when_update_rendered_then_it_brings_the_good_news(
+    order: OrderRun, config: OutreachConfig
+) -> None:
+    order.place()
+    order.feed("Production Completed", {"orderId": "SO-1"}, at("2026-11-10T10:00:00Z"))  # due 16 Nov
+    message = render(order.state, contact("production_update"), config)
+    assert message.subject == "Your order SO-1 is finished 6 days early"
+    assert "well before the date we promised" in message.text
+    assert "Monday, 30 November 2026" in message.text  # the promise itself stays the ledger's
+
+
+def test_given_a_higher_good_news_threshold_when_update_rendered_then_six_days_is_not_news(
+    order: OrderRun, config: OutreachConfig
+) -> None:
+    order.place()
+    order.feed("Production Completed", {"orderId": "SO-1"}, at("2026-11-10T10:00:00Z"))
+    strict = config.model_copy(update={"good_news_days": 7})
+    assert render(order.state, contact("production_update"), strict).subject == "Your order SO-1 is finished"
 
 
 def test_given_order_shipped_when_shipped_rendered_then_carrier_tracking_link_and_delivery_description(

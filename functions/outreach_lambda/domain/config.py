@@ -60,6 +60,7 @@ class OutreachConfig(BaseModel):
     padding: PaddingPolicy = PaddingPolicy()
     default_transit_days: int = Field(default=7, ge=0, le=120, alias="defaultTransitDays")
     production_update_lead_days: int = Field(default=3, ge=0, le=60, alias="productionUpdateLeadDays")
+    good_news_days: int = Field(default=3, ge=1, le=60, alias="goodNewsDays")
     satisfaction_check_days: int = Field(default=3, ge=0, le=60, alias="satisfactionCheckDays")
     quiet_hours: QuietHours = Field(default=QuietHours(), alias="quietHours")
     support_phone: str = Field(default="+1 555 0100", alias="supportPhone", min_length=3)

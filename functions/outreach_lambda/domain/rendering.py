@@ -11,6 +11,7 @@ from datetime import date
 
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.events import CatalogRequested
+from outreach_lambda.domain.promise import local_date
 from outreach_lambda.domain.timeline import ContactOrder, OrderState
 
 DATED_KINDS = frozenset({"order_confirmation", "production_update", "shipped", "delay_notice"})
@@ -26,6 +27,14 @@ class Message:
 
 def _fmt(d: date) -> str:
     return f"{d:%A}, {d.day} {d:%B %Y}"
+
+
+def _days_ahead(state: OrderState) -> int:
+    """Whole days production finished before the internal plan (0 when not finished or not early)."""
+    if state.production_completed_at is None:
+        return 0
+    zone = state.order.customer.zone
+    return max((local_date(state.production_due_at, zone) - local_date(state.production_completed_at, zone)).days, 0)
 
 
 def render(state: OrderState, contact: ContactOrder, config: OutreachConfig) -> Message:
@@ -51,9 +60,14 @@ def render(state: OrderState, contact: ContactOrder, config: OutreachConfig) -> 
     elif kind == "production_update":
         done = state.production_completed_at is not None
         status = "is finished" if done else "is nearly finished"
+        ahead = _days_ahead(state)
+        early = ""
+        if ahead >= config.good_news_days:
+            status = f"is finished {ahead} days early"
+            early = "It should reach you well before the date we promised; we will send tracking when it ships.\n\n"
         subject = f"Your order {oid} {status}"
         text = (
-            f"Dear {first},\n\ngood news: your order {status} in our workshop.\n\n"
+            f"Dear {first},\n\ngood news: your order {status} in our workshop.\n\n{early}"
             f"Please confirm the delivery address so nothing goes astray:\n  {address}\n"
             f"If anything has changed, reply to this e-mail or call us.\n\n"
             f"Delivery remains on track for {_fmt(promised)}.\n"

@@ -9,7 +9,7 @@ contact not yet issued, and a contact key once issued is never issued again.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -108,6 +108,7 @@ class OrderState(Model):
     issued: list[str] = Field(default_factory=list)
     delay_notices: int = Field(default=0, alias="delayNotices")
     forecast_delivery: date | None = Field(default=None, alias="forecastDelivery")
+    overdue_alerted_for: AwareDatetime | None = Field(default=None, alias="overdueAlertedFor")
 
     @property
     def order_id(self) -> str:
@@ -144,12 +145,14 @@ def advance(state: OrderState | None, events: list[InboundEvent], now: datetime,
         state = _apply(state, event, now, config, alerts, notes)
     if state is None:
         return Decision(state=None, run_status="complete", alerts=alerts, notes=notes)
+    _check_silence(state, now, config, alerts, notes)
 
     pending = planned_contacts(state, config, now)
     due = [c for c in pending if c.due_at <= now]
     later = [c for c in pending if c.due_at > now]
     state.issued.extend(c.key for c in due)
-    wake_at = min((c.due_at for c in later), default=None)
+    checks = [t for t in silence_checks(state, config) if t > now]
+    wake_at = min([c.due_at for c in later] + checks, default=None)
     run_status: RunStatus = "running"
     if not later:
         if state.status == "cancelled":
@@ -313,6 +316,54 @@ def _check_forecast(
 def _promise_at_risk(state: OrderState, now: datetime, forecast: date, reason: str, **details: Any) -> Alert:
     details = {"forecast": forecast.isoformat(), "reason": reason, **details}
     return Alert(kind="promise_at_risk", order_id=state.order_id, at=now, details=details)
+
+
+def _waiting_for_production(state: OrderState) -> bool:
+    return (
+        state.status == "active"
+        and state.production_completed_at is None
+        and state.shipment is None
+        and state.delivered_at is None
+    )
+
+
+def silence_deadline(state: OrderState, config: OutreachConfig) -> datetime:
+    """The first decent hour at which, with no news, even leaving today could not meet the promise:
+    the local day after (promised date - transit days), at the end of quiet hours."""
+    zone = state.order.customer.zone
+    day = state.promised - timedelta(days=state.transit_days) + timedelta(days=1)
+    return next_allowed(datetime.combine(day, time(0, 0), tzinfo=zone).astimezone(UTC), zone, config.quiet_hours)
+
+
+def silence_checks(state: OrderState, config: OutreachConfig) -> list[datetime]:
+    """Instants at which silence from production means something: the wake-ups they need."""
+    if not _waiting_for_production(state):
+        return []
+    checks = [silence_deadline(state, config)]
+    if state.overdue_alerted_for != state.production_estimate:
+        checks.append(state.production_estimate)
+    return checks
+
+
+def _check_silence(
+    state: OrderState, now: datetime, config: OutreachConfig, alerts: list[Alert], notes: list[str]
+) -> None:
+    """No completion by the production estimate: ops hear of it. When silence alone makes the promise
+    impossible (now + transit days past the promised date), the customer is told, as for any broken promise."""
+    if not _waiting_for_production(state):
+        return
+    if now >= state.production_estimate and state.overdue_alerted_for != state.production_estimate:
+        state.overdue_alerted_for = state.production_estimate
+        details = {
+            "productionEstimate": state.production_estimate.isoformat(),
+            "promisedDate": state.promised.isoformat(),
+        }
+        alerts.append(Alert(kind="production_overdue", order_id=state.order_id, at=now, details=details))
+    if now >= silence_deadline(state, config):
+        zone = state.order.customer.zone
+        forecast = local_date(add_local_days(now, state.transit_days, zone), zone)
+        reason = "production has not reported completion in time to deliver as promised"
+        _check_forecast(state, forecast, reason, "no news from production", now, config, alerts, notes)
 
 
 def channels(state: OrderState) -> list[Channel]:
