@@ -46,7 +46,17 @@ def test_given_a_delay_of_one_sku_then_every_open_order_of_that_sku_and_no_other
         ("2026-11-08T09:00:00Z", "email"),
         ("2026-11-08T09:00:00Z", "sms"),
     ]
-    assert {o for _, o, _ in alerts(result, "promise_at_risk")} == {"SO-1", "SO-2"}
+    # Ops get one alert for the batch, with how many customers were told, not one per order.
+    assert alerts(result, "promise_at_risk") == []
+    [batch] = [a for a in result.alerts if a["kind"] == "batch_delay"]
+    assert batch["at"] == "2026-11-08T09:00:00Z"
+    assert batch["details"] == {
+        "sku": "VELVET-GREEN",
+        "reason": "mill strike",
+        "orders": 2,
+        "customersTold": 2,
+        "absorbedByPadding": 0,
+    }
     assert not [c for c in result.contacts if c["orderId"] in ("SO-3", "SO-4") and c["kind"] == "delay_notice"]
 
 
@@ -115,3 +125,24 @@ def test_given_production_finished_well_ahead_then_the_update_brings_the_good_ne
     [update] = [c for c in result.contacts if c["kind"] == "production_update"]
     assert update["at"] == "2026-11-10T09:00:00Z"
     assert update["subject"] == "Your order SO-1 is finished 6 days early"
+
+
+def test_given_the_ses_sandbox_rate_then_a_batch_of_notices_goes_one_per_second_and_none_twice():
+    orders = [placed(at=f"PT{n}M", orderId=f"SO-{n}") for n in range(4)]
+    delay = {
+        "at": "P6D",
+        "detailType": "Production Delayed",
+        "detail": {"sku": "SOFA-OSLO-3", "estimatedCompletion": "2026-11-28"},
+    }
+    result = simulate([*orders, delay], until="P7D", config={"sesSendRate": 1})
+
+    sent = sorted(c["at"] for c in result.contacts if c["kind"] == "delay_notice")
+    assert sent == [
+        "2026-11-08T09:00:00Z",
+        "2026-11-08T09:00:01Z",
+        "2026-11-08T09:00:02Z",
+        "2026-11-08T09:00:03Z",
+    ]
+    assert sorted(c["orderId"] for c in result.contacts if c["kind"] == "delay_notice") == [f"SO-{n}" for n in range(4)]
+    [batch] = [a for a in result.alerts if a["kind"] == "batch_delay"]
+    assert batch["details"]["customersTold"] == 4

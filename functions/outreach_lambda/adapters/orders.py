@@ -118,6 +118,50 @@ class OrdersRepository:
         )
         return CatalogRequested.model_validate_json(item["request"]) if item else None
 
+    # -- sku batch delays: how many customers were told -------------------------------------------
+    def open_batch(self, event_id: str, sku: str, reason: str | None, targeted: int, now: datetime) -> None:
+        """Record a sku delay fanned out to ``targeted`` open orders (kept on a redelivery)."""
+        put_if_absent(
+            self._name,
+            {
+                "pk": f"BATCH#{event_id}",
+                "sk": "SUMMARY",
+                "sku": sku,
+                "reason": reason or "",
+                "targeted": targeted,
+                "told": 0,
+                "absorbed": 0,
+                "openedAt": now.isoformat(),
+            },
+        )
+
+    def count_batch_outcome(self, event_id: str, told: bool) -> dict[str, Any] | None:
+        """Count one order's outcome; returns the summary exactly once, to the step that completes it."""
+        field = "told" if told else "absorbed"
+        try:
+            item = self._table.update_item(
+                Key={"pk": f"BATCH#{event_id}", "sk": "SUMMARY"},
+                UpdateExpression="ADD #f :one",
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeNames={"#f": field},
+                ExpressionAttributeValues={":one": 1},
+                ReturnValues="ALL_NEW",
+            )["Attributes"]
+        except ClientError as exc:
+            if _conditional_failed(exc):
+                return None
+            raise
+        done = int(item["told"]) + int(item["absorbed"])
+        if done != int(item["targeted"]):
+            return None
+        return {
+            "sku": item["sku"],
+            "reason": item["reason"],
+            "orders": int(item["targeted"]),
+            "customersTold": int(item["told"]),
+            "absorbedByPadding": int(item["absorbed"]),
+        }
+
     # -- inbox -----------------------------------------------------------------------------------
     def put_inbox(self, order_id: str, event: InboundEvent) -> bool:
         """Store an event for the execution. False when this event id was seen before (a redelivery).

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from botocore.exceptions import ClientError
 
@@ -16,14 +16,20 @@ from outreach_lambda.adapters.aws import client
 from outreach_lambda.domain.events import TIMER_DETAIL_TYPE, TIMER_SOURCE
 
 
+def fire_at(due_at: datetime) -> datetime:
+    """Schedules have whole-second times: round up, so a timer never fires before what it waits for."""
+    whole = due_at.astimezone(UTC).replace(microsecond=0)
+    return whole if whole == due_at else whole + timedelta(seconds=1)
+
+
 def timer_name(order_id: str, due_at: datetime) -> str:
     digest = hashlib.sha256(order_id.encode()).hexdigest()[:20]
-    return f"order-{digest}-{int(due_at.timestamp())}"
+    return f"order-{digest}-{int(fire_at(due_at).timestamp())}"
 
 
 def arm(group: str, target_arn: str, role_arn: str, order_id: str, due_at: datetime) -> str:
     name = timer_name(order_id, due_at)
-    at = due_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    at = fire_at(due_at).strftime("%Y-%m-%dT%H:%M:%S")
     try:
         client("scheduler").create_schedule(
             Name=name,

@@ -60,6 +60,9 @@ class OutreachConfig(BaseModel):
     padding: PaddingPolicy = PaddingPolicy()
     default_transit_days: int = Field(default=7, ge=0, le=120, alias="defaultTransitDays")
     production_update_lead_days: int = Field(default=3, ge=0, le=60, alias="productionUpdateLeadDays")
+    ses_send_rate: float = Field(
+        default=14.0, gt=0, le=10_000, alias="sesSendRate", description="e-mails per second (SES sandbox: 1)"
+    )
     good_news_days: int = Field(default=3, ge=1, le=60, alias="goodNewsDays")
     satisfaction_check_days: int = Field(default=3, ge=0, le=60, alias="satisfactionCheckDays")
     quiet_hours: QuietHours = Field(default=QuietHours(), alias="quietHours")

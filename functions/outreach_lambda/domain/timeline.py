@@ -9,6 +9,7 @@ contact not yet issued, and a contact key once issued is never issued again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
@@ -109,6 +110,8 @@ class OrderState(Model):
     delay_notices: int = Field(default=0, alias="delayNotices")
     forecast_delivery: date | None = Field(default=None, alias="forecastDelivery")
     overdue_alerted_for: AwareDatetime | None = Field(default=None, alias="overdueAlertedFor")
+    slipped: bool = False
+    deferred: dict[str, AwareDatetime] = Field(default_factory=dict)
 
     @property
     def order_id(self) -> str:
@@ -130,19 +133,36 @@ class Decision(Model):
     wake_at: AwareDatetime | None = Field(default=None, alias="wakeAt")
     run_status: RunStatus = Field(default="running", alias="runStatus")
     notes: list[str] = Field(default_factory=list)
+    first_slip: bool = Field(default=False, alias="firstSlip")
+    batch_outcomes: dict[str, bool] = Field(default_factory=dict, alias="batchOutcomes")
 
 
 SUGGESTED_FIX = "offer a free fix (e.g. firmer or softer cushion inserts, a technician visit) and call the customer"
 
 
-def advance(state: OrderState | None, events: list[InboundEvent], now: datetime, config: OutreachConfig) -> Decision:
-    """Apply the arrived events in order, then issue every contact that is due at ``now``."""
+SendSlot = Callable[[ContactOrder], datetime]
+
+
+def advance(
+    state: OrderState | None,
+    events: list[InboundEvent],
+    now: datetime,
+    config: OutreachConfig,
+    email_slot: SendSlot | None = None,
+) -> Decision:
+    """Apply the arrived events in order, then issue every contact that is due at ``now``.
+
+    ``email_slot`` (the send-rate limiter) reserves the instant at which a due e-mail may go; one whose
+    slot is later waits for it (the execution wakes at the slot), so a batch stays under the SES rate.
+    """
     state = state.model_copy(deep=True) if state is not None else None
     quotes_before = len(state.quotes) if state else 0
+    slipped_before = state.slipped if state else False
     alerts: list[Alert] = []
     notes: list[str] = []
+    batch_outcomes: dict[str, bool] = {}
     for event in events:
-        state = _apply(state, event, now, config, alerts, notes)
+        state = _apply(state, event, now, config, alerts, notes, batch_outcomes)
     if state is None:
         return Decision(state=None, run_status="complete", alerts=alerts, notes=notes)
     _check_silence(state, now, config, alerts, notes)
@@ -150,6 +170,9 @@ def advance(state: OrderState | None, events: list[InboundEvent], now: datetime,
     pending = planned_contacts(state, config, now)
     due = [c for c in pending if c.due_at <= now]
     later = [c for c in pending if c.due_at > now]
+    if email_slot is not None:
+        due, paced = _pace(state, due, now, email_slot)
+        later += paced
     state.issued.extend(c.key for c in due)
     checks = [t for t in silence_checks(state, config) if t > now]
     wake_at = min([c.due_at for c in later] + checks, default=None)
@@ -167,7 +190,29 @@ def advance(state: OrderState | None, events: list[InboundEvent], now: datetime,
         wake_at=wake_at,
         run_status=run_status,
         notes=notes,
+        first_slip=state.slipped and not slipped_before,
+        batch_outcomes=batch_outcomes,
     )
+
+
+def _pace(
+    state: OrderState, due: list[ContactOrder], now: datetime, email_slot: SendSlot
+) -> tuple[list[ContactOrder], list[ContactOrder]]:
+    """Split due contacts into those that go now and e-mails that wait for their reserved send slot."""
+    go: list[ContactOrder] = []
+    wait: list[ContactOrder] = []
+    for contact in due:
+        reserved = state.deferred.get(contact.key)
+        if contact.channel != "email" or (reserved is not None and reserved <= now):
+            go.append(contact)
+            continue
+        slot = email_slot(contact)
+        if slot <= now:
+            go.append(contact)
+        else:
+            state.deferred[contact.key] = slot
+            wait.append(contact.model_copy(update={"due_at": slot}))
+    return go, wait
 
 
 def new_state(placed: OrderPlaced, now: datetime, config: OutreachConfig, cause: str | None) -> OrderState:
@@ -193,6 +238,7 @@ def _apply(
     config: OutreachConfig,
     alerts: list[Alert],
     notes: list[str],
+    batch_outcomes: dict[str, bool],
 ) -> OrderState | None:
     detail: Detail = parse_detail(event.detail_type, event.detail)
     label = f"{event.detail_type} ({event.event_id})"
@@ -204,6 +250,8 @@ def _apply(
     if state is None:
         notes.append(f"{label}: no Order Placed recorded yet, ignored")
         return None
+    if isinstance(detail, ProductionDelayed) and detail.order_id is None:
+        batch_outcomes.setdefault(event.event_id, False)  # every order of a batch reports an outcome
     if state.status == "cancelled":
         notes.append(f"{label}: order is cancelled, ignored")
         return state
@@ -218,7 +266,13 @@ def _apply(
         state.production_estimate = as_datetime(detail.estimated_completion, zone).astimezone(UTC)
         forecast = local_date(add_local_days(state.production_estimate, state.transit_days, zone), zone)
         reason = f"production delayed{': ' + detail.reason if detail.reason else ''}"
-        _check_forecast(state, forecast, reason, label, now, config, alerts, notes)
+        batch = detail.order_id is None  # one sku's delay fanned out to every open order of it
+        # A batch is reported to ops once, with its counts (batch_delay), not once per order.
+        order_alerts: list[Alert] = [] if batch else alerts
+        quotes = len(state.quotes)
+        _check_forecast(state, forecast, reason, label, now, config, order_alerts, notes)
+        if batch and len(state.quotes) > quotes:
+            batch_outcomes[event.event_id] = True
     elif isinstance(detail, ProductionCompleted):
         if state.production_completed_at is None:
             completed = (detail.completed_at or event.time).astimezone(UTC)
@@ -281,6 +335,7 @@ def _check_forecast(
     if forecast <= state.promised:
         if previous_forecast is not None and forecast <= previous_forecast:
             return  # no slip: as planned or earlier
+        state.slipped = True
         notes.append(f"{cause}: forecast {forecast} is inside the promise {state.promised}, absorbed by padding")
         alerts.append(
             _promise_at_risk(
@@ -294,6 +349,7 @@ def _check_forecast(
             )
         )
         return
+    state.slipped = True
     today = local_date(now, state.order.customer.zone)
     new_date = requoted_date(today, forecast, config.padding)
     previous = state.promised
@@ -412,7 +468,14 @@ def planned_contacts(state: OrderState, config: OutreachConfig, now: datetime) -
         timer_driven("satisfaction_check", add_local_days(state.delivered_at, config.satisfaction_check_days, zone))
     if "feedback_acknowledgement" in triggers:
         event_driven("feedback_acknowledgement", "feedback_acknowledgement", triggers["feedback_acknowledgement"])
-    return [c for c in out if c.key not in state.issued]
+    return [_with_deferral(c, state) for c in out if c.key not in state.issued]
+
+
+def _with_deferral(contact: ContactOrder, state: OrderState) -> ContactOrder:
+    slot = state.deferred.get(contact.key)
+    if slot is None or slot <= contact.due_at:
+        return contact
+    return contact.model_copy(update={"due_at": slot})
 
 
 def _any_issued(state: OrderState, kind: str) -> bool:

@@ -67,9 +67,13 @@ def handle(raw: dict[str, Any], now: datetime, settings: Settings) -> IntakeResu
     else:
         order_ids = [detail.order_id]  # type: ignore[attr-defined]
 
+    records = [(order_id, orders.get(order_id)) for order_id in order_ids]
+    if isinstance(detail, ProductionDelayed) and not detail.order_id:
+        # Known before any execution reports back, so the last one can report the batch to ops.
+        open_orders = sum(1 for _, r in records if r is not None and r.run_status not in FINISHED)
+        orders.open_batch(event_id, detail.sku or "", detail.reason, open_orders, now)
     delivered: list[str] = []
-    for order_id in order_ids:
-        record = orders.get(order_id)
+    for order_id, record in records:
         if record is None:
             return _reject(raw, "UNKNOWN_ORDER", f"detail.orderId: unknown order {order_id!r}", settings)
         if record.run_status in FINISHED:

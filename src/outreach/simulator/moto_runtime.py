@@ -8,10 +8,17 @@
    Nothing here depends on real time: no polling, and a real-time watchdog only reports a stuck run.
 3. Speed: the boto3 client moto builds for every Lambda task is cached per region and service.
 4. Retry backoff (``time.sleep`` in the retrier) does not sleep real time.
+6. DynamoDB transactions: moto deep-copies every table a transaction touches, once per item, to be able
+   to roll back; that makes long runs quadratic. Here only the items the transaction touches are
+   snapshotted and restored on failure: the same all-or-nothing result at the cost of those items.
+5. Consistency: moto's backends are not thread-safe, and executions run in threads of their own; every
+   mocked AWS call is serialised with one re-entrant lock (a Lambda invoke holds it while its handler
+   runs, so the handler's own AWS calls re-enter it). A real service is consistent per request too.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import threading
 import traceback
@@ -23,6 +30,11 @@ from functools import cache
 from typing import Any
 
 from moto.awslambda.models import LambdaFunction
+from moto.core.botocore_stubber import BotocoreStubber
+from moto.dynamodb import models as dynamodb_models
+from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.dynamo_type import DynamoType
+from moto.dynamodb.models.table import Table as DynamoTable
 from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
 from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
 from moto.stepfunctions.parser.asl.eval.callback.callback import CallbackEndpoint
@@ -178,6 +190,58 @@ def _worker_logic(self: ExecutionWorker) -> None:
             runtime.quiescence.add(-1)
 
 
+_aws_lock = threading.RLock()
+
+
+def _serialised_aws_call(self: BotocoreStubber, event_name: str, request: Any, **kwargs: Any) -> Any:
+    with _aws_lock:
+        return _original_stubber_call(self, event_name, request, **kwargs)
+
+
+class _NoTableCopies:
+    """Stands in for the ``copy`` module inside moto's DynamoDB backend: tables are not copied."""
+
+    @staticmethod
+    def deepcopy(obj: Any, memo: Any = None) -> Any:
+        return obj if isinstance(obj, DynamoTable) else copy.deepcopy(obj, memo)
+
+    copy = staticmethod(copy.copy)
+
+
+def _touched_items(backend: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    snapshots = []
+    for entry in transact_items:
+        _, op = next(iter(entry.items()))
+        table = backend.tables.get(op.get("TableName"))
+        attrs = op.get("Item") or op.get("Key") or {}
+        if table is None or table.hash_key_attr not in attrs:
+            continue
+        hash_key = DynamoType(attrs[table.hash_key_attr])
+        range_key = DynamoType(attrs[table.range_key_attr]) if table.range_key_attr in attrs else None
+        bucket = table.items.get(hash_key)
+        current = (bucket or {}).get(range_key) if table.has_range_key else bucket
+        snapshots.append((table, hash_key, range_key, copy.deepcopy(current)))
+    return snapshots
+
+
+def _transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+    snapshots = _touched_items(self, transact_items)
+    try:
+        _original_transact(self, transact_items)
+    except Exception:
+        for table, hash_key, range_key, item in reversed(snapshots):
+            if not table.has_range_key:
+                if item is None:
+                    table.items.pop(hash_key, None)
+                else:
+                    table.items[hash_key] = item
+            elif item is None:
+                table.items.get(hash_key, {}).pop(range_key, None)
+            else:
+                table.items[hash_key][range_key] = item
+        raise
+
+
 @cache
 def _cached_client(region: str, service: str) -> Any:
     return _original_boto_client_for(region=region, service=service)
@@ -188,6 +252,8 @@ def _boto_client_for(region: str, service: str, state_credentials: Any = None) -
 
 
 _original_invoke = LambdaFunction._invoke_lambda
+_original_stubber_call = BotocoreStubber.__call__
+_original_transact = DynamoDBBackend.transact_write_items
 _original_callback_wait = CallbackEndpoint.wait
 _original_callback_notify = CallbackEndpoint.notify
 _original_interrupt_all = CallbackEndpoint.interrupt_all
@@ -205,6 +271,9 @@ _PATCHES: list[tuple[Any, str, Any]] = [
     (ExecutionWorker, "_execution_logic", _worker_logic),
     (lambda_eval_utils, "boto_client_for", _boto_client_for),
     (retrier_decl, "time", _no_sleep_time),
+    (BotocoreStubber, "__call__", _serialised_aws_call),
+    (DynamoDBBackend, "transact_write_items", _transact_write_items),
+    (dynamodb_models, "copy", _NoTableCopies),
 ]
 
 
