@@ -14,6 +14,21 @@ from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 PERIOD = Duration.minutes(5)
+SLIP_RATE_THRESHOLD_PERCENT = 5
+#: Powertools Metrics (functions/outreach_lambda/observability.py) publish here, with dimension service.
+METRICS_NAMESPACE = "Outreach"
+SERVICE = "outreach"
+
+
+def _outreach_metric(name: str, period: Duration, label: str) -> cloudwatch.Metric:
+    return cloudwatch.Metric(
+        namespace=METRICS_NAMESPACE,
+        metric_name=name,
+        dimensions_map={"service": SERVICE},
+        statistic="Sum",
+        period=period,
+        label=label,
+    )
 
 
 class Monitoring(Construct):
@@ -65,6 +80,34 @@ class Monitoring(Construct):
                 f"The {name} function reported errors",
             )
 
+        # A problem on more than 5% of orders is not bad luck: a root cause to fix. Rolling 7 days, one
+        # period (CloudWatch allows Period x EvaluationPeriods up to 7 days).
+        week = Duration.days(7)
+        slipped = _outreach_metric("OrdersSlipped", week, "orders whose forecast slipped (absorbed or broken)")
+        placed = _outreach_metric("OrdersPlaced", week, "orders placed")
+        self.slip_rate = cloudwatch.MathExpression(
+            expression="IF(placed > 0, 100 * slipped / placed, 0)",
+            using_metrics={"slipped": slipped, "placed": placed},
+            period=week,
+            label="slipped orders, % of orders placed (7 days)",
+        )
+        self.slip_rate_alarm = cloudwatch.Alarm(
+            self,
+            "SlipRateHigh",
+            metric=self.slip_rate,
+            threshold=SLIP_RATE_THRESHOLD_PERCENT,
+            evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            alarm_description=(
+                "slip_rate_high: more than 5% of the orders of the last 7 days slipped. Not bad luck: find and fix "
+                "the root cause (a supplier, a workshop bottleneck, a padding factor too small: "
+                "see `outreach advise-padding`)."
+            ),
+        )
+        self.slip_rate_alarm.add_alarm_action(action)
+        self.alarms.append(self.slip_rate_alarm)
+
         stack = Stack.of(self)
         self.dashboard = cloudwatch.Dashboard(
             self,
@@ -84,6 +127,7 @@ class Monitoring(Construct):
                         ],
                         width=12,
                     ),
+                    cloudwatch.GraphWidget(title="Promises", left=[self.slip_rate], width=12),
                     cloudwatch.GraphWidget(
                         title="Lambda errors",
                         left=[f.metric_errors(period=PERIOD, label=n) for n, f in functions.items()],

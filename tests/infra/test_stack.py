@@ -214,6 +214,22 @@ def test_given_customers_in_any_zone_when_functions_run_then_each_has_the_time_z
         assert {"Ref": layer_id} in layers, module
 
 
+def test_given_slipped_orders_when_over_5_percent_of_7_days_then_ops_are_alarmed(synth: Synth) -> None:
+    alarms = synth.template.find_resources("AWS::CloudWatch::Alarm")
+    [slip] = [
+        a["Properties"] for a in alarms.values() if "slip_rate_high" in a["Properties"].get("AlarmDescription", "")
+    ]
+    assert slip["Threshold"] == 5
+    assert slip["ComparisonOperator"] == "GreaterThanThreshold"
+    queries = {q["Id"]: q for q in slip["Metrics"]}
+    assert "100 * slipped / placed" in next(q["Expression"] for q in queries.values() if "Expression" in q)
+    for name, metric in (("slipped", "OrdersSlipped"), ("placed", "OrdersPlaced")):
+        stat = queries[name]["MetricStat"]
+        assert stat["Metric"]["MetricName"] == metric and stat["Metric"]["Namespace"] == "Outreach"
+        assert stat["Period"] == 7 * 24 * 3600 and stat["Stat"] == "Sum"
+    assert slip["AlarmActions"], "the alarm notifies the ops topic"
+
+
 # --- storage --------------------------------------------------------------------------------------------
 
 
