@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from outreach_lambda.domain.config import PaddingPolicy
+from outreach_lambda.domain.config import PaddingPolicy, parse_factor
 from outreach_lambda.domain.promise import local_date, promised_date, quoted_days
 
 Rounding = Literal["weeks", "days"]
@@ -252,13 +252,7 @@ def parse_factors(text: str) -> list[Fraction]:
         item = part.strip()
         if not item:
             continue
-        try:
-            factor = Fraction(item)
-        except (ValueError, ZeroDivisionError) as exc:
-            raise ValueError(f"{item!r} is not a number or fraction like 1.25 or 4/3") from exc
-        if factor < 1:
-            raise ValueError(f"{item!r} is below 1 (a promise is never shorter than the work)")
-        factors.append(factor)
+        factors.append(parse_factor(item))
     if not factors:
         raise ValueError("no factors given (e.g. --factors 1,1.25,4/3,1.5)")
     return normalise_factors(factors)

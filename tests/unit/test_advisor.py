@@ -138,7 +138,7 @@ def test_given_no_factors_when_advising_then_candidates_run_from_1_to_2_in_twelf
 def test_given_factor_and_target_text_when_parsed_then_fractions_decimals_and_percent_are_exact() -> None:
     assert parse_factors("1.5, 1,5/4,1.25") == [Fraction(1), Fraction(5, 4), Fraction(3, 2)]
     assert parse_target("0.05") == parse_target("5%") == Fraction(1, 20)
-    with pytest.raises(ValueError, match="below 1"):
+    with pytest.raises(ValueError, match="at least 1"):
         parse_factors("0.9,1")
     with pytest.raises(ValueError, match="between 0 and 1"):
         parse_target("5")
@@ -307,7 +307,7 @@ def test_given_bad_factors_when_the_command_runs_then_it_is_a_usage_error(
         main(["advise-padding", str(history_file), "--factors", "0.5,1"])
 
     assert exited.value.code == 2
-    assert "below 1" in capsys.readouterr().err
+    assert "at least 1" in capsys.readouterr().err
 
 
 def test_given_plot_when_the_command_runs_then_a_png_is_written(

@@ -13,6 +13,17 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
+def parse_factor(text: str) -> Fraction:
+    """A padding factor: a fraction like '4/3' or a decimal like '1.25', at least 1."""
+    try:
+        parsed = Fraction(text.strip())
+    except (ValueError, ZeroDivisionError) as exc:
+        raise ValueError(f"factor must be a fraction like '4/3' or a decimal like '1.25', got {text!r}") from exc
+    if parsed < 1:
+        raise ValueError(f"factor must be at least 1 (a promise is never shorter than the work), got {text!r}")
+    return parsed
+
+
 class PaddingPolicy(BaseModel):
     """How internal lead time becomes a quoted promise: ``quoted = round_up(internal * factor)``."""
 
@@ -24,12 +35,7 @@ class PaddingPolicy(BaseModel):
     @field_validator("factor")
     @classmethod
     def _factor_is_a_number_at_least_one(cls, value: str) -> str:
-        try:
-            parsed = Fraction(value)
-        except (ValueError, ZeroDivisionError) as exc:
-            raise ValueError(f"factor must be a fraction like '4/3' or a decimal like '1.25', got {value!r}") from exc
-        if parsed < 1:
-            raise ValueError(f"factor must be at least 1 (a promise is never shorter than the work), got {value!r}")
+        parse_factor(value)
         return value
 
     @property
