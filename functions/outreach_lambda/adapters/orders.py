@@ -247,6 +247,19 @@ class OrdersRepository:
             ExpressionAttributeValues={":n": name, ":d": due_at},
         )
 
+    def forget_fired_timer(self, order_id: str, due_at: str) -> None:
+        """A timer deletes itself when it fires: forget it, unless a newer one was armed meanwhile."""
+        try:
+            self._table.update_item(
+                Key={"pk": order_pk(order_id), "sk": "STATE"},
+                UpdateExpression="REMOVE timerName, timerDueAt",
+                ConditionExpression="timerDueAt = :d",
+                ExpressionAttributeValues={":d": due_at},
+            )
+        except ClientError as exc:
+            if not _conditional_failed(exc):
+                raise
+
     # -- one timeline step, atomically -----------------------------------------------------------
     def save_step(
         self,

@@ -20,11 +20,13 @@ from outreach_lambda.domain.events import (
     FeedbackReceived,
     OrderPlaced,
     ProductionDelayed,
+    TimerDue,
     UnknownDetailType,
     parse_detail,
 )
 from outreach_lambda.domain.timeline import InboundEvent, OrderState, late_feedback
 from outreach_lambda.observability import logger, metrics
+from outreach_lambda.services.waiter import timer_key
 from outreach_lambda.settings import Settings, format_validation_error
 
 FINISHED = ("cancelled", "complete")
@@ -84,6 +86,8 @@ def handle(raw: dict[str, Any], now: datetime, settings: Settings) -> IntakeResu
             logger.info("event for a finished order ignored", extra=_ctx(inbound, order_id, record.run_status))
             metrics.add_metric(name="EventsIgnored", unit="Count", value=1)
             continue
+        if isinstance(detail, TimerDue):
+            orders.forget_fired_timer(order_id, timer_key(detail.due_at))
         if orders.put_inbox(order_id, inbound):
             _wake(orders, order_id, detail_type)
             delivered.append(order_id)

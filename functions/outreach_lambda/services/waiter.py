@@ -8,7 +8,7 @@ stored while the execution was busy is always seen by one of the two.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from outreach_lambda.adapters import timers, workflow
 from outreach_lambda.adapters.orders import OrdersRepository
@@ -16,11 +16,16 @@ from outreach_lambda.observability import logger
 from outreach_lambda.settings import Settings
 
 
+def timer_key(due_at: datetime) -> str:
+    """How an armed timer's time is recorded on the order (and matched when it fires)."""
+    return due_at.astimezone(UTC).isoformat()
+
+
 def park(order_id: str, token: str, wake_at: datetime | None, now: datetime, settings: Settings) -> str:
     orders = OrdersRepository(settings.orders_table)
     record = orders.get(order_id)
     due_now = wake_at is not None and wake_at <= now
-    wanted = wake_at.isoformat() if wake_at is not None and not due_now else None
+    wanted = timer_key(wake_at) if wake_at is not None and not due_now else None
     if record is not None and record.timer_due_at != wanted:
         if record.timer_name:
             timers.disarm(settings.schedule_group, record.timer_name)

@@ -1,0 +1,62 @@
+"""The waiter's one-time timers, against moto's EventBridge Scheduler."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import boto3
+import pytest
+from moto import mock_aws
+from outreach_lambda.adapters import aws
+from outreach_lambda.adapters.orders import OrdersRepository
+from outreach_lambda.services import intake, waiter
+from outreach_lambda.settings import get_settings
+
+from outreach.simulator import world
+
+NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+DUE = datetime(2026, 11, 13, 9, 0, 0, 500_000, tzinfo=UTC)
+
+
+@pytest.fixture
+def settings():
+    with mock_aws(), world.environment(world.BASE_ENV):
+        aws.reset()
+        get_settings.cache_clear()
+        _, env = world.build("{}")
+        with world.environment(env):
+            yield get_settings()
+        aws.reset()
+        get_settings.cache_clear()
+
+
+def schedules(settings) -> list[str]:
+    client = boto3.client("scheduler", region_name=world.REGION)
+    found = client.list_schedules(GroupName=settings.schedule_group)["Schedules"]
+    return [client.get_schedule(Name=s["Name"], GroupName=settings.schedule_group)["ScheduleExpression"] for s in found]
+
+
+def test_given_a_wake_up_time_then_one_timer_fires_at_it_rounded_up_to_the_second(settings):
+    OrdersRepository(settings.orders_table).register("SO-1", "e1", ["SOFA"], NOW)  # nothing in its inbox
+
+    assert waiter.park("SO-1", "token-1", DUE, NOW, settings) == "parked"
+    waiter.park("SO-1", "token-2", DUE, NOW, settings)  # parked again for the same time: no second timer
+
+    assert schedules(settings) == ["at(2026-11-13T09:00:01)"]
+
+
+def test_given_a_fired_timer_when_the_same_time_is_wanted_again_then_it_is_armed_again(settings):
+    OrdersRepository(settings.orders_table).register("SO-1", "e1", ["SOFA"], NOW)
+    waiter.park("SO-1", "token-1", DUE, NOW, settings)
+    [name] = [s["Name"] for s in boto3.client("scheduler", region_name=world.REGION).list_schedules()["Schedules"]]
+    boto3.client("scheduler", region_name=world.REGION).delete_schedule(Name=name, GroupName=settings.schedule_group)
+    timer_due = {"orderId": "SO-1", "dueAt": DUE.isoformat()}
+    intake.handle(_envelope("Timer Due", timer_due, "t1", source="outreach.timer"), DUE, settings)
+
+    waiter.park("SO-1", "token-2", DUE, NOW, settings)
+
+    assert schedules(settings) == ["at(2026-11-13T09:00:01)"]
+
+
+def _envelope(detail_type: str, detail: dict, event_id: str, source: str = "com.example.shop") -> dict:
+    return {"id": event_id, "detail-type": detail_type, "source": source, "time": NOW.isoformat(), "detail": detail}
