@@ -62,6 +62,7 @@ class Quiescence:
 
     busy: int = 0
     executions_started: int = 0
+    progress: int = 0  # mocked AWS calls so far: a run that makes none for a while is stuck, not slow
     cond: threading.Condition = field(default_factory=threading.Condition)
 
     def add(self, n: int = 1) -> None:
@@ -70,12 +71,15 @@ class Quiescence:
             self.cond.notify_all()
 
     def wait_idle(self, watchdog_seconds: float) -> None:
+        """Block until every execution is parked or ended; raise if nothing moves for ``watchdog_seconds``."""
         with self.cond:
-            if not self.cond.wait_for(lambda: self.busy == 0, timeout=watchdog_seconds):
-                raise SimulationStuck(
-                    f"{self.busy} execution(s) still busy after {watchdog_seconds:.0f} s of real time: "
-                    "something blocks outside the virtual clock (see the handler log)"
-                )
+            while self.busy != 0:
+                seen = self.progress
+                if not self.cond.wait_for(lambda: self.busy == 0, timeout=watchdog_seconds) and self.progress == seen:
+                    raise SimulationStuck(
+                        f"{self.busy} execution(s) made no progress for {watchdog_seconds:.0f} s of real time: "
+                        "something blocks outside the virtual clock (see the handler log)"
+                    )
 
 
 @dataclass
@@ -195,6 +199,8 @@ _aws_lock = threading.RLock()
 
 def _serialised_aws_call(self: BotocoreStubber, event_name: str, request: Any, **kwargs: Any) -> Any:
     with _aws_lock:
+        if _active is not None:
+            _active.quiescence.progress += 1
         return _original_stubber_call(self, event_name, request, **kwargs)
 
 
