@@ -61,8 +61,9 @@ def handle(raw: dict[str, Any], now: datetime, settings: Settings) -> IntakeResu
     if isinstance(detail, OrderPlaced):
         return _place(orders, detail, inbound, settings, now)
 
-    if isinstance(detail, ProductionDelayed) and not detail.order_id:
-        assert detail.sku is not None
+    batch = isinstance(detail, ProductionDelayed) and not detail.order_id  # one sku, every open order of it
+    if batch:
+        assert isinstance(detail, ProductionDelayed) and detail.sku is not None
         order_ids = orders.orders_with_sku(detail.sku)
         if not order_ids:
             return _reject(raw, "UNKNOWN_ORDER", f"detail.sku: no open order has sku {detail.sku!r}", settings)
@@ -70,7 +71,8 @@ def handle(raw: dict[str, Any], now: datetime, settings: Settings) -> IntakeResu
         order_ids = [detail.order_id]  # type: ignore[attr-defined]
 
     records = [(order_id, orders.get(order_id)) for order_id in order_ids]
-    if isinstance(detail, ProductionDelayed) and not detail.order_id:
+    if batch:
+        assert isinstance(detail, ProductionDelayed)
         # Known before any execution reports back, so the last one can report the batch to ops.
         open_orders = sum(1 for _, r in records if r is not None and r.run_status not in FINISHED)
         orders.open_batch(event_id, detail.sku or "", detail.reason, open_orders, now)
