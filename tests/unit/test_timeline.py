@@ -697,3 +697,27 @@ def test_given_state_when_serialised_and_restored_then_timeline_continues_identi
     a = advance(order.state, [], UPDATE_DUE, order.config)
     b = advance(restored, [], UPDATE_DUE, order.config)
     assert keys(a) == keys(b) == ["production_update#email"]
+
+
+def test_given_a_paced_cancellation_email_when_woken_before_its_slot_then_no_second_slot_is_reserved(
+    order: OrderRun,
+) -> None:
+    order.place()
+    cancelled_at = at("2026-11-05T10:00:00Z")
+    slot = at("2026-11-05T10:00:03Z")
+    reservations: list[str] = []
+
+    def busy_sender(contact):
+        reservations.append(contact.key)
+        return slot
+
+    cancel = inbound("Order Cancelled", {"orderId": "SO-1"}, cancelled_at)
+    first = advance(order.state, [cancel], cancelled_at, order.config, busy_sender)
+    assert first.contacts == [] and first.wake_at == slot
+    assert first.state is not None
+
+    early = advance(first.state, [], at("2026-11-05T10:00:01Z"), order.config, busy_sender)
+    assert early.contacts == [] and early.wake_at == slot
+    on_time = advance(early.state, [], slot, order.config, busy_sender)
+    assert [c.key for c in on_time.contacts] == ["cancellation_confirmation#email"]
+    assert reservations == ["cancellation_confirmation#email"]

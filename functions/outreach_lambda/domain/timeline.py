@@ -180,7 +180,7 @@ def advance(
     if not later:
         if state.status == "cancelled":
             run_status = "cancelled"
-        elif _satisfaction_done(state, config):
+        elif _satisfaction_done(state):
             run_status = "complete"
     return Decision(
         state=state,
@@ -451,23 +451,22 @@ def planned_contacts(state: OrderState, config: OutreachConfig, now: datetime) -
     if state.status == "cancelled":
         # Nothing else is ever sent for a cancelled order, only the confirmation of the cancellation.
         event_driven("cancellation_confirmation", "cancellation_confirmation", triggers["cancellation_confirmation"])
-        return [c for c in out if c.key not in state.issued]
-
-    event_driven("order_confirmation", "order_confirmation", triggers["order_confirmation"])
-    if "production_update" in triggers:
-        # Triggered by Production Completed, but still a timer-driven kind: it waits out quiet hours.
-        timer_driven("production_update", triggers["production_update"])
-    elif state.shipment is None or _any_issued(state, "production_update"):
-        lead = config.production_update_lead_days
-        timer_driven("production_update", add_local_days(state.production_estimate, -lead, zone))
-    for n in range(1, state.delay_notices + 1):
-        event_driven("delay_notice", f"delay_notice#{n}", triggers[f"delay_notice#{n}"])
-    if state.shipment is not None:
-        event_driven("shipped", "shipped", triggers["shipped"])
-    if state.delivered_at is not None:
-        timer_driven("satisfaction_check", add_local_days(state.delivered_at, config.satisfaction_check_days, zone))
-    if "feedback_acknowledgement" in triggers:
-        event_driven("feedback_acknowledgement", "feedback_acknowledgement", triggers["feedback_acknowledgement"])
+    else:
+        event_driven("order_confirmation", "order_confirmation", triggers["order_confirmation"])
+        if "production_update" in triggers:
+            # Triggered by Production Completed, but still a timer-driven kind: it waits out quiet hours.
+            timer_driven("production_update", triggers["production_update"])
+        elif state.shipment is None or _any_issued(state, "production_update"):
+            lead = config.production_update_lead_days
+            timer_driven("production_update", add_local_days(state.production_estimate, -lead, zone))
+        for n in range(1, state.delay_notices + 1):
+            event_driven("delay_notice", f"delay_notice#{n}", triggers[f"delay_notice#{n}"])
+        if state.shipment is not None:
+            event_driven("shipped", "shipped", triggers["shipped"])
+        if state.delivered_at is not None:
+            timer_driven("satisfaction_check", add_local_days(state.delivered_at, config.satisfaction_check_days, zone))
+        if "feedback_acknowledgement" in triggers:
+            event_driven("feedback_acknowledgement", "feedback_acknowledgement", triggers["feedback_acknowledgement"])
     return [_with_deferral(c, state) for c in out if c.key not in state.issued]
 
 
@@ -482,7 +481,7 @@ def _any_issued(state: OrderState, kind: str) -> bool:
     return any(key.startswith(f"{kind}#") for key in state.issued)
 
 
-def _satisfaction_done(state: OrderState, config: OutreachConfig) -> bool:
+def _satisfaction_done(state: OrderState) -> bool:
     return all(f"satisfaction_check#{ch}" in state.issued for ch in channels(state))
 
 
