@@ -1,64 +1,26 @@
-"""Runtime settings of the Lambda functions, read once from the environment into a typed model.
+"""Runtime settings of the Lambda functions: one typed model per function, read once from the environment.
 
-Environment variables (set by the CDK app, or by the simulator):
-
-| variable | used by | meaning |
-|---|---|---|
-| ORDERS_TABLE | all | orders table: order state, promise ledger, event inbox (pk/sk) |
-| CONTACTS_TABLE | sender, timeline | contact ledger, one item per contact and channel |
-| STATE_MACHINE_ARN | intake | the order timeline state machine |
-| DEAD_LETTER_QUEUE_URL | intake | where rejected events go, with their reason |
-| OPS_TOPIC_ARN | all | SNS topic for structured ops alerts |
-| SENDER_EMAIL | sender | verified SES identity mail is sent from |
-| SCHEDULE_GROUP | waiter | EventBridge Scheduler group of the one-time wake-up timers |
-| TIMER_TARGET_ARN | waiter | event bus the timers put 'Timer Due' events on |
-| TIMER_ROLE_ARN | waiter | role EventBridge Scheduler assumes to put those events |
-| SENDER_FUNCTION_NAME | intake | sender Lambda, invoked for contacts outside a running timeline |
-| OUTREACH_CONFIG | all | JSON of OutreachConfig overrides (padding, timing, quiet hours) |
+Each model requires exactly the variables the wiring table (``wiring.py``) gives its function, so a missing
+or empty variable fails at cold start with its name, not at the first AWS call. The variable names are the
+``wiring.Env`` members; their meaning is ``wiring.ENV_MEANING``.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from functools import lru_cache
+from collections.abc import Mapping
+from typing import Annotated, Any, ClassVar, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from outreach_lambda.cold_start import once
 from outreach_lambda.domain.config import OutreachConfig
-
-
-class Settings(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-    orders_table: str = Field(alias="ORDERS_TABLE", min_length=1)
-    contacts_table: str = Field(default="", alias="CONTACTS_TABLE")
-    state_machine_arn: str = Field(default="", alias="STATE_MACHINE_ARN")
-    dead_letter_queue_url: str = Field(default="", alias="DEAD_LETTER_QUEUE_URL")
-    ops_topic_arn: str = Field(default="", alias="OPS_TOPIC_ARN")
-    sender_email: str = Field(default="", alias="SENDER_EMAIL")
-    schedule_group: str = Field(default="default", alias="SCHEDULE_GROUP")
-    timer_target_arn: str = Field(default="", alias="TIMER_TARGET_ARN")
-    timer_role_arn: str = Field(default="", alias="TIMER_ROLE_ARN")
-    sender_function_name: str = Field(default="", alias="SENDER_FUNCTION_NAME")
-    config: OutreachConfig = Field(default_factory=OutreachConfig, alias="OUTREACH_CONFIG")
+from outreach_lambda.wiring import ENV_MEANING, Env, FunctionName
 
 
 class SettingsError(RuntimeError):
     pass
-
-
-def parse_config(raw: str | dict | None) -> OutreachConfig:
-    """Parse OUTREACH_CONFIG (JSON text or a dict); errors name the field and the problem."""
-    if raw in (None, ""):
-        return OutreachConfig()
-    try:
-        data = json.loads(raw) if isinstance(raw, str) else raw
-        return OutreachConfig.model_validate(data)
-    except json.JSONDecodeError as exc:
-        raise SettingsError(f"OUTREACH_CONFIG is not valid JSON: {exc}") from exc
-    except ValidationError as exc:
-        raise SettingsError(f"OUTREACH_CONFIG is invalid: {format_validation_error(exc)}") from exc
 
 
 def format_validation_error(exc: ValidationError) -> str:
@@ -70,11 +32,105 @@ def format_validation_error(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    env = dict(os.environ)
+def parse_config(raw: str | dict[str, Any] | OutreachConfig | None) -> OutreachConfig:
+    """Parse OUTREACH_CONFIG (JSON text or a dict); errors name the field and the problem."""
+    if isinstance(raw, OutreachConfig):
+        return raw
+    if raw in (None, ""):
+        return OutreachConfig()
     try:
-        config = parse_config(env.pop("OUTREACH_CONFIG", None))
-        return Settings.model_validate({**env, "OUTREACH_CONFIG": config})
+        data = json.loads(raw) if isinstance(raw, str) else raw
+        return OutreachConfig.model_validate(data)
+    except json.JSONDecodeError as exc:
+        raise SettingsError(f"{Env.OUTREACH_CONFIG} is not valid JSON: {exc}") from exc
     except ValidationError as exc:
-        raise SettingsError(f"invalid Lambda environment: {format_validation_error(exc)}") from exc
+        raise SettingsError(f"{Env.OUTREACH_CONFIG} is invalid: {format_validation_error(exc)}") from exc
+
+
+def _var(env: Env) -> Any:
+    """A required, non-empty environment variable as a pydantic field."""
+    return Field(alias=env.value, min_length=1, description=ENV_MEANING[env])
+
+
+OrdersTable = Annotated[str, _var(Env.ORDERS_TABLE)]
+ContactsTable = Annotated[str, _var(Env.CONTACTS_TABLE)]
+StateMachineArn = Annotated[str, _var(Env.STATE_MACHINE_ARN)]
+DeadLetterQueueUrl = Annotated[str, _var(Env.DEAD_LETTER_QUEUE_URL)]
+OpsTopicArn = Annotated[str, _var(Env.OPS_TOPIC_ARN)]
+SenderEmail = Annotated[str, _var(Env.SENDER_EMAIL)]
+ScheduleGroup = Annotated[str, _var(Env.SCHEDULE_GROUP)]
+TimerTargetArn = Annotated[str, _var(Env.TIMER_TARGET_ARN)]
+TimerRoleArn = Annotated[str, _var(Env.TIMER_ROLE_ARN)]
+SenderFunctionName = Annotated[str, _var(Env.SENDER_FUNCTION_NAME)]
+Config = Annotated[
+    OutreachConfig,
+    BeforeValidator(parse_config),
+    Field(alias=Env.OUTREACH_CONFIG.value, description=ENV_MEANING[Env.OUTREACH_CONFIG]),
+]
+
+
+class FunctionSettings(BaseModel):
+    """Base of the per-function settings; ``FUNCTION`` ties a model to its row of the wiring table."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    FUNCTION: ClassVar[FunctionName]
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Self:
+        try:
+            return cls.model_validate(dict(env))
+        except ValidationError as exc:
+            problems = []
+            for err in exc.errors():
+                name = str(err["loc"][0]) if err["loc"] else "(environment)"
+                problem = "missing" if err["type"] == "missing" else err["msg"]
+                problems.append(f"{name}: {problem}")
+            raise SettingsError(f"invalid environment of the {cls.FUNCTION} function: {'; '.join(problems)}") from exc
+        except SettingsError as exc:
+            raise SettingsError(f"invalid environment of the {cls.FUNCTION} function: {exc}") from exc
+
+
+class TimelineSettings(FunctionSettings):
+    FUNCTION = FunctionName.TIMELINE
+    orders_table: OrdersTable
+    ops_topic_arn: OpsTopicArn
+    config: Config
+
+
+class WaiterSettings(FunctionSettings):
+    FUNCTION = FunctionName.WAITER
+    orders_table: OrdersTable
+    schedule_group: ScheduleGroup
+    timer_target_arn: TimerTargetArn
+    timer_role_arn: TimerRoleArn
+
+
+class SenderSettings(FunctionSettings):
+    FUNCTION = FunctionName.SENDER
+    orders_table: OrdersTable
+    contacts_table: ContactsTable
+    ops_topic_arn: OpsTopicArn
+    sender_email: SenderEmail
+    config: Config
+
+
+class IntakeSettings(FunctionSettings):
+    FUNCTION = FunctionName.INTAKE
+    orders_table: OrdersTable
+    ops_topic_arn: OpsTopicArn
+    state_machine_arn: StateMachineArn
+    dead_letter_queue_url: DeadLetterQueueUrl
+    sender_function_name: SenderFunctionName
+
+
+SETTINGS: dict[FunctionName, type[FunctionSettings]] = {
+    model.FUNCTION: model for model in (TimelineSettings, WaiterSettings, SenderSettings, IntakeSettings)
+}
+
+S = TypeVar("S", bound=FunctionSettings)
+
+
+@once
+def load(model: type[S]) -> S:
+    """The function's settings from the process environment, read once per cold start."""
+    return model.from_env(os.environ)

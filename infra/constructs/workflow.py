@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,15 @@ from aws_cdk import aws_ssm as ssm
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 from outreach_lambda.domain.config import OutreachConfig
+from outreach_lambda.wiring import (
+    DEFINITION_SUBSTITUTIONS,
+    FUNCTIONS,
+    Access,
+    Env,
+    FunctionName,
+    Permission,
+    environment,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TZDATA_LAYER_DIR = REPO_ROOT / "build" / "tzdata-layer"
@@ -66,6 +76,7 @@ class Workflow(Construct):
         self.state_machine_name = f"{stack.stack_name}-order-timeline"
         self.schedule_group_name = f"{stack.stack_name}-order-timers"
 
+        self._functions: dict[FunctionName, lambda_.Function] = {}
         self._code = lambda_.Code.from_asset(str(FUNCTIONS_DIR), exclude=["**/__pycache__", "**/*.pyc"])
         self._layers = [
             lambda_.LayerVersion.from_layer_version_arn(
@@ -83,12 +94,6 @@ class Workflow(Construct):
                 description="IANA time zone database (the tzdata package) for zoneinfo",
             ),
         ]
-        common_env = {
-            "ORDERS_TABLE": res.orders_table.table_name,
-            "OPS_TOPIC_ARN": res.ops_topic.topic_arn,
-            "OUTREACH_CONFIG": res.config.model_dump_json(by_alias=True),
-        }
-
         # --- timers: a schedule group for the one-time wake-ups and the role the scheduler assumes -------
         self.schedule_group = scheduler.ScheduleGroup(
             self,
@@ -107,34 +112,33 @@ class Workflow(Construct):
         )
         res.bus.grant_put_events_to(self.timer_role)
 
+        # What each environment variable of the wiring table holds, and how each access is granted.
+        self._values: dict[Env, str] = {
+            Env.ORDERS_TABLE: res.orders_table.table_name,
+            Env.CONTACTS_TABLE: res.contacts_table.table_name,
+            Env.OPS_TOPIC_ARN: res.ops_topic.topic_arn,
+            Env.OUTREACH_CONFIG: res.config.model_dump_json(by_alias=True),
+            Env.SENDER_EMAIL: res.sender_email,
+            Env.SCHEDULE_GROUP: self.schedule_group.schedule_group_name,
+            Env.TIMER_TARGET_ARN: res.bus.event_bus_arn,
+            Env.TIMER_ROLE_ARN: self.timer_role.role_arn,
+            Env.DEAD_LETTER_QUEUE_URL: res.dead_letter_queue.queue_url,
+        }
+        self._grants: dict[tuple[Env, Access], Callable[[iam.IGrantable], object]] = {
+            (Env.ORDERS_TABLE, Access.READ): res.orders_table.grant_read_data,
+            (Env.ORDERS_TABLE, Access.READ_WRITE): res.orders_table.grant_read_write_data,
+            (Env.CONTACTS_TABLE, Access.READ_WRITE): res.contacts_table.grant_read_write_data,
+            (Env.OPS_TOPIC_ARN, Access.PUBLISH): res.ops_topic.grant_publish,
+            (Env.SENDER_EMAIL, Access.SEND_EMAIL): res.sender_identity.grant_send_email,
+            (Env.SCHEDULE_GROUP, Access.MANAGE_SCHEDULES): self._grant_manage_schedules,
+            (Env.TIMER_ROLE_ARN, Access.PASS_ROLE): self.timer_role.grant_pass_role,
+            (Env.DEAD_LETTER_QUEUE_URL, Access.SEND_MESSAGES): res.dead_letter_queue.grant_send_messages,
+        }
+
         # --- the three functions the state machine calls -------------------------------------------------
-        self.timeline = self._function(
-            "Timeline",
-            "timeline",
-            "Decides an order's next contacts and wake-up time from its state, events and promise ledger",
-            {**common_env, "CONTACTS_TABLE": res.contacts_table.table_name},
-        )
-        self.waiter = self._function(
-            "Waiter",
-            "waiter",
-            "Parks an order's execution on a task token and arms its one-time wake-up timer",
-            {
-                **common_env,
-                "SCHEDULE_GROUP": self.schedule_group.schedule_group_name,
-                "TIMER_TARGET_ARN": res.bus.event_bus_arn,
-                "TIMER_ROLE_ARN": self.timer_role.role_arn,
-            },
-        )
-        self.sender = self._function(
-            "Sender",
-            "sender",
-            "Sends one customer contact by e-mail (SES) or SMS (SNS) and records it in the contact ledger",
-            {
-                **common_env,
-                "CONTACTS_TABLE": res.contacts_table.table_name,
-                "SENDER_EMAIL": res.sender_email,
-            },
-        )
+        self.timeline = self._function(FunctionName.TIMELINE)
+        self.waiter = self._function(FunctionName.WAITER)
+        self.sender = self._function(FunctionName.SENDER)
 
         # --- the state machine -----------------------------------------------------------------------------
         self.state_machine_log_group = logs.LogGroup(
@@ -148,9 +152,7 @@ class Workflow(Construct):
             comment="Contact timeline of one made-to-order purchase, from sale to after delivery",
             definition_body=sfn.DefinitionBody.from_file(str(DEFINITION_FILE)),
             definition_substitutions={
-                "TimelineFunctionArn": self.timeline.function_arn,
-                "WaiterFunctionArn": self.waiter.function_arn,
-                "SenderFunctionArn": self.sender.function_arn,
+                key: self.functions[name].function_arn for key, name in DEFINITION_SUBSTITUTIONS.items()
             },
             tracing_enabled=True,
             # ERROR only and no execution data: states carry customer names, addresses and phone numbers.
@@ -160,44 +162,32 @@ class Workflow(Construct):
                 include_execution_data=False,
             ),
         )
+        for name in DEFINITION_SUBSTITUTIONS.values():
+            self.functions[name].grant_invoke(self.state_machine)
 
         # --- intake: the one entry point of events (order events and timer wake-ups) -------------------
+        self._values[Env.STATE_MACHINE_ARN] = self.state_machine.state_machine_arn
+        self._values[Env.SENDER_FUNCTION_NAME] = self.sender.function_name
+        self._grants[(Env.STATE_MACHINE_ARN, Access.RUN_EXECUTIONS)] = self._grant_run_executions
+        self._grants[(Env.SENDER_FUNCTION_NAME, Access.INVOKE)] = self.sender.grant_invoke
         self.intake = self._function(
-            "Intake",
-            "intake",
-            "Receives every Outreach bus event: starts or resumes an order's timeline, rejects invalid events",
-            {
-                **common_env,
-                "STATE_MACHINE_ARN": self.state_machine.state_machine_arn,
-                "DEAD_LETTER_QUEUE_URL": res.dead_letter_queue.queue_url,
-                "SENDER_FUNCTION_NAME": self.sender.function_name,
-            },
+            FunctionName.INTAKE,
             dead_letter_queue=res.dead_letter_queue,
             retry_attempts=2,
             max_event_age=Duration.hours(2),
         )
 
-        self._grant(res)
         self._acknowledge_nag_findings()
 
     @property
-    def functions(self) -> dict[str, lambda_.Function]:
-        return {
-            "intake": self.intake,
-            "timeline": self.timeline,
-            "waiter": self.waiter,
-            "sender": self.sender,
-        }
+    def functions(self) -> dict[FunctionName, lambda_.Function]:
+        return self._functions
 
-    def _function(
-        self,
-        construct_id: str,
-        module: str,
-        description: str,
-        environment: dict[str, str],
-        **options: object,
-    ) -> lambda_.Function:
-        """A Python Lambda with its own role (no managed policies) and its own log group with retention."""
+    def _function(self, name: FunctionName, **options: object) -> lambda_.Function:
+        """A Python Lambda with its own role (no managed policies), its own log group with retention, and
+        exactly the environment and permissions the wiring table gives it."""
+        spec = FUNCTIONS[name]
+        construct_id = name.value.capitalize()
         log_group = logs.LogGroup(
             self, f"{construct_id}Logs", retention=LOG_RETENTION, removal_policy=RemovalPolicy.DESTROY
         )
@@ -205,17 +195,17 @@ class Workflow(Construct):
             self,
             f"{construct_id}Role",
             assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-            description=f"Outreach {module} function",
+            description=f"Outreach {name} function",
         )
         log_group.grant_write(role)
-        return lambda_.Function(
+        function = lambda_.Function(
             self,
             construct_id,
-            description=description,
+            description=spec.description,
             runtime=RUNTIME,
             architecture=lambda_.Architecture.X86_64,
             code=self._code,
-            handler=f"outreach_lambda.handlers.{module}.handler",
+            handler=spec.handler,
             layers=self._layers,
             memory_size=256,
             timeout=Duration.seconds(30),
@@ -225,50 +215,42 @@ class Workflow(Construct):
             environment={
                 "POWERTOOLS_SERVICE_NAME": "outreach",
                 "POWERTOOLS_METRICS_NAMESPACE": "Outreach",
-                **environment,
+                **environment(name, self._values),
             },
             **options,  # type: ignore[arg-type]
         )
+        for env, access in spec.uses.items():
+            if access is not Access.VALUE:
+                self._grants[(env, access)](function)
+        for permission in spec.permissions:
+            self._grant_permission(function, permission)
+        self._functions[name] = function
+        return function
 
-    def _grant(self, res: WorkflowResources) -> None:
-        sm = self.state_machine
+    def _grant_manage_schedules(self, grantee: iam.IGrantable) -> None:
+        self.schedule_group.grant_write_schedules(grantee)
+        self.schedule_group.grant_delete_schedules(grantee)
 
-        # The state machine invokes the three functions of its definition.
-        for function in (self.timeline, self.waiter, self.sender):
-            function.grant_invoke(sm)
+    def _grant_run_executions(self, grantee: iam.IGrantable) -> None:
+        # intake starts executions and completes the task token an execution is parked on.
+        self.state_machine.grant_start_execution(grantee)
+        self.state_machine.grant_task_response(grantee)
 
-        # intake starts executions and completes the waiting task token; it may reject events to the DLQ.
-        sm.grant_start_execution(self.intake)
-        sm.grant_task_response(self.intake)
-        res.dead_letter_queue.grant_send_messages(self.intake)
-        res.orders_table.grant_read_write_data(self.intake)
-        # Contacts outside a running timeline (catalog requests, feedback after the end) go through the sender.
-        self.sender.grant_invoke(self.intake)
-
-        # timeline: order state + promise ledger + inbox; reads the contact ledger.
-        res.orders_table.grant_read_write_data(self.timeline)
-        res.contacts_table.grant_read_data(self.timeline)
-
-        # waiter: completes its own token at once when events arrived while the execution was busy. It is
-        # referenced by the state machine definition, so it is granted through the (explicit) name of the
-        # state machine rather than the resource itself, which would be a dependency cycle.
-        by_name = sfn.StateMachine.from_state_machine_name(self, "OrderTimelineByName", self.state_machine_name)
-        by_name.grant_task_response(self.waiter)
-        res.orders_table.grant_read_write_data(self.waiter)
-        self.schedule_group.grant_write_schedules(self.waiter)
-        self.schedule_group.grant_delete_schedules(self.waiter)
-        self.timer_role.grant_pass_role(self.waiter)
-
-        # sender: reads the order, writes the contact ledger, sends e-mail from the verified identity.
-        res.orders_table.grant_read_data(self.sender)
-        res.contacts_table.grant_read_write_data(self.sender)
-        res.sender_identity.grant_send_email(self.sender)
-        # SMS goes straight to the customer's phone number (no topic): sns:Publish has no resource to scope
-        # a phone number to, so IAM requires "*" here.
-        iam.Grant.add_to_principal(grantee=self.sender, actions=["sns:Publish"], resource_arns=["*"])
-
-        for function in self.functions.values():
-            res.ops_topic.grant_publish(function)
+    def _grant_permission(self, function: lambda_.Function, permission: Permission) -> None:
+        if permission is Permission.COMPLETE_OWN_TASKS:
+            # The waiter completes its own token at once when events arrived while the execution was busy.
+            # It is referenced by the state machine definition, so it is granted through the (explicit)
+            # name of the state machine rather than the resource itself, which would be a dependency cycle.
+            by_name = sfn.StateMachine.from_state_machine_name(
+                self, f"OrderTimelineByName{function.node.id}", self.state_machine_name
+            )
+            by_name.grant_task_response(function)
+        elif permission is Permission.SEND_SMS:
+            # SMS goes straight to the customer's phone number (no topic): sns:Publish has no resource to
+            # scope a phone number to, so IAM requires "*" here.
+            iam.Grant.add_to_principal(grantee=function, actions=["sns:Publish"], resource_arns=["*"])
+        else:  # pragma: no cover - every Permission member is handled above
+            raise ValueError(f"no grant for permission {permission}")
 
     def _acknowledge_nag_findings(self) -> None:
         """cdk-nag (AwsSolutions) findings that are deliberate, each on the one construct it concerns."""

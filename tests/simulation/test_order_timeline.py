@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from outreach_lambda.services import timeline as timeline_service
+from outreach_lambda.services.timeline import Timeline
 
 from tests.simulation.conftest import event, placed, simulate, timeline
 
@@ -55,12 +55,12 @@ def test_given_an_event_arriving_while_the_execution_is_busy_then_it_is_not_lost
     """
     from outreach_lambda.handlers import intake
 
-    real_step = timeline_service.step
+    real_step = Timeline.step
     injected = []
 
-    def step_with_a_racing_event(order_id, now, settings):
-        result = real_step(order_id, now, settings)
-        if not injected and any(c["kind"] == "production_update" for c in result["contacts"]):
+    def step_with_a_racing_event(self, order_id, now):
+        result = real_step(self, order_id, now)
+        if not injected and any(c.kind == "production_update" for c in result.contacts):
             injected.append(now)
             envelope = {
                 "id": "racing-shipment",
@@ -73,7 +73,7 @@ def test_given_an_event_arriving_while_the_execution_is_busy_then_it_is_not_lost
             assert outcome["outcome"] == "accepted"
         return result
 
-    monkeypatch.setattr(timeline_service, "step", step_with_a_racing_event)
+    monkeypatch.setattr(Timeline, "step", step_with_a_racing_event)
     events = [e for e in happy_events if e["detailType"] != "Order Shipped"]
     result = simulate(events)
 

@@ -1,28 +1,34 @@
-"""boto3 clients, created once per process on first use (never at import time)."""
+"""boto3 clients, created once per cold start on first use (never at import time), and AWS error codes."""
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 import boto3
 from botocore.exceptions import ClientError
 
+from outreach_lambda.cold_start import once
 
-@cache
+#: A conditional write found the condition false (a plain write, or one item of a transaction).
+CONDITION_FAILED = frozenset({"ConditionalCheckFailedException", "TransactionCanceledException"})
+
+
+@once
 def client(service: str) -> Any:
     return boto3.client(service)  # type: ignore[call-overload]
 
 
-@cache
+@once
 def table(name: str) -> Any:
     return boto3.resource("dynamodb").Table(name)
 
 
-def reset() -> None:
-    """Forget cached clients (the simulator starts a fresh moto world per run)."""
-    client.cache_clear()
-    table.cache_clear()
+def error_code(exc: BaseException) -> str | None:
+    """The AWS error code of a botocore ``ClientError`` (e.g. 'ThrottlingException'); None for anything else."""
+    if not isinstance(exc, ClientError):
+        return None
+    code = exc.response.get("Error", {}).get("Code")
+    return str(code) if code else None
 
 
 def put_if_absent(table_name: str, item: dict[str, Any]) -> bool:
@@ -30,7 +36,7 @@ def put_if_absent(table_name: str, item: dict[str, Any]) -> bool:
     try:
         table(table_name).put_item(Item=item, ConditionExpression="attribute_not_exists(pk)")
     except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+        if error_code(exc) in CONDITION_FAILED:
             return False
         raise
     return True

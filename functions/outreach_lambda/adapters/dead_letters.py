@@ -9,12 +9,16 @@ from typing import Any
 from outreach_lambda.adapters.aws import client
 
 
-def reject(queue_url: str, event: Any, code: str, reason: str) -> None:
-    client("sqs").send_message(
-        QueueUrl=queue_url,
-        MessageBody=json.dumps(event, default=str),
-        MessageAttributes={
-            "ERROR_CODE": {"DataType": "String", "StringValue": code},
-            "ERROR_MESSAGE": {"DataType": "String", "StringValue": reason[:1000]},
-        },
-    )
+class SqsDeadLetters:
+    def __init__(self, queue_url: str) -> None:
+        self._queue_url = queue_url
+
+    def reject(self, event: Any, code: str, reason: str) -> None:
+        client("sqs").send_message(
+            QueueUrl=self._queue_url,
+            MessageBody=json.dumps(event, default=str),
+            MessageAttributes={
+                "ERROR_CODE": {"DataType": "String", "StringValue": code},
+                "ERROR_MESSAGE": {"DataType": "String", "StringValue": reason[:1000]},
+            },
+        )

@@ -16,7 +16,7 @@ from typing import Any
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
-from outreach_lambda.adapters.aws import client, put_if_absent, table
+from outreach_lambda.adapters.aws import CONDITION_FAILED, client, error_code, put_if_absent, table
 from outreach_lambda.domain.events import CatalogRequested
 from outreach_lambda.domain.timeline import InboundEvent, OrderState, Quote
 
@@ -29,11 +29,6 @@ def order_pk(order_id: str) -> str:
 
 def catalog_pk(request_id: str) -> str:
     return f"CATALOG#{request_id}"
-
-
-def _conditional_failed(exc: ClientError) -> bool:
-    code = exc.response.get("Error", {}).get("Code")
-    return code in ("ConditionalCheckFailedException", "TransactionCanceledException")
 
 
 @dataclass(frozen=True)
@@ -148,7 +143,7 @@ class OrdersRepository:
                 ReturnValues="ALL_NEW",
             )["Attributes"]
         except ClientError as exc:
-            if _conditional_failed(exc):
+            if error_code(exc) in CONDITION_FAILED:
                 return None
             raise
         done = int(item["told"]) + int(item["absorbed"])
@@ -194,7 +189,7 @@ class OrdersRepository:
                 ]
             )
         except ClientError as exc:
-            if _conditional_failed(exc):
+            if error_code(exc) in CONDITION_FAILED:
                 return False
             raise
         return True
@@ -230,7 +225,7 @@ class OrdersRepository:
         try:
             old = self._table.update_item(**kwargs).get("Attributes", {})
         except ClientError as exc:
-            if _conditional_failed(exc):
+            if error_code(exc) in CONDITION_FAILED:
                 return None
             raise
         return old.get("waitToken")
@@ -257,7 +252,7 @@ class OrdersRepository:
                 ExpressionAttributeValues={":d": due_at},
             )
         except ClientError as exc:
-            if not _conditional_failed(exc):
+            if error_code(exc) not in CONDITION_FAILED:
                 raise
 
     # -- one timeline step, atomically -----------------------------------------------------------

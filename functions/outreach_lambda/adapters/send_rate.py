@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from botocore.exceptions import ClientError
 
-from outreach_lambda.adapters.aws import table
+from outreach_lambda.adapters.aws import CONDITION_FAILED, error_code, table
 
 KEY = {"pk": "RATE#email", "sk": "WINDOW"}
 MAX_ATTEMPTS = 100
@@ -60,7 +60,7 @@ class SendRateLimiter:
                         },
                     )
             except ClientError as exc:
-                if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                if error_code(exc) in CONDITION_FAILED:
                     continue  # another execution took a place: read again
                 raise
             return now if start <= now.timestamp() else datetime.fromtimestamp(start, UTC)

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from botocore.exceptions import ClientError
 
-from outreach_lambda.adapters.aws import client
+from outreach_lambda.adapters.aws import client, error_code
 from outreach_lambda.domain.events import TIMER_DETAIL_TYPE, TIMER_SOURCE
 
 
@@ -27,34 +27,39 @@ def timer_name(order_id: str, due_at: datetime) -> str:
     return f"order-{digest}-{int(fire_at(due_at).timestamp())}"
 
 
-def arm(group: str, target_arn: str, role_arn: str, order_id: str, due_at: datetime) -> str:
-    name = timer_name(order_id, due_at)
-    at = fire_at(due_at).strftime("%Y-%m-%dT%H:%M:%S")
-    try:
-        client("scheduler").create_schedule(
-            Name=name,
-            GroupName=group,
-            ScheduleExpression=f"at({at})",
-            ScheduleExpressionTimezone="UTC",
-            FlexibleTimeWindow={"Mode": "OFF"},
-            ActionAfterCompletion="DELETE",
-            Target={
-                "Arn": target_arn,
-                "RoleArn": role_arn,
-                "Input": json.dumps({"orderId": order_id, "dueAt": due_at.astimezone(UTC).isoformat()}),
-                "EventBridgeParameters": {"DetailType": TIMER_DETAIL_TYPE, "Source": TIMER_SOURCE},
-                "RetryPolicy": {"MaximumEventAgeInSeconds": 86400, "MaximumRetryAttempts": 185},
-            },
-        )
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") != "ConflictException":
-            raise
-    return name
+class SchedulerTimers:
+    def __init__(self, group: str, target_arn: str, role_arn: str) -> None:
+        self._group = group
+        self._target_arn = target_arn
+        self._role_arn = role_arn
 
+    def arm(self, order_id: str, due_at: datetime) -> str:
+        name = timer_name(order_id, due_at)
+        at = fire_at(due_at).strftime("%Y-%m-%dT%H:%M:%S")
+        try:
+            client("scheduler").create_schedule(
+                Name=name,
+                GroupName=self._group,
+                ScheduleExpression=f"at({at})",
+                ScheduleExpressionTimezone="UTC",
+                FlexibleTimeWindow={"Mode": "OFF"},
+                ActionAfterCompletion="DELETE",
+                Target={
+                    "Arn": self._target_arn,
+                    "RoleArn": self._role_arn,
+                    "Input": json.dumps({"orderId": order_id, "dueAt": due_at.astimezone(UTC).isoformat()}),
+                    "EventBridgeParameters": {"DetailType": TIMER_DETAIL_TYPE, "Source": TIMER_SOURCE},
+                    "RetryPolicy": {"MaximumEventAgeInSeconds": 86400, "MaximumRetryAttempts": 185},
+                },
+            )
+        except ClientError as exc:
+            if error_code(exc) != "ConflictException":
+                raise
+        return name
 
-def disarm(group: str, name: str) -> None:
-    try:
-        client("scheduler").delete_schedule(Name=name, GroupName=group)
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
-            raise
+    def disarm(self, name: str) -> None:
+        try:
+            client("scheduler").delete_schedule(Name=name, GroupName=self._group)
+        except ClientError as exc:
+            if error_code(exc) != "ResourceNotFoundException":
+                raise

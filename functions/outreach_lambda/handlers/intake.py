@@ -7,14 +7,32 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from outreach_lambda.adapters.dead_letters import SqsDeadLetters
+from outreach_lambda.adapters.messaging import LambdaSender, SnsAlerts
+from outreach_lambda.adapters.orders import OrdersRepository
+from outreach_lambda.adapters.workflow import Executions, TaskTokens
+from outreach_lambda.cold_start import once
 from outreach_lambda.observability import logger, metrics, tracer
-from outreach_lambda.services import intake
-from outreach_lambda.settings import get_settings
+from outreach_lambda.services.intake import Intake
+from outreach_lambda.settings import IntakeSettings, load
+
+
+@once
+def service() -> Intake:
+    settings = load(IntakeSettings)
+    return Intake(
+        orders=OrdersRepository(settings.orders_table),
+        executions=Executions(settings.state_machine_arn),
+        tokens=TaskTokens(),
+        dead_letters=SqsDeadLetters(settings.dead_letter_queue_url),
+        sender=LambdaSender(settings.sender_function_name),
+        alerts=SnsAlerts(settings.ops_topic_arn),
+    )
 
 
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    result = intake.handle(event, datetime.now(UTC), get_settings())
-    return {"outcome": result.outcome, "orderIds": result.order_ids, "reason": result.reason}
+    # Parsed by the service, not by a decorator: an invalid event is dead-lettered with its reason.
+    return service().handle(event, datetime.now(UTC)).to_payload()

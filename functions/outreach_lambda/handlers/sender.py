@@ -9,22 +9,29 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from aws_lambda_powertools.utilities.parser import BaseModel, Field, event_parser
+from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from outreach_lambda.domain.timeline import ContactOrder
+from outreach_lambda.adapters.contacts import ContactLedger
+from outreach_lambda.adapters.messaging import CustomerChannels, SnsAlerts
+from outreach_lambda.adapters.orders import OrdersRepository
+from outreach_lambda.cold_start import once
 from outreach_lambda.observability import logger, metrics, tracer
-from outreach_lambda.services import sender
-from outreach_lambda.settings import get_settings
+from outreach_lambda.services.sender import Sender
+from outreach_lambda.settings import SenderSettings, load
+from outreach_lambda.step_contract import CatalogSendRequest, SendRequest
 
 
-class SendRequest(BaseModel):
-    order_id: str = Field(alias="orderId", min_length=1)
-    contact: ContactOrder
-
-
-class CatalogSendRequest(BaseModel):
-    request_id: str = Field(alias="requestId", min_length=1)
+@once
+def service() -> Sender:
+    settings = load(SenderSettings)
+    return Sender(
+        orders=OrdersRepository(settings.orders_table),
+        ledger=ContactLedger(settings.contacts_table),
+        messenger=CustomerChannels(settings.sender_email),
+        alerts=SnsAlerts(settings.ops_topic_arn),
+        config=settings.config,
+    )
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -35,6 +42,6 @@ def handler(event: SendRequest | CatalogSendRequest, context: LambdaContext) -> 
     now = datetime.now(UTC)
     if isinstance(event, CatalogSendRequest):
         logger.append_keys(requestId=event.request_id)
-        return sender.send_catalog_follow_up(event.request_id, now, get_settings())
+        return service().send_catalog_follow_up(event.request_id, now).to_payload()
     logger.append_keys(order_id=event.order_id, contact=event.contact.key)
-    return sender.send(event.order_id, event.contact, now, get_settings())
+    return service().send(event.order_id, event.contact, now).to_payload()

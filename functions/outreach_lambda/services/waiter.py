@@ -8,12 +8,12 @@ stored while the execution was busy is always seen by one of the two.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Literal
 
-from outreach_lambda.adapters import timers, workflow
-from outreach_lambda.adapters.orders import OrdersRepository
 from outreach_lambda.observability import logger
-from outreach_lambda.settings import Settings
+from outreach_lambda.ports import OrdersStore, TaskTokens, Timers
 
 
 def timer_key(due_at: datetime) -> str:
@@ -21,26 +21,27 @@ def timer_key(due_at: datetime) -> str:
     return due_at.astimezone(UTC).isoformat()
 
 
-def park(order_id: str, token: str, wake_at: datetime | None, now: datetime, settings: Settings) -> str:
-    orders = OrdersRepository(settings.orders_table)
-    record = orders.get(order_id)
-    due_now = wake_at is not None and wake_at <= now
-    wanted = timer_key(wake_at) if wake_at is not None and not due_now else None
-    if record is not None and record.timer_due_at != wanted:
-        if record.timer_name:
-            timers.disarm(settings.schedule_group, record.timer_name)
-        name = None
-        if wake_at is not None and wanted is not None:
-            name = timers.arm(
-                settings.schedule_group, settings.timer_target_arn, settings.timer_role_arn, order_id, wake_at
-            )
-        orders.set_timer(order_id, name, wanted)
+@dataclass(frozen=True)
+class Waiter:
+    orders: OrdersStore
+    timers: Timers
+    tokens: TaskTokens
 
-    orders.store_token(order_id, token)
-    something_to_do = due_now or bool(orders.inbox(order_id, limit=1))
-    if something_to_do and orders.claim_token(order_id, expected=token) is not None:
-        workflow.wake(token, "due now" if due_now else "events waiting")
-        logger.info("woken at once", extra={"orderId": order_id, "dueNow": due_now})
-        return "woken"
-    logger.info("parked", extra={"orderId": order_id, "wakeAt": wanted})
-    return "parked"
+    def park(self, order_id: str, token: str, wake_at: datetime | None, now: datetime) -> Literal["woken", "parked"]:
+        record = self.orders.get(order_id)
+        due_now = wake_at is not None and wake_at <= now
+        wanted = timer_key(wake_at) if wake_at is not None and not due_now else None
+        if record is not None and record.timer_due_at != wanted:
+            if record.timer_name:
+                self.timers.disarm(record.timer_name)
+            name = self.timers.arm(order_id, wake_at) if wake_at is not None and wanted is not None else None
+            self.orders.set_timer(order_id, name, wanted)
+
+        self.orders.store_token(order_id, token)
+        something_to_do = due_now or bool(self.orders.inbox(order_id, limit=1))
+        if something_to_do and self.orders.claim_token(order_id, expected=token) is not None:
+            self.tokens.wake(token, "due now" if due_now else "events waiting")
+            logger.info("woken at once", extra={"orderId": order_id, "dueNow": due_now})
+            return "woken"
+        logger.info("parked", extra={"orderId": order_id, "wakeAt": wanted})
+        return "parked"

@@ -27,9 +27,9 @@ from moto.scheduler.models import scheduler_backends
 from moto.ses.models import ses_backends
 from moto.sns.models import sns_backends
 from moto.sqs.models import sqs_backends
-from outreach_lambda.adapters import aws as lambda_aws
+from outreach_lambda import cold_start
 from outreach_lambda.adapters.contacts import ContactLedger
-from outreach_lambda.settings import SettingsError, get_settings, parse_config
+from outreach_lambda.settings import SettingsError, parse_config
 
 from outreach.simulator import moto_runtime, world
 from outreach.simulator.scenario import Scenario, ScenarioError, ScenarioEvent
@@ -80,20 +80,18 @@ def run(scenario: Scenario, log: TextIO | None = None) -> SimulationResult:
         with (
             warnings.catch_warnings(),
             contextlib.redirect_stdout(sink),
-            world.environment(world.BASE_ENV),
+            world.process_environment(world.BASE_ENV),
             mock_aws(config={"stepfunctions": {"execute_state_machine": True}}),
         ):
             # Powertools warns on every invocation that emitted no metric (the waiter, most often).
             warnings.filterwarnings("ignore", message="No application metrics to publish", category=UserWarning)
-            lambda_aws.reset()
-            get_settings.cache_clear()
-            the_world, env = world.build(config.model_dump_json(by_alias=True))
-            with world.environment(env), moto_runtime.patched(world.load_handlers()) as runtime:
+            cold_start.reset()  # every run is a fresh deployment: no clients or settings of an earlier run
+            the_world = world.build(config.model_dump_json(by_alias=True))
+            with moto_runtime.patched(world.load_handlers(the_world)) as runtime:
                 inboxes = _QueueHarvest(the_world)
                 _loop(scenario, the_world, runtime, clock, inboxes)
                 result = _collect(scenario, the_world, runtime, inboxes)
-            lambda_aws.reset()
-            get_settings.cache_clear()
+            cold_start.reset()
     finally:
         traveller.stop()
     result.stats["wallSeconds"] = round(time.perf_counter() - started, 3)

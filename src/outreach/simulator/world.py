@@ -1,5 +1,9 @@
 """The AWS side of one simulation: the resources the CDK app defines, created in moto, and the real
 handlers registered as the four Lambda functions.
+
+What each function gets comes from the same wiring table the CDK app reads (``outreach_lambda.wiring``):
+each simulated function has exactly its variables (set while its handler runs in-process), and the state
+machine definition gets the same substitutions.
 """
 
 from __future__ import annotations
@@ -15,22 +19,17 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+from moto.core import DEFAULT_ACCOUNT_ID
+from outreach_lambda.wiring import DEFINITION_SUBSTITUTIONS, FUNCTIONS, Env, FunctionName, environment
 
 REGION = "us-east-1"
 SENDER = "orders@outreach.example"
 STATEMACHINE_FILE = Path(__file__).resolve().parents[3] / "statemachines" / "order_timeline.asl.json"
 
-FUNCTIONS = {
-    "outreach-intake": "outreach_lambda.handlers.intake.handler",
-    "outreach-timeline": "outreach_lambda.handlers.timeline.handler",
-    "outreach-waiter": "outreach_lambda.handlers.waiter.handler",
-    "outreach-sender": "outreach_lambda.handlers.sender.handler",
-}
-SUBSTITUTIONS = {
-    "TimelineFunctionArn": "outreach-timeline",
-    "WaiterFunctionArn": "outreach-waiter",
-    "SenderFunctionArn": "outreach-sender",
-}
+
+def function_name(name: FunctionName) -> str:
+    """The simulated function's name (the deployed ones get names from CloudFormation)."""
+    return f"outreach-{name.value}"
 
 
 @dataclass(frozen=True)
@@ -43,13 +42,14 @@ class World:
     ops_topic_arn: str
     bus_arn: str
     schedule_group: str
-    intake_function: str = "outreach-intake"
+    environments: dict[FunctionName, dict[str, str]]
+    intake_function: str = function_name(FunctionName.INTAKE)
 
 
-def definition(function_arns: dict[str, str]) -> str:
+def definition(function_arns: dict[FunctionName, str]) -> str:
     """The real ASL file with the same substitutions CDK's definition_substitutions makes."""
     text = STATEMACHINE_FILE.read_text(encoding="utf-8")
-    for key, function in SUBSTITUTIONS.items():
+    for key, function in DEFINITION_SUBSTITUTIONS.items():
         text = text.replace("${" + key + "}", function_arns[function])
     if "${" in text:
         raise RuntimeError("statemachines/order_timeline.asl.json has a substitution the simulator does not know")
@@ -63,8 +63,8 @@ def _dummy_zip() -> bytes:
     return buf.getvalue()
 
 
-def build(config_json: str) -> tuple[World, dict[str, str]]:
-    """Create every resource in moto; returns the world and the Lambda environment."""
+def build(config_json: str) -> World:
+    """Create every resource in moto, and the four functions with exactly their wiring-table environment."""
     ddb = boto3.client("dynamodb", region_name=REGION)
     for name in ("outreach-orders", "outreach-contacts"):
         ddb.create_table(
@@ -94,61 +94,78 @@ def build(config_json: str) -> tuple[World, dict[str, str]]:
         ],
     }
     role_arn = iam.create_role(RoleName="outreach-sim", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
-
-    env = {
-        "ORDERS_TABLE": "outreach-orders",
-        "CONTACTS_TABLE": "outreach-contacts",
-        "DEAD_LETTER_QUEUE_URL": dlq_url,
-        "OPS_TOPIC_ARN": topic_arn,
-        "SENDER_EMAIL": SENDER,
-        "SCHEDULE_GROUP": "outreach-timers",
-        "TIMER_TARGET_ARN": bus_arn,
-        "TIMER_ROLE_ARN": role_arn,
-        "OUTREACH_CONFIG": config_json,
-        "SENDER_FUNCTION_NAME": "outreach-sender",
+    sm_name = "outreach-order-timeline"
+    values = {
+        Env.ORDERS_TABLE: "outreach-orders",
+        Env.CONTACTS_TABLE: "outreach-contacts",
+        Env.DEAD_LETTER_QUEUE_URL: dlq_url,
+        Env.OPS_TOPIC_ARN: topic_arn,
+        Env.SENDER_EMAIL: SENDER,
+        Env.SCHEDULE_GROUP: "outreach-timers",
+        Env.TIMER_TARGET_ARN: bus_arn,
+        Env.TIMER_ROLE_ARN: role_arn,
+        Env.OUTREACH_CONFIG: config_json,
+        Env.SENDER_FUNCTION_NAME: function_name(FunctionName.SENDER),
+        # Known before the state machine exists (its ARN is made from its name), as in the CDK app.
+        Env.STATE_MACHINE_ARN: f"arn:aws:states:{REGION}:{DEFAULT_ACCOUNT_ID}:stateMachine:{sm_name}",
     }
     lam = boto3.client("lambda", region_name=REGION)
-    arns: dict[str, str] = {}
+    arns: dict[FunctionName, str] = {}
+    environments: dict[FunctionName, dict[str, str]] = {}
     code = _dummy_zip()
-    for name, handler in FUNCTIONS.items():
+    for name, spec in FUNCTIONS.items():
+        environments[name] = environment(name, values)
         arns[name] = lam.create_function(
-            FunctionName=name,
+            FunctionName=function_name(name),
             Runtime="python3.12",
             Role=role_arn,
-            Handler=handler,
+            Handler=spec.handler,
             Code={"ZipFile": code},
             Timeout=30,
             MemorySize=256,
+            Environment={"Variables": environments[name]},
         )["FunctionArn"]
     sm_arn = boto3.client("stepfunctions", region_name=REGION).create_state_machine(
-        name="outreach-order-timeline", definition=definition(arns), roleArn=role_arn, type="STANDARD"
+        name=sm_name, definition=definition(arns), roleArn=role_arn, type="STANDARD"
     )["stateMachineArn"]
-    env["STATE_MACHINE_ARN"] = sm_arn
-    world = World(
-        orders_table="outreach-orders",
-        contacts_table="outreach-contacts",
+    if sm_arn != values[Env.STATE_MACHINE_ARN]:
+        raise RuntimeError(f"state machine ARN {sm_arn} differs from the one the functions were given")
+    return World(
+        orders_table=values[Env.ORDERS_TABLE],
+        contacts_table=values[Env.CONTACTS_TABLE],
         state_machine_arn=sm_arn,
         dead_letter_queue_url=dlq_url,
         ops_tap_queue_url=tap_url,
         ops_topic_arn=topic_arn,
         bus_arn=bus_arn,
-        schedule_group="outreach-timers",
+        schedule_group=values[Env.SCHEDULE_GROUP],
+        environments=environments,
     )
-    return world, env
 
 
-def load_handlers() -> dict[str, Any]:
+def load_handlers(w: World) -> dict[str, Any]:
+    """The real handlers by simulated function name, each run with exactly its function's environment."""
     import importlib
 
     out = {}
-    for name, path in FUNCTIONS.items():
-        module, _, attr = path.rpartition(".")
-        out[name] = getattr(importlib.import_module(module), attr)
+    for name, spec in FUNCTIONS.items():
+        module, _, attr = spec.handler.rpartition(".")
+        out[function_name(name)] = _with_environment(
+            getattr(importlib.import_module(module), attr), w.environments[name]
+        )
     return out
 
 
+def _with_environment(handler: Any, variables: dict[str, str]) -> Any:
+    def run(event: Any, context: Any) -> Any:
+        with process_environment(variables):
+            return handler(event, context)
+
+    return run
+
+
 @contextmanager
-def environment(values: dict[str, str]) -> Iterator[None]:
+def process_environment(values: dict[str, str]) -> Iterator[None]:
     """Process environment for the run (the handlers run in-process); restored afterwards."""
     saved = {k: os.environ.get(k) for k in values}
     os.environ.update(values)

@@ -1,0 +1,151 @@
+"""The wiring table: which function gets which resource, through which environment variable, with what access.
+
+Written once, here, and read by all three places that wire the functions:
+
+- the CDK app (``infra/constructs/workflow.py``) sets exactly these environment variables and makes exactly
+  these ``grant_*`` calls;
+- the Lambda settings (``settings.py``) require exactly these variables per function, at cold start;
+- the simulator (``src/outreach/simulator/world.py``) creates the same resources in moto and gives each
+  simulated function the same variables, and the state machine definition the same substitutions.
+
+Tests check that the three agree (``tests/infra/test_wiring.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Final
+
+
+class Env(StrEnum):
+    """Environment variables of the Lambda functions; each names one resource (its role in the app)."""
+
+    ORDERS_TABLE = "ORDERS_TABLE"
+    CONTACTS_TABLE = "CONTACTS_TABLE"
+    STATE_MACHINE_ARN = "STATE_MACHINE_ARN"
+    DEAD_LETTER_QUEUE_URL = "DEAD_LETTER_QUEUE_URL"
+    OPS_TOPIC_ARN = "OPS_TOPIC_ARN"
+    SENDER_EMAIL = "SENDER_EMAIL"
+    SCHEDULE_GROUP = "SCHEDULE_GROUP"
+    TIMER_TARGET_ARN = "TIMER_TARGET_ARN"
+    TIMER_ROLE_ARN = "TIMER_ROLE_ARN"
+    SENDER_FUNCTION_NAME = "SENDER_FUNCTION_NAME"
+    OUTREACH_CONFIG = "OUTREACH_CONFIG"
+
+
+#: What each variable holds (the README and docs/architecture.md quote this table).
+ENV_MEANING: Final[dict[Env, str]] = {
+    Env.ORDERS_TABLE: "orders table: order state, promise ledger, event inbox (pk/sk)",
+    Env.CONTACTS_TABLE: "contact ledger: one item per contact and channel",
+    Env.STATE_MACHINE_ARN: "the order timeline state machine",
+    Env.DEAD_LETTER_QUEUE_URL: "where rejected events go, with their reason",
+    Env.OPS_TOPIC_ARN: "SNS topic for structured ops alerts",
+    Env.SENDER_EMAIL: "verified SES identity customer mail is sent from",
+    Env.SCHEDULE_GROUP: "EventBridge Scheduler group of the one-time wake-up timers",
+    Env.TIMER_TARGET_ARN: "event bus the timers put 'Timer Due' events on",
+    Env.TIMER_ROLE_ARN: "role EventBridge Scheduler assumes to put those events",
+    Env.SENDER_FUNCTION_NAME: "sender function, invoked for contacts outside a running timeline",
+    Env.OUTREACH_CONFIG: "JSON of the validated OutreachConfig (padding, timing, quiet hours)",
+}
+
+
+class Access(StrEnum):
+    """What a function may do with a resource; the CDK app maps each to one ``grant_*`` call."""
+
+    VALUE = "value"  # a plain value: no permission involved
+    READ = "read"  # DynamoDB read
+    READ_WRITE = "read_write"  # DynamoDB read and write
+    PUBLISH = "publish"  # SNS publish to the topic
+    SEND_MESSAGES = "send_messages"  # SQS send
+    SEND_EMAIL = "send_email"  # SES send from the identity
+    RUN_EXECUTIONS = "run_executions"  # Step Functions StartExecution, and SendTask* to resume them
+    INVOKE = "invoke"  # Lambda invoke
+    MANAGE_SCHEDULES = "manage_schedules"  # Scheduler create/delete in the group
+    PASS_ROLE = "pass_role"  # iam:PassRole of the timer role to the scheduler
+
+
+class Permission(StrEnum):
+    """Permissions that do not come with an environment variable."""
+
+    COMPLETE_OWN_TASKS = "complete_own_tasks"  # SendTaskSuccess on the state machine that invokes it
+    SEND_SMS = "send_sms"  # SNS publish to customers' phone numbers
+
+
+class FunctionName(StrEnum):
+    INTAKE = "intake"
+    TIMELINE = "timeline"
+    WAITER = "waiter"
+    SENDER = "sender"
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    name: FunctionName
+    description: str
+    uses: dict[Env, Access]
+    permissions: frozenset[Permission] = field(default_factory=frozenset)
+
+    @property
+    def handler(self) -> str:
+        """The Lambda handler string, relative to the asset root (``functions/``)."""
+        return f"outreach_lambda.handlers.{self.name.value}.handler"
+
+
+FUNCTIONS: Final[dict[FunctionName, FunctionSpec]] = {
+    FunctionName.TIMELINE: FunctionSpec(
+        FunctionName.TIMELINE,
+        "Decides an order's next contacts and wake-up time from its state, events and promise ledger",
+        {
+            Env.ORDERS_TABLE: Access.READ_WRITE,
+            Env.OPS_TOPIC_ARN: Access.PUBLISH,
+            Env.OUTREACH_CONFIG: Access.VALUE,
+        },
+    ),
+    FunctionName.WAITER: FunctionSpec(
+        FunctionName.WAITER,
+        "Parks an order's execution on a task token and arms its one-time wake-up timer",
+        {
+            Env.ORDERS_TABLE: Access.READ_WRITE,
+            Env.SCHEDULE_GROUP: Access.MANAGE_SCHEDULES,
+            Env.TIMER_TARGET_ARN: Access.VALUE,
+            Env.TIMER_ROLE_ARN: Access.PASS_ROLE,
+        },
+        frozenset({Permission.COMPLETE_OWN_TASKS}),
+    ),
+    FunctionName.SENDER: FunctionSpec(
+        FunctionName.SENDER,
+        "Sends one customer contact by e-mail (SES) or SMS (SNS) and records it in the contact ledger",
+        {
+            Env.ORDERS_TABLE: Access.READ,
+            Env.CONTACTS_TABLE: Access.READ_WRITE,
+            Env.OPS_TOPIC_ARN: Access.PUBLISH,
+            Env.SENDER_EMAIL: Access.SEND_EMAIL,
+            Env.OUTREACH_CONFIG: Access.VALUE,
+        },
+        frozenset({Permission.SEND_SMS}),
+    ),
+    FunctionName.INTAKE: FunctionSpec(
+        FunctionName.INTAKE,
+        "Receives every Outreach bus event: starts or resumes an order's timeline, rejects invalid events",
+        {
+            Env.ORDERS_TABLE: Access.READ_WRITE,
+            Env.OPS_TOPIC_ARN: Access.PUBLISH,
+            Env.STATE_MACHINE_ARN: Access.RUN_EXECUTIONS,
+            Env.DEAD_LETTER_QUEUE_URL: Access.SEND_MESSAGES,
+            Env.SENDER_FUNCTION_NAME: Access.INVOKE,
+        },
+    ),
+}
+
+#: The state machine definition's ``${...}`` substitutions: the functions its tasks invoke.
+DEFINITION_SUBSTITUTIONS: Final[dict[str, FunctionName]] = {
+    "TimelineFunctionArn": FunctionName.TIMELINE,
+    "WaiterFunctionArn": FunctionName.WAITER,
+    "SenderFunctionArn": FunctionName.SENDER,
+}
+
+
+def environment(function: FunctionName, values: dict[Env, str]) -> dict[str, str]:
+    """The environment of ``function``: exactly its variables, from ``values`` (KeyError names a missing one)."""
+    return {env.value: values[env] for env in FUNCTIONS[function].uses}
