@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from aws_cdk import assertions
 from aws_cdk.assertions import Match
+from outreach_lambda.settings import SETTINGS
+from outreach_lambda.wiring import FUNCTIONS, Access, Env, FunctionName
 
 from infra.app import build_app
 from infra.stack import ContextError
@@ -284,3 +286,70 @@ def test_given_an_invalid_padding_factor_in_context_when_synthesizing_then_the_e
 def test_given_no_sender_email_in_context_when_synthesizing_then_the_error_names_the_key(tmp_path: Path) -> None:
     with pytest.raises(ContextError, match="outreach:senderEmail"):
         build_app(outdir=str(tmp_path), context={"outreach:senderEmail": ""})
+
+
+# -- the wiring table: the deployed functions, the settings models and the simulator agree --------------
+def deployed_environment(synth: Synth, name: FunctionName) -> dict[str, Any]:
+    properties = synth.resources[synth.function_id(name.value)]["Properties"]
+    variables = dict(properties["Environment"]["Variables"])
+    return {k: v for k, v in variables.items() if not k.startswith("POWERTOOLS_")}
+
+
+def tables_granted(synth: Synth, name: FunctionName) -> dict[str, set[str]]:
+    """Per table logical id, the DynamoDB actions the function's role allows on it."""
+    tables = synth.template.find_resources("AWS::DynamoDB::Table")
+    granted: dict[str, set[str]] = {}
+    for statement in synth.statements_of(name.value):
+        text = json.dumps(statement["Resource"])
+        for table_id in tables:
+            if f'"{table_id}"' in text:
+                granted.setdefault(table_id, set()).update(actions_of(statement))
+    return granted
+
+
+def test_given_the_wiring_table_then_each_deployed_function_gets_exactly_its_variables(synth: Synth) -> None:
+    for name, spec in FUNCTIONS.items():
+        assert set(deployed_environment(synth, name)) == {env.value for env in spec.uses}, name
+
+
+def test_given_the_wiring_table_then_each_function_is_granted_exactly_its_tables(synth: Synth) -> None:
+    [orders] = [t for t in synth.template.find_resources("AWS::DynamoDB::Table") if t.startswith("StorageOrders")]
+    [contacts] = [t for t in synth.template.find_resources("AWS::DynamoDB::Table") if t.startswith("StorageContacts")]
+    ids = {Env.ORDERS_TABLE: orders, Env.CONTACTS_TABLE: contacts}
+    for name, spec in FUNCTIONS.items():
+        wanted = {ids[env]: access for env, access in spec.uses.items() if env in ids}
+        granted = tables_granted(synth, name)
+        assert set(granted) == set(wanted), name
+        for table_id, access in wanted.items():
+            writes = {a for a in granted[table_id] if a.split(":")[1].startswith(("Put", "Update", "Delete"))}
+            assert bool(writes) == (access is Access.READ_WRITE), (name, table_id, sorted(granted[table_id]))
+
+
+def test_given_the_simulator_then_its_functions_get_the_same_variables_and_tables_as_the_deployed_ones(
+    synth: Synth,
+) -> None:
+    import boto3
+    from moto import mock_aws
+
+    from outreach.simulator import world
+
+    with mock_aws(), world.process_environment(world.BASE_ENV):
+        simulated = world.build("{}")
+        lam = boto3.client("lambda", region_name=world.REGION)
+        tables = set(boto3.client("dynamodb", region_name=world.REGION).list_tables()["TableNames"])
+        for name, spec in FUNCTIONS.items():
+            config = lam.get_function_configuration(FunctionName=world.function_name(name))
+            variables = config["Environment"]["Variables"]
+            assert config["Handler"] == synth.resources[synth.function_id(name.value)]["Properties"]["Handler"]
+            assert set(variables) == set(deployed_environment(synth, name)), name
+            assert variables == simulated.environments[name]
+            for env in (Env.ORDERS_TABLE, Env.CONTACTS_TABLE):
+                if env in spec.uses:
+                    assert variables[env] in tables, (name, env)
+
+
+def test_given_each_settings_model_then_it_requires_exactly_the_variables_of_its_function() -> None:
+    assert set(SETTINGS) == set(FUNCTIONS)
+    for name, model in SETTINGS.items():
+        fields = {field.alias for field in model.model_fields.values()}
+        assert fields == {env.value for env in FUNCTIONS[name].uses}, name

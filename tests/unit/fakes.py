@@ -1,0 +1,321 @@
+"""In-memory fakes of the ports (``outreach_lambda.ports``), with the same semantics as the DynamoDB,
+SES/SNS, Step Functions and Scheduler adapters: conditional writes, event-id dedupe, versioned steps.
+
+``FakeOrders.at_call(k, action)`` runs ``action`` once, just before the k-th store call from now on: the
+way the service tests interleave two Lambdas (intake and waiter) deterministically, without threads.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from outreach_lambda.adapters.orders import MAX_EVENTS_PER_STEP, OrderRecord
+from outreach_lambda.domain.config import OutreachConfig
+from outreach_lambda.domain.events import CatalogRequested
+from outreach_lambda.domain.timeline import InboundEvent, OrderState, Quote
+from outreach_lambda.services.intake import Intake
+from outreach_lambda.services.sender import Sender
+from outreach_lambda.services.timeline import Timeline
+from outreach_lambda.services.waiter import Waiter
+from outreach_lambda.step_contract import TimelineResult
+
+
+class VersionConflict(RuntimeError):
+    """A step saved against a stale version (DynamoDB: TransactionCanceledException)."""
+
+
+@dataclass
+class _Order:
+    record: OrderRecord
+    token: str | None = None
+    inbox: dict[str, InboundEvent] = field(default_factory=dict)
+    seen_events: set[str] = field(default_factory=set)
+    quotes: list[Quote] = field(default_factory=list)
+
+
+class FakeOrders:
+    def __init__(self) -> None:
+        self.orders: dict[str, _Order] = {}
+        self.skus: dict[str, set[str]] = {}
+        self.catalog: dict[str, CatalogRequested] = {}
+        self.batches: dict[str, dict[str, Any]] = {}
+        self.calls: list[str] = []
+        self._at: dict[int, Callable[[], None]] = {}
+
+    # -- interleaving ------------------------------------------------------------------------------
+    def at_call(self, k: int, action: Callable[[], None]) -> None:
+        """Run ``action`` once, just before the k-th store call from now on (0: the next one)."""
+        self._at[len(self.calls) + k] = action
+
+    def _call(self, method: str) -> None:
+        action = self._at.pop(len(self.calls), None)
+        if action is not None:
+            action()
+        self.calls.append(method)
+
+    # -- OrdersStore -------------------------------------------------------------------------------
+    def register(self, order_id: str, placed_event_id: str, skus: list[str], now: datetime) -> bool:
+        self._call("register")
+        if order_id in self.orders:
+            return False
+        self.orders[order_id] = _Order(OrderRecord(order_id, "starting", placed_event_id, None, 0, None, None))
+        for sku in skus:
+            self.skus.setdefault(sku, set()).add(order_id)
+        return True
+
+    def get(self, order_id: str) -> OrderRecord | None:
+        self._call("get")
+        order = self.orders.get(order_id)
+        return order.record if order else None
+
+    def orders_with_sku(self, sku: str) -> list[str]:
+        self._call("orders_with_sku")
+        return sorted(self.skus.get(sku, set()))
+
+    def put_catalog_request(self, request: CatalogRequested, event_id: str, now: datetime) -> bool:
+        self._call("put_catalog_request")
+        if request.request_id in self.catalog:
+            return False
+        self.catalog[request.request_id] = request
+        return True
+
+    def get_catalog_request(self, request_id: str) -> CatalogRequested | None:
+        self._call("get_catalog_request")
+        return self.catalog.get(request_id)
+
+    def open_batch(self, event_id: str, sku: str, reason: str | None, targeted: int, now: datetime) -> None:
+        self._call("open_batch")
+        self.batches.setdefault(
+            event_id, {"sku": sku, "reason": reason or "", "targeted": targeted, "told": 0, "absorbed": 0}
+        )
+
+    def count_batch_outcome(self, event_id: str, told: bool) -> dict[str, Any] | None:
+        self._call("count_batch_outcome")
+        batch = self.batches.get(event_id)
+        if batch is None:
+            return None
+        batch["told" if told else "absorbed"] += 1
+        if batch["told"] + batch["absorbed"] != batch["targeted"]:
+            return None
+        return {
+            "sku": batch["sku"],
+            "reason": batch["reason"],
+            "orders": batch["targeted"],
+            "customersTold": batch["told"],
+            "absorbedByPadding": batch["absorbed"],
+        }
+
+    def put_inbox(self, order_id: str, event: InboundEvent) -> bool:
+        self._call("put_inbox")
+        order = self.orders[order_id]
+        if event.event_id in order.seen_events:
+            return False
+        order.seen_events.add(event.event_id)
+        order.inbox[f"INBOX#{event.received_at.isoformat()}#{event.event_id}"] = event
+        return True
+
+    def inbox(self, order_id: str, limit: int = MAX_EVENTS_PER_STEP) -> list[tuple[str, InboundEvent]]:
+        self._call("inbox")
+        order = self.orders.get(order_id)
+        return sorted(order.inbox.items())[:limit] if order else []
+
+    def store_token(self, order_id: str, token: str) -> None:
+        self._call("store_token")
+        self.orders[order_id].token = token
+
+    def claim_token(self, order_id: str, expected: str | None = None) -> str | None:
+        self._call("claim_token")
+        order = self.orders.get(order_id)
+        if order is None or order.token is None or (expected is not None and order.token != expected):
+            return None
+        token, order.token = order.token, None
+        return token
+
+    def set_timer(self, order_id: str, name: str | None, due_at: str | None) -> None:
+        self._call("set_timer")
+        order = self.orders[order_id]
+        order.record = replace(order.record, timer_name=name, timer_due_at=due_at if name else None)
+
+    def forget_fired_timer(self, order_id: str, due_at: str) -> None:
+        self._call("forget_fired_timer")
+        order = self.orders[order_id]
+        if order.record.timer_due_at == due_at:
+            order.record = replace(order.record, timer_name=None, timer_due_at=None)
+
+    def save_step(
+        self,
+        record: OrderRecord,
+        state: OrderState | None,
+        run_status: str,
+        new_quotes: list[Quote],
+        consumed_inbox_keys: list[str],
+    ) -> None:
+        self._call("save_step")
+        order = self.orders[record.order_id]
+        if order.record.version != record.version:
+            raise VersionConflict(f"order {record.order_id} is at version {order.record.version}")
+        order.record = replace(order.record, state=state, run_status=run_status, version=record.version + 1)
+        order.quotes.extend(new_quotes)
+        for key in consumed_inbox_keys:
+            order.inbox.pop(key, None)
+
+    def release_skus(self, order_id: str, skus: list[str]) -> None:
+        self._call("release_skus")
+        for sku in skus:
+            self.skus.get(sku, set()).discard(order_id)
+
+
+@dataclass
+class FakeLedger:
+    entries: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+
+    def claim(self, pk: str, key: str, fields: dict[str, Any]) -> bool:
+        if (pk, key) in self.entries:
+            return False
+        self.entries[(pk, key)] = {"status": "SENDING", **fields}
+        return True
+
+    def finish(self, pk: str, key: str, status: str, fields: dict[str, Any]) -> None:
+        self.entries[(pk, key)].update(status=status, **fields)
+
+
+@dataclass
+class Sent:
+    channel: str
+    to: str
+    subject: str | None
+    text: str
+
+
+@dataclass
+class FakeMessenger:
+    """Records what a customer would receive; ``fail_with`` makes the next sends raise."""
+
+    sent: list[Sent] = field(default_factory=list)
+    fail_with: Exception | None = None
+
+    def send_email(self, to: str, subject: str, text: str, tags: dict[str, str]) -> str:
+        return self._send(Sent("email", to, subject, text))
+
+    def send_sms(self, phone: str, text: str) -> str:
+        return self._send(Sent("sms", phone, None, text))
+
+    def _send(self, message: Sent) -> str:
+        if self.fail_with is not None:
+            raise self.fail_with
+        self.sent.append(message)
+        return f"msg-{len(self.sent)}"
+
+
+@dataclass
+class FakeAlerts:
+    published: list[dict[str, Any]] = field(default_factory=list)
+
+    def publish(self, alert: dict[str, Any]) -> None:
+        self.published.append(alert)
+
+    def kinds(self) -> list[str]:
+        return [a["kind"] for a in self.published]
+
+
+@dataclass
+class FakeStateMachine:
+    """Executions started and wait tokens completed (a completed token is gone, as in Step Functions)."""
+
+    started: list[str] = field(default_factory=list)
+    woken: list[tuple[str, str]] = field(default_factory=list)
+
+    def start(self, order_id: str) -> bool:
+        if order_id in self.started:
+            return False
+        self.started.append(order_id)
+        return True
+
+    def wake(self, token: str, reason: str) -> bool:
+        if any(t == token for t, _ in self.woken):
+            return False
+        self.woken.append((token, reason))
+        return True
+
+
+@dataclass
+class FakeTimers:
+    armed: dict[str, tuple[str, datetime]] = field(default_factory=dict)
+
+    def arm(self, order_id: str, due_at: datetime) -> str:
+        name = f"{order_id}@{due_at.isoformat()}"
+        self.armed[name] = (order_id, due_at)
+        return name
+
+    def disarm(self, name: str) -> None:
+        self.armed.pop(name, None)
+
+
+@dataclass
+class FakeDeadLetters:
+    rejected: list[tuple[Any, str, str]] = field(default_factory=list)
+
+    def reject(self, event: Any, code: str, reason: str) -> None:
+        self.rejected.append((event, code, reason))
+
+
+@dataclass
+class FakeSenderInvoker:
+    payloads: list[dict[str, Any]] = field(default_factory=list)
+
+    def invoke(self, payload: dict[str, Any]) -> None:
+        self.payloads.append(payload)
+
+
+@dataclass
+class InstantSlots:
+    """A send-rate limiter with room for every send at once."""
+
+    def reserve(self, now: datetime) -> datetime:
+        return now
+
+
+class Shop:
+    """The four services wired the way the handlers wire them, over shared fakes.
+
+    ``event`` hands an EventBridge event to intake; ``execution_step`` plays the state machine for one step
+    (timeline -> send the due contacts -> park on a new token).
+    """
+
+    def __init__(self) -> None:
+        self.config = OutreachConfig()
+        self.orders = FakeOrders()
+        self.ledger = FakeLedger()
+        self.customer = FakeMessenger()
+        self.ops = FakeAlerts()
+        self.machine = FakeStateMachine()
+        self.timers = FakeTimers()
+        self.dead_letters = FakeDeadLetters()
+        self.sender_invoker = FakeSenderInvoker()
+        self.intake = Intake(self.orders, self.machine, self.machine, self.dead_letters, self.sender_invoker, self.ops)
+        self.timeline = Timeline(self.orders, self.ops, InstantSlots(), self.config)
+        self.waiter = Waiter(self.orders, self.timers, self.machine)
+        self.sender = Sender(self.orders, self.ledger, self.customer, self.ops, self.config)
+        self._ids = itertools.count(1)
+
+    def event(self, detail_type: str, detail: Any, when: datetime, event_id: str | None = None) -> dict[str, Any]:
+        envelope = {
+            "id": event_id or f"evt-{next(self._ids)}",
+            "detail-type": detail_type,
+            "source": "com.example.shop",
+            "time": when.isoformat(),
+            "detail": detail,
+        }
+        return self.intake.handle(envelope, when).to_payload()
+
+    def execution_step(self, order_id: str, now: datetime, token: str) -> TimelineResult:
+        result = self.timeline.step(order_id, now)
+        for contact in result.contacts:
+            self.sender.send(order_id, contact, now)
+        if result.status == "running":
+            self.waiter.park(order_id, token, result.wake_at, now)
+        return result

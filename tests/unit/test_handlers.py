@@ -1,0 +1,119 @@
+"""Each handler with the exact payload its function receives (``tests/fixtures/payloads/``), over fakes.
+
+The fixtures are checked against what the real state machine sends in ``tests/simulation/test_payloads.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import time_machine
+from domain_builders import at, placed_detail
+from fakes import Shop
+from outreach_lambda.handlers import intake, sender, timeline, waiter
+from outreach_lambda.step_contract import (
+    IntakeResult,
+    SendRequest,
+    SendResult,
+    TimelineRequest,
+    TimelineResult,
+    WaitRequest,
+    WaitResult,
+)
+
+PAYLOADS = Path(__file__).resolve().parents[1] / "fixtures" / "payloads"
+PLACED_AT = at("2026-11-02T09:00:00Z")
+
+
+def payload(name: str) -> dict[str, Any]:
+    return json.loads((PAYLOADS / f"{name}.json").read_text(encoding="utf-8"))
+
+
+@dataclass
+class Context:
+    function_name: str = "outreach-test"
+    memory_limit_in_mb: int = 256
+    invoked_function_arn: str = "arn:aws:lambda:eu-central-1:123456789012:function:outreach-test"
+    aws_request_id: str = "test-request"
+
+
+@pytest.fixture
+def shop(monkeypatch: pytest.MonkeyPatch) -> Iterator[Shop]:
+    """Every handler's service is the fake-backed one; the handlers' clock stands at the order's placement."""
+    shop = Shop()
+    monkeypatch.setattr(intake, "service", lambda: shop.intake)
+    monkeypatch.setattr(timeline, "service", lambda: shop.timeline)
+    monkeypatch.setattr(waiter, "service", lambda: shop.waiter)
+    monkeypatch.setattr(sender, "service", lambda: shop.sender)
+    with time_machine.travel(PLACED_AT, tick=False):
+        yield shop
+
+
+def test_given_the_payloads_then_each_is_valid_for_the_model_its_function_parses() -> None:
+    TimelineRequest.model_validate(payload("timeline"))
+    WaitRequest.model_validate(payload("waiter"))
+    SendRequest.model_validate(payload("sender"))
+    assert payload("intake")["detail-type"] == "Order Placed"
+
+
+def test_given_an_order_placed_event_then_intake_accepts_it_and_starts_the_orders_timeline(shop: Shop) -> None:
+    out = intake.handler(payload("intake"), Context())
+
+    assert IntakeResult.model_validate(out).outcome == "accepted"
+    assert shop.machine.started == ["SO-1"]
+
+
+def test_given_a_timer_due_event_then_intake_wakes_the_parked_execution(shop: Shop) -> None:
+    shop.event("Order Placed", placed_detail(), PLACED_AT)
+    shop.execution_step("SO-1", PLACED_AT, "t0")
+
+    out = intake.handler(payload("intake_timer"), Context())
+
+    assert IntakeResult.model_validate(out).order_ids == ["SO-1"]
+    assert [token for token, _ in shop.machine.woken] == ["t0"]
+
+
+def test_given_the_timeline_payload_then_the_step_answers_the_state_data(shop: Shop) -> None:
+    shop.event("Order Placed", placed_detail(), PLACED_AT)
+
+    out = timeline.handler(payload("timeline"), Context())
+
+    result = TimelineResult.model_validate(out)
+    assert result.status == "running"
+    assert [c.key for c in result.contacts] == ["order_confirmation#email"]
+    assert "wakeAt" in out  # selected by name by the state machine, also when null
+
+
+def test_given_the_waiter_payload_then_the_execution_parks(shop: Shop) -> None:
+    shop.event("Order Placed", placed_detail(), PLACED_AT)
+    shop.timeline.step("SO-1", PLACED_AT)
+
+    out = waiter.handler(payload("waiter"), Context())
+
+    assert WaitResult.model_validate(out).outcome == "parked"
+    assert len(shop.timers.armed) == 1
+
+
+def test_given_the_sender_payload_then_the_customer_gets_the_confirmation(shop: Shop) -> None:
+    shop.event("Order Placed", placed_detail(), PLACED_AT)
+    shop.timeline.step("SO-1", PLACED_AT)
+
+    out = sender.handler(payload("sender"), Context())
+
+    assert SendResult.model_validate(out).status == "sent"
+    assert [(m.channel, m.to) for m in shop.customer.sent] == [("email", "ada@example.com")]
+
+
+def test_given_the_catalog_payload_then_the_requester_gets_the_follow_up(shop: Shop) -> None:
+    request = {"requestId": "CAT-1", "customer": {"name": "Grace Hopper", "email": "grace@example.com"}}
+    shop.event("Catalog Requested", request, PLACED_AT)
+
+    out = sender.handler(payload("sender_catalog"), Context())
+
+    assert SendResult.model_validate(out).status == "sent"
+    assert [m.to for m in shop.customer.sent] == ["grace@example.com"]

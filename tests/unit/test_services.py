@@ -1,0 +1,186 @@
+"""The services over in-memory fakes (``fakes.Shop``): what a customer receives and ops see, decided
+without AWS or threads."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+from domain_builders import at, placed_detail, shipped
+from fakes import Shop
+from outreach_lambda.domain.timeline import ContactOrder
+from outreach_lambda.step_contract import SendRequest
+
+PLACED_AT = at("2026-11-02T09:00:00Z")
+
+
+@pytest.fixture
+def shop() -> Shop:
+    return Shop()
+
+
+@pytest.fixture
+def placed(shop: Shop) -> Shop:
+    """SO-1 placed and its first step run: the execution is parked on token 't0'."""
+    assert shop.event("Order Placed", placed_detail(), PLACED_AT)["outcome"] == "accepted"
+    shop.execution_step("SO-1", PLACED_AT, "t0")
+    return shop
+
+
+# -- the intake / waiter race, every interleaving, no threads -------------------------------------------
+def interleavings(first: Callable[[Shop], None], second: Callable[[Shop], None]) -> list[Any]:
+    """One scenario per point of ``first``'s store calls at which ``second`` runs entirely."""
+    probe = _busy_order()
+    before = len(probe.orders.calls)
+    first(probe)
+    steps = len(probe.orders.calls) - before
+
+    def scenario(k: int) -> Shop:
+        shop = _busy_order()
+        shop.orders.at_call(k, lambda: second(shop))
+        first(shop)
+        if k >= steps:
+            second(shop)
+        return shop
+
+    return [pytest.param(lambda k=k: scenario(k), id=f"second-before-store-call-{k}") for k in range(steps + 1)]
+
+
+def _busy_order() -> Shop:
+    """SO-1 between two waits: its token 't0' was completed, its next step is running (no token stored)."""
+    shop = Shop()
+    shop.event("Order Placed", placed_detail(), PLACED_AT)
+    shop.execution_step("SO-1", PLACED_AT, "t0")
+    assert shop.orders.claim_token("SO-1") == "t0"
+    return shop
+
+
+def _shipment_arrives(shop: Shop) -> None:
+    shop.event("Order Shipped", shipped(), PLACED_AT + timedelta(hours=1), event_id="ship-1")
+
+
+def _execution_parks(shop: Shop) -> None:
+    shop.waiter.park("SO-1", "t1", PLACED_AT + timedelta(days=8), PLACED_AT + timedelta(hours=1))
+
+
+@pytest.mark.parametrize("scenario", interleavings(_shipment_arrives, _execution_parks))
+def test_given_an_event_and_a_parking_execution_in_any_order_then_the_execution_is_woken_exactly_once(
+    scenario: Callable[[], Shop],
+) -> None:
+    shop = scenario()
+
+    assert [token for token, _ in shop.machine.woken] == ["t1"]
+    assert [e.event_id for _, e in shop.orders.inbox("SO-1")] == ["ship-1"]
+
+
+@pytest.mark.parametrize("scenario", interleavings(_execution_parks, _shipment_arrives))
+def test_given_a_parking_execution_and_an_event_in_any_order_then_the_execution_is_woken_exactly_once(
+    scenario: Callable[[], Shop],
+) -> None:
+    shop = scenario()
+
+    assert [token for token, _ in shop.machine.woken] == ["t1"]
+    assert [e.event_id for _, e in shop.orders.inbox("SO-1")] == ["ship-1"]
+
+
+def test_given_no_event_when_the_execution_parks_then_it_stays_parked_with_its_timer_armed(shop: Shop) -> None:
+    busy = _busy_order()
+
+    _execution_parks(busy)
+
+    assert busy.machine.woken == []
+    assert [due for _, due in busy.timers.armed.values()] == [PLACED_AT + timedelta(days=8)]
+
+
+# -- what the customer receives ---------------------------------------------------------------------
+def test_given_an_order_placed_then_the_customer_is_thanked_once_and_ops_hear_nothing(placed: Shop) -> None:
+    assert [(m.channel, m.to) for m in placed.customer.sent] == [("email", "ada@example.com")]
+    assert "SO-1" in (placed.customer.sent[0].subject or "")
+    assert placed.ops.published == []
+    assert placed.machine.started == ["SO-1"]
+
+
+def test_given_a_contact_sent_when_the_sender_is_retried_then_the_customer_gets_it_once(placed: Shop) -> None:
+    [entry] = [k for k in placed.ledger.entries if k[1] == "order_confirmation#email"]
+    again = ContactOrder(key=entry[1], kind="order_confirmation", channel="email", due_at=PLACED_AT)
+
+    assert placed.sender.send("SO-1", again, PLACED_AT).status == "duplicate"
+    assert len(placed.customer.sent) == 1
+
+
+def test_given_a_cancelled_order_then_only_the_cancellation_is_confirmed(placed: Shop) -> None:
+    cancelled_at = PLACED_AT + timedelta(days=2)
+    placed.event("Order Cancelled", {"orderId": "SO-1", "reason": "changed my mind"}, cancelled_at)
+    result = placed.execution_step("SO-1", cancelled_at, "t1")
+
+    assert result.status == "cancelled"
+    assert [m.subject for m in placed.customer.sent][-1] is not None
+    assert [k for _, k in placed.ledger.entries] == ["order_confirmation#email", "cancellation_confirmation#email"]
+    late = result.contacts[0].model_copy(update={"kind": "shipped", "key": "shipped#email"})
+    assert placed.sender.send("SO-1", late, cancelled_at).status == "suppressed"
+    assert len(placed.customer.sent) == 2
+
+
+def test_given_a_provider_error_when_sending_then_ops_get_contact_failed_and_it_is_not_resent(shop: Shop) -> None:
+    shop.customer.fail_with = ClientError({"Error": {"Code": "MessageRejected", "Message": "no"}}, "SendEmail")
+    shop.event("Order Placed", placed_detail(), PLACED_AT)
+    shop.execution_step("SO-1", PLACED_AT, "t0")
+
+    assert shop.customer.sent == []
+    assert shop.ops.kinds() == ["contact_failed"]
+    assert shop.ops.published[0]["orderId"] == "SO-1"
+    assert shop.ledger.entries[("ORDER#SO-1", "order_confirmation#email")]["status"] == "FAILED"
+
+
+# -- what intake does with each event -----------------------------------------------------------------
+def test_given_a_malformed_event_then_it_is_dead_lettered_naming_the_field(shop: Shop) -> None:
+    detail = placed_detail()
+    detail["customer"]["email"] = "not-an-address"
+
+    outcome = shop.event("Order Placed", detail, PLACED_AT)
+
+    assert outcome["outcome"] == "rejected"
+    [(_, code, reason)] = shop.dead_letters.rejected
+    assert code == "INVALID_EVENT"
+    assert "detail.customer.email" in reason
+    assert shop.machine.started == []
+
+
+def test_given_an_event_about_an_unknown_order_then_it_is_dead_lettered(shop: Shop) -> None:
+    outcome = shop.event("Order Shipped", shipped(), PLACED_AT)
+
+    assert outcome["outcome"] == "rejected"
+    assert shop.dead_letters.rejected[0][1] == "UNKNOWN_ORDER"
+
+
+def test_given_a_redelivered_event_then_the_execution_is_not_woken_twice(placed: Shop) -> None:
+    first = placed.event("Order Shipped", shipped(), PLACED_AT + timedelta(days=9), event_id="ship-1")
+    second = placed.event("Order Shipped", shipped(), PLACED_AT + timedelta(days=9), event_id="ship-1")
+
+    assert (first["outcome"], second["outcome"]) == ("accepted", "ignored")
+    assert [token for token, _ in placed.machine.woken] == ["t0"]
+
+
+def test_given_a_catalog_request_then_the_sender_is_asked_for_the_follow_up_once(shop: Shop) -> None:
+    request = {"requestId": "CAT-1", "customer": {"name": "Grace Hopper", "email": "grace@example.com"}}
+    shop.event("Catalog Requested", request, PLACED_AT, event_id="cat-1")
+    shop.event("Catalog Requested", request, PLACED_AT, event_id="cat-2")
+
+    assert shop.sender_invoker.payloads == [{"requestId": "CAT-1"}]
+    shop.sender.send_catalog_follow_up("CAT-1", PLACED_AT)
+    assert [(m.channel, m.to) for m in shop.customer.sent] == [("email", "grace@example.com")]
+
+
+def test_given_feedback_after_the_timeline_ended_then_it_is_acknowledged_through_the_sender(placed: Shop) -> None:
+    order = placed.orders.orders["SO-1"]
+    order.record = dataclasses.replace(order.record, run_status="complete")
+
+    placed.event("Feedback Received", {"orderId": "SO-1", "rating": 2}, PLACED_AT + timedelta(days=40))
+
+    [payload] = placed.sender_invoker.payloads
+    assert SendRequest.model_validate(payload).contact.kind == "feedback_acknowledgement"
+    assert placed.ops.kinds() == ["negative_feedback"]

@@ -1,0 +1,48 @@
+"""Per-function settings: a missing or empty variable fails at cold start, naming the variable."""
+
+from __future__ import annotations
+
+import pytest
+from outreach_lambda.settings import SenderSettings, SettingsError, TimelineSettings, WaiterSettings
+
+TIMELINE_ENV = {
+    "ORDERS_TABLE": "orders",
+    "OPS_TOPIC_ARN": "arn:aws:sns:eu-west-1:000000000000:ops",
+    "OUTREACH_CONFIG": "{}",
+}
+
+
+def test_given_the_timelines_variables_then_its_settings_load_with_the_default_config() -> None:
+    settings = TimelineSettings.from_env(TIMELINE_ENV)
+
+    assert settings.orders_table == "orders"
+    assert settings.config.padding.factor == "4/3"
+
+
+def test_given_a_missing_variable_when_a_function_starts_then_the_error_names_it_and_the_function() -> None:
+    env = {k: v for k, v in TIMELINE_ENV.items() if k != "OPS_TOPIC_ARN"}
+
+    with pytest.raises(SettingsError, match=r"timeline function: OPS_TOPIC_ARN: missing"):
+        TimelineSettings.from_env(env)
+
+
+def test_given_an_empty_variable_when_a_function_starts_then_the_error_names_it() -> None:
+    env = {"ORDERS_TABLE": "", "SCHEDULE_GROUP": "g", "TIMER_TARGET_ARN": "t", "TIMER_ROLE_ARN": "r"}
+
+    with pytest.raises(SettingsError, match=r"waiter function: ORDERS_TABLE: String should have at least 1 character"):
+        WaiterSettings.from_env(env)
+
+
+def test_given_an_invalid_config_when_a_function_starts_then_the_error_names_the_field() -> None:
+    env = {**TIMELINE_ENV, "OUTREACH_CONFIG": '{"padding": {"factor": "1/2"}}'}
+
+    with pytest.raises(SettingsError, match=r"OUTREACH_CONFIG is invalid: padding.factor"):
+        TimelineSettings.from_env(env)
+
+
+def test_given_another_functions_variables_only_then_the_sender_names_every_variable_it_lacks() -> None:
+    with pytest.raises(SettingsError) as raised:
+        SenderSettings.from_env(TIMELINE_ENV)
+
+    assert "CONTACTS_TABLE: missing" in str(raised.value)
+    assert "SENDER_EMAIL: missing" in str(raised.value)
