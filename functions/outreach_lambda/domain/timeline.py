@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, Literal
-
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from typing import Any
 
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.events import (
@@ -29,113 +27,23 @@ from outreach_lambda.domain.events import (
     as_datetime,
     parse_detail,
 )
+
+# compatibility re-exports; import from the owning module
+from outreach_lambda.domain.model import (
+    Alert,
+    Channel,
+    ContactKind,
+    ContactOrder,
+    Decision,
+    InboundEvent,
+    Model,
+    OrderState,
+    Quote,
+    RunStatus,
+    Shipment,
+)
 from outreach_lambda.domain.promise import add_local_days, local_date, promised_date, requoted_date
 from outreach_lambda.domain.quiet_hours import next_allowed
-
-ContactKind = Literal[
-    "order_confirmation",
-    "production_update",
-    "shipped",
-    "delay_notice",
-    "satisfaction_check",
-    "cancellation_confirmation",
-    "catalog_follow_up",
-    "feedback_acknowledgement",
-]
-Channel = Literal["email", "sms"]
-RunStatus = Literal["running", "cancelled", "complete"]
-
-
-class Model(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, frozen=False, extra="ignore")
-
-
-class Quote(Model):
-    at: AwareDatetime
-    promised_date: date = Field(alias="promisedDate")
-    reason: str
-    cause: str | None = None
-
-
-class Shipment(Model):
-    carrier: str
-    tracking_number: str = Field(alias="trackingNumber")
-    tracking_url: str | None = Field(default=None, alias="trackingUrl")
-    estimated_delivery: AwareDatetime | None = Field(default=None, alias="estimatedDelivery")
-    delivery_details: str | None = Field(default=None, alias="deliveryDetails")
-    shipped_at: AwareDatetime = Field(alias="shippedAt")
-
-
-class ContactOrder(Model):
-    """One contact on one channel, handed to the sender. ``key`` is its idempotency key within the order."""
-
-    key: str
-    kind: ContactKind
-    channel: Channel
-    due_at: AwareDatetime = Field(alias="dueAt")
-
-
-class Alert(Model):
-    kind: str
-    order_id: str = Field(alias="orderId")
-    at: AwareDatetime
-    details: dict[str, Any] = Field(default_factory=dict)
-
-
-class InboundEvent(Model):
-    """An order event as stored in the order's inbox by intake."""
-
-    event_id: str = Field(alias="eventId")
-    detail_type: str = Field(alias="detailType")
-    detail: dict[str, Any]
-    time: AwareDatetime
-    received_at: AwareDatetime = Field(alias="receivedAt")
-
-
-class OrderState(Model):
-    order: OrderPlaced
-    status: Literal["active", "cancelled"] = "active"
-    transit_days: int = Field(alias="transitDays")
-    production_due_at: AwareDatetime = Field(alias="productionDueAt")
-    production_estimate: AwareDatetime = Field(alias="productionEstimate")
-    production_completed_at: AwareDatetime | None = Field(default=None, alias="productionCompletedAt")
-    shipment: Shipment | None = None
-    delivered_at: AwareDatetime | None = Field(default=None, alias="deliveredAt")
-    cancelled_at: AwareDatetime | None = Field(default=None, alias="cancelledAt")
-    cancel_reason: str | None = Field(default=None, alias="cancelReason")
-    feedback_rating: int | None = Field(default=None, alias="feedbackRating")
-    quotes: list[Quote]
-    triggers: dict[str, AwareDatetime] = Field(default_factory=dict)
-    issued: list[str] = Field(default_factory=list)
-    delay_notices: int = Field(default=0, alias="delayNotices")
-    forecast_delivery: date | None = Field(default=None, alias="forecastDelivery")
-    overdue_alerted_for: AwareDatetime | None = Field(default=None, alias="overdueAlertedFor")
-    slipped: bool = False
-    deferred: dict[str, AwareDatetime] = Field(default_factory=dict)
-
-    @property
-    def order_id(self) -> str:
-        return self.order.order_id
-
-    @property
-    def promised(self) -> date:
-        return self.quotes[-1].promised_date
-
-    def to_json(self) -> str:
-        return self.model_dump_json(by_alias=True)
-
-
-class Decision(Model):
-    state: OrderState | None
-    contacts: list[ContactOrder] = Field(default_factory=list)
-    alerts: list[Alert] = Field(default_factory=list)
-    new_quotes: list[Quote] = Field(default_factory=list, alias="newQuotes")
-    wake_at: AwareDatetime | None = Field(default=None, alias="wakeAt")
-    run_status: RunStatus = Field(default="running", alias="runStatus")
-    notes: list[str] = Field(default_factory=list)
-    first_slip: bool = Field(default=False, alias="firstSlip")
-    batch_outcomes: dict[str, bool] = Field(default_factory=dict, alias="batchOutcomes")
-
 
 SUGGESTED_FIX = "offer a free fix (e.g. firmer or softer cushion inserts, a technician visit) and call the customer"
 
@@ -508,3 +416,19 @@ def feedback_alerts(state: OrderState, feedback: FeedbackReceived, now: datetime
         return []
     details = {"rating": feedback.rating, "suggestedFix": SUGGESTED_FIX}
     return [Alert(kind="negative_feedback", order_id=state.order_id, at=now, details=details)]
+
+
+# compatibility re-exports; import from the owning module
+__all__ = [
+    "Alert",
+    "Channel",
+    "ContactKind",
+    "ContactOrder",
+    "Decision",
+    "InboundEvent",
+    "Model",
+    "OrderState",
+    "Quote",
+    "RunStatus",
+    "Shipment",
+]
