@@ -9,11 +9,20 @@ contact not yet issued, and a contact key once issued is never issued again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from outreach_lambda.domain.config import OutreachConfig
+from outreach_lambda.domain.contacts import (
+    SendSlot,
+    any_issued,
+    channels,
+    contact_key,
+    pace,
+    planned_contacts,
+    satisfaction_done,
+    trigger_key,
+)
 from outreach_lambda.domain.events import (
     Detail,
     FeedbackReceived,
@@ -48,9 +57,6 @@ from outreach_lambda.domain.quiet_hours import next_allowed
 SUGGESTED_FIX = "offer a free fix (e.g. firmer or softer cushion inserts, a technician visit) and call the customer"
 
 
-SendSlot = Callable[[ContactOrder], datetime]
-
-
 def advance(
     state: OrderState | None,
     events: list[InboundEvent],
@@ -79,7 +85,7 @@ def advance(
     due = [c for c in pending if c.due_at <= now]
     later = [c for c in pending if c.due_at > now]
     if email_slot is not None:
-        due, paced = _pace(state, due, now, email_slot)
+        due, paced = pace(state, due, now, email_slot)
         later += paced
     state.issued.extend(c.key for c in due)
     checks = [t for t in silence_checks(state, config) if t > now]
@@ -88,7 +94,7 @@ def advance(
     if not later:
         if state.status == "cancelled":
             run_status = "cancelled"
-        elif _satisfaction_done(state):
+        elif satisfaction_done(state):
             run_status = "complete"
     return Decision(
         state=state,
@@ -103,26 +109,6 @@ def advance(
     )
 
 
-def _pace(
-    state: OrderState, due: list[ContactOrder], now: datetime, email_slot: SendSlot
-) -> tuple[list[ContactOrder], list[ContactOrder]]:
-    """Split due contacts into those that go now and e-mails that wait for their reserved send slot."""
-    go: list[ContactOrder] = []
-    wait: list[ContactOrder] = []
-    for contact in due:
-        reserved = state.deferred.get(contact.key)
-        if contact.channel != "email" or (reserved is not None and reserved <= now):
-            go.append(contact)
-            continue
-        slot = email_slot(contact)
-        if slot <= now:
-            go.append(contact)
-        else:
-            state.deferred[contact.key] = slot
-            wait.append(contact.model_copy(update={"due_at": slot}))
-    return go, wait
-
-
 def new_state(placed: OrderPlaced, now: datetime, config: OutreachConfig, cause: str | None) -> OrderState:
     zone = placed.customer.zone
     transit = placed.transit_days if placed.transit_days is not None else config.default_transit_days
@@ -135,7 +121,7 @@ def new_state(placed: OrderPlaced, now: datetime, config: OutreachConfig, cause:
         production_estimate=due,
         quotes=[Quote(at=now, promised_date=promise, reason="order placed", cause=cause)],
         forecast_delivery=local_date(add_local_days(due, transit, zone), zone),
-        triggers={"order_confirmation": now},
+        triggers={trigger_key("order_confirmation"): now},
     )
 
 
@@ -185,8 +171,8 @@ def _apply(
         if state.production_completed_at is None:
             completed = (detail.completed_at or event.time).astimezone(UTC)
             state.production_completed_at = completed
-            if not _any_issued(state, "production_update") and state.shipment is None:
-                state.triggers.setdefault("production_update", now)
+            if not any_issued(state, "production_update") and state.shipment is None:
+                state.triggers.setdefault(trigger_key("production_update"), now)
             forecast = local_date(add_local_days(completed, state.transit_days, zone), zone)
             reason = f"production completed on {local_date(completed, zone).isoformat()}, later than planned"
             _check_forecast(state, forecast, reason, label, now, config, alerts, notes)
@@ -206,7 +192,7 @@ def _apply(
         if estimated is not None:
             reason = f"carrier estimates delivery on {local_date(estimated, zone).isoformat()}"
             _check_forecast(state, local_date(estimated, zone), reason, label, now, config, alerts, notes)
-        state.triggers.setdefault("shipped", now)
+        state.triggers.setdefault(trigger_key("shipped"), now)
     elif isinstance(detail, OrderDelivered):
         if state.delivered_at is None:
             state.delivered_at = (detail.delivered_at or event.time).astimezone(UTC)
@@ -214,10 +200,10 @@ def _apply(
         state.status = "cancelled"
         state.cancelled_at = now
         state.cancel_reason = detail.reason
-        state.triggers.setdefault("cancellation_confirmation", now)
+        state.triggers.setdefault(trigger_key("cancellation_confirmation"), now)
     elif isinstance(detail, FeedbackReceived):
         state.feedback_rating = detail.rating
-        state.triggers.setdefault("feedback_acknowledgement", now)
+        state.triggers.setdefault(trigger_key("feedback_acknowledgement"), now)
         alerts.extend(feedback_alerts(state, detail, now))
     else:  # pragma: no cover - Catalog Requested never reaches an order timeline
         notes.append(f"{label}: not an order timeline event, ignored")
@@ -263,7 +249,7 @@ def _check_forecast(
     previous = state.promised
     state.quotes.append(Quote(at=now, promised_date=new_date, reason=reason, cause=cause))
     state.delay_notices += 1
-    state.triggers[f"delay_notice#{state.delay_notices}"] = now
+    state.triggers[trigger_key("delay_notice", state.delay_notices)] = now
     alerts.append(
         _promise_at_risk(
             state,
@@ -330,69 +316,6 @@ def _check_silence(
         _check_forecast(state, forecast, reason, "no news from production", now, config, alerts, notes)
 
 
-def channels(state: OrderState) -> list[Channel]:
-    return ["email", "sms"] if state.order.customer.wants_sms() else ["email"]
-
-
-def planned_contacts(state: OrderState, config: OutreachConfig, now: datetime) -> list[ContactOrder]:
-    """Every contact still to be issued, with its due instant (quiet hours applied).
-
-    A timer-driven contact whose nominal time has already passed (a late event made it due) is due now,
-    and quiet hours apply to that real sending time, not to the nominal one.
-    """
-    zone = state.order.customer.zone
-    quiet = config.quiet_hours
-    out: list[ContactOrder] = []
-
-    def event_driven(kind: ContactKind, key: str, at: datetime) -> None:
-        # E-mail goes at once at any hour; SMS waits for the end of quiet hours.
-        for channel in channels(state):
-            due = at if channel == "email" else next_allowed(at, zone, quiet)
-            out.append(ContactOrder(key=f"{key}#{channel}", kind=kind, channel=channel, due_at=due))
-
-    def timer_driven(kind: ContactKind, at: datetime) -> None:
-        due = next_allowed(max(at, now), zone, quiet)
-        for channel in channels(state):
-            out.append(ContactOrder(key=f"{kind}#{channel}", kind=kind, channel=channel, due_at=due))
-
-    triggers = state.triggers
-    if state.status == "cancelled":
-        # Nothing else is ever sent for a cancelled order, only the confirmation of the cancellation.
-        event_driven("cancellation_confirmation", "cancellation_confirmation", triggers["cancellation_confirmation"])
-    else:
-        event_driven("order_confirmation", "order_confirmation", triggers["order_confirmation"])
-        if "production_update" in triggers:
-            # Triggered by Production Completed, but still a timer-driven kind: it waits out quiet hours.
-            timer_driven("production_update", triggers["production_update"])
-        elif state.shipment is None or _any_issued(state, "production_update"):
-            lead = config.production_update_lead_days
-            timer_driven("production_update", add_local_days(state.production_estimate, -lead, zone))
-        for n in range(1, state.delay_notices + 1):
-            event_driven("delay_notice", f"delay_notice#{n}", triggers[f"delay_notice#{n}"])
-        if state.shipment is not None:
-            event_driven("shipped", "shipped", triggers["shipped"])
-        if state.delivered_at is not None:
-            timer_driven("satisfaction_check", add_local_days(state.delivered_at, config.satisfaction_check_days, zone))
-        if "feedback_acknowledgement" in triggers:
-            event_driven("feedback_acknowledgement", "feedback_acknowledgement", triggers["feedback_acknowledgement"])
-    return [_with_deferral(c, state) for c in out if c.key not in state.issued]
-
-
-def _with_deferral(contact: ContactOrder, state: OrderState) -> ContactOrder:
-    slot = state.deferred.get(contact.key)
-    if slot is None or slot <= contact.due_at:
-        return contact
-    return contact.model_copy(update={"due_at": slot})
-
-
-def _any_issued(state: OrderState, kind: str) -> bool:
-    return any(key.startswith(f"{kind}#") for key in state.issued)
-
-
-def _satisfaction_done(state: OrderState) -> bool:
-    return all(f"satisfaction_check#{ch}" in state.issued for ch in channels(state))
-
-
 def late_feedback(
     state: OrderState, feedback: FeedbackReceived, now: datetime
 ) -> tuple[ContactOrder | None, list[Alert]]:
@@ -401,7 +324,7 @@ def late_feedback(
     if state.status == "cancelled":
         return None, []
     alerts = feedback_alerts(state, feedback, now)
-    key = "feedback_acknowledgement#email"
+    key = contact_key("feedback_acknowledgement", "email")
     contact = (
         None
         if key in state.issued
@@ -430,5 +353,8 @@ __all__ = [
     "OrderState",
     "Quote",
     "RunStatus",
+    "SendSlot",
     "Shipment",
+    "channels",
+    "planned_contacts",
 ]
