@@ -9,8 +9,7 @@ contact not yet issued, and a contact key once issued is never issued again.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from datetime import UTC, datetime
 
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.contacts import (
@@ -51,8 +50,8 @@ from outreach_lambda.domain.model import (
     RunStatus,
     Shipment,
 )
-from outreach_lambda.domain.promise import add_local_days, local_date, promised_date, requoted_date
-from outreach_lambda.domain.quiet_hours import next_allowed
+from outreach_lambda.domain.promise import add_local_days, local_date, promised_date
+from outreach_lambda.domain.slips import check_forecast, check_silence, silence_checks, silence_deadline
 
 SUGGESTED_FIX = "offer a free fix (e.g. firmer or softer cushion inserts, a technician visit) and call the customer"
 
@@ -79,7 +78,7 @@ def advance(
         state = _apply(state, event, now, config, alerts, notes, batch_outcomes)
     if state is None:
         return Decision(state=None, run_status="complete", alerts=alerts, notes=notes)
-    _check_silence(state, now, config, alerts, notes)
+    check_silence(state, now, config, alerts, notes)
 
     pending = planned_contacts(state, config, now)
     due = [c for c in pending if c.due_at <= now]
@@ -164,7 +163,7 @@ def _apply(
         # A batch is reported to ops once, with its counts (batch_delay), not once per order.
         order_alerts: list[Alert] = [] if batch else alerts
         quotes = len(state.quotes)
-        _check_forecast(state, forecast, reason, label, now, config, order_alerts, notes)
+        check_forecast(state, forecast, reason, label, now, config, order_alerts, notes)
         if batch and len(state.quotes) > quotes:
             batch_outcomes[event.event_id] = True
     elif isinstance(detail, ProductionCompleted):
@@ -175,7 +174,7 @@ def _apply(
                 state.triggers.setdefault(trigger_key("production_update"), now)
             forecast = local_date(add_local_days(completed, state.transit_days, zone), zone)
             reason = f"production completed on {local_date(completed, zone).isoformat()}, later than planned"
-            _check_forecast(state, forecast, reason, label, now, config, alerts, notes)
+            check_forecast(state, forecast, reason, label, now, config, alerts, notes)
     elif isinstance(detail, OrderShipped):
         if state.shipment is not None:
             notes.append(f"{label}: already shipped, ignored")
@@ -191,7 +190,7 @@ def _apply(
         )
         if estimated is not None:
             reason = f"carrier estimates delivery on {local_date(estimated, zone).isoformat()}"
-            _check_forecast(state, local_date(estimated, zone), reason, label, now, config, alerts, notes)
+            check_forecast(state, local_date(estimated, zone), reason, label, now, config, alerts, notes)
         state.triggers.setdefault(trigger_key("shipped"), now)
     elif isinstance(detail, OrderDelivered):
         if state.delivered_at is None:
@@ -208,112 +207,6 @@ def _apply(
     else:  # pragma: no cover - Catalog Requested never reaches an order timeline
         notes.append(f"{label}: not an order timeline event, ignored")
     return state
-
-
-def _check_forecast(
-    state: OrderState,
-    forecast: date,
-    reason: str,
-    cause: str,
-    now: datetime,
-    config: OutreachConfig,
-    alerts: list[Alert],
-    notes: list[str],
-) -> None:
-    """A forecast past the promise breaks it: re-quote honestly and tell the customer at once.
-
-    A forecast still inside the promise is absorbed by the padding: ops hear of it, the customer does not.
-    """
-    previous_forecast = state.forecast_delivery
-    state.forecast_delivery = forecast
-    if forecast <= state.promised:
-        if previous_forecast is not None and forecast <= previous_forecast:
-            return  # no slip: as planned or earlier
-        state.slipped = True
-        notes.append(f"{cause}: forecast {forecast} is inside the promise {state.promised}, absorbed by padding")
-        alerts.append(
-            _promise_at_risk(
-                state,
-                now,
-                forecast,
-                reason,
-                promisedDate=state.promised.isoformat(),
-                customerTold=False,
-                absorbedByPadding=True,
-            )
-        )
-        return
-    state.slipped = True
-    today = local_date(now, state.order.customer.zone)
-    new_date = requoted_date(today, forecast, config.padding)
-    previous = state.promised
-    state.quotes.append(Quote(at=now, promised_date=new_date, reason=reason, cause=cause))
-    state.delay_notices += 1
-    state.triggers[trigger_key("delay_notice", state.delay_notices)] = now
-    alerts.append(
-        _promise_at_risk(
-            state,
-            now,
-            forecast,
-            reason,
-            previousPromisedDate=previous.isoformat(),
-            newPromisedDate=new_date.isoformat(),
-            customerTold=True,
-        )
-    )
-
-
-def _promise_at_risk(state: OrderState, now: datetime, forecast: date, reason: str, **details: Any) -> Alert:
-    details = {"forecast": forecast.isoformat(), "reason": reason, **details}
-    return Alert(kind="promise_at_risk", order_id=state.order_id, at=now, details=details)
-
-
-def _waiting_for_production(state: OrderState) -> bool:
-    return (
-        state.status == "active"
-        and state.production_completed_at is None
-        and state.shipment is None
-        and state.delivered_at is None
-    )
-
-
-def silence_deadline(state: OrderState, config: OutreachConfig) -> datetime:
-    """The first decent hour at which, with no news, even leaving today could not meet the promise:
-    the local day after (promised date - transit days), at the end of quiet hours."""
-    zone = state.order.customer.zone
-    day = state.promised - timedelta(days=state.transit_days) + timedelta(days=1)
-    return next_allowed(datetime.combine(day, time(0, 0), tzinfo=zone).astimezone(UTC), zone, config.quiet_hours)
-
-
-def silence_checks(state: OrderState, config: OutreachConfig) -> list[datetime]:
-    """Instants at which silence from production means something: the wake-ups they need."""
-    if not _waiting_for_production(state):
-        return []
-    checks = [silence_deadline(state, config)]
-    if state.overdue_alerted_for != state.production_estimate:
-        checks.append(state.production_estimate)
-    return checks
-
-
-def _check_silence(
-    state: OrderState, now: datetime, config: OutreachConfig, alerts: list[Alert], notes: list[str]
-) -> None:
-    """No completion by the production estimate: ops hear of it. When silence alone makes the promise
-    impossible (now + transit days past the promised date), the customer is told, as for any broken promise."""
-    if not _waiting_for_production(state):
-        return
-    if now >= state.production_estimate and state.overdue_alerted_for != state.production_estimate:
-        state.overdue_alerted_for = state.production_estimate
-        details = {
-            "productionEstimate": state.production_estimate.isoformat(),
-            "promisedDate": state.promised.isoformat(),
-        }
-        alerts.append(Alert(kind="production_overdue", order_id=state.order_id, at=now, details=details))
-    if now >= silence_deadline(state, config):
-        zone = state.order.customer.zone
-        forecast = local_date(add_local_days(now, state.transit_days, zone), zone)
-        reason = "production has not reported completion in time to deliver as promised"
-        _check_forecast(state, forecast, reason, "no news from production", now, config, alerts, notes)
 
 
 def late_feedback(
@@ -357,4 +250,6 @@ __all__ = [
     "Shipment",
     "channels",
     "planned_contacts",
+    "silence_checks",
+    "silence_deadline",
 ]
