@@ -11,7 +11,8 @@ from datetime import datetime
 from typing import Any
 
 from outreach_lambda.domain.config import OutreachConfig
-from outreach_lambda.domain.timeline import Alert, ContactOrder, Decision, InboundEvent, OrderState, advance
+from outreach_lambda.domain.model import Alert, ContactOrder, Decision, InboundEvent, OrderState
+from outreach_lambda.domain.timeline import advance
 
 
 def at(iso: str) -> datetime:

@@ -12,9 +12,11 @@ from datetime import date
 import pytest
 from domain_builders import OrderRun, at, inbound, placed_detail, shipped
 from outreach_lambda.domain.config import OutreachConfig
+from outreach_lambda.domain.contacts import planned_contacts
 from outreach_lambda.domain.events import FeedbackReceived
 from outreach_lambda.domain.quiet_hours import is_quiet
-from outreach_lambda.domain.timeline import advance, late_feedback, planned_contacts
+from outreach_lambda.domain.rules import late_feedback
+from outreach_lambda.domain.timeline import advance
 
 PLACED = at("2026-11-02T09:00:00Z")
 PROMISED = date(2026, 11, 30)
@@ -690,7 +692,7 @@ def test_given_state_when_advanced_then_callers_state_is_not_mutated(order: Orde
 
 
 def test_given_state_when_serialised_and_restored_then_timeline_continues_identically(order: OrderRun) -> None:
-    from outreach_lambda.domain.timeline import OrderState
+    from outreach_lambda.domain.model import OrderState
 
     order.place()
     restored = OrderState.model_validate_json(order.state.to_json())

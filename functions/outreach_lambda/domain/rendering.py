@@ -11,8 +11,8 @@ from datetime import date
 
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.events import CatalogRequested
+from outreach_lambda.domain.model import ContactOrder, OrderState
 from outreach_lambda.domain.promise import local_date
-from outreach_lambda.domain.timeline import ContactOrder, OrderState
 
 DATED_KINDS = frozenset({"order_confirmation", "production_update", "shipped", "delay_notice"})
 

@@ -1,0 +1,251 @@
+"""Event rules: what each order event does to the order's state, looked up by the event's detail model.
+
+``RULES`` maps each order event (``Order Cancelled`` -> ``OrderCancelled`` -> ``on_order_cancelled``) to one
+small function. A rule records facts on the state (an estimate, the shipment, a cancellation) and, for the
+event-driven contacts, the instant that triggered them (``state.triggers``); what is sent when is planned from
+those facts by ``contacts.planned_contacts``. Slips of the promise are judged by ``slips.check_forecast``.
+Alerts, notes and sku-batch outcomes go into an ``Effects`` collected over the wake-up.
+
+``apply_event`` holds what every event goes through first: Order Placed may start a timeline, anything else
+needs a known order, a sku batch counts every order, and a cancelled order ignores everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from outreach_lambda.domain.config import OutreachConfig
+from outreach_lambda.domain.contacts import any_issued, contact_key, trigger_key
+from outreach_lambda.domain.events import (
+    Detail,
+    FeedbackReceived,
+    OrderCancelled,
+    OrderDelivered,
+    OrderPlaced,
+    OrderShipped,
+    ProductionCompleted,
+    ProductionDelayed,
+    TimerDue,
+    as_datetime,
+    parse_detail,
+)
+from outreach_lambda.domain.model import Alert, ContactOrder, InboundEvent, OrderState, Quote, Shipment
+from outreach_lambda.domain.promise import add_local_days, local_date, promised_date
+from outreach_lambda.domain.slips import check_forecast
+
+SUGGESTED_FIX = "offer a free fix (e.g. firmer or softer cushion inserts, a technician visit) and call the customer"
+
+
+@dataclass
+class Effects:
+    """What applying a wake-up's events produced besides the state: ops alerts, notes for the log, and for
+    each sku-batch delay event (event id) whether it re-quoted this order."""
+
+    alerts: list[Alert] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    batch_outcomes: dict[str, bool] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """The event a rule applies, the instant of the wake-up it is applied in, and the configuration."""
+
+    event: InboundEvent
+    now: datetime
+    config: OutreachConfig
+
+    @property
+    def label(self) -> str:
+        """How notes and quotes name the event: ``"Order Shipped (evt-7)"``."""
+        return f"{self.event.detail_type} ({self.event.event_id})"
+
+
+# A rule takes the order's state, the event's parsed detail (the model class it is keyed by in RULES), the
+# arrival and the effects to append to; it returns the order's state after the event.
+Rule = Callable[[OrderState, Any, Arrival, Effects], OrderState]
+
+
+def apply_event(
+    state: OrderState | None, event: InboundEvent, now: datetime, config: OutreachConfig, effects: Effects
+) -> OrderState | None:
+    """Apply one arrived event to the order's state (``None`` before its Order Placed) through its rule."""
+    detail: Detail = parse_detail(event.detail_type, event.detail)
+    arrival = Arrival(event, now, config)
+    label = arrival.label
+    if isinstance(detail, OrderPlaced):
+        # Before the guards: it alone may start a timeline, and a duplicate is a duplicate even when cancelled.
+        return on_order_placed(state, detail, arrival, effects)
+    if state is None:
+        effects.notes.append(f"{label}: no Order Placed recorded yet, ignored")
+        return None
+    if isinstance(detail, ProductionDelayed) and detail.order_id is None:
+        effects.batch_outcomes.setdefault(event.event_id, False)  # every order of a batch reports an outcome
+    if state.status == "cancelled":
+        effects.notes.append(f"{label}: order is cancelled, ignored")
+        return state
+    rule = RULES.get(type(detail))
+    if rule is None:  # pragma: no cover - Catalog Requested never reaches an order timeline
+        effects.notes.append(f"{label}: not an order timeline event, ignored")
+        return state
+    return rule(state, detail, arrival, effects)
+
+
+def new_state(placed: OrderPlaced, now: datetime, config: OutreachConfig, cause: str | None) -> OrderState:
+    """A new order's timeline: the padded promise quoted once, production due, the order confirmation triggered."""
+    zone = placed.customer.zone
+    transit = placed.transit_days if placed.transit_days is not None else config.default_transit_days
+    due = add_local_days(placed.placed_at, placed.production_days, zone)
+    promise = promised_date(placed.placed_at, placed.production_days + transit, config.padding, zone)
+    return OrderState(
+        order=placed,
+        transit_days=transit,
+        production_due_at=due,
+        production_estimate=due,
+        quotes=[Quote(at=now, promised_date=promise, reason="order placed", cause=cause)],
+        forecast_delivery=local_date(add_local_days(due, transit, zone), zone),
+        triggers={trigger_key("order_confirmation"): now},
+    )
+
+
+def on_order_placed(state: OrderState | None, placed: OrderPlaced, arrival: Arrival, effects: Effects) -> OrderState:
+    """Customer: a padded promise and the order confirmation at once. Ops: nothing; a duplicate is only noted."""
+    if state is not None:
+        effects.notes.append(f"{arrival.label}: duplicate Order Placed ignored")
+        return state
+    return new_state(placed, arrival.now, arrival.config, cause=arrival.label)
+
+
+def on_production_delayed(
+    state: OrderState, delay: ProductionDelayed, arrival: Arrival, effects: Effects
+) -> OrderState:
+    """Customer: a delay notice if the promise breaks. Ops: promise_at_risk (a sku batch: one batch_delay)."""
+    label = arrival.label
+    if state.production_completed_at is not None or state.shipment is not None:
+        effects.notes.append(f"{label}: production already completed, delay ignored")
+        return state
+    zone = state.order.customer.zone
+    state.production_estimate = as_datetime(delay.estimated_completion, zone).astimezone(UTC)
+    forecast = local_date(add_local_days(state.production_estimate, state.transit_days, zone), zone)
+    reason = f"production delayed{': ' + delay.reason if delay.reason else ''}"
+    batch = delay.order_id is None  # one sku's delay fanned out to every open order of it
+    # A batch is reported to ops once, with its counts (batch_delay), not once per order.
+    order_alerts: list[Alert] = [] if batch else effects.alerts
+    quotes = len(state.quotes)
+    check_forecast(state, forecast, reason, label, arrival.now, arrival.config, order_alerts, effects.notes)
+    if batch and len(state.quotes) > quotes:
+        effects.batch_outcomes[arrival.event.event_id] = True
+    return state
+
+
+def on_production_completed(
+    state: OrderState, completed: ProductionCompleted, arrival: Arrival, effects: Effects
+) -> OrderState:
+    """Customer: the production update now (unless sent or shipped); a delay notice if late. Ops: promise_at_risk."""
+    if state.production_completed_at is None:
+        zone = state.order.customer.zone
+        completed_at = (completed.completed_at or arrival.event.time).astimezone(UTC)
+        state.production_completed_at = completed_at
+        if not any_issued(state, "production_update") and state.shipment is None:
+            state.triggers.setdefault(trigger_key("production_update"), arrival.now)
+        forecast = local_date(add_local_days(completed_at, state.transit_days, zone), zone)
+        reason = f"production completed on {local_date(completed_at, zone).isoformat()}, later than planned"
+        check_forecast(
+            state, forecast, reason, arrival.label, arrival.now, arrival.config, effects.alerts, effects.notes
+        )
+    return state
+
+
+def on_order_shipped(state: OrderState, shipped: OrderShipped, arrival: Arrival, effects: Effects) -> OrderState:
+    """Customer: the shipped contact at once; a delay notice if the carrier's estimate is late. Ops: promise_at_risk."""
+    if state.shipment is not None:
+        effects.notes.append(f"{arrival.label}: already shipped, ignored")
+        return state
+    zone = state.order.customer.zone
+    estimated = as_datetime(shipped.estimated_delivery, zone).astimezone(UTC) if shipped.estimated_delivery else None
+    state.shipment = Shipment(
+        carrier=shipped.carrier,
+        tracking_number=shipped.tracking_number,
+        tracking_url=shipped.tracking_url,
+        estimated_delivery=estimated,
+        delivery_details=shipped.delivery_details,
+        shipped_at=arrival.event.time.astimezone(UTC),
+    )
+    if estimated is not None:
+        forecast = local_date(estimated, zone)
+        reason = f"carrier estimates delivery on {forecast.isoformat()}"
+        check_forecast(
+            state, forecast, reason, arrival.label, arrival.now, arrival.config, effects.alerts, effects.notes
+        )
+    state.triggers.setdefault(trigger_key("shipped"), arrival.now)
+    return state
+
+
+def on_order_delivered(state: OrderState, delivered: OrderDelivered, arrival: Arrival, effects: Effects) -> OrderState:
+    """Customer: the satisfaction check, satisfactionCheckDays local days later (quiet hours apply). Ops: nothing."""
+    if state.delivered_at is None:
+        state.delivered_at = (delivered.delivered_at or arrival.event.time).astimezone(UTC)
+    return state
+
+
+def on_order_cancelled(state: OrderState, cancelled: OrderCancelled, arrival: Arrival, effects: Effects) -> OrderState:
+    """Customer: the cancellation confirmation at once, then nothing ever again. Ops: nothing."""
+    state.status = "cancelled"
+    state.cancelled_at = arrival.now
+    state.cancel_reason = cancelled.reason
+    state.triggers.setdefault(trigger_key("cancellation_confirmation"), arrival.now)
+    return state
+
+
+def on_feedback_received(
+    state: OrderState, feedback: FeedbackReceived, arrival: Arrival, effects: Effects
+) -> OrderState:
+    """Customer: an acknowledgement at once. Ops: a negative_feedback alert for a rating of 3 or less."""
+    state.feedback_rating = feedback.rating
+    state.triggers.setdefault(trigger_key("feedback_acknowledgement"), arrival.now)
+    effects.alerts.extend(feedback_alerts(state, feedback, arrival.now))
+    return state
+
+
+def on_timer_due(state: OrderState, timer: TimerDue, arrival: Arrival, effects: Effects) -> OrderState:
+    """Customer: whatever timer-driven contact is now due. Ops: production_overdue if silent (advance does both)."""
+    return state
+
+
+RULES: dict[type[Detail], Rule] = {
+    OrderPlaced: on_order_placed,
+    ProductionDelayed: on_production_delayed,
+    ProductionCompleted: on_production_completed,
+    OrderShipped: on_order_shipped,
+    OrderDelivered: on_order_delivered,
+    OrderCancelled: on_order_cancelled,
+    FeedbackReceived: on_feedback_received,
+    TimerDue: on_timer_due,
+}
+
+
+def feedback_alerts(state: OrderState, feedback: FeedbackReceived, now: datetime) -> list[Alert]:
+    """A rating of 3 or less is a small problem to turn into a free fix: ops hear of it at once."""
+    if feedback.rating > 3:
+        return []
+    details = {"rating": feedback.rating, "suggestedFix": SUGGESTED_FIX}
+    return [Alert(kind="negative_feedback", order_id=state.order_id, at=now, details=details)]
+
+
+def late_feedback(
+    state: OrderState, feedback: FeedbackReceived, now: datetime
+) -> tuple[ContactOrder | None, list[Alert]]:
+    """Feedback after the timeline ended is still served: an e-mail acknowledgement (once per order) and,
+    for a rating of 3 or less, the negative_feedback alert. Nothing is sent for a cancelled order."""
+    if state.status == "cancelled":
+        return None, []
+    alerts = feedback_alerts(state, feedback, now)
+    key = contact_key("feedback_acknowledgement", "email")
+    contact = (
+        None
+        if key in state.issued
+        else ContactOrder(key=key, kind="feedback_acknowledgement", channel="email", due_at=now)
+    )
+    return contact, alerts
