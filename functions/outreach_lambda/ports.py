@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from outreach_lambda.adapters.orders import OrderRecord
 from outreach_lambda.domain.events import CatalogRequested
-from outreach_lambda.domain.timeline import InboundEvent, OrderState, Quote
+from outreach_lambda.domain.model import InboundEvent, OrderState, Quote
 
 
 class OrdersStore(Protocol):

@@ -23,7 +23,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from outreach_lambda.domain.timeline import ContactOrder, RunStatus
+from outreach_lambda.domain.model import Channel, ContactKind, ContactOrder, RunStatus
 from outreach_lambda.wiring import FunctionName
 
 OrderId = Annotated[str, Field(min_length=1, max_length=128)]
@@ -97,8 +97,8 @@ class SendResult(StepModel):
     order_id: str | None = Field(default=None, alias="orderId")
     request_id: str | None = Field(default=None, alias="requestId")
     key: str
-    kind: str
-    channel: str
+    kind: ContactKind
+    channel: Channel
     status: SendStatus
     message_id: str | None = Field(default=None, alias="messageId")
     reason: str | None = None

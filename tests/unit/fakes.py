@@ -16,7 +16,7 @@ from typing import Any
 from outreach_lambda.adapters.orders import MAX_EVENTS_PER_STEP, OrderRecord
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.events import CatalogRequested
-from outreach_lambda.domain.timeline import InboundEvent, OrderState, Quote
+from outreach_lambda.domain.model import InboundEvent, OrderState, Quote
 from outreach_lambda.services.intake import Intake
 from outreach_lambda.services.sender import Sender
 from outreach_lambda.services.timeline import Timeline

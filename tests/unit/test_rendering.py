@@ -6,8 +6,8 @@ import pytest
 from domain_builders import OrderRun, at, shipped
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.events import parse_detail
+from outreach_lambda.domain.model import ContactOrder, OrderState
 from outreach_lambda.domain.rendering import render, render_catalog_follow_up
-from outreach_lambda.domain.timeline import ContactOrder, OrderState
 from pydantic import ValidationError
 
 FIRST_PROMISE_TEXT = "Monday, 30 November 2026"

@@ -12,7 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 from domain_builders import at, placed_detail, shipped
 from fakes import Shop
-from outreach_lambda.domain.timeline import ContactOrder
+from outreach_lambda.domain.model import ContactOrder
 from outreach_lambda.step_contract import SendRequest
 
 PLACED_AT = at("2026-11-02T09:00:00Z")

@@ -18,7 +18,7 @@ from botocore.exceptions import ClientError
 
 from outreach_lambda.adapters.aws import CONDITION_FAILED, client, error_code, put_if_absent, table
 from outreach_lambda.domain.events import CatalogRequested
-from outreach_lambda.domain.timeline import InboundEvent, OrderState, Quote
+from outreach_lambda.domain.model import InboundEvent, OrderState, Quote
 
 MAX_EVENTS_PER_STEP = 90  # a DynamoDB transaction holds 100 items
 

@@ -16,22 +16,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from outreach_lambda.domain.config import OutreachConfig
-from outreach_lambda.domain.contacts import SendSlot, channels, pace, planned_contacts, satisfaction_done
-from outreach_lambda.domain.model import (
-    Alert,
-    Channel,
-    ContactKind,
-    ContactOrder,
-    Decision,
-    InboundEvent,
-    Model,
-    OrderState,
-    Quote,
-    RunStatus,
-    Shipment,
-)
-from outreach_lambda.domain.rules import SUGGESTED_FIX, Effects, apply_event, feedback_alerts, late_feedback, new_state
-from outreach_lambda.domain.slips import check_silence, silence_checks, silence_deadline
+from outreach_lambda.domain.contacts import SendSlot, pace, planned_contacts, satisfaction_done
+from outreach_lambda.domain.model import Decision, InboundEvent, OrderState, RunStatus
+from outreach_lambda.domain.rules import Effects, apply_event
+from outreach_lambda.domain.slips import check_silence, silence_checks
 
 
 def advance(
@@ -82,30 +70,3 @@ def advance(
         first_slip=state.slipped and not slipped_before,
         batch_outcomes=effects.batch_outcomes,
     )
-
-
-# compatibility re-exports; import from the owning module (model, contacts, slips, rules).
-# Every name here but ``advance`` is defined elsewhere and imported above for callers that still use this path.
-__all__ = [
-    "SUGGESTED_FIX",
-    "Alert",
-    "Channel",
-    "ContactKind",
-    "ContactOrder",
-    "Decision",
-    "InboundEvent",
-    "Model",
-    "OrderState",
-    "Quote",
-    "RunStatus",
-    "SendSlot",
-    "Shipment",
-    "advance",
-    "channels",
-    "feedback_alerts",
-    "late_feedback",
-    "new_state",
-    "planned_contacts",
-    "silence_checks",
-    "silence_deadline",
-]

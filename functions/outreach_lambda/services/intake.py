@@ -22,7 +22,8 @@ from outreach_lambda.domain.events import (
     UnknownDetailType,
     parse_detail,
 )
-from outreach_lambda.domain.timeline import InboundEvent, OrderState, late_feedback
+from outreach_lambda.domain.model import InboundEvent, OrderState
+from outreach_lambda.domain.rules import late_feedback
 from outreach_lambda.observability import logger, metrics
 from outreach_lambda.ports import Alerts, DeadLetters, Executions, OrdersStore, SenderInvoker, TaskTokens
 from outreach_lambda.services.waiter import timer_key

@@ -10,8 +10,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from outreach_lambda.adapters.orders import catalog_pk, order_pk
 from outreach_lambda.domain.config import OutreachConfig
+from outreach_lambda.domain.contacts import contact_key
+from outreach_lambda.domain.model import Channel, ContactKind, ContactOrder
 from outreach_lambda.domain.rendering import Message, render, render_catalog_follow_up
-from outreach_lambda.domain.timeline import ContactOrder
 from outreach_lambda.observability import logger, mask, metrics
 from outreach_lambda.ports import Alerts, ContactLedger, Messenger, OrdersStore
 from outreach_lambda.step_contract import SendResult
@@ -67,8 +68,11 @@ class Sender:
         if request is None:
             raise NotFound(f"requestId: no recorded catalog request {request_id!r}")
         message = render_catalog_follow_up(request, self.config)
-        kind, channel = "catalog_follow_up", "email"
-        result = SendResult(request_id=request_id, key=f"{kind}#{channel}", kind=kind, channel=channel, status="sent")
+        kind: ContactKind = "catalog_follow_up"
+        channel: Channel = "email"
+        result = SendResult(
+            request_id=request_id, key=contact_key(kind, channel), kind=kind, channel=channel, status="sent"
+        )
         owner = _Owner(pk=catalog_pk(request_id), request_id=request_id)
         return self._deliver(owner, result, request.customer.email, message, now)
 
