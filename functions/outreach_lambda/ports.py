@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from outreach_lambda.adapters.orders import OrderRecord
 from outreach_lambda.domain.events import CatalogRequested
-from outreach_lambda.domain.model import InboundEvent, OrderState, Quote
+from outreach_lambda.domain.model import Decision, InboundEvent
 
 
 class OrdersStore(Protocol):
@@ -30,14 +30,7 @@ class OrdersStore(Protocol):
     def claim_token(self, order_id: str, expected: str | None = None) -> str | None: ...
     def set_timer(self, order_id: str, name: str | None, due_at: str | None) -> None: ...
     def forget_fired_timer(self, order_id: str, due_at: str) -> None: ...
-    def save_step(
-        self,
-        record: OrderRecord,
-        state: OrderState | None,
-        run_status: str,
-        new_quotes: list[Quote],
-        consumed_inbox_keys: list[str],
-    ) -> None: ...
+    def save_step(self, record: OrderRecord, decision: Decision, consumed_inbox_keys: list[str]) -> None: ...
     def release_skus(self, order_id: str, skus: list[str]) -> None: ...
 
 

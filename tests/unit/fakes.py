@@ -16,7 +16,7 @@ from typing import Any
 from outreach_lambda.adapters.orders import MAX_EVENTS_PER_STEP, OrderRecord
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.events import CatalogRequested
-from outreach_lambda.domain.model import InboundEvent, OrderState, Quote
+from outreach_lambda.domain.model import Decision, InboundEvent, Quote
 from outreach_lambda.services.intake import Intake
 from outreach_lambda.services.sender import Sender
 from outreach_lambda.services.timeline import Timeline
@@ -146,20 +146,15 @@ class FakeOrders:
         if order.record.timer_due_at == due_at:
             order.record = replace(order.record, timer_name=None, timer_due_at=None)
 
-    def save_step(
-        self,
-        record: OrderRecord,
-        state: OrderState | None,
-        run_status: str,
-        new_quotes: list[Quote],
-        consumed_inbox_keys: list[str],
-    ) -> None:
+    def save_step(self, record: OrderRecord, decision: Decision, consumed_inbox_keys: list[str]) -> None:
         self._call("save_step")
         order = self.orders[record.order_id]
         if order.record.version != record.version:
             raise VersionConflict(f"order {record.order_id} is at version {order.record.version}")
-        order.record = replace(order.record, state=state, run_status=run_status, version=record.version + 1)
-        order.quotes.extend(new_quotes)
+        order.record = replace(
+            order.record, state=decision.state, run_status=decision.run_status, version=record.version + 1
+        )
+        order.quotes.extend(decision.new_quotes)
         for key in consumed_inbox_keys:
             order.inbox.pop(key, None)
 

@@ -7,19 +7,25 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from domain_builders import OrderRun, at
-from outreach_lambda.domain.model import Alert
+from outreach_lambda.domain.model import Alert, OrderState
 from outreach_lambda.domain.slips import check_forecast
 
 NOW = at("2026-11-12T10:00:00Z")
 
 
-def test_given_forecast_inside_the_promise_when_checked_then_ops_alerted_and_nothing_for_the_customer(
-    order: OrderRun,
-) -> None:
+@pytest.fixture
+def state(order: OrderRun) -> OrderState:
+    """SO-1 placed on 2 Nov, promised for 30 Nov."""
     order.place()
-    state = order.state
-    assert state is not None
+    assert order.state is not None
+    return order.state
+
+
+def test_given_forecast_inside_the_promise_when_checked_then_ops_alerted_and_nothing_for_the_customer(
+    order: OrderRun, state: OrderState
+) -> None:
     alerts: list[Alert] = []
     notes: list[str] = []
 
@@ -35,11 +41,8 @@ def test_given_forecast_inside_the_promise_when_checked_then_ops_alerted_and_not
 
 
 def test_given_forecast_past_the_promise_when_checked_then_requoted_and_delay_notice_triggered_now(
-    order: OrderRun,
+    order: OrderRun, state: OrderState
 ) -> None:
-    order.place()
-    state = order.state
-    assert state is not None
     alerts: list[Alert] = []
 
     check_forecast(state, date(2026, 12, 3), "fabric late", "test", NOW, order.config, alerts, [])

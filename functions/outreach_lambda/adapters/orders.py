@@ -18,7 +18,7 @@ from botocore.exceptions import ClientError
 
 from outreach_lambda.adapters.aws import CONDITION_FAILED, client, error_code, put_if_absent, table
 from outreach_lambda.domain.events import CatalogRequested
-from outreach_lambda.domain.model import InboundEvent, OrderState, Quote
+from outreach_lambda.domain.model import Decision, InboundEvent, OrderState
 
 MAX_EVENTS_PER_STEP = 90  # a DynamoDB transaction holds 100 items
 
@@ -256,18 +256,12 @@ class OrdersRepository:
                 raise
 
     # -- one timeline step, atomically -----------------------------------------------------------
-    def save_step(
-        self,
-        record: OrderRecord,
-        state: OrderState | None,
-        run_status: str,
-        new_quotes: list[Quote],
-        consumed_inbox_keys: list[str],
-    ) -> None:
-        """Save the new state, append ledger quotes and consume inbox events in one transaction.
+    def save_step(self, record: OrderRecord, decision: Decision, consumed_inbox_keys: list[str]) -> None:
+        """Save the step's new state, append its ledger quotes and consume inbox events in one transaction.
 
         The version condition makes a retried or concurrent step fail instead of applying events twice.
         """
+        state, new_quotes = decision.state, decision.new_quotes
         pk = order_pk(record.order_id)
         ddb = client("dynamodb")
         first_quote = len(state.quotes) - len(new_quotes) + 1 if state else 1
@@ -281,7 +275,7 @@ class OrdersRepository:
                     "ExpressionAttributeNames": {"#s": "state"},
                     "ExpressionAttributeValues": {
                         ":state": {"S": state.to_json() if state else "null"},
-                        ":rs": {"S": run_status},
+                        ":rs": {"S": decision.run_status},
                         ":v0": {"N": str(record.version)},
                         ":v1": {"N": str(record.version + 1)},
                     },

@@ -35,41 +35,25 @@ def check_forecast(
     """
     previous_forecast = state.forecast_delivery
     state.forecast_delivery = forecast
-    if forecast <= state.promised:
-        if previous_forecast is not None and forecast <= previous_forecast:
-            return  # no slip: as planned or earlier
-        state.slipped = True
-        notes.append(f"{cause}: forecast {forecast} is inside the promise {state.promised}, absorbed by padding")
-        alerts.append(
-            promise_at_risk(
-                state,
-                now,
-                forecast,
-                reason,
-                promisedDate=state.promised.isoformat(),
-                customerTold=False,
-                absorbedByPadding=True,
-            )
-        )
-        return
+    if forecast <= state.promised and previous_forecast is not None and forecast <= previous_forecast:
+        return  # no slip: as planned or earlier
     state.slipped = True
-    today = local_date(now, state.order.customer.zone)
-    new_date = requoted_date(today, forecast, config.padding)
-    previous = state.promised
-    state.quotes.append(Quote(at=now, promised_date=new_date, reason=reason, cause=cause))
-    state.delay_notices += 1
-    state.triggers[trigger_key("delay_notice", state.delay_notices)] = now
-    alerts.append(
-        promise_at_risk(
-            state,
-            now,
-            forecast,
-            reason,
-            previousPromisedDate=previous.isoformat(),
-            newPromisedDate=new_date.isoformat(),
-            customerTold=True,
-        )
-    )
+    details: dict[str, Any]
+    if forecast <= state.promised:
+        notes.append(f"{cause}: forecast {forecast} is inside the promise {state.promised}, absorbed by padding")
+        details = {"promisedDate": state.promised.isoformat(), "customerTold": False, "absorbedByPadding": True}
+    else:
+        today = local_date(now, state.order.customer.zone)
+        new_date = requoted_date(today, forecast, config.padding)
+        details = {
+            "previousPromisedDate": state.promised.isoformat(),
+            "newPromisedDate": new_date.isoformat(),
+            "customerTold": True,
+        }
+        state.quotes.append(Quote(at=now, promised_date=new_date, reason=reason, cause=cause))
+        state.delay_notices += 1
+        state.triggers[trigger_key("delay_notice", state.delay_notices)] = now
+    alerts.append(promise_at_risk(state, now, forecast, reason, **details))
 
 
 def promise_at_risk(state: OrderState, now: datetime, forecast: date, reason: str, **details: Any) -> Alert:

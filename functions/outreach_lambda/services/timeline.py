@@ -31,7 +31,7 @@ class Timeline:
         decision = advance(
             record.state, [event for _, event in inbox], now, self.config, lambda _: self.slots.reserve(now)
         )
-        self.orders.save_step(record, decision.state, decision.run_status, decision.new_quotes, [sk for sk, _ in inbox])
+        self.orders.save_step(record, decision, [sk for sk, _ in inbox])
         for event_id, told in decision.batch_outcomes.items():
             self._count_batch_outcome(event_id, told, now)
         if decision.first_slip:
