@@ -97,10 +97,37 @@ def test_given_silence_from_production_then_ops_hear_at_the_due_date_and_the_cus
 
     # Production was due 16 Nov 10:00 Berlin; the promise (30 Nov) becomes impossible from 24 Nov
     # (24 Nov + 7 transit days > 30 Nov): told at 09:00 Berlin that morning. Forecast 1 Dec, 7 days left
-    # -> 9.3 -> 2 weeks -> 8 Dec.
-    assert alerts(result, "production_overdue") == [("2026-11-16T09:00:00Z", "SO-1", None)]
+    # -> 9.3 -> 2 weeks -> 8 Dec. Ops hear at the due date, then 1, 3 and 7 days later.
+    assert [at for at, _, _ in alerts(result, "production_overdue")] == [
+        "2026-11-16T09:00:00Z",
+        "2026-11-17T09:00:00Z",
+        "2026-11-19T09:00:00Z",
+        "2026-11-23T09:00:00Z",
+    ]
     assert notices(result) == [("2026-11-24T08:00:00Z", "email", "2026-12-08")]
     assert result.orders[0]["quotes"][-1]["reason"].startswith("production has not reported completion")
+
+
+def test_given_production_silent_for_months_then_the_customer_gets_one_new_date_and_ops_an_escalation():
+    result = simulate([placed()], until="P90D")
+
+    # One honest new date from silence alone, not a new guess every week; ops keep hearing, less often.
+    assert notices(result) == [("2026-11-24T08:00:00Z", "email", "2026-12-08")]
+    overdue = [a for a in result.alerts if a["kind"] == "production_overdue"]
+    assert [a["details"]["escalation"] for a in overdue] == [1, 2, 3, 4, 5, 6, 7]
+    assert [a["at"][:10] for a in overdue][-1] == "2027-01-18"  # the due date + 63 days
+    assert [a["details"]["customerTold"] for a in overdue] == [False, False, False, False, True, True, True]
+
+
+def test_given_a_real_estimate_after_silence_then_the_normal_slip_rules_apply_again():
+    result = simulate(
+        [placed(), event("P25D", "Production Delayed", estimatedCompletion="2026-12-10", reason="fabric")],
+        until="P30D",
+    )
+
+    # 24 Nov: silence told 8 Dec. 27 Nov: production says 10 Dec + 7 transit = 17 Dec, past 8 Dec: told again,
+    # 20 days left -> 26.7 -> 4 weeks -> 25 Dec.
+    assert [date for _, _, date in notices(result)] == ["2026-12-08", "2026-12-25"]
 
 
 def test_given_a_carrier_estimate_past_the_promise_then_the_customer_is_told_with_the_shipping_notice():

@@ -29,7 +29,9 @@ def test_given_forecast_inside_the_promise_when_checked_then_ops_alerted_and_not
     alerts: list[Alert] = []
     notes: list[str] = []
 
-    check_forecast(state, date(2026, 11, 28), "fabric late", "test", NOW, order.config, alerts, notes)
+    check_forecast(
+        state, "production_delay", date(2026, 11, 28), "fabric late", "test", NOW, order.config, alerts, notes
+    )
 
     assert len(state.quotes) == 1
     assert state.delay_notices == 0
@@ -45,7 +47,7 @@ def test_given_forecast_past_the_promise_when_checked_then_requoted_and_delay_no
 ) -> None:
     alerts: list[Alert] = []
 
-    check_forecast(state, date(2026, 12, 3), "fabric late", "test", NOW, order.config, alerts, [])
+    check_forecast(state, "production_delay", date(2026, 12, 3), "fabric late", "test", NOW, order.config, alerts, [])
 
     assert state.promised == date(2026, 12, 10)
     assert state.quotes[-1].cause == "test"

@@ -75,3 +75,10 @@ class OutreachConfig(BaseModel):
     support_phone: str = Field(default="+1 555 0100", alias="supportPhone", min_length=3)
     shop_name: str = Field(default="Outreach Sofas", alias="shopName", min_length=1)
     goodwill_gesture: str = Field(default="a free upgrade to express delivery", alias="goodwillGesture", min_length=1)
+    max_requotes: int = Field(
+        default=10,
+        ge=1,
+        le=50,
+        alias="maxRequotes",
+        description="re-quotes per order the rules make on their own; past it ops are alerted to call instead",
+    )

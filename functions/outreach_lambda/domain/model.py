@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from outreach_lambda.domain.events import OrderPlaced
 
@@ -92,8 +92,18 @@ class OrderState(Model):
     delay_notices: int = Field(default=0, alias="delayNotices")
     forecast_delivery: date | None = Field(default=None, alias="forecastDelivery")
     overdue_alerted_for: AwareDatetime | None = Field(default=None, alias="overdueAlertedFor")
+    overdue_alerts: int = Field(default=0, alias="overdueAlerts")  # production_overdue alerts for that estimate
+    silence_told_for: AwareDatetime | None = Field(default=None, alias="silenceToldFor")
     slipped: bool = False
     deferred: dict[str, AwareDatetime] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _overdue_count_of_older_states(cls, data: Any) -> Any:
+        # States saved before escalation was counted had alerted once for overdueAlertedFor.
+        if isinstance(data, dict) and data.get("overdueAlertedFor") and "overdueAlerts" not in data:
+            return {**data, "overdueAlerts": 1}
+        return data
 
     @property
     def order_id(self) -> str:

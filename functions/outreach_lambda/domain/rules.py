@@ -35,6 +35,7 @@ from outreach_lambda.domain.events import (
 from outreach_lambda.domain.model import Alert, ContactOrder, InboundEvent, OrderState, Quote, Shipment
 from outreach_lambda.domain.promise import add_local_days, local_date, promised_date
 from outreach_lambda.domain.slips import check_forecast
+from outreach_lambda.domain.stages import may_replan, may_send, stage
 
 SUGGESTED_FIX = "offer a free fix (e.g. firmer or softer cushion inserts, a technician visit) and call the customer"
 
@@ -123,8 +124,8 @@ def on_production_delayed(
 ) -> OrderState:
     """Customer: a delay notice if the promise breaks. Ops: promise_at_risk (a sku batch: one batch_delay)."""
     label = arrival.label
-    if state.production_completed_at is not None or state.shipment is not None:
-        effects.notes.append(f"{label}: production already completed, delay ignored")
+    if not may_replan("production_delay", state):
+        effects.notes.append(f"{label}: production already completed (order {stage(state)}), delay ignored")
         return state
     zone = state.order.customer.zone
     state.production_estimate = as_datetime(delay.estimated_completion, zone).astimezone(UTC)
@@ -134,7 +135,9 @@ def on_production_delayed(
     # A batch is reported to ops once, with its counts (batch_delay), not once per order.
     order_alerts: list[Alert] = [] if batch else effects.alerts
     quotes = len(state.quotes)
-    check_forecast(state, forecast, reason, label, arrival.now, arrival.config, order_alerts, effects.notes)
+    check_forecast(
+        state, "production_delay", forecast, reason, label, arrival.now, arrival.config, order_alerts, effects.notes
+    )
     if batch and len(state.quotes) > quotes:
         effects.batch_outcomes[arrival.event.event_id] = True
     return state
@@ -143,23 +146,31 @@ def on_production_delayed(
 def on_production_completed(
     state: OrderState, completed: ProductionCompleted, arrival: Arrival, effects: Effects
 ) -> OrderState:
-    """Customer: the production update now (unless sent or shipped); a delay notice if late. Ops: promise_at_risk."""
+    """Customer: the production update now and a delay notice if late, unless shipped already. Ops: promise_at_risk."""
     if state.production_completed_at is None:
         zone = state.order.customer.zone
         completed_at = (completed.completed_at or arrival.event.time).astimezone(UTC)
         state.production_completed_at = completed_at
-        if not any_issued(state, "production_update") and state.shipment is None:
+        if not any_issued(state, "production_update") and may_send("production_update", state):
             state.triggers.setdefault(trigger_key("production_update"), arrival.now)
         forecast = local_date(add_local_days(completed_at, state.transit_days, zone), zone)
         reason = f"production completed on {local_date(completed_at, zone).isoformat()}, later than planned"
         check_forecast(
-            state, forecast, reason, arrival.label, arrival.now, arrival.config, effects.alerts, effects.notes
+            state,
+            "production_completion",
+            forecast,
+            reason,
+            arrival.label,
+            arrival.now,
+            arrival.config,
+            effects.alerts,
+            effects.notes,
         )
     return state
 
 
 def on_order_shipped(state: OrderState, shipped: OrderShipped, arrival: Arrival, effects: Effects) -> OrderState:
-    """Customer: the shipped contact at once; a delay notice if the carrier's estimate is late. Ops: promise_at_risk."""
+    """Customer: "on its way" and a delay notice if the carrier is late, unless delivered. Ops: promise_at_risk."""
     if state.shipment is not None:
         effects.notes.append(f"{arrival.label}: already shipped, ignored")
         return state
@@ -177,7 +188,15 @@ def on_order_shipped(state: OrderState, shipped: OrderShipped, arrival: Arrival,
         forecast = local_date(estimated, zone)
         reason = f"carrier estimates delivery on {forecast.isoformat()}"
         check_forecast(
-            state, forecast, reason, arrival.label, arrival.now, arrival.config, effects.alerts, effects.notes
+            state,
+            "carrier_estimate",
+            forecast,
+            reason,
+            arrival.label,
+            arrival.now,
+            arrival.config,
+            effects.alerts,
+            effects.notes,
         )
     state.triggers.setdefault(trigger_key("shipped"), arrival.now)
     return state

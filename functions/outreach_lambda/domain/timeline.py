@@ -7,8 +7,9 @@ instant of the next timer, and whether the timeline goes on. Contacts are *deriv
 yet issued, and a contact key once issued is never issued again.
 
 The work is split by job: ``rules`` (what each event does: ``RULES``), ``slips`` (forecasts and silence
-against the promise), ``contacts`` (what is due when, keys, quiet hours, pacing) and ``model`` (the stored
-state). This module only orchestrates them: rules -> slips -> contacts.
+against the promise), ``contacts`` (what is due when, keys, quiet hours, pacing), ``stages`` (where the order
+stands and what may still be said) and ``model`` (the stored state). This module only orchestrates them:
+rules -> slips -> contacts, filtered by the stage.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from outreach_lambda.domain.contacts import SendSlot, pace, planned_contacts, sa
 from outreach_lambda.domain.model import Decision, InboundEvent, OrderState, RunStatus
 from outreach_lambda.domain.rules import Effects, apply_event
 from outreach_lambda.domain.slips import check_silence, silence_checks
+from outreach_lambda.domain.stages import may_send
 
 
 def advance(
@@ -44,7 +46,8 @@ def advance(
         return Decision(state=None, run_status="complete", alerts=effects.alerts, notes=effects.notes)
     check_silence(state, now, config, effects.alerts, effects.notes)
 
-    pending = planned_contacts(state, config, now)
+    # What the order's stage contradicts is never said, also when it was planned before the stage moved on.
+    pending = [c for c in planned_contacts(state, config, now) if may_send(c.kind, state)]
     due = [c for c in pending if c.due_at <= now]
     later = [c for c in pending if c.due_at > now]
     if email_slot is not None:
