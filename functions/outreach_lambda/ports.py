@@ -7,6 +7,7 @@ tests pass in-memory fakes (``tests/unit/fakes.py``).
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, Protocol
 
 from outreach_lambda.adapters.orders import OrderRecord
@@ -34,11 +35,26 @@ class OrdersStore(Protocol):
     def release_skus(self, order_id: str, skus: list[str]) -> None: ...
 
 
-class ContactLedger(Protocol):
-    """One entry per contact and channel: claimed before sending, then finished (SENT / FAILED)."""
+class LedgerStatus(StrEnum):
+    """What became of a contact, in the contact ledger (one entry per contact and channel)."""
 
-    def claim(self, pk: str, key: str, fields: dict[str, Any]) -> bool: ...
+    SENDING = "SENDING"  # claimed; the send is under way (left so only if the sender crashed)
+    SENT = "SENT"  # accepted by SES / SNS, with its message id
+    RETRY = "RETRY"  # provably not accepted (throttled, outage): sent again later, claimable again
+    PARKED = "PARKED"  # the account cannot send (sender not verified, sending paused): redriven when fixed
+    FAILED = "FAILED"  # this recipient will not take it (invalid address, rejected)
+    UNCONFIRMED = "UNCONFIRMED"  # the request left, no answer came: never repeated blindly
+    SKIPPED = "SKIPPED"  # not sent on purpose (e.g. no phone number), with the reason
+
+
+class ContactLedger(Protocol):
+    """One entry per contact and channel: claimed before sending, then finished with its LedgerStatus."""
+
+    def claim(self, pk: str, key: str, fields: dict[str, Any], again: frozenset[str]) -> int | None: ...
     def finish(self, pk: str, key: str, status: str, fields: dict[str, Any]) -> None: ...
+    def first_parked(self, cause: str, now: datetime) -> bool:
+        """Record that contacts are parked for ``cause``; True the first time (until a redrive clears it)."""
+        ...
 
 
 class Messenger(Protocol):

@@ -90,7 +90,7 @@ class CatalogSendRequest(StepModel):
     request_id: str = Field(alias="requestId", min_length=1, max_length=128)
 
 
-SendStatus = Literal["sent", "duplicate", "failed", "suppressed", "skipped"]
+SendStatus = Literal["sent", "duplicate", "retry", "parked", "failed", "unconfirmed", "suppressed", "skipped"]
 
 
 class SendResult(StepModel):
@@ -101,6 +101,7 @@ class SendResult(StepModel):
     channel: Channel
     status: SendStatus
     message_id: str | None = Field(default=None, alias="messageId")
+    retry_at: AwareDatetime | None = Field(default=None, alias="retryAt")  # status "retry": when it goes again
     reason: str | None = None
 
 

@@ -167,15 +167,24 @@ class FakeOrders:
 @dataclass
 class FakeLedger:
     entries: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    parked_causes: set[str] = field(default_factory=set)
 
-    def claim(self, pk: str, key: str, fields: dict[str, Any]) -> bool:
-        if (pk, key) in self.entries:
-            return False
-        self.entries[(pk, key)] = {"status": "SENDING", **fields}
-        return True
+    def claim(self, pk: str, key: str, fields: dict[str, Any], again: frozenset[str]) -> int | None:
+        entry = self.entries.get((pk, key))
+        if entry is not None and entry["status"] not in again:
+            return None
+        attempts = (entry or {}).get("attempts", 0) + 1
+        self.entries[(pk, key)] = {**(entry or {}), **fields, "status": "SENDING", "attempts": attempts}
+        return attempts
 
     def finish(self, pk: str, key: str, status: str, fields: dict[str, Any]) -> None:
-        self.entries[(pk, key)].update(status=status, **fields)
+        self.entries[(pk, key)].update(status=str(status), **fields)
+
+    def first_parked(self, cause: str, now: datetime) -> bool:
+        if cause in self.parked_causes:
+            return False
+        self.parked_causes.add(cause)
+        return True
 
 
 @dataclass
@@ -188,10 +197,11 @@ class Sent:
 
 @dataclass
 class FakeMessenger:
-    """Records what a customer would receive; ``fail_with`` makes the next sends raise."""
+    """Records what a customer would receive; ``fail_with`` makes sends raise (``failures`` times, or always)."""
 
     sent: list[Sent] = field(default_factory=list)
     fail_with: Exception | None = None
+    failures: int | None = None
 
     def send_email(self, to: str, subject: str, text: str, tags: dict[str, str]) -> str:
         return self._send(Sent("email", to, subject, text))
@@ -200,7 +210,9 @@ class FakeMessenger:
         return self._send(Sent("sms", phone, None, text))
 
     def _send(self, message: Sent) -> str:
-        if self.fail_with is not None:
+        if self.fail_with is not None and (self.failures is None or self.failures > 0):
+            if self.failures is not None:
+                self.failures -= 1
             raise self.fail_with
         self.sent.append(message)
         return f"msg-{len(self.sent)}"

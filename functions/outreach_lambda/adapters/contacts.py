@@ -1,14 +1,23 @@
 """The contact ledger: one item per contact and channel, keyed by the contact's idempotency key.
 
-A contact is claimed (SENDING) with a conditional put before anything is sent, so a retried or
-concurrent sender can never send it twice; then it is marked SENT (or FAILED) with what was sent.
+A contact is claimed (SENDING) with a conditional write before anything is sent, so a retried or concurrent
+sender can never send it twice; then it is finished with what became of it (``ports.LedgerStatus``). Only an
+entry whose send provably did not happen (RETRY; PARKED when redriven) can be claimed again, and every claim
+counts an attempt.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from outreach_lambda.adapters.aws import put_if_absent, table
+from botocore.exceptions import ClientError
+
+from outreach_lambda.adapters.aws import CONDITION_FAILED, error_code, put_if_absent, table
+from outreach_lambda.ports import LedgerStatus
+
+#: One item per cause for which contacts are parked (sk = the cause): ops are alerted once per cause.
+PARKED_CAUSES_PK = "PARKED#causes"
 
 
 class ContactLedger:
@@ -19,8 +28,31 @@ class ContactLedger:
     def _table(self) -> Any:
         return table(self._name)
 
-    def claim(self, pk: str, key: str, fields: dict[str, Any]) -> bool:
-        return put_if_absent(self._name, {"pk": pk, "sk": key, "status": "SENDING", **fields})
+    def claim(self, pk: str, key: str, fields: dict[str, Any], again: frozenset[str]) -> int | None:
+        """Claim the contact for sending: the attempt number, or None when it may not be sent (again)."""
+        entries = {"status": LedgerStatus.SENDING.value, **fields}
+        names = {f"#{i}": name for i, name in enumerate(entries)}
+        values: dict[str, Any] = {f":{i}": value for i, value in enumerate(entries.values())}
+        sets = ", ".join(f"#{i} = :{i}" for i in range(len(entries)))
+        allowed = [f":again{i}" for i in range(len(again))]
+        values.update({f":again{i}": status for i, status in enumerate(sorted(again))})
+        condition = "attribute_not_exists(pk)"
+        if allowed:
+            condition += f" OR #0 IN ({', '.join(allowed)})"
+        try:
+            item = self._table.update_item(
+                Key={"pk": pk, "sk": key},
+                UpdateExpression=f"SET {sets}, attempts = if_not_exists(attempts, :zero) + :one",
+                ConditionExpression=condition,
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues={**values, ":zero": 0, ":one": 1},
+                ReturnValues="ALL_NEW",
+            )["Attributes"]
+        except ClientError as exc:
+            if error_code(exc) in CONDITION_FAILED:
+                return None
+            raise
+        return int(item["attempts"])
 
     def finish(self, pk: str, key: str, status: str, fields: dict[str, Any]) -> None:
         names = {f"#{i}": name for i, name in enumerate(["status", *fields])}
@@ -32,6 +64,10 @@ class ContactLedger:
             ExpressionAttributeNames=names,
             ExpressionAttributeValues=values,
         )
+
+    def first_parked(self, cause: str, now: datetime) -> bool:
+        """Record that contacts are parked for ``cause``; True the first time (until a redrive clears it)."""
+        return put_if_absent(self._name, {"pk": PARKED_CAUSES_PK, "sk": cause, "since": now.isoformat()})
 
     def scan_all(self) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []

@@ -12,8 +12,9 @@ build keys only with ``contact_key`` and ``trigger_key``.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.model import Channel, ContactKind, ContactOrder, OrderState
@@ -21,6 +22,14 @@ from outreach_lambda.domain.promise import add_local_days
 from outreach_lambda.domain.quiet_hours import next_allowed
 
 SendSlot = Callable[[ContactOrder], datetime]
+
+#: Retries of a send that provably did not go through (throttled, an outage): the n-th retry waits
+#: RETRY_BASE * 2**(n-1), at most RETRY_CAP, minus a jitter of up to a half that is derived from the contact's
+#: key (deterministic, yet spreading a batch of retries apart). After RETRY_ATTEMPTS attempts the contact is
+#: parked for ops: about 3 hours of trying in all.
+RETRY_BASE = timedelta(minutes=1)
+RETRY_CAP = timedelta(hours=1)
+RETRY_ATTEMPTS = 8
 
 
 def trigger_key(kind: ContactKind, seq: int | None = None) -> str:
@@ -118,3 +127,12 @@ def any_issued(state: OrderState, kind: ContactKind) -> bool:
 def satisfaction_done(state: OrderState) -> bool:
     """Whether the satisfaction check went out on every channel of the order: the timeline's last contact."""
     return all(contact_key("satisfaction_check", ch) in state.issued for ch in channels(state))
+
+
+def retry_at(key: str, attempt: int, now: datetime) -> datetime | None:
+    """When a contact whose ``attempt``-th send provably failed is tried again; None when it is time to give up."""
+    if attempt >= RETRY_ATTEMPTS:
+        return None
+    backoff = min(RETRY_BASE * 2 ** (attempt - 1), RETRY_CAP)
+    spread = int.from_bytes(hashlib.sha256(f"{key}#{attempt}".encode()).digest()[:4], "big") / 2**32
+    return now + backoff * (1 - spread / 2)

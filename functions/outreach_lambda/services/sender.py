@@ -9,12 +9,14 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from outreach_lambda.adapters.orders import catalog_pk, order_pk
+from outreach_lambda.adapters.send_errors import Classified, SendFault, classify
 from outreach_lambda.domain.config import OutreachConfig
-from outreach_lambda.domain.contacts import contact_key
+from outreach_lambda.domain.contacts import contact_key, retry_at
 from outreach_lambda.domain.model import Channel, ContactKind, ContactOrder
 from outreach_lambda.domain.rendering import Message, render, render_catalog_follow_up
+from outreach_lambda.domain.stages import may_send, stage
 from outreach_lambda.observability import logger, mask, metrics
-from outreach_lambda.ports import Alerts, ContactLedger, Messenger, OrdersStore
+from outreach_lambda.ports import Alerts, ContactLedger, LedgerStatus, Messenger, OrdersStore
 from outreach_lambda.step_contract import SendResult
 
 
@@ -52,9 +54,10 @@ class Sender:
         result = SendResult(
             order_id=order_id, key=contact.key, kind=contact.kind, channel=contact.channel, status="sent"
         )
-        if state.status == "cancelled" and contact.kind != "cancellation_confirmation":
-            logger.warning("contact suppressed: order is cancelled", extra=result.to_payload())
-            return result.model_copy(update={"status": "suppressed"})
+        if not may_send(contact.kind, state):
+            # Cancelled, or moved past where this contact makes sense (a late retry or redrive).
+            logger.warning("contact suppressed: the order's stage contradicts it", extra=result.to_payload())
+            return result.model_copy(update={"status": "suppressed", "reason": f"order is {stage(state)}"})
         customer = state.order.customer
         to = customer.email if contact.channel == "email" else customer.phone
         if to is None:
@@ -98,30 +101,76 @@ class Sender:
         }
         if message.promised_date is not None:
             fields["promisedDate"] = message.promised_date.isoformat()
-        if not self.ledger.claim(owner.pk, result.key, fields):
+        again = frozenset({LedgerStatus.RETRY.value})
+        attempt = self.ledger.claim(owner.pk, result.key, fields, again)
+        if attempt is None:
             logger.info("contact already sent, not sending again", extra=log)
             return result.model_copy(update={"status": "duplicate"})
         try:
             message_id = self._send(result, owner, to, message)
         except (ClientError, BotoCoreError) as exc:
-            # Not retried: the provider may have accepted it, and a contact is sent at most once.
-            error = mask(str(exc))
-            self.ledger.finish(owner.pk, result.key, "FAILED", {"error": error[:1000]})
-            alert: dict[str, Any] = {
-                "kind": "contact_failed",
-                "at": now.isoformat(),
-                "details": {**log, "error": error},
-            }
-            if owner.order_id:
-                alert["orderId"] = owner.order_id
-            self.alerts.publish(alert)
-            metrics.add_metric(name="ContactsFailed", unit="Count", value=1)
-            logger.error("contact failed", extra={**log, "to": mask(to), "error": error})
-            return result.model_copy(update={"status": "failed"})
-        self.ledger.finish(owner.pk, result.key, "SENT", {"messageId": message_id, "sentAt": now.isoformat()})
+            return self._not_sent(owner, result, classify(exc), attempt, now, {**log, "to": mask(to)})
+        self.ledger.finish(
+            owner.pk, result.key, LedgerStatus.SENT, {"messageId": message_id, "sentAt": now.isoformat()}
+        )
         metrics.add_metric(name="ContactsSent", unit="Count", value=1)
-        logger.info("contact sent", extra={**log, "to": mask(to)})
+        logger.info("contact sent", extra={**log, "to": mask(to), "attempt": attempt})
         return result.model_copy(update={"message_id": message_id})
+
+    def _not_sent(
+        self, owner: _Owner, result: SendResult, fault: Classified, attempt: int, now: datetime, log: dict[str, Any]
+    ) -> SendResult:
+        """What a failed send becomes (see adapters/send_errors.py): retried, failed, parked or unconfirmed."""
+        error = mask(fault.reason)[:1000]
+        recorded = {"error": error, "errorCode": fault.code, "failedAt": now.isoformat()}
+        if fault.fault is SendFault.TRANSIENT:
+            again_at = retry_at(result.key, attempt, now)
+            if again_at is not None:
+                self.ledger.finish(
+                    owner.pk, result.key, LedgerStatus.RETRY, {**recorded, "retryAt": again_at.isoformat()}
+                )
+                metrics.add_metric(name="ContactsRetried", unit="Count", value=1)
+                logger.warning("contact not accepted, retried later", extra={**log, **recorded, "attempt": attempt})
+                return result.model_copy(update={"status": "retry", "retry_at": again_at, "reason": fault.code})
+            cause = f"{fault.code}, still after {attempt} attempts"
+            return self._park(owner, result, cause, recorded, now, log)
+        if fault.fault is SendFault.ACCOUNT:
+            return self._park(owner, result, fault.code, recorded, now, log)
+        status, kind, outcome = (
+            (LedgerStatus.FAILED, "contact_failed", "failed")
+            if fault.fault is SendFault.RECIPIENT
+            else (LedgerStatus.UNCONFIRMED, "contact_unconfirmed", "unconfirmed")
+        )
+        self.ledger.finish(owner.pk, result.key, status, recorded)
+        self._alert(kind, owner, now, {**log, "errorCode": fault.code, "error": error})
+        metrics.add_metric(
+            name="ContactsFailed" if outcome == "failed" else "ContactsUnconfirmed", unit="Count", value=1
+        )
+        logger.error(f"contact {outcome}", extra={**log, **recorded})
+        return result.model_copy(update={"status": outcome, "reason": fault.code})
+
+    def _park(
+        self,
+        owner: _Owner,
+        result: SendResult,
+        cause: str,
+        recorded: dict[str, str],
+        now: datetime,
+        log: dict[str, Any],
+    ) -> SendResult:
+        """Nothing can be sent until the cause is fixed: keep the contact for a redrive; ops hear once per cause."""
+        self.ledger.finish(owner.pk, result.key, LedgerStatus.PARKED, {**recorded, "parkedCause": cause})
+        if self.ledger.first_parked(cause, now):
+            self._alert("contact_parked", owner, now, {**log, "cause": cause, "error": recorded["error"]})
+        metrics.add_metric(name="ContactsParked", unit="Count", value=1)
+        logger.error("contact parked", extra={**log, **recorded, "cause": cause})
+        return result.model_copy(update={"status": "parked", "reason": cause})
+
+    def _alert(self, kind: str, owner: _Owner, now: datetime, details: dict[str, Any]) -> None:
+        alert: dict[str, Any] = {"kind": kind, "at": now.isoformat(), "details": details}
+        if owner.order_id:
+            alert["orderId"] = owner.order_id
+        self.alerts.publish(alert)
 
     def _send(self, result: SendResult, owner: _Owner, to: str, message: Message) -> str:
         if result.channel == "email":
