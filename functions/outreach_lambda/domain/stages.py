@@ -50,7 +50,8 @@ CONTACT_STAGES: Final[dict[ContactKind, frozenset[Stage]]] = {
     "shipped": frozenset({S}),
     # A new date is news only before the delivery.
     "delay_notice": frozenset({P, IP, PC, S}),
-    "satisfaction_check": frozenset({D}),
+    # Closed means the satisfaction check was issued: the sender sends it in that stage.
+    "satisfaction_check": frozenset({D, C}),
     "cancellation_confirmation": frozenset({X}),
     "feedback_acknowledgement": frozenset({P, IP, PC, S, D, C}),
     # Not an order's contact (a catalog request has no stage); listed so every kind has a row.
