@@ -73,7 +73,10 @@ class Executions(Protocol):
 
 
 class TaskTokens(Protocol):
-    def wake(self, token: str, reason: str) -> bool: ...
+    """Completes (or fails) the task token an execution is parked on; False when the task is gone."""
+
+    def complete(self, token: str, output: dict[str, Any]) -> bool: ...
+    def fail(self, token: str, error: str, cause: str) -> bool: ...
 
 
 class Timers(Protocol):
@@ -85,7 +88,9 @@ class DeadLetters(Protocol):
     def reject(self, event: Any, code: str, reason: str) -> None: ...
 
 
-class SenderInvoker(Protocol):
+class AsyncFunction(Protocol):
+    """Another function of the app, invoked asynchronously (Lambda retries it)."""
+
     def invoke(self, payload: dict[str, Any]) -> None: ...
 
 

@@ -62,6 +62,7 @@ ScheduleGroup = Annotated[str, _var(Env.SCHEDULE_GROUP)]
 TimerTargetArn = Annotated[str, _var(Env.TIMER_TARGET_ARN)]
 TimerRoleArn = Annotated[str, _var(Env.TIMER_ROLE_ARN)]
 SenderFunctionName = Annotated[str, _var(Env.SENDER_FUNCTION_NAME)]
+TimelineFunctionName = Annotated[str, _var(Env.TIMELINE_FUNCTION_NAME)]
 Config = Annotated[
     OutreachConfig,
     BeforeValidator(parse_config),
@@ -93,16 +94,13 @@ class FunctionSettings(BaseModel):
 class TimelineSettings(FunctionSettings):
     FUNCTION = FunctionName.TIMELINE
     orders_table: OrdersTable
+    contacts_table: ContactsTable
     ops_topic_arn: OpsTopicArn
-    config: Config
-
-
-class WaiterSettings(FunctionSettings):
-    FUNCTION = FunctionName.WAITER
-    orders_table: OrdersTable
+    sender_email: SenderEmail
     schedule_group: ScheduleGroup
     timer_target_arn: TimerTargetArn
     timer_role_arn: TimerRoleArn
+    config: Config
 
 
 class SenderSettings(FunctionSettings):
@@ -121,10 +119,11 @@ class IntakeSettings(FunctionSettings):
     state_machine_arn: StateMachineArn
     dead_letter_queue_url: DeadLetterQueueUrl
     sender_function_name: SenderFunctionName
+    timeline_function_name: TimelineFunctionName
 
 
 SETTINGS: dict[FunctionName, type[FunctionSettings]] = {
-    model.FUNCTION: model for model in (TimelineSettings, WaiterSettings, SenderSettings, IntakeSettings)
+    model.FUNCTION: model for model in (TimelineSettings, SenderSettings, IntakeSettings)
 }
 
 S = TypeVar("S", bound=FunctionSettings)

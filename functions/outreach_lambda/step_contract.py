@@ -8,23 +8,26 @@ rename on either side fails a test. Checked-in examples of each payload are in `
 Data flow of one execution:
 
 1. intake starts it with :class:`ExecutionInput`;
-2. "Record order and promise" / "Apply order events and due contacts" call the timeline function with
-   :class:`TimelineRequest`; it answers :class:`TimelineResult`, which becomes the state data
-   (:data:`STATE_DATA`) every later state reads;
-3. "Send contact" calls the sender with :class:`SendRequest` per due contact; it answers :class:`SendResult`
-   (intake also invokes the sender, with :class:`SendRequest` or :class:`CatalogSendRequest`);
-4. "Wait for next contact or order event" calls the waiter with :class:`WaitRequest`; the task ends when
-   intake or the waiter completes the token with :class:`WakeUp` (discarded: ``ResultPath`` null).
+2. "Record the order and promise" calls the timeline function with :class:`RecordRequest`; it answers
+   :class:`TimelineResult`, the state data (:data:`STATE_DATA`) every later state reads: which phase the
+   order is in (the Choice routes on it), when it wakes next, the promise, the contacts so far;
+3. each "Waiting for ..." state calls the timeline function with :class:`WaitRequest` and a task token. The
+   token is completed with the next :class:`TimelineResult` by whoever advanced the order: the timeline
+   function itself when something was already due, or when intake hands it an event or a timer
+   (:class:`WakeRequest`, an asynchronous invoke);
+4. the sender function is invoked by intake (:class:`SendRequest`, :class:`CatalogSendRequest`) for contacts
+   outside a running timeline; it answers :class:`SendResult`.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from outreach_lambda.domain.model import Channel, ContactKind, ContactOrder, RunStatus
-from outreach_lambda.wiring import FunctionName
+from outreach_lambda.domain.model import Channel, ContactKind, ContactOrder
+from outreach_lambda.domain.stages import Phase
 
 OrderId = Annotated[str, Field(min_length=1, max_length=128)]
 
@@ -43,17 +46,21 @@ class ExecutionInput(StepModel):
     order_id: OrderId = Field(alias="orderId")
 
 
-class TimelineRequest(StepModel):
+class RecordRequest(StepModel):
+    """ "Record the order and promise": the first step of an order's execution."""
+
     order_id: OrderId = Field(alias="orderId")
 
 
 class TimelineResult(StepModel):
-    """What to do next: the contacts due now, when to wake up, and whether the timeline goes on."""
+    """Where the order stands after a step: the state data of its execution (no customer data)."""
 
     order_id: OrderId = Field(alias="orderId")
-    status: RunStatus  # the state machine's Choice branches on it
-    contacts: list[ContactOrder]
+    phase: Phase  # the state machine's Choice routes on it
     wake_at: AwareDatetime | None = Field(alias="wakeAt")
+    wait_seconds: int = Field(alias="waitSeconds", ge=1)  # the wait's safety-net timeout
+    promised_date: date | None = Field(default=None, alias="promisedDate")
+    contacts_sent: list[str] = Field(default_factory=list, alias="contactsSent")
 
     def to_payload(self) -> dict[str, Any]:
         # wakeAt is always present (null when nothing is planned): the state machine selects it by name.
@@ -61,20 +68,25 @@ class TimelineResult(StepModel):
 
 
 class WaitRequest(StepModel):
+    """A "Waiting for ..." state: park the order on this token until its next contact or event."""
+
     order_id: OrderId = Field(alias="orderId")
+    phase: Phase
     wake_at: AwareDatetime | None = Field(alias="wakeAt")
     task_token: str = Field(alias="taskToken", min_length=1)
 
 
+class WakeRequest(StepModel):
+    """From intake, which claimed the parked order's token: advance the order and complete the token."""
+
+    order_id: OrderId = Field(alias="orderId")
+    task_token: str = Field(alias="taskToken", min_length=1)
+    woken_by: str = Field(alias="wokenBy", max_length=100)
+
+
 class WaitResult(StepModel):
     order_id: OrderId = Field(alias="orderId")
-    outcome: Literal["woken", "parked"]
-
-
-class WakeUp(StepModel):
-    """The output a wait token is completed with (what woke the execution)."""
-
-    woken_by: str = Field(alias="wokenBy")
+    outcome: Literal["parked", "advanced"]
 
 
 class SendRequest(StepModel):
@@ -114,9 +126,7 @@ class IntakeResult(StepModel):
 #: The state data between the states of an execution, after its first step.
 STATE_DATA = TimelineResult
 
-#: Per function the state machine invokes: (the request it sends, the result it reads).
-STEPS: dict[FunctionName, tuple[type[StepModel], type[StepModel]]] = {
-    FunctionName.TIMELINE: (TimelineRequest, TimelineResult),
-    FunctionName.WAITER: (WaitRequest, WaitResult),
-    FunctionName.SENDER: (SendRequest, SendResult),
-}
+#: What the state machine's tasks send the timeline function, and read back: a plain task's result
+#: (``$.Payload``), or a callback task's output (the completed token's output, the state data itself).
+TASK_REQUESTS: tuple[type[StepModel], ...] = (RecordRequest, WaitRequest)
+TASK_RESULT = TimelineResult

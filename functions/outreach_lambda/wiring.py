@@ -31,6 +31,7 @@ class Env(StrEnum):
     TIMER_TARGET_ARN = "TIMER_TARGET_ARN"
     TIMER_ROLE_ARN = "TIMER_ROLE_ARN"
     SENDER_FUNCTION_NAME = "SENDER_FUNCTION_NAME"
+    TIMELINE_FUNCTION_NAME = "TIMELINE_FUNCTION_NAME"
     OUTREACH_CONFIG = "OUTREACH_CONFIG"
 
 
@@ -46,6 +47,7 @@ ENV_MEANING: Final[dict[Env, str]] = {
     Env.TIMER_TARGET_ARN: "event bus the timers put 'Timer Due' events on",
     Env.TIMER_ROLE_ARN: "role EventBridge Scheduler assumes to put those events",
     Env.SENDER_FUNCTION_NAME: "sender function, invoked for contacts outside a running timeline",
+    Env.TIMELINE_FUNCTION_NAME: "timeline function, invoked to advance an order whose wait token intake claimed",
     Env.OUTREACH_CONFIG: "JSON of the validated OutreachConfig (padding, timing, quiet hours)",
 }
 
@@ -59,7 +61,7 @@ class Access(StrEnum):
     PUBLISH = "publish"  # SNS publish to the topic
     SEND_MESSAGES = "send_messages"  # SQS send
     SEND_EMAIL = "send_email"  # SES send from the identity
-    RUN_EXECUTIONS = "run_executions"  # Step Functions StartExecution, and SendTask* to resume them
+    START_EXECUTION = "start_execution"  # Step Functions StartExecution
     INVOKE = "invoke"  # Lambda invoke
     MANAGE_SCHEDULES = "manage_schedules"  # Scheduler create/delete in the group
     PASS_ROLE = "pass_role"  # iam:PassRole of the timer role to the scheduler
@@ -75,7 +77,6 @@ class Permission(StrEnum):
 class FunctionName(StrEnum):
     INTAKE = "intake"
     TIMELINE = "timeline"
-    WAITER = "waiter"
     SENDER = "sender"
 
 
@@ -95,27 +96,22 @@ class FunctionSpec:
 FUNCTIONS: Final[dict[FunctionName, FunctionSpec]] = {
     FunctionName.TIMELINE: FunctionSpec(
         FunctionName.TIMELINE,
-        "Decides an order's next contacts and wake-up time from its state, events and promise ledger",
+        "Advances an order's timeline: applies its events, sends the contacts due, parks it until the next one",
         {
             Env.ORDERS_TABLE: Access.READ_WRITE,
+            Env.CONTACTS_TABLE: Access.READ_WRITE,
             Env.OPS_TOPIC_ARN: Access.PUBLISH,
-            Env.OUTREACH_CONFIG: Access.VALUE,
-        },
-    ),
-    FunctionName.WAITER: FunctionSpec(
-        FunctionName.WAITER,
-        "Parks an order's execution on a task token and arms its one-time wake-up timer",
-        {
-            Env.ORDERS_TABLE: Access.READ_WRITE,
+            Env.SENDER_EMAIL: Access.SEND_EMAIL,
             Env.SCHEDULE_GROUP: Access.MANAGE_SCHEDULES,
             Env.TIMER_TARGET_ARN: Access.VALUE,
             Env.TIMER_ROLE_ARN: Access.PASS_ROLE,
+            Env.OUTREACH_CONFIG: Access.VALUE,
         },
-        frozenset({Permission.COMPLETE_OWN_TASKS}),
+        frozenset({Permission.COMPLETE_OWN_TASKS, Permission.SEND_SMS}),
     ),
     FunctionName.SENDER: FunctionSpec(
         FunctionName.SENDER,
-        "Sends one customer contact by e-mail (SES) or SMS (SNS) and records it in the contact ledger",
+        "Sends a contact outside a running timeline (catalog follow-up, late feedback) or redrives a parked one",
         {
             Env.ORDERS_TABLE: Access.READ,
             Env.CONTACTS_TABLE: Access.READ_WRITE,
@@ -127,22 +123,25 @@ FUNCTIONS: Final[dict[FunctionName, FunctionSpec]] = {
     ),
     FunctionName.INTAKE: FunctionSpec(
         FunctionName.INTAKE,
-        "Receives every Outreach bus event: starts or resumes an order's timeline, rejects invalid events",
+        "Receives every Outreach bus event: starts or wakes an order's timeline, rejects invalid events",
         {
             Env.ORDERS_TABLE: Access.READ_WRITE,
             Env.OPS_TOPIC_ARN: Access.PUBLISH,
-            Env.STATE_MACHINE_ARN: Access.RUN_EXECUTIONS,
+            Env.STATE_MACHINE_ARN: Access.START_EXECUTION,
             Env.DEAD_LETTER_QUEUE_URL: Access.SEND_MESSAGES,
             Env.SENDER_FUNCTION_NAME: Access.INVOKE,
+            Env.TIMELINE_FUNCTION_NAME: Access.INVOKE,
         },
     ),
 }
 
-#: The state machine definition's ``${...}`` substitutions: the functions its tasks invoke.
+#: The state machine definition's ``${...}`` substitutions: the functions its tasks invoke ...
 DEFINITION_SUBSTITUTIONS: Final[dict[str, FunctionName]] = {
     "TimelineFunctionArn": FunctionName.TIMELINE,
-    "WaiterFunctionArn": FunctionName.WAITER,
-    "SenderFunctionArn": FunctionName.SENDER,
+}
+#: ... and the other resources it uses (the ops topic, told when an order's timeline fails).
+DEFINITION_RESOURCES: Final[dict[str, Env]] = {
+    "OpsTopicArn": Env.OPS_TOPIC_ARN,
 }
 
 

@@ -22,6 +22,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.wiring import (
+    DEFINITION_RESOURCES,
     DEFINITION_SUBSTITUTIONS,
     FUNCTIONS,
     Access,
@@ -61,10 +62,10 @@ class WorkflowResources:
 class Workflow(Construct):
     """One Standard execution per order runs its contact timeline.
 
-    - ``timeline`` decides (records the order and promise, applies events, says which contacts are due),
-    - ``sender`` sends one contact (SES e-mail, SNS SMS) and records it in the contact ledger,
-    - ``waiter`` parks the execution on a task token and arms a one-time EventBridge Scheduler timer that
-      puts a 'Timer Due' event on the bus at ``wakeAt``,
+    - ``timeline`` advances an order (records it and its promise, applies events, sends the contacts due by
+      SES e-mail and SNS SMS) and parks its execution on a task token, with a one-time EventBridge Scheduler
+      timer that puts a 'Timer Due' event on the bus at ``wakeAt``,
+    - ``sender`` sends a contact outside a running timeline (a catalog follow-up, feedback after the end),
     - ``intake`` receives every event from the bus: starts executions, stores events in the order's inbox and
       completes the waiting task token; rejected events go to the dead-letter queue.
     """
@@ -137,7 +138,6 @@ class Workflow(Construct):
 
         # --- the three functions the state machine calls -------------------------------------------------
         self.timeline = self._function(FunctionName.TIMELINE)
-        self.waiter = self._function(FunctionName.WAITER)
         self.sender = self._function(FunctionName.SENDER)
 
         # --- the state machine -----------------------------------------------------------------------------
@@ -152,7 +152,8 @@ class Workflow(Construct):
             comment="Contact timeline of one made-to-order purchase, from sale to after delivery",
             definition_body=sfn.DefinitionBody.from_file(str(DEFINITION_FILE)),
             definition_substitutions={
-                key: self.functions[name].function_arn for key, name in DEFINITION_SUBSTITUTIONS.items()
+                **{key: self.functions[name].function_arn for key, name in DEFINITION_SUBSTITUTIONS.items()},
+                **{key: self._values[env] for key, env in DEFINITION_RESOURCES.items()},
             },
             tracing_enabled=True,
             # ERROR only and no execution data: states carry customer names, addresses and phone numbers.
@@ -164,12 +165,16 @@ class Workflow(Construct):
         )
         for name in DEFINITION_SUBSTITUTIONS.values():
             self.functions[name].grant_invoke(self.state_machine)
+        # "Tell ops the timeline failed" publishes to the ops topic.
+        res.ops_topic.grant_publish(self.state_machine)
 
         # --- intake: the one entry point of events (order events and timer wake-ups) -------------------
         self._values[Env.STATE_MACHINE_ARN] = self.state_machine.state_machine_arn
         self._values[Env.SENDER_FUNCTION_NAME] = self.sender.function_name
-        self._grants[(Env.STATE_MACHINE_ARN, Access.RUN_EXECUTIONS)] = self._grant_run_executions
+        self._values[Env.TIMELINE_FUNCTION_NAME] = self.timeline.function_name
+        self._grants[(Env.STATE_MACHINE_ARN, Access.START_EXECUTION)] = self.state_machine.grant_start_execution
         self._grants[(Env.SENDER_FUNCTION_NAME, Access.INVOKE)] = self.sender.grant_invoke
+        self._grants[(Env.TIMELINE_FUNCTION_NAME, Access.INVOKE)] = self.timeline.grant_invoke
         self.intake = self._function(
             FunctionName.INTAKE,
             dead_letter_queue=res.dead_letter_queue,
@@ -231,14 +236,9 @@ class Workflow(Construct):
         self.schedule_group.grant_write_schedules(grantee)
         self.schedule_group.grant_delete_schedules(grantee)
 
-    def _grant_run_executions(self, grantee: iam.IGrantable) -> None:
-        # intake starts executions and completes the task token an execution is parked on.
-        self.state_machine.grant_start_execution(grantee)
-        self.state_machine.grant_task_response(grantee)
-
     def _grant_permission(self, function: lambda_.Function, permission: Permission) -> None:
         if permission is Permission.COMPLETE_OWN_TASKS:
-            # The waiter completes its own token at once when events arrived while the execution was busy.
+            # The timeline completes the token it (or intake) claimed once it has advanced the order.
             # It is referenced by the state machine definition, so it is granted through the (explicit)
             # name of the state machine rather than the resource itself, which would be a dependency cycle.
             by_name = sfn.StateMachine.from_state_machine_name(
@@ -267,10 +267,10 @@ class Workflow(Construct):
                 "X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) support no resource-level "
                 "permissions, so IAM requires Resource '*'."
             )
-            if name == "sender":
+            if Permission.SEND_SMS in FUNCTIONS[name].permissions:
                 reason += (
                     " sns:Publish on '*' is for SMS sent directly to customers' phone numbers, which are not "
-                    "IAM resources. It would also allow publishing to any topic of the account; the sender "
+                    "IAM resources. It would also allow publishing to any topic of the account; the function "
                     "publishes only to phone numbers and to the ops topic."
                 )
             _acknowledge(policy, "AwsSolutions-IAM5[Resource::*]", reason)
@@ -282,10 +282,10 @@ class Workflow(Construct):
             )
 
         _acknowledge(
-            _default_policy(self.waiter),
+            _default_policy(self.timeline),
             "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:"
             f"schedule/{self.schedule_group_name}/*]",
-            "The waiter creates and deletes one-time timers named per order at run time; the wildcard is "
+            "The timeline creates and deletes one-time timers named per order at run time; the wildcard is "
             "limited to the schedules of the Outreach timer group.",
         )
 
@@ -296,20 +296,29 @@ class Workflow(Construct):
             "Added by CDK for CloudWatch Logs delivery and X-Ray tracing of the state machine: these log "
             "delivery and X-Ray actions support no resource-level permissions.",
         )
-        for function in (self.timeline, self.waiter, self.sender):
+        _acknowledge(
+            sm_policy,
+            "AwsSolutions-IAM5[Action::kms:GenerateDataKey*]",
+            "Added by topic.grant_publish: the state machine tells ops on the encrypted ops topic when an order's "
+            "timeline fails; GenerateDataKey* on that one key.",
+        )
+        for function in (self.functions[name] for name in DEFINITION_SUBSTITUTIONS.values()):
             logical_id = stack.resolve(stack.get_logical_id(function.node.default_child))  # type: ignore[arg-type]
             _acknowledge(
                 sm_policy,
                 f"AwsSolutions-IAM5[Resource::<{logical_id}.Arn>:*]",
                 "Added by function.grant_invoke: versions and aliases of this one function the state machine invokes.",
             )
-        sender_id = stack.resolve(stack.get_logical_id(self.sender.node.default_child))  # type: ignore[arg-type]
-        _acknowledge(
-            _default_policy(self.intake),
-            f"AwsSolutions-IAM5[Resource::<{sender_id}.Arn>:*]",
-            "Added by sender.grant_invoke: versions and aliases of the one sender function intake invokes for "
-            "contacts outside a running timeline (catalog follow-ups, feedback after the end).",
-        )
+        for invoked, why in (
+            (self.sender, "contacts outside a running timeline (catalog follow-ups, feedback after the end)"),
+            (self.timeline, "an order whose wait token it claimed for an event or a timer"),
+        ):
+            invoked_id = stack.resolve(stack.get_logical_id(invoked.node.default_child))  # type: ignore[arg-type]
+            _acknowledge(
+                _default_policy(self.intake),
+                f"AwsSolutions-IAM5[Resource::<{invoked_id}.Arn>:*]",
+                f"Added by grant_invoke: versions and aliases of the one function intake invokes for {why}.",
+            )
         _acknowledge(
             self.state_machine,
             "AwsSolutions-SF1",

@@ -110,12 +110,9 @@ def test_given_the_definition_when_deployed_then_every_placeholder_is_substitute
     placeholders = set(PLACEHOLDER.findall(ASL_FILE.read_text()))
 
     assert placeholders == set(props["DefinitionSubstitutions"]), "no ${...} is left unsubstituted"
-    for name, module in {
-        "TimelineFunctionArn": "timeline",
-        "WaiterFunctionArn": "waiter",
-        "SenderFunctionArn": "sender",
-    }.items():
-        assert props["DefinitionSubstitutions"][name] == {"Fn::GetAtt": [synth.function_id(module), "Arn"]}
+    timeline = {"Fn::GetAtt": [synth.function_id("timeline"), "Arn"]}
+    [topic_id] = synth.template.find_resources("AWS::SNS::Topic")
+    assert props["DefinitionSubstitutions"] == {"TimelineFunctionArn": timeline, "OpsTopicArn": {"Ref": topic_id}}
 
 
 def test_given_customer_data_in_states_when_logging_then_only_errors_without_execution_data(
@@ -180,38 +177,41 @@ def test_given_intake_when_its_policy_is_read_then_it_cannot_send_email(synth: S
     actions = [a for s in synth.statements_of("intake") for a in actions_of(s)]
 
     assert not [a for a in actions if a.startswith("ses:")]
-    assert {"states:StartExecution", "states:SendTaskSuccess"} <= set(actions)
+    assert "states:StartExecution" in actions
+    # intake hands a claimed token to the timeline function; it never completes one itself
+    assert not [a for a in actions if a.startswith("states:SendTask")]
+    assert "lambda:InvokeFunction" in actions
 
 
-def test_given_the_waiter_when_it_arms_timers_then_it_only_touches_schedules_of_its_group(synth: Synth) -> None:
+def test_given_the_timeline_when_it_arms_timers_then_it_only_touches_schedules_of_its_group(synth: Synth) -> None:
     group_id, group = synth.only("AWS::Scheduler::ScheduleGroup")
     group_name = group["Properties"]["Name"]
-    timer_role_id = synth.resources[synth.function_id("waiter")]["Properties"]["Environment"]["Variables"][
+    timer_role_id = synth.resources[synth.function_id("timeline")]["Properties"]["Environment"]["Variables"][
         "TIMER_ROLE_ARN"
     ]["Fn::GetAtt"][0]
 
     scheduler_statements = [
-        s for s in synth.statements_of("waiter") if any(a.startswith("scheduler:") for a in actions_of(s))
+        s for s in synth.statements_of("timeline") if any(a.startswith("scheduler:") for a in actions_of(s))
     ]
     assert scheduler_statements
     for statement in scheduler_statements:
         for resource in resources_of(statement):
             assert re.fullmatch(rf"arn:.*:scheduler:.*:schedule/{group_name}/\*", flatten(resource)), resource
-    pass_role = [s for s in synth.statements_of("waiter") if "iam:PassRole" in actions_of(s)]
+    pass_role = [s for s in synth.statements_of("timeline") if "iam:PassRole" in actions_of(s)]
     assert [resources_of(s) for s in pass_role] == [[{"Fn::GetAtt": [timer_role_id, "Arn"]}]]
-    waiter_env = synth.resources[synth.function_id("waiter")]["Properties"]["Environment"]["Variables"]
-    assert waiter_env["SCHEDULE_GROUP"] in (group_name, {"Ref": group_id})
+    timeline_env = synth.resources[synth.function_id("timeline")]["Properties"]["Environment"]["Variables"]
+    assert timeline_env["SCHEDULE_GROUP"] in (group_name, {"Ref": group_id})
 
 
 def test_given_every_function_when_its_policy_is_read_then_no_action_is_a_service_wildcard(synth: Synth) -> None:
-    for module in ("intake", "timeline", "waiter", "sender"):
+    for module in ("intake", "timeline", "sender"):
         for statement in synth.statements_of(module):
             assert not [a for a in actions_of(statement) if a.endswith(":*") or a == "*"], module
 
 
 def test_given_customers_in_any_zone_when_functions_run_then_each_has_the_time_zone_database(synth: Synth) -> None:
     [layer_id] = synth.template.find_resources("AWS::Lambda::LayerVersion")
-    for module in ("intake", "timeline", "waiter", "sender"):
+    for module in ("intake", "timeline", "sender"):
         layers = synth.resources[synth.function_id(module)]["Properties"]["Layers"]
         assert {"Ref": layer_id} in layers, module
 

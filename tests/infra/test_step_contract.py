@@ -1,9 +1,9 @@
 """The state machine definition and the typed step contract agree: a rename on either side fails here.
 
-Walks the ASL from StartAt, tracking which model the state data is at each state (the execution input,
-then the timeline's result), and checks every ``$.x`` path, every ``$.Payload.x`` selection, every
-Lambda payload, every Choice value and every ``${...}`` substitution against ``outreach_lambda.step_contract``
-and ``outreach_lambda.wiring``.
+Walks the ASL from StartAt, tracking which model the state data is at each state (the execution input, then
+the timeline's result, plus what a Catch adds), and checks every ``$.x`` path, every ``$.Payload.x``
+selection, every Lambda payload, every Choice value and every ``${...}`` substitution against
+``outreach_lambda.step_contract`` and ``outreach_lambda.wiring``.
 """
 
 from __future__ import annotations
@@ -16,12 +16,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from outreach_lambda.step_contract import STATE_DATA, STEPS, ExecutionInput, StepModel
-from outreach_lambda.wiring import DEFINITION_SUBSTITUTIONS, FunctionName
+from outreach_lambda.domain.stages import Phase
+from outreach_lambda.step_contract import STATE_DATA, TASK_REQUESTS, TASK_RESULT, ExecutionInput, StepModel
+from outreach_lambda.wiring import DEFINITION_RESOURCES, DEFINITION_SUBSTITUTIONS
 
 ASL_FILE = Path(__file__).resolve().parents[2] / "statemachines" / "order_timeline.asl.json"
 SUBSTITUTION = re.compile(r"^\$\{(\w+)\}$")
-LAMBDA_TASKS = ("arn:aws:states:::lambda:invoke", "arn:aws:states:::lambda:invoke.waitForTaskToken")
+PLAIN_TASK = "arn:aws:states:::lambda:invoke"
+CALLBACK_TASK = "arn:aws:states:::lambda:invoke.waitForTaskToken"
+
+# The state data at a state: a model plus the fields a Catch put there (its ResultPath).
+Data = tuple[type[StepModel], frozenset[str]]
 
 
 def aliases(model: type[StepModel]) -> set[str]:
@@ -32,33 +37,37 @@ def required(model: type[StepModel]) -> set[str]:
     return {field.alias or name for name, field in model.model_fields.items() if field.is_required()}
 
 
-def field_of(model: type[StepModel], alias: str) -> Any:
-    return next(f for n, f in model.model_fields.items() if (f.alias or n) == alias)
-
-
 def top_field(path: str, prefix: str = "$.") -> str:
     assert path.startswith(prefix), f"{path!r} is not a {prefix}... path"
     return re.split(r"[.\[]", path[len(prefix) :], maxsplit=1)[0]
 
 
+def request_model(keys: set[str]) -> type[StepModel]:
+    """The request a task's payload is: the one whose required fields it carries and whose fields it has."""
+    matches = [m for m in TASK_REQUESTS if required(m) <= keys <= aliases(m)]
+    assert len(matches) == 1, f"payload {sorted(keys)} matches {matches} of {TASK_REQUESTS}"
+    return matches[0]
+
+
 class Walk:
-    """Every state reached from StartAt, with the model of the state data it receives."""
+    """Every state reached from StartAt, with the state data it receives."""
 
     def __init__(self, definition: dict[str, Any]) -> None:
         self.states: dict[str, dict[str, Any]] = definition["States"]
-        self.reached: list[tuple[str, type[StepModel]]] = []
-        pending: list[tuple[str, type[StepModel]]] = [(definition["StartAt"], ExecutionInput)]
-        seen: set[tuple[str, type[StepModel]]] = set()
+        self.reached: list[tuple[str, Data]] = []
+        pending: list[tuple[str, Data]] = [(definition["StartAt"], (ExecutionInput, frozenset()))]
+        seen: set[tuple[str, Data]] = set()
         while pending:
-            name, model = pending.pop()
-            if (name, model) in seen:
+            name, data = pending.pop()
+            if (name, data) in seen:
                 continue
-            seen.add((name, model))
-            self.reached.append((name, model))
+            seen.add((name, data))
+            self.reached.append((name, data))
             state = self.states[name]
-            out = self.output_model(state, model)
             for target in self.successors(state):
-                pending.append((target, out))
+                pending.append((target, self.output(state, data)))
+            for catch in state.get("Catch", []):
+                pending.append((catch["Next"], (data[0], data[1] | {top_field(catch["ResultPath"])})))
 
     @staticmethod
     def successors(state: dict[str, Any]) -> Iterator[str]:
@@ -70,16 +79,20 @@ class Walk:
             yield state["Default"]
 
     @staticmethod
-    def output_model(state: dict[str, Any], model: type[StepModel]) -> type[StepModel]:
-        if state.get("ResultPath", "$") is None or state["Type"] in ("Choice", "Succeed", "Pass"):
-            return model
-        if state["Type"] == "Task" and "ResultSelector" in state:
+    def output(state: dict[str, Any], data: Data) -> Data:
+        if state["Type"] == "Pass" and "Result" in state:
+            return (data[0], data[1] | {top_field(state["ResultPath"])})
+        if state.get("ResultPath", "$") is None or state["Type"] in ("Choice", "Succeed", "Fail"):
+            return data
+        if state.get("Resource") == CALLBACK_TASK:
+            return (STATE_DATA, frozenset())  # the completed token's output is the state data itself
+        if state.get("Resource") == PLAIN_TASK and "ResultSelector" in state:
             selected = {key.removesuffix(".$") for key in state["ResultSelector"]}
             assert selected == aliases(STATE_DATA), (
-                f"the ResultSelector of a task must produce exactly the state data {STATE_DATA.__name__}: "
+                f"a ResultSelector must produce exactly the state data {STATE_DATA.__name__}: "
                 f"{sorted(selected)} != {sorted(aliases(STATE_DATA))}"
             )
-            return STATE_DATA
+            return (STATE_DATA, frozenset())
         raise AssertionError(f"state {state} changes the state data in a way the contract does not describe")
 
 
@@ -93,87 +106,75 @@ def walk(definition: dict[str, Any]) -> Walk:
     return Walk(definition)
 
 
-def lambda_tasks(states: dict[str, dict[str, Any]]) -> Iterator[tuple[str, dict[str, Any], FunctionName]]:
-    """Every Lambda task, also inside a Map's item processor, with the function it invokes."""
+def lambda_tasks(states: dict[str, dict[str, Any]]) -> Iterator[tuple[str, dict[str, Any]]]:
     for name, state in states.items():
-        if state["Type"] == "Map":
-            yield from lambda_tasks(state["ItemProcessor"]["States"])
-        if state.get("Resource") in LAMBDA_TASKS:
+        if state.get("Resource") in (PLAIN_TASK, CALLBACK_TASK):
             match = SUBSTITUTION.match(state["Parameters"]["FunctionName"])
-            assert match, f"{name}: FunctionName must be a ${{...}} substitution"
-            yield name, state, DEFINITION_SUBSTITUTIONS[match.group(1)]
+            assert match and match.group(1) in DEFINITION_SUBSTITUTIONS, f"{name}: FunctionName {match}"
+            yield name, state
 
 
-def test_given_the_definition_then_its_substitutions_are_exactly_the_wiring_tables(definition) -> None:
+def paths_read(state: dict[str, Any]) -> list[str]:
+    """Every ``$.x`` path a state reads from its input."""
+    found: list[str] = []
+
+    def scan(value: Any, key: str = "") -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                scan(v, k)
+        elif isinstance(value, str) and key.endswith(".$") and value.startswith("$."):
+            found.append(value)
+
+    scan(state.get("Parameters", {}))
+    found += [state[k] for k in ("ItemsPath", "InputPath", "TimeoutSecondsPath", "HeartbeatSecondsPath") if k in state]
+    found += [choice["Variable"] for choice in state.get("Choices", [])]
+    return found
+
+
+def test_given_the_definition_then_its_substitutions_are_exactly_the_wiring_tables() -> None:
     used = set(re.findall(r"\$\{(\w+)\}", ASL_FILE.read_text(encoding="utf-8")))
 
-    assert used == set(DEFINITION_SUBSTITUTIONS)
-
-
-def test_given_every_lambda_task_then_it_invokes_a_function_of_the_contract(definition) -> None:
-    invoked = {function for _, _, function in lambda_tasks(definition["States"])}
-
-    assert invoked == set(STEPS)
+    assert used == set(DEFINITION_SUBSTITUTIONS) | set(DEFINITION_RESOURCES)
 
 
 def test_given_every_state_reached_then_each_dollar_path_it_reads_is_a_field_of_the_state_data(walk: Walk) -> None:
-    for name, model in walk.reached:
-        state = walk.states[name]
-        paths = [v for k, v in _payload_items(state) if k.endswith(".$") and v.startswith("$.")]
-        paths += [state[k] for k in ("ItemsPath", "InputPath") if k in state]
-        paths += [choice["Variable"] for choice in state.get("Choices", [])]
-        paths += [v for k, v in state.get("ItemSelector", {}).items() if k.endswith(".$") and v.startswith("$.")]
-        for path in paths:
-            assert top_field(path) in aliases(model), f"{name}: {path} is not a field of {model.__name__}"
+    for name, (model, caught) in walk.reached:
+        for path in paths_read(walk.states[name]):
+            field = top_field(path)
+            assert field in aliases(model) | caught, f"{name}: {path} is not a field of {model.__name__} {caught}"
 
 
-def test_given_every_lambda_task_then_its_payload_is_exactly_the_functions_request(
-    walk: Walk, definition: dict[str, Any]
-) -> None:
-    for name, state, function in lambda_tasks(definition["States"]):
-        request, _ = STEPS[function]
-        parameters = state["Parameters"]
-        if "Payload.$" in parameters:
-            # The whole state input is the payload: in a Map item, the ItemSelector builds it.
-            assert parameters["Payload.$"] == "$", f"{name}: payload must be the item as selected"
-            keys = {k.removesuffix(".$") for k in _map_of(definition, name)["ItemSelector"]}
-        else:
-            keys = {k.removesuffix(".$") for k in parameters["Payload"]}
-        assert keys <= aliases(request), f"{name}: {sorted(keys - aliases(request))} not in {request.__name__}"
-        assert required(request) <= keys, f"{name}: {sorted(required(request) - keys)} missing for {request.__name__}"
+def test_given_every_lambda_task_then_its_payload_is_exactly_one_request_of_the_contract(definition) -> None:
+    seen = set()
+    for name, state in lambda_tasks(definition["States"]):
+        keys = {k.removesuffix(".$") for k in state["Parameters"]["Payload"]}
+        model = request_model(keys)
+        assert (state["Resource"] == CALLBACK_TASK) == ("taskToken" in keys), f"{name}: token iff a callback"
+        seen.add(model)
+    assert seen == set(TASK_REQUESTS)
 
 
-def test_given_every_result_selector_then_each_payload_path_is_a_field_of_the_functions_result(definition) -> None:
-    for name, state, function in lambda_tasks(definition["States"]):
-        _, result = STEPS[function]
+def test_given_every_result_selector_then_each_payload_path_is_a_field_of_the_timelines_result(definition) -> None:
+    for name, state in lambda_tasks(definition["States"]):
         for key, path in state.get("ResultSelector", {}).items():
             assert key.endswith(".$") and path.startswith("$.Payload."), f"{name}: {key}: {path}"
-            assert top_field(path, "$.Payload.") in aliases(result), f"{name}: {path} not in {result.__name__}"
-        if state.get("OutputPath") == "$.Payload":
-            continue  # the whole result; nothing selected by name
+            assert top_field(path, "$.Payload.") in aliases(TASK_RESULT), f"{name}: {path} not in {TASK_RESULT}"
 
 
-def test_given_the_choice_then_every_value_is_a_run_status_and_every_final_status_has_a_branch(walk: Walk) -> None:
-    for name, model in walk.reached:
-        state = walk.states[name]
-        if state["Type"] != "Choice":
-            continue
-        branched: set[str] = set()
-        for choice in state["Choices"]:
-            allowed = set(typing.get_args(field_of(model, top_field(choice["Variable"])).annotation))
-            assert choice["StringEquals"] in allowed, f"{name}: {choice['StringEquals']!r} not in {sorted(allowed)}"
-            branched.add(choice["StringEquals"])
-        status = set(typing.get_args(field_of(model, "status").annotation))
-        assert branched == status - {"running"}, f"{name}: branches {sorted(branched)} for statuses {sorted(status)}"
+def test_given_the_choice_then_every_phase_has_exactly_one_branch(walk: Walk) -> None:
+    phases = set(typing.get_args(Phase))
+    choices = [(name, walk.states[name]) for name, _ in walk.reached if walk.states[name]["Type"] == "Choice"]
+    assert choices
+    for name, state in choices:
+        values = [choice["StringEquals"] for choice in state["Choices"]]
+        assert sorted(values) == sorted(phases), f"{name}: branches {sorted(values)} for phases {sorted(phases)}"
+        assert {choice["Variable"] for choice in state["Choices"]} == {"$.phase"}
 
 
-def _payload_items(state: dict[str, Any]) -> list[tuple[str, Any]]:
-    payload = state.get("Parameters", {}).get("Payload", {})
-    return list(payload.items()) if isinstance(payload, dict) else []
-
-
-def _map_of(definition: dict[str, Any], task: str) -> dict[str, Any]:
-    for state in definition["States"].values():
-        if state["Type"] == "Map" and task in state["ItemProcessor"]["States"]:
-            return state
-    raise AssertionError(f"{task} is not inside a Map")
+def test_given_every_wait_then_it_has_a_timeout_past_its_wake_time_and_ops_hear_of_any_failure(definition) -> None:
+    for name, state in lambda_tasks(definition["States"]):
+        catches = {tuple(c["ErrorEquals"]): c["Next"] for c in state["Catch"]}
+        assert catches[("States.ALL",)] == "Tell ops the timeline failed", name
+        if state["Resource"] == CALLBACK_TASK:
+            assert state["TimeoutSecondsPath"] == "$.waitSeconds", name
+            assert definition["States"][catches[("States.Timeout",)]]["Type"] == "Choice", name

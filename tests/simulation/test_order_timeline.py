@@ -60,7 +60,7 @@ def test_given_an_event_arriving_while_the_execution_is_busy_then_it_is_not_lost
 
     def step_with_a_racing_event(self, order_id, now):
         result = real_step(self, order_id, now)
-        if not injected and any(c.kind == "production_update" for c in result.contacts):
+        if not injected and any(k.startswith("production_update#") for k in result.contacts_sent):
             injected.append(now)
             envelope = {
                 "id": "racing-shipment",

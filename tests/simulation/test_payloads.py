@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from outreach_lambda.handlers import intake, sender, timeline, waiter
+from outreach_lambda.handlers import intake, sender, timeline
 
 from tests.simulation.conftest import simulate
 
@@ -26,9 +26,9 @@ def shape(value: Any) -> Any:
 
 @pytest.fixture
 def received(monkeypatch: pytest.MonkeyPatch, happy_events) -> dict[str, list[dict[str, Any]]]:
-    """Every payload each function received in a happy path plus a catalog request."""
+    """Every payload each function received in a happy path plus a catalog request and late feedback."""
     seen: dict[str, list[dict[str, Any]]] = {}
-    for module in (intake, timeline, waiter, sender):
+    for module in (intake, timeline, sender):
         real = module.handler
 
         def recording(event: Any, context: Any, real: Any = real, name: str = module.__name__) -> Any:
@@ -41,7 +41,8 @@ def received(monkeypatch: pytest.MonkeyPatch, happy_events) -> dict[str, list[di
         "detailType": "Catalog Requested",
         "detail": {"requestId": "CAT-1", "customer": {"name": "Grace Hopper", "email": "grace@example.com"}},
     }
-    simulate([*happy_events, catalog])
+    late_feedback = {"at": "P30D", "detailType": "Feedback Received", "detail": {"orderId": "SO-1", "rating": 5}}
+    simulate([*happy_events, catalog, late_feedback])
     return seen
 
 
@@ -53,9 +54,10 @@ def test_given_a_simulated_order_then_every_fixture_has_the_shape_its_function_r
     shapes = {name: [shape(p) for p in payloads] for name, payloads in received.items()}
 
     assert shape(fixture("timeline")) in shapes["timeline"]
-    assert shape(fixture("waiter")) in shapes["waiter"]
-    assert shape(fixture("sender")) in shapes["sender"]
+    assert shape(fixture("timeline_wait")) in shapes["timeline"]
+    assert shape(fixture("timeline_wake")) in shapes["timeline"]
     assert shape(fixture("sender_catalog")) in shapes["sender"]
+    assert shape(fixture("sender")) in shapes["sender"]
     # EventBridge envelopes: the same envelope fields; an order's detail is checked by its model elsewhere.
     placed = next(p for p in received["intake"] if p["detail-type"] == "Order Placed")
     timer = next(p for p in received["intake"] if p["detail-type"] == "Timer Due")

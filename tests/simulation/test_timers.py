@@ -1,4 +1,4 @@
-"""The waiter's one-time timers, against moto's EventBridge Scheduler."""
+"""The one-time wake-up timers a parked order arms, against moto's EventBridge Scheduler."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from moto import mock_aws
 from outreach_lambda import cold_start
 from outreach_lambda.adapters.orders import OrdersRepository
-from outreach_lambda.handlers import intake, waiter
-from outreach_lambda.settings import WaiterSettings, load
+from outreach_lambda.handlers import intake, timeline
+from outreach_lambda.settings import TimelineSettings, load
 from outreach_lambda.wiring import FunctionName
 
 from outreach.simulator import world
@@ -21,13 +21,13 @@ DUE = datetime(2026, 11, 13, 9, 0, 0, 500_000, tzinfo=UTC)
 
 @pytest.fixture
 def settings():
-    """A moto world; the intake and waiter services are built as the deployed handlers build them."""
+    """A moto world; the intake and timeline services are built as the deployed handlers build them."""
     with mock_aws(), world.process_environment(world.BASE_ENV):
         cold_start.reset()
         w = world.build("{}")
-        env = {**w.environments[FunctionName.INTAKE], **w.environments[FunctionName.WAITER]}
+        env = {**w.environments[FunctionName.INTAKE], **w.environments[FunctionName.TIMELINE]}
         with world.process_environment(env):
-            yield load(WaiterSettings)
+            yield load(TimelineSettings)
         cold_start.reset()
 
 
@@ -40,21 +40,23 @@ def schedules(settings) -> list[str]:
 def test_given_a_wake_up_time_then_one_timer_fires_at_it_rounded_up_to_the_second(settings):
     OrdersRepository(settings.orders_table).register("SO-1", "e1", ["SOFA"], NOW)  # nothing in its inbox
 
-    assert waiter.service().park("SO-1", "token-1", DUE, NOW) == "parked"
-    waiter.service().park("SO-1", "token-2", DUE, NOW)  # parked again for the same time: no second timer
+    assert timeline.service().wait("SO-1", "production", "token-1", DUE, NOW) == "parked"
+    timeline.service().wait(
+        "SO-1", "production", "token-2", DUE, NOW
+    )  # parked again for the same time: no second timer
 
     assert schedules(settings) == ["at(2026-11-13T09:00:01)"]
 
 
 def test_given_a_fired_timer_when_the_same_time_is_wanted_again_then_it_is_armed_again(settings):
     OrdersRepository(settings.orders_table).register("SO-1", "e1", ["SOFA"], NOW)
-    waiter.service().park("SO-1", "token-1", DUE, NOW)
+    timeline.service().wait("SO-1", "production", "token-1", DUE, NOW)
     [name] = [s["Name"] for s in boto3.client("scheduler", region_name=world.REGION).list_schedules()["Schedules"]]
     boto3.client("scheduler", region_name=world.REGION).delete_schedule(Name=name, GroupName=settings.schedule_group)
     timer_due = {"orderId": "SO-1", "dueAt": DUE.isoformat()}
     intake.service().handle(_envelope("Timer Due", timer_due, "t1", source="outreach.timer"), DUE)
 
-    waiter.service().park("SO-1", "token-2", DUE, NOW)
+    timeline.service().wait("SO-1", "production", "token-2", DUE, NOW)
 
     assert schedules(settings) == ["at(2026-11-13T09:00:01)"]
 

@@ -20,7 +20,6 @@ from outreach_lambda.domain.model import Decision, InboundEvent, Quote
 from outreach_lambda.services.intake import Intake
 from outreach_lambda.services.sender import Sender
 from outreach_lambda.services.timeline import Timeline
-from outreach_lambda.services.waiter import Waiter
 from outreach_lambda.step_contract import TimelineResult
 
 
@@ -231,10 +230,11 @@ class FakeAlerts:
 
 @dataclass
 class FakeStateMachine:
-    """Executions started and wait tokens completed (a completed token is gone, as in Step Functions)."""
+    """Executions started and wait tokens completed or failed (an answered token is gone, as in Step Functions)."""
 
     started: list[str] = field(default_factory=list)
-    woken: list[tuple[str, str]] = field(default_factory=list)
+    completed: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
 
     def start(self, order_id: str) -> bool:
         if order_id in self.started:
@@ -242,11 +242,20 @@ class FakeStateMachine:
         self.started.append(order_id)
         return True
 
-    def wake(self, token: str, reason: str) -> bool:
-        if any(t == token for t, _ in self.woken):
+    def complete(self, token: str, output: dict[str, Any]) -> bool:
+        if token in self.answered():
             return False
-        self.woken.append((token, reason))
+        self.completed.append((token, output))
         return True
+
+    def fail(self, token: str, error: str, cause: str) -> bool:
+        if token in self.answered():
+            return False
+        self.failed.append((token, error))
+        return True
+
+    def answered(self) -> list[str]:
+        return [t for t, _ in self.completed] + [t for t, _ in self.failed]
 
 
 @dataclass
@@ -271,11 +280,16 @@ class FakeDeadLetters:
 
 
 @dataclass
-class FakeSenderInvoker:
+class FakeInvoker:
+    """An asynchronous invoke of another function: recorded, and run at once by ``then`` when given."""
+
     payloads: list[dict[str, Any]] = field(default_factory=list)
+    then: Callable[[dict[str, Any]], object] | None = None
 
     def invoke(self, payload: dict[str, Any]) -> None:
         self.payloads.append(payload)
+        if self.then is not None:
+            self.then(payload)
 
 
 @dataclass
@@ -287,10 +301,10 @@ class InstantSlots:
 
 
 class Shop:
-    """The four services wired the way the handlers wire them, over shared fakes.
+    """The services wired the way the handlers wire them, over shared fakes, on a clock the test sets.
 
-    ``event`` hands an EventBridge event to intake; ``execution_step`` plays the state machine for one step
-    (timeline -> send the due contacts -> park on a new token).
+    ``event`` hands an EventBridge event to intake (which hands a claimed token to the timeline at once, as an
+    asynchronous invoke would); ``start`` and ``park`` play the state machine's first task and its waits.
     """
 
     def __init__(self) -> None:
@@ -302,11 +316,17 @@ class Shop:
         self.machine = FakeStateMachine()
         self.timers = FakeTimers()
         self.dead_letters = FakeDeadLetters()
-        self.sender_invoker = FakeSenderInvoker()
-        self.intake = Intake(self.orders, self.machine, self.machine, self.dead_letters, self.sender_invoker, self.ops)
-        self.timeline = Timeline(self.orders, self.ops, InstantSlots(), self.config)
-        self.waiter = Waiter(self.orders, self.timers, self.machine)
+        self.sender_invoker = FakeInvoker()
+        self.now: datetime | None = None
         self.sender = Sender(self.orders, self.ledger, self.customer, self.ops, self.config)
+        self.timeline = Timeline(
+            self.orders, self.ops, InstantSlots(), self.sender, self.timers, self.machine, self.config
+        )
+        self.timeline_invoker = FakeInvoker(then=self._wake)
+        self.intake = Intake(
+            self.orders, self.machine, self.timeline_invoker, self.dead_letters, self.sender_invoker, self.ops
+        )
+        self.last: TimelineResult | None = None
         self._ids = itertools.count(1)
 
     def event(self, detail_type: str, detail: Any, when: datetime, event_id: str | None = None) -> dict[str, Any]:
@@ -317,12 +337,21 @@ class Shop:
             "time": when.isoformat(),
             "detail": detail,
         }
+        self.now = when
         return self.intake.handle(envelope, when).to_payload()
 
-    def execution_step(self, order_id: str, now: datetime, token: str) -> TimelineResult:
-        result = self.timeline.step(order_id, now)
-        for contact in result.contacts:
-            self.sender.send(order_id, contact, now)
-        if result.status == "running":
-            self.waiter.park(order_id, token, result.wake_at, now)
-        return result
+    def start(self, order_id: str, now: datetime) -> TimelineResult:
+        """The execution's first task ("Record the order and promise")."""
+        self.last = self.timeline.record(order_id, now)
+        return self.last
+
+    def park(self, order_id: str, token: str, now: datetime) -> str:
+        """A "Waiting for ..." task entered with the last state data."""
+        assert self.last is not None
+        return self.timeline.wait(order_id, self.last.phase, token, self.last.wake_at, now)
+
+    def _wake(self, payload: dict[str, Any]) -> None:
+        assert self.now is not None
+        result = self.timeline.wake(payload["orderId"], payload["taskToken"], self.now)
+        if result is not None:
+            self.last = result

@@ -15,15 +15,16 @@ import pytest
 import time_machine
 from domain_builders import at, placed_detail
 from fakes import Shop
-from outreach_lambda.handlers import intake, sender, timeline, waiter
+from outreach_lambda.handlers import intake, sender, timeline
 from outreach_lambda.step_contract import (
     IntakeResult,
+    RecordRequest,
     SendRequest,
     SendResult,
-    TimelineRequest,
     TimelineResult,
     WaitRequest,
     WaitResult,
+    WakeRequest,
 )
 
 PAYLOADS = Path(__file__).resolve().parents[1] / "fixtures" / "payloads"
@@ -48,15 +49,15 @@ def shop(monkeypatch: pytest.MonkeyPatch) -> Iterator[Shop]:
     shop = Shop()
     monkeypatch.setattr(intake, "service", lambda: shop.intake)
     monkeypatch.setattr(timeline, "service", lambda: shop.timeline)
-    monkeypatch.setattr(waiter, "service", lambda: shop.waiter)
     monkeypatch.setattr(sender, "service", lambda: shop.sender)
     with time_machine.travel(PLACED_AT, tick=False):
         yield shop
 
 
 def test_given_the_payloads_then_each_is_valid_for_the_model_its_function_parses() -> None:
-    TimelineRequest.model_validate(payload("timeline"))
-    WaitRequest.model_validate(payload("waiter"))
+    RecordRequest.model_validate(payload("timeline"))
+    WaitRequest.model_validate(payload("timeline_wait"))
+    WakeRequest.model_validate(payload("timeline_wake"))
     SendRequest.model_validate(payload("sender"))
     assert payload("intake")["detail-type"] == "Order Placed"
 
@@ -68,44 +69,58 @@ def test_given_an_order_placed_event_then_intake_accepts_it_and_starts_the_order
     assert shop.machine.started == ["SO-1"]
 
 
-def test_given_a_timer_due_event_then_intake_wakes_the_parked_execution(shop: Shop) -> None:
+def test_given_a_timer_due_event_then_intake_hands_the_parked_execution_to_the_timeline(shop: Shop) -> None:
     shop.event("Order Placed", placed_detail(), PLACED_AT)
-    shop.execution_step("SO-1", PLACED_AT, "t0")
+    shop.start("SO-1", PLACED_AT)
+    shop.park("SO-1", "t0", PLACED_AT)
 
     out = intake.handler(payload("intake_timer"), Context())
 
     assert IntakeResult.model_validate(out).order_ids == ["SO-1"]
-    assert [token for token, _ in shop.machine.woken] == ["t0"]
+    assert [WakeRequest.model_validate(p).task_token for p in shop.timeline_invoker.payloads] == ["t0"]
 
 
-def test_given_the_timeline_payload_then_the_step_answers_the_state_data(shop: Shop) -> None:
+def test_given_the_record_payload_then_the_first_step_answers_the_state_data(shop: Shop) -> None:
     shop.event("Order Placed", placed_detail(), PLACED_AT)
 
     out = timeline.handler(payload("timeline"), Context())
 
     result = TimelineResult.model_validate(out)
-    assert result.status == "running"
-    assert [c.key for c in result.contacts] == ["order_confirmation#email"]
+    assert result.phase == "production"
+    assert result.contacts_sent == ["order_confirmation#email"]
     assert "wakeAt" in out  # selected by name by the state machine, also when null
+    assert [m.to for m in shop.customer.sent] == ["ada@example.com"]
 
 
-def test_given_the_waiter_payload_then_the_execution_parks(shop: Shop) -> None:
+def test_given_the_wait_payload_then_the_execution_parks_with_its_timer(shop: Shop) -> None:
     shop.event("Order Placed", placed_detail(), PLACED_AT)
-    shop.timeline.step("SO-1", PLACED_AT)
+    shop.start("SO-1", PLACED_AT)
 
-    out = waiter.handler(payload("waiter"), Context())
+    out = timeline.handler(payload("timeline_wait"), Context())
 
     assert WaitResult.model_validate(out).outcome == "parked"
     assert len(shop.timers.armed) == 1
 
 
-def test_given_the_sender_payload_then_the_customer_gets_the_confirmation(shop: Shop) -> None:
+def test_given_the_wake_payload_then_the_order_is_advanced_and_its_token_completed(shop: Shop) -> None:
     shop.event("Order Placed", placed_detail(), PLACED_AT)
-    shop.timeline.step("SO-1", PLACED_AT)
+    shop.start("SO-1", PLACED_AT)
+    shop.event("Order Shipped", {"orderId": "SO-1", "carrier": "DHL", "trackingNumber": "JD1"}, PLACED_AT)
+
+    out = timeline.handler(payload("timeline_wake"), Context())
+
+    assert TimelineResult.model_validate(out).phase == "delivery"
+    [(token, output)] = shop.machine.completed
+    assert (token, output["phase"]) == (payload("timeline_wake")["taskToken"], "delivery")
+
+
+def test_given_the_sender_payload_then_a_contact_already_sent_is_not_sent_again(shop: Shop) -> None:
+    shop.event("Order Placed", placed_detail(), PLACED_AT)
+    shop.start("SO-1", PLACED_AT)
 
     out = sender.handler(payload("sender"), Context())
 
-    assert SendResult.model_validate(out).status == "sent"
+    assert SendResult.model_validate(out).status == "duplicate"
     assert [(m.channel, m.to) for m in shop.customer.sent] == [("email", "ada@example.com")]
 
 

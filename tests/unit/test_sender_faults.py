@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from botocore.exceptions import ClientError, ReadTimeoutError
@@ -20,9 +20,9 @@ PAUSED = ClientError({"Error": {"Code": "SendingPausedException", "Message": "se
 
 @pytest.fixture
 def shop() -> Shop:
+    """SO-1 placed; its first step (which sends the confirmation) is each test's to run."""
     shop = Shop()
     shop.event("Order Placed", placed_detail(), NOW)
-    shop.timeline.step("SO-1", NOW)  # decided: the confirmation is due; nothing sent yet
     return shop
 
 
@@ -37,14 +37,13 @@ def entry(shop: Shop, key: str = "order_confirmation#email") -> dict:
 def test_given_ses_throttles_once_then_the_contact_goes_on_the_retry_once(shop: Shop) -> None:
     shop.customer.fail_with, shop.customer.failures = THROTTLED, 1
 
-    first = shop.sender.send("SO-1", confirmation(), NOW)
+    first = shop.start("SO-1", NOW)
 
-    assert first.status == "retry"
-    assert first.retry_at is not None and NOW + timedelta(seconds=30) <= first.retry_at <= NOW + timedelta(minutes=1)
+    assert first.wake_at is not None and NOW + timedelta(seconds=30) <= first.wake_at <= NOW + timedelta(minutes=1)
     assert entry(shop)["status"] == "RETRY"
     assert shop.customer.sent == []
 
-    second = shop.sender.send("SO-1", confirmation(), first.retry_at)
+    second = shop.sender.send("SO-1", confirmation(), first.wake_at)
 
     assert second.status == "sent"
     assert len(shop.customer.sent) == 1
@@ -54,11 +53,11 @@ def test_given_ses_throttles_once_then_the_contact_goes_on_the_retry_once(shop: 
 
 def test_given_ses_throttles_for_hours_then_the_contact_is_parked_for_ops_not_lost(shop: Shop) -> None:
     shop.customer.fail_with = THROTTLED
-    when, statuses = NOW, []
-    for _ in range(RETRY_ATTEMPTS):
-        result = shop.sender.send("SO-1", confirmation(), when)
-        statuses.append(result.status)
-        when = result.retry_at or when
+    shop.start("SO-1", NOW)
+    when, statuses = NOW, ["retry"]
+    for _ in range(RETRY_ATTEMPTS - 1):
+        when = datetime.fromisoformat(entry(shop)["retryAt"])
+        statuses.append(shop.sender.send("SO-1", confirmation(), when).status)
 
     assert statuses == ["retry"] * (RETRY_ATTEMPTS - 1) + ["parked"]
     assert entry(shop)["status"] == "PARKED"
@@ -69,10 +68,10 @@ def test_given_ses_throttles_for_hours_then_the_contact_is_parked_for_ops_not_lo
 def test_given_sending_paused_then_every_contact_is_parked_and_ops_hear_once(shop: Shop) -> None:
     shop.customer.fail_with = PAUSED
 
-    first = shop.sender.send("SO-1", confirmation(), NOW)
+    shop.start("SO-1", NOW)
     second = shop.sender.send("SO-1", confirmation("order_confirmation#email-2"), NOW)
 
-    assert (first.status, second.status) == ("parked", "parked")
+    assert (entry(shop)["status"], second.status) == ("PARKED", "parked")
     assert shop.ops.kinds() == ["contact_parked"]
     assert shop.ops.published[0]["details"]["cause"] == "SendingPausedException"
     assert shop.sender.send("SO-1", confirmation(), NOW).status == "duplicate"  # parked waits for a redrive
@@ -81,7 +80,8 @@ def test_given_sending_paused_then_every_contact_is_parked_and_ops_hear_once(sho
 def test_given_no_answer_after_the_request_left_then_it_is_never_sent_again_blindly(shop: Shop) -> None:
     shop.customer.fail_with = ReadTimeoutError(endpoint_url="https://email.example")
 
-    assert shop.sender.send("SO-1", confirmation(), NOW).status == "unconfirmed"
+    shop.start("SO-1", NOW)
+    assert entry(shop)["status"] == "UNCONFIRMED"
     shop.customer.fail_with = None
     assert shop.sender.send("SO-1", confirmation(), NOW).status == "duplicate"
 
@@ -91,6 +91,7 @@ def test_given_no_answer_after_the_request_left_then_it_is_never_sent_again_blin
 
 
 def test_given_a_delivered_order_when_a_late_shipping_notice_is_asked_for_then_it_is_not_sent(shop: Shop) -> None:
+    shop.start("SO-1", NOW)
     shop.event("Order Delivered", {"orderId": "SO-1"}, NOW + timedelta(days=20))
     shop.timeline.step("SO-1", NOW + timedelta(days=20))
     late = ContactOrder(key="shipped#email", kind="shipped", channel="email", due_at=NOW)
@@ -98,4 +99,4 @@ def test_given_a_delivered_order_when_a_late_shipping_notice_is_asked_for_then_i
     result = shop.sender.send("SO-1", late, NOW + timedelta(days=20))
 
     assert (result.status, result.reason) == ("suppressed", "order is delivered")
-    assert shop.customer.sent == []
+    assert [m.subject for m in shop.customer.sent] == ["Thank you for your order SO-1"]

@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 from domain_builders import at, placed_detail, shipped
 from fakes import Shop
 from outreach_lambda.domain.model import ContactOrder
-from outreach_lambda.step_contract import SendRequest
+from outreach_lambda.step_contract import SendRequest, WakeRequest
 
 PLACED_AT = at("2026-11-02T09:00:00Z")
 
@@ -25,13 +25,14 @@ def shop() -> Shop:
 
 @pytest.fixture
 def placed(shop: Shop) -> Shop:
-    """SO-1 placed and its first step run: the execution is parked on token 't0'."""
+    """SO-1 placed, recorded, and its execution parked on token 't0'."""
     assert shop.event("Order Placed", placed_detail(), PLACED_AT)["outcome"] == "accepted"
-    shop.execution_step("SO-1", PLACED_AT, "t0")
+    shop.start("SO-1", PLACED_AT)
+    assert shop.park("SO-1", "t0", PLACED_AT) == "parked"
     return shop
 
 
-# -- the intake / waiter race, every interleaving, no threads -------------------------------------------
+# -- the intake / timeline race, every interleaving, no threads ---------------------------------------
 def interleavings(first: Callable[[Shop], None], second: Callable[[Shop], None]) -> list[Any]:
     """One scenario per point of ``first``'s store calls at which ``second`` runs entirely."""
     probe = _busy_order()
@@ -52,10 +53,11 @@ def interleavings(first: Callable[[Shop], None], second: Callable[[Shop], None])
 
 
 def _busy_order() -> Shop:
-    """SO-1 between two waits: its token 't0' was completed, its next step is running (no token stored)."""
+    """SO-1 between two waits: its token 't0' was taken, its next wait has not parked yet."""
     shop = Shop()
     shop.event("Order Placed", placed_detail(), PLACED_AT)
-    shop.execution_step("SO-1", PLACED_AT, "t0")
+    shop.start("SO-1", PLACED_AT)
+    shop.park("SO-1", "t0", PLACED_AT)
     assert shop.orders.claim_token("SO-1") == "t0"
     return shop
 
@@ -65,31 +67,34 @@ def _shipment_arrives(shop: Shop) -> None:
 
 
 def _execution_parks(shop: Shop) -> None:
-    shop.waiter.park("SO-1", "t1", PLACED_AT + timedelta(days=8), PLACED_AT + timedelta(hours=1))
+    shop.timeline.wait("SO-1", "production", "t1", PLACED_AT + timedelta(days=8), PLACED_AT + timedelta(hours=1))
 
 
 @pytest.mark.parametrize(
     "scenario",
     [
         *interleavings(_shipment_arrives, _execution_parks),  # the execution parks while intake works
-        *interleavings(_execution_parks, _shipment_arrives),  # the event arrives while the waiter works
+        *interleavings(_execution_parks, _shipment_arrives),  # the event arrives while the wait parks
     ],
 )
-def test_given_an_event_and_a_parking_execution_in_any_interleaving_then_it_is_woken_exactly_once(
+def test_given_an_event_and_a_parking_execution_in_any_interleaving_then_it_is_advanced_exactly_once(
     scenario: Callable[[], Shop],
 ) -> None:
     shop = scenario()
 
-    assert [token for token, _ in shop.machine.woken] == ["t1"]
-    assert [e.event_id for _, e in shop.orders.inbox("SO-1")] == ["ship-1"]
+    assert [token for token, _ in shop.machine.completed] == ["t1"]
+    assert [m.subject for m in shop.customer.sent if "on its way" in (m.subject or "")] != []
+    assert len(shop.customer.sent) == 2  # the confirmation, then "on its way" once
+    assert shop.orders.inbox("SO-1") == []
+    assert shop.machine.completed[0][1]["phase"] == "delivery"
 
 
-def test_given_no_event_when_the_execution_parks_then_it_stays_parked_with_its_timer_armed(shop: Shop) -> None:
+def test_given_no_event_when_the_execution_parks_then_it_stays_parked_with_its_timer_armed() -> None:
     busy = _busy_order()
 
     _execution_parks(busy)
 
-    assert busy.machine.woken == []
+    assert busy.machine.completed == []
     assert [due for _, due in busy.timers.armed.values()] == [PLACED_AT + timedelta(days=8)]
 
 
@@ -99,6 +104,8 @@ def test_given_an_order_placed_then_the_customer_is_thanked_once_and_ops_hear_no
     assert "SO-1" in (placed.customer.sent[0].subject or "")
     assert placed.ops.published == []
     assert placed.machine.started == ["SO-1"]
+    assert placed.last is not None and placed.last.phase == "production"
+    assert placed.last.contacts_sent == ["order_confirmation#email"]
 
 
 def test_given_a_contact_sent_when_the_sender_is_retried_then_the_customer_gets_it_once(placed: Shop) -> None:
@@ -109,28 +116,56 @@ def test_given_a_contact_sent_when_the_sender_is_retried_then_the_customer_gets_
     assert len(placed.customer.sent) == 1
 
 
-def test_given_a_cancelled_order_then_only_the_cancellation_is_confirmed(placed: Shop) -> None:
+def test_given_a_cancelled_order_then_only_the_cancellation_is_confirmed_and_its_timer_disarmed(placed: Shop) -> None:
+    assert placed.timers.armed
     cancelled_at = PLACED_AT + timedelta(days=2)
     placed.event("Order Cancelled", {"orderId": "SO-1", "reason": "changed my mind"}, cancelled_at)
-    result = placed.execution_step("SO-1", cancelled_at, "t1")
 
-    assert result.status == "cancelled"
-    assert [m.subject for m in placed.customer.sent][-1] is not None
+    assert placed.last is not None and placed.last.phase == "cancelled"
     assert [k for _, k in placed.ledger.entries] == ["order_confirmation#email", "cancellation_confirmation#email"]
-    late = result.contacts[0].model_copy(update={"kind": "shipped", "key": "shipped#email"})
+    assert placed.timers.armed == {}
+    late = ContactOrder(key="shipped#email", kind="shipped", channel="email", due_at=cancelled_at)
     assert placed.sender.send("SO-1", late, cancelled_at).status == "suppressed"
     assert len(placed.customer.sent) == 2
+
+
+def test_given_a_throttled_send_then_the_timeline_plans_it_again_and_wakes_for_it(shop: Shop) -> None:
+    shop.customer.fail_with = ClientError({"Error": {"Code": "TooManyRequestsException", "Message": "slow"}}, "Send")
+    shop.customer.failures = 1
+    shop.event("Order Placed", placed_detail(), PLACED_AT)
+
+    first = shop.start("SO-1", PLACED_AT)
+
+    assert shop.customer.sent == []
+    assert first.wake_at is not None and first.wake_at <= PLACED_AT + timedelta(minutes=1)
+    assert first.contacts_sent == []
+    assert shop.park("SO-1", "t0", first.wake_at) == "advanced"  # the retry is due: the wait advances at once
+    assert [m.channel for m in shop.customer.sent] == ["email"]
+    assert shop.ops.published == []
 
 
 def test_given_a_provider_error_when_sending_then_ops_get_contact_failed_and_it_is_not_resent(shop: Shop) -> None:
     shop.customer.fail_with = ClientError({"Error": {"Code": "MessageRejected", "Message": "no"}}, "SendEmail")
     shop.event("Order Placed", placed_detail(), PLACED_AT)
-    shop.execution_step("SO-1", PLACED_AT, "t0")
+    shop.start("SO-1", PLACED_AT)
 
     assert shop.customer.sent == []
     assert shop.ops.kinds() == ["contact_failed"]
     assert shop.ops.published[0]["orderId"] == "SO-1"
     assert shop.ledger.entries[("ORDER#SO-1", "order_confirmation#email")]["status"] == "FAILED"
+
+
+def test_given_a_step_that_fails_when_woken_then_the_token_is_failed_for_the_state_machine_to_retry(
+    placed: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(order_id: str, now: object) -> None:
+        raise RuntimeError("table unavailable")
+
+    monkeypatch.setattr(type(placed.timeline), "step", lambda self, order_id, now: broken(order_id, now))
+    placed.event("Order Shipped", shipped(), PLACED_AT + timedelta(days=9))
+
+    assert placed.machine.failed == [("t0", "TimelineStepFailed")]
+    assert [e.detail_type for _, e in placed.orders.inbox("SO-1")] == ["Order Shipped"]  # kept for the retry
 
 
 # -- what intake does with each event -----------------------------------------------------------------
@@ -154,12 +189,12 @@ def test_given_an_event_about_an_unknown_order_then_it_is_dead_lettered(shop: Sh
     assert shop.dead_letters.rejected[0][1] == "UNKNOWN_ORDER"
 
 
-def test_given_a_redelivered_event_then_the_execution_is_not_woken_twice(placed: Shop) -> None:
+def test_given_a_redelivered_event_then_the_order_is_advanced_once(placed: Shop) -> None:
     first = placed.event("Order Shipped", shipped(), PLACED_AT + timedelta(days=9), event_id="ship-1")
     second = placed.event("Order Shipped", shipped(), PLACED_AT + timedelta(days=9), event_id="ship-1")
 
     assert (first["outcome"], second["outcome"]) == ("accepted", "ignored")
-    assert [token for token, _ in placed.machine.woken] == ["t0"]
+    assert [WakeRequest.model_validate(p).task_token for p in placed.timeline_invoker.payloads] == ["t0"]
 
 
 def test_given_a_catalog_request_then_the_sender_is_asked_for_the_follow_up_once(shop: Shop) -> None:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from outreach_lambda.settings import SenderSettings, SettingsError, TimelineSettings, WaiterSettings
+from outreach_lambda.settings import IntakeSettings, SenderSettings, SettingsError, TimelineSettings
 
 TIMELINE_ENV = {
     "ORDERS_TABLE": "orders",
+    "CONTACTS_TABLE": "contacts",
     "OPS_TOPIC_ARN": "arn:aws:sns:eu-west-1:000000000000:ops",
+    "SENDER_EMAIL": "orders@shop.example",
+    "SCHEDULE_GROUP": "timers",
+    "TIMER_TARGET_ARN": "arn:aws:events:eu-west-1:000000000000:event-bus/orders",
+    "TIMER_ROLE_ARN": "arn:aws:iam::000000000000:role/timers",
     "OUTREACH_CONFIG": "{}",
 }
 
@@ -27,10 +32,12 @@ def test_given_a_missing_variable_when_a_function_starts_then_the_error_names_it
 
 
 def test_given_an_empty_variable_when_a_function_starts_then_the_error_names_it() -> None:
-    env = {"ORDERS_TABLE": "", "SCHEDULE_GROUP": "g", "TIMER_TARGET_ARN": "t", "TIMER_ROLE_ARN": "r"}
+    env = {**TIMELINE_ENV, "ORDERS_TABLE": ""}
 
-    with pytest.raises(SettingsError, match=r"waiter function: ORDERS_TABLE: String should have at least 1 character"):
-        WaiterSettings.from_env(env)
+    with pytest.raises(
+        SettingsError, match=r"timeline function: ORDERS_TABLE: String should have at least 1 character"
+    ):
+        TimelineSettings.from_env(env)
 
 
 def test_given_an_invalid_config_when_a_function_starts_then_the_error_names_the_field() -> None:
@@ -40,9 +47,10 @@ def test_given_an_invalid_config_when_a_function_starts_then_the_error_names_the
         TimelineSettings.from_env(env)
 
 
-def test_given_another_functions_variables_only_then_the_sender_names_every_variable_it_lacks() -> None:
+def test_given_another_functions_variables_only_then_intake_names_every_variable_it_lacks() -> None:
     with pytest.raises(SettingsError) as raised:
-        SenderSettings.from_env(TIMELINE_ENV)
+        IntakeSettings.from_env(TIMELINE_ENV)
 
-    assert "CONTACTS_TABLE: missing" in str(raised.value)
-    assert "SENDER_EMAIL: missing" in str(raised.value)
+    assert "STATE_MACHINE_ARN: missing" in str(raised.value)
+    assert "TIMELINE_FUNCTION_NAME: missing" in str(raised.value)
+    assert SenderSettings.from_env(TIMELINE_ENV).contacts_table == "contacts"

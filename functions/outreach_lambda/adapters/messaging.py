@@ -1,5 +1,5 @@
 """Outbound messages: customer e-mail through SES v2 and SMS through SNS, ops alerts through SNS, and the
-hand-over of a contact to the sender function."""
+hand-over of work to another function (a contact to the sender, a claimed order to the timeline)."""
 
 from __future__ import annotations
 
@@ -48,8 +48,8 @@ class SnsAlerts:
         )
 
 
-class LambdaSender:
-    """Hands a contact outside a running timeline to the sender function (asynchronous: retried by Lambda)."""
+class AsyncInvoke:
+    """Invokes another function of the app asynchronously (Lambda retries it, then its on-failure handling)."""
 
     def __init__(self, function_name: str) -> None:
         self._function_name = function_name

@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
+from typing import Any
 
 from botocore.exceptions import ClientError
 
 from outreach_lambda.adapters.aws import client, error_code
-from outreach_lambda.step_contract import ExecutionInput, WakeUp
+from outreach_lambda.step_contract import ExecutionInput
 
 _NAME_OK = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 #: SendTaskSuccess for a task that is gone: the execution ended, or the token was completed before.
@@ -46,14 +48,19 @@ class Executions:
 
 
 class TaskTokens:
-    """Completes the task token an execution is parked on."""
+    """Completes or fails the task token an execution is parked on."""
 
-    def wake(self, token: str, reason: str) -> bool:
-        """Complete a wait token. False when the task is gone (the execution ended or timed out)."""
+    def complete(self, token: str, output: dict[str, Any]) -> bool:
+        """Let the execution go on with ``output``. False when the task is gone (ended, timed out, done)."""
+        return self._answer(lambda sfn: sfn.send_task_success(taskToken=token, output=json.dumps(output)))
+
+    def fail(self, token: str, error: str, cause: str) -> bool:
+        return self._answer(lambda sfn: sfn.send_task_failure(taskToken=token, error=error, cause=cause))
+
+    @staticmethod
+    def _answer(call: Callable[[Any], object]) -> bool:
         try:
-            client("stepfunctions").send_task_success(
-                taskToken=token, output=json.dumps(WakeUp(woken_by=reason).to_payload())
-            )
+            call(client("stepfunctions"))
         except ClientError as exc:
             if error_code(exc) in TASK_GONE:
                 return False

@@ -22,7 +22,7 @@ from enum import StrEnum
 from typing import Final, Literal
 
 from outreach_lambda.domain.contacts import any_issued, satisfaction_done
-from outreach_lambda.domain.model import ContactKind, OrderState
+from outreach_lambda.domain.model import ContactKind, OrderState, RunStatus
 
 
 class Stage(StrEnum):
@@ -70,6 +70,29 @@ SLIP_STAGES: Final[dict[SlipRule, frozenset[Stage]]] = {
     # No news from production by the estimate: only while waiting for production.
     "silence": frozenset({P, IP}),
 }
+
+
+Phase = Literal["production", "shipment", "delivery", "satisfaction", "closing", "complete", "cancelled"]
+
+#: What a running timeline waits for in each stage (the state machine names its wait states after it).
+WAITING_FOR: Final[dict[Stage, Phase]] = {
+    P: "production",
+    IP: "production",
+    PC: "shipment",
+    S: "delivery",
+    D: "satisfaction",
+    C: "closing",  # the last messages (e.g. an SMS waiting for the morning)
+    X: "closing",
+}
+
+
+def phase(state: OrderState, run_status: RunStatus) -> Phase:
+    """Where the state machine shows the order: its wait state, or its end."""
+    if run_status == "complete":
+        return "complete"
+    if run_status == "cancelled":
+        return "cancelled"
+    return WAITING_FOR[stage(state)]
 
 
 def stage(state: OrderState) -> Stage:

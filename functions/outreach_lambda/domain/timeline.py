@@ -73,3 +73,16 @@ def advance(
         first_slip=state.slipped and not slipped_before,
         batch_outcomes=effects.batch_outcomes,
     )
+
+
+def reschedule(decision: Decision, retries: dict[str, datetime]) -> Decision:
+    """Contacts whose send provably failed go again at their retry instant: no longer issued, deferred to it,
+    and the timeline wakes for them (so it is not finished while one is still to go)."""
+    if not retries or decision.state is None:
+        return decision
+    state = decision.state
+    for key, at in retries.items():
+        state.issued.remove(key)
+        state.deferred[key] = at
+    wake_at = min([at for at in (decision.wake_at, *retries.values()) if at is not None])
+    return decision.model_copy(update={"wake_at": wake_at, "run_status": "running"})

@@ -8,9 +8,9 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from outreach_lambda.adapters.dead_letters import SqsDeadLetters
-from outreach_lambda.adapters.messaging import LambdaSender, SnsAlerts
+from outreach_lambda.adapters.messaging import AsyncInvoke, SnsAlerts
 from outreach_lambda.adapters.orders import OrdersRepository
-from outreach_lambda.adapters.workflow import Executions, TaskTokens
+from outreach_lambda.adapters.workflow import Executions
 from outreach_lambda.cold_start import once
 from outreach_lambda.observability import logger, metrics, tracer
 from outreach_lambda.services.intake import Intake
@@ -23,9 +23,9 @@ def service() -> Intake:
     return Intake(
         orders=OrdersRepository(settings.orders_table),
         executions=Executions(settings.state_machine_arn),
-        tokens=TaskTokens(),
+        timeline=AsyncInvoke(settings.timeline_function_name),
         dead_letters=SqsDeadLetters(settings.dead_letter_queue_url),
-        sender=LambdaSender(settings.sender_function_name),
+        sender=AsyncInvoke(settings.sender_function_name),
         alerts=SnsAlerts(settings.ops_topic_arn),
     )
 

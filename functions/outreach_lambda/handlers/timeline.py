@@ -1,30 +1,47 @@
-"""State machine task: one step of the order's timeline ("Record order and promise", "Apply ...")."""
+"""The timeline function: advances an order's timeline (services/timeline.py).
+
+Three callers, told apart by what they send (step_contract.py):
+- the state machine's first task: :class:`RecordRequest` -> the state data;
+- a "Waiting for ..." task (``.waitForTaskToken``): :class:`WaitRequest` -> parks the order, or advances it;
+- intake, asynchronously, with a token it claimed: :class:`WakeRequest` -> advances the order.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
-from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from outreach_lambda.adapters.messaging import SnsAlerts
+from outreach_lambda.adapters.contacts import ContactLedger
+from outreach_lambda.adapters.messaging import CustomerChannels, SnsAlerts
 from outreach_lambda.adapters.orders import OrdersRepository
 from outreach_lambda.adapters.send_rate import SendRateLimiter
+from outreach_lambda.adapters.timers import SchedulerTimers
+from outreach_lambda.adapters.workflow import TaskTokens
 from outreach_lambda.cold_start import once
 from outreach_lambda.observability import logger, metrics, tracer
+from outreach_lambda.services.sender import Sender
 from outreach_lambda.services.timeline import Timeline
 from outreach_lambda.settings import TimelineSettings, load
-from outreach_lambda.step_contract import TimelineRequest
+from outreach_lambda.step_contract import RecordRequest, WaitRequest, WaitResult, WakeRequest
 
 
 @once
 def service() -> Timeline:
     settings = load(TimelineSettings)
+    orders = OrdersRepository(settings.orders_table)
+    alerts = SnsAlerts(settings.ops_topic_arn)
+    sender = Sender(
+        orders, ContactLedger(settings.contacts_table), CustomerChannels(settings.sender_email), alerts, settings.config
+    )
     return Timeline(
-        orders=OrdersRepository(settings.orders_table),
-        alerts=SnsAlerts(settings.ops_topic_arn),
+        orders=orders,
+        alerts=alerts,
         slots=SendRateLimiter(settings.orders_table, settings.config.ses_send_rate),
+        sender=sender,
+        timers=SchedulerTimers(settings.schedule_group, settings.timer_target_arn, settings.timer_role_arn),
+        tokens=TaskTokens(),
         config=settings.config,
     )
 
@@ -32,7 +49,18 @@ def service() -> Timeline:
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 @tracer.capture_lambda_handler
-@event_parser(model=TimelineRequest)
-def handler(event: TimelineRequest, context: LambdaContext) -> dict[str, Any]:
-    logger.append_keys(order_id=event.order_id)
-    return service().step(event.order_id, datetime.now(UTC)).to_payload()
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    if "wokenBy" in event:
+        wake = WakeRequest.model_validate(event)
+        logger.append_keys(order_id=wake.order_id, woken_by=wake.woken_by)
+        result = service().wake(wake.order_id, wake.task_token, now)
+        return result.to_payload() if result else {"orderId": wake.order_id, "outcome": "failed"}
+    if "taskToken" in event:
+        wait = WaitRequest.model_validate(event)
+        logger.append_keys(order_id=wait.order_id, phase=wait.phase)
+        outcome = service().wait(wait.order_id, wait.phase, wait.task_token, wait.wake_at, now)
+        return WaitResult(order_id=wait.order_id, outcome=outcome).to_payload()
+    record = RecordRequest.model_validate(event)
+    logger.append_keys(order_id=record.order_id)
+    return service().record(record.order_id, now).to_payload()

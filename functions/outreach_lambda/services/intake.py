@@ -25,10 +25,10 @@ from outreach_lambda.domain.events import (
 from outreach_lambda.domain.model import InboundEvent, OrderState
 from outreach_lambda.domain.rules import late_feedback
 from outreach_lambda.observability import logger, metrics
-from outreach_lambda.ports import Alerts, DeadLetters, Executions, OrdersStore, SenderInvoker, TaskTokens
-from outreach_lambda.services.waiter import timer_key
+from outreach_lambda.ports import Alerts, AsyncFunction, DeadLetters, Executions, OrdersStore
+from outreach_lambda.services.timeline import timer_key
 from outreach_lambda.settings import format_validation_error
-from outreach_lambda.step_contract import CatalogSendRequest, IntakeResult, SendRequest
+from outreach_lambda.step_contract import CatalogSendRequest, IntakeResult, SendRequest, WakeRequest
 
 FINISHED = ("cancelled", "complete")
 
@@ -37,9 +37,9 @@ FINISHED = ("cancelled", "complete")
 class Intake:
     orders: OrdersStore
     executions: Executions
-    tokens: TaskTokens
+    timeline: AsyncFunction
     dead_letters: DeadLetters
-    sender: SenderInvoker
+    sender: AsyncFunction
     alerts: Alerts
 
     def handle(self, raw: dict[str, Any], now: datetime) -> IntakeResult:
@@ -133,9 +133,11 @@ class Intake:
         logger.info("feedback after the timeline served", extra={"orderId": state.order_id, "rating": feedback.rating})
 
     def _wake(self, order_id: str, reason: str) -> None:
+        """Hand a parked execution's token to the timeline function, which advances the order and lets it go
+        on. An execution that is busy has no stored token: it finds the event itself before it parks again."""
         token = self.orders.claim_token(order_id)
         if token is not None:
-            self.tokens.wake(token, reason)
+            self.timeline.invoke(WakeRequest(order_id=order_id, task_token=token, woken_by=reason).to_payload())
 
     def _reject(self, raw: Any, code: str, reason: str) -> IntakeResult:
         self.dead_letters.reject(raw, code, reason)

@@ -12,7 +12,7 @@ from outreach_lambda.adapters.orders import catalog_pk, order_pk
 from outreach_lambda.adapters.send_errors import Classified, SendFault, classify
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.contacts import contact_key, retry_at
-from outreach_lambda.domain.model import Channel, ContactKind, ContactOrder
+from outreach_lambda.domain.model import Channel, ContactKind, ContactOrder, OrderState
 from outreach_lambda.domain.rendering import Message, render, render_catalog_follow_up
 from outreach_lambda.domain.stages import may_send, stage
 from outreach_lambda.observability import logger, mask, metrics
@@ -46,11 +46,15 @@ class Sender:
     config: OutreachConfig
 
     def send(self, order_id: str, contact: ContactOrder, now: datetime) -> SendResult:
-        """An order's contact, rendered from the order's recorded state and promise ledger."""
+        """An order's contact outside its timeline's step (late feedback, a redrive), from its recorded state."""
         record = self.orders.get(order_id)
         if record is None or record.state is None:
             raise NotFound(f"orderId: no recorded state for order {order_id!r}")
-        state = record.state
+        return self.deliver(record.state, contact, now)
+
+    def deliver(self, state: OrderState, contact: ContactOrder, now: datetime) -> SendResult:
+        """An order's contact, rendered from the order's state and promise ledger as they are now."""
+        order_id = state.order_id
         result = SendResult(
             order_id=order_id, key=contact.key, kind=contact.kind, channel=contact.channel, status="sent"
         )

@@ -1,19 +1,56 @@
-"""One step of an order's timeline: apply the inbox, persist atomically, return what to send now."""
+"""An order's timeline, one step at a time: apply its events, send what is due, save once, and park it.
+
+Whoever holds the order's wait token advances the order, so exactly one does at a time:
+
+- ``record``: the execution's first task ("Record the order and promise");
+- ``wait``: a "Waiting for ..." task. It arms the wake-up timer, stores its token, then looks at the inbox:
+  when an event is already waiting (it arrived while the execution was busy) or something is due, it claims
+  its own token back, advances the order and completes the token; otherwise the execution stays parked;
+- ``wake``: intake stored an event (or a timer fired), claimed the stored token and handed it over.
+
+Intake stores the event *then* claims the token; ``wait`` stores the token *then* looks at the inbox. The token
+is claimed with a conditional delete, so exactly one side advances the order, and an event stored while the
+execution was busy is always seen by one of the two.
+
+A step sends its due contacts in-process (services/sender.py) *before* saving: if the save fails, the next
+step plans them again and the contact ledger answers "already sent". A contact whose send provably failed is
+planned again at its retry instant (``domain.timeline.reschedule``).
+"""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from typing import Literal
 
 from outreach_lambda.domain.config import OutreachConfig
-from outreach_lambda.domain.timeline import advance
+from outreach_lambda.domain.stages import phase
+from outreach_lambda.domain.timeline import advance, reschedule
 from outreach_lambda.observability import logger, metrics
-from outreach_lambda.ports import Alerts, OrdersStore, SendSlots
+from outreach_lambda.ports import Alerts, OrdersStore, SendSlots, TaskTokens, Timers
+from outreach_lambda.services.sender import Sender
 from outreach_lambda.step_contract import TimelineResult
+
+#: A wait times out this long after its wake-up time and re-checks the order: a lost timer costs no more.
+TIMER_GRACE = timedelta(hours=1)
+#: With nothing planned (waiting only for an event), the order is re-checked this often all the same.
+IDLE_RECHECK = timedelta(days=7)
 
 
 class OrderNotRegistered(RuntimeError):
     pass
+
+
+def timer_key(due_at: datetime) -> str:
+    """How an armed timer's time is recorded on the order (and matched when it fires)."""
+    return due_at.astimezone(UTC).isoformat()
+
+
+def wait_seconds(wake_at: datetime | None, now: datetime) -> int:
+    """The safety-net timeout of the next wait: past its wake-up time by TIMER_GRACE (at least a second)."""
+    span = (wake_at - now + TIMER_GRACE) if wake_at is not None else IDLE_RECHECK
+    return max(1, math.ceil(span.total_seconds()))
 
 
 @dataclass(frozen=True)
@@ -21,7 +58,53 @@ class Timeline:
     orders: OrdersStore
     alerts: Alerts
     slots: SendSlots
+    sender: Sender
+    timers: Timers
+    tokens: TaskTokens
     config: OutreachConfig
+
+    def record(self, order_id: str, now: datetime) -> TimelineResult:
+        """The first step of an order's execution: the order, its promise, the confirmation."""
+        return self.step(order_id, now)
+
+    def wait(
+        self, order_id: str, waiting_for: str, token: str, wake_at: datetime | None, now: datetime
+    ) -> Literal["parked", "advanced"]:
+        """Park the execution on ``token`` until the next contact is due or an event arrives."""
+        record = self.orders.get(order_id)
+        if record is None:
+            raise OrderNotRegistered(f"orderId: order {order_id!r} has no STATE item")
+        due_now = wake_at is not None and wake_at <= now
+        wanted = timer_key(wake_at) if wake_at is not None and not due_now else None
+        if record.timer_due_at != wanted:
+            if record.timer_name:
+                self.timers.disarm(record.timer_name)
+            name = self.timers.arm(order_id, wake_at) if wake_at is not None and wanted is not None else None
+            self.orders.set_timer(order_id, name, wanted)
+
+        self.orders.store_token(order_id, token)
+        # A resumed execution may start in another phase than the order's: one step puts it right.
+        moved = record.state is not None and phase(record.state, "running") != waiting_for
+        something_to_do = due_now or moved or bool(self.orders.inbox(order_id, limit=1))
+        if something_to_do and self.orders.claim_token(order_id, expected=token) is not None:
+            self.tokens.complete(token, self.step(order_id, now).to_payload())
+            logger.info("advanced at once", extra={"orderId": order_id, "dueNow": due_now})
+            return "advanced"
+        logger.info("parked", extra={"orderId": order_id, "wakeAt": wanted, "waitingFor": waiting_for})
+        return "parked"
+
+    def wake(self, order_id: str, token: str, now: datetime) -> TimelineResult | None:
+        """Intake claimed the parked execution's token for an event or a timer: advance it and let it go on.
+
+        A step that fails fails the token (the state machine retries the wait, which finds the event again)."""
+        try:
+            result = self.step(order_id, now)
+        except Exception as exc:
+            logger.exception("timeline step failed", extra={"orderId": order_id})
+            self.tokens.fail(token, "TimelineStepFailed", f"{type(exc).__name__}: {exc}"[:250])
+            return None
+        self.tokens.complete(token, result.to_payload())
+        return result
 
     def step(self, order_id: str, now: datetime) -> TimelineResult:
         record = self.orders.get(order_id)
@@ -31,12 +114,14 @@ class Timeline:
         decision = advance(
             record.state, [event for _, event in inbox], now, self.config, lambda _: self.slots.reserve(now)
         )
+        sent = [self.sender.deliver(decision.state, c, now) for c in decision.contacts] if decision.state else []
+        decision = reschedule(decision, {r.key: r.retry_at for r in sent if r.status == "retry" and r.retry_at})
         self.orders.save_step(record, decision, [sk for sk, _ in inbox])
+
         for event_id, told in decision.batch_outcomes.items():
             self._count_batch_outcome(event_id, told, now)
         if decision.first_slip:
             metrics.add_metric(name="OrdersSlipped", unit="Count", value=1)
-
         for note in decision.notes:
             logger.info(note, extra={"orderId": order_id})
         for alert in decision.alerts:
@@ -44,19 +129,28 @@ class Timeline:
             metrics.add_metric(name=f"Alert_{alert.kind}", unit="Count", value=1)
         if decision.new_quotes and record.state is not None:
             metrics.add_metric(name="PromisesBroken", unit="Count", value=len(decision.new_quotes))
-        if decision.run_status != "running" and decision.state is not None:
-            self.orders.release_skus(order_id, [i.sku for i in decision.state.order.items])
+        state = decision.state
+        if decision.run_status != "running" and state is not None:
+            self.orders.release_skus(order_id, [i.sku for i in state.order.items])
+            if record.timer_name:  # a finished order's armed timer would only wake it for nothing
+                self.timers.disarm(record.timer_name)
+                self.orders.set_timer(order_id, None, None)
         result = TimelineResult(
-            order_id=order_id, status=decision.run_status, contacts=decision.contacts, wake_at=decision.wake_at
+            order_id=order_id,
+            phase=phase(state, decision.run_status) if state is not None else "complete",
+            wake_at=decision.wake_at,
+            wait_seconds=wait_seconds(decision.wake_at, now),
+            promised_date=state.promised if state is not None else None,
+            contacts_sent=list(state.issued) if state is not None else [],
         )
         logger.info(
             "timeline step",
             extra={
                 "orderId": order_id,
                 "events": [e.detail_type for _, e in inbox],
-                "contacts": [c.key for c in result.contacts],
+                "contacts": {r.key: r.status for r in sent},
                 "wakeAt": result.wake_at.isoformat() if result.wake_at else None,
-                "runStatus": result.status,
+                "phase": result.phase,
             },
         )
         return result

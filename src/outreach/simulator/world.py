@@ -20,7 +20,14 @@ from typing import Any
 
 import boto3
 from moto.core import DEFAULT_ACCOUNT_ID
-from outreach_lambda.wiring import DEFINITION_SUBSTITUTIONS, FUNCTIONS, Env, FunctionName, environment
+from outreach_lambda.wiring import (
+    DEFINITION_RESOURCES,
+    DEFINITION_SUBSTITUTIONS,
+    FUNCTIONS,
+    Env,
+    FunctionName,
+    environment,
+)
 
 REGION = "us-east-1"
 SENDER = "orders@outreach.example"
@@ -46,11 +53,13 @@ class World:
     intake_function: str = function_name(FunctionName.INTAKE)
 
 
-def definition(function_arns: dict[FunctionName, str]) -> str:
+def definition(function_arns: dict[FunctionName, str], values: dict[Env, str]) -> str:
     """The real ASL file with the same substitutions CDK's definition_substitutions makes."""
     text = STATEMACHINE_FILE.read_text(encoding="utf-8")
     for key, function in DEFINITION_SUBSTITUTIONS.items():
         text = text.replace("${" + key + "}", function_arns[function])
+    for key, env in DEFINITION_RESOURCES.items():
+        text = text.replace("${" + key + "}", values[env])
     if "${" in text:
         raise RuntimeError("statemachines/order_timeline.asl.json has a substitution the simulator does not know")
     return text
@@ -106,6 +115,7 @@ def build(config_json: str) -> World:
         Env.TIMER_ROLE_ARN: role_arn,
         Env.OUTREACH_CONFIG: config_json,
         Env.SENDER_FUNCTION_NAME: function_name(FunctionName.SENDER),
+        Env.TIMELINE_FUNCTION_NAME: function_name(FunctionName.TIMELINE),
         # Known before the state machine exists (its ARN is made from its name), as in the CDK app.
         Env.STATE_MACHINE_ARN: f"arn:aws:states:{REGION}:{DEFAULT_ACCOUNT_ID}:stateMachine:{sm_name}",
     }
@@ -126,7 +136,7 @@ def build(config_json: str) -> World:
             Environment={"Variables": environments[name]},
         )["FunctionArn"]
     sm_arn = boto3.client("stepfunctions", region_name=REGION).create_state_machine(
-        name=sm_name, definition=definition(arns), roleArn=role_arn, type="STANDARD"
+        name=sm_name, definition=definition(arns, values), roleArn=role_arn, type="STANDARD"
     )["stateMachineArn"]
     if sm_arn != values[Env.STATE_MACHINE_ARN]:
         raise RuntimeError(f"state machine ARN {sm_arn} differs from the one the functions were given")
