@@ -72,7 +72,9 @@ def test_given_a_timer_due_event_then_intake_wakes_the_parked_execution(shop: Sh
     shop.event("Order Placed", placed_detail(), PLACED_AT)
     shop.execution_step("SO-1", PLACED_AT, "t0")
 
-    out = intake.handler(payload("intake_timer"), Context())
+    timer = payload("intake_timer")
+    with time_machine.travel(at(timer["time"]), tick=False):  # it arrives at its own time
+        out = intake.handler(timer, Context())
 
     assert IntakeResult.model_validate(out).order_ids == ["SO-1"]
     assert [token for token, _ in shop.machine.woken] == ["t0"]
