@@ -3,6 +3,13 @@
 An event is first stored in the order's inbox, then the execution's wait token (if it is parked) is
 claimed and completed. An execution that is busy finds the event itself before it parks again
 (services/waiter.py), so no event is lost between two waits.
+
+What is rejected, each to the dead-letter queue with a code and a reason naming the field
+(docs/contracts.md, "Validation and bounds"): a malformed envelope or a non-object event or detail, an event
+time far from its arrival, a detail with a bound broken or a date implausible for the event's time
+(``INVALID_EVENT``); an unknown detail-type (``UNKNOWN_DETAIL_TYPE``); an internal detail-type from outside or
+the reverse (``SOURCE_MISMATCH``); a date before the order was placed (``INVALID_EVENT``); an unknown order
+(``UNKNOWN_ORDER``); a second, different Order Placed for a known order (``CONFLICTING_ORDER``).
 """
 
 from __future__ import annotations
