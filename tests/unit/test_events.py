@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,6 +13,7 @@ from domain_builders import OrderRun, at, placed_detail, shipped
 from outreach_lambda.domain.events import (
     DETAIL_TYPES,
     EVENT_TIME_WINDOWS,
+    STORED,
     TIMER_DETAIL_TYPE,
     TIMER_SOURCE,
     CatalogRequested,
@@ -31,7 +33,7 @@ from outreach_lambda.domain.events import (
     parse_envelope,
     placement_problem,
 )
-from outreach_lambda.domain.model import InboundEvent
+from outreach_lambda.domain.model import InboundEvent, OrderState
 from pydantic import ValidationError
 
 
@@ -945,3 +947,27 @@ def order_without_quotes(state: Any) -> str:
     first.triggers = {k: v for k, v in first.triggers.items() if not k.startswith("delay_notice")}
     first.issued = [k for k in first.issued if not k.startswith("delay_notice")]
     return str(first.to_json())
+
+
+def test_given_an_order_stored_before_a_bound_was_tightened_when_read_back_then_it_stays_readable(
+    order: OrderRun,
+) -> None:
+    """Stored state is re-read with ``STORED``: types are checked, bounds are not (they were met on arrival)."""
+    order.place()
+    assert order.state is not None
+    stored = json.loads(order.state.to_json())
+    old_order = stored["order"]
+    old_order["productionDays"] = 0  # allowed before (0..365)
+    old_order["items"] = [{"sku": "SOFA 3S", "description": "d" * 250, "quantity": 5000}] * 60
+    old_order["customer"]["email"] = "ada@example.test"
+    old_order["customer"]["channels"] = ["email", "sms", "email"]
+    text = json.dumps(stored)
+
+    state = OrderState.model_validate_json(text, context=STORED)
+
+    assert state.order.production_days == 0 and len(state.order.items) == 60
+    with pytest.raises(ValidationError):
+        OrderState.model_validate_json(text)  # as input, each of those is rejected
+    stored["order"]["productionDays"] = "14"
+    with pytest.raises(ValidationError, match="valid integer"):
+        OrderState.model_validate_json(json.dumps(stored), context=STORED)  # types still hold

@@ -20,7 +20,7 @@ from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from outreach_lambda.adapters.aws import CONDITION_FAILED, client, error_code, put_if_absent, table
-from outreach_lambda.domain.events import CatalogRequested
+from outreach_lambda.domain.events import STORED, CatalogRequested
 from outreach_lambda.domain.model import Decision, InboundEvent, OrderState
 
 MAX_EVENTS_PER_STEP = 90  # a DynamoDB transaction holds 100 items
@@ -107,7 +107,8 @@ class OrdersRepository:
             order_id=item["orderId"],
             run_status=item.get("runStatus", "starting"),
             placed_event_id=item.get("placedEventId"),
-            state=OrderState.model_validate_json(raw_state) if raw_state else None,
+            # Judged when it arrived: read back with its types checked, not with bounds that may be newer.
+            state=OrderState.model_validate_json(raw_state, context=STORED) if raw_state else None,
             version=int(item.get("version", 0)),
             timer_name=item.get("timerName"),
             timer_due_at=item.get("timerDueAt"),
@@ -132,7 +133,7 @@ class OrdersRepository:
         item = self._table.get_item(Key={"pk": catalog_pk(request_id), "sk": "REQUEST"}, ConsistentRead=True).get(
             "Item"
         )
-        return CatalogRequested.model_validate_json(item["request"]) if item else None
+        return CatalogRequested.model_validate_json(item["request"], context=STORED) if item else None
 
     # -- sku batch delays: how many customers were told -------------------------------------------
     def open_batch(self, event_id: str, sku: str, reason: str | None, targeted: int, now: datetime) -> None:

@@ -64,7 +64,6 @@ from pydantic import (
     Field,
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
-    StrictInt,
     TypeAdapter,
     ValidationError,
     ValidationInfo,
@@ -72,7 +71,7 @@ from pydantic import (
     model_validator,
 )
 from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import PydanticCustomError, core_schema
+from pydantic_core import PydanticCustomError, PydanticKnownError, core_schema
 
 # --- the bounds -------------------------------------------------------------------------------------------------
 
@@ -126,6 +125,16 @@ TIMER_DETAIL_TYPE = "Timer Due"
 INTERNAL_SOURCES = frozenset({TIMER_SOURCE})
 INTERNAL_DETAIL_TYPES = frozenset({TIMER_DETAIL_TYPE})
 
+#: Validation context for data this system stored itself (the order's STATE item, a catalog request): it was
+#: judged when it arrived, so only its types are checked again, not the bounds, which may have been wider then.
+#: An order accepted before a bound was tightened stays readable for the rest of its timeline.
+STORED: dict[str, Any] = {"stored": True}
+
+
+def _stored(info: ValidationInfo) -> bool:
+    return isinstance(info.context, dict) and bool(info.context.get("stored"))
+
+
 # Characters no field may hold: C0/C1 controls (line breaks and tabs only in multi-line text), lone surrogates
 # (they cannot be stored as UTF-8) and the bidi overrides used to disguise text.
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -153,7 +162,9 @@ class Text:
     pattern: str | None = None
     hint: str | None = None
 
-    def validate(self, value: str) -> str:
+    def validate(self, value: str, info: ValidationInfo) -> str:
+        if _stored(info):
+            return value
         text = value.strip() if self.strip else value
         if not text.strip():
             raise PydanticCustomError("blank", "must not be blank")
@@ -173,7 +184,7 @@ class Text:
         return text
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
-        return core_schema.no_info_after_validator_function(self.validate, core_schema.str_schema(strict=True))
+        return core_schema.with_info_after_validator_function(self.validate, core_schema.str_schema(strict=True))
 
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
@@ -183,6 +194,40 @@ class Text:
         if self.pattern is not None:
             json_schema["pattern"] = f"^{self.pattern}$"
         return json_schema
+
+
+@dataclass(frozen=True)
+class Range:
+    """An integer field's rule, used as ``Annotated[int, Range(1, 365)]``: a JSON integer (no ``"14"``, no
+    ``true``, no ``14.0``) from ``ge`` to ``le``."""
+
+    ge: int
+    le: int
+
+    def validate(self, value: int, info: ValidationInfo) -> int:
+        if _stored(info):
+            return value
+        if value < self.ge:
+            raise PydanticKnownError("greater_than_equal", {"ge": self.ge})
+        if value > self.le:
+            raise PydanticKnownError("less_than_equal", {"le": self.le})
+        return value
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.with_info_after_validator_function(self.validate, core_schema.int_schema(strict=True))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        json_schema.update(minimum=self.ge, maximum=self.le)
+        return json_schema
+
+
+def _at_most(limit: int, value: list[Any], info: ValidationInfo) -> list[Any]:
+    if not _stored(info) and len(value) > limit:
+        raise PydanticKnownError("too_long", {"field_type": "List", "max_length": limit, "actual_length": len(value)})
+    return value
 
 
 def _blank_is_absent(value: Any) -> Any:
@@ -296,11 +341,13 @@ class Customer(Detail):
     timezone: Annotated[
         str, Text(64, strip=False, pattern=TIMEZONE_PATTERN, hint="must be an IANA time zone like 'Europe/Berlin'")
     ] = "UTC"
-    channels: list[Literal["email", "sms"]] = Field(default=["email"], min_length=1, max_length=2)
+    channels: list[Literal["email", "sms"]] = Field(default=["email"], min_length=1, json_schema_extra={"maxItems": 2})
 
     @field_validator("email")
     @classmethod
-    def _email(cls, value: str) -> str:
+    def _email(cls, value: str, info: ValidationInfo) -> str:
+        if _stored(info):
+            return value
         try:
             checked = validate_email(value, check_deliverability=False, allow_smtputf8=False, strict=True)
         except EmailNotValidError as exc:
@@ -326,6 +373,11 @@ class Customer(Detail):
             raise PydanticCustomError("time_zone", "unknown IANA time zone '{zone}'", {"zone": value}) from exc
         return value
 
+    @field_validator("channels")
+    @classmethod
+    def _two_channels_at_most(cls, value: list[Any], info: ValidationInfo) -> list[Any]:
+        return _at_most(2, value, info)
+
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -337,7 +389,7 @@ class Customer(Detail):
 class Item(Detail):
     sku: Identifier
     description: Annotated[str, Text(120)]
-    quantity: StrictInt = Field(ge=1, le=MAX_QUANTITY)
+    quantity: Annotated[int, Range(1, MAX_QUANTITY)]
 
 
 class Address(Detail):
@@ -355,10 +407,15 @@ class OrderPlaced(Detail):
     order_id: Identifier = Field(alias="orderId")
     placed_at: Instant = Field(alias="placedAt")
     customer: Customer
-    items: list[Item] = Field(min_length=1, max_length=MAX_ITEMS)
-    production_days: StrictInt = Field(alias="productionDays", ge=1, le=MAX_PRODUCTION_DAYS)
-    transit_days: StrictInt | None = Field(default=None, alias="transitDays", ge=0, le=MAX_TRANSIT_DAYS)
+    items: list[Item] = Field(min_length=1, json_schema_extra={"maxItems": MAX_ITEMS})
+    production_days: Annotated[int, Range(1, MAX_PRODUCTION_DAYS)] = Field(alias="productionDays")
+    transit_days: Annotated[int, Range(0, MAX_TRANSIT_DAYS)] | None = Field(default=None, alias="transitDays")
     shipping_address: Address = Field(alias="shippingAddress")
+
+    @field_validator("items")
+    @classmethod
+    def _not_too_many_items(cls, value: list[Any], info: ValidationInfo) -> list[Any]:
+        return _at_most(MAX_ITEMS, value, info)
 
 
 class ProductionDelayed(Detail):
@@ -396,9 +453,9 @@ class OrderShipped(Detail):
 
     @field_validator("tracking_url")
     @classmethod
-    def _web_link(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
+    def _web_link(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None or _stored(info):
+            return value
         try:
             url = _HTTP_URL.validate_python(value)
         except ValidationError:
@@ -429,7 +486,7 @@ class CatalogRequested(Detail):
 
 class FeedbackReceived(Detail):
     order_id: Identifier = Field(alias="orderId")
-    rating: StrictInt = Field(ge=1, le=5)
+    rating: Annotated[int, Range(1, 5)]
     comment: Annotated[Annotated[str, Text(2000, multiline=True)] | None, BeforeValidator(_blank_is_absent)] = None
 
 
