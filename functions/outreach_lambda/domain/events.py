@@ -170,7 +170,7 @@ class Text:
             raise PydanticCustomError("blank", "must not be blank")
         if len(text) > self.max_length:
             raise PydanticCustomError(
-                "too_long",
+                "text_too_long",
                 "must be at most {max_length} characters, got {length}",
                 {"max_length": self.max_length, "length": len(text)},
             )
