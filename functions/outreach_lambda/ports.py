@@ -18,7 +18,16 @@ from outreach_lambda.domain.model import Decision, InboundEvent
 class OrdersStore(Protocol):
     """The orders table: order state, promise ledger, inbox, wait token, timer, sku index, batches."""
 
-    def register(self, order_id: str, placed_event_id: str, skus: list[str], now: datetime) -> bool: ...
+    def register(
+        self,
+        order_id: str,
+        placed_event_id: str,
+        skus: list[str],
+        now: datetime,
+        *,
+        fingerprint: str,
+        placed_at: datetime,
+    ) -> bool: ...
     def get(self, order_id: str) -> OrderRecord | None: ...
     def orders_with_sku(self, sku: str) -> list[str]: ...
     def put_catalog_request(self, request: CatalogRequested, event_id: str, now: datetime) -> bool: ...

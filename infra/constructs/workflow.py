@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,7 +34,11 @@ from outreach_lambda.wiring import (
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-TZDATA_LAYER_DIR = REPO_ROOT / "build" / "tzdata-layer"
+DEPENDENCIES_LAYER_DIR = REPO_ROOT / "build" / "dependencies-layer"
+#: The runtime dependencies of the Lambda code besides boto3 (in the runtime) and Powertools (its own layer),
+#: by import name: the IANA time zone database for zoneinfo, and email-validator with its dependencies.
+#: All are pure Python, so copying them from the synthesizing environment works on any Lambda runtime.
+LAYER_PACKAGES = ("tzdata", "email_validator", "dns", "idna")
 FUNCTIONS_DIR = REPO_ROOT / "functions"
 DEFINITION_FILE = REPO_ROOT / "statemachines" / "order_timeline.asl.json"
 
@@ -86,13 +91,14 @@ class Workflow(Construct):
                 ssm.StringParameter.value_for_string_parameter(self, POWERTOOLS_LAYER_PARAMETER),
             ),
             # Promised dates are calendar dates in the customer's zone: never depend on the runtime image
-            # having the IANA database. zoneinfo falls back to the tzdata package when it has none.
+            # having the IANA database (zoneinfo falls back to the tzdata package when it has none). E-mail
+            # addresses are judged by email-validator (domain/events.py), which needs dnspython and idna.
             lambda_.LayerVersion(
                 self,
-                "TimeZoneDataLayer",
-                code=lambda_.Code.from_asset(str(_stage_tzdata_layer())),
+                "DependenciesLayer",
+                code=lambda_.Code.from_asset(str(_stage_dependencies_layer())),
                 compatible_runtimes=[RUNTIME],
-                description="IANA time zone database (the tzdata package) for zoneinfo",
+                description="Runtime dependencies: tzdata (IANA time zones), email-validator, dnspython, idna",
             ),
         ]
         # --- timers: a schedule group for the one-time wake-ups and the role the scheduler assumes -------
@@ -338,13 +344,17 @@ def _acknowledge(scope: Construct, rule: str, reason: str) -> None:
     Validations.of(scope).acknowledge(Acknowledgment(id=f"AwsSolutions::{rule}", reason=reason))
 
 
-def _stage_tzdata_layer() -> Path:
-    """Copy the installed tzdata package into a layer layout (python/tzdata), offline, at synth."""
-    import tzdata
-
-    source = Path(tzdata.__file__).parent
-    target = TZDATA_LAYER_DIR / "python" / "tzdata"
-    if target.exists():
-        shutil.rmtree(target)
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    return TZDATA_LAYER_DIR
+def _stage_dependencies_layer() -> Path:
+    """Copy the installed packages of ``LAYER_PACKAGES`` into a layer layout (python/<package>), offline, at synth."""
+    target_root = DEPENDENCIES_LAYER_DIR / "python"
+    if DEPENDENCIES_LAYER_DIR.exists():
+        shutil.rmtree(DEPENDENCIES_LAYER_DIR)
+    for name in LAYER_PACKAGES:
+        module = importlib.import_module(name)
+        assert module.__file__ is not None, f"{name} is not an installed package"
+        source = Path(module.__file__).parent
+        compiled = [p.name for p in source.rglob("*") if p.suffix in (".so", ".pyd")]
+        if compiled:  # pragma: no cover - a guard for the day a dependency stops being pure Python
+            raise RuntimeError(f"{name} has compiled extensions {compiled}: build the layer for the Lambda runtime")
+        shutil.copytree(source, target_root / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return DEPENDENCIES_LAYER_DIR

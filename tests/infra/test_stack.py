@@ -216,6 +216,17 @@ def test_given_customers_in_any_zone_when_functions_run_then_each_has_the_time_z
         assert {"Ref": layer_id} in layers, module
 
 
+def test_given_email_addresses_to_validate_when_functions_run_then_the_layer_carries_email_validator(
+    synth: Synth,
+) -> None:
+    [layer] = synth.template.find_resources("AWS::Lambda::LayerVersion").values()
+    key = layer["Properties"]["Content"]["S3Key"]
+    staged = synth.outdir / f"asset.{key.removesuffix('.zip')}" / "python"
+    for package in ("email_validator", "dns", "idna", "tzdata"):
+        assert (staged / package / "__init__.py").is_file(), package
+    assert not list(staged.rglob("__pycache__")), "no bytecode of the synthesizing interpreter"
+
+
 def test_given_slipped_orders_when_over_5_percent_of_7_days_then_ops_are_alarmed(synth: Synth) -> None:
     alarms = synth.template.find_resources("AWS::CloudWatch::Alarm")
     [slip] = [

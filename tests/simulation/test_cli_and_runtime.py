@@ -63,6 +63,11 @@ def test_given_a_readable_run_then_it_prints_each_order_timeline(capsys):
         ),
         ({"name": "x", "start": "yesterday"}, "start"),
         ({"name": "x", "start": "2026-11-02T09:00:00Z", "config": {"padding": {"factor": "0.5"}}}, "padding.factor"),
+        (
+            {"name": "x", "start": "2026-11-02T09:00:00Z", "config": {"padding": {"factor": "1e9"}}},
+            "config.padding.factor: Value error, factor must be at most 3",
+        ),
+        ({"name": "x", "start": "2026-11-02T09:00:00Z", "config": {"sesSendRate": True}}, "config.sesSendRate"),
         ({"start": "2026-11-02T09:00:00Z"}, "name"),
     ],
 )
@@ -136,3 +141,32 @@ def test_given_a_notified_endpoint_then_wait_returns_at_once_without_parking():
         endpoint.notify("outcome")
         assert endpoint.wait(timeout=0.01) == "outcome"
         assert runtime.quiescence.busy == 0
+
+
+def test_given_a_scenario_with_events_that_are_not_objects_then_each_ends_in_rejected_and_the_run_succeeds(
+    tmp_path, capsys
+):
+    scenario = {
+        "name": "not objects",
+        "start": "2026-11-02T09:00:00Z",
+        "until": "P1D",
+        "events": [
+            None,
+            42,
+            ["Order Placed"],
+            {"at": "PT1H", "detailType": "Order Placed", "detail": None},
+            {"at": "PT2H", "detailType": "Order Placed", "detail": "SO-1"},
+        ],
+    }
+    path = tmp_path / "not_objects.json"
+    path.write_text(json.dumps(scenario))
+
+    assert main(["simulate", str(path), "--json"]) == 0
+
+    out = json.loads(capsys.readouterr().out)
+    errors = [r["error"] for r in out["rejected"]]
+    assert len(errors) == 5
+    assert sum(e.startswith("(event): must be a JSON object") for e in errors) == 3
+    assert "detail: must be a JSON object, got null" in errors
+    assert "detail: must be a JSON object, got a string" in errors
+    assert "errors" not in out

@@ -50,7 +50,7 @@ def test_given_a_cancellation_mid_way_then_it_is_confirmed_and_nothing_else_is_e
 def test_given_an_event_arriving_while_the_execution_is_busy_then_it_is_not_lost(monkeypatch, happy_events):
     """Order Shipped arrives while the execution is between two waits (applying Production Completed).
 
-    intake finds no wait token to complete, so only the inbox holds the event; the waiter must find it
+    intake finds no wait token to claim, so only the inbox holds the event; the next wait must find it
     when it parks again, and the customer gets the shipping notice at that same instant.
     """
     from outreach_lambda.handlers import intake
@@ -176,3 +176,49 @@ class _Context:
     memory_limit_in_mb = 256
     invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:outreach-intake"
     aws_request_id = "racing"
+
+
+def test_given_hostile_events_then_each_is_rejected_naming_its_field_and_the_order_is_untouched():
+    conflicting = placed(at="PT3H")
+    conflicting["detail"]["items"] = [{"sku": "SOFA-OSLO-3", "description": "Oslo three-seater sofa", "quantity": 9}]
+    result = simulate(
+        [
+            placed(),
+            "not an event at all",
+            placed(at="PT1H", orderId="SO-2", productionDays=True),
+            placed(at="PT2H", orderId="SO-3", placedAt="1970-01-01T00:00:00Z"),
+            conflicting,
+            event("PT4H", "Feedback Received", rating=True),
+            {"at": "PT5H", "detailType": "Timer Due", "detail": {"orderId": "SO-1", "dueAt": "2026-11-02T14:00:00Z"}},
+            event("PT6H", "Production Completed", completedAt="2031-01-01T00:00:00Z"),
+            event("PT7H", "Production Completed", completedAt="2026-11-01T00:00:00Z"),
+            {"at": "PT8H", "detailType": "Order Cancelled", "detail": ["SO-1"]},
+            event("PT9H", "Order Cancelled", reason="x" * 5000),
+            event("PT10H", "Order Shipped", carrier="DHL", trackingNumber=" JD1"),
+        ],
+        until="P2D",
+    )
+
+    named = [(r["detailType"], r["error"].split(": ")[0]) for r in result.rejected]
+    assert named == [
+        (None, "(event)"),
+        ("Order Placed", "detail.productionDays"),
+        ("Order Placed", "detail.placedAt"),
+        ("Order Placed", "detail"),
+        ("Feedback Received", "detail.rating"),
+        ("Timer Due", "source"),
+        ("Production Completed", "detail.completedAt"),
+        ("Production Completed", "detail.completedAt"),
+        ("Order Cancelled", "detail"),
+        ("Order Cancelled", "detail.reason"),
+        ("Order Shipped", "detail.trackingNumber"),
+    ]
+    errors = [r["error"] for r in result.rejected]
+    assert "Input should be a valid integer" in errors[1] and "Input should be a valid integer" in errors[4]
+    assert "a different Order Placed for order 'SO-1'" in errors[3]
+    assert "must not be before the order was placed" in errors[7]
+    assert "must be a JSON object, got an array" in errors[8]
+    # SO-1 goes on as if nothing had happened: confirmed once, no alert, no other order.
+    assert timeline(result) == [("2026-11-02T09:00:00Z", "SO-1", "order_confirmation", "email")]
+    assert result.alerts == []
+    assert [o["orderId"] for o in result.orders] == ["SO-1"]

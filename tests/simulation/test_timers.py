@@ -38,18 +38,19 @@ def schedules(settings) -> list[str]:
 
 
 def test_given_a_wake_up_time_then_one_timer_fires_at_it_rounded_up_to_the_second(settings):
-    OrdersRepository(settings.orders_table).register("SO-1", "e1", ["SOFA"], NOW)  # nothing in its inbox
+    OrdersRepository(settings.orders_table).register(
+        "SO-1", "e1", ["SOFA"], NOW, fingerprint="f", placed_at=NOW
+    )  # nothing in its inbox
 
     assert timeline.service().wait("SO-1", "production", "token-1", DUE, NOW) == "parked"
-    timeline.service().wait(
-        "SO-1", "production", "token-2", DUE, NOW
-    )  # parked again for the same time: no second timer
+    # parked again for the same time: no second timer
+    timeline.service().wait("SO-1", "production", "token-2", DUE, NOW)
 
     assert schedules(settings) == ["at(2026-11-13T09:00:01)"]
 
 
 def test_given_a_fired_timer_when_the_same_time_is_wanted_again_then_it_is_armed_again(settings):
-    OrdersRepository(settings.orders_table).register("SO-1", "e1", ["SOFA"], NOW)
+    OrdersRepository(settings.orders_table).register("SO-1", "e1", ["SOFA"], NOW, fingerprint="f", placed_at=NOW)
     timeline.service().wait("SO-1", "production", "token-1", DUE, NOW)
     [name] = [s["Name"] for s in boto3.client("scheduler", region_name=world.REGION).list_schedules()["Schedules"]]
     boto3.client("scheduler", region_name=world.REGION).delete_schedule(Name=name, GroupName=settings.schedule_group)

@@ -2,7 +2,7 @@
 SES/SNS, Step Functions and Scheduler adapters: conditional writes, event-id dedupe, versioned steps.
 
 ``FakeOrders.at_call(k, action)`` runs ``action`` once, just before the k-th store call from now on: the
-way the service tests interleave two Lambdas (intake and waiter) deterministically, without threads.
+way the service tests interleave two Lambdas (intake and the timeline) deterministically, without threads.
 """
 
 from __future__ import annotations
@@ -57,11 +57,21 @@ class FakeOrders:
         self.calls.append(method)
 
     # -- OrdersStore -------------------------------------------------------------------------------
-    def register(self, order_id: str, placed_event_id: str, skus: list[str], now: datetime) -> bool:
+    def register(
+        self,
+        order_id: str,
+        placed_event_id: str,
+        skus: list[str],
+        now: datetime,
+        *,
+        fingerprint: str,
+        placed_at: datetime,
+    ) -> bool:
         self._call("register")
         if order_id in self.orders:
             return False
-        self.orders[order_id] = _Order(OrderRecord(order_id, "starting", placed_event_id, None, 0, None, None))
+        record = OrderRecord(order_id, "starting", placed_event_id, None, 0, None, None, fingerprint, placed_at)
+        self.orders[order_id] = _Order(record)
         for sku in skus:
             self.skus.setdefault(sku, set()).add(order_id)
         return True
@@ -329,11 +339,18 @@ class Shop:
         self.last: TimelineResult | None = None
         self._ids = itertools.count(1)
 
-    def event(self, detail_type: str, detail: Any, when: datetime, event_id: str | None = None) -> dict[str, Any]:
+    def event(
+        self,
+        detail_type: str,
+        detail: Any,
+        when: datetime,
+        event_id: str | None = None,
+        source: str = "com.example.shop",
+    ) -> dict[str, Any]:
         envelope = {
             "id": event_id or f"evt-{next(self._ids)}",
             "detail-type": detail_type,
-            "source": "com.example.shop",
+            "source": source,
             "time": when.isoformat(),
             "detail": detail,
         }

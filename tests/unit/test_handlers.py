@@ -74,7 +74,9 @@ def test_given_a_timer_due_event_then_intake_hands_the_parked_execution_to_the_t
     shop.start("SO-1", PLACED_AT)
     shop.park("SO-1", "t0", PLACED_AT)
 
-    out = intake.handler(payload("intake_timer"), Context())
+    timer = payload("intake_timer")
+    with time_machine.travel(at(timer["time"]), tick=False):  # it arrives at its own time
+        out = intake.handler(timer, Context())
 
     assert IntakeResult.model_validate(out).order_ids == ["SO-1"]
     assert [WakeRequest.model_validate(p).task_token for p in shop.timeline_invoker.payloads] == ["t0"]

@@ -216,3 +216,184 @@ def test_given_feedback_after_the_timeline_ended_then_it_is_acknowledged_through
     [payload] = placed.sender_invoker.payloads
     assert SendRequest.model_validate(payload).contact.kind == "feedback_acknowledgement"
     assert placed.ops.kinds() == ["negative_feedback"]
+
+
+# -- hostile input: every rejection names the field and the problem, and nothing reaches the customer ------------
+def rejected(shop: Shop) -> list[tuple[str, str]]:
+    return [(code, reason) for _, code, reason in shop.dead_letters.rejected]
+
+
+def test_given_production_days_true_then_dead_lettered_naming_the_field_not_read_as_one_day(shop: Shop) -> None:
+    outcome = shop.event("Order Placed", {**placed_detail(), "productionDays": True}, PLACED_AT)
+
+    assert outcome["outcome"] == "rejected"
+    assert rejected(shop) == [("INVALID_EVENT", "detail.productionDays: Input should be a valid integer")]
+    assert shop.machine.started == []
+
+
+def test_given_a_rating_of_true_then_dead_lettered_not_a_one_star_review(placed: Shop) -> None:
+    placed.event("Feedback Received", {"orderId": "SO-1", "rating": True}, PLACED_AT + timedelta(days=20))
+
+    assert rejected(placed) == [("INVALID_EVENT", "detail.rating: Input should be a valid integer")]
+    assert placed.ops.published == []
+    assert placed.orders.inbox("SO-1") == []
+
+
+def test_given_an_order_placed_in_1970_then_dead_lettered_and_no_promise_is_quoted(shop: Shop) -> None:
+    shop.event("Order Placed", placed_detail(placed_at="1970-01-01T00:00:00Z"), PLACED_AT)
+
+    [(code, reason)] = rejected(shop)
+    assert code == "INVALID_EVENT"
+    assert reason == "detail.placedAt: must not be more than 30 days before the event's time 2026-11-02T09:00:00Z"
+    assert shop.machine.started == [] and shop.orders.orders == {}
+
+
+def test_given_a_completion_years_ahead_then_dead_lettered_and_no_new_promise(placed: Shop) -> None:
+    detail = {"orderId": "SO-1", "completedAt": "2031-01-01T00:00:00Z"}
+    placed.event("Production Completed", detail, PLACED_AT + timedelta(days=10))
+
+    [(code, reason)] = rejected(placed)
+    assert (code, reason.split(":")[0]) == ("INVALID_EVENT", "detail.completedAt")
+    assert "more than 5 minutes after the event's time" in reason
+    assert placed.orders.inbox("SO-1") == []
+
+
+@pytest.mark.parametrize(
+    ("detail_type", "detail", "field"),
+    [
+        ("Production Completed", {"orderId": "SO-1", "completedAt": "2026-11-01T09:00:00Z"}, "completedAt"),
+        ("Order Delivered", {"orderId": "SO-1", "deliveredAt": "2026-11-02T08:59:00Z"}, "deliveredAt"),
+        ("Production Delayed", {"orderId": "SO-1", "estimatedCompletion": "2026-11-01"}, "estimatedCompletion"),
+        ("Production Delayed", {"sku": "SOFA-3S-VELVET", "estimatedCompletion": "2026-11-01"}, "estimatedCompletion"),
+        ("Order Shipped", {**shipped(), "estimatedDelivery": "2026-10-30"}, "estimatedDelivery"),
+    ],
+)
+def test_given_a_date_before_the_order_was_placed_then_dead_lettered_naming_it(
+    placed: Shop, detail_type: str, detail: dict[str, Any], field: str
+) -> None:
+    placed.event(detail_type, detail, PLACED_AT + timedelta(days=3))
+
+    assert rejected(placed) == [
+        (
+            "INVALID_EVENT",
+            f"detail.{field}: must not be before the order was placed (2026-11-02T09:00:00+00:00) (order 'SO-1')",
+        )
+    ]
+    assert placed.orders.inbox("SO-1") == []
+    assert placed.orders.batches == {}
+
+
+def test_given_an_early_completion_before_the_first_step_then_the_stored_placement_still_rejects_it(
+    shop: Shop,
+) -> None:
+    shop.event(
+        "Order Placed", placed_detail(placed_at="2026-11-02T10:00:00+01:00", timezone="Europe/Berlin"), PLACED_AT
+    )
+    assert shop.orders.orders["SO-1"].record.state is None  # the execution has not recorded the order yet
+
+    shop.event("Production Completed", {"orderId": "SO-1", "completedAt": "2026-11-01T12:00:00Z"}, PLACED_AT)
+
+    [(_, reason)] = rejected(shop)
+    assert reason.startswith("detail.completedAt: must not be before the order was placed (2026-11-02T10:00:00+01:00)")
+
+
+def test_given_a_second_order_placed_with_different_content_then_it_is_a_conflict_not_a_duplicate(
+    placed: Shop,
+) -> None:
+    changed = placed_detail()
+    changed["items"][0]["quantity"] = 2
+
+    outcome = placed.event("Order Placed", changed, PLACED_AT + timedelta(hours=1), event_id="placed-again")
+
+    assert outcome["outcome"] == "rejected"
+    [(code, reason)] = rejected(placed)
+    assert code == "CONFLICTING_ORDER"
+    assert reason.startswith("detail: a different Order Placed for order 'SO-1' was accepted before (event evt-1)")
+    assert placed.machine.started == ["SO-1"]
+    assert len(placed.customer.sent) == 1
+    assert placed.orders.inbox("SO-1") == []
+
+
+def test_given_the_same_order_placed_again_differently_spelled_then_a_harmless_duplicate(placed: Shop) -> None:
+    again = placed_detail(placed_at="2026-11-02T10:00:00+01:00")
+    again["customer"]["name"] = " Ada Lovelace  "
+    again["salesChannel"] = "showroom"
+
+    outcome = placed.event("Order Placed", again, PLACED_AT + timedelta(hours=1), event_id="redelivered-with-new-id")
+
+    assert outcome == {"outcome": "duplicate", "orderIds": ["SO-1"]}
+    assert rejected(placed) == []
+    assert len(placed.customer.sent) == 1 and placed.machine.started == ["SO-1"]
+
+
+def test_given_a_timer_due_from_the_shop_then_dead_lettered_as_a_wrong_source(placed: Shop) -> None:
+    timer = {"orderId": "SO-1", "dueAt": PLACED_AT.isoformat()}
+
+    placed.event("Timer Due", timer, PLACED_AT + timedelta(hours=1))
+
+    assert rejected(placed) == [
+        (
+            "SOURCE_MISMATCH",
+            "source: 'Timer Due' is an internal event, only 'outreach.timer' sends it, not 'com.example.shop'",
+        )
+    ]
+    assert placed.timeline_invoker.payloads == []
+
+
+def test_given_an_order_event_from_the_timer_source_then_dead_lettered_as_a_wrong_source(shop: Shop) -> None:
+    shop.event("Order Placed", placed_detail(), PLACED_AT, source="outreach.timer")
+
+    [(code, reason)] = rejected(shop)
+    assert code == "SOURCE_MISMATCH" and reason.startswith("source: 'outreach.timer' is internal")
+    assert shop.machine.started == []
+
+
+@pytest.mark.parametrize(("detail", "kind"), [([placed_detail()], "an array"), ("SO-1", "a string"), (None, "null")])
+def test_given_a_detail_that_is_not_an_object_then_one_rejection_naming_detail(
+    shop: Shop, detail: Any, kind: str
+) -> None:
+    outcome = shop.event("Order Placed", detail, PLACED_AT)
+
+    assert outcome["outcome"] == "rejected"
+    assert rejected(shop) == [("INVALID_EVENT", f"detail: must be a JSON object, got {kind}")]
+
+
+@pytest.mark.parametrize("raw", [["Order Placed"], "Order Placed", None, 42])
+def test_given_an_invocation_that_is_not_an_event_object_then_one_rejection_not_a_crash(shop: Shop, raw: Any) -> None:
+    outcome = shop.intake.handle(raw, PLACED_AT).to_payload()
+
+    assert outcome["outcome"] == "rejected"
+    [(event, code, reason)] = shop.dead_letters.rejected
+    assert (event, code) == (raw, "INVALID_EVENT")
+    assert reason.startswith("(event): must be a JSON object") and "detail" in reason
+
+
+def test_given_an_event_stamped_in_the_future_then_dead_lettered_naming_time(shop: Shop) -> None:
+    envelope = {
+        "id": "e-future",
+        "detail-type": "Order Placed",
+        "source": "com.example.shop",
+        "time": "2027-01-01T00:00:00Z",
+        "detail": placed_detail(placed_at="2027-01-01T00:00:00Z"),
+    }
+
+    shop.intake.handle(envelope, PLACED_AT)
+
+    [(code, reason)] = rejected(shop)
+    assert code == "INVALID_EVENT" and reason.startswith("time: 2027-01-01T00:00:00Z is more than 5 minutes after")
+
+
+def test_given_a_reason_too_long_for_the_order_item_then_dead_lettered_naming_it(placed: Shop) -> None:
+    placed.event("Order Cancelled", {"orderId": "SO-1", "reason": "x" * 5000}, PLACED_AT + timedelta(days=1))
+
+    assert rejected(placed) == [("INVALID_EVENT", "detail.reason: must be at most 200 characters, got 5000")]
+
+
+def test_given_an_accepted_event_then_the_inbox_holds_its_validated_detail(placed: Shop) -> None:
+    detail = {"orderId": "SO-1", "reason": "  changed my mind ", "attachment": "x" * 100_000}
+    placed.orders.claim_token("SO-1")  # the execution is busy: the event waits in the inbox
+
+    placed.event("Order Cancelled", detail, PLACED_AT + timedelta(days=1))
+
+    [(_, stored)] = placed.orders.inbox("SO-1")
+    assert stored.detail == {"orderId": "SO-1", "reason": "changed my mind"}

@@ -1,6 +1,9 @@
 """The orders table: per order a STATE item (timeline state, wait token, timer), QUOTE# items (the
 promise ledger), INBOX# items (events waiting for the execution) and, per SKU, an index of open orders.
 
+The STATE item also keeps what intake judges later events by: the accepted Order Placed's fingerprint and
+its placedAt.
+
 pk = ``ORDER#<orderId>`` or ``SKU#<sku>``; sk = ``STATE`` | ``QUOTE#0001`` | ``INBOX#<receivedAt>#<eventId>``
 | ``EVENT#<eventId>`` (dedupe marker) | ``ORDER#<orderId>`` (under a SKU).
 All reads that decide anything are strongly consistent.
@@ -17,7 +20,7 @@ from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from outreach_lambda.adapters.aws import CONDITION_FAILED, client, error_code, put_if_absent, table
-from outreach_lambda.domain.events import CatalogRequested
+from outreach_lambda.domain.events import STORED, CatalogRequested
 from outreach_lambda.domain.model import Decision, InboundEvent, OrderState
 
 MAX_EVENTS_PER_STEP = 90  # a DynamoDB transaction holds 100 items
@@ -40,6 +43,10 @@ class OrderRecord:
     version: int
     timer_name: str | None
     timer_due_at: str | None
+    #: sha256 of the accepted Order Placed detail (``events.fingerprint``): a different one is a conflict.
+    placed_fingerprint: str | None = None
+    #: The order's placedAt in the customer's zone: later dates of the order are checked against it.
+    placed_at: datetime | None = None
 
 
 class OrdersRepository:
@@ -51,14 +58,26 @@ class OrdersRepository:
         return table(self._name)
 
     # -- registration (intake) -------------------------------------------------------------------
-    def register(self, order_id: str, placed_event_id: str, skus: list[str], now: datetime) -> bool:
-        """Create the order's STATE item. False when the order already exists."""
+    def register(
+        self,
+        order_id: str,
+        placed_event_id: str,
+        skus: list[str],
+        now: datetime,
+        *,
+        fingerprint: str,
+        placed_at: datetime,
+    ) -> bool:
+        """Create the order's STATE item with the placed detail's fingerprint and placedAt (in the customer's
+        zone). False when the order already exists."""
         item = {
             "pk": order_pk(order_id),
             "sk": "STATE",
             "orderId": order_id,
             "runStatus": "starting",
             "placedEventId": placed_event_id,
+            "placedFingerprint": fingerprint,
+            "placedAt": placed_at.isoformat(),
             "version": 0,
             "registeredAt": now.isoformat(),
         }
@@ -88,10 +107,13 @@ class OrdersRepository:
             order_id=item["orderId"],
             run_status=item.get("runStatus", "starting"),
             placed_event_id=item.get("placedEventId"),
-            state=OrderState.model_validate_json(raw_state) if raw_state else None,
+            # Judged when it arrived: read back with its types checked, not with bounds that may be newer.
+            state=OrderState.model_validate_json(raw_state, context=STORED) if raw_state else None,
             version=int(item.get("version", 0)),
             timer_name=item.get("timerName"),
             timer_due_at=item.get("timerDueAt"),
+            placed_fingerprint=item.get("placedFingerprint"),
+            placed_at=datetime.fromisoformat(item["placedAt"]) if item.get("placedAt") else None,
         )
 
     # -- catalog requests (not orders: no timeline, one follow-up) ---------------------------------
@@ -111,7 +133,7 @@ class OrdersRepository:
         item = self._table.get_item(Key={"pk": catalog_pk(request_id), "sk": "REQUEST"}, ConsistentRead=True).get(
             "Item"
         )
-        return CatalogRequested.model_validate_json(item["request"]) if item else None
+        return CatalogRequested.model_validate_json(item["request"], context=STORED) if item else None
 
     # -- sku batch delays: how many customers were told -------------------------------------------
     def open_batch(self, event_id: str, sku: str, reason: str | None, targeted: int, now: datetime) -> None:

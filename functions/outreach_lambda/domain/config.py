@@ -1,27 +1,53 @@
 """Outreach configuration: the padding policy, contact timing and quiet hours.
 
 One typed model, validated wherever it is read (CDK synth, Lambda start-up, a simulator scenario), so a bad
-value fails early with the field named.
+value fails early with the field named. Every value is bounded (docs/contracts.md, "Validation and bounds"):
+numbers are JSON numbers (no ``"3"``, no ``true``), the padding factor lies in 1..3, day counts have sane
+maxima, times of day are ``HH:MM`` text and the texts that go into every message have a maximum length.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import time
 from fractions import Fraction
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, field_validator, model_validator
+
+#: A promise is never shorter than the work (1) and never more than three times as long (3): a factor
+#: above that is a typo (1e9 would put every promise beyond the year 9999 and crash every step).
+MIN_FACTOR = Fraction(1)
+MAX_FACTOR = Fraction(3)
+MAX_FACTOR_TEXT = 32
 
 
 def parse_factor(text: str) -> Fraction:
-    """A padding factor: a fraction like '4/3' or a decimal like '1.25', at least 1."""
+    """A padding factor: a fraction like '4/3' or a decimal like '1.25', from 1 to 3."""
+    if len(text) > MAX_FACTOR_TEXT:
+        raise ValueError(f"factor must be a fraction like '4/3' or a decimal like '1.25', got {len(text)} characters")
     try:
         parsed = Fraction(text.strip())
     except (ValueError, ZeroDivisionError) as exc:
         raise ValueError(f"factor must be a fraction like '4/3' or a decimal like '1.25', got {text!r}") from exc
-    if parsed < 1:
+    if parsed < MIN_FACTOR:
         raise ValueError(f"factor must be at least 1 (a promise is never shorter than the work), got {text!r}")
+    if parsed > MAX_FACTOR:
+        raise ValueError(f"factor must be at most 3 (a promise at most three times the work), got {text!r} = {parsed}")
     return parsed
+
+
+_HH_MM = re.compile(r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?")
+
+
+def _time_of_day(value: Any) -> Any:
+    """A local time of day as text, ``"21:00"`` (not a number of seconds)."""
+    if isinstance(value, time) or (isinstance(value, str) and _HH_MM.fullmatch(value)):
+        return value
+    raise ValueError(f"must be a time of day like '21:00', got {value!r}")
+
+
+TimeOfDay = Annotated[time, BeforeValidator(_time_of_day)]
 
 
 class PaddingPolicy(BaseModel):
@@ -29,7 +55,9 @@ class PaddingPolicy(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    factor: str = Field(default="4/3", description="Padding factor as a fraction or decimal, e.g. '4/3' or '1.25'")
+    factor: str = Field(
+        default="4/3", strict=True, description="Padding factor from 1 to 3, as a fraction or decimal: '4/3', '1.25'"
+    )
     rounding: Literal["weeks", "days"] = "weeks"
 
     @field_validator("factor")
@@ -48,8 +76,8 @@ class QuietHours(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    start: time = time(21, 0)
-    end: time = time(9, 0)
+    start: TimeOfDay = time(21, 0)
+    end: TimeOfDay = time(9, 0)
 
     @model_validator(mode="after")
     def _not_empty(self) -> QuietHours:
@@ -64,21 +92,45 @@ class OutreachConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     padding: PaddingPolicy = PaddingPolicy()
-    default_transit_days: int = Field(default=7, ge=0, le=120, alias="defaultTransitDays")
-    production_update_lead_days: int = Field(default=3, ge=0, le=60, alias="productionUpdateLeadDays")
+    default_transit_days: StrictInt = Field(default=7, ge=0, le=120, alias="defaultTransitDays")
+    production_update_lead_days: StrictInt = Field(default=3, ge=0, le=60, alias="productionUpdateLeadDays")
     ses_send_rate: float = Field(
-        default=14.0, gt=0, le=10_000, alias="sesSendRate", description="e-mails per second (SES sandbox: 1)"
+        default=14.0,
+        strict=True,
+        ge=0.1,
+        le=1000,
+        alias="sesSendRate",
+        description="e-mails per second, 0.1 to 1000 (SES sandbox: 1)",
     )
-    good_news_days: int = Field(default=3, ge=1, le=60, alias="goodNewsDays")
-    satisfaction_check_days: int = Field(default=3, ge=0, le=60, alias="satisfactionCheckDays")
+    good_news_days: StrictInt = Field(default=3, ge=1, le=60, alias="goodNewsDays")
+    satisfaction_check_days: StrictInt = Field(default=3, ge=0, le=60, alias="satisfactionCheckDays")
     quiet_hours: QuietHours = Field(default=QuietHours(), alias="quietHours")
-    support_phone: str = Field(default="+1 555 0100", alias="supportPhone", min_length=3)
-    shop_name: str = Field(default="Outreach Sofas", alias="shopName", min_length=1)
-    goodwill_gesture: str = Field(default="a free upgrade to express delivery", alias="goodwillGesture", min_length=1)
-    max_requotes: int = Field(
+    support_phone: str = Field(
+        default="+1 555 0100",
+        alias="supportPhone",
+        strict=True,
+        min_length=3,
+        max_length=32,
+        pattern=r"^\+?[0-9 ()./-]+$",
+    )
+    shop_name: str = Field(default="Outreach Sofas", alias="shopName", strict=True, min_length=1, max_length=100)
+    goodwill_gesture: str = Field(
+        default="a free upgrade to express delivery", alias="goodwillGesture", strict=True, min_length=1, max_length=200
+    )
+
+    max_requotes: StrictInt = Field(
         default=10,
         ge=1,
         le=50,
         alias="maxRequotes",
         description="re-quotes per order the rules make on their own; past it ops are alerted to call instead",
     )
+
+    @field_validator("shop_name", "goodwill_gesture", "support_phone")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        if any(ord(c) < 32 or ord(c) == 127 for c in value):
+            raise ValueError("must be one line without control characters")
+        return value

@@ -33,6 +33,7 @@ def service() -> Intake:
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 @tracer.capture_lambda_handler
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    # Parsed by the service, not by a decorator: an invalid event is dead-lettered with its reason.
+def handler(event: Any, context: LambdaContext) -> dict[str, Any]:
+    # Parsed by the service, not by a decorator: an invalid event (even one that is not a JSON object) is
+    # dead-lettered with its reason.
     return service().handle(event, datetime.now(UTC)).to_payload()

@@ -2,7 +2,14 @@
 
 An event is first stored in the order's inbox, then the execution's wait token (if it is parked) is
 claimed and completed. An execution that is busy finds the event itself before it parks again
-(services/waiter.py), so no event is lost between two waits.
+(services/timeline.py), so no event is lost between two waits.
+
+What is rejected, each to the dead-letter queue with a code and a reason naming the field
+(docs/contracts.md, "Validation and bounds"): a malformed envelope or a non-object event or detail, an event
+time far from its arrival, a detail with a bound broken or a date implausible for the event's time
+(``INVALID_EVENT``); an unknown detail-type (``UNKNOWN_DETAIL_TYPE``); an internal detail-type from outside or
+the reverse (``SOURCE_MISMATCH``); a date before the order was placed (``INVALID_EVENT``); an unknown order
+(``UNKNOWN_ORDER``); a second, different Order Placed for a known order (``CONFLICTING_ORDER``).
 """
 
 from __future__ import annotations
@@ -13,21 +20,29 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from outreach_lambda.adapters.orders import OrderRecord
 from outreach_lambda.domain.events import (
     CatalogRequested,
+    Detail,
+    EventEnvelope,
     FeedbackReceived,
     OrderPlaced,
     ProductionDelayed,
     TimerDue,
     UnknownDetailType,
+    WrongSource,
+    check_received,
+    check_source,
+    fingerprint,
     parse_detail,
+    parse_envelope,
+    placement_problem,
 )
 from outreach_lambda.domain.model import InboundEvent, OrderState
 from outreach_lambda.domain.rules import late_feedback
 from outreach_lambda.observability import logger, metrics
 from outreach_lambda.ports import Alerts, AsyncFunction, DeadLetters, Executions, OrdersStore
 from outreach_lambda.services.timeline import timer_key
-from outreach_lambda.settings import format_validation_error
 from outreach_lambda.step_contract import CatalogSendRequest, IntakeResult, SendRequest, WakeRequest
 
 FINISHED = ("cancelled", "complete")
@@ -42,26 +57,36 @@ class Intake:
     sender: AsyncFunction
     alerts: Alerts
 
-    def handle(self, raw: dict[str, Any], now: datetime) -> IntakeResult:
+    def handle(self, raw: Any, now: datetime) -> IntakeResult:
         try:
-            detail_type = _field(raw, "detail-type")
-            event_id = _field(raw, "id")
-            event_time = datetime.fromisoformat(str(raw.get("time") or now.isoformat()).replace("Z", "+00:00"))
-            detail = parse_detail(detail_type, raw.get("detail"))
+            envelope = parse_envelope(raw)
+            event_time = envelope.time or now
+            check_received(event_time, now)
+            check_source(envelope.detail_type, envelope.source)
+            detail = parse_detail(envelope.detail_type, envelope.detail, event_time)
         except UnknownDetailType as exc:
             return self._reject(raw, "UNKNOWN_DETAIL_TYPE", str(exc))
+        except WrongSource as exc:
+            return self._reject(raw, "SOURCE_MISMATCH", str(exc))
         except ValidationError as exc:
-            return self._reject(raw, "INVALID_EVENT", f"detail.{format_validation_error(exc)}")
-        except (KeyError, ValueError) as exc:
-            return self._reject(raw, "INVALID_EVENT", str(exc).strip("'\""))
+            return self._reject(raw, "INVALID_EVENT", _problems(exc))
+        except ValueError as exc:
+            return self._reject(raw, "INVALID_EVENT", str(exc))
 
+        detail_type, event_id = envelope.detail_type, envelope.id
+        # The inbox holds the validated detail (stripped, normalised, without unknown extra fields), so what
+        # the timeline reads is exactly what was judged here, and bounded in size.
         inbound = InboundEvent(
-            event_id=event_id, detail_type=detail_type, detail=raw["detail"], time=event_time, received_at=now
+            event_id=event_id,
+            detail_type=detail_type,
+            detail=detail.model_dump(mode="json", by_alias=True, exclude_none=True),
+            time=event_time,
+            received_at=now,
         )
         if isinstance(detail, CatalogRequested):
             return self._catalog(detail, inbound, now)
         if isinstance(detail, OrderPlaced):
-            return self._place(detail, inbound, now)
+            return self._place(detail, raw, inbound, now)
 
         batch = isinstance(detail, ProductionDelayed) and not detail.order_id  # one sku, every open order of it
         if batch:
@@ -73,6 +98,10 @@ class Intake:
             order_ids = [detail.order_id]  # type: ignore[attr-defined]
 
         records = [(order_id, self.orders.get(order_id)) for order_id in order_ids]
+        for order_id, record in records:
+            problem = _placement_problem(detail, record)
+            if problem is not None:
+                return self._reject(raw, "INVALID_EVENT", f"detail.{problem} (order {order_id!r})")
         if batch:
             assert isinstance(detail, ProductionDelayed)
             # Known before any execution reports back, so the last one can report the batch to ops.
@@ -100,10 +129,19 @@ class Intake:
         metrics.add_metric(name="EventsAccepted", unit="Count", value=len(delivered))
         return IntakeResult(outcome="accepted" if delivered else "ignored", order_ids=delivered)
 
-    def _place(self, placed: OrderPlaced, inbound: InboundEvent, now: datetime) -> IntakeResult:
+    def _place(self, placed: OrderPlaced, raw: Any, inbound: InboundEvent, now: datetime) -> IntakeResult:
         order_id = placed.order_id
-        if not self.orders.register(order_id, inbound.event_id, [i.sku for i in placed.items], now):
+        content = fingerprint(placed)
+        skus = [i.sku for i in placed.items]
+        placed_local = placed.placed_at.astimezone(placed.customer.zone)
+        if not self.orders.register(order_id, inbound.event_id, skus, now, fingerprint=content, placed_at=placed_local):
             record = self.orders.get(order_id)
+            if record is not None and record.placed_fingerprint not in (None, content):
+                reason = (
+                    f"detail: a different Order Placed for order {order_id!r} was accepted before "
+                    f"(event {record.placed_event_id}); an order is placed once, change it with its own events"
+                )
+                return self._reject(raw, "CONFLICTING_ORDER", reason)
             if record is None or record.placed_event_id != inbound.event_id:
                 logger.warning("duplicate Order Placed ignored", extra=_ctx(inbound, order_id))
                 metrics.add_metric(name="DuplicateOrders", unit="Count", value=1)
@@ -146,11 +184,26 @@ class Intake:
         return IntakeResult(outcome="rejected", reason=reason)
 
 
-def _field(raw: dict[str, Any], name: str) -> str:
-    value = raw.get(name)
-    if not isinstance(value, str) or not value:
-        raise ValueError(f"{name}: missing from the EventBridge event")
-    return value
+def _problems(exc: ValidationError) -> str:
+    """One ``field: problem`` per error: detail fields as ``detail.<field>``, envelope fields by their name."""
+    parts = []
+    for err in exc.errors():
+        path = [str(p) for p in err["loc"]]
+        if exc.title != EventEnvelope.__name__:
+            path.insert(0, "detail")
+        parts.append(f"{'.'.join(path) or '(event)'}: {err['msg']}")
+    return "; ".join(parts)
+
+
+def _placement_problem(detail: Detail, record: OrderRecord | None) -> str | None:
+    """A date of the event before the order was placed (needs the order: its placedAt in the customer's zone)."""
+    if record is None:
+        return None
+    placed_at = record.placed_at
+    if placed_at is None and record.state is not None:  # registered before placedAt was kept on the STATE item
+        order = record.state.order
+        placed_at = order.placed_at.astimezone(order.customer.zone)
+    return placement_problem(detail, placed_at) if placed_at is not None else None
 
 
 def _safe_id(raw: Any) -> Any:

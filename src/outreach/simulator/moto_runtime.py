@@ -24,7 +24,7 @@ import threading
 import traceback
 import types
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -117,7 +117,9 @@ def _invoke_in_process(self: LambdaFunction, event: Any = None) -> tuple[str, bo
         runtime.lambda_invocations += 1
         request_id = f"sim-{runtime.lambda_invocations:08d}"
     if isinstance(event, str | bytes):
-        event = json.loads(event or "{}")
+        # Not decodable: moto already decoded the payload, which was a JSON string (intake rejects it).
+        with suppress(json.JSONDecodeError):
+            event = json.loads(event or "{}")
     context = _FakeContext(self.function_name, int(self.memory_size or 128), self.function_arn, request_id)
     try:
         result = handler(event, context)

@@ -169,7 +169,9 @@ def _next_timer(group: str) -> tuple[datetime, str, dict[str, Any]] | None:
     return best
 
 
-def _envelope(event: ScenarioEvent, position: int, now: datetime) -> dict[str, Any]:
+def _envelope(event: ScenarioEvent, position: int, now: datetime) -> Any:
+    if event.is_raw:
+        return event.raw_payload
     return {
         "version": "0",
         "id": event.id or f"sim-{position:05d}",

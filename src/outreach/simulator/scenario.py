@@ -7,8 +7,18 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.settings import format_validation_error
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+)
 
 _DURATION = TypeAdapter(timedelta)
 _INSTANT = TypeAdapter(AwareDatetime)
@@ -34,13 +44,35 @@ def resolve_time(value: str, start: datetime, field_name: str) -> datetime:
 
 
 class ScenarioEvent(BaseModel):
+    """One event of a scenario. Its ``detail`` is passed to intake as it is, whatever it holds (an array, a
+    string, null: intake rejects those), so a scenario can show how any input is judged."""
+
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     at: str = "PT0S"
     detail_type: str = Field(alias="detailType", min_length=1)
-    detail: dict[str, Any]
+    detail: Any = Field(description="the event's detail, passed to intake unchecked")
     id: str | None = Field(default=None, description="EventBridge event id; repeat one to simulate a redelivery")
     source: str = "com.example.shop"
+    _payload: Any = PrivateAttr(default=None)
+    _raw: bool = PrivateAttr(default=False)
+
+    @classmethod
+    def not_an_object(cls, payload: Any) -> ScenarioEvent:
+        """An entry of ``events`` that is not a JSON object: handed to intake as the whole invocation, at start."""
+        event = cls.model_construct(at="PT0S", detail_type="", detail=None)
+        event._payload = payload
+        event._raw = True
+        return event
+
+    @property
+    def raw_payload(self) -> Any:
+        """The invocation to hand to intake instead of an EventBridge event built from the fields, if any."""
+        return self._payload
+
+    @property
+    def is_raw(self) -> bool:
+        return self._raw
 
 
 class Scenario(BaseModel):
@@ -56,6 +88,13 @@ class Scenario(BaseModel):
     @classmethod
     def _utc(cls, value: datetime) -> datetime:
         return value.astimezone(UTC)
+
+    @field_validator("events", mode="before")
+    @classmethod
+    def _non_objects_pass_through(cls, value: Any) -> Any:
+        if not isinstance(value, list):
+            return value
+        return [e if isinstance(e, dict | ScenarioEvent) else ScenarioEvent.not_an_object(e) for e in value]
 
     def end(self) -> datetime:
         return resolve_time(self.until, self.start, "until")
@@ -85,4 +124,9 @@ def parse(raw: Any, origin: str = "scenario") -> Scenario:
         raise ScenarioError(f"{origin}: {format_validation_error(exc)}") from None
     except ScenarioError as exc:
         raise ScenarioError(f"{origin}: {exc}") from None
+    try:
+        OutreachConfig.model_validate(scenario.config)  # the bounds of the deployed configuration
+    except ValidationError as exc:
+        problems = "; ".join(f"config.{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
+        raise ScenarioError(f"{origin}: {problems}") from None
     return scenario
