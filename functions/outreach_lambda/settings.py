@@ -61,6 +61,7 @@ SenderEmail = Annotated[str, _var(Env.SENDER_EMAIL)]
 ScheduleGroup = Annotated[str, _var(Env.SCHEDULE_GROUP)]
 TimerTargetArn = Annotated[str, _var(Env.TIMER_TARGET_ARN)]
 TimerRoleArn = Annotated[str, _var(Env.TIMER_ROLE_ARN)]
+TimerDeadLetterArn = Annotated[str, _var(Env.TIMER_DEAD_LETTER_ARN)]
 SenderFunctionName = Annotated[str, _var(Env.SENDER_FUNCTION_NAME)]
 TimelineFunctionName = Annotated[str, _var(Env.TIMELINE_FUNCTION_NAME)]
 Config = Annotated[
@@ -100,6 +101,7 @@ class TimelineSettings(FunctionSettings):
     schedule_group: ScheduleGroup
     timer_target_arn: TimerTargetArn
     timer_role_arn: TimerRoleArn
+    timer_dead_letter_arn: TimerDeadLetterArn
     config: Config
 
 

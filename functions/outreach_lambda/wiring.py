@@ -30,6 +30,7 @@ class Env(StrEnum):
     SCHEDULE_GROUP = "SCHEDULE_GROUP"
     TIMER_TARGET_ARN = "TIMER_TARGET_ARN"
     TIMER_ROLE_ARN = "TIMER_ROLE_ARN"
+    TIMER_DEAD_LETTER_ARN = "TIMER_DEAD_LETTER_ARN"
     SENDER_FUNCTION_NAME = "SENDER_FUNCTION_NAME"
     TIMELINE_FUNCTION_NAME = "TIMELINE_FUNCTION_NAME"
     OUTREACH_CONFIG = "OUTREACH_CONFIG"
@@ -46,6 +47,7 @@ ENV_MEANING: Final[dict[Env, str]] = {
     Env.SCHEDULE_GROUP: "EventBridge Scheduler group of the one-time wake-up timers",
     Env.TIMER_TARGET_ARN: "event bus the timers put 'Timer Due' events on",
     Env.TIMER_ROLE_ARN: "role EventBridge Scheduler assumes to put those events",
+    Env.TIMER_DEAD_LETTER_ARN: "queue a timer goes to when EventBridge Scheduler cannot deliver it (the event DLQ)",
     Env.SENDER_FUNCTION_NAME: "sender function, invoked for contacts outside a running timeline",
     Env.TIMELINE_FUNCTION_NAME: "timeline function, invoked to advance an order whose wait token intake claimed",
     Env.OUTREACH_CONFIG: "JSON of the validated OutreachConfig (padding, timing, quiet hours)",
@@ -105,6 +107,7 @@ FUNCTIONS: Final[dict[FunctionName, FunctionSpec]] = {
             Env.SCHEDULE_GROUP: Access.MANAGE_SCHEDULES,
             Env.TIMER_TARGET_ARN: Access.VALUE,
             Env.TIMER_ROLE_ARN: Access.PASS_ROLE,
+            Env.TIMER_DEAD_LETTER_ARN: Access.VALUE,
             Env.OUTREACH_CONFIG: Access.VALUE,
         },
         frozenset({Permission.COMPLETE_OWN_TASKS, Permission.SEND_SMS}),

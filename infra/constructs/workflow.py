@@ -118,6 +118,7 @@ class Workflow(Construct):
             description="Assumed by EventBridge Scheduler to put 'Timer Due' events on the Outreach bus",
         )
         res.bus.grant_put_events_to(self.timer_role)
+        res.dead_letter_queue.grant_send_messages(self.timer_role)  # timers Scheduler cannot deliver
 
         # What each environment variable of the wiring table holds, and how each access is granted.
         self._values: dict[Env, str] = {
@@ -129,6 +130,7 @@ class Workflow(Construct):
             Env.SCHEDULE_GROUP: self.schedule_group.schedule_group_name,
             Env.TIMER_TARGET_ARN: res.bus.event_bus_arn,
             Env.TIMER_ROLE_ARN: self.timer_role.role_arn,
+            Env.TIMER_DEAD_LETTER_ARN: res.dead_letter_queue.queue_arn,
             Env.DEAD_LETTER_QUEUE_URL: res.dead_letter_queue.queue_url,
         }
         self._grants: dict[tuple[Env, Access], Callable[[iam.IGrantable], object]] = {

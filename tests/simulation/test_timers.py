@@ -64,3 +64,15 @@ def test_given_a_fired_timer_when_the_same_time_is_wanted_again_then_it_is_armed
 
 def _envelope(detail_type: str, detail: dict, event_id: str, source: str = "com.example.shop") -> dict:
     return {"id": event_id, "detail-type": detail_type, "source": source, "time": NOW.isoformat(), "detail": detail}
+
+
+def test_given_a_timer_then_scheduler_retries_it_for_a_day_and_dead_letters_what_it_cannot_deliver(settings):
+    OrdersRepository(settings.orders_table).register("SO-1", "e1", ["SOFA"], NOW, fingerprint="f", placed_at=NOW)
+    timeline.service().wait("SO-1", "production", "token-1", DUE, NOW)
+    client = boto3.client("scheduler", region_name=world.REGION)
+    [name] = [s["Name"] for s in client.list_schedules(GroupName=settings.schedule_group)["Schedules"]]
+
+    target = client.get_schedule(Name=name, GroupName=settings.schedule_group)["Target"]
+
+    assert target["DeadLetterConfig"] == {"Arn": settings.timer_dead_letter_arn}
+    assert target["RetryPolicy"] == {"MaximumEventAgeInSeconds": 86400, "MaximumRetryAttempts": 185}

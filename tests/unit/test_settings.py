@@ -13,6 +13,7 @@ TIMELINE_ENV = {
     "SCHEDULE_GROUP": "timers",
     "TIMER_TARGET_ARN": "arn:aws:events:eu-west-1:000000000000:event-bus/orders",
     "TIMER_ROLE_ARN": "arn:aws:iam::000000000000:role/timers",
+    "TIMER_DEAD_LETTER_ARN": "arn:aws:sqs:eu-west-1:000000000000:dead-letters",
     "OUTREACH_CONFIG": "{}",
 }
 

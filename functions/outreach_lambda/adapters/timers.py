@@ -28,10 +28,11 @@ def timer_name(order_id: str, due_at: datetime) -> str:
 
 
 class SchedulerTimers:
-    def __init__(self, group: str, target_arn: str, role_arn: str) -> None:
+    def __init__(self, group: str, target_arn: str, role_arn: str, dead_letter_arn: str) -> None:
         self._group = group
         self._target_arn = target_arn
         self._role_arn = role_arn
+        self._dead_letter_arn = dead_letter_arn
 
     def arm(self, order_id: str, due_at: datetime) -> str:
         name = timer_name(order_id, due_at)
@@ -49,7 +50,10 @@ class SchedulerTimers:
                     "RoleArn": self._role_arn,
                     "Input": json.dumps({"orderId": order_id, "dueAt": due_at.astimezone(UTC).isoformat()}),
                     "EventBridgeParameters": {"DetailType": TIMER_DETAIL_TYPE, "Source": TIMER_SOURCE},
+                    # Scheduler retries putting the event for a day; what it still cannot deliver goes to the
+                    # dead-letter queue (ops are alarmed on it), and the wait's timeout re-checks the order.
                     "RetryPolicy": {"MaximumEventAgeInSeconds": 86400, "MaximumRetryAttempts": 185},
+                    "DeadLetterConfig": {"Arn": self._dead_letter_arn},
                 },
             )
         except ClientError as exc:

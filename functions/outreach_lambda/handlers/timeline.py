@@ -40,7 +40,12 @@ def service() -> Timeline:
         alerts=alerts,
         slots=SendRateLimiter(settings.orders_table, settings.config.ses_send_rate),
         sender=sender,
-        timers=SchedulerTimers(settings.schedule_group, settings.timer_target_arn, settings.timer_role_arn),
+        timers=SchedulerTimers(
+            settings.schedule_group,
+            settings.timer_target_arn,
+            settings.timer_role_arn,
+            settings.timer_dead_letter_arn,
+        ),
         tokens=TaskTokens(),
         config=settings.config,
     )

@@ -87,6 +87,7 @@ def build(config_json: str) -> World:
         )
     sqs = boto3.client("sqs", region_name=REGION)
     dlq_url = sqs.create_queue(QueueName="outreach-dead-letters")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     tap_url = sqs.create_queue(QueueName="outreach-ops-alerts-tap")["QueueUrl"]
     tap_arn = sqs.get_queue_attributes(QueueUrl=tap_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     sns = boto3.client("sns", region_name=REGION)
@@ -113,6 +114,7 @@ def build(config_json: str) -> World:
         Env.SCHEDULE_GROUP: "outreach-timers",
         Env.TIMER_TARGET_ARN: bus_arn,
         Env.TIMER_ROLE_ARN: role_arn,
+        Env.TIMER_DEAD_LETTER_ARN: dlq_arn,
         Env.OUTREACH_CONFIG: config_json,
         Env.SENDER_FUNCTION_NAME: function_name(FunctionName.SENDER),
         Env.TIMELINE_FUNCTION_NAME: function_name(FunctionName.TIMELINE),
