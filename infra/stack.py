@@ -85,6 +85,7 @@ class OutreachStack(Stack):
         outputs = {
             "EventBusName": order_events.bus.event_bus_name,
             "StateMachineArn": workflow.state_machine.state_machine_arn,
+            "IntakeFunctionName": workflow.intake.function_name,
             "OpsTopicArn": messaging.ops_topic.topic_arn,
             "DeadLetterQueueUrl": order_events.dead_letter_queue.queue_url,
             "OrdersTableName": storage.orders_table.table_name,

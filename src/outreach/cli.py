@@ -10,7 +10,10 @@ from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="outreach", description="Outreach developer tools (local, no AWS account).")
+    parser = argparse.ArgumentParser(
+        prog="outreach",
+        description="Outreach tools: simulate and advise locally (no AWS account); operate a deployed stack.",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sim = sub.add_parser(
         "simulate",
@@ -21,12 +24,78 @@ def main(argv: list[str] | None = None) -> int:
     sim.add_argument("--json", action="store_true", help="print one JSON object (the contract in docs/simulator.md)")
     sim.add_argument("--log", type=Path, help="write the handlers' structured logs to this file")
     _add_advise_padding(sub)
+    _add_operate(sub)
     args = parser.parse_args(argv)
     if args.command == "simulate":
         return _simulate(args.scenario, args.json, args.log)
     if args.command == "advise-padding":
         return _advise_padding(args)
+    if args.command in ("resume", "dead-letters"):
+        return _operate(args)
     return 2  # pragma: no cover
+
+
+def _add_operate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Commands against a deployed stack (boto3 with the normal profile and region resolution)."""
+    stack = argparse.ArgumentParser(add_help=False)
+    stack.add_argument("--stack", default="Outreach", help="the deployed stack's name (default: Outreach)")
+    resume = sub.add_parser(
+        "resume",
+        parents=[stack],
+        help="start a new execution for an order whose timeline failed (nothing already sent goes again)",
+    )
+    resume.add_argument("order_id", metavar="ORDER_ID")
+    letters = sub.add_parser("dead-letters", help="list or replay the events in the dead-letter queue")
+    actions = letters.add_subparsers(dest="action", required=True)
+    listing = actions.add_parser("list", parents=[stack], help="each rejected or undelivered event with its reason")
+    listing.add_argument("--json", action="store_true", help="one JSON object per line")
+    listing.add_argument("--limit", type=int, default=100)
+    again = actions.add_parser(
+        "replay", parents=[stack], help="hand events to intake again (once fixed at the source), then remove them"
+    )
+    which = again.add_mutually_exclusive_group(required=True)
+    which.add_argument("--all", action="store_true", help="every event in the queue")
+    which.add_argument("message_ids", nargs="*", default=[], metavar="MESSAGE_ID", help="from 'dead-letters list'")
+
+
+def _operate(args: argparse.Namespace) -> int:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from outreach import operate
+
+    try:
+        deployed = operate.Deployed.from_stack(args.stack)
+        if args.command == "resume":
+            print(f"resumed {args.order_id}: {operate.resume(deployed, args.order_id)}")
+            return 0
+        hold = operate.REPLAY_HOLD if args.action == "replay" else 0
+        letters = operate.dead_letters(deployed, getattr(args, "limit", 100), hold)
+        if args.action == "list":
+            for letter in letters:
+                summary = letter.summary()
+                if args.json:
+                    print(json.dumps(summary))
+                else:
+                    print(
+                        f"{summary['messageId']}  {summary['time']}  {summary['detailType']}  "
+                        f"{summary['orderId'] or '-'}  {summary['code']}: {summary['reason']}"
+                    )
+            print(f"{len(letters)} event(s) in the dead-letter queue", file=sys.stderr)
+            return 0
+        chosen = letters if args.all else [d for d in letters if d.message_id in set(args.message_ids)]
+        missing = set(args.message_ids) - {d.message_id for d in chosen}
+        for outcome in operate.replay(deployed, chosen):
+            print(json.dumps(outcome))
+        if missing:
+            print(f"not in the queue (replayed before?): {', '.join(sorted(missing))}", file=sys.stderr)
+            return 1
+        return 0
+    except operate.OperateError as exc:
+        print(f"outreach {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except (BotoCoreError, ClientError) as exc:
+        print(f"outreach {args.command}: AWS said: {exc}", file=sys.stderr)
+        return 1
 
 
 def _simulate(path: Path, as_json: bool, log_path: Path | None) -> int:

@@ -1,0 +1,168 @@
+"""Commands against a deployed stack (boto3, the normal profile and region resolution): work the dead-letter
+queue, resume an order whose timeline failed. See docs/runbook.md.
+
+The stack's resources are read from its CloudFormation outputs (``--stack``, default ``Outreach``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+from outreach_lambda.adapters.workflow import execution_name
+from outreach_lambda.step_contract import ExecutionInput, IntakeResult
+
+#: CloudFormation outputs of the stack (infra/stack.py) these commands need.
+OUTPUTS = ("StateMachineArn", "DeadLetterQueueUrl", "OrdersTableName", "IntakeFunctionName")
+RESUMABLE = ("FAILED", "TIMED_OUT", "ABORTED")
+#: How long a replay hides the dead letters it is about to replay from other readers.
+REPLAY_HOLD = 300
+
+
+class OperateError(RuntimeError):
+    """What an operator must know: the command did nothing (or nothing more)."""
+
+
+@dataclass(frozen=True)
+class Deployed:
+    state_machine_arn: str
+    dead_letter_queue_url: str
+    orders_table: str
+    intake_function: str
+
+    @classmethod
+    def from_stack(cls, stack_name: str) -> Deployed:
+        stacks = boto3.client("cloudformation").describe_stacks(StackName=stack_name)["Stacks"]
+        outputs = {o["OutputKey"]: o["OutputValue"] for o in stacks[0].get("Outputs", [])}
+        missing = [key for key in OUTPUTS if key not in outputs]
+        if missing:
+            raise OperateError(f"stack {stack_name!r} has no output {', '.join(missing)}: deploy the current version")
+        return cls(
+            outputs["StateMachineArn"],
+            outputs["DeadLetterQueueUrl"],
+            outputs["OrdersTableName"],
+            outputs["IntakeFunctionName"],
+        )
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    message_id: str
+    receipt_handle: str
+    event: Any
+    code: str
+    reason: str
+
+    def summary(self) -> dict[str, Any]:
+        event: dict[str, Any] = self.event if isinstance(self.event, dict) else {}
+        detail: dict[str, Any] = event["detail"] if isinstance(event.get("detail"), dict) else {}
+        return {
+            "messageId": self.message_id,
+            "time": event.get("time"),
+            "detailType": event.get("detail-type"),
+            "source": event.get("source"),
+            "eventId": event.get("id"),
+            "orderId": detail.get("orderId") or detail.get("requestId"),
+            "code": self.code,
+            "reason": self.reason,
+        }
+
+
+def dead_letters(deployed: Deployed, limit: int = 100, hold_seconds: int = 0) -> list[DeadLetter]:
+    """Up to ``limit`` rejected or undeliverable events, oldest first, with their reasons, left in the queue.
+    ``hold_seconds`` hides them from other readers meanwhile (a replay holds what it is about to replay)."""
+    sqs = boto3.client("sqs")
+    found: dict[str, DeadLetter] = {}
+    while len(found) < limit:
+        messages = sqs.receive_message(
+            QueueUrl=deployed.dead_letter_queue_url,
+            MaxNumberOfMessages=min(10, limit - len(found)),
+            VisibilityTimeout=hold_seconds,
+            MessageAttributeNames=["All"],
+            AttributeNames=["SentTimestamp"],
+        ).get("Messages", [])
+        if not [m for m in messages if m["MessageId"] not in found]:
+            break
+        for message in messages:
+            attributes: dict[str, dict[str, str]] = dict(message.get("MessageAttributes", {}))  # type: ignore[arg-type]
+            try:
+                event: Any = json.loads(message["Body"])
+            except json.JSONDecodeError:
+                event = message["Body"]
+            found.setdefault(
+                message["MessageId"],
+                DeadLetter(
+                    message["MessageId"],
+                    message["ReceiptHandle"],
+                    event,
+                    attributes.get("ERROR_CODE", {}).get("StringValue", "UNDELIVERED"),
+                    attributes.get("ERROR_MESSAGE", {}).get(
+                        "StringValue", "EventBridge or Lambda could not deliver it"
+                    ),
+                ),
+            )
+    return sorted(found.values(), key=lambda d: str(d.summary()["time"] or ""))
+
+
+def replay(deployed: Deployed, letters: list[DeadLetter]) -> list[dict[str, Any]]:
+    """Hand each event to intake again, as it was (same event id: intake never applies an event twice), then
+    take it off the queue. One that is still rejected is dead-lettered again by intake, with today's reason.
+    Read ``letters`` with ``hold_seconds`` (``REPLAY_HOLD``) so no one else replays them meanwhile."""
+    lam = boto3.client("lambda")
+    sqs = boto3.client("sqs")
+    outcomes = []
+    for letter in letters:
+        response = lam.invoke(
+            FunctionName=deployed.intake_function,
+            InvocationType="RequestResponse",
+            Payload=json.dumps(letter.event).encode(),
+        )
+        body = json.loads(response["Payload"].read() or b"{}")
+        if response.get("FunctionError"):
+            outcomes.append({**letter.summary(), "outcome": "error", "reason": str(body)[:500]})
+            continue  # left in the queue: nothing happened
+        result = IntakeResult.model_validate(body)
+        sqs.delete_message(QueueUrl=deployed.dead_letter_queue_url, ReceiptHandle=letter.receipt_handle)
+        outcomes.append({**letter.summary(), "outcome": result.outcome, "reason": result.reason})
+    return outcomes
+
+
+def resume(deployed: Deployed, order_id: str) -> str:
+    """Start a new execution for an order whose execution failed, timed out or was aborted. It continues from the
+    order's stored state: contacts already sent are in the contact ledger and are not sent again."""
+    item = (
+        boto3.client("dynamodb")
+        .get_item(
+            TableName=deployed.orders_table,
+            Key={"pk": {"S": f"ORDER#{order_id}"}, "sk": {"S": "STATE"}},
+            ConsistentRead=True,
+        )
+        .get("Item")
+    )
+    if item is None:
+        raise OperateError(f"order {order_id!r} is not known")
+    if item.get("runStatus", {}).get("S") in ("cancelled", "complete"):
+        raise OperateError(
+            f"order {order_id!r} has finished its timeline ({item['runStatus']['S']}): nothing to resume"
+        )
+    sfn = boto3.client("stepfunctions")
+    base = execution_name(order_id)
+    resumed = f"{base[:60]}-resumed-"  # execution names are at most 80 characters
+    ours = []
+    for page in sfn.get_paginator("list_executions").paginate(stateMachineArn=deployed.state_machine_arn):
+        ours += [e for e in page["executions"] if e["name"] == base or e["name"].startswith(resumed)]
+    if not ours:
+        raise OperateError(f"order {order_id!r} has no execution to resume")
+    latest = max(ours, key=lambda e: e["startDate"])
+    if latest["status"] not in RESUMABLE:
+        raise OperateError(f"order {order_id!r}: its execution {latest['name']} is {latest['status']}, not failed")
+    name = f"{resumed}{len(ours)}"
+    return str(
+        sfn.start_execution(
+            stateMachineArn=deployed.state_machine_arn,
+            name=name,
+            input=ExecutionInput(order_id=order_id).model_dump_json(by_alias=True),
+        )["executionArn"]
+    )

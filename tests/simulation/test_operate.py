@@ -1,0 +1,122 @@
+"""Operator commands against a deployed stack, tested on moto with the real intake handler."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import boto3
+import pytest
+from moto import mock_aws
+from outreach_lambda import cold_start
+from outreach_lambda.wiring import FunctionName
+
+from outreach import operate
+from outreach.simulator import moto_runtime, world
+from tests.simulation.conftest import BASE_ORDER
+
+
+@pytest.fixture
+def deployed() -> Iterator[operate.Deployed]:
+    with mock_aws(), world.process_environment(world.BASE_ENV):
+        cold_start.reset()
+        w = world.build("{}")
+        with moto_runtime.patched(world.load_handlers(w)):
+            yield operate.Deployed(
+                w.state_machine_arn, w.dead_letter_queue_url, w.orders_table, world.function_name(FunctionName.INTAKE)
+            )
+        cold_start.reset()
+
+
+def send(deployed: operate.Deployed, detail_type: str, detail: dict, event_id: str) -> dict:
+    event = {
+        "id": event_id,
+        "detail-type": detail_type,
+        "source": "com.example.shop",
+        "time": datetime.now(UTC).isoformat(),
+        "detail": detail,
+    }
+    response = boto3.client("lambda", region_name=world.REGION).invoke(
+        FunctionName=deployed.intake_function, Payload=json.dumps(event).encode()
+    )
+    return json.loads(response["Payload"].read())
+
+
+def placed(order_id: str) -> dict:
+    return {**BASE_ORDER, "orderId": order_id, "placedAt": datetime.now(UTC).isoformat()}
+
+
+def test_given_an_event_that_came_before_its_order_then_it_is_listed_and_replayed_once_the_order_exists(
+    deployed: operate.Deployed,
+) -> None:
+    shipped = {"orderId": "SO-9", "carrier": "DHL", "trackingNumber": "JD9"}
+    assert send(deployed, "Order Shipped", shipped, "ship-9")["outcome"] == "rejected"
+
+    [letter] = operate.dead_letters(deployed)
+    assert letter.summary()["code"] == "UNKNOWN_ORDER"
+    assert letter.summary()["orderId"] == "SO-9"
+    assert "unknown order 'SO-9'" in letter.summary()["reason"]
+
+    send(deployed, "Order Placed", placed("SO-9"), "placed-9")
+    [outcome] = operate.replay(deployed, operate.dead_letters(deployed, hold_seconds=operate.REPLAY_HOLD))
+
+    assert outcome["outcome"] == "accepted"
+    assert operate.dead_letters(deployed) == []
+    # The same event again (a second replay, a redelivery) is recognised by its id and not applied twice.
+    assert send(deployed, "Order Shipped", shipped, "ship-9")["outcome"] == "ignored"
+
+
+def test_given_an_event_still_rejected_when_replayed_then_it_stays_dead_lettered_once_with_todays_reason(
+    deployed: operate.Deployed,
+) -> None:
+    send(deployed, "Order Shipped", {"orderId": "SO-8", "carrier": "DHL", "trackingNumber": "JD8"}, "ship-8")
+
+    [outcome] = operate.replay(deployed, operate.dead_letters(deployed, hold_seconds=operate.REPLAY_HOLD))
+
+    assert outcome["outcome"] == "rejected"
+    assert [d.summary()["eventId"] for d in operate.dead_letters(deployed)] == ["ship-8"]
+
+
+def test_given_a_failed_order_timeline_then_resume_starts_a_new_execution_and_only_once(
+    deployed: operate.Deployed,
+) -> None:
+    send(deployed, "Order Placed", placed("SO-1"), "placed-1")
+    sfn = boto3.client("stepfunctions", region_name=world.REGION)
+
+    with pytest.raises(operate.OperateError, match="is RUNNING, not failed"):
+        operate.resume(deployed, "SO-1")
+    [running] = sfn.list_executions(stateMachineArn=deployed.state_machine_arn)["executions"]
+    sfn.stop_execution(executionArn=running["executionArn"], error="TimelineFailed")
+
+    arn = operate.resume(deployed, "SO-1")
+
+    execution = sfn.describe_execution(executionArn=arn)
+    assert execution["name"] == "SO-1-resumed-1"
+    assert json.loads(execution["input"]) == {"orderId": "SO-1"}
+    with pytest.raises(operate.OperateError, match="SO-1-resumed-1 is RUNNING"):
+        operate.resume(deployed, "SO-1")
+
+
+def test_given_an_unknown_order_then_resume_says_so(deployed: operate.Deployed) -> None:
+    with pytest.raises(operate.OperateError, match="'SO-404' is not known"):
+        operate.resume(deployed, "SO-404")
+
+
+def test_given_a_deployed_stack_then_the_commands_find_its_resources_in_its_outputs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stacks = {
+        "Outreach": [{"OutputKey": key, "OutputValue": f"value-of-{key}"} for key in operate.OUTPUTS],
+        "Old": [{"OutputKey": "StateMachineArn", "OutputValue": "arn"}],
+    }
+
+    class CloudFormation:  # describe_stacks as CloudFormation answers it (moto's needs extra packages)
+        def describe_stacks(self, StackName: str) -> dict:
+            return {"Stacks": [{"StackName": StackName, "Outputs": stacks[StackName]}]}
+
+    monkeypatch.setattr(operate.boto3, "client", lambda service: CloudFormation())
+
+    assert operate.Deployed.from_stack("Outreach").intake_function == "value-of-IntakeFunctionName"
+    with pytest.raises(operate.OperateError, match="no output DeadLetterQueueUrl, OrdersTableName"):
+        operate.Deployed.from_stack("Old")
