@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from outreach_lambda.adapters.aws import CONDITION_FAILED, client, error_code, put_if_absent, table
@@ -24,6 +23,14 @@ from outreach_lambda.domain.events import STORED, CatalogRequested
 from outreach_lambda.domain.model import Decision, InboundEvent, OrderState
 
 MAX_EVENTS_PER_STEP = 90  # a DynamoDB transaction holds 100 items
+
+
+def _items_of(order_id: str, prefix: str) -> dict[str, Any]:
+    """Query arguments for an order's items whose sort key starts with ``prefix`` (INBOX#, QUOTE#)."""
+    return {
+        "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+        "ExpressionAttributeValues": {":pk": order_pk(order_id), ":prefix": prefix},
+    }
 
 
 def order_pk(order_id: str) -> str:
@@ -90,7 +97,11 @@ class OrdersRepository:
 
     def orders_with_sku(self, sku: str) -> list[str]:
         ids: list[str] = []
-        kwargs: dict[str, Any] = {"KeyConditionExpression": Key("pk").eq(f"SKU#{sku}"), "ConsistentRead": True}
+        kwargs: dict[str, Any] = {
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": f"SKU#{sku}"},
+            "ConsistentRead": True,
+        }
         while True:
             page = self._table.query(**kwargs)
             ids.extend(item["orderId"] for item in page["Items"])
@@ -218,7 +229,7 @@ class OrdersRepository:
 
     def inbox(self, order_id: str, limit: int = MAX_EVENTS_PER_STEP) -> list[tuple[str, InboundEvent]]:
         page = self._table.query(
-            KeyConditionExpression=Key("pk").eq(order_pk(order_id)) & Key("sk").begins_with("INBOX#"),
+            **_items_of(order_id, "INBOX#"),
             ConsistentRead=True,
             Limit=limit,
         )
@@ -333,7 +344,7 @@ class OrdersRepository:
 
     def quotes(self, order_id: str) -> list[dict[str, str]]:
         page = self._table.query(
-            KeyConditionExpression=Key("pk").eq(order_pk(order_id)) & Key("sk").begins_with("QUOTE#"),
+            **_items_of(order_id, "QUOTE#"),
             ConsistentRead=True,
         )
         return [

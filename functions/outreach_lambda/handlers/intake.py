@@ -12,7 +12,7 @@ from outreach_lambda.adapters.messaging import AsyncInvoke, SnsAlerts
 from outreach_lambda.adapters.orders import OrdersRepository
 from outreach_lambda.adapters.workflow import Executions
 from outreach_lambda.cold_start import once
-from outreach_lambda.observability import logger, metrics, tracer
+from outreach_lambda.observability import logger, metrics, traced
 from outreach_lambda.services.intake import Intake
 from outreach_lambda.settings import IntakeSettings, load
 
@@ -32,7 +32,7 @@ def service() -> Intake:
 
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
-@tracer.capture_lambda_handler
+@traced
 def handler(event: Any, context: LambdaContext) -> dict[str, Any]:
     # Parsed by the service, not by a decorator: an invalid event (even one that is not a JSON object) is
     # dead-lettered with its reason.

@@ -16,7 +16,7 @@ from outreach_lambda.adapters.contacts import ContactLedger
 from outreach_lambda.adapters.messaging import CustomerChannels, SnsAlerts
 from outreach_lambda.adapters.orders import OrdersRepository
 from outreach_lambda.cold_start import once
-from outreach_lambda.observability import logger, metrics, tracer
+from outreach_lambda.observability import logger, metrics, traced
 from outreach_lambda.services.sender import Sender
 from outreach_lambda.settings import SenderSettings, load
 from outreach_lambda.step_contract import CatalogSendRequest, SendRequest
@@ -36,7 +36,7 @@ def service() -> Sender:
 
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
-@tracer.capture_lambda_handler
+@traced
 @event_parser(model=SendRequest | CatalogSendRequest)  # type: ignore[arg-type]
 def handler(event: SendRequest | CatalogSendRequest, context: LambdaContext) -> dict[str, Any]:
     now = datetime.now(UTC)

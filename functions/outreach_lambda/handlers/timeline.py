@@ -20,7 +20,7 @@ from outreach_lambda.adapters.send_rate import SendRateLimiter
 from outreach_lambda.adapters.timers import SchedulerTimers
 from outreach_lambda.adapters.workflow import TaskTokens
 from outreach_lambda.cold_start import once
-from outreach_lambda.observability import logger, metrics, tracer
+from outreach_lambda.observability import logger, metrics, traced
 from outreach_lambda.services.sender import Sender
 from outreach_lambda.services.timeline import Timeline
 from outreach_lambda.settings import TimelineSettings, load
@@ -53,7 +53,7 @@ def service() -> Timeline:
 
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
-@tracer.capture_lambda_handler
+@traced
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     now = datetime.now(UTC)
     if "wokenBy" in event:

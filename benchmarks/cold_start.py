@@ -1,0 +1,107 @@
+"""Cold-start import time of each handler in a Lambda-like layout.
+
+A clean, isolated interpreter (``python -I -S``) whose path holds only what a deployed function has: the asset
+(``functions/``), the layers' contents (Powertools with pydantic and the X-Ray SDK; the dependencies layer:
+tzdata, email_validator, dnspython, idna) and the runtime's boto3. Each handler is imported fresh N times; the
+median wall time of ``import`` is reported in milliseconds.
+
+    .venv/bin/python benchmarks/cold_start.py [--runs 7] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+HANDLERS = ("intake", "timeline", "sender")
+TARGET_MS = 300
+# What the Lambda has besides the asset: the Powertools layer (with its pydantic and X-Ray SDK), our
+# dependencies layer, and the runtime's boto3.
+PACKAGES = (
+    "aws_lambda_powertools",
+    "pydantic",
+    "pydantic_core",
+    "typing_extensions",
+    "annotated_types",
+    "typing_inspection",
+    "jmespath",
+    "aws_xray_sdk",
+    "wrapt",
+    "tzdata",
+    "email_validator",
+    "dns",
+    "idna",
+    "boto3",
+    "botocore",
+    "s3transfer",
+    "dateutil",
+    "six",
+    "urllib3",
+)
+
+PROBE = """
+import sys, time
+sys.path[:0] = {paths!r}
+start = time.perf_counter()
+import outreach_lambda.handlers.{handler}
+print((time.perf_counter() - start) * 1000)
+"""
+
+
+def stage(root: Path) -> list[str]:
+    asset = root / "asset"
+    shutil.copytree(REPO / "functions", asset, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    layer = root / "layer"
+    layer.mkdir()
+    for name in PACKAGES:
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.origin is None:
+            raise SystemExit(f"{name} is not installed: make install")
+        origin = Path(spec.origin)
+        if origin.name == "__init__.py":
+            shutil.copytree(origin.parent, layer / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(origin, layer / origin.name)
+    return [str(asset), str(layer)]
+
+
+def measure(paths: list[str], handler: str, runs: int) -> float:
+    samples = []
+    for run in range(runs + 1):
+        out = subprocess.run(
+            [sys.executable, "-I", "-S", "-c", PROBE.format(paths=paths, handler=handler)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={"AWS_DEFAULT_REGION": "eu-central-1", "POWERTOOLS_SERVICE_NAME": "outreach"},
+        )
+        if run:  # the first run writes the .pyc files, as the Lambda's image has them
+            samples.append(float(out.stdout.strip()))
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = stage(Path(tmp))
+        results = {handler: round(measure(paths, handler, args.runs), 1) for handler in HANDLERS}
+    if args.json:
+        print(json.dumps({"importMs": results, "targetMs": TARGET_MS}))
+        return
+    for handler, ms in results.items():
+        print(f"{handler:<10} {ms:7.1f} ms   (target <= {TARGET_MS} ms)")
+
+
+if __name__ == "__main__":
+    main()
