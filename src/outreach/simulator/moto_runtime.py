@@ -1,5 +1,7 @@
 """Every patch of moto's private internals the simulator needs, in one place (moto is pinned exactly).
 
+Always installed by ``patched()``:
+
 1. Lambda: ``LambdaFunction._invoke_lambda`` runs the real handler in-process instead of in docker.
 2. Quiescence: the simulator may only move the virtual clock when every running execution is parked
    on a task token (``CallbackEndpoint.wait``) or has ended. Execution threads are counted busy from
@@ -8,17 +10,22 @@
    Nothing here depends on real time: no polling, and a real-time watchdog only reports a stuck run.
 3. Speed: the boto3 client moto builds for every Lambda task is cached per region and service.
 4. Retry backoff (``time.sleep`` in the retrier) does not sleep real time.
-6. DynamoDB transactions: moto deep-copies every table a transaction touches, once per item, to be able
-   to roll back; that makes long runs quadratic. Here only the items the transaction touches are
-   snapshotted and restored on failure: the same all-or-nothing result at the cost of those items.
 5. Consistency: moto's backends are not thread-safe, and executions run in threads of their own; every
    mocked AWS call is serialised with one re-entrant lock (a Lambda invoke holds it while its handler
    runs, so the handler's own AWS calls re-enter it). A real service is consistent per request too.
+6. DynamoDB transactions: moto deep-copies every table a transaction touches, once per item, to be able
+   to roll back; that makes long runs quadratic. Here only the items the transaction touches are
+   snapshotted and restored on failure: the same all-or-nothing result at the cost of those items.
+
+Fast paths, installed unless ``patched(fast=False)`` (``runner.run(fast=False)``); each gives the same
+results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` checks on every example:
+none yet.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import threading
 import traceback
@@ -26,7 +33,6 @@ import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 from moto.awslambda.models import LambdaFunction
@@ -89,6 +95,7 @@ class Runtime:
     lambda_invocations: int = 0
     errors: list[HandlerError] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    fast: bool = True
 
 
 _active: Runtime | None = None
@@ -248,7 +255,7 @@ def _transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, 
         raise
 
 
-@cache
+@functools.cache
 def _cached_client(region: str, service: str) -> Any:
     return _original_boto_client_for(region=region, service=service)
 
@@ -282,9 +289,11 @@ _PATCHES: list[tuple[Any, str, Any]] = [
     (dynamodb_models, "copy", _NoTableCopies),
 ]
 
+_FAST_PATCHES: list[tuple[Any, str, Any]] = []
+
 
 @contextmanager
-def patched(handlers: dict[str, Handler]) -> Iterator[Runtime]:
+def patched(handlers: dict[str, Handler], *, fast: bool = True) -> Iterator[Runtime]:
     """Install the patches for one simulation run; restores moto exactly afterwards."""
     global _active
     if _active is not None:
@@ -293,9 +302,10 @@ def patched(handlers: dict[str, Handler]) -> Iterator[Runtime]:
 
     if moto.__version__ != MOTO_VERSION:
         raise RuntimeError(f"the simulator patches moto {MOTO_VERSION} internals, found moto {moto.__version__}")
-    runtime = Runtime(handlers=handlers)
-    saved = [(owner, name, getattr(owner, name)) for owner, name, _ in _PATCHES]
-    for owner, name, replacement in _PATCHES:
+    runtime = Runtime(handlers=handlers, fast=fast)
+    patches = _PATCHES + (_FAST_PATCHES if fast else [])
+    saved = [(owner, name, owner.__dict__[name]) for owner, name, _ in patches]
+    for owner, name, replacement in patches:
         setattr(owner, name, replacement)
     _active = runtime
     try:

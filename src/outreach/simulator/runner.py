@@ -66,8 +66,11 @@ def iso(instant: datetime) -> str:
     return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def run(scenario: Scenario, log: TextIO | None = None) -> SimulationResult:
-    """Simulate the scenario. Handler logs go to ``log`` (discarded when None), never to stdout."""
+def run(scenario: Scenario, log: TextIO | None = None, *, fast: bool = True) -> SimulationResult:
+    """Simulate the scenario. Handler logs go to ``log`` (discarded when None), never to stdout.
+
+    ``fast=False`` switches off the fast paths of :mod:`moto_runtime` (plain moto behind the patches the
+    virtual clock needs): the parity tests compare both."""
     try:
         config = parse_config(scenario.config)
     except SettingsError as exc:
@@ -88,7 +91,7 @@ def run(scenario: Scenario, log: TextIO | None = None) -> SimulationResult:
             lambda_aws.reset()
             get_settings.cache_clear()
             the_world, env = world.build(config.model_dump_json(by_alias=True))
-            with world.environment(env), moto_runtime.patched(world.load_handlers()) as runtime:
+            with world.environment(env), moto_runtime.patched(world.load_handlers(), fast=fast) as runtime:
                 inboxes = _QueueHarvest(the_world)
                 _loop(scenario, the_world, runtime, clock, inboxes)
                 result = _collect(scenario, the_world, runtime, inboxes)
