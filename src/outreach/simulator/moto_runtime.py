@@ -19,7 +19,16 @@ Always installed by ``patched()``:
 
 Fast paths, installed unless ``patched(fast=False)`` (``runner.run(fast=False)``); each gives the same
 results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` checks on every example:
-none yet.
+
+7. DynamoDB Query: ``Table.query`` looks at the queried partition only (moto sorts the whole table on
+   every call, which made long runs quadratic); moto's own sorting, paging and filtering still run.
+8. ASL: ``AmazonStateLanguageParser.parse`` is cached per definition text. The evaluation components
+   hold no per-execution state (that lives in each execution's ``Environment``), so executions share
+   one parsed program; their lazily assigned heap keys are assigned once, at parse time.
+9. JSONPath: the ``parse`` functions of ``asl/utils/json_path.py`` and ``common/path/result_path.py``
+   are cached per path text (jsonpath-ng builds a parser for every call).
+10. ``executions_in_memory`` reads executions and their history events from moto's backend instead of
+    paging ``GetExecutionHistory`` (not a patch: a reader used while the system is quiescent).
 """
 
 from __future__ import annotations
@@ -36,15 +45,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from moto.awslambda.models import LambdaFunction
+from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core.botocore_stubber import BotocoreStubber
 from moto.dynamodb import models as dynamodb_models
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import Table as DynamoTable
+from moto.stepfunctions.parser.asl.component.common.path import result_path
 from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+from moto.stepfunctions.parser.asl.component.component import Component
+from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent
 from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
 from moto.stepfunctions.parser.asl.eval.callback.callback import CallbackEndpoint
+from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
 from moto.stepfunctions.parser.asl.utils import boto_client as moto_boto_client
+from moto.stepfunctions.parser.asl.utils import json_path
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 
 Handler = Callable[[dict[str, Any], Any], Any]
@@ -264,6 +279,81 @@ def _boto_client_for(region: str, service: str, state_credentials: Any = None) -
     return _cached_client(region, service)
 
 
+# -- fast paths 7-10 (``patched(fast=True)``); each gives the same results as plain moto --------------
+def _partition_query(self: DynamoTable, hash_key: DynamoType | None, *args: Any, **kwargs: Any) -> Any:
+    """``Table.query`` on the base table looks at the queried partition only.
+
+    moto builds its candidates from ``all_items()`` (every item of the table, sorted) and keeps those of
+    the partition; here ``all_items`` answers with the partition alone for the duration of the call. moto
+    then sorts, pages, filters and projects exactly as before (it re-sorts the candidates by sort key).
+    """
+    index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
+    if index_name is not None or hash_key is None:
+        return _original_query(self, hash_key, *args, **kwargs)
+    bucket = self.items.get(hash_key)  # .get: ``items`` is a defaultdict
+    if bucket is None:
+        partition: list[Any] = []
+    elif self.range_key_attr:
+        partition = list(bucket.values())
+    else:
+        partition = [bucket]
+    self.all_items = lambda: partition  # type: ignore[method-assign]
+    try:
+        return _original_query(self, hash_key, *args, **kwargs)
+    finally:
+        del self.all_items
+
+
+def _warm_heap_keys(root: Any) -> None:
+    """Give every component of a parsed program its heap key now: ``EvalComponent.heap_key`` is assigned
+    lazily (check-then-set), which is racy once several executions share one program."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, EvalComponent):
+            _ = obj.heap_key
+        if isinstance(obj, Component):
+            stack.extend(vars(obj).values())
+        elif isinstance(obj, list | tuple | set | frozenset):
+            stack.extend(obj)
+        elif isinstance(obj, dict):
+            stack.extend(obj.values())
+
+
+@functools.lru_cache(maxsize=16)
+def _parse_asl_cached(definition: str) -> tuple[Any, Any]:
+    program, tree = _original_asl_parse(definition)
+    _warm_heap_keys(program)
+    return program, tree
+
+
+def _parse_asl(definition: str) -> tuple[Any, Any]:
+    """ANTLR parses a definition once: the evaluation components moto builds from it hold no per-execution
+    state (everything an execution changes lives in its ``Environment``), so executions can share them."""
+    return _parse_asl_cached(definition)
+
+
+_jsonpath_ext_parse = functools.lru_cache(maxsize=1024)(json_path.parse)
+_jsonpath_parse = functools.lru_cache(maxsize=1024)(result_path.parse)
+
+
+def executions_in_memory(state_machine_arn: str, region: str) -> Iterator[tuple[str, str, list[str]]]:
+    """(input, status, history event types) of every execution, read from moto's Step Functions backend
+    instead of paging ``GetExecutionHistory`` (which deep-copies and serialises every event). Only while
+    quiescent: the lists are moto's own."""
+    from moto.stepfunctions.responses import get_backend
+
+    backend: Any = get_backend(DEFAULT_ACCOUNT_ID, region)  # the parser backend (execute_state_machine)
+    for execution in backend.describe_state_machine(state_machine_arn).executions:
+        env = execution.exec_worker.env
+        events = env.event_manager._history_event_list if env is not None else []
+        yield execution.execution_input, execution.status, [event["type"] for event in events]
+
+
 _original_invoke = LambdaFunction._invoke_lambda
 _original_stubber_call = BotocoreStubber.__call__
 _original_transact = DynamoDBBackend.transact_write_items
@@ -273,6 +363,8 @@ _original_interrupt_all = CallbackEndpoint.interrupt_all
 _original_worker_start = ExecutionWorker.start
 _original_worker_logic = ExecutionWorker._execution_logic
 _original_boto_client_for = moto_boto_client.boto_client_for
+_original_query = DynamoTable.query
+_original_asl_parse = AmazonStateLanguageParser.parse
 _no_sleep_time = types.SimpleNamespace(sleep=lambda seconds: None)
 
 _PATCHES: list[tuple[Any, str, Any]] = [
@@ -289,7 +381,12 @@ _PATCHES: list[tuple[Any, str, Any]] = [
     (dynamodb_models, "copy", _NoTableCopies),
 ]
 
-_FAST_PATCHES: list[tuple[Any, str, Any]] = []
+_FAST_PATCHES: list[tuple[Any, str, Any]] = [
+    (DynamoTable, "query", _partition_query),
+    (AmazonStateLanguageParser, "parse", staticmethod(_parse_asl)),
+    (json_path, "parse", _jsonpath_ext_parse),
+    (result_path, "parse", _jsonpath_parse),
+]
 
 
 @contextmanager

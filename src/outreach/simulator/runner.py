@@ -14,7 +14,7 @@ import json
 import re
 import time
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TextIO
@@ -211,7 +211,7 @@ def _collect(
     result.contacts = _contacts(w)
     result.alerts = _alerts(inboxes.messages["alerts"].values())
     result.rejected = _rejected(inboxes.messages["rejected"].values())
-    result.orders, transitions = _orders(w)
+    result.orders, transitions = _orders(w, runtime.fast)
     result.stats = {
         "stateTransitions": transitions,
         "lambdaInvocations": runtime.lambda_invocations,
@@ -288,22 +288,14 @@ def _rejected(messages: Iterable[tuple[str, dict[str, Any]]]) -> list[dict[str, 
     return sorted(out, key=lambda r: (r["at"] or "", r["detailType"] or ""))
 
 
-def _orders(w: world.World) -> tuple[list[dict[str, Any]], int]:
-    sfn = boto3.client("stepfunctions", region_name=world.REGION)
+def _orders(w: world.World, fast: bool) -> tuple[list[dict[str, Any]], int]:
     from outreach_lambda.adapters.orders import OrdersRepository
 
     orders_repo = OrdersRepository(w.orders_table)
-    executions = []
-    for page in sfn.get_paginator("list_executions").paginate(stateMachineArn=w.state_machine_arn):
-        executions.extend(page["executions"])
     out = []
     transitions = 0
-    for execution in executions:
-        history: list[Any] = []
-        for events in sfn.get_paginator("get_execution_history").paginate(executionArn=execution["executionArn"]):
-            history.extend(events["events"])
-        transitions += sum(1 for e in history if e["type"].endswith("StateEntered"))
-        order_id = json.loads(sfn.describe_execution(executionArn=execution["executionArn"])["input"])["orderId"]
+    for order_id, status, history_types in _executions(w, fast):
+        transitions += sum(1 for kind in history_types if kind.endswith("StateEntered"))
         quotes = [
             {"at": iso(datetime.fromisoformat(q["at"])), "promisedDate": q["promisedDate"], "reason": q["reason"]}
             for q in orders_repo.quotes(order_id)
@@ -311,9 +303,31 @@ def _orders(w: world.World) -> tuple[list[dict[str, Any]], int]:
         out.append(
             {
                 "orderId": order_id,
-                "status": execution["status"],
+                "status": status,
                 "promisedDate": quotes[-1]["promisedDate"] if quotes else None,
                 "quotes": quotes,
             }
         )
     return sorted(out, key=lambda o: o["orderId"]), transitions
+
+
+def _executions(w: world.World, fast: bool) -> Iterator[tuple[str, str, list[str]]]:
+    """(orderId, status, history event types) of every execution of the state machine.
+
+    Fast: read from moto's Step Functions backend in memory (the events ``GetExecutionHistory`` would
+    page through, without serialising thousands of them). Plain: through the API, as a user would.
+    """
+    if fast:
+        for execution_input, status, kinds in moto_runtime.executions_in_memory(w.state_machine_arn, world.REGION):
+            yield json.loads(execution_input)["orderId"], status, kinds
+        return
+    sfn = boto3.client("stepfunctions", region_name=world.REGION)
+    listed = []
+    for page in sfn.get_paginator("list_executions").paginate(stateMachineArn=w.state_machine_arn):
+        listed.extend(page["executions"])
+    for item in listed:
+        history: list[Any] = []
+        for events in sfn.get_paginator("get_execution_history").paginate(executionArn=item["executionArn"]):
+            history.extend(events["events"])
+        order_id = json.loads(sfn.describe_execution(executionArn=item["executionArn"])["input"])["orderId"]
+        yield order_id, item["status"], [e["type"] for e in history]
