@@ -29,6 +29,16 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
    are cached per path text (jsonpath-ng builds a parser for every call).
 10. ``executions_in_memory`` reads executions and their history events from moto's backend instead of
     paging ``GetExecutionHistory`` (not a patch: a reader used while the system is quiescent).
+11. Transport: ``botocore.client.BaseClient._make_api_call`` runs botocore's own parameter events,
+    validation, serialisation, ``before-call``/``after-call`` events, response parser and error classes,
+    but hands the request to moto's handler directly: no endpoint-rule resolution per call, user agent,
+    signing or retry bookkeeping on success, no search through every service's URL patterns (the handler
+    found for a URL is remembered), and for JSON-protocol requests no WSGI environ (``_JsonRequest``
+    carries what moto's ``setup_class`` reads). Same lock and progress count as patch 5.
+12. moto's response plumbing: ``moto.core.responses.method_names_from_class`` (``inspect.getmembers`` per
+    request) is cached per class; ``ResponseSerializer.get_value`` looks up a plain dict's members with
+    the alias list moto's picker computes, computed once per shape; ``UpdateExpressionParser.make`` is
+    cached per expression text (its callers only read the tree or deep-copy it before changing it).
 """
 
 from __future__ import annotations
@@ -36,6 +46,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
+import re
 import threading
 import traceback
 import types
@@ -43,14 +54,29 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
+import moto.backend_index as backend_index
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse, create_request_object
+from botocore.client import BaseClient
+from botocore.endpoint import convert_to_response_dict
+from botocore.httpchecksum import resolve_checksum_context
 from moto.awslambda.models import LambdaFunction
 from moto.core import DEFAULT_ACCOUNT_ID
-from moto.core.botocore_stubber import BotocoreStubber
+from moto.core import responses as moto_responses
+from moto.core import utils as moto_utils
+from moto.core.base_backend import BackendDict
+from moto.core.botocore_stubber import BotocoreStubber, MockRawResponse
+from moto.core.exceptions import HTTPException
+from moto.core.request import normalize_request
+from moto.core.serialize import AttributePickerContext, ResponseSerializer, XFormedAttributePicker
+from moto.core.utils import get_equivalent_url_in_aws_domain
 from moto.dynamodb import models as dynamodb_models
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import Table as DynamoTable
+from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ignore[attr-defined]
+from moto.moto_api import recorder as moto_recorder
 from moto.stepfunctions.parser.asl.component.common.path import result_path
 from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
 from moto.stepfunctions.parser.asl.component.component import Component
@@ -61,6 +87,7 @@ from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguagePa
 from moto.stepfunctions.parser.asl.utils import boto_client as moto_boto_client
 from moto.stepfunctions.parser.asl.utils import json_path
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
+from werkzeug.datastructures import Headers, MultiDict
 
 Handler = Callable[[dict[str, Any], Any], Any]
 MOTO_VERSION = "5.2.5"
@@ -111,6 +138,7 @@ class Runtime:
     errors: list[HandlerError] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     fast: bool = True
+    direct_calls: int = 0  # botocore calls answered without the HTTP round trip (fast paths)
 
 
 _active: Runtime | None = None
@@ -354,6 +382,202 @@ def executions_in_memory(state_machine_arn: str, region: str) -> Iterator[tuple[
         yield execution.execution_input, execution.status, [event["type"] for event in events]
 
 
+# -- fast path 11: a botocore call answered by moto without the HTTP round trip -------------------------
+def _direct_api_call(self: Any, operation_name: str, api_params: dict[str, Any]) -> Any:
+    """``BaseClient._make_api_call`` as botocore runs it, minus the transport.
+
+    The same parameter events, validation and serialisation (``_convert_to_request_dict``), the same
+    ``before-call``/``after-call`` events, the same moto handler for the same HTTP request, the same
+    response parser and errors. Left out: endpoint-rule resolution per call (the client's endpoint is
+    used), the user agent, request signing, the retry bookkeeping of a successful call, and moto's search
+    of every service's URL patterns (the handler found for a URL is remembered).
+    """
+    service_model = self._service_model
+    operation_model = service_model.operation_model(operation_name)
+    request_context = {
+        "client_region": self.meta.region_name,
+        "client_config": self.meta.config,
+        "has_streaming_input": operation_model.has_streaming_input,
+        "auth_type": operation_model.resolved_auth_type,
+        "unsigned_payload": operation_model.unsigned_payload,
+        "auth_options": service_model.metadata.get("auth"),
+    }
+    api_params = self._emit_api_params(api_params=api_params, operation_model=operation_model, context=request_context)
+    request_dict = self._convert_to_request_dict(
+        api_params=api_params,
+        operation_model=operation_model,
+        endpoint_url=self.meta.endpoint_url,
+        context=request_context,
+        set_user_agent_header=False,
+    )
+    resolve_checksum_context(request_dict, operation_model, api_params)
+    service_id = service_model.service_id.hyphenize()
+    _, event_response = self.meta.events.emit_until_response(
+        f"before-call.{service_id}.{operation_name}",
+        model=operation_model,
+        params=request_dict,
+        request_signer=self._request_signer,
+        context=request_context,
+    )
+    if event_response is not None:
+        http, parsed = event_response
+    else:
+        http, parsed = _answer_from_moto(self, operation_model, request_dict)
+    self.meta.events.emit(
+        f"after-call.{service_id}.{operation_name}",
+        http_response=http,
+        parsed=parsed,
+        model=operation_model,
+        context=request_context,
+    )
+    if http.status_code >= 300:
+        error_code = request_context.get("error_code_override") or parsed.get("Error", {}).get("Code")
+        raise self.exceptions.from_code(error_code)(parsed, operation_name)
+    return parsed
+
+
+def _answer_from_moto(client: Any, operation_model: Any, request_dict: dict[str, Any]) -> tuple[Any, Any]:
+    endpoint = client._endpoint
+    attempts = 1
+    while True:
+        request = create_request_object(request_dict).prepare()
+        http = _moto_response(request)
+        response_dict = convert_to_response_dict(http, operation_model)
+        parser = endpoint._response_parser_factory.create_parser(operation_model.service_model.resolved_protocol)
+        parsed = parser.parse(response_dict, operation_model.output_shape)
+        if http.status_code < 300:
+            break
+        endpoint._add_modeled_error_fields(response_dict, parsed, operation_model, parser)
+        # botocore's retry bookkeeping (an invocation id per call) only matters once a call may be retried
+        endpoint._update_retries_context(request_dict["context"], attempts)
+        if not endpoint._needs_retry(attempts, operation_model, request_dict, (http, parsed), None):
+            break
+        attempts += 1
+        endpoint._update_retries_context(request_dict["context"], attempts, (http, parsed))
+    if "ResponseMetadata" in parsed:
+        parsed["ResponseMetadata"]["RetryAttempts"] = attempts - 1
+    return http, parsed
+
+
+def _moto_response(request: AWSPreparedRequest) -> AWSResponse:
+    """What ``BotocoreStubber`` answers for ``request``, under the same lock as every mocked call."""
+    parsed_url, _ = get_equivalent_url_in_aws_domain(request.url)
+    handler = _moto_handler(f"{parsed_url.scheme}://{parsed_url.netloc}{parsed_url.path}")
+    if handler is None:
+        raise RuntimeError(f"moto has no handler for {request.url}")
+    with _aws_lock:
+        if _active is not None:
+            _active.quiescence.progress += 1
+            _active.direct_calls += 1
+        json_protocol = "X-Amz-Target" in request.headers and request.method == "POST"
+        normalized: Any = _JsonRequest(request) if json_protocol and not moto_recorder._user_enabled else None
+        if normalized is None:
+            normalized = normalize_request(request)
+        try:
+            moto_recorder._record_request(normalized)
+            status, headers, body = handler(normalized, normalized.raw_url, normalized.headers)
+        except HTTPException as exc:
+            status, headers, body = exc.code, exc.get_headers(), exc.get_body()
+    return AWSResponse(request.url, status, headers, MockRawResponse(body))  # type: ignore[arg-type]
+
+
+class _JsonRequest:
+    """What moto's ``BaseResponse.setup_class`` and its JSON-protocol handlers read of the werkzeug
+    ``Request`` that ``normalize_request`` would build (a WSGI environ per call): a POST with a JSON body,
+    no form, no files, the same URL and headers (``Host`` added as moto adds it to the environ)."""
+
+    from_wsgi_server = False
+    content_encoding = None
+    form: MultiDict[str, Any] = MultiDict()
+    files: MultiDict[str, Any] = MultiDict()
+    values: MultiDict[str, Any] = MultiDict()
+
+    def __init__(self, request: AWSPreparedRequest) -> None:
+        parsed = urlsplit(request.url)
+        self.method = request.method
+        self.raw_url = request.url
+        self.path = self.raw_path = parsed.path or "/"
+        body: Any = request.body
+        if hasattr(body, "read"):
+            body = body.read()
+        self.data: bytes = body.encode("utf-8") if isinstance(body, str) else bytes(body or b"")
+        self.headers = Headers(
+            [
+                (key, value.decode("utf-8") if isinstance(value, bytes) else value)
+                for key, value in request.headers.items()
+                if key.lower() != "transfer-encoding"
+            ]
+        )
+        self.headers.setdefault("Content-Length", str(len(self.data)))
+        self.headers.setdefault("Host", parsed.netloc)
+        self.environ: dict[str, Any] = {}
+        self.content_type = self.headers.get("Content-Type", "")
+
+
+@functools.lru_cache(maxsize=4096)
+def _moto_handler(clean_url: str) -> Callable[..., Any] | None:
+    """The handler ``BotocoreStubber.process_request`` picks for a URL (same search, done once)."""
+    import moto.backends as backends
+
+    for service, pattern in backend_index.backend_url_patterns:
+        if pattern.match(clean_url):
+            backend_dict: Any = backends.get_backend(service)  # type: ignore[call-overload]
+            if isinstance(backend_dict, BackendDict):
+                regions = backend_dict[DEFAULT_ACCOUNT_ID]
+                backend = regions["us-east-1"] if "us-east-1" in regions else regions["aws"]
+            else:
+                backend = backend_dict["global"]
+            for url, method_to_execute in backend.urls.items():
+                if re.compile(url).match(clean_url):
+                    return method_to_execute  # type: ignore[no-any-return]
+    return None
+
+
+# -- fast path 12: the cost of moto's response handling, not its result ------------------------------
+_method_names = functools.lru_cache(maxsize=None)(moto_utils.method_names_from_class)
+
+
+_member_keys: dict[tuple[Any, ...], list[str]] = {}
+
+
+def _serializer_get_value(self: ResponseSerializer, value: Any, key: str, shape: Any) -> Any:
+    """``ResponseSerializer.get_value`` for a plain ``dict`` (DynamoDB's results are nothing else).
+
+    moto's ``XFormedAttributePicker`` tries a list of alias keys in order; for a dict that list depends
+    only on the member key, its shape and the shape's parent structure (set by the serializer just
+    before) and the class name ``dict``. Here the list is computed once (by moto's own picker) and
+    looked up in the dict the way ``moto.core.utils.get_value`` does; other values and pickers with
+    response transformers take moto's way.
+    """
+    picker = self._value_picker
+    if type(value) is not dict or type(picker) is not XFormedAttributePicker or picker.response_transformers:
+        return _original_get_value(self, value, key, shape)
+    cache_key = (tuple(picker.alias_providers), shape, getattr(shape, "parent", None), key)  # shapes: identity
+    keys = _member_keys.get(cache_key)
+    if keys is None:
+        context = AttributePickerContext(obj=value, key=key, shape=shape)
+        keys = _member_keys[cache_key] = list(picker.get_possible_keys(context))
+    for candidate in keys:
+        if "." not in candidate and candidate in value:
+            return value[candidate]
+        if "." in candidate:
+            return _original_get_value(self, value, key, shape)
+    return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _update_expression_ast(expression: str) -> Any:
+    return _original_update_expression_make(expression)
+
+
+def _parse_update_expression(cls: Any, expression: str) -> Any:
+    """``UpdateExpressionParser.make`` parsed once per expression text. Its callers only read the tree
+    (``find_clauses``) or deep-copy it before validating and executing it (``Validator.__init__``)."""
+    if cls is not UpdateExpressionParser:
+        return _original_update_expression_make.__func__(cls, expression)  # type: ignore[attr-defined]
+    return _update_expression_ast(expression)
+
+
 _original_invoke = LambdaFunction._invoke_lambda
 _original_stubber_call = BotocoreStubber.__call__
 _original_transact = DynamoDBBackend.transact_write_items
@@ -364,6 +588,9 @@ _original_worker_start = ExecutionWorker.start
 _original_worker_logic = ExecutionWorker._execution_logic
 _original_boto_client_for = moto_boto_client.boto_client_for
 _original_query = DynamoTable.query
+_original_update_expression_make = UpdateExpressionParser.make
+_original_get_value = ResponseSerializer.get_value
+_original_make_api_call = BaseClient._make_api_call  # type: ignore[attr-defined]
 _original_asl_parse = AmazonStateLanguageParser.parse
 _no_sleep_time = types.SimpleNamespace(sleep=lambda seconds: None)
 
@@ -386,6 +613,10 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
     (AmazonStateLanguageParser, "parse", staticmethod(_parse_asl)),
     (json_path, "parse", _jsonpath_ext_parse),
     (result_path, "parse", _jsonpath_parse),
+    (BaseClient, "_make_api_call", _direct_api_call),
+    (moto_responses, "method_names_from_class", _method_names),
+    (ResponseSerializer, "get_value", _serializer_get_value),
+    (UpdateExpressionParser, "make", classmethod(_parse_update_expression)),
 ]
 
 
