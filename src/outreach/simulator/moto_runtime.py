@@ -39,6 +39,10 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     request) is cached per class; ``ResponseSerializer.get_value`` looks up a plain dict's members with
     the alias list moto's picker computes, computed once per shape; ``UpdateExpressionParser.make`` is
     cached per expression text (its callers only read the tree or deep-copy it before changing it).
+13. Task tokens: ``CallbackPoolManager.add`` records which pool issued a token, and while
+    ``send_task_success``/``send_task_failure``/``send_task_heartbeat`` of ``StepFunctionsParserBackend``
+    run, ``_get_executions`` answers with the token's execution alone instead of every execution (moto
+    offers the token to each in turn; only its own accepts it), which made wake-ups quadratic.
 """
 
 from __future__ import annotations
@@ -82,11 +86,12 @@ from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
 from moto.stepfunctions.parser.asl.component.component import Component
 from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent
 from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
-from moto.stepfunctions.parser.asl.eval.callback.callback import CallbackEndpoint
+from moto.stepfunctions.parser.asl.eval.callback.callback import CallbackEndpoint, CallbackPoolManager
 from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
 from moto.stepfunctions.parser.asl.utils import boto_client as moto_boto_client
 from moto.stepfunctions.parser.asl.utils import json_path
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
+from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from werkzeug.datastructures import Headers, MultiDict
 
 Handler = Callable[[dict[str, Any], Any], Any]
@@ -578,6 +583,53 @@ def _parse_update_expression(cls: Any, expression: str) -> Any:
     return _update_expression_ast(expression)
 
 
+# -- fast path 13: SendTaskSuccess/Failure/Heartbeat go to the token's own execution ---------------------
+_token_pools: dict[str, Any] = {}  # task token -> the CallbackPoolManager that issued it
+_pool_owners: dict[Any, tuple[Any, Any]] = {}  # CallbackPoolManager -> (backend, execution)
+_token_hint = threading.local()
+
+
+def _pool_add(self: CallbackPoolManager, callback_id: str) -> Any:
+    endpoint = _original_pool_add(self, callback_id)
+    _token_pools[callback_id] = self
+    return endpoint
+
+
+def _with_token_hint(original: Callable[..., Any]) -> Callable[..., Any]:
+    def call(self: Any, task_token: str, *args: Any, **kwargs: Any) -> Any:
+        _token_hint.token = task_token
+        try:
+            return original(self, task_token, *args, **kwargs)
+        finally:
+            _token_hint.token = None
+
+    return call
+
+
+def _executions_for_token(self: Any, execution_status: Any = None) -> list[Any]:
+    """``StepFunctionsParserBackend._get_executions`` while a task token is being completed.
+
+    moto offers the token to every (running) execution in turn and only the one whose callback pool
+    issued it accepts it (tokens are unique), so that one execution alone gives the same outcome,
+    errors included. Pools are matched to executions once; an unknown token takes moto's way.
+    """
+    token = getattr(_token_hint, "token", None)
+    pool = _token_pools.get(token) if token is not None else None
+    if pool is None:
+        return _original_get_executions(self, execution_status)  # type: ignore[no-any-return]
+    if pool not in _pool_owners:
+        for state_machine in self.state_machines:
+            for execution in state_machine.executions:
+                worker = getattr(execution, "exec_worker", None)
+                env = getattr(worker, "env", None)
+                if env is not None:
+                    _pool_owners.setdefault(env.callback_pool_manager, (self, execution))
+    backend, owner = _pool_owners.get(pool, (None, None))
+    if backend is not self:
+        return _original_get_executions(self, execution_status)  # type: ignore[no-any-return]
+    return [owner] if execution_status is None or execution_status == owner.status else []
+
+
 _original_invoke = LambdaFunction._invoke_lambda
 _original_stubber_call = BotocoreStubber.__call__
 _original_transact = DynamoDBBackend.transact_write_items
@@ -589,6 +641,8 @@ _original_worker_logic = ExecutionWorker._execution_logic
 _original_boto_client_for = moto_boto_client.boto_client_for
 _original_query = DynamoTable.query
 _original_update_expression_make = UpdateExpressionParser.make
+_original_pool_add = CallbackPoolManager.add
+_original_get_executions = StepFunctionsParserBackend._get_executions
 _original_get_value = ResponseSerializer.get_value
 _original_make_api_call = BaseClient._make_api_call  # type: ignore[attr-defined]
 _original_asl_parse = AmazonStateLanguageParser.parse
@@ -617,6 +671,12 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
     (moto_responses, "method_names_from_class", _method_names),
     (ResponseSerializer, "get_value", _serializer_get_value),
     (UpdateExpressionParser, "make", classmethod(_parse_update_expression)),
+    (CallbackPoolManager, "add", _pool_add),
+    (StepFunctionsParserBackend, "_get_executions", _executions_for_token),
+    *[
+        (StepFunctionsParserBackend, name, _with_token_hint(getattr(StepFunctionsParserBackend, name)))
+        for name in ("send_task_success", "send_task_failure", "send_task_heartbeat")
+    ],
 ]
 
 
@@ -643,3 +703,5 @@ def patched(handlers: dict[str, Handler], *, fast: bool = True) -> Iterator[Runt
         for owner, name, original in saved:
             setattr(owner, name, original)
         _cached_client.cache_clear()
+        _token_pools.clear()
+        _pool_owners.clear()

@@ -9,6 +9,7 @@ for quiescence again. Waits of days cost nothing, and results do not depend on t
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import json
 import re
@@ -165,13 +166,19 @@ def _next_timer(group: str) -> tuple[datetime, str, dict[str, Any]] | None:
     backend = scheduler_backends[DEFAULT_ACCOUNT_ID][world.REGION]
     best: tuple[datetime, str, dict[str, Any]] | None = None
     for schedule in backend.schedule_groups[group].schedules.values():
-        match = _AT.match(schedule.schedule_expression)
-        if not match or schedule.state != "ENABLED":
+        due = _due(schedule.schedule_expression)
+        if due is None or schedule.state != "ENABLED":
             continue
-        due = datetime.fromisoformat(match.group(1)).replace(tzinfo=UTC)
         if best is None or (due, schedule.name) < (best[0], best[1]):
             best = (due, schedule.name, schedule.target)
     return best
+
+
+@functools.lru_cache(maxsize=65536)
+def _due(expression: str) -> datetime | None:
+    """When a one-time ``at(...)`` schedule fires (parsed once per expression: every step looks at all)."""
+    match = _AT.match(expression)
+    return datetime.fromisoformat(match.group(1)).replace(tzinfo=UTC) if match else None
 
 
 def _envelope(event: ScenarioEvent, position: int, now: datetime) -> dict[str, Any]:
