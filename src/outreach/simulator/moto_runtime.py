@@ -43,9 +43,14 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     ``send_task_success``/``send_task_failure``/``send_task_heartbeat`` of ``StepFunctionsParserBackend``
     run, ``_get_executions`` answers with the token's execution alone instead of every execution (moto
     offers the token to each in turn; only its own accepts it), which made wake-ups quadratic.
+14. Start-up: ``_moto_preload`` (imported first) keeps moto's EC2 models out of the import (see there).
 """
 
 from __future__ import annotations
+
+# isort: off
+from outreach.simulator import _moto_preload  # noqa: F401  (first: keeps moto's EC2 models out of start-up)
+# isort: on
 
 import copy
 import functools
