@@ -44,6 +44,8 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     run, ``_get_executions`` answers with the token's execution alone instead of every execution (moto
     offers the token to each in turn; only its own accepts it), which made wake-ups quadratic.
 14. Start-up: ``_moto_preload`` (imported first) keeps moto's EC2 models out of the import (see there).
+15. One-time costs: ``moto.core.utils.create_loader`` returns one shared ``Loader`` (moto made a new one
+    for every service model it loads, and each lists every botocore data directory again).
 """
 
 from __future__ import annotations
@@ -588,6 +590,10 @@ def _parse_update_expression(cls: Any, expression: str) -> Any:
     return _update_expression_ast(expression)
 
 
+# -- fast path 15: one-time costs of a run -------------------------------------------------------------
+_shared_loader = functools.cache(moto_utils.create_loader)  # a Loader remembers what it listed and loaded
+
+
 # -- fast path 13: SendTaskSuccess/Failure/Heartbeat go to the token's own execution ---------------------
 _token_pools: dict[str, Any] = {}  # task token -> the CallbackPoolManager that issued it
 _pool_owners: dict[Any, tuple[Any, Any]] = {}  # CallbackPoolManager -> (backend, execution)
@@ -674,6 +680,7 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
     (result_path, "parse", _jsonpath_parse),
     (BaseClient, "_make_api_call", _direct_api_call),
     (moto_responses, "method_names_from_class", _method_names),
+    (moto_utils, "create_loader", _shared_loader),
     (ResponseSerializer, "get_value", _serializer_get_value),
     (UpdateExpressionParser, "make", classmethod(_parse_update_expression)),
     (CallbackPoolManager, "add", _pool_add),

@@ -91,11 +91,13 @@ def run(scenario: Scenario, log: TextIO | None = None, *, fast: bool = True) -> 
             warnings.filterwarnings("ignore", message="No application metrics to publish", category=UserWarning)
             lambda_aws.reset()
             get_settings.cache_clear()
-            the_world, env = world.build(config.model_dump_json(by_alias=True))
-            with world.environment(env), moto_runtime.patched(world.load_handlers(), fast=fast) as runtime:
-                inboxes = _QueueHarvest(the_world)
-                _loop(scenario, the_world, runtime, clock, inboxes)
-                result = _collect(scenario, the_world, runtime, inboxes)
+            with moto_runtime.patched({}, fast=fast) as runtime:  # the fast paths serve building the world too
+                the_world, env = world.build(config.model_dump_json(by_alias=True))
+                with world.environment(env):
+                    runtime.handlers.update(world.load_handlers())
+                    inboxes = _QueueHarvest(the_world)
+                    _loop(scenario, the_world, runtime, clock, inboxes)
+                    result = _collect(scenario, the_world, runtime, inboxes)
             lambda_aws.reset()
             get_settings.cache_clear()
     finally:
