@@ -1,5 +1,7 @@
 """Every patch of moto's private internals the simulator needs, in one place (moto is pinned exactly).
 
+Always installed by ``patched()``:
+
 1. Lambda: ``LambdaFunction._invoke_lambda`` runs the real handler in-process instead of in docker.
 2. Quiescence: the simulator may only move the virtual clock when every running execution is parked
    on a task token (``CallbackEndpoint.wait``) or has ended. Execution threads are counted busy from
@@ -8,38 +10,96 @@
    Nothing here depends on real time: no polling, and a real-time watchdog only reports a stuck run.
 3. Speed: the boto3 client moto builds for every Lambda task is cached per region and service.
 4. Retry backoff (``time.sleep`` in the retrier) does not sleep real time.
-6. DynamoDB transactions: moto deep-copies every table a transaction touches, once per item, to be able
-   to roll back; that makes long runs quadratic. Here only the items the transaction touches are
-   snapshotted and restored on failure: the same all-or-nothing result at the cost of those items.
 5. Consistency: moto's backends are not thread-safe, and executions run in threads of their own; every
    mocked AWS call is serialised with one re-entrant lock (a Lambda invoke holds it while its handler
    runs, so the handler's own AWS calls re-enter it). A real service is consistent per request too.
+6. DynamoDB transactions: moto deep-copies every table a transaction touches, once per item, to be able
+   to roll back; that makes long runs quadratic. Here only the items the transaction touches are
+   snapshotted and restored on failure: the same all-or-nothing result at the cost of those items.
+
+Fast paths, installed unless ``patched(fast=False)`` (``runner.run(fast=False)``); each gives the same
+results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` checks on every example:
+
+7. DynamoDB Query: ``Table.query`` looks at the queried partition only (moto sorts the whole table on
+   every call, which made long runs quadratic); moto's own sorting, paging and filtering still run.
+8. ASL: ``AmazonStateLanguageParser.parse`` is cached per definition text. The evaluation components
+   hold no per-execution state (that lives in each execution's ``Environment``), so executions share
+   one parsed program; their lazily assigned heap keys are assigned once, at parse time.
+9. JSONPath: the ``parse`` functions of ``asl/utils/json_path.py`` and ``common/path/result_path.py``
+   are cached per path text (jsonpath-ng builds a parser for every call).
+10. ``executions_in_memory`` reads executions and their history events from moto's backend instead of
+    paging ``GetExecutionHistory`` (not a patch: a reader used while the system is quiescent).
+11. Transport: ``botocore.client.BaseClient._make_api_call`` runs botocore's own parameter events,
+    validation, serialisation, ``before-call``/``after-call`` events, response parser and error classes,
+    but hands the request to moto's handler directly: no endpoint-rule resolution per call, user agent,
+    signing or retry bookkeeping on success, no search through every service's URL patterns (the handler
+    found for a URL is remembered), and for JSON-protocol requests no WSGI environ (``_JsonRequest``
+    carries what moto's ``setup_class`` reads). Same lock and progress count as patch 5.
+12. moto's response plumbing: ``moto.core.responses.method_names_from_class`` (``inspect.getmembers`` per
+    request) is cached per class; ``ResponseSerializer.get_value`` looks up a plain dict's members with
+    the alias list moto's picker computes, computed once per shape; ``UpdateExpressionParser.make`` is
+    cached per expression text (its callers only read the tree or deep-copy it before changing it).
+13. Task tokens: ``CallbackPoolManager.add`` records which pool issued a token, and while
+    ``send_task_success``/``send_task_failure``/``send_task_heartbeat`` of ``StepFunctionsParserBackend``
+    run, ``_get_executions`` answers with the token's execution alone instead of every execution (moto
+    offers the token to each in turn; only its own accepts it), which made wake-ups quadratic.
+14. Start-up: ``_moto_preload`` (imported first) keeps moto's EC2 models out of the import (see there).
+15. One-time costs: ``moto.core.utils.create_loader`` returns one shared ``Loader`` (moto made a new one
+    for every service model it loads, and each lists every botocore data directory again).
 """
 
 from __future__ import annotations
 
+# isort: off
+from outreach.simulator import _moto_preload  # noqa: F401  (first: keeps moto's EC2 models out of start-up)
+# isort: on
+
 import copy
+import functools
 import json
+import re
 import threading
 import traceback
 import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
+from urllib.parse import urlsplit
 
+import moto.backend_index as backend_index
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse, create_request_object
+from botocore.client import BaseClient
+from botocore.endpoint import convert_to_response_dict
+from botocore.httpchecksum import resolve_checksum_context
 from moto.awslambda.models import LambdaFunction
-from moto.core.botocore_stubber import BotocoreStubber
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.core import responses as moto_responses
+from moto.core import utils as moto_utils
+from moto.core.base_backend import BackendDict
+from moto.core.botocore_stubber import BotocoreStubber, MockRawResponse
+from moto.core.exceptions import HTTPException
+from moto.core.request import normalize_request
+from moto.core.serialize import AttributePickerContext, ResponseSerializer, XFormedAttributePicker
+from moto.core.utils import get_equivalent_url_in_aws_domain
 from moto.dynamodb import models as dynamodb_models
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import Table as DynamoTable
+from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ignore[attr-defined]
+from moto.moto_api import recorder as moto_recorder
+from moto.stepfunctions.parser.asl.component.common.path import result_path
 from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+from moto.stepfunctions.parser.asl.component.component import Component
+from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent
 from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
-from moto.stepfunctions.parser.asl.eval.callback.callback import CallbackEndpoint
+from moto.stepfunctions.parser.asl.eval.callback.callback import CallbackEndpoint, CallbackPoolManager
+from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
 from moto.stepfunctions.parser.asl.utils import boto_client as moto_boto_client
+from moto.stepfunctions.parser.asl.utils import json_path
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
+from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+from werkzeug.datastructures import Headers, MultiDict
 
 Handler = Callable[[dict[str, Any], Any], Any]
 MOTO_VERSION = "5.2.5"
@@ -89,6 +149,8 @@ class Runtime:
     lambda_invocations: int = 0
     errors: list[HandlerError] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    fast: bool = True
+    direct_calls: int = 0  # botocore calls answered without the HTTP round trip (fast paths)
 
 
 _active: Runtime | None = None
@@ -250,13 +312,335 @@ def _transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, 
         raise
 
 
-@cache
+@functools.cache
 def _cached_client(region: str, service: str) -> Any:
     return _original_boto_client_for(region=region, service=service)
 
 
 def _boto_client_for(region: str, service: str, state_credentials: Any = None) -> Any:
     return _cached_client(region, service)
+
+
+# -- fast paths 7-10 (``patched(fast=True)``); each gives the same results as plain moto --------------
+def _partition_query(self: DynamoTable, hash_key: DynamoType | None, *args: Any, **kwargs: Any) -> Any:
+    """``Table.query`` on the base table looks at the queried partition only.
+
+    moto builds its candidates from ``all_items()`` (every item of the table, sorted) and keeps those of
+    the partition; here ``all_items`` answers with the partition alone for the duration of the call. moto
+    then sorts, pages, filters and projects exactly as before (it re-sorts the candidates by sort key).
+    """
+    index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
+    if index_name is not None or hash_key is None:
+        return _original_query(self, hash_key, *args, **kwargs)
+    bucket = self.items.get(hash_key)  # .get: ``items`` is a defaultdict
+    if bucket is None:
+        partition: list[Any] = []
+    elif self.range_key_attr:
+        partition = list(bucket.values())
+    else:
+        partition = [bucket]
+    self.all_items = lambda: partition  # type: ignore[method-assign]
+    try:
+        return _original_query(self, hash_key, *args, **kwargs)
+    finally:
+        del self.all_items
+
+
+def _warm_heap_keys(root: Any) -> None:
+    """Give every component of a parsed program its heap key now: ``EvalComponent.heap_key`` is assigned
+    lazily (check-then-set), which is racy once several executions share one program."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, EvalComponent):
+            _ = obj.heap_key
+        if isinstance(obj, Component):
+            stack.extend(vars(obj).values())
+        elif isinstance(obj, list | tuple | set | frozenset):
+            stack.extend(obj)
+        elif isinstance(obj, dict):
+            stack.extend(obj.values())
+
+
+@functools.lru_cache(maxsize=16)
+def _parse_asl_cached(definition: str) -> tuple[Any, Any]:
+    program, tree = _original_asl_parse(definition)
+    _warm_heap_keys(program)
+    return program, tree
+
+
+def _parse_asl(definition: str) -> tuple[Any, Any]:
+    """ANTLR parses a definition once: the evaluation components moto builds from it hold no per-execution
+    state (everything an execution changes lives in its ``Environment``), so executions can share them."""
+    return _parse_asl_cached(definition)
+
+
+_jsonpath_ext_parse = functools.lru_cache(maxsize=1024)(json_path.parse)
+_jsonpath_parse = functools.lru_cache(maxsize=1024)(result_path.parse)
+
+
+def executions_in_memory(state_machine_arn: str, region: str) -> Iterator[tuple[str, str, list[str]]]:
+    """(input, status, history event types) of every execution, read from moto's Step Functions backend
+    instead of paging ``GetExecutionHistory`` (which deep-copies and serialises every event). Only while
+    quiescent: the lists are moto's own."""
+    from moto.stepfunctions.responses import get_backend
+
+    backend: Any = get_backend(DEFAULT_ACCOUNT_ID, region)  # the parser backend (execute_state_machine)
+    for execution in backend.describe_state_machine(state_machine_arn).executions:
+        env = execution.exec_worker.env
+        events = env.event_manager._history_event_list if env is not None else []
+        yield execution.execution_input, execution.status, [event["type"] for event in events]
+
+
+# -- fast path 11: a botocore call answered by moto without the HTTP round trip -------------------------
+def _direct_api_call(self: Any, operation_name: str, api_params: dict[str, Any]) -> Any:
+    """``BaseClient._make_api_call`` as botocore runs it, minus the transport.
+
+    The same parameter events, validation and serialisation (``_convert_to_request_dict``), the same
+    ``before-call``/``after-call`` events, the same moto handler for the same HTTP request, the same
+    response parser and errors. Left out: endpoint-rule resolution per call (the client's endpoint is
+    used), the user agent, request signing, the retry bookkeeping of a successful call, and moto's search
+    of every service's URL patterns (the handler found for a URL is remembered).
+    """
+    service_model = self._service_model
+    operation_model = service_model.operation_model(operation_name)
+    request_context = {
+        "client_region": self.meta.region_name,
+        "client_config": self.meta.config,
+        "has_streaming_input": operation_model.has_streaming_input,
+        "auth_type": operation_model.resolved_auth_type,
+        "unsigned_payload": operation_model.unsigned_payload,
+        "auth_options": service_model.metadata.get("auth"),
+    }
+    api_params = self._emit_api_params(api_params=api_params, operation_model=operation_model, context=request_context)
+    request_dict = self._convert_to_request_dict(
+        api_params=api_params,
+        operation_model=operation_model,
+        endpoint_url=self.meta.endpoint_url,
+        context=request_context,
+        set_user_agent_header=False,
+    )
+    resolve_checksum_context(request_dict, operation_model, api_params)
+    service_id = service_model.service_id.hyphenize()
+    _, event_response = self.meta.events.emit_until_response(
+        f"before-call.{service_id}.{operation_name}",
+        model=operation_model,
+        params=request_dict,
+        request_signer=self._request_signer,
+        context=request_context,
+    )
+    if event_response is not None:
+        http, parsed = event_response
+    else:
+        http, parsed = _answer_from_moto(self, operation_model, request_dict)
+    self.meta.events.emit(
+        f"after-call.{service_id}.{operation_name}",
+        http_response=http,
+        parsed=parsed,
+        model=operation_model,
+        context=request_context,
+    )
+    if http.status_code >= 300:
+        error_code = request_context.get("error_code_override") or parsed.get("Error", {}).get("Code")
+        raise self.exceptions.from_code(error_code)(parsed, operation_name)
+    return parsed
+
+
+def _answer_from_moto(client: Any, operation_model: Any, request_dict: dict[str, Any]) -> tuple[Any, Any]:
+    endpoint = client._endpoint
+    attempts = 1
+    while True:
+        request = create_request_object(request_dict).prepare()
+        http = _moto_response(request)
+        response_dict = convert_to_response_dict(http, operation_model)
+        parser = endpoint._response_parser_factory.create_parser(operation_model.service_model.resolved_protocol)
+        parsed = parser.parse(response_dict, operation_model.output_shape)
+        if http.status_code < 300:
+            break
+        endpoint._add_modeled_error_fields(response_dict, parsed, operation_model, parser)
+        # botocore's retry bookkeeping (an invocation id per call) only matters once a call may be retried
+        endpoint._update_retries_context(request_dict["context"], attempts)
+        if not endpoint._needs_retry(attempts, operation_model, request_dict, (http, parsed), None):
+            break
+        attempts += 1
+        endpoint._update_retries_context(request_dict["context"], attempts, (http, parsed))
+    if "ResponseMetadata" in parsed:
+        parsed["ResponseMetadata"]["RetryAttempts"] = attempts - 1
+    return http, parsed
+
+
+def _moto_response(request: AWSPreparedRequest) -> AWSResponse:
+    """What ``BotocoreStubber`` answers for ``request``, under the same lock as every mocked call."""
+    parsed_url, _ = get_equivalent_url_in_aws_domain(request.url)
+    handler = _moto_handler(f"{parsed_url.scheme}://{parsed_url.netloc}{parsed_url.path}")
+    if handler is None:
+        raise RuntimeError(f"moto has no handler for {request.url}")
+    with _aws_lock:
+        if _active is not None:
+            _active.quiescence.progress += 1
+            _active.direct_calls += 1
+        json_protocol = "X-Amz-Target" in request.headers and request.method == "POST"
+        normalized: Any = _JsonRequest(request) if json_protocol and not moto_recorder._user_enabled else None
+        if normalized is None:
+            normalized = normalize_request(request)
+        try:
+            moto_recorder._record_request(normalized)
+            status, headers, body = handler(normalized, normalized.raw_url, normalized.headers)
+        except HTTPException as exc:
+            status, headers, body = exc.code, exc.get_headers(), exc.get_body()
+    return AWSResponse(request.url, status, headers, MockRawResponse(body))  # type: ignore[arg-type]
+
+
+class _JsonRequest:
+    """What moto's ``BaseResponse.setup_class`` and its JSON-protocol handlers read of the werkzeug
+    ``Request`` that ``normalize_request`` would build (a WSGI environ per call): a POST with a JSON body,
+    no form, no files, the same URL and headers (``Host`` added as moto adds it to the environ)."""
+
+    from_wsgi_server = False
+    content_encoding = None
+    form: MultiDict[str, Any] = MultiDict()
+    files: MultiDict[str, Any] = MultiDict()
+    values: MultiDict[str, Any] = MultiDict()
+
+    def __init__(self, request: AWSPreparedRequest) -> None:
+        parsed = urlsplit(request.url)
+        self.method = request.method
+        self.raw_url = request.url
+        self.path = self.raw_path = parsed.path or "/"
+        body: Any = request.body
+        if hasattr(body, "read"):
+            body = body.read()
+        self.data: bytes = body.encode("utf-8") if isinstance(body, str) else bytes(body or b"")
+        self.headers = Headers(
+            [
+                (key, value.decode("utf-8") if isinstance(value, bytes) else value)
+                for key, value in request.headers.items()
+                if key.lower() != "transfer-encoding"
+            ]
+        )
+        self.headers.setdefault("Content-Length", str(len(self.data)))
+        self.headers.setdefault("Host", parsed.netloc)
+        self.environ: dict[str, Any] = {}
+        self.content_type = self.headers.get("Content-Type", "")
+
+
+@functools.lru_cache(maxsize=4096)
+def _moto_handler(clean_url: str) -> Callable[..., Any] | None:
+    """The handler ``BotocoreStubber.process_request`` picks for a URL (same search, done once)."""
+    import moto.backends as backends
+
+    for service, pattern in backend_index.backend_url_patterns:
+        if pattern.match(clean_url):
+            backend_dict: Any = backends.get_backend(service)  # type: ignore[call-overload]
+            if isinstance(backend_dict, BackendDict):
+                regions = backend_dict[DEFAULT_ACCOUNT_ID]
+                backend = regions["us-east-1"] if "us-east-1" in regions else regions["aws"]
+            else:
+                backend = backend_dict["global"]
+            for url, method_to_execute in backend.urls.items():
+                if re.compile(url).match(clean_url):
+                    return method_to_execute  # type: ignore[no-any-return]
+    return None
+
+
+# -- fast path 12: the cost of moto's response handling, not its result ------------------------------
+_method_names = functools.lru_cache(maxsize=None)(moto_utils.method_names_from_class)
+
+
+_member_keys: dict[tuple[Any, ...], list[str]] = {}
+
+
+def _serializer_get_value(self: ResponseSerializer, value: Any, key: str, shape: Any) -> Any:
+    """``ResponseSerializer.get_value`` for a plain ``dict`` (DynamoDB's results are nothing else).
+
+    moto's ``XFormedAttributePicker`` tries a list of alias keys in order; for a dict that list depends
+    only on the member key, its shape and the shape's parent structure (set by the serializer just
+    before) and the class name ``dict``. Here the list is computed once (by moto's own picker) and
+    looked up in the dict the way ``moto.core.utils.get_value`` does; other values and pickers with
+    response transformers take moto's way.
+    """
+    picker = self._value_picker
+    if type(value) is not dict or type(picker) is not XFormedAttributePicker or picker.response_transformers:
+        return _original_get_value(self, value, key, shape)
+    cache_key = (tuple(picker.alias_providers), shape, getattr(shape, "parent", None), key)  # shapes: identity
+    keys = _member_keys.get(cache_key)
+    if keys is None:
+        context = AttributePickerContext(obj=value, key=key, shape=shape)
+        keys = _member_keys[cache_key] = list(picker.get_possible_keys(context))
+    for candidate in keys:
+        if "." not in candidate and candidate in value:
+            return value[candidate]
+        if "." in candidate:
+            return _original_get_value(self, value, key, shape)
+    return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _update_expression_ast(expression: str) -> Any:
+    return _original_update_expression_make(expression)
+
+
+def _parse_update_expression(cls: Any, expression: str) -> Any:
+    """``UpdateExpressionParser.make`` parsed once per expression text. Its callers only read the tree
+    (``find_clauses``) or deep-copy it before validating and executing it (``Validator.__init__``)."""
+    if cls is not UpdateExpressionParser:
+        return _original_update_expression_make.__func__(cls, expression)  # type: ignore[attr-defined]
+    return _update_expression_ast(expression)
+
+
+# -- fast path 15: one-time costs of a run -------------------------------------------------------------
+_shared_loader = functools.cache(moto_utils.create_loader)  # a Loader remembers what it listed and loaded
+
+
+# -- fast path 13: SendTaskSuccess/Failure/Heartbeat go to the token's own execution ---------------------
+_token_pools: dict[str, Any] = {}  # task token -> the CallbackPoolManager that issued it
+_pool_owners: dict[Any, tuple[Any, Any]] = {}  # CallbackPoolManager -> (backend, execution)
+_token_hint = threading.local()
+
+
+def _pool_add(self: CallbackPoolManager, callback_id: str) -> Any:
+    endpoint = _original_pool_add(self, callback_id)
+    _token_pools[callback_id] = self
+    return endpoint
+
+
+def _with_token_hint(original: Callable[..., Any]) -> Callable[..., Any]:
+    def call(self: Any, task_token: str, *args: Any, **kwargs: Any) -> Any:
+        _token_hint.token = task_token
+        try:
+            return original(self, task_token, *args, **kwargs)
+        finally:
+            _token_hint.token = None
+
+    return call
+
+
+def _executions_for_token(self: Any, execution_status: Any = None) -> list[Any]:
+    """``StepFunctionsParserBackend._get_executions`` while a task token is being completed.
+
+    moto offers the token to every (running) execution in turn and only the one whose callback pool
+    issued it accepts it (tokens are unique), so that one execution alone gives the same outcome,
+    errors included. Pools are matched to executions once; an unknown token takes moto's way.
+    """
+    token = getattr(_token_hint, "token", None)
+    pool = _token_pools.get(token) if token is not None else None
+    if pool is None:
+        return _original_get_executions(self, execution_status)  # type: ignore[no-any-return]
+    if pool not in _pool_owners:
+        for state_machine in self.state_machines:
+            for execution in state_machine.executions:
+                worker = getattr(execution, "exec_worker", None)
+                env = getattr(worker, "env", None)
+                if env is not None:
+                    _pool_owners.setdefault(env.callback_pool_manager, (self, execution))
+    backend, owner = _pool_owners.get(pool, (None, None))
+    if backend is not self:
+        return _original_get_executions(self, execution_status)  # type: ignore[no-any-return]
+    return [owner] if execution_status is None or execution_status == owner.status else []
 
 
 _original_invoke = LambdaFunction._invoke_lambda
@@ -268,6 +652,13 @@ _original_interrupt_all = CallbackEndpoint.interrupt_all
 _original_worker_start = ExecutionWorker.start
 _original_worker_logic = ExecutionWorker._execution_logic
 _original_boto_client_for = moto_boto_client.boto_client_for
+_original_query = DynamoTable.query
+_original_update_expression_make = UpdateExpressionParser.make
+_original_pool_add = CallbackPoolManager.add
+_original_get_executions = StepFunctionsParserBackend._get_executions
+_original_get_value = ResponseSerializer.get_value
+_original_make_api_call = BaseClient._make_api_call  # type: ignore[attr-defined]
+_original_asl_parse = AmazonStateLanguageParser.parse
 _no_sleep_time = types.SimpleNamespace(sleep=lambda seconds: None)
 
 _PATCHES: list[tuple[Any, str, Any]] = [
@@ -284,9 +675,27 @@ _PATCHES: list[tuple[Any, str, Any]] = [
     (dynamodb_models, "copy", _NoTableCopies),
 ]
 
+_FAST_PATCHES: list[tuple[Any, str, Any]] = [
+    (DynamoTable, "query", _partition_query),
+    (AmazonStateLanguageParser, "parse", staticmethod(_parse_asl)),
+    (json_path, "parse", _jsonpath_ext_parse),
+    (result_path, "parse", _jsonpath_parse),
+    (BaseClient, "_make_api_call", _direct_api_call),
+    (moto_responses, "method_names_from_class", _method_names),
+    (moto_utils, "create_loader", _shared_loader),
+    (ResponseSerializer, "get_value", _serializer_get_value),
+    (UpdateExpressionParser, "make", classmethod(_parse_update_expression)),
+    (CallbackPoolManager, "add", _pool_add),
+    (StepFunctionsParserBackend, "_get_executions", _executions_for_token),
+    *[
+        (StepFunctionsParserBackend, name, _with_token_hint(getattr(StepFunctionsParserBackend, name)))
+        for name in ("send_task_success", "send_task_failure", "send_task_heartbeat")
+    ],
+]
+
 
 @contextmanager
-def patched(handlers: dict[str, Handler]) -> Iterator[Runtime]:
+def patched(handlers: dict[str, Handler], *, fast: bool = True) -> Iterator[Runtime]:
     """Install the patches for one simulation run; restores moto exactly afterwards."""
     global _active
     if _active is not None:
@@ -295,9 +704,10 @@ def patched(handlers: dict[str, Handler]) -> Iterator[Runtime]:
 
     if moto.__version__ != MOTO_VERSION:
         raise RuntimeError(f"the simulator patches moto {MOTO_VERSION} internals, found moto {moto.__version__}")
-    runtime = Runtime(handlers=handlers)
-    saved = [(owner, name, getattr(owner, name)) for owner, name, _ in _PATCHES]
-    for owner, name, replacement in _PATCHES:
+    runtime = Runtime(handlers=handlers, fast=fast)
+    patches = _PATCHES + (_FAST_PATCHES if fast else [])
+    saved = [(owner, name, owner.__dict__[name]) for owner, name, _ in patches]
+    for owner, name, replacement in patches:
         setattr(owner, name, replacement)
     _active = runtime
     try:
@@ -307,3 +717,5 @@ def patched(handlers: dict[str, Handler]) -> Iterator[Runtime]:
         for owner, name, original in saved:
             setattr(owner, name, original)
         _cached_client.cache_clear()
+        _token_pools.clear()
+        _pool_owners.clear()

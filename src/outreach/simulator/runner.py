@@ -9,12 +9,14 @@ for quiescence again. Waits of days cost nothing, and results do not depend on t
 from __future__ import annotations
 
 import contextlib
+import functools
+import gc
 import io
 import json
 import re
 import time
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TextIO
@@ -66,8 +68,11 @@ def iso(instant: datetime) -> str:
     return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def run(scenario: Scenario, log: TextIO | None = None) -> SimulationResult:
-    """Simulate the scenario. Handler logs go to ``log`` (discarded when None), never to stdout."""
+def run(scenario: Scenario, log: TextIO | None = None, *, fast: bool = True) -> SimulationResult:
+    """Simulate the scenario. Handler logs go to ``log`` (discarded when None), never to stdout.
+
+    ``fast=False`` switches off the fast paths of :mod:`moto_runtime` (plain moto behind the patches the
+    virtual clock needs): the parity tests compare both."""
     try:
         config = parse_config(scenario.config)
     except SettingsError as exc:
@@ -76,8 +81,10 @@ def run(scenario: Scenario, log: TextIO | None = None) -> SimulationResult:
     sink = log if log is not None else io.StringIO()
     traveller = time_machine.travel(scenario.start, tick=False)
     clock = traveller.start()
+    collector = _quiet_collector() if fast else contextlib.nullcontext()
     try:
         with (
+            collector,
             warnings.catch_warnings(),
             contextlib.redirect_stdout(sink),
             world.process_environment(world.BASE_ENV),
@@ -86,8 +93,9 @@ def run(scenario: Scenario, log: TextIO | None = None) -> SimulationResult:
             # Powertools warns on every invocation that emitted no metric (the waiter, most often).
             warnings.filterwarnings("ignore", message="No application metrics to publish", category=UserWarning)
             cold_start.reset()  # every run is a fresh deployment: no clients or settings of an earlier run
-            the_world = world.build(config.model_dump_json(by_alias=True))
-            with moto_runtime.patched(world.load_handlers(the_world)) as runtime:
+            with moto_runtime.patched({}, fast=fast) as runtime:  # the fast paths serve building the world too
+                the_world = world.build(config.model_dump_json(by_alias=True))
+                runtime.handlers.update(world.load_handlers(the_world))
                 inboxes = _QueueHarvest(the_world)
                 _loop(scenario, the_world, runtime, clock, inboxes)
                 result = _collect(scenario, the_world, runtime, inboxes)
@@ -96,6 +104,25 @@ def run(scenario: Scenario, log: TextIO | None = None) -> SimulationResult:
         traveller.stop()
     result.stats["wallSeconds"] = round(time.perf_counter() - started, 3)
     return result
+
+
+@contextlib.contextmanager
+def _quiet_collector() -> Iterator[None]:
+    """Fewer cyclic garbage collections during a run (a fast path: results do not depend on it).
+
+    A run allocates millions of short-lived objects; with the default thresholds the collector keeps
+    re-scanning everything alive (imports, moto's models, every order's state), so the cost per order
+    grew with the number of orders. What exists when the run starts is frozen out of the scans and the
+    youngest generation is collected less often; both are restored afterwards.
+    """
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 50)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 class _QueueHarvest:
@@ -160,13 +187,19 @@ def _next_timer(group: str) -> tuple[datetime, str, dict[str, Any]] | None:
     backend = scheduler_backends[DEFAULT_ACCOUNT_ID][world.REGION]
     best: tuple[datetime, str, dict[str, Any]] | None = None
     for schedule in backend.schedule_groups[group].schedules.values():
-        match = _AT.match(schedule.schedule_expression)
-        if not match or schedule.state != "ENABLED":
+        due = _due(schedule.schedule_expression)
+        if due is None or schedule.state != "ENABLED":
             continue
-        due = datetime.fromisoformat(match.group(1)).replace(tzinfo=UTC)
         if best is None or (due, schedule.name) < (best[0], best[1]):
             best = (due, schedule.name, schedule.target)
     return best
+
+
+@functools.lru_cache(maxsize=65536)
+def _due(expression: str) -> datetime | None:
+    """When a one-time ``at(...)`` schedule fires (parsed once per expression: every step looks at all)."""
+    match = _AT.match(expression)
+    return datetime.fromisoformat(match.group(1)).replace(tzinfo=UTC) if match else None
 
 
 def _envelope(event: ScenarioEvent, position: int, now: datetime) -> Any:
@@ -208,7 +241,7 @@ def _collect(
     result.contacts = _contacts(w)
     result.alerts = _alerts(inboxes.messages["alerts"].values())
     result.rejected = _rejected(inboxes.messages["rejected"].values())
-    result.orders, transitions = _orders(w)
+    result.orders, transitions = _orders(w, runtime.fast)
     result.stats = {
         "stateTransitions": transitions,
         "lambdaInvocations": runtime.lambda_invocations,
@@ -285,22 +318,14 @@ def _rejected(messages: Iterable[tuple[str, dict[str, Any]]]) -> list[dict[str, 
     return sorted(out, key=lambda r: (r["at"] or "", r["detailType"] or ""))
 
 
-def _orders(w: world.World) -> tuple[list[dict[str, Any]], int]:
-    sfn = boto3.client("stepfunctions", region_name=world.REGION)
+def _orders(w: world.World, fast: bool) -> tuple[list[dict[str, Any]], int]:
     from outreach_lambda.adapters.orders import OrdersRepository
 
     orders_repo = OrdersRepository(w.orders_table)
-    executions = []
-    for page in sfn.get_paginator("list_executions").paginate(stateMachineArn=w.state_machine_arn):
-        executions.extend(page["executions"])
     out = []
     transitions = 0
-    for execution in executions:
-        history: list[Any] = []
-        for events in sfn.get_paginator("get_execution_history").paginate(executionArn=execution["executionArn"]):
-            history.extend(events["events"])
-        transitions += sum(1 for e in history if e["type"].endswith("StateEntered"))
-        order_id = json.loads(sfn.describe_execution(executionArn=execution["executionArn"])["input"])["orderId"]
+    for order_id, status, history_types in _executions(w, fast):
+        transitions += sum(1 for kind in history_types if kind.endswith("StateEntered"))
         quotes = [
             {"at": iso(datetime.fromisoformat(q["at"])), "promisedDate": q["promisedDate"], "reason": q["reason"]}
             for q in orders_repo.quotes(order_id)
@@ -308,9 +333,31 @@ def _orders(w: world.World) -> tuple[list[dict[str, Any]], int]:
         out.append(
             {
                 "orderId": order_id,
-                "status": execution["status"],
+                "status": status,
                 "promisedDate": quotes[-1]["promisedDate"] if quotes else None,
                 "quotes": quotes,
             }
         )
     return sorted(out, key=lambda o: o["orderId"]), transitions
+
+
+def _executions(w: world.World, fast: bool) -> Iterator[tuple[str, str, list[str]]]:
+    """(orderId, status, history event types) of every execution of the state machine.
+
+    Fast: read from moto's Step Functions backend in memory (the events ``GetExecutionHistory`` would
+    page through, without serialising thousands of them). Plain: through the API, as a user would.
+    """
+    if fast:
+        for execution_input, status, kinds in moto_runtime.executions_in_memory(w.state_machine_arn, world.REGION):
+            yield json.loads(execution_input)["orderId"], status, kinds
+        return
+    sfn = boto3.client("stepfunctions", region_name=world.REGION)
+    listed = []
+    for page in sfn.get_paginator("list_executions").paginate(stateMachineArn=w.state_machine_arn):
+        listed.extend(page["executions"])
+    for item in listed:
+        history: list[Any] = []
+        for events in sfn.get_paginator("get_execution_history").paginate(executionArn=item["executionArn"]):
+            history.extend(events["events"])
+        order_id = json.loads(sfn.describe_execution(executionArn=item["executionArn"])["input"])["orderId"]
+        yield order_id, item["status"], [e["type"] for e in history]

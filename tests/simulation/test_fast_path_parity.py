@@ -1,0 +1,180 @@
+"""The fast paths of moto_runtime change how fast the simulator runs, never what it reports.
+
+Every shipped example is simulated twice, with the fast paths (the default) and without them (plain moto
+behind the patches the virtual clock needs); the ``--json`` output must be byte-identical apart from the
+wall time. The direct botocore transport is also compared call by call, errors included.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from moto import mock_aws
+
+from outreach.simulator import moto_runtime, runner
+from outreach.simulator.scenario import load
+
+EXAMPLES = sorted(Path(__file__).resolve().parents[2].joinpath("examples").glob("*.json"))
+QUICK = {"happy_path"}
+
+
+def _json_output(example: Path, fast: bool) -> str:
+    result = runner.run(load(example), fast=fast).to_json()
+    assert result["stats"].pop("wallSeconds") >= 0
+    return json.dumps(result, indent=2)  # exactly what `outreach simulate --json` prints
+
+
+@pytest.mark.parametrize(
+    "example",
+    [pytest.param(p, marks=() if p.stem in QUICK else pytest.mark.slow, id=p.stem) for p in EXAMPLES],
+)
+def test_given_an_example_when_simulated_with_and_without_the_fast_paths_then_the_json_is_identical(example):
+    fast = _json_output(example, fast=True)
+    plain = _json_output(example, fast=False)
+
+    assert fast == plain
+
+
+# -- the direct botocore transport, call by call ---------------------------------------------------
+REGION = "us-east-1"
+VOLATILE = {"RequestId", "MessageId", "date", "x-amzn-requestid", "x-amz-crc32", "startDate"}
+
+
+def _stable(value: Any) -> Any:
+    """The response without request ids, dates and generated ids (they differ between any two runs)."""
+    if isinstance(value, dict):
+        return {k: _stable(v) for k, v in value.items() if k not in VOLATILE}
+    if isinstance(value, list):
+        return [_stable(v) for v in value]
+    if hasattr(value, "read"):
+        return value.read()
+    return value
+
+
+def _call(fn: Any, **kwargs: Any) -> Any:
+    try:
+        return ("ok", _stable(fn(**kwargs)))
+    except ClientError as exc:
+        return ("error", type(exc).__name__, _stable(exc.response), str(exc))
+
+
+def _conversation() -> list[Any]:
+    """One call of every kind the simulator makes (and the errors the handlers rely on)."""
+    out: list[Any] = []
+    ddb = boto3.client("dynamodb", region_name=REGION)
+    ddb.create_table(
+        TableName="t",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "S"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    table = boto3.resource("dynamodb", region_name=REGION).Table("t")
+    item = {"pk": "ORDER#1", "sk": "STATE", "n": 1, "tags": {"a", "b"}, "doc": {"x": [1, "y", None, True]}}
+    out.append(_call(table.put_item, Item=item, ConditionExpression="attribute_not_exists(pk)"))
+    out.append(_call(table.put_item, Item=item, ConditionExpression="attribute_not_exists(pk)"))
+    for n in range(3):
+        out.append(_call(table.put_item, Item={"pk": "ORDER#1", "sk": f"EVENT#{n}", "n": n}))
+    out.append(_call(table.get_item, Key={"pk": "ORDER#1", "sk": "STATE"}, ConsistentRead=True))
+    out.append(_call(table.get_item, Key={"pk": "ORDER#2", "sk": "STATE"}))
+    out.append(
+        _call(
+            table.update_item,
+            Key={"pk": "ORDER#1", "sk": "STATE"},
+            UpdateExpression="SET n = n + :one, #t = :t",
+            ExpressionAttributeNames={"#t": "token"},
+            ExpressionAttributeValues={":one": 1, ":t": "tok"},
+            ReturnValues="ALL_OLD",
+        )
+    )
+    out.append(
+        _call(
+            table.update_item,
+            Key={"pk": "ORDER#1", "sk": "STATE"},
+            UpdateExpression="SET n = :n",
+            ConditionExpression="n = :wrong",
+            ExpressionAttributeValues={":n": 5, ":wrong": 99},
+        )
+    )
+    from boto3.dynamodb.conditions import Key
+
+    out.append(_call(table.query, KeyConditionExpression=Key("pk").eq("ORDER#1") & Key("sk").begins_with("EVENT#")))
+    out.append(_call(table.query, KeyConditionExpression=Key("pk").eq("ORDER#1"), Limit=2, ScanIndexForward=False))
+    out.append(_call(table.query, KeyConditionExpression=Key("pk").eq("NOPE")))
+    out.append(
+        _call(
+            ddb.transact_write_items,
+            TransactItems=[
+                {"Put": {"TableName": "t", "Item": {"pk": {"S": "ORDER#1"}, "sk": {"S": "EVENT#9"}}}},
+                {
+                    "ConditionCheck": {
+                        "TableName": "t",
+                        "Key": {"pk": {"S": "ORDER#1"}, "sk": {"S": "STATE"}},
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                },
+            ],
+        )
+    )
+    with table.batch_writer() as batch:
+        batch.put_item(Item={"pk": "SKU#X", "sk": "ORDER#1"})
+    out.append(_call(table.scan))
+    out.append(_call(ddb.describe_table, TableName="nope"))
+
+    sqs = boto3.client("sqs", region_name=REGION)
+    url = sqs.create_queue(QueueName="q")["QueueUrl"]
+    out.append(_call(sqs.send_message, QueueUrl=url, MessageBody="hi", MessageAttributes={}))
+    out.append(_call(sqs.send_message, QueueUrl=url + "-missing", MessageBody="hi"))
+    sns = boto3.client("sns", region_name=REGION)
+    topic = sns.create_topic(Name="t")["TopicArn"]
+    out.append(_call(sns.publish, TopicArn=topic, Message="m", Subject="s"))
+    out.append(_call(sns.publish, PhoneNumber="+4915112345678", Message="m"))
+    out.append(_call(sns.publish, TopicArn=topic + "-missing", Message="m"))
+    ses = boto3.client("sesv2", region_name=REGION)
+    ses.create_email_identity(EmailIdentity="a@example.com")
+    message = {"Simple": {"Subject": {"Data": "s"}, "Body": {"Text": {"Data": "b"}}}}
+    out.append(
+        _call(
+            ses.send_email,
+            FromEmailAddress="a@example.com",
+            Destination={"ToAddresses": ["b@example.com"]},
+            Content=message,
+        )
+    )
+    scheduler = boto3.client("scheduler", region_name=REGION)
+    scheduler.create_schedule_group(Name="g")
+    schedule = {
+        "GroupName": "g",
+        "ScheduleExpression": "at(2026-11-02T10:00:00)",
+        "FlexibleTimeWindow": {"Mode": "OFF"},
+        "Target": {"Arn": "arn:aws:events:us-east-1:123456789012:event-bus/b", "RoleArn": "arn:aws:iam::1:role/r"},
+    }
+    out.append(_call(scheduler.create_schedule, Name="s1", **schedule))
+    out.append(_call(scheduler.create_schedule, Name="s1", **schedule))
+    out.append(_call(scheduler.delete_schedule, Name="s1", GroupName="g"))
+    out.append(_call(scheduler.delete_schedule, Name="s1", GroupName="g"))
+    sfn = boto3.client("stepfunctions", region_name=REGION)
+    out.append(_call(sfn.send_task_success, taskToken="nope", output="{}"))
+    out.append(_call(sfn.describe_execution, executionArn="arn:aws:states:us-east-1:123456789012:execution:x:y"))
+    lam = boto3.client("lambda", region_name=REGION)
+    out.append(_call(lam.invoke, FunctionName="missing", Payload=b"{}"))
+    return out
+
+
+def test_given_the_direct_transport_when_every_kind_of_call_is_made_then_responses_and_errors_match_plain_moto():
+    with mock_aws():
+        plain = _conversation()
+    with mock_aws(), moto_runtime.patched({}, fast=True) as runtime:
+        fast = _conversation()
+
+    assert runtime.direct_calls > len(fast)
+    assert len(fast) == len(plain)
+    for got, expected in zip(fast, plain, strict=True):
+        assert got == expected
