@@ -86,6 +86,7 @@ class OutreachStack(Stack):
             "EventBusName": order_events.bus.event_bus_name,
             "StateMachineArn": workflow.state_machine.state_machine_arn,
             "IntakeFunctionName": workflow.intake.function_name,
+            "SenderFunctionName": workflow.sender.function_name,
             "OpsTopicArn": messaging.ops_topic.topic_arn,
             "DeadLetterQueueUrl": order_events.dead_letter_queue.queue_url,
             "OrdersTableName": storage.orders_table.table_name,

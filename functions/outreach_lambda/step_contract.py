@@ -94,12 +94,14 @@ class SendRequest(StepModel):
 
     order_id: OrderId = Field(alias="orderId")
     contact: ContactOrder
+    redrive: bool = False  # a parked contact, sent now that its cause is fixed (outreach contacts redrive)
 
 
 class CatalogSendRequest(StepModel):
     """The follow-up of a catalog request (no order, no timeline)."""
 
     request_id: str = Field(alias="requestId", min_length=1, max_length=128)
+    redrive: bool = False
 
 
 SendStatus = Literal["sent", "duplicate", "retry", "parked", "failed", "unconfirmed", "suppressed", "skipped"]

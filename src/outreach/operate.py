@@ -1,5 +1,5 @@
 """Commands against a deployed stack (boto3, the normal profile and region resolution): work the dead-letter
-queue, resume an order whose timeline failed. See docs/runbook.md.
+queue, resume an order whose timeline failed, redrive parked contacts. See docs/runbook.md.
 
 The stack's resources are read from its CloudFormation outputs (``--stack``, default ``Outreach``).
 """
@@ -11,11 +11,27 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
+from outreach_lambda.adapters.contacts import PARKED_CAUSES_PK
 from outreach_lambda.adapters.workflow import execution_name
-from outreach_lambda.step_contract import ExecutionInput, IntakeResult
+from outreach_lambda.domain.model import ContactOrder
+from outreach_lambda.ports import LedgerStatus
+from outreach_lambda.step_contract import (
+    CatalogSendRequest,
+    ExecutionInput,
+    IntakeResult,
+    SendRequest,
+    StepModel,
+)
 
 #: CloudFormation outputs of the stack (infra/stack.py) these commands need.
-OUTPUTS = ("StateMachineArn", "DeadLetterQueueUrl", "OrdersTableName", "IntakeFunctionName")
+OUTPUTS = (
+    "StateMachineArn",
+    "DeadLetterQueueUrl",
+    "OrdersTableName",
+    "ContactsTableName",
+    "IntakeFunctionName",
+    "SenderFunctionName",
+)
 RESUMABLE = ("FAILED", "TIMED_OUT", "ABORTED")
 #: How long a replay hides the dead letters it is about to replay from other readers.
 REPLAY_HOLD = 300
@@ -30,7 +46,9 @@ class Deployed:
     state_machine_arn: str
     dead_letter_queue_url: str
     orders_table: str
+    contacts_table: str
     intake_function: str
+    sender_function: str
 
     @classmethod
     def from_stack(cls, stack_name: str) -> Deployed:
@@ -43,7 +61,9 @@ class Deployed:
             outputs["StateMachineArn"],
             outputs["DeadLetterQueueUrl"],
             outputs["OrdersTableName"],
+            outputs["ContactsTableName"],
             outputs["IntakeFunctionName"],
+            outputs["SenderFunctionName"],
         )
 
 
@@ -166,3 +186,42 @@ def resume(deployed: Deployed, order_id: str) -> str:
             input=ExecutionInput(order_id=order_id).model_dump_json(by_alias=True),
         )["executionArn"]
     )
+
+
+def parked(deployed: Deployed) -> list[dict[str, Any]]:
+    """Every contact parked because the account could not send (a scan: an operator's command, not a Lambda's)."""
+    table = boto3.resource("dynamodb").Table(deployed.contacts_table)
+    items: list[dict[str, Any]] = []
+    kwargs: dict[str, Any] = {
+        "FilterExpression": "#s = :parked",
+        "ExpressionAttributeNames": {"#s": "status"},
+        "ExpressionAttributeValues": {":parked": LedgerStatus.PARKED.value},
+        "ConsistentRead": True,
+    }
+    while True:
+        page = table.scan(**kwargs)
+        items += page["Items"]
+        if "LastEvaluatedKey" not in page:
+            return sorted(items, key=lambda i: (str(i["pk"]), str(i["sk"])))
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def redrive(deployed: Deployed, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Send each parked contact now that its cause is fixed: through the sender, which claims it (PARKED ->
+    SENDING) first, so each goes out once however often this runs, and not at all if the order moved on."""
+    lam = boto3.client("lambda")
+    table = boto3.resource("dynamodb").Table(deployed.contacts_table)
+    for cause in {str(i.get("parkedCause", "")) for i in items}:
+        table.delete_item(Key={"pk": PARKED_CAUSES_PK, "sk": cause})  # ops hear again if it is still there
+    outcomes = []
+    for item in items:
+        request: StepModel
+        if "orderId" in item:
+            contact = ContactOrder(key=item["sk"], kind=item["kind"], channel=item["channel"], due_at=item["dueAt"])
+            request = SendRequest(order_id=item["orderId"], contact=contact, redrive=True)
+        else:
+            request = CatalogSendRequest(request_id=item["requestId"], redrive=True)
+        response = lam.invoke(FunctionName=deployed.sender_function, Payload=json.dumps(request.to_payload()).encode())
+        body = json.loads(response["Payload"].read() or b"{}")
+        outcomes.append({"key": item["sk"], **request.to_payload(), "outcome": body.get("status", "error")})
+    return outcomes

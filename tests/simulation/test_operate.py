@@ -10,7 +10,6 @@ import boto3
 import pytest
 from moto import mock_aws
 from outreach_lambda import cold_start
-from outreach_lambda.wiring import FunctionName
 
 from outreach import operate
 from outreach.simulator import moto_runtime, world
@@ -23,9 +22,7 @@ def deployed() -> Iterator[operate.Deployed]:
         cold_start.reset()
         w = world.build("{}")
         with moto_runtime.patched(world.load_handlers(w)):
-            yield operate.Deployed(
-                w.state_machine_arn, w.dead_letter_queue_url, w.orders_table, world.function_name(FunctionName.INTAKE)
-            )
+            yield w.deployed
         cold_start.reset()
 
 

@@ -202,7 +202,7 @@ def test_given_a_catalog_request_then_the_sender_is_asked_for_the_follow_up_once
     shop.event("Catalog Requested", request, PLACED_AT, event_id="cat-1")
     shop.event("Catalog Requested", request, PLACED_AT, event_id="cat-2")
 
-    assert shop.sender_invoker.payloads == [{"requestId": "CAT-1"}]
+    assert shop.sender_invoker.payloads == [{"requestId": "CAT-1", "redrive": False}]
     shop.sender.send_catalog_follow_up("CAT-1", PLACED_AT)
     assert [(m.channel, m.to) for m in shop.customer.sent] == [("email", "grace@example.com")]
 

@@ -26,10 +26,10 @@ SendSlot = Callable[[ContactOrder], datetime]
 #: Retries of a send that provably did not go through (throttled, an outage): the n-th retry waits
 #: RETRY_BASE * 2**(n-1), at most RETRY_CAP, minus a jitter of up to a half that is derived from the contact's
 #: key (deterministic, yet spreading a batch of retries apart). After RETRY_ATTEMPTS attempts the contact is
-#: parked for ops: about 3 hours of trying in all.
+#: parked for ops: 3 to 4 hours of trying in all (waits of 1, 2, 4 ... 32, 60, 60, 60 minutes, less jitter).
 RETRY_BASE = timedelta(minutes=1)
 RETRY_CAP = timedelta(hours=1)
-RETRY_ATTEMPTS = 8
+RETRY_ATTEMPTS = 10
 
 
 def trigger_key(kind: ContactKind, seq: int | None = None) -> str:

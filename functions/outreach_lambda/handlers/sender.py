@@ -1,7 +1,7 @@
-"""Sends one contact on one channel, at most once.
+"""Sends one contact on one channel, at most once, outside an order's timeline step.
 
-Invoked by the state machine ("Send contact": an order's contact) and by intake (asynchronously) for
-contacts outside a running timeline: a catalog follow-up, or a feedback acknowledgement after the end.
+Invoked by intake (asynchronously) for a catalog follow-up or a feedback acknowledgement after the timeline
+ended, and by ``outreach contacts redrive`` for a parked contact once its cause is fixed.
 """
 
 from __future__ import annotations
@@ -42,6 +42,6 @@ def handler(event: SendRequest | CatalogSendRequest, context: LambdaContext) -> 
     now = datetime.now(UTC)
     if isinstance(event, CatalogSendRequest):
         logger.append_keys(requestId=event.request_id)
-        return service().send_catalog_follow_up(event.request_id, now).to_payload()
+        return service().send_catalog_follow_up(event.request_id, now, event.redrive).to_payload()
     logger.append_keys(order_id=event.order_id, contact=event.contact.key)
-    return service().send(event.order_id, event.contact, now).to_payload()
+    return service().send(event.order_id, event.contact, now, event.redrive).to_payload()

@@ -45,14 +45,14 @@ class Sender:
     alerts: Alerts
     config: OutreachConfig
 
-    def send(self, order_id: str, contact: ContactOrder, now: datetime) -> SendResult:
+    def send(self, order_id: str, contact: ContactOrder, now: datetime, redrive: bool = False) -> SendResult:
         """An order's contact outside its timeline's step (late feedback, a redrive), from its recorded state."""
         record = self.orders.get(order_id)
         if record is None or record.state is None:
             raise NotFound(f"orderId: no recorded state for order {order_id!r}")
-        return self.deliver(record.state, contact, now)
+        return self.deliver(record.state, contact, now, redrive)
 
-    def deliver(self, state: OrderState, contact: ContactOrder, now: datetime) -> SendResult:
+    def deliver(self, state: OrderState, contact: ContactOrder, now: datetime, redrive: bool = False) -> SendResult:
         """An order's contact, rendered from the order's state and promise ledger as they are now."""
         order_id = state.order_id
         result = SendResult(
@@ -68,9 +68,9 @@ class Sender:
             return result.model_copy(update={"status": "skipped", "reason": "no phone number"})
         message = render(state, contact, self.config)
         owner = _Owner(pk=order_pk(order_id), order_id=order_id)
-        return self._deliver(owner, result, to, message, now, {"dueAt": contact.due_at.isoformat()})
+        return self._deliver(owner, result, to, message, now, redrive, {"dueAt": contact.due_at.isoformat()})
 
-    def send_catalog_follow_up(self, request_id: str, now: datetime) -> SendResult:
+    def send_catalog_follow_up(self, request_id: str, now: datetime, redrive: bool = False) -> SendResult:
         request = self.orders.get_catalog_request(request_id)
         if request is None:
             raise NotFound(f"requestId: no recorded catalog request {request_id!r}")
@@ -81,7 +81,7 @@ class Sender:
             request_id=request_id, key=contact_key(kind, channel), kind=kind, channel=channel, status="sent"
         )
         owner = _Owner(pk=catalog_pk(request_id), request_id=request_id)
-        return self._deliver(owner, result, request.customer.email, message, now)
+        return self._deliver(owner, result, request.customer.email, message, now, redrive)
 
     def _deliver(
         self,
@@ -90,6 +90,7 @@ class Sender:
         to: str,
         message: Message,
         now: datetime,
+        redrive: bool,
         recorded: dict[str, str] | None = None,
     ) -> SendResult:
         """Claim the ledger entry, send, record the outcome. A claimed contact is never sent again."""
@@ -105,7 +106,8 @@ class Sender:
         }
         if message.promised_date is not None:
             fields["promisedDate"] = message.promised_date.isoformat()
-        again = frozenset({LedgerStatus.RETRY.value})
+        # A retry may be claimed again; a parked contact only when redriven, once its cause is fixed.
+        again = frozenset({LedgerStatus.RETRY.value, *([LedgerStatus.PARKED.value] if redrive else [])})
         attempt = self.ledger.claim(owner.pk, result.key, fields, again)
         if attempt is None:
             logger.info("contact already sent, not sending again", extra=log)

@@ -64,6 +64,7 @@ import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -151,6 +152,15 @@ class Runtime:
     lock: threading.Lock = field(default_factory=threading.Lock)
     fast: bool = True
     direct_calls: int = 0  # botocore calls answered without the HTTP round trip (fast paths)
+    # Task timeouts of parked callback tasks, in virtual time: the runner fires the earliest like a timer.
+    deadlines: dict[CallbackEndpoint, datetime] = field(default_factory=dict)
+
+    def time_out(self, endpoint: CallbackEndpoint) -> None:
+        """A parked task's timeout came (virtual time): it ends as States.Timeout, as in Step Functions."""
+        with self.quiescence.cond:
+            self.deadlines.pop(endpoint, None)
+            _unpark(endpoint)
+            endpoint._notify_event.set()  # no outcome: moto raises the task's timeout
 
 
 _active: Runtime | None = None
@@ -206,10 +216,18 @@ def _callback_wait(self: CallbackEndpoint, timeout: float | None = None) -> Any:
         if self._notify_event.is_set():
             return self._outcome
         self._sim_parked = True  # type: ignore[attr-defined]
+        if timeout is not None and timeout < _NO_TIMEOUT:  # the task's TimeoutSeconds(Path), in virtual time
+            runtime.deadlines[self] = datetime.now(UTC) + timedelta(seconds=timeout)
         q.busy -= 1
         q.cond.notify_all()
-    self._notify_event.wait(timeout=timeout)
+    self._notify_event.wait()
+    with q.cond:
+        runtime.deadlines.pop(self, None)
     return self._outcome
+
+
+#: moto's TimeoutSeconds when a state sets none (99999999 s): not a deadline worth simulating.
+_NO_TIMEOUT = 10**7
 
 
 def _unpark(endpoint: CallbackEndpoint) -> None:

@@ -33,7 +33,9 @@ from outreach_lambda import cold_start
 from outreach_lambda.adapters.contacts import ContactLedger
 from outreach_lambda.settings import SettingsError, parse_config
 
+from outreach import operate
 from outreach.simulator import moto_runtime, world
+from outreach.simulator.faults import Faults
 from outreach.simulator.scenario import Scenario, ScenarioError, ScenarioEvent
 
 WATCHDOG_SECONDS = 60.0
@@ -93,11 +95,12 @@ def run(scenario: Scenario, log: TextIO | None = None, *, fast: bool = True) -> 
             # Powertools warns on every invocation that emitted no metric (the waiter, most often).
             warnings.filterwarnings("ignore", message="No application metrics to publish", category=UserWarning)
             cold_start.reset()  # every run is a fresh deployment: no clients or settings of an earlier run
-            with moto_runtime.patched({}, fast=fast) as runtime:  # the fast paths serve building the world too
+            faults = Faults(scenario.faults, scenario.at)
+            with moto_runtime.patched({}, fast=fast) as runtime, faults.installed():  # fast paths build the world too
                 the_world = world.build(config.model_dump_json(by_alias=True))
-                runtime.handlers.update(world.load_handlers(the_world))
+                runtime.handlers.update(world.load_handlers(the_world, faults.crash))
                 inboxes = _QueueHarvest(the_world)
-                _loop(scenario, the_world, runtime, clock, inboxes)
+                _loop(scenario, the_world, runtime, clock, inboxes, faults)
                 result = _collect(scenario, the_world, runtime, inboxes)
             cold_start.reset()
     finally:
@@ -146,9 +149,17 @@ class _QueueHarvest:
 
 
 def _loop(
-    scenario: Scenario, w: world.World, runtime: moto_runtime.Runtime, clock: Any, inboxes: _QueueHarvest
+    scenario: Scenario,
+    w: world.World,
+    runtime: moto_runtime.Runtime,
+    clock: Any,
+    inboxes: _QueueHarvest,
+    faults: Faults,
 ) -> None:
+    """Deliver, one at a time and in time order, whatever comes next: a scenario event, a redrive of parked
+    contacts, a timer falling due, or a parked task's timeout (on ties in that order)."""
     events = scenario.timed_events()
+    redrives = sorted(scenario.at(r, "redrives") for r in scenario.redrives)
     end = scenario.end()
     lam = boto3.client("lambda", region_name=world.REGION)
     scheduler = boto3.client("scheduler", region_name=world.REGION)
@@ -157,26 +168,41 @@ def _loop(
     while True:
         runtime.quiescence.wait_idle(WATCHDOG_SECONDS)
         inboxes.harvest()
+        candidates: list[tuple[datetime, int, Any]] = []
+        if index < len(events):
+            candidates.append((events[index][0], 0, events[index]))
+        if redrives:
+            candidates.append((redrives[0], 1, None))
         timer = _next_timer(w.schedule_group)
-        next_event = events[index] if index < len(events) else None
-        if next_event is not None and (timer is None or next_event[0] <= timer[0]):
-            at, position, event = next_event
-            if at > end:
-                break
+        if timer is not None:
+            candidates.append((timer[0], 2, timer))
+        if runtime.deadlines:
+            endpoint, deadline = min(runtime.deadlines.items(), key=lambda item: item[1])
+            candidates.append((deadline, 3, endpoint))
+        if not candidates:
+            break
+        at, kind, what = min(candidates, key=lambda c: (c[0], c[1]))
+        if at > end:
+            break
+        now = max(now, at)
+        clock.move_to(now)
+        if kind == 0:
             index += 1
-            now = max(now, at)
-            clock.move_to(now)
+            _, position, event = what
             envelope = _envelope(event, position, now)
-        elif timer is not None:
-            due, name, target = timer
-            if due > end:
-                break
-            now = max(now, due)
-            clock.move_to(now)
+        elif kind == 1:
+            redrives.pop(0)
+            operate.redrive(w.deployed, operate.parked(w.deployed))
+            continue
+        elif kind == 2:
+            due, name, target = what
             scheduler.delete_schedule(Name=name, GroupName=w.schedule_group)  # ActionAfterCompletion=DELETE
+            if faults.loses_timer(due):
+                continue  # Scheduler never delivers it: the wait's timeout is the safety net
             envelope = _timer_envelope(name, target, now)
         else:
-            break
+            runtime.time_out(what)
+            continue
         lam.invoke(FunctionName=w.intake_function, Payload=json.dumps(envelope).encode())
     runtime.quiescence.wait_idle(WATCHDOG_SECONDS)
     inboxes.harvest()

@@ -20,6 +20,8 @@ from pydantic import (
     field_validator,
 )
 
+from outreach.simulator.faults import Fault
+
 _DURATION = TypeAdapter(timedelta)
 _INSTANT = TypeAdapter(AwareDatetime)
 
@@ -83,6 +85,10 @@ class Scenario(BaseModel):
     until: str = "P60D"
     config: dict[str, Any] = Field(default_factory=dict)
     events: list[ScenarioEvent] = Field(default_factory=list)
+    faults: list[Fault] = Field(default_factory=list, description="provider errors, lost timers, crashes")
+    redrives: list[str] = Field(
+        default_factory=list, description="instants at which parked contacts are redriven (outreach contacts redrive)"
+    )
 
     @field_validator("start")
     @classmethod
@@ -98,6 +104,10 @@ class Scenario(BaseModel):
 
     def end(self) -> datetime:
         return resolve_time(self.until, self.start, "until")
+
+    def at(self, value: str, field_name: str = "at") -> datetime:
+        """An instant of this scenario: a duration from its start, or a timestamp."""
+        return resolve_time(value, self.start, field_name)
 
     def timed_events(self) -> list[tuple[datetime, int, ScenarioEvent]]:
         """Events with their instants, in time order (file order on ties)."""
@@ -120,6 +130,11 @@ def parse(raw: Any, origin: str = "scenario") -> Scenario:
         scenario = Scenario.model_validate(raw)
         scenario.end()
         scenario.timed_events()
+        for i, fault in enumerate(scenario.faults):
+            if scenario.at(fault.until, f"faults[{i}].until") <= scenario.at(fault.start, f"faults[{i}].from"):
+                raise ScenarioError(f"faults[{i}]: 'until' must be after 'from'")
+        for i, when in enumerate(scenario.redrives):
+            scenario.at(when, f"redrives[{i}]")
     except ValidationError as exc:
         raise ScenarioError(f"{origin}: {format_validation_error(exc)}") from None
     except ScenarioError as exc:

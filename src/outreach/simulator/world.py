@@ -12,7 +12,7 @@ import io
 import json
 import os
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +51,20 @@ class World:
     schedule_group: str
     environments: dict[FunctionName, dict[str, str]]
     intake_function: str = function_name(FunctionName.INTAKE)
+
+    @property
+    def deployed(self) -> Any:
+        """This world as the operator commands see a deployed stack (outreach.operate.Deployed)."""
+        from outreach.operate import Deployed
+
+        return Deployed(
+            self.state_machine_arn,
+            self.dead_letter_queue_url,
+            self.orders_table,
+            self.contacts_table,
+            self.intake_function,
+            function_name(FunctionName.SENDER),
+        )
 
 
 def definition(function_arns: dict[FunctionName, str], values: dict[Env, str]) -> str:
@@ -155,21 +169,29 @@ def build(config_json: str) -> World:
     )
 
 
-def load_handlers(w: World) -> dict[str, Any]:
-    """The real handlers by simulated function name, each run with exactly its function's environment."""
+def load_handlers(w: World, crash: Callable[[str], str | None] | None = None) -> dict[str, Any]:
+    """The real handlers by simulated function name, each run with exactly its function's environment.
+    ``crash(function)`` names an injected crash of that function now, if any (simulator ``faults``)."""
     import importlib
 
     out = {}
     for name, spec in FUNCTIONS.items():
         module, _, attr = spec.handler.rpartition(".")
-        out[function_name(name)] = _with_environment(
-            getattr(importlib.import_module(module), attr), w.environments[name]
-        )
+        handler = getattr(importlib.import_module(module), attr)
+        out[function_name(name)] = _with_environment(handler, w.environments[name], name, crash)
     return out
 
 
-def _with_environment(handler: Any, variables: dict[str, str]) -> Any:
+class InjectedCrash(RuntimeError):
+    """A function crash the scenario asked for (``faults``)."""
+
+
+def _with_environment(
+    handler: Any, variables: dict[str, str], name: FunctionName, crash: Callable[[str], str | None] | None
+) -> Any:
     def run(event: Any, context: Any) -> Any:
+        if crash is not None and (message := crash(name.value)):
+            raise InjectedCrash(message)
         with process_environment(variables):
             return handler(event, context)
 

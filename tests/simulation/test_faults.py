@@ -1,0 +1,90 @@
+"""Faults, through the real state machine and handlers: what the customer receives and when, what ops see,
+and that nothing is lost or doubled. Each scenario uses the ``faults`` section users have too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from outreach.simulator import runner
+from outreach.simulator.scenario import parse
+from tests.simulation.conftest import START, event, placed, timeline
+
+SMS = {"phone": "+4915112345678", "channels": ["email", "sms"]}
+
+
+def run(events: list[dict[str, Any]], faults: list[dict[str, Any]], **extra: Any):
+    scenario = parse({"name": "faults", "start": START, "until": "P30D", "events": events, "faults": faults, **extra})
+    return runner.run(scenario)
+
+
+def sent(result, kind: str) -> list[tuple[str, str]]:
+    return [(at, channel) for at, _, k, channel in timeline(result) if k == kind]
+
+
+def alerts(result, kind: str) -> list[dict[str, Any]]:
+    return [a for a in result.alerts if a["kind"] == kind]
+
+
+def test_given_ses_throttling_for_two_hours_then_the_confirmation_goes_once_when_it_ends() -> None:
+    result = run([placed()], [{"from": "PT0S", "until": "PT2H", "target": "ses", "error": "TooManyRequestsException"}])
+
+    [(at, channel)] = sent(result, "order_confirmation")
+    assert channel == "email"
+    assert "2026-11-02T11:00:00Z" <= at <= "2026-11-02T12:30:00Z"  # retried 1, 2, 4 ... minutes apart
+    assert alerts(result, "contact_parked") == alerts(result, "contact_failed") == []
+    assert result.errors == []
+
+
+def test_given_an_ses_outage_then_nothing_is_lost_and_the_timeline_goes_on() -> None:
+    # The production update is due 13 Nov 09:00Z, in the middle of an hour-long outage.
+    result = run(
+        [placed(), event("P13D", "Production Completed")],
+        [{"from": "P10DT23H50M", "until": "P11DT50M", "target": "ses", "error": "ServiceUnavailable"}],
+    )
+
+    [(at, _)] = sent(result, "production_update")
+    assert "2026-11-13T09:50:00Z" <= at <= "2026-11-13T11:00:00Z"
+    assert [k for _, _, k, _ in timeline(result)] == ["order_confirmation", "production_update"]
+
+
+def test_given_a_sender_not_yet_verified_then_contacts_are_parked_ops_told_once_and_sent_once_after_the_fix() -> None:
+    unverified = {
+        "from": "PT0S",
+        "until": "P1D",
+        "target": "ses",
+        "error": "MessageRejected",
+        "message": "Email address is not verified. The following identities failed the check: orders@shop",
+    }
+    orders = [placed(), placed(at="PT1H", orderId="SO-2")]
+
+    result = run(orders, [unverified], redrives=["P1DT2H"])
+
+    [parked] = alerts(result, "contact_parked")
+    assert parked["details"]["cause"] == "MessageRejected"
+    confirmations = [(at, order) for at, order, k, _ in timeline(result) if k == "order_confirmation"]
+    assert confirmations == [("2026-11-03T11:00:00Z", "SO-1"), ("2026-11-03T11:00:00Z", "SO-2")]
+
+
+def test_given_sms_failing_for_an_hour_then_email_goes_at_once_and_the_sms_once_afterwards() -> None:
+    result = run([placed(customer=SMS)], [{"from": "PT0S", "until": "PT1H", "target": "sms", "error": "InternalError"}])
+
+    assert sent(result, "order_confirmation")[0] == ("2026-11-02T09:00:00Z", "email")
+    [(at, channel)] = [c for c in sent(result, "order_confirmation") if c[1] == "sms"]
+    assert "2026-11-02T10:00:00Z" <= at <= "2026-11-02T11:00:00Z"
+
+
+def test_given_a_lost_timer_then_the_wait_times_out_and_the_update_goes_an_hour_late_once() -> None:
+    # The production update is due 13 Nov 09:00Z; its timer is never delivered.
+    result = run([placed()], [{"from": "P11D", "until": "P11DT1M", "target": "timers"}], until="P12D")
+
+    assert sent(result, "production_update") == [("2026-11-13T10:00:00Z", "email")]
+
+
+def test_given_a_timeline_that_keeps_failing_then_ops_are_told_which_order_and_the_execution_fails() -> None:
+    result = run([placed()], [{"from": "PT0S", "until": "PT1H", "target": "timeline", "error": "table unavailable"}])
+
+    [failed] = alerts(result, "timeline_failed")
+    assert failed["orderId"] == "SO-1"
+    assert "table unavailable" in failed["details"]["error"]["Cause"]
+    assert result.orders[0]["status"] == "FAILED"
+    assert timeline(result) == []  # nothing was sent: resume it (outreach resume) once the cause is fixed
