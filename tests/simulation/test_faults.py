@@ -69,7 +69,7 @@ def test_given_sms_failing_for_an_hour_then_email_goes_at_once_and_the_sms_once_
     result = run([placed(customer=SMS)], [{"from": "PT0S", "until": "PT1H", "target": "sms", "error": "InternalError"}])
 
     assert sent(result, "order_confirmation")[0] == ("2026-11-02T09:00:00Z", "email")
-    [(at, channel)] = [c for c in sent(result, "order_confirmation") if c[1] == "sms"]
+    [(at, _)] = [c for c in sent(result, "order_confirmation") if c[1] == "sms"]
     assert "2026-11-02T10:00:00Z" <= at <= "2026-11-02T11:00:00Z"
 
 
