@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
         return _simulate(args.scenario, args.json, args.log)
     if args.command == "advise-padding":
         return _advise_padding(args)
-    if args.command in ("resume", "dead-letters"):
+    if args.command in ("resume", "dead-letters", "contacts"):
         return _operate(args)
     return 2  # pragma: no cover
 
@@ -53,6 +53,12 @@ def _add_operate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     again = actions.add_parser(
         "replay", parents=[stack], help="hand events to intake again (once fixed at the source), then remove them"
     )
+    contacts = sub.add_parser("contacts", help="contacts parked because the account could not send")
+    contact_actions = contacts.add_subparsers(dest="action", required=True)
+    contact_actions.add_parser("parked", parents=[stack], help="every parked contact with its cause")
+    contact_actions.add_parser(
+        "redrive", parents=[stack], help="send every parked contact now that its cause is fixed (each once)"
+    )
     which = again.add_mutually_exclusive_group(required=True)
     which.add_argument("--all", action="store_true", help="every event in the queue")
     which.add_argument("message_ids", nargs="*", default=[], metavar="MESSAGE_ID", help="from 'dead-letters list'")
@@ -67,6 +73,17 @@ def _operate(args: argparse.Namespace) -> int:
         deployed = operate.Deployed.from_stack(args.stack)
         if args.command == "resume":
             print(f"resumed {args.order_id}: {operate.resume(deployed, args.order_id)}")
+            return 0
+        if args.command == "contacts":
+            parked = operate.parked(deployed)
+            if args.action == "parked":
+                for item in parked:
+                    owner = item.get("orderId") or item.get("requestId")
+                    print(f"{owner}  {item['sk']}  {item.get('parkedCause', '')}  since {item.get('failedAt', '')}")
+                print(f"{len(parked)} parked contact(s)", file=sys.stderr)
+                return 0
+            for outcome in operate.redrive(deployed, parked):
+                print(json.dumps(outcome))
             return 0
         hold = operate.REPLAY_HOLD if args.action == "replay" else 0
         letters = operate.dead_letters(deployed, getattr(args, "limit", 100), hold)
