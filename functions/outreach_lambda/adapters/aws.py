@@ -46,3 +46,14 @@ def put_if_absent(table_name: str, item: dict[str, Any]) -> bool:
             return False
         raise
     return True
+
+
+def update_if(table_name: str, **update: Any) -> dict[str, Any] | None:
+    """``UpdateItem`` with a condition, returning the item's attributes (``ReturnValues``); None when the
+    condition was false (nothing written)."""
+    try:
+        return dict(table(table_name).update_item(**update).get("Attributes", {}))
+    except ClientError as exc:
+        if error_code(exc) in CONDITION_FAILED:
+            return None
+        raise

@@ -11,9 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
-
-from outreach_lambda.adapters.aws import CONDITION_FAILED, error_code, put_if_absent, table
+from outreach_lambda.adapters.aws import put_if_absent, table, update_if
 from outreach_lambda.ports import LedgerStatus
 
 #: One item per cause for which contacts are parked (sk = the cause): ops are alerted once per cause.
@@ -39,20 +37,16 @@ class ContactLedger:
         condition = "attribute_not_exists(pk)"
         if allowed:
             condition += f" OR #0 IN ({', '.join(allowed)})"
-        try:
-            item = self._table.update_item(
-                Key={"pk": pk, "sk": key},
-                UpdateExpression=f"SET {sets}, attempts = if_not_exists(attempts, :zero) + :one",
-                ConditionExpression=condition,
-                ExpressionAttributeNames=names,
-                ExpressionAttributeValues={**values, ":zero": 0, ":one": 1},
-                ReturnValues="ALL_NEW",
-            )["Attributes"]
-        except ClientError as exc:
-            if error_code(exc) in CONDITION_FAILED:
-                return None
-            raise
-        return int(item["attempts"])
+        item = update_if(
+            self._name,
+            Key={"pk": pk, "sk": key},
+            UpdateExpression=f"SET {sets}, attempts = if_not_exists(attempts, :zero) + :one",
+            ConditionExpression=condition,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues={**values, ":zero": 0, ":one": 1},
+            ReturnValues="ALL_NEW",
+        )
+        return None if item is None else int(item["attempts"])
 
     def finish(self, pk: str, key: str, status: str, fields: dict[str, Any]) -> None:
         names = {f"#{i}": name for i, name in enumerate(["status", *fields])}

@@ -18,7 +18,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from outreach_lambda.adapters.aws import CONDITION_FAILED, client, error_code, put_if_absent, table
+from outreach_lambda.adapters.aws import CONDITION_FAILED, client, error_code, put_if_absent, table, update_if
 from outreach_lambda.domain.events import STORED, CatalogRequested
 from outreach_lambda.domain.model import Decision, InboundEvent, OrderState
 
@@ -166,19 +166,17 @@ class OrdersRepository:
     def count_batch_outcome(self, event_id: str, told: bool) -> dict[str, Any] | None:
         """Count one order's outcome; returns the summary exactly once, to the step that completes it."""
         field = "told" if told else "absorbed"
-        try:
-            item = self._table.update_item(
-                Key={"pk": f"BATCH#{event_id}", "sk": "SUMMARY"},
-                UpdateExpression="ADD #f :one",
-                ConditionExpression="attribute_exists(pk)",
-                ExpressionAttributeNames={"#f": field},
-                ExpressionAttributeValues={":one": 1},
-                ReturnValues="ALL_NEW",
-            )["Attributes"]
-        except ClientError as exc:
-            if error_code(exc) in CONDITION_FAILED:
-                return None
-            raise
+        item = update_if(
+            self._name,
+            Key={"pk": f"BATCH#{event_id}", "sk": "SUMMARY"},
+            UpdateExpression="ADD #f :one",
+            ConditionExpression="attribute_exists(pk)",
+            ExpressionAttributeNames={"#f": field},
+            ExpressionAttributeValues={":one": 1},
+            ReturnValues="ALL_NEW",
+        )
+        if item is None:
+            return None
         done = int(item["told"]) + int(item["absorbed"])
         if done != int(item["targeted"]):
             return None
@@ -255,13 +253,8 @@ class OrdersRepository:
         else:
             kwargs["ConditionExpression"] = "waitToken = :t"
             kwargs["ExpressionAttributeValues"] = {":t": expected}
-        try:
-            old = self._table.update_item(**kwargs).get("Attributes", {})
-        except ClientError as exc:
-            if error_code(exc) in CONDITION_FAILED:
-                return None
-            raise
-        return old.get("waitToken")
+        old = update_if(self._name, **kwargs)
+        return None if old is None else old.get("waitToken")
 
     def set_timer(self, order_id: str, name: str | None, due_at: str | None) -> None:
         if name is None:
@@ -277,16 +270,13 @@ class OrdersRepository:
 
     def forget_fired_timer(self, order_id: str, due_at: str) -> None:
         """A timer deletes itself when it fires: forget it, unless a newer one was armed meanwhile."""
-        try:
-            self._table.update_item(
-                Key={"pk": order_pk(order_id), "sk": "STATE"},
-                UpdateExpression="REMOVE timerName, timerDueAt",
-                ConditionExpression="timerDueAt = :d",
-                ExpressionAttributeValues={":d": due_at},
-            )
-        except ClientError as exc:
-            if error_code(exc) not in CONDITION_FAILED:
-                raise
+        update_if(
+            self._name,
+            Key={"pk": order_pk(order_id), "sk": "STATE"},
+            UpdateExpression="REMOVE timerName, timerDueAt",
+            ConditionExpression="timerDueAt = :d",
+            ExpressionAttributeValues={":d": due_at},
+        )
 
     # -- one timeline step, atomically -----------------------------------------------------------
     def save_step(self, record: OrderRecord, decision: Decision, consumed_inbox_keys: list[str]) -> None:

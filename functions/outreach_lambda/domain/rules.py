@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from outreach_lambda.domain.config import OutreachConfig
@@ -35,7 +35,7 @@ from outreach_lambda.domain.events import (
 from outreach_lambda.domain.model import Alert, ContactOrder, InboundEvent, OrderState, Quote, Shipment
 from outreach_lambda.domain.promise import add_local_days, local_date, promised_date
 from outreach_lambda.domain.slips import check_forecast
-from outreach_lambda.domain.stages import may_replan, may_send, stage
+from outreach_lambda.domain.stages import SlipRule, may_replan, may_send, stage
 
 SUGGESTED_FIX = "offer a free fix (e.g. firmer or softer cushion inserts, a technician visit) and call the customer"
 
@@ -67,6 +67,20 @@ class Arrival:
 # A rule takes the order's state, the event's parsed detail (the model class it is keyed by in RULES), the
 # arrival and the effects to append to; it returns the order's state after the event.
 Rule = Callable[[OrderState, Any, Arrival, Effects], OrderState]
+
+
+def judge(
+    state: OrderState,
+    rule: SlipRule,
+    forecast: date,
+    reason: str,
+    arrival: Arrival,
+    effects: Effects,
+    alerts: list[Alert] | None = None,
+) -> None:
+    """The slip rule ``rule`` on a forecast the arriving event revealed (alerts to ``alerts``, else the effects')."""
+    alerts = effects.alerts if alerts is None else alerts
+    check_forecast(state, rule, forecast, reason, arrival.label, arrival.now, arrival.config, alerts, effects.notes)
 
 
 def apply_event(
@@ -135,9 +149,7 @@ def on_production_delayed(
     # A batch is reported to ops once, with its counts (batch_delay), not once per order.
     order_alerts: list[Alert] = [] if batch else effects.alerts
     quotes = len(state.quotes)
-    check_forecast(
-        state, "production_delay", forecast, reason, label, arrival.now, arrival.config, order_alerts, effects.notes
-    )
+    judge(state, "production_delay", forecast, reason, arrival, effects, order_alerts)
     if batch and len(state.quotes) > quotes:
         effects.batch_outcomes[arrival.event.event_id] = True
     return state
@@ -155,17 +167,7 @@ def on_production_completed(
             state.triggers.setdefault(trigger_key("production_update"), arrival.now)
         forecast = local_date(add_local_days(completed_at, state.transit_days, zone), zone)
         reason = f"production completed on {local_date(completed_at, zone).isoformat()}, later than planned"
-        check_forecast(
-            state,
-            "production_completion",
-            forecast,
-            reason,
-            arrival.label,
-            arrival.now,
-            arrival.config,
-            effects.alerts,
-            effects.notes,
-        )
+        judge(state, "production_completion", forecast, reason, arrival, effects)
     return state
 
 
@@ -187,17 +189,7 @@ def on_order_shipped(state: OrderState, shipped: OrderShipped, arrival: Arrival,
     if estimated is not None:
         forecast = local_date(estimated, zone)
         reason = f"carrier estimates delivery on {forecast.isoformat()}"
-        check_forecast(
-            state,
-            "carrier_estimate",
-            forecast,
-            reason,
-            arrival.label,
-            arrival.now,
-            arrival.config,
-            effects.alerts,
-            effects.notes,
-        )
+        judge(state, "carrier_estimate", forecast, reason, arrival, effects)
     state.triggers.setdefault(trigger_key("shipped"), arrival.now)
     return state
 
