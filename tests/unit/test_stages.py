@@ -156,3 +156,19 @@ def test_given_a_state_saved_before_escalations_were_counted_then_it_counts_its_
 
 def _day(n: int) -> datetime:
     return at(f"2026-11-{n:02d}T10:00:00Z")
+
+
+def test_given_two_delay_notices_in_one_night_then_the_sms_in_the_morning_states_the_latest_date_once(
+    order: OrderRun,
+) -> None:
+    order.place(**SMS)
+    first = {"orderId": "SO-1", "estimatedCompletion": "2026-11-28"}
+    second = {"orderId": "SO-1", "estimatedCompletion": "2026-12-20"}
+    order.feed("Production Delayed", first, at("2026-11-10T22:00:00Z"))
+    order.feed("Production Delayed", second, at("2026-11-10T23:00:00Z"))
+    order.run_until(at("2026-11-11T12:00:00Z"))
+
+    assert len(order.sent_at("delay_notice", "email")) == 2  # each told at once, as it happened
+    assert order.sent_at("delay_notice", "sms") == [at("2026-11-11T09:00:00Z")]
+    [(_, sms)] = [(t, c) for t, c in order.sent if c.kind == "delay_notice" and c.channel == "sms"]
+    assert sms.key == "delay_notice#2#sms"

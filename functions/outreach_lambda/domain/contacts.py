@@ -80,8 +80,10 @@ def planned_contacts(state: OrderState, config: OutreachConfig, now: datetime) -
         elif state.shipment is None or any_issued(state, "production_update"):
             lead = config.production_update_lead_days
             timer_driven("production_update", add_local_days(state.production_estimate, -lead, zone))
-        for n in range(1, state.delay_notices + 1):
-            event_driven("delay_notice", n)
+        # Only the latest delay notice is news: an earlier one not yet sent on a channel (an SMS waiting for
+        # the morning) is superseded, else the customer would get the same new date twice.
+        if state.delay_notices:
+            event_driven("delay_notice", state.delay_notices)
         if state.shipment is not None:
             event_driven("shipped")
         if state.delivered_at is not None:
