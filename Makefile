@@ -7,7 +7,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 export TZ := UTC
 
-.PHONY: install demo test test-fast synth lint format typecheck bench clean
+.PHONY: install demo test test-fast soak synth lint format typecheck bench clean
 
 install: $(STAMP)
 
@@ -25,6 +25,11 @@ test: install  ## the whole test suite (moto, no AWS, no real sleeps)
 
 test-fast: install  ## everything but the slow tests
 	$(BIN)/python -m pytest -q -m "not slow"
+
+soak: install  ## property tests' soak profiles: 10,000 streams on the pure timeline, 200 in the simulator (SEED=n replays)
+	@start=$$(date +%s); \
+	PROPERTIES_SEED=$(SEED) $(BIN)/python -m pytest -q -m soak tests/properties -rxX --show-capture=no --hypothesis-show-statistics; \
+	status=$$?; echo "soak: wall time $$(( $$(date +%s) - start )) s"; exit $$status
 
 synth: install  ## write cdk.out/*.template.json, offline, no AWS credentials needed
 	$(BIN)/python -m infra.app
