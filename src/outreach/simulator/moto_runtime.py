@@ -39,7 +39,10 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     request) is cached per class; ``ResponseSerializer.get_value`` looks up a plain dict's members with
     the alias list moto's picker computes, computed once per shape; ``UpdateExpressionParser.make`` is
     cached per expression text (its callers only read the tree or deep-copy it before changing it), and
-    the validators' ``deepcopy`` of such a cached tree unpickles a pickle of it taken once.
+    the validators' ``deepcopy`` of such a cached tree unpickles a pickle of it taken once;
+    ``ActionResult.execute_result`` serialises JSON-protocol results (DynamoDB, Step Functions) with a
+    straight walk of moto's own JSON serializer steps (``_serialize_json``; timestamps, errors and event
+    streams go moto's way).
 13. Task tokens: ``CallbackPoolManager.add`` records which pool issued a token, and while
     ``send_task_success``/``send_task_failure``/``send_task_heartbeat`` of ``StepFunctionsParserBackend``
     run, ``_get_executions`` answers with the token's execution alone instead of every execution (moto
@@ -66,6 +69,7 @@ import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -74,6 +78,7 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse, create_request_
 from botocore.client import BaseClient
 from botocore.endpoint import convert_to_response_dict
 from botocore.httpchecksum import resolve_checksum_context
+from moto import settings as moto_settings
 from moto.awslambda.models import LambdaFunction
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core import responses as moto_responses
@@ -82,7 +87,8 @@ from moto.core.base_backend import BackendDict
 from moto.core.botocore_stubber import BotocoreStubber, MockRawResponse
 from moto.core.exceptions import HTTPException
 from moto.core.request import normalize_request
-from moto.core.serialize import AttributePickerContext, ResponseSerializer, XFormedAttributePicker
+from moto.core.responses import ActionContext, ActionResult
+from moto.core.serialize import AttributePickerContext, JSONSerializer, ResponseSerializer, XFormedAttributePicker
 from moto.core.utils import get_equivalent_url_in_aws_domain
 from moto.dynamodb import models as dynamodb_models
 from moto.dynamodb.models import DynamoDBBackend
@@ -580,6 +586,107 @@ def _serializer_get_value(self: ResponseSerializer, value: Any, key: str, shape:
     return None
 
 
+class _NotPlainJson(Exception):
+    """A value the fast JSON serializer leaves to moto's (a timestamp)."""
+
+
+_JSON_SERIALIZER_TYPES = {
+    "structure",
+    "map",
+    "list",
+    "string",
+    "timestamp",
+    "blob",
+    "integer",
+    "long",
+    "float",
+    "double",
+}
+_FAST_JSON_OK = {
+    name.removeprefix("_serialize_type_") for name in dir(JSONSerializer) if name.startswith("_serialize_type_")
+} == _JSON_SERIALIZER_TYPES  # moto's JSON serializer has exactly the methods mirrored below
+
+
+def _execute_result(self: ActionResult, context: ActionContext) -> Any:
+    """``ActionResult.execute_result`` for the JSON protocol (DynamoDB, Step Functions), moto's serializer
+    walked without its per-member bookkeeping.
+
+    ``_serialize_json`` follows ``BaseJSONSerializer`` step by step (the same member order, the same value
+    picking through ``get_value``, the same string/number/blob conversions, the same quirks for lists and
+    empty map keys); the body is the same ``json.dumps`` of the same dict. Errors, event streams, response
+    transformers, pretty-printing and timestamps take moto's way.
+    """
+    operation = context.operation_model
+    transformers = getattr(context.response, "RESPONSE_KEY_PATH_TO_TRANSFORMER", None)
+    result = self.result
+    if (
+        not _FAST_JSON_OK
+        or context.serializer_class is not JSONSerializer
+        or transformers
+        or moto_settings.PRETTIFY_RESPONSES
+        or isinstance(result, Exception)
+        or operation.has_event_stream_output
+    ):
+        return _original_execute_result(self, context)
+    serializer = JSONSerializer(
+        operation_model=operation, pretty_print=False, value_picker=XFormedAttributePicker(response_transformers={})
+    )
+    wire: dict[str, Any] = {}
+    try:
+        if operation.output_shape is not None:
+            _serialize_json(serializer, wire, result, operation.output_shape, "")
+    except _NotPlainJson:
+        return _original_execute_result(self, context)
+    headers = {"Content-Type": serializer._get_protocol_specific_content_type()}
+    return operation.http.get("responseCode", 200), headers, json.dumps(wire)
+
+
+def _serialize_json(serializer: Any, serialized: dict[str, Any], value: Any, shape: Any, key: str) -> None:
+    kind = shape.type_name
+    if kind == "structure":
+        if shape.is_document_type:
+            serialized[key] = value
+            return
+        if value is None:
+            return
+        wrapper: dict[str, Any] = {} if key else serialized
+        for member_key, member_shape in shape.members.items():
+            member_shape.parent = shape
+            member_value = serializer.get_value(value, member_key, member_shape)
+            if member_value is not None:
+                _serialize_json(serializer, wrapper, member_value, member_shape, member_key)
+        if key:
+            serialized[shape.serialization.get("name", key)] = wrapper
+    elif kind == "map":
+        map_obj: dict[str, Any] = {}
+        serialized[shape.serialization.get("name", key)] = map_obj
+        for sub_key, sub_value in value.items():
+            _serialize_json(serializer, map_obj, sub_value, shape.value, sub_key)
+    elif kind == "list":
+        member = shape.member
+        item_key = member.name
+        items = []
+        for item in value:
+            holder: dict[str, Any] = {}
+            _serialize_json(serializer, holder, item, member, item_key)
+            items.append(holder.get(item_key, item))
+        serialized[shape.serialization.get("name", key)] = items
+    elif kind == "string":
+        if isinstance(value, Enum):
+            value = value.value
+        serialized[shape.serialization.get("name", key)] = str(value) if value not in [None, {}, []] else value
+    elif kind in ("integer", "long"):
+        serialized[shape.serialization.get("name", key)] = int(value)
+    elif kind in ("float", "double"):
+        serialized[shape.serialization.get("name", key)] = float(value)
+    elif kind == "blob":
+        serialized[shape.serialization.get("name", key)] = serializer._base64(value)
+    elif kind == "timestamp":
+        raise _NotPlainJson
+    else:
+        serialized[shape.serialization.get("name", key)] = value
+
+
 _ast_copies: dict[int, tuple[Any, bytes]] = {}  # id(cached tree) -> (tree, its pickle)
 
 
@@ -673,6 +780,7 @@ _original_update_expression_make = UpdateExpressionParser.make
 _original_pool_add = CallbackPoolManager.add
 _original_get_executions = StepFunctionsParserBackend._get_executions
 _original_get_value = ResponseSerializer.get_value
+_original_execute_result = ActionResult.execute_result
 _original_make_api_call = BaseClient._make_api_call  # type: ignore[attr-defined]
 _original_asl_parse = AmazonStateLanguageParser.parse
 _no_sleep_time = types.SimpleNamespace(sleep=lambda seconds: None)
@@ -700,6 +808,7 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
     (moto_responses, "method_names_from_class", _method_names),
     (moto_utils, "create_loader", _shared_loader),
     (ResponseSerializer, "get_value", _serializer_get_value),
+    (ActionResult, "execute_result", _execute_result),
     (UpdateExpressionParser, "make", classmethod(_parse_update_expression)),
     (dynamodb_validators, "deepcopy", _copy_tree),
     (CallbackPoolManager, "add", _pool_add),
