@@ -8,6 +8,8 @@ Always installed by ``patched()``:
    ``ExecutionWorker.start`` (in the caller's thread, before the thread runs) until their logic returns;
    parking subtracts one, and whoever completes a parked token adds one back *before* waking it.
    Nothing here depends on real time: no polling, and a real-time watchdog only reports a stuck run.
+   Executions take turns (``Turns``): one runs until it parks or ends, then the next in the order they
+   were started or woken, so an event that wakes many executions gives the same result on every run.
 3. Speed: the boto3 client moto builds for every Lambda task is cached per region and service.
 4. Retry backoff (``time.sleep`` in the retrier) does not sleep real time.
 5. Consistency: moto's backends are not thread-safe, and executions run in threads of their own; every
@@ -152,9 +154,43 @@ class Quiescence:
 
 
 @dataclass
+class Turns:
+    """Executions take turns: one runs (with whatever threads it spawns and waits for) until it parks on a
+    token or ends, then the next, in the order they were started or woken.
+
+    Tickets are drawn where an execution becomes runnable: by the thread that starts it (``StartExecution``)
+    or completes its token (``SendTaskSuccess``), inside a serialised AWS call, in program order. So when one
+    event wakes many executions, which one runs first no longer depends on how the OS schedules threads.
+    """
+
+    cond: threading.Condition = field(default_factory=threading.Condition)
+    issued: int = 0
+    serving: int = 0
+    held: bool = False
+
+    def ticket(self) -> int:
+        with self.cond:
+            self.issued += 1
+            return self.issued - 1
+
+    def take(self, ticket: int) -> None:
+        with self.cond:
+            while self.held or self.serving != ticket:
+                self.cond.wait()
+            self.held = True
+
+    def give_back(self) -> None:
+        with self.cond:
+            self.held = False
+            self.serving += 1
+            self.cond.notify_all()
+
+
+@dataclass
 class Runtime:
     handlers: dict[str, Handler]
     quiescence: Quiescence = field(default_factory=Quiescence)
+    turns: Turns = field(default_factory=Turns)
     lambda_invocations: int = 0
     errors: list[HandlerError] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -215,7 +251,10 @@ def _callback_wait(self: CallbackEndpoint, timeout: float | None = None) -> Any:
         self._sim_parked = True  # type: ignore[attr-defined]
         q.busy -= 1
         q.cond.notify_all()
+    runtime.turns.give_back()
     self._notify_event.wait(timeout=timeout)
+    ticket = getattr(self, "_sim_ticket", None)
+    runtime.turns.take(ticket if ticket is not None else runtime.turns.ticket())  # no ticket: a real timeout
     return self._outcome
 
 
@@ -223,6 +262,7 @@ def _unpark(endpoint: CallbackEndpoint) -> None:
     runtime = _active
     if runtime is not None and getattr(endpoint, "_sim_parked", False):
         endpoint._sim_parked = False  # type: ignore[attr-defined]
+        endpoint._sim_ticket = runtime.turns.ticket()  # type: ignore[attr-defined]
         runtime.quiescence.busy += 1
 
 
@@ -253,15 +293,21 @@ def _worker_start(self: ExecutionWorker) -> None:
     if runtime is not None:
         runtime.quiescence.add(1)
         runtime.quiescence.executions_started += 1
+        self._sim_ticket = runtime.turns.ticket()  # type: ignore[attr-defined]
     _original_worker_start(self)
 
 
 def _worker_logic(self: ExecutionWorker) -> None:
     runtime = _active
+    ticket = getattr(self, "_sim_ticket", None)
+    if runtime is not None and ticket is not None:
+        runtime.turns.take(ticket)
     try:
         _original_worker_logic(self)
     finally:
         if runtime is not None:
+            if ticket is not None:
+                runtime.turns.give_back()
             runtime.quiescence.add(-1)
 
 
