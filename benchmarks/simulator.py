@@ -1,8 +1,8 @@
 """How fast the simulator runs: many independent happy orders, a big sku delay, one whole process.
 
-    PYTHONPATH=.:functions:src TZ=UTC .venv/bin/python benchmarks/simulator.py
-    ... benchmarks/simulator.py --sizes 50,200,400 --sku 1000 --process 3
-    ... benchmarks/simulator.py --plain      # the same with the fast paths of moto_runtime switched off
+    .venv/bin/python benchmarks/simulator.py                  # 50/200/400 happy orders, 1,000-order sku delay
+    .venv/bin/python benchmarks/simulator.py --sizes 50,200 --sku 300 --process 3
+    .venv/bin/python benchmarks/simulator.py --plain          # the same without the fast paths of moto_runtime
 
 Scenarios are generated in memory and run through ``outreach.simulator.runner.run`` (wall time of the run,
 world building included). Prints a table with the targets, then one JSON object.
@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "src"), str(ROOT / "functions")]  # this checkout's code, not an install
 
 from benchmarks.sku_delay import scenario as sku_delay_scenario  # noqa: E402
 from outreach.simulator import runner  # noqa: E402

@@ -7,6 +7,7 @@ wall time. The direct botocore transport is also compared call by call, errors i
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -178,3 +179,97 @@ def test_given_the_direct_transport_when_every_kind_of_call_is_made_then_respons
     assert len(fast) == len(plain)
     for got, expected in zip(fast, plain, strict=True):
         assert got == expected
+
+
+# -- the JSON serializer, value by value ------------------------------------------------------------
+ITEM = {
+    "pk": {"S": "ORDER#1"},
+    "n": {"N": "12.50"},
+    "flag": {"BOOL": False},
+    "nothing": {"NULL": True},
+    "tags": {"SS": ["a", "b"]},
+    "nums": {"NS": ["1", "2"]},
+    "blob": {"B": "aGVsbG8="},
+    "doc": {"M": {"x": {"L": [{"S": "y"}, {"N": "1"}, {"M": {}}, {"L": []}]}, "": {"S": "empty key"}}},
+}
+JSON_RESULTS = [
+    ("dynamodb", "GetItem", {"Item": ITEM}),
+    ("dynamodb", "GetItem", {}),
+    ("dynamodb", "PutItem", {"ConsumedCapacity": {"TableName": "t", "CapacityUnits": 1}}),
+    ("dynamodb", "UpdateItem", {"Attributes": ITEM, "ConsumedCapacity": None}),
+    (
+        "dynamodb",
+        "Query",
+        {
+            "Items": [ITEM, {"pk": {"S": "ORDER#2"}}],
+            "Count": 2.0,
+            "ScannedCount": "2",
+            "LastEvaluatedKey": {"pk": {"S": "ORDER#2"}},
+            "ConsumedCapacity": {"TableName": "t", "CapacityUnits": 0.5, "Table": {"CapacityUnits": 0.5}},
+        },
+    ),
+    ("dynamodb", "Query", {"Items": [], "Count": 0, "ScannedCount": 0}),
+    ("dynamodb", "Scan", {"Items": [ITEM], "Count": 1, "ScannedCount": 7}),
+    ("dynamodb", "TransactWriteItems", {}),
+    ("dynamodb", "BatchWriteItem", {"UnprocessedItems": {}, "ItemCollectionMetrics": {}}),
+    ("dynamodb", "BatchWriteItem", {"UnprocessedItems": {"t": [{"PutRequest": {"Item": ITEM}}]}}),
+    ("dynamodb", "DescribeTable", {"Table": {"TableName": "t", "ItemCount": 3, "CreationDateTime": 1700000000.5}}),
+    ("stepfunctions", "SendTaskSuccess", {}),
+    ("stepfunctions", "SendTaskSuccess", None),
+    ("stepfunctions", "StopExecution", {"stopDate": 1700000000}),
+    ("stepfunctions", "DescribeExecution", {"executionArn": "arn:x", "status": "RUNNING", "input": '{"a": 1}'}),
+]
+
+
+@pytest.mark.parametrize(("service", "operation", "result"), JSON_RESULTS)
+def test_given_a_json_result_when_serialized_the_fast_way_then_the_response_is_moto_s(service, operation, result):
+    from moto.core.responses import ActionContext, ActionResult
+    from moto.core.serialize import JSONSerializer
+    from moto.core.utils import get_service_model
+    from moto.dynamodb.responses import DynamoHandler
+    from moto.stepfunctions.responses import StepFunctionResponse
+
+    service_model = get_service_model(service)
+    handler = DynamoHandler() if service == "dynamodb" else StepFunctionResponse()
+    context = ActionContext(service_model, service_model.operation_model(operation), JSONSerializer, handler)
+
+    expected = moto_runtime._original_execute_result(ActionResult(copy.deepcopy(result)), context)
+    with moto_runtime.patched({}, fast=True):
+        got = ActionResult(copy.deepcopy(result)).execute_result(context)
+
+    assert got == expected
+
+
+# -- many executions woken by one event -------------------------------------------------------------
+def _sku_batch(orders: int) -> dict[str, Any]:
+    from tests.simulation.conftest import BASE_ORDER
+
+    events: list[dict[str, Any]] = []
+    for n in range(orders):
+        detail = copy.deepcopy(BASE_ORDER)
+        detail.update(orderId=f"SO-{n:03d}", items=[{"sku": "VELVET", "description": "sofa", "quantity": 1}])
+        detail["customer"] = {**detail["customer"], "email": f"c{n}@example.com"}
+        events.append({"at": f"PT{n}M", "detailType": "Order Placed", "detail": detail})
+    delay = {"sku": "VELVET", "estimatedCompletion": "2026-11-28", "reason": "mill strike"}
+    events.append({"at": "P3D", "detailType": "Production Delayed", "detail": delay})
+    return {
+        "name": "sku batch",
+        "start": "2026-11-02T09:00:00Z",
+        "until": "P4D",
+        "config": {"sesSendRate": 2},
+        "events": events,
+    }
+
+
+@pytest.mark.slow
+def test_given_one_event_waking_many_executions_then_every_run_reports_the_same_and_so_does_plain_moto():
+    from outreach.simulator.scenario import parse
+
+    raw = _sku_batch(12)
+    runs = [runner.run(parse(raw), fast=fast).to_json() for fast in (True, True, False)]
+    for result in runs:
+        result["stats"].pop("wallSeconds")
+    notices = [c for c in runs[0]["contacts"] if c["kind"] == "delay_notice"]
+
+    assert len(notices) == 12 and len({c["at"] for c in notices}) > 1  # paced: the send slots matter
+    assert runs[0] == runs[1] == runs[2]
