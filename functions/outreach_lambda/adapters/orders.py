@@ -233,7 +233,7 @@ class OrdersRepository:
         )
         return [(item["sk"], InboundEvent.model_validate_json(item["event"])) for item in page["Items"]]
 
-    # -- the wait token: exactly one of intake / waiter completes it ------------------------------
+    # -- the wait token: exactly one of intake / the parking wait claims it -------------------------
     def store_token(self, order_id: str, token: str) -> None:
         self._table.update_item(
             Key={"pk": order_pk(order_id), "sk": "STATE"},

@@ -1,9 +1,10 @@
 """Run a scenario: the real ASL and handlers on moto, under a discrete-event virtual clock.
 
 The clock only ever jumps while the system is quiescent (every execution parked on its task token or
-ended). Then it moves to the earliest of: the next scenario event, the next EventBridge Scheduler timer
-the waiter armed. Scenario events go first on ties. Exactly one thing is delivered, then the run waits
-for quiescence again. Waits of days cost nothing, and results do not depend on thread timing.
+ended). Then it moves to the earliest of: the next scenario event, a redrive of parked contacts, the next
+EventBridge Scheduler timer a parked order armed, a parked task's timeout (on ties in that order). Exactly
+one thing is delivered, then the run waits for quiescence again. Waits of days cost nothing, and results do
+not depend on thread timing. Faults a scenario asks for (``faults``) are injected by ``faults.py``.
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ def run(scenario: Scenario, log: TextIO | None = None, *, fast: bool = True) -> 
             world.process_environment(world.BASE_ENV),
             mock_aws(config={"stepfunctions": {"execute_state_machine": True}}),
         ):
-            # Powertools warns on every invocation that emitted no metric (the waiter, most often).
+            # Powertools warns on every invocation that emitted no metric (a wait that only parks, most often).
             warnings.filterwarnings("ignore", message="No application metrics to publish", category=UserWarning)
             cold_start.reset()  # every run is a fresh deployment: no clients or settings of an earlier run
             faults = Faults(scenario.faults, scenario.at)
