@@ -23,6 +23,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "src"), str(ROOT / "functions")]  # this checkout's code, not an install
+os.environ["TZ"] = "UTC"  # as `make` runs the simulator
+time.tzset()
 
 from benchmarks.sku_delay import scenario as sku_delay_scenario  # noqa: E402
 from outreach.simulator import runner  # noqa: E402

@@ -273,3 +273,11 @@ def test_given_one_event_waking_many_executions_then_every_run_reports_the_same_
 
     assert len(notices) == 12 and len({c["at"] for c in notices}) > 1  # paced: the send slots matter
     assert runs[0] == runs[1] == runs[2]
+
+
+def test_given_a_fast_run_then_every_patched_attribute_is_restored_exactly_afterwards():
+    patches = moto_runtime._PATCHES + moto_runtime._FAST_PATCHES
+    before = [owner.__dict__[name] for owner, name, _ in patches]
+    with moto_runtime.patched({}, fast=True):
+        assert all(owner.__dict__[name] is new for owner, name, new in patches)
+    assert [owner.__dict__[name] for owner, name, _ in patches] == before

@@ -167,27 +167,33 @@ class Turns:
     event wakes many executions, which one runs first no longer depends on how the OS schedules threads.
     """
 
-    cond: threading.Condition = field(default_factory=threading.Condition)
+    lock: threading.Lock = field(default_factory=threading.Lock)
     issued: int = 0
     serving: int = 0
     held: bool = False
+    waiting: dict[int, threading.Event] = field(default_factory=dict)  # ticket -> its thread, asleep
 
     def ticket(self) -> int:
-        with self.cond:
+        with self.lock:
             self.issued += 1
             return self.issued - 1
 
     def take(self, ticket: int) -> None:
-        with self.cond:
-            while self.held or self.serving != ticket:
-                self.cond.wait()
-            self.held = True
+        while True:
+            with self.lock:
+                if not self.held and self.serving == ticket:
+                    self.held = True
+                    return
+                turn = self.waiting.setdefault(ticket, threading.Event())
+            turn.wait()  # only this ticket's turn wakes it: no thundering herd with 1,000 woken executions
 
     def give_back(self) -> None:
-        with self.cond:
+        with self.lock:
             self.held = False
             self.serving += 1
-            self.cond.notify_all()
+            turn = self.waiting.pop(self.serving, None)
+        if turn is not None:
+            turn.set()
 
 
 @dataclass
