@@ -107,6 +107,12 @@ class Stream:
         """A stable identity of the stream (for caching outcomes between tests of different invariants)."""
         return json.dumps(self.to_scenario(), sort_keys=True)
 
+    def only(self, order_ids: set[str]) -> Stream:
+        """The stream as seen by these orders: their events, plus those about no order of the stream (sku
+        delays, hostile events). For reading a counterexample, not for replaying it."""
+        keep = tuple(e for e in self.events if e.order_id in order_ids or e.order_id not in self.orders)
+        return Stream(self.start, keep, {oid: o for oid, o in self.orders.items() if oid in order_ids})
+
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         """How hypothesis prints a falsifying example: the readable story below."""
         printer.text(repr(self))

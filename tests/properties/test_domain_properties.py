@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 
 from tests.properties import profiles
+from tests.properties.counterexamples import pinned
 from tests.properties.drivers import run_domain
 from tests.properties.invariants import Invariant, Outcome, report
 from tests.properties.known_failures import params
@@ -22,16 +23,18 @@ def check(invariant: Invariant, stream: Stream, test: str) -> None:
     assert not found, report(invariant, stream, outcome, found)
 
 
-@pytest.mark.parametrize("invariant", params("domain"))
+@pytest.mark.parametrize("invariant", params())
 @profiles.profile("domain")
 @given(stream=streams())
+@pinned
 def test_the_pure_timeline_sends_nothing_a_customer_would_object_to(invariant: Invariant, stream: Stream) -> None:
     check(invariant, stream, "domain")
 
 
 @pytest.mark.soak
-@pytest.mark.parametrize("invariant", params("domain-soak"))
+@pytest.mark.parametrize("invariant", params())
 @profiles.profile("domain-soak")
 @given(stream=streams())
+@pinned
 def test_soak_the_pure_timeline(invariant: Invariant, stream: Stream) -> None:
     check(invariant, stream, "domain-soak")
