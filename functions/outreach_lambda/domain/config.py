@@ -86,6 +86,62 @@ class QuietHours(BaseModel):
         return self
 
 
+Weekday = Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+class BusinessHours(BaseModel):
+    """When the shop answers customers: local opening hours on the listed weekdays, in the shop's zone."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    start: TimeOfDay = time(9, 0)
+    end: TimeOfDay = time(17, 0)
+    days: list[Weekday] = Field(default=["Mon", "Tue", "Wed", "Thu", "Fri"], min_length=1, max_length=7)
+    timezone: str = Field(default="UTC", strict=True, min_length=1, max_length=64)
+
+    @model_validator(mode="after")
+    def _open_some_time(self) -> BusinessHours:
+        if self.start >= self.end:
+            raise ValueError("businessHours.start must be before businessHours.end")
+        if len(set(self.days)) != len(self.days):
+            raise ValueError("businessHours.days: each weekday at most once")
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            raise ValueError(f"businessHours.timezone: unknown IANA time zone {self.timezone!r}") from None
+        return self
+
+
+MAX_REMEDIES = 20
+
+
+class Remedy(BaseModel):
+    """A small complaint and its free fix: a comment containing ``pattern`` (any case) suggests ``remedy``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    pattern: str = Field(strict=True, min_length=2, max_length=60)
+    remedy: str = Field(strict=True, min_length=3, max_length=200)
+
+    @field_validator("pattern", "remedy")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        if not value.strip() or any(ord(c) < 32 or ord(c) == 127 for c in value):
+            raise ValueError("must be one line of text, not blank")
+        return value.strip()
+
+
+DEFAULT_REMEDIES: tuple[Remedy, ...] = (
+    Remedy(pattern="too firm", remedy="free softer cushion inserts, sent at once"),
+    Remedy(pattern="too soft", remedy="free firmer cushion inserts, sent at once"),
+    Remedy(pattern="colour", remedy="free fabric swatches and a call from a designer"),
+    Remedy(pattern="color", remedy="free fabric swatches and a call from a designer"),
+)
+
+
 class OutreachConfig(BaseModel):
     """Everything a shop tunes. Field names are camelCase, as in scenario files and CDK context."""
 
@@ -124,6 +180,34 @@ class OutreachConfig(BaseModel):
         le=50,
         alias="maxRequotes",
         description="re-quotes per order the rules make on their own; past it ops are alerted to call instead",
+    )
+
+    action_link_days: StrictInt = Field(
+        default=60,
+        ge=1,
+        le=365,
+        alias="actionLinkDays",
+        description="how long a one-click link in a message works (rating, address, unsubscribe, call me)",
+    )
+    business_hours: BusinessHours = Field(default=BusinessHours(), alias="businessHours")
+    reply_sla_minutes: StrictInt = Field(
+        default=60,
+        ge=5,
+        le=10080,
+        alias="replySlaMinutes",
+        description="business minutes within which a customer message is answered before reply_overdue",
+    )
+    remedies: list[Remedy] = Field(
+        default=list(DEFAULT_REMEDIES),
+        max_length=MAX_REMEDIES,
+        description="complaint pattern -> suggested free fix, for negative_feedback",
+    )
+    design_advice_offer_days: StrictInt = Field(
+        default=7,
+        ge=1,
+        le=90,
+        alias="designAdviceOfferDays",
+        description="days after a catalog follow-up to offer free design advice, if no order came",
     )
 
     @field_validator("shop_name", "goodwill_gesture", "support_phone")
