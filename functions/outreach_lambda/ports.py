@@ -107,3 +107,24 @@ class SendSlots(Protocol):
     """The shared e-mail send-rate limiter: the instant a send reserved now may go."""
 
     def reserve(self, now: datetime) -> datetime: ...
+
+
+class OptOuts(Protocol):
+    """Addresses that want no marketing-type contacts (the same protocol as the reliability work's)."""
+
+    def add(self, address: str, reason: str, at: datetime) -> None: ...
+    def remove(self, address: str) -> None: ...
+    def contains(self, address: str) -> bool: ...
+
+
+class LinkUses(Protocol):
+    """A one-click link acts once: claimed by its link id; released again when its event could not be put."""
+
+    def claim(self, link_id: str, action: str, now: datetime) -> bool: ...
+    def release(self, link_id: str, action: str, now: datetime) -> None: ...
+
+
+class OrderEvents(Protocol):
+    """Puts an order event on the Outreach bus (source ``outreach.actions``)."""
+
+    def put(self, detail_type: str, detail: dict[str, Any]) -> None: ...

@@ -34,6 +34,9 @@ class Env(StrEnum):
     SENDER_FUNCTION_NAME = "SENDER_FUNCTION_NAME"
     TIMELINE_FUNCTION_NAME = "TIMELINE_FUNCTION_NAME"
     OUTREACH_CONFIG = "OUTREACH_CONFIG"
+    EVENT_BUS_NAME = "EVENT_BUS_NAME"
+    LINK_KEY_SECRET_ARN = "LINK_KEY_SECRET_ARN"
+    ACTIONS_BASE_URL = "ACTIONS_BASE_URL"
 
 
 #: What each variable holds (the README and docs/architecture.md quote this table).
@@ -51,6 +54,9 @@ ENV_MEANING: Final[dict[Env, str]] = {
     Env.SENDER_FUNCTION_NAME: "sender function, invoked for contacts outside a running timeline",
     Env.TIMELINE_FUNCTION_NAME: "timeline function, invoked to advance an order whose wait token intake claimed",
     Env.OUTREACH_CONFIG: "JSON of the validated OutreachConfig (padding, timing, quiet hours)",
+    Env.EVENT_BUS_NAME: "the Outreach event bus the customer action endpoint puts order events on",
+    Env.LINK_KEY_SECRET_ARN: "Secrets Manager secret holding the one-click link keys (read once per cold start)",
+    Env.ACTIONS_BASE_URL: "base URL of the customer action endpoint the signed links in messages point to",
 }
 
 
@@ -67,6 +73,9 @@ class Access(StrEnum):
     INVOKE = "invoke"  # Lambda invoke
     MANAGE_SCHEDULES = "manage_schedules"  # Scheduler create/delete in the group
     PASS_ROLE = "pass_role"  # iam:PassRole of the timer role to the scheduler
+    PUT_ITEM = "put_item"  # DynamoDB PutItem only (conditional claims, e.g. a link's one use)
+    PUT_EVENTS = "put_events"  # EventBridge PutEvents on the bus
+    READ_SECRET = "read_secret"  # Secrets Manager GetSecretValue of the secret
 
 
 class Permission(StrEnum):
@@ -80,6 +89,7 @@ class FunctionName(StrEnum):
     INTAKE = "intake"
     TIMELINE = "timeline"
     SENDER = "sender"
+    ACTIONS = "actions"
 
 
 @dataclass(frozen=True)
@@ -109,6 +119,8 @@ FUNCTIONS: Final[dict[FunctionName, FunctionSpec]] = {
             Env.TIMER_ROLE_ARN: Access.PASS_ROLE,
             Env.TIMER_DEAD_LETTER_ARN: Access.VALUE,
             Env.OUTREACH_CONFIG: Access.VALUE,
+            Env.LINK_KEY_SECRET_ARN: Access.READ_SECRET,
+            Env.ACTIONS_BASE_URL: Access.VALUE,
         },
         frozenset({Permission.COMPLETE_OWN_TASKS, Permission.SEND_SMS}),
     ),
@@ -121,6 +133,8 @@ FUNCTIONS: Final[dict[FunctionName, FunctionSpec]] = {
             Env.OPS_TOPIC_ARN: Access.PUBLISH,
             Env.SENDER_EMAIL: Access.SEND_EMAIL,
             Env.OUTREACH_CONFIG: Access.VALUE,
+            Env.LINK_KEY_SECRET_ARN: Access.READ_SECRET,
+            Env.ACTIONS_BASE_URL: Access.VALUE,
         },
         frozenset({Permission.SEND_SMS}),
     ),
@@ -134,6 +148,22 @@ FUNCTIONS: Final[dict[FunctionName, FunctionSpec]] = {
             Env.DEAD_LETTER_QUEUE_URL: Access.SEND_MESSAGES,
             Env.SENDER_FUNCTION_NAME: Access.INVOKE,
             Env.TIMELINE_FUNCTION_NAME: Access.INVOKE,
+            # Customer messages: the remedy table and business hours, and the reply-SLA timers.
+            Env.OUTREACH_CONFIG: Access.VALUE,
+            Env.SCHEDULE_GROUP: Access.MANAGE_SCHEDULES,
+            Env.TIMER_TARGET_ARN: Access.VALUE,
+            Env.TIMER_ROLE_ARN: Access.PASS_ROLE,
+            Env.TIMER_DEAD_LETTER_ARN: Access.VALUE,
+        },
+    ),
+    FunctionName.ACTIONS: FunctionSpec(
+        FunctionName.ACTIONS,
+        "The customer action endpoint: verifies a signed one-click link and puts its event on the bus",
+        {
+            # Only PutItem: a link's one use is claimed with a conditional put (LINK#<id>); it reads no order.
+            Env.ORDERS_TABLE: Access.PUT_ITEM,
+            Env.EVENT_BUS_NAME: Access.PUT_EVENTS,
+            Env.LINK_KEY_SECRET_ARN: Access.READ_SECRET,
         },
     ),
 }

@@ -1,0 +1,91 @@
+"""The customer action endpoint's AWS side: the link key set (Secrets Manager), a link's one use (a conditional
+put in the orders table, ``LINK#<linkId>``), the event bus, and the opt-out list (``OPTOUT#<sha256>``)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from outreach_lambda.adapters.aws import CONDITION_FAILED, client, error_code, table
+from outreach_lambda.cold_start import once
+from outreach_lambda.domain.events import ACTIONS_SOURCE
+from outreach_lambda.domain.links import LinkKeys
+
+
+@once
+def link_keys(secret_arn: str) -> LinkKeys:
+    """The link key set, read once per cold start. Never logged: ``LinkKeys`` prints only its key ids."""
+    secret = client("secretsmanager").get_secret_value(SecretId=secret_arn)
+    return LinkKeys.from_secret(secret["SecretString"])
+
+
+def link_pk(link_id: str) -> str:
+    return f"LINK#{link_id}"
+
+
+class LinkUses:
+    """A link acts once: the first click claims ``LINK#<linkId>`` with a conditional put (PutItem only).
+
+    A claim whose event could not be put on the bus is marked ``failed`` (again a conditional put), so the
+    customer's next click may claim it again."""
+
+    def __init__(self, table_name: str) -> None:
+        self._name = table_name
+
+    def claim(self, link_id: str, action: str, now: datetime) -> bool:
+        item = {"pk": link_pk(link_id), "sk": "USE", "action": action, "usedAt": now.isoformat(), "outcome": "claimed"}
+        return self._put(item, "attribute_not_exists(pk) OR outcome = :failed", {":failed": "failed"})
+
+    def release(self, link_id: str, action: str, now: datetime) -> None:
+        item = {"pk": link_pk(link_id), "sk": "USE", "action": action, "usedAt": now.isoformat(), "outcome": "failed"}
+        self._put(item, "outcome = :claimed", {":claimed": "claimed"})
+
+    def _put(self, item: dict[str, Any], condition: str, values: dict[str, str]) -> bool:
+        try:
+            table(self._name).put_item(Item=item, ConditionExpression=condition, ExpressionAttributeValues=values)
+        except ClientError as exc:
+            if error_code(exc) in CONDITION_FAILED:
+                return False
+            raise
+        return True
+
+
+class BusEvents:
+    """Order events from the action endpoint, on the Outreach bus with the endpoint's own source."""
+
+    def __init__(self, bus_name: str) -> None:
+        self._bus = bus_name
+
+    def put(self, detail_type: str, detail: dict[str, Any]) -> None:
+        entry = {"EventBusName": self._bus, "Source": ACTIONS_SOURCE, "DetailType": detail_type}
+        response = client("events").put_events(Entries=[{**entry, "Detail": json.dumps(detail)}])
+        if response.get("FailedEntryCount"):
+            code = response["Entries"][0].get("ErrorCode", "unknown")
+            raise RuntimeError(f"the bus did not take the {detail_type!r} event: {code}")
+
+
+def address_key(address: str) -> str:
+    """The opt-out list is keyed by a hash of the normalised address: no address in a key."""
+    return "OPTOUT#" + hashlib.sha256(address.strip().lower().encode()).hexdigest()
+
+
+class DynamoOptOuts:
+    """The opt-out list (``OPTOUT#<sha256 of the address>`` / ``ADDRESS``) in the orders table."""
+
+    def __init__(self, table_name: str) -> None:
+        self._name = table_name
+
+    def add(self, address: str, reason: str, at: datetime) -> None:
+        item = {"pk": address_key(address), "sk": "ADDRESS", "reason": reason, "at": at.isoformat()}
+        table(self._name).put_item(Item=item)
+
+    def remove(self, address: str) -> None:
+        table(self._name).delete_item(Key={"pk": address_key(address), "sk": "ADDRESS"})
+
+    def contains(self, address: str) -> bool:
+        key = {"pk": address_key(address), "sk": "ADDRESS"}
+        return "Item" in table(self._name).get_item(Key=key, ConsistentRead=True)
