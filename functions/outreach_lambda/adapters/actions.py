@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from outreach_lambda.adapters.aws import CONDITION_FAILED, client, error_code, table
 from outreach_lambda.cold_start import once
+from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.events import ACTIONS_SOURCE
-from outreach_lambda.domain.links import LinkKeys
+from outreach_lambda.domain.links import ActionLinks, LinkKeys
 
 
 @once
@@ -21,6 +22,11 @@ def link_keys(secret_arn: str) -> LinkKeys:
     """The link key set, read once per cold start. Never logged: ``LinkKeys`` prints only its key ids."""
     secret = client("secretsmanager").get_secret_value(SecretId=secret_arn)
     return LinkKeys.from_secret(secret["SecretString"])
+
+
+def action_links(secret_arn: str, base_url: str, config: OutreachConfig) -> ActionLinks:
+    """What signs the links of messages (the key set is read on first use, once per cold start)."""
+    return ActionLinks(base_url=base_url, keys=link_keys(secret_arn), validity=timedelta(days=config.action_link_days))
 
 
 def link_pk(link_id: str) -> str:

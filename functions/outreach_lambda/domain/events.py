@@ -122,8 +122,9 @@ EVENT_TIME_WINDOWS: dict[str, tuple[timedelta | None, timedelta]] = {
 TIMER_SOURCE = "outreach.timer"
 TIMER_DETAIL_TYPE = "Timer Due"
 REPLY_DUE_DETAIL_TYPE = "Reply Due"
+OFFER_DUE_DETAIL_TYPE = "Design Advice Due"
 INTERNAL_SOURCES = frozenset({TIMER_SOURCE})
-INTERNAL_DETAIL_TYPES = frozenset({TIMER_DETAIL_TYPE, REPLY_DUE_DETAIL_TYPE})
+INTERNAL_DETAIL_TYPES = frozenset({TIMER_DETAIL_TYPE, REPLY_DUE_DETAIL_TYPE, OFFER_DUE_DETAIL_TYPE})
 #: The customer action endpoint's source: it sends only what a signed link can ask for (others, e.g. the shop's
 #: own systems, may send these detail-types too).
 ACTIONS_SOURCE = "outreach.actions"
@@ -587,6 +588,13 @@ class ReplyDue(Detail):
     due_at: Instant = Field(alias="dueAt")
 
 
+class DesignAdviceDue(Detail):
+    """Internal: a catalog request's design-advice offer is due (source ``outreach.timer``)."""
+
+    request_id: Identifier = Field(alias="requestId")
+    due_at: Instant = Field(alias="dueAt")
+
+
 OrderEventDetail = (
     OrderPlaced
     | ProductionDelayed
@@ -619,6 +627,7 @@ DETAIL_TYPES: dict[str, type[Detail]] = {
     "Customer Message Answered": CustomerMessageAnswered,
     TIMER_DETAIL_TYPE: TimerDue,
     REPLY_DUE_DETAIL_TYPE: ReplyDue,
+    OFFER_DUE_DETAIL_TYPE: DesignAdviceDue,
 }
 
 
@@ -632,6 +641,7 @@ OUTSIDE_TIMELINE = frozenset(
         "Customer Message Received",
         "Customer Message Answered",
         REPLY_DUE_DETAIL_TYPE,
+        OFFER_DUE_DETAIL_TYPE,
     }
 )
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from outreach_lambda.adapters.actions import action_links
 from outreach_lambda.adapters.contacts import ContactLedger
 from outreach_lambda.adapters.messaging import CustomerChannels, SnsAlerts
 from outreach_lambda.adapters.orders import OrdersRepository
@@ -33,7 +34,12 @@ def service() -> Timeline:
     orders = OrdersRepository(settings.orders_table)
     alerts = SnsAlerts(settings.ops_topic_arn)
     sender = Sender(
-        orders, ContactLedger(settings.contacts_table), CustomerChannels(settings.sender_email), alerts, settings.config
+        orders,
+        ContactLedger(settings.contacts_table),
+        CustomerChannels(settings.sender_email),
+        alerts,
+        settings.config,
+        links=action_links(settings.link_key_secret_arn, settings.actions_base_url, settings.config),
     )
     return Timeline(
         orders=orders,

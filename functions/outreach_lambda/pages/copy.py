@@ -45,7 +45,8 @@ _EN: dict[str, str] = {
     "invalid.body": "The link may have expired or may have been cut off when it was copied. "
     "Nothing has been changed. Please reply to our e-mail and we will help you straight away.",
     "unavailable.title": "Please try again",
-    "unavailable.body": "We could not take your answer just now. Nothing has been changed; please try again in a minute.",
+    "unavailable.body": "We could not take your answer just now. Nothing has been changed; "
+    "please try again in a minute.",
     "footer": "This page stores nothing in your browser.",
 }
 

@@ -36,6 +36,7 @@ from outreach_lambda.settings import SettingsError, parse_config
 
 from outreach import operate
 from outreach.simulator import moto_runtime, world
+from outreach.simulator.clicks import ActionClicks
 from outreach.simulator.faults import Faults
 from outreach.simulator.scenario import Scenario, ScenarioError, ScenarioEvent
 
@@ -52,6 +53,8 @@ class SimulationResult:
     rejected: list[dict[str, Any]] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
     errors: list[dict[str, str]] = field(default_factory=list)
+    #: Customers' clicks on one-click links (scenario ``click`` events) and what the endpoint answered.
+    clicks: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         out = {
@@ -62,6 +65,8 @@ class SimulationResult:
             "rejected": self.rejected,
             "stats": self.stats,
         }
+        if self.clicks:
+            out["clicks"] = self.clicks
         if self.errors:
             out["errors"] = self.errors
         return out
@@ -101,8 +106,10 @@ def run(scenario: Scenario, log: TextIO | None = None, *, fast: bool = True) -> 
                 the_world = world.build(config.model_dump_json(by_alias=True))
                 runtime.handlers.update(world.load_handlers(the_world, faults.crash))
                 inboxes = _QueueHarvest(the_world)
-                _loop(scenario, the_world, runtime, clock, inboxes, faults)
+                clicks: list[dict[str, Any]] = []
+                _loop(scenario, the_world, runtime, clock, inboxes, faults, clicks)
                 result = _collect(scenario, the_world, runtime, inboxes)
+                result.clicks = clicks
             cold_start.reset()
     finally:
         traveller.stop()
@@ -156,9 +163,11 @@ def _loop(
     clock: Any,
     inboxes: _QueueHarvest,
     faults: Faults,
+    clicks: list[dict[str, Any]] | None = None,
 ) -> None:
-    """Deliver, one at a time and in time order, whatever comes next: a scenario event, a redrive of parked
-    contacts, a timer falling due, or a parked task's timeout (on ties in that order)."""
+    """Deliver, one at a time and in time order, whatever comes next: an event the action endpoint put on the
+    bus, a scenario event (or click), a redrive of parked contacts, a timer falling due, or a parked task's
+    timeout (on ties in that order)."""
     events = scenario.timed_events()
     redrives = sorted(scenario.at(r, "redrives") for r in scenario.redrives)
     end = scenario.end()
@@ -166,10 +175,14 @@ def _loop(
     scheduler = boto3.client("scheduler", region_name=world.REGION)
     now = scenario.start
     index = 0
+    actions = ActionClicks(w, lam)
     while True:
         runtime.quiescence.wait_idle(WATCHDOG_SECONDS)
         inboxes.harvest()
         candidates: list[tuple[datetime, int, Any]] = []
+        tapped = actions.drain()
+        if tapped is not None:
+            candidates.append((now, -1, tapped))
         if index < len(events):
             candidates.append((events[index][0], 0, events[index]))
         if redrives:
@@ -187,9 +200,16 @@ def _loop(
             break
         now = max(now, at)
         clock.move_to(now)
-        if kind == 0:
+        if kind == -1:
+            envelope = what
+        elif kind == 0:
             index += 1
             _, position, event = what
+            if event.click is not None:
+                outcome = actions.click(event.click, now)
+                if clicks is not None:
+                    clicks.append(outcome)
+                continue
             envelope = _envelope(event, position, now)
         elif kind == 1:
             redrives.pop(0)
