@@ -10,7 +10,7 @@ from constructs import Construct
 from outreach_lambda.domain.config import OutreachConfig
 from pydantic import ValidationError
 
-from infra.constructs import Messaging, Monitoring, OrderEvents, Storage, Workflow
+from infra.constructs import CustomerActions, Messaging, Monitoring, OrderEvents, Storage, Workflow
 from infra.constructs.workflow import WorkflowResources
 
 CONFIG_CONTEXT_KEY = "outreach:config"
@@ -58,6 +58,7 @@ class OutreachStack(Stack):
         storage = Storage(self, "Storage")
         messaging = Messaging(self, "Messaging", sender_email=sender_email)
         order_events = OrderEvents(self, "Events")
+        actions = CustomerActions(self, "Actions")
         workflow = Workflow(
             self,
             "Workflow",
@@ -70,9 +71,12 @@ class OutreachStack(Stack):
                 bus=order_events.bus,
                 dead_letter_queue=order_events.dead_letter_queue,
                 config=config,
+                link_key_secret=actions.link_key_secret,
+                actions_base_url=actions.url,
             ),
         )
         order_events.route_to_intake(workflow.intake)
+        actions.route_to(workflow.actions)
         Monitoring(
             self,
             "Monitoring",
@@ -91,6 +95,8 @@ class OutreachStack(Stack):
             "DeadLetterQueueUrl": order_events.dead_letter_queue.queue_url,
             "OrdersTableName": storage.orders_table.table_name,
             "ContactsTableName": storage.contacts_table.table_name,
+            "ActionsUrl": actions.url,
+            "LinkKeySecretArn": actions.link_key_secret.secret_arn,
         }
         for name, value in outputs.items():
             CfnOutput(self, name, value=value)

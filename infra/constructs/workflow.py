@@ -15,6 +15,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_scheduler as scheduler
+from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
@@ -38,7 +39,10 @@ DEPENDENCIES_LAYER_DIR = REPO_ROOT / "build" / "dependencies-layer"
 #: The runtime dependencies of the Lambda code besides boto3 (in the runtime) and Powertools (its own layer),
 #: by import name: the IANA time zone database for zoneinfo, and email-validator with its dependencies.
 #: All are pure Python, so copying them from the synthesizing environment works on any Lambda runtime.
-LAYER_PACKAGES = ("tzdata", "email_validator", "dns", "idna")
+LAYER_PACKAGES = ("tzdata", "email_validator", "dns", "idna", "jinja2", "markupsafe")
+#: Compiled parts a package only uses to go faster, with a pure-Python fallback: left out of the layer
+#: (markupsafe's C speedups; jinja2 escapes with its pure-Python code on the Lambda runtime).
+OPTIONAL_COMPILED = ("_speedups*",)
 FUNCTIONS_DIR = REPO_ROOT / "functions"
 DEFINITION_FILE = REPO_ROOT / "statemachines" / "order_timeline.asl.json"
 
@@ -62,6 +66,8 @@ class WorkflowResources:
     bus: events.IEventBus
     dead_letter_queue: sqs.IQueue
     config: OutreachConfig
+    link_key_secret: secretsmanager.ISecret
+    actions_base_url: str
 
 
 class Workflow(Construct):
@@ -132,6 +138,9 @@ class Workflow(Construct):
             Env.TIMER_ROLE_ARN: self.timer_role.role_arn,
             Env.TIMER_DEAD_LETTER_ARN: res.dead_letter_queue.queue_arn,
             Env.DEAD_LETTER_QUEUE_URL: res.dead_letter_queue.queue_url,
+            Env.EVENT_BUS_NAME: res.bus.event_bus_name,
+            Env.LINK_KEY_SECRET_ARN: res.link_key_secret.secret_arn,
+            Env.ACTIONS_BASE_URL: res.actions_base_url,
         }
         self._grants: dict[tuple[Env, Access], Callable[[iam.IGrantable], object]] = {
             (Env.ORDERS_TABLE, Access.READ): res.orders_table.grant_read_data,
@@ -142,6 +151,9 @@ class Workflow(Construct):
             (Env.SCHEDULE_GROUP, Access.MANAGE_SCHEDULES): self._grant_manage_schedules,
             (Env.TIMER_ROLE_ARN, Access.PASS_ROLE): self.timer_role.grant_pass_role,
             (Env.DEAD_LETTER_QUEUE_URL, Access.SEND_MESSAGES): res.dead_letter_queue.grant_send_messages,
+            (Env.ORDERS_TABLE, Access.PUT_ITEM): lambda grantee: res.orders_table.grant(grantee, "dynamodb:PutItem"),
+            (Env.EVENT_BUS_NAME, Access.PUT_EVENTS): res.bus.grant_put_events_to,
+            (Env.LINK_KEY_SECRET_ARN, Access.READ_SECRET): res.link_key_secret.grant_read,
         }
 
         # --- the three functions the state machine calls -------------------------------------------------
@@ -189,6 +201,9 @@ class Workflow(Construct):
             retry_attempts=2,
             max_event_age=Duration.hours(2),
         )
+
+        # --- the customer action endpoint's function (the HTTP API is its own construct) -----------------
+        self.actions = self._function(FunctionName.ACTIONS)
 
         self._acknowledge_nag_findings()
 
@@ -289,13 +304,17 @@ class Workflow(Construct):
                 "customer managed key, scoped to that one key.",
             )
 
-        _acknowledge(
-            _default_policy(self.timeline),
-            "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:"
-            f"schedule/{self.schedule_group_name}/*]",
-            "The timeline creates and deletes one-time timers named per order at run time; the wildcard is "
-            "limited to the schedules of the Outreach timer group.",
-        )
+        for name, function in self.functions.items():
+            if FUNCTIONS[name].uses.get(Env.SCHEDULE_GROUP) is not Access.MANAGE_SCHEDULES:
+                continue
+            _acknowledge(
+                _default_policy(function),
+                "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:"
+                f"schedule/{self.schedule_group_name}/*]",
+                f"The {name} function creates and deletes one-time timers named per order (or per customer "
+                "message and catalog request) at run time; the wildcard is limited to the schedules of the "
+                "Outreach timer group.",
+            )
 
         sm_policy = self.state_machine.role.node.find_child("DefaultPolicy")
         _acknowledge(
@@ -355,8 +374,13 @@ def _stage_dependencies_layer() -> Path:
         module = importlib.import_module(name)
         assert module.__file__ is not None, f"{name} is not an installed package"
         source = Path(module.__file__).parent
-        compiled = [p.name for p in source.rglob("*") if p.suffix in (".so", ".pyd")]
+        compiled = [
+            p.name
+            for p in source.rglob("*")
+            if p.suffix in (".so", ".pyd") and not any(p.match(pattern) for pattern in OPTIONAL_COMPILED)
+        ]
         if compiled:  # pragma: no cover - a guard for the day a dependency stops being pure Python
             raise RuntimeError(f"{name} has compiled extensions {compiled}: build the layer for the Lambda runtime")
-        shutil.copytree(source, target_root / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        ignore = shutil.ignore_patterns("__pycache__", "*.pyc", *OPTIONAL_COMPILED)
+        shutil.copytree(source, target_root / name, ignore=ignore)
     return DEPENDENCIES_LAYER_DIR
