@@ -157,9 +157,13 @@ def _unb64(text: str) -> bytes:
     if not re.fullmatch(r"[A-Za-z0-9_-]*", text) or len(text) % 4 == 1:
         raise LinkRefused("encoding")
     try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     except (binascii.Error, ValueError):
         raise LinkRefused("encoding") from None
+    # Canonical only: a last character differing in the unused low bits would decode to the same bytes.
+    if _b64(data) != text:
+        raise LinkRefused("encoding")
+    return data
 
 
 def _mac(key: bytes, signed: str) -> bytes:

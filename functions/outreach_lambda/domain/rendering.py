@@ -159,6 +159,11 @@ def render(
     elif kind == "feedback_acknowledgement":
         subject = f"Thank you for your feedback on order {oid}"
         tone = feedback_tone(state)
+        subject = {
+            "apology": f"We will put it right: your order {oid}",
+            "referral": f"We are delighted you love your order {oid}",
+            "thanks": subject,
+        }[tone]
         if tone == "apology":
             remedy = f" We would like to offer you {state.feedback_remedy}." if state.feedback_remedy else ""
             text = (
