@@ -317,7 +317,11 @@ def _contacts(w: world.World) -> list[dict[str, Any]]:
             if message_id not in sms:
                 raise RuntimeError(f"ledger says {item['sk']} was sent by SMS but SNS has no message {message_id}")
             to, subject = sms[message_id][0], item["subject"]
-        owner = {"orderId": item["orderId"]} if "orderId" in item else {"requestId": item["requestId"]}
+        owner = next(
+            ({key: item[key]} for key in ("orderId", "requestId", "conversationId") if key in item), {"requestId": None}
+        )
+        if "conversationId" in item and "conversationId" not in owner:
+            owner["conversationId"] = item["conversationId"]
         contact = {
             "at": iso(datetime.fromisoformat(item["at"])),
             **owner,
@@ -330,7 +334,13 @@ def _contacts(w: world.World) -> list[dict[str, Any]]:
             contact["promisedDate"] = item["promisedDate"]
         out.append(contact)
     return sorted(
-        out, key=lambda c: (c["at"], c.get("orderId") or c.get("requestId"), c["channel"] == "sms", c["kind"])
+        out,
+        key=lambda c: (
+            c["at"],
+            c.get("orderId") or c.get("requestId") or c.get("conversationId") or "",
+            c["channel"] == "sms",
+            c["kind"],
+        ),
     )
 
 
