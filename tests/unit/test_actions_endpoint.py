@@ -163,7 +163,7 @@ def test_given_a_new_address_missing_its_city_then_the_form_comes_back_naming_it
     page = endpoint.request("POST", token, form)
 
     assert page["statusCode"] == 400
-    assert "Ort: must not be blank" in page["body"] and 'aria-invalid="true"' in page["body"]
+    assert "Ort: bitte ausfüllen" in page["body"] and 'aria-invalid="true"' in page["body"]
     assert "<script>" not in page["body"] and "&lt;script&gt;" in page["body"]
     assert endpoint.events() == []
     fixed = endpoint.request("POST", token, {**form, "line1": "Neue Str. 1", "city": "Berlin"})

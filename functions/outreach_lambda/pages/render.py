@@ -63,7 +63,10 @@ def html(page: Page, shop: str = SHOP) -> str:
             lead=t[f"confirm.{action}.lead"].format(rating=page.rating),
             button=t[f"confirm.{action}.button"],
             fields=fields,
-            errors=[f"{labels.get(name, name)}: {problem}" for name, problem in errors.items()],
+            errors=[
+                f"{labels.get(name, name)}: {t.get(f'error.{problem}', t['error.invalid'])}"
+                for name, problem in errors.items()
+            ],
         )
         return environment().get_template("confirm.html").render(context)
     if page.kind == "done" and page.action is not None:

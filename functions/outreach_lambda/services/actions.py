@@ -72,7 +72,7 @@ class Page:
     action: Action | None = None
     rating: int | None = None
     values: dict[str, str] = field(default_factory=dict)
-    errors: list[tuple[str, str]] = field(default_factory=list)  # (field, problem)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (field, error type: "blank", "text_too_long" ...)
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ class CustomerActions:
         try:
             parse_detail(detail_type, detail)
         except ValidationError as exc:
-            errors = [(_form_field(err["loc"]), str(err["msg"])) for err in exc.errors()]
+            errors = [(_form_field(err["loc"]), str(err["type"])) for err in exc.errors()]
             return Page("confirm", 400, lang, claims.action, claims.argument, values, errors)
         used = link_id(token)
         if not self.uses.claim(used, claims.action.value, now):
