@@ -102,6 +102,8 @@ class ScenarioEvent(BaseModel):
 
     @model_validator(mode="after")
     def _an_event_or_a_click(self) -> ScenarioEvent:
+        if (getattr(self, "__pydantic_private__", None) or {}).get("_raw"):
+            return self  # not an object at all: handed to intake as it is (not_an_object)
         if self.click is None and not self.detail_type:
             raise ValueError("each event needs detailType (with detail), click or customerMessage")
         if self.click is not None and self.detail_type:
