@@ -317,11 +317,10 @@ def _contacts(w: world.World) -> list[dict[str, Any]]:
             if message_id not in sms:
                 raise RuntimeError(f"ledger says {item['sk']} was sent by SMS but SNS has no message {message_id}")
             to, subject = sms[message_id][0], item["subject"]
-        owner = next(
-            ({key: item[key]} for key in ("orderId", "requestId", "conversationId") if key in item), {"requestId": None}
-        )
-        if "conversationId" in item and "conversationId" not in owner:
-            owner["conversationId"] = item["conversationId"]
+        # An order's or a catalog request's contact; a message acknowledgement also names its conversation.
+        owner: dict[str, Any] = {key: item[key] for key in ("orderId", "requestId", "conversationId") if key in item}
+        if "orderId" in owner:
+            owner.pop("requestId", None)
         contact = {
             "at": iso(datetime.fromisoformat(item["at"])),
             **owner,
