@@ -206,3 +206,23 @@ def test_given_another_method_then_it_is_refused_without_acting(endpoint) -> Non
 
     assert page["statusCode"] == 405 and page["headers"]["allow"] == "GET, HEAD, POST"
     assert endpoint.events() == []
+
+
+def test_given_a_flood_of_form_fields_then_the_form_counts_as_empty_and_nothing_crashes(endpoint) -> None:
+    token = link(Action.CHANGE_ADDRESS)
+    form = {f"f{i}": "x" for i in range(50)}
+
+    page = endpoint.request("POST", token, form)
+
+    assert page["statusCode"] == 400 and endpoint.events() == []
+
+
+def test_given_a_link_replayed_days_later_then_it_does_not_act_again(endpoint) -> None:
+    token = link(Action.CALLBACK)
+    endpoint.request("POST", token)
+
+    with time_machine.travel(NOW + timedelta(days=20), tick=False):
+        replay = endpoint.request("POST", token)
+
+    assert "already used" in replay["body"]
+    assert [t for _, t, _ in endpoint.events()] == ["Callback Requested"]

@@ -72,5 +72,8 @@ def _form(event: dict[str, Any]) -> dict[str, str]:
             return {}
     if len(body) > MAX_BODY:
         return {}
-    parsed = parse_qs(body, keep_blank_values=True, max_num_fields=20)
+    try:
+        parsed = parse_qs(body, keep_blank_values=True, max_num_fields=20)
+    except ValueError:  # more fields than any of our forms has
+        return {}
     return {name: values[0] for name, values in parsed.items() if values}
