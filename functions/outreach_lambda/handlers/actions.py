@@ -12,7 +12,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from outreach_lambda.adapters.actions import BusEvents, LinkUses, link_keys
 from outreach_lambda.cold_start import once
-from outreach_lambda.observability import logger, metrics, traced
+from outreach_lambda.observability import logger, metrics, traced_without_response
 from outreach_lambda.pages.copy import accept_language
 from outreach_lambda.pages.render import HEADERS, html
 from outreach_lambda.services.actions import CustomerActions, Page
@@ -34,7 +34,7 @@ def service() -> CustomerActions:
 
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
-@traced
+@traced_without_response
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """An HTTP API (payload format 2.0) request; never logs the token or the form."""
     now = datetime.now(UTC)
