@@ -189,3 +189,10 @@ def test_given_a_catalog_requester_who_unsubscribes_from_the_follow_up_then_no_o
 
     assert pages(result) == [("2026-11-03T09:00:00Z", "POST", 200, "Thank you")]
     assert [c["kind"] for c in result.contacts] == ["catalog_follow_up"]
+
+
+def test_given_an_address_change_after_the_timeline_ended_then_ops_still_hear_of_it(happy_events):
+    result = simulate([*happy_events, click("P26D", "change_address", form=NEW_ADDRESS)])
+
+    assert result.orders[0]["status"] == "SUCCEEDED"
+    assert [a["kind"] for a in result.alerts if a["kind"].startswith("address")] == ["address_change_after_shipping"]

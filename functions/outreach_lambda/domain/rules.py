@@ -351,3 +351,16 @@ def late_feedback(
         else ContactOrder(key=key, kind="feedback_acknowledgement", channel="email", due_at=now)
     )
     return contact, alerts
+
+
+def late_address_change(state: OrderState, change: AddressChangeRequested, now: datetime) -> list[Alert]:
+    """A new address after the timeline ended (a production update's link still works): ops hear of it, as for
+    any change after shipping, so the customer who was told "we will confirm it with you" is not let down.
+    Nothing for a cancelled order."""
+    if state.status == "cancelled":
+        return []
+    effects = Effects()
+    label = "Address Change Requested (after the timeline ended)"
+    event = InboundEvent(event_id="late", detail_type=label, detail={}, time=now, received_at=now)
+    on_address_change_requested(state.model_copy(deep=True), change, Arrival(event, now, OutreachConfig()), effects)
+    return effects.alerts

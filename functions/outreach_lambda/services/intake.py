@@ -26,6 +26,7 @@ from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.events import (
     OFFER_DUE_DETAIL_TYPE,
     REPLY_DUE_DETAIL_TYPE,
+    AddressChangeRequested,
     CallbackRequested,
     CatalogRequested,
     CustomerMessageAnswered,
@@ -50,7 +51,7 @@ from outreach_lambda.domain.events import (
 )
 from outreach_lambda.domain.model import InboundEvent, OrderState
 from outreach_lambda.domain.quiet_hours import next_allowed
-from outreach_lambda.domain.rules import late_feedback, order_context
+from outreach_lambda.domain.rules import late_address_change, late_feedback, order_context
 from outreach_lambda.observability import logger, metrics
 from outreach_lambda.ports import (
     Alerts,
@@ -157,6 +158,11 @@ class Intake:
             if record.run_status in FINISHED:
                 if isinstance(detail, FeedbackReceived) and record.state is not None:
                     self._late_feedback(record.state, detail, now)
+                    delivered.append(order_id)
+                    continue
+                if isinstance(detail, AddressChangeRequested) and record.state is not None:
+                    for alert in late_address_change(record.state, detail, now):
+                        self.alerts.publish(alert.model_dump(mode="json", by_alias=True))
                     delivered.append(order_id)
                     continue
                 logger.info("event for a finished order ignored", extra=_ctx(inbound, order_id, record.run_status))
