@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.simulation.conftest import placed, simulate
+from tests.simulation.conftest import event, placed, simulate
 
 NEW_ADDRESS = {"line1": "1 New Road", "postalCode": "10115", "city": "Berlin", "country": "DE"}
 
@@ -196,3 +196,13 @@ def test_given_an_address_change_after_the_timeline_ended_then_ops_still_hear_of
 
     assert result.orders[0]["status"] == "SUCCEEDED"
     assert [a["kind"] for a in result.alerts if a["kind"].startswith("address")] == ["address_change_after_shipping"]
+
+
+def test_given_a_cancelled_orders_customer_writes_then_ops_answer_by_hand_and_nothing_automatic_is_sent():
+    result = simulate(
+        [placed(), event("P1D", "Order Cancelled"), {"at": "2026-11-04T10:00:00Z", "customerMessage": MESSAGE}],
+        until="P5D",
+    )
+
+    assert kinds(result) == ["order_confirmation", "cancellation_confirmation"]
+    assert [a["kind"] for a in result.alerts] == ["customer_message", "reply_overdue"]

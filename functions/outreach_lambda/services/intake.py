@@ -309,7 +309,9 @@ class Intake:
         elif message.order_id:
             details["unknownOrder"] = message.order_id
         self._publish("customer_message", state.order_id if state is not None else None, now, details)
-        self.sender.invoke(MessageAckRequest(message_id=message.message_id).to_payload())
+        # Nothing automatic ever goes to a cancelled order's customer: the help desk answers by hand (ops are told).
+        if state is None or state.status != "cancelled":
+            self.sender.invoke(MessageAckRequest(message_id=message.message_id).to_payload())
         if self.timers is not None:
             detail = {"messageId": message.message_id, "dueAt": answer_by.isoformat()}
             self.timers.arm_event(f"reply#{message.message_id}", answer_by, REPLY_DUE_DETAIL_TYPE, detail)
