@@ -197,10 +197,10 @@ class Intake:
                 return IntakeResult(outcome="duplicate", order_ids=[order_id])
         # Stored before the execution starts: the execution records the order from its inbox, so no
         # customer data travels through Step Functions input or history.
-        self.orders.put_inbox(order_id, inbound)
-        self.executions.start(order_id)
         if self.conversations is not None:  # a catalog requester who orders gets no design-advice offer
             self.conversations.note_order(placed.customer.email, order_id, now)
+        self.orders.put_inbox(order_id, inbound)
+        self.executions.start(order_id)
         metrics.add_metric(name="OrdersPlaced", unit="Count", value=1)
         logger.info("order timeline started", extra=_ctx(inbound, order_id))
         return IntakeResult(outcome="accepted", order_ids=[order_id])
