@@ -32,10 +32,11 @@ from moto.sns.models import sns_backends
 from moto.sqs.models import sqs_backends
 from outreach_lambda import cold_start
 from outreach_lambda.adapters.contacts import ContactLedger
+from outreach_lambda.adapters.opt_outs import DynamoOptOuts
 from outreach_lambda.settings import SettingsError, parse_config
 
 from outreach import operate
-from outreach.simulator import moto_runtime, world
+from outreach.simulator import moto_runtime, ses_suppression, world
 from outreach.simulator.faults import Faults
 from outreach.simulator.scenario import Scenario, ScenarioError, ScenarioEvent
 
@@ -97,8 +98,15 @@ def run(scenario: Scenario, log: TextIO | None = None, *, fast: bool = True) -> 
             warnings.filterwarnings("ignore", message="No application metrics to publish", category=UserWarning)
             cold_start.reset()  # every run is a fresh deployment: no clients or settings of an earlier run
             faults = Faults(scenario.faults, scenario.at)
-            with moto_runtime.patched({}, fast=fast) as runtime, faults.installed():  # fast paths build the world too
+            with (
+                moto_runtime.patched({}, fast=fast) as runtime,  # fast paths build the world too
+                faults.installed(),
+                ses_suppression.installed(scenario.suppressed),
+            ):
                 the_world = world.build(config.model_dump_json(by_alias=True))
+                opt_outs = DynamoOptOuts(the_world.contacts_table)
+                for address in scenario.opt_outs:
+                    opt_outs.add(address, "on the scenario's optOuts list", scenario.start)
                 runtime.handlers.update(world.load_handlers(the_world, faults.crash))
                 inboxes = _QueueHarvest(the_world)
                 _loop(scenario, the_world, runtime, clock, inboxes, faults)
