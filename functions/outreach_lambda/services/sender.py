@@ -26,6 +26,7 @@ from outreach_lambda.ports import (
     OrdersStore,
     SuppressionList,
 )
+from outreach_lambda.services.reconciler import runbook
 from outreach_lambda.step_contract import SendResult
 
 
@@ -184,7 +185,12 @@ class Sender:
             else (LedgerStatus.UNCONFIRMED, "contact_unconfirmed", "unconfirmed")
         )
         self.ledger.finish(owner.pk, result.key, status, recorded)
-        self._alert(kind, owner, now, {**log, "errorCode": fault.code, "error": error})
+        details = {**log, "errorCode": fault.code, "error": error}
+        if status is LedgerStatus.UNCONFIRMED:
+            details["action"] = runbook(
+                {**owner.ids, "sk": result.key, "channel": result.channel, "at": now.isoformat()}
+            )
+        self._alert(kind, owner, now, details)
         metrics.add_metric(
             name="ContactsFailed" if outcome == "failed" else "ContactsUnconfirmed", unit="Count", value=1
         )
