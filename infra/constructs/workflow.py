@@ -11,6 +11,7 @@ from pathlib import Path
 from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Stack, Validations
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -78,6 +79,7 @@ class Workflow(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, resources: WorkflowResources) -> None:
         super().__init__(scope, construct_id)
         res = resources
+        self._contacts_table = res.contacts_table
         stack = Stack.of(self)
         self.state_machine_name = f"{stack.stack_name}-order-timeline"
         self.schedule_group_name = f"{stack.stack_name}-order-timers"
@@ -142,6 +144,10 @@ class Workflow(Construct):
             (Env.SCHEDULE_GROUP, Access.MANAGE_SCHEDULES): self._grant_manage_schedules,
             (Env.TIMER_ROLE_ARN, Access.PASS_ROLE): self.timer_role.grant_pass_role,
             (Env.DEAD_LETTER_QUEUE_URL, Access.SEND_MESSAGES): res.dead_letter_queue.grant_send_messages,
+            # The reconciler: a Query of the index of claims in flight and conditional updates, never a Scan.
+            (Env.CONTACTS_TABLE, Access.SETTLE_CLAIMS): lambda grantee: res.contacts_table.grant(
+                grantee, "dynamodb:Query", "dynamodb:UpdateItem"
+            ),
         }
 
         # --- the three functions the state machine calls -------------------------------------------------
@@ -189,6 +195,18 @@ class Workflow(Construct):
             retry_attempts=2,
             max_event_age=Duration.hours(2),
         )
+
+        # --- the reconciler of stuck claims, and every other function that runs on a schedule ---------------
+        self.reconciler = self._function(FunctionName.RECONCILER)
+        for name, spec in FUNCTIONS.items():
+            if spec.every is not None:
+                events.Rule(
+                    self,
+                    f"{name.value.capitalize()}Schedule",
+                    description=f"Runs the {name} function every {spec.every}",
+                    schedule=events.Schedule.rate(Duration.seconds(int(spec.every.total_seconds()))),
+                    targets=[targets.LambdaFunction(self.functions[name], retry_attempts=2)],
+                )
 
         self._acknowledge_nag_findings()
 
@@ -257,6 +275,9 @@ class Workflow(Construct):
             # SMS goes straight to the customer's phone number (no topic): sns:Publish has no resource to
             # scope a phone number to, so IAM requires "*" here.
             iam.Grant.add_to_principal(grantee=function, actions=["sns:Publish"], resource_arns=["*"])
+        elif permission is Permission.READ_SUPPRESSION_LIST:
+            # The SES account-level suppression list is not an IAM resource: "*" is the only resource.
+            iam.Grant.add_to_principal(grantee=function, actions=["ses:GetSuppressedDestination"], resource_arns=["*"])
         else:  # pragma: no cover - every Permission member is handled above
             raise ValueError(f"no grant for permission {permission}")
 
@@ -275,6 +296,11 @@ class Workflow(Construct):
                 "X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) support no resource-level "
                 "permissions, so IAM requires Resource '*'."
             )
+            if Permission.READ_SUPPRESSION_LIST in FUNCTIONS[name].permissions:
+                reason += (
+                    " ses:GetSuppressedDestination reads the account-level SES suppression list, which has no "
+                    "resource ARN."
+                )
             if Permission.SEND_SMS in FUNCTIONS[name].permissions:
                 reason += (
                     " sns:Publish on '*' is for SMS sent directly to customers' phone numbers, which are not "
@@ -289,6 +315,17 @@ class Workflow(Construct):
                 "customer managed key, scoped to that one key.",
             )
 
+        contacts_id = stack.resolve(
+            stack.get_logical_id(self._contacts_table.node.default_child)  # type: ignore[arg-type]
+        )
+        for name, spec in FUNCTIONS.items():
+            if Env.CONTACTS_TABLE in spec.uses:
+                _acknowledge(
+                    _default_policy(self.functions[name]),
+                    f"AwsSolutions-IAM5[Resource::<{contacts_id}.Arn>/index/*]",
+                    "Added by the contacts table's grant: its one index, the sparse index of contact claims in "
+                    "flight that the reconciler queries for claims stuck in SENDING.",
+                )
         _acknowledge(
             _default_policy(self.timeline),
             "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:"

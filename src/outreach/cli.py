@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         return _simulate(args.scenario, args.json, args.log)
     if args.command == "advise-padding":
         return _advise_padding(args)
-    if args.command in ("resume", "dead-letters", "contacts"):
+    if args.command in ("resume", "dead-letters", "contacts", "opt-out"):
         return _operate(args)
     return 2  # pragma: no cover
 
@@ -59,6 +60,33 @@ def _add_operate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     contact_actions.add_parser(
         "redrive", parents=[stack], help="send every parked contact now that its cause is fixed (each once)"
     )
+    contact_actions.add_parser(
+        "stuck", parents=[stack], help="contacts claimed over 15 minutes ago and still SENDING (not yet reconciled)"
+    )
+    contact_actions.add_parser(
+        "unconfirmed", parents=[stack], help="contacts whose send may or may not have gone (contact_unconfirmed)"
+    )
+    owner = argparse.ArgumentParser(add_help=False)
+    owner.add_argument("owner", metavar="ORDER_ID", help="the order id (or, with --request, the catalog request id)")
+    owner.add_argument("key", metavar="KEY", help="the contact's key, e.g. shipped#email (from the alert)")
+    owner.add_argument("--request", action="store_true", help="OWNER is a catalog request id")
+    contact_actions.add_parser(
+        "resend",
+        parents=[stack, owner],
+        help="send an unconfirmed contact that the provider's logs show did not go (once, through the sender)",
+    )
+    skip = contact_actions.add_parser(
+        "skip", parents=[stack, owner], help="settle an unconfirmed contact without sending it"
+    )
+    skip.add_argument("--sent", action="store_true", help="the provider's logs show it went: record it as SENT")
+    opt_out = sub.add_parser("opt-out", help="the shop's own opt-out list (addresses that asked not to be written to)")
+    opt_actions = opt_out.add_subparsers(dest="action", required=True)
+    for action, text in (("add", "put an address on the list"), ("remove", "take an address off the list")):
+        one = opt_actions.add_parser(action, parents=[stack], help=text)
+        one.add_argument("address", metavar="ADDRESS", help="an e-mail address or an E.164 phone number")
+        if action == "add":
+            one.add_argument("--reason", default="asked by the customer", help="why (kept with the entry)")
+    opt_actions.add_parser("list", parents=[stack], help="every address on the list, with its reason")
     which = again.add_mutually_exclusive_group(required=True)
     which.add_argument("--all", action="store_true", help="every event in the queue")
     which.add_argument("message_ids", nargs="*", default=[], metavar="MESSAGE_ID", help="from 'dead-letters list'")
@@ -66,6 +94,7 @@ def _add_operate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 def _operate(args: argparse.Namespace) -> int:
     from botocore.exceptions import BotoCoreError, ClientError
+    from outreach_lambda.ports import LedgerStatus
 
     from outreach import operate
 
@@ -73,6 +102,26 @@ def _operate(args: argparse.Namespace) -> int:
         deployed = operate.Deployed.from_stack(args.stack)
         if args.command == "resume":
             print(f"resumed {args.order_id}: {operate.resume(deployed, args.order_id)}")
+            return 0
+        if args.command == "opt-out":
+            return _opt_out(operate.opt_outs(deployed), args)
+        if args.command == "contacts" and args.action in ("stuck", "unconfirmed"):
+            found = (
+                operate.stuck(deployed)
+                if args.action == "stuck"
+                else operate.with_status(deployed, LedgerStatus.UNCONFIRMED)
+            )
+            for item in found:
+                who = item.get("orderId") or f"--request {item.get('requestId')}"
+                since = item.get("claimedAt") if args.action == "stuck" else item.get("failedAt")
+                print(f"{who}  {item['sk']}  {item.get('errorCode', '')}  since {since}")
+            print(f"{len(found)} {args.action} contact(s)", file=sys.stderr)
+            return 0
+        if args.command == "contacts" and args.action == "resend":
+            print(json.dumps(operate.resend(deployed, args.owner, args.key, args.request)))
+            return 0
+        if args.command == "contacts" and args.action == "skip":
+            print(json.dumps(operate.skip(deployed, args.owner, args.key, args.request, args.sent)))
             return 0
         if args.command == "contacts":
             parked = operate.parked(deployed)
@@ -113,6 +162,30 @@ def _operate(args: argparse.Namespace) -> int:
     except (BotoCoreError, ClientError) as exc:
         print(f"outreach {args.command}: AWS said: {exc}", file=sys.stderr)
         return 1
+
+
+def _opt_out(opt_outs: Any, args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from outreach_lambda.domain.opt_outs import InvalidAddress
+
+    if args.action == "list":
+        entries = opt_outs.all()
+        for entry in entries:
+            print(f"{entry['address']}  {entry['at']}  {entry['reason']}")
+        print(f"{len(entries)} address(es) opted out", file=sys.stderr)
+        return 0
+    try:
+        if args.action == "add":
+            changed = opt_outs.add(args.address, args.reason, datetime.now(UTC))
+        else:
+            changed = opt_outs.remove(args.address)
+    except InvalidAddress as exc:
+        print(f"outreach opt-out {args.action}: {exc}", file=sys.stderr)
+        return 2
+    done = {"add": ("added", "was on the list already"), "remove": ("removed", "was not on the list")}[args.action]
+    print(done[0] if changed else done[1])
+    return 0
 
 
 def _simulate(path: Path, as_json: bool, log_path: Path | None) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from outreach_lambda.adapters.aws import client
+from outreach_lambda.adapters.aws import client, error_code
 
 
 class CustomerChannels:
@@ -31,6 +31,25 @@ class CustomerChannels:
             MessageAttributes={"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}},
         )
         return str(response["MessageId"])
+
+
+class SesSuppressionList:
+    """The SES account-level suppression list: ``GetSuppressedDestination``; NotFoundException = not on it.
+
+    One extra SES call per e-mail send. SES itself drops mail to a suppressed address (it accepts the request
+    and reports a bounce), so asking first only makes the ledger true (SKIPPED, ``suppressed``) instead of SENT.
+    """
+
+    def suppressed(self, email: str) -> bool:
+        from botocore.exceptions import ClientError
+
+        try:
+            client("sesv2").get_suppressed_destination(EmailAddress=email)
+        except ClientError as exc:
+            if error_code(exc) == "NotFoundException":
+                return False
+            raise
+        return True
 
 
 class SnsAlerts:

@@ -15,6 +15,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, field_validator, model_validator
 
+from outreach_lambda.domain.model import ContactKind
+
 #: A promise is never shorter than the work (1) and never more than three times as long (3): a factor
 #: above that is a typo (1e9 would put every promise beyond the year 9999 and crash every step).
 MIN_FACTOR = Fraction(1)
@@ -125,6 +127,23 @@ class OutreachConfig(BaseModel):
         alias="maxRequotes",
         description="re-quotes per order the rules make on their own; past it ops are alerted to call instead",
     )
+
+    opted_out_still_get: tuple[ContactKind, ...] = Field(
+        default=("order_confirmation", "delay_notice", "cancellation_confirmation"),
+        alias="optedOutStillGet",
+        max_length=8,
+        description=(
+            "contact kinds a customer on the opt-out list still gets because they cannot do without them "
+            "(the confirmation of their order, a broken promise, a cancellation); every other kind is skipped"
+        ),
+    )
+
+    @field_validator("opted_out_still_get")
+    @classmethod
+    def _no_repeats(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if len(set(value)) != len(value):
+            raise ValueError("each kind at most once")
+        return value
 
     @field_validator("shop_name", "goodwill_gesture", "support_phone")
     @classmethod
