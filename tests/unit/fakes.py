@@ -17,6 +17,7 @@ from outreach_lambda.adapters.orders import MAX_EVENTS_PER_STEP, OrderRecord
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.events import CatalogRequested
 from outreach_lambda.domain.model import Decision, InboundEvent, Quote
+from outreach_lambda.domain.rendering import Message
 from outreach_lambda.services.intake import Intake
 from outreach_lambda.services.sender import Sender
 from outreach_lambda.services.timeline import Timeline
@@ -202,6 +203,8 @@ class Sent:
     to: str
     subject: str | None
     text: str
+    html: str = ""
+    list_unsubscribe: tuple[str, ...] = ()
 
 
 @dataclass
@@ -212,8 +215,8 @@ class FakeMessenger:
     fail_with: Exception | None = None
     failures: int | None = None
 
-    def send_email(self, to: str, subject: str, text: str, tags: dict[str, str]) -> str:
-        return self._send(Sent("email", to, subject, text))
+    def send_email(self, to: str, message: Message, tags: dict[str, str]) -> str:
+        return self._send(Sent("email", to, message.subject, message.text, message.html, message.list_unsubscribe))
 
     def send_sms(self, phone: str, text: str) -> str:
         return self._send(Sent("sms", phone, None, text))
