@@ -115,17 +115,19 @@ def sample_state(kind: str, locale: str, config: OutreachConfig, detail: dict[st
     later = PLACED_AT + timedelta(days=18)
     if kind in ("shipped", "satisfaction_check", "feedback_acknowledgement"):
         state.production_completed_at = PLACED_AT + timedelta(days=13)
-        state.shipment = Shipment(
-            carrier="DHL Freight",
-            trackingNumber="JJD0099887766",
-            trackingUrl="https://www.dhl.example/track?piece=JJD0099887766&lang=en",
-            shippedAt=later,
+        state.shipment = Shipment.model_validate(
+            {
+                "carrier": "DHL Freight",
+                "trackingNumber": "JJD0099887766",
+                "trackingUrl": "https://www.dhl.example/track?piece=JJD0099887766&lang=en",
+                "shippedAt": later,
+            }
         )
     if kind == "delay_notice":
         state.quotes.append(
             Quote(
                 at=PLACED_AT + timedelta(days=10),
-                promisedDate=state.promised + timedelta(days=10),
+                promised_date=state.promised + timedelta(days=10),
                 reason="production delayed: "
                 + (
                     "der Samt kam zu spät aus der Weberei"
@@ -161,7 +163,9 @@ def sample_message(kind: str, locale: str, config: OutreachConfig) -> Message:
         )
         return render_catalog_follow_up(request, config)  # type: ignore[arg-type]
     state = sample_state(kind, locale, config)
-    contact = ContactOrder(key=f"{kind}#email", kind=kind, channel="email", dueAt=PLACED_AT)  # type: ignore[arg-type]
+    contact = ContactOrder.model_validate(
+        {"key": f"{kind}#email", "kind": kind, "channel": "email", "dueAt": PLACED_AT}
+    )
     return render(state, contact, config)
 
 

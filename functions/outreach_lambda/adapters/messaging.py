@@ -79,7 +79,6 @@ def mime(sender: str, to: str, message: Message) -> bytes:
     mail["To"] = to
     if message.reply_to:
         mail["Reply-To"] = message.reply_to
-    mail["Content-Language"] = message.locale
     if message.non_transactional:
         links = message.list_unsubscribe or (f"mailto:{sender}?subject=unsubscribe",)
         mail["List-Unsubscribe"] = ", ".join(f"<{link}>" for link in links)
@@ -88,6 +87,7 @@ def mime(sender: str, to: str, message: Message) -> bytes:
     mail.set_content(message.text)
     if message.html:
         mail.add_alternative(message.html, subtype="html")
+    mail["Content-Language"] = message.locale  # after the body: set_content() clears Content-* headers
     return mail.as_bytes()
 
 

@@ -147,6 +147,16 @@ class Branding(BaseModel):
     def _links_are_https(cls, value: str | None) -> str | None:
         return _https_url(value)
 
+    @field_validator("default_locale")
+    @classmethod
+    def _default_locale_has_copy(cls, value: str) -> str:
+        from outreach_lambda.domain.rendering import languages  # rendering imports this module
+
+        language = value.split("-")[0].lower()
+        if language not in languages():
+            raise ValueError(f"no copy for {value!r}: the languages with copy are {', '.join(languages())}")
+        return value
+
     @field_validator("postal_address")
     @classmethod
     def _address_one_line(cls, value: str | None) -> str | None:
