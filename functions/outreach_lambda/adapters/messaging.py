@@ -4,9 +4,6 @@ hand-over of work to another function (a contact to the sender, a claimed order 
 from __future__ import annotations
 
 import json
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.policy import SMTP
 from typing import Any
 
 from outreach_lambda.adapters.aws import client
@@ -73,6 +70,10 @@ def mime(sender: str, to: str, message: Message) -> bytes:
     keeps raw messages whole) is exactly what a customer gets. The standard library's ``email`` package does
     the encoding (RFC 2047 subjects, quoted-printable bodies, 78-character header folding).
     """
+    from email.headerregistry import Address
+    from email.message import EmailMessage
+    from email.policy import SMTP
+
     mail = EmailMessage(policy=SMTP)
     mail["Subject"] = message.subject
     mail["From"] = Address(display_name=message.from_name or "", addr_spec=sender)

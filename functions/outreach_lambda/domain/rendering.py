@@ -19,7 +19,6 @@ until it sends.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -342,6 +341,8 @@ class _Engine:
 
     def copy(self, language: str) -> dict[str, dict[str, str]]:
         if language not in self.copies:
+            import tomllib
+
             path = COPY_DIR / f"{language}.toml"
             try:
                 with path.open("rb") as handle:
