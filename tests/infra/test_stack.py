@@ -236,7 +236,8 @@ from babel.dates import format_date
 assert "markupsafe._speedups" not in sys.modules and markupsafe._escape_inner.__module__ == "markupsafe._native"
 page = jinja2.Environment(autoescape=True).from_string("<p>{{ name }}</p>").render(name="<script>")
 assert page == "<p>&lt;script&gt;</p>", page
-print(format_date(date(2026, 11, 30), "full", locale="de_DE"), "|", format_date(date(2026, 11, 30), "full", locale="en_GB"))
+day = date(2026, 11, 30)
+print(format_date(day, "full", locale="de_DE"), "|", format_date(day, "full", locale="en_GB"))
 try:
     Locale.parse("fr_FR")
 except UnknownLocaleError:
