@@ -173,12 +173,22 @@ def first_name(name: str) -> str:
     return parts[0] if parts else name.strip()
 
 
+#: Countries that write the town before the postal code ("Arlington VA 22201", "London" / "SW1A 1AA");
+#: elsewhere the postal code comes first ("10115 Berlin", "75001 Paris").
+_TOWN_FIRST = frozenset({"US", "USA", "CA", "AU", "NZ"})
+_POSTCODE_OWN_LINE = frozenset({"GB", "UK", "IE"})
+
+
 def address_lines(address: Address) -> list[str]:
-    return [
-        line
-        for line in (address.line1, address.line2, f"{address.postal_code} {address.city}", address.country)
-        if line
-    ]
+    """The address as the post of its country writes it, line by line."""
+    country = address.country.strip().upper()
+    if country in _TOWN_FIRST:
+        town = [f"{address.city} {address.postal_code}"]
+    elif country in _POSTCODE_OWN_LINE:
+        town = [address.city, address.postal_code]
+    else:
+        town = [f"{address.postal_code} {address.city}"]
+    return [line for line in (address.line1, address.line2, *town, address.country) if line]
 
 
 def _days_ahead(state: OrderState) -> int:
@@ -366,6 +376,10 @@ class _Engine:
     def page(self, language: str, kind: str, context: dict[str, Any], mode: Mode) -> str:
         environment = self.environments[mode]
         template = environment.get_template(f"kinds/{kind}.{'html' if mode == 'html' else 'txt'}")
+
+        if mode == "html":  # a phone number never breaks across lines
+            nowrap = '<span style="white-space: nowrap">{}</span>'
+            context = {**context, "phone": self.markup(nowrap).format(context["phone"])}
 
         def t(key: str, **extra: Any) -> Any:
             text = self.phrase(language, kind, key, {**context, **extra}, mode)
