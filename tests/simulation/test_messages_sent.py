@@ -93,3 +93,36 @@ def test_given_simulate_out_then_every_sent_message_is_written(tmp_path: Path, c
     assert len([n for n in names if n.endswith(".html")]) == 4
     confirmation = next(tmp_path.glob("*-SO-1-order_confirmation.txt")).read_text(encoding="utf-8")
     assert confirmation.startswith("Subject: Thank you for your order SO-1\n\n")
+
+
+def test_given_preview_of_a_kind_then_subject_html_text_sms_and_a_screenshot_are_written(tmp_path: Path, capsys):
+    assert main(["preview", "shipped", "--locale", "de-DE", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "subject: Ihre Bestellung SO-1042 ist unterwegs" in out
+    assert "sms (2 segment(s))" in out
+    written = {p.name for p in tmp_path.iterdir()}
+    assert {"shipped.de-DE.html", "shipped.de-DE.txt", "shipped.de-DE.sms.txt"} <= written
+    from outreach import preview
+
+    if preview.browser() is not None:
+        png = tmp_path / "shipped.de-DE.png"
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_given_preview_of_a_scenario_order_then_it_shows_what_was_sent(tmp_path: Path, capsys, monkeypatch):
+    monkeypatch.setattr("outreach.preview.browser", lambda: None)
+    args = ["preview", "delay_notice", "--scenario", "examples/production_delay.json", "--order", "SO-3"]
+    assert main([*args, "--out", str(tmp_path)]) == 0
+    [text] = list(tmp_path.glob("*-SO-3-delay_notice.txt"))
+    assert text.read_text(encoding="utf-8").startswith("Subject: Your order SO-3: a new delivery date")
+    assert "(no screenshots: no chromium on PATH" in capsys.readouterr().out
+
+
+def test_given_bad_preview_arguments_then_exit_2_naming_the_argument(tmp_path: Path, capsys):
+    assert main(["preview", "thank_you_card", "--out", str(tmp_path)]) == 2
+    assert "KIND: unknown contact kind 'thank_you_card'" in capsys.readouterr().err
+    assert main(["preview", "shipped", "--order", "SO-1", "--out", str(tmp_path)]) == 2
+    assert "--order needs --scenario" in capsys.readouterr().err
+    args = ["preview", "shipped", "--scenario", "examples/happy_path.json", "--order", "SO-404"]
+    assert main([*args, "--out", str(tmp_path)]) == 2
+    assert "--order: no shipped was sent for 'SO-404'" in capsys.readouterr().err

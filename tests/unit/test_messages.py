@@ -406,3 +406,42 @@ def test_every_style_rule_is_in_the_elements_of_the_inlined_html(config: Outreac
     html = preview.sample_message("shipped", "en-US", config).html
     assert re.search(r'class="button"[^>]*style="[^"]*border-radius: 6px', html)
     assert re.search(r'class="fact-value"[^>]*style="[^"]*font-weight: bold', html)
+
+
+# --- any text a customer or producer may send ----------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ANY_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="\u202a\u202b\u202c\u202d\u202e"),
+    min_size=1,
+    max_size=80,
+).filter(lambda t: t.strip() != "")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=_ANY_TEXT, line=_ANY_TEXT, item=_ANY_TEXT, reason=_ANY_TEXT)
+def test_given_any_names_addresses_and_reasons_then_html_escapes_them_and_sms_stays_in_bounds(
+    config: OutreachConfig, name: str, line: str, item: str, reason: str
+) -> None:
+    order = OrderRun(config)
+    order.place(name=name, line2=line)
+    assert order.state is not None
+    order.state.order.items[0] = order.state.order.items[0].model_copy(update={"description": item})
+    order.state.cancel_reason = reason
+    plain = OrderRun(config)
+    plain.place()
+    assert plain.state is not None
+    plain.state.cancel_reason = "x"
+    for kind in ("order_confirmation", "production_update", "cancellation_confirmation"):
+        message = render(order.state, contact(kind), config)
+        for text in (item, reason if kind == "cancellation_confirmation" else item):
+            if "<" in text:
+                assert text not in message.html  # shown escaped, never as markup
+        checker = _Balanced()
+        checker.feed(message.html)
+        assert checker.open == []
+        assert message.sms_segments <= MAX_SMS_SEGMENTS[kind]
+        # The SMS says nothing of the name, the address, the items or the reason: it is the same for anyone.
+        assert message.sms == render(plain.state, contact(kind), config).sms

@@ -66,8 +66,9 @@ def mime(sender: str, to: str, message: Message) -> bytes:
     the shop's name on the sender, Reply-To, Content-Language, and on non-transactional messages
     List-Unsubscribe (plus RFC 8058 one-click List-Unsubscribe-Post when an https link is among them).
 
-    Sent as SES v2 ``Raw`` content: the headers need no newer SES API, and what the simulator records (moto
-    keeps raw messages whole) is exactly what a customer gets. The standard library's ``email`` package does
+    Sent as SES v2 ``Raw`` content. ``Content.Simple.Headers`` exists in botocore 1.44's model, but moto 5.2.5
+    drops headers of Simple messages and keeps only the HTML body, so a simulation could not show what a
+    customer gets; a Raw message is kept whole, headers and both parts. The standard library's ``email`` package does
     the encoding (RFC 2047 subjects, quoted-printable bodies, 78-character header folding).
     """
     from email.headerregistry import Address
