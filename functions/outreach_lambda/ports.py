@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from outreach_lambda.adapters.orders import OrderRecord
 from outreach_lambda.domain.events import CatalogRequested
 from outreach_lambda.domain.model import Decision, InboundEvent
+from outreach_lambda.domain.rendering import Message
 
 
 class OrdersStore(Protocol):
@@ -101,7 +102,7 @@ class SuppressionList(Protocol):
 class Messenger(Protocol):
     """The customer's channels. Each returns the provider's message id."""
 
-    def send_email(self, to: str, subject: str, text: str, tags: dict[str, str]) -> str: ...
+    def send_email(self, to: str, message: Message, tags: dict[str, str]) -> str: ...
     def send_sms(self, phone: str, text: str) -> str: ...
 
 

@@ -37,9 +37,13 @@ from outreach_lambda.wiring import (
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEPENDENCIES_LAYER_DIR = REPO_ROOT / "build" / "dependencies-layer"
 #: The runtime dependencies of the Lambda code besides boto3 (in the runtime) and Powertools (its own layer),
-#: by import name: the IANA time zone database for zoneinfo, and email-validator with its dependencies.
+#: by import name: the IANA time zone database for zoneinfo, email-validator with its dependencies, and the
+#: message templates' jinja2 (with MarkupSafe) and Babel (dates in the customer's language).
 #: All are pure Python, so copying them from the synthesizing environment works on any Lambda runtime.
-LAYER_PACKAGES = ("tzdata", "email_validator", "dns", "idna")
+LAYER_PACKAGES = ("tzdata", "email_validator", "dns", "idna", "jinja2", "markupsafe", "babel")
+#: Compiled speedups a package can do without: left out of the layer, the package uses its pure-Python code
+#: (MarkupSafe's ``_speedups`` C extension -> ``_native``; ``tests/infra`` imports the staged copy to prove it).
+OPTIONAL_COMPILED = {"markupsafe": ("_speedups*",)}
 FUNCTIONS_DIR = REPO_ROOT / "functions"
 DEFINITION_FILE = REPO_ROOT / "statemachines" / "order_timeline.asl.json"
 
@@ -392,8 +396,33 @@ def _stage_dependencies_layer() -> Path:
         module = importlib.import_module(name)
         assert module.__file__ is not None, f"{name} is not an installed package"
         source = Path(module.__file__).parent
-        compiled = [p.name for p in source.rglob("*") if p.suffix in (".so", ".pyd")]
+        ignore = _layer_ignore(name)
+        compiled = [
+            p.name for p in source.rglob("*") if p.suffix in (".so", ".pyd") and not ignore(str(p.parent), [p.name])
+        ]
         if compiled:  # pragma: no cover - a guard for the day a dependency stops being pure Python
             raise RuntimeError(f"{name} has compiled extensions {compiled}: build the layer for the Lambda runtime")
-        shutil.copytree(source, target_root / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        shutil.copytree(source, target_root / name, ignore=ignore)
     return DEPENDENCIES_LAYER_DIR
+
+
+def _layer_ignore(package: str) -> Callable[[str, list[str]], set[str]]:
+    """What not to copy of ``package``: caches, optional compiled speedups, and Babel's locale data of the
+    languages there is no copy for (root, and each ``templates/copy/<language>.toml`` language with its
+    regional variants, are kept: 33 MB -> ~3 MB)."""
+    from outreach_lambda.domain.rendering import languages
+
+    patterns = shutil.ignore_patterns("__pycache__", "*.pyc", *OPTIONAL_COMPILED.get(package, ()))
+    keep = languages()
+
+    def ignore(directory: str, names: list[str]) -> set[str]:
+        skipped = set(patterns(directory, names))
+        if package == "babel" and Path(directory).name == "locale-data":
+            skipped |= {
+                n
+                for n in names
+                if n.endswith(".dat") and n != "root.dat" and n.removesuffix(".dat").split("_")[0] not in keep
+            }
+        return skipped
+
+    return ignore

@@ -24,11 +24,17 @@ def main(argv: list[str] | None = None) -> int:
     sim.add_argument("scenario", type=Path, help="scenario file (see examples/ and docs/simulator.md)")
     sim.add_argument("--json", action="store_true", help="print one JSON object (the contract in docs/simulator.md)")
     sim.add_argument("--log", type=Path, help="write the handlers' structured logs to this file")
+    sim.add_argument(
+        "--out", type=Path, metavar="DIR", help="write every sent message (HTML, text, SMS, .eml, phone screenshot)"
+    )
+    _add_preview(sub)
     _add_advise_padding(sub)
     _add_operate(sub)
     args = parser.parse_args(argv)
     if args.command == "simulate":
-        return _simulate(args.scenario, args.json, args.log)
+        return _simulate(args.scenario, args.json, args.log, args.out)
+    if args.command == "preview":
+        return _preview(args)
     if args.command == "advise-padding":
         return _advise_padding(args)
     if args.command in ("resume", "dead-letters", "contacts", "opt-out"):
@@ -188,7 +194,61 @@ def _opt_out(opt_outs: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def _simulate(path: Path, as_json: bool, log_path: Path | None) -> int:
+def _add_preview(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    preview = sub.add_parser(
+        "preview",
+        help="render a message (subject, HTML, text, SMS) and a phone-width screenshot of it",
+        description="Render KIND for a sample order, or as a scenario's run really sent it, and write the files.",
+    )
+    preview.add_argument("kind", metavar="KIND", help="a contact kind, e.g. order_confirmation, shipped, delay_notice")
+    preview.add_argument("--locale", help="the customer's locale, e.g. en-US, en-GB, de-DE (default: the shop's)")
+    preview.add_argument("--scenario", type=Path, metavar="FILE", help="run this scenario and show what it sent")
+    preview.add_argument("--order", metavar="ID", help="with --scenario: the order (or catalog request) id")
+    preview.add_argument("--config", type=Path, metavar="FILE", help="configuration JSON (branding, shop name...)")
+    preview.add_argument("--out", type=Path, metavar="DIR", default=Path("preview"), help="default: ./preview")
+
+
+def _preview(args: argparse.Namespace) -> int:
+    from outreach_lambda.domain.config import OutreachConfig
+    from pydantic import ValidationError
+
+    from outreach import preview
+
+    try:
+        raw = json.loads(args.config.read_text(encoding="utf-8")) if args.config else {}
+        config = OutreachConfig.model_validate(raw)
+        if args.scenario is not None:
+            messages = preview.scenario_messages(args.scenario, args.order, args.kind, args.locale)
+        else:
+            if args.order is not None:
+                raise preview.PreviewError("--order needs --scenario")
+            locale = args.locale or config.branding.default_locale
+            messages = [
+                preview.from_message(f"{args.kind}.{locale}", preview.sample_message(args.kind, locale, config))
+            ]
+    except (preview.PreviewError, ValidationError, OSError, ValueError) as exc:
+        print(f"outreach preview: {exc}", file=sys.stderr)
+        return 2
+    return _write_messages(args.out, messages)
+
+
+def _write_messages(out: Path, messages: list[Any]) -> int:
+    from outreach import preview
+
+    shots = preview.write(out, messages)
+    for m in messages:
+        print(f"{m.name}\n  subject: {m.subject}")
+        if m.sms is not None:
+            print(f"  sms ({preview.sms_rules.segments(m.sms)} segment(s)): {m.sms}")
+    print(f"wrote {len(messages)} message(s) to {out}/", end="")
+    if preview.browser() is None:
+        print(" (no screenshots: no chromium on PATH; apt-get install chromium)")
+    else:
+        print(f", {len(shots)} screenshot(s) at {preview.PHONE_WIDTH} px wide")
+    return 0
+
+
+def _simulate(path: Path, as_json: bool, log_path: Path | None, out: Path | None = None) -> int:
     from outreach.simulator import report, runner
     from outreach.simulator.scenario import ScenarioError, load
 
@@ -206,6 +266,15 @@ def _simulate(path: Path, as_json: bool, log_path: Path | None) -> int:
         print(json.dumps(result.to_json(), indent=2))
     else:
         print(report.readable(result))
+    if out is not None:
+        from outreach import preview
+
+        pairs = list(zip(result.contacts, result.sent, strict=True))
+        messages = preview.sent_messages(
+            [p for p in pairs if p[0]["channel"] == "email"], [p for p in pairs if p[0]["channel"] == "sms"]
+        )
+        shots = preview.write(out, messages)
+        print(f"wrote {len(messages)} message(s) and {len(shots)} screenshot(s) to {out}/", file=sys.stderr)
     if result.errors:
         print(f"outreach simulate: {len(result.errors)} handler error(s), see 'errors'", file=sys.stderr)
         return 1

@@ -227,6 +227,40 @@ def test_given_email_addresses_to_validate_when_functions_run_then_the_layer_car
     assert not list(staged.rglob("__pycache__")), "no bytecode of the synthesizing interpreter"
 
 
+LAYER_PROBE = """
+import sys
+from datetime import date
+import jinja2, markupsafe
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+assert "markupsafe._speedups" not in sys.modules and markupsafe._escape_inner.__module__ == "markupsafe._native"
+page = jinja2.Environment(autoescape=True).from_string("<p>{{ name }}</p>").render(name="<script>")
+assert page == "<p>&lt;script&gt;</p>", page
+day = date(2026, 11, 30)
+print(format_date(day, "full", locale="de_DE"), "|", format_date(day, "full", locale="en_GB"))
+try:
+    Locale.parse("fr_FR")
+except UnknownLocaleError:
+    print("no French data")
+"""
+
+
+def test_given_messages_to_render_when_functions_run_then_the_layer_carries_pure_python_templates_and_dates(
+    synth: Synth,
+) -> None:
+    """jinja2, MarkupSafe without its C speedup (its pure-Python code runs) and Babel with the locale data of
+    the languages there is copy for, importable from the layer alone."""
+    import subprocess
+    import sys
+
+    [layer] = synth.template.find_resources("AWS::Lambda::LayerVersion").values()
+    staged = synth.outdir / f"asset.{layer['Properties']['Content']['S3Key'].removesuffix('.zip')}" / "python"
+    assert not list(staged.rglob("*.so")), "nothing compiled in the layer"
+    probe = f"import sys; sys.path[:0] = [{str(staged)!r}]\n" + LAYER_PROBE
+    out = subprocess.run([sys.executable, "-I", "-S", "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines() == ["Montag, 30. November 2026 | Monday, 30 November 2026", "no French data"]
+
+
 def test_given_slipped_orders_when_over_5_percent_of_7_days_then_ops_are_alarmed(synth: Synth) -> None:
     alarms = synth.template.find_resources("AWS::CloudWatch::Alarm")
     [slip] = [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -172,7 +174,8 @@ def test_given_a_claim_stuck_in_sending_then_it_is_listed_reconciled_and_resent_
     outcome = operate.resend(deployed, "SO-1", "production_update#email")
 
     assert outcome["outcome"] == "sent"
-    subjects = [m.subject for m in ses_backends[DEFAULT_ACCOUNT_ID][world.REGION].sent_messages]
+    sent = ses_backends[DEFAULT_ACCOUNT_ID][world.REGION].sent_messages
+    subjects = [str(email.message_from_string(m.raw_data, policy=email.policy.default)["Subject"]) for m in sent]
     assert len([s for s in subjects if "SO-1" in s]) == 2  # the confirmation, then the update, once
     with pytest.raises(operate.OperateError, match="no unconfirmed contact"):
         operate.resend(deployed, "SO-1", "production_update#email")

@@ -19,6 +19,7 @@ from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.events import CatalogRequested
 from outreach_lambda.domain.model import Decision, InboundEvent, Quote
 from outreach_lambda.domain.opt_outs import normalise
+from outreach_lambda.domain.rendering import Message
 from outreach_lambda.services.intake import Intake
 from outreach_lambda.services.sender import Sender
 from outreach_lambda.services.timeline import Timeline
@@ -261,6 +262,8 @@ class Sent:
     to: str
     subject: str | None
     text: str
+    html: str = ""
+    list_unsubscribe: tuple[str, ...] = ()
 
 
 @dataclass
@@ -271,8 +274,8 @@ class FakeMessenger:
     fail_with: Exception | None = None
     failures: int | None = None
 
-    def send_email(self, to: str, subject: str, text: str, tags: dict[str, str]) -> str:
-        return self._send(Sent("email", to, subject, text))
+    def send_email(self, to: str, message: Message, tags: dict[str, str]) -> str:
+        return self._send(Sent("email", to, message.subject, message.text, message.html, message.list_unsubscribe))
 
     def send_sms(self, phone: str, text: str) -> str:
         return self._send(Sent("sms", phone, None, text))

@@ -223,5 +223,5 @@ class Sender:
     def _send(self, result: SendResult, owner: _Owner, to: str, message: Message) -> str:
         if result.channel == "email":
             tags = {"kind": result.kind, "owner": owner.order_id or owner.request_id or ""}
-            return self.messenger.send_email(to, message.subject, message.text, tags)
+            return self.messenger.send_email(to, message, tags)
         return self.messenger.send_sms(to, message.sms)

@@ -11,6 +11,8 @@ not depend on thread timing. Faults a scenario asks for (``faults``) are injecte
 from __future__ import annotations
 
 import contextlib
+import email
+import email.policy
 import functools
 import gc
 import io
@@ -56,6 +58,9 @@ class SimulationResult:
     rejected: list[dict[str, Any]] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
     errors: list[dict[str, str]] = field(default_factory=list)
+    #: What each sent contact said, in the order of ``contacts``: the e-mail as sent (MIME bytes) or the SMS
+    #: text. Not part of the JSON contract; ``outreach simulate --out DIR`` writes them (outreach.preview).
+    sent: list[bytes | str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         out = {
@@ -312,7 +317,9 @@ def _collect(
     scenario: Scenario, w: world.World, runtime: moto_runtime.Runtime, inboxes: _QueueHarvest
 ) -> SimulationResult:
     result = SimulationResult(scenario=scenario.name)
-    result.contacts = _contacts(w)
+    contacts = _contacts(w)
+    result.contacts = [contact for contact, _ in contacts]
+    result.sent = [content for _, content in contacts]
     result.alerts = _alerts(inboxes.messages["alerts"].values())
     result.rejected = _rejected(inboxes.messages["rejected"].values())
     result.orders, transitions = _orders(w, runtime.fast)
@@ -330,8 +337,8 @@ def _collect(
     return result
 
 
-def _contacts(w: world.World) -> list[dict[str, Any]]:
-    """The contact ledger, each entry checked against what SES / SNS really sent."""
+def _contacts(w: world.World) -> list[tuple[dict[str, Any], bytes | str]]:
+    """The contact ledger, each entry checked against what SES / SNS really sent, with what was sent."""
     emails = {m.id: m for m in ses_backends[DEFAULT_ACCOUNT_ID][world.REGION].sent_messages}
     sms = sns_backends[DEFAULT_ACCOUNT_ID][world.REGION].sms_messages
     items = ContactLedger(w.contacts_table).scan_all()
@@ -344,11 +351,16 @@ def _contacts(w: world.World) -> list[dict[str, Any]]:
             sent = emails.get(message_id)
             if sent is None:
                 raise RuntimeError(f"ledger says {item['sk']} was e-mailed but SES has no message {message_id}")
-            to, subject = sent.destinations["ToAddresses"][0], sent.subject
+            content: bytes | str
+            if hasattr(sent, "raw_data"):  # SES v2 Raw content: the MIME message as the customer gets it
+                mail = email.message_from_string(sent.raw_data, policy=email.policy.default)
+                to, subject, content = str(mail["To"]), str(mail["Subject"]), sent.raw_data.encode()
+            else:
+                to, subject, content = sent.destinations["ToAddresses"][0], sent.subject, sent.body
         else:
             if message_id not in sms:
                 raise RuntimeError(f"ledger says {item['sk']} was sent by SMS but SNS has no message {message_id}")
-            to, subject = sms[message_id][0], item["subject"]
+            to, subject, content = sms[message_id][0], item["subject"], sms[message_id][1]
         owner = {"orderId": item["orderId"]} if "orderId" in item else {"requestId": item["requestId"]}
         contact = {
             "at": iso(datetime.fromisoformat(item["at"])),
@@ -360,9 +372,15 @@ def _contacts(w: world.World) -> list[dict[str, Any]]:
         }
         if "promisedDate" in item:
             contact["promisedDate"] = item["promisedDate"]
-        out.append(contact)
+        out.append((contact, content))
     return sorted(
-        out, key=lambda c: (c["at"], c.get("orderId") or c.get("requestId"), c["channel"] == "sms", c["kind"])
+        out,
+        key=lambda pair: (
+            pair[0]["at"],
+            pair[0].get("orderId") or pair[0].get("requestId"),
+            pair[0]["channel"] == "sms",
+            pair[0]["kind"],
+        ),
     )
 
 
