@@ -134,6 +134,7 @@ class IntakeSettings(FunctionSettings):
     timer_target_arn: TimerTargetArn
     timer_role_arn: TimerRoleArn
     timer_dead_letter_arn: TimerDeadLetterArn
+    contacts_table: ContactsTable
 
 
 class ActionsSettings(FunctionSettings):
@@ -143,8 +144,15 @@ class ActionsSettings(FunctionSettings):
     link_key_secret_arn: LinkKeySecretArn
 
 
+class ReconcilerSettings(FunctionSettings):
+    FUNCTION = FunctionName.RECONCILER
+    contacts_table: ContactsTable
+    ops_topic_arn: OpsTopicArn
+
+
 SETTINGS: dict[FunctionName, type[FunctionSettings]] = {
-    model.FUNCTION: model for model in (TimelineSettings, SenderSettings, IntakeSettings, ActionsSettings)
+    model.FUNCTION: model
+    for model in (TimelineSettings, SenderSettings, IntakeSettings, ActionsSettings, ReconcilerSettings)
 }
 
 S = TypeVar("S", bound=FunctionSettings)

@@ -14,6 +14,7 @@ Tests check that the three agree (``tests/infra/test_wiring.py``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import StrEnum
 from typing import Final
 
@@ -76,6 +77,8 @@ class Access(StrEnum):
     PUT_ITEM = "put_item"  # DynamoDB PutItem only (conditional claims, e.g. a link's one use)
     PUT_EVENTS = "put_events"  # EventBridge PutEvents on the bus
     READ_SECRET = "read_secret"  # Secrets Manager GetSecretValue of the secret
+    SETTLE_CLAIMS = "settle_claims"  # DynamoDB Query (the index of claims in flight) and UpdateItem: no Scan
+    ADD_OPT_OUTS = "add_opt_outs"  # DynamoDB PutItem of the opt-out list's partition only (LeadingKeys)
 
 
 class Permission(StrEnum):
@@ -83,6 +86,7 @@ class Permission(StrEnum):
 
     COMPLETE_OWN_TASKS = "complete_own_tasks"  # SendTaskSuccess on the state machine that invokes it
     SEND_SMS = "send_sms"  # SNS publish to customers' phone numbers
+    READ_SUPPRESSION_LIST = "read_suppression_list"  # SES GetSuppressedDestination (account level)
 
 
 class FunctionName(StrEnum):
@@ -90,6 +94,7 @@ class FunctionName(StrEnum):
     TIMELINE = "timeline"
     SENDER = "sender"
     ACTIONS = "actions"
+    RECONCILER = "reconciler"
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,7 @@ class FunctionSpec:
     description: str
     uses: dict[Env, Access]
     permissions: frozenset[Permission] = field(default_factory=frozenset)
+    every: timedelta | None = None  # run on this schedule (an EventBridge rule; the simulator plays it too)
 
     @property
     def handler(self) -> str:
@@ -122,7 +128,7 @@ FUNCTIONS: Final[dict[FunctionName, FunctionSpec]] = {
             Env.LINK_KEY_SECRET_ARN: Access.READ_SECRET,
             Env.ACTIONS_BASE_URL: Access.VALUE,
         },
-        frozenset({Permission.COMPLETE_OWN_TASKS, Permission.SEND_SMS}),
+        frozenset({Permission.COMPLETE_OWN_TASKS, Permission.SEND_SMS, Permission.READ_SUPPRESSION_LIST}),
     ),
     FunctionName.SENDER: FunctionSpec(
         FunctionName.SENDER,
@@ -136,7 +142,7 @@ FUNCTIONS: Final[dict[FunctionName, FunctionSpec]] = {
             Env.LINK_KEY_SECRET_ARN: Access.READ_SECRET,
             Env.ACTIONS_BASE_URL: Access.VALUE,
         },
-        frozenset({Permission.SEND_SMS}),
+        frozenset({Permission.SEND_SMS, Permission.READ_SUPPRESSION_LIST}),
     ),
     FunctionName.INTAKE: FunctionSpec(
         FunctionName.INTAKE,
@@ -154,6 +160,8 @@ FUNCTIONS: Final[dict[FunctionName, FunctionSpec]] = {
             Env.TIMER_TARGET_ARN: Access.VALUE,
             Env.TIMER_ROLE_ARN: Access.PASS_ROLE,
             Env.TIMER_DEAD_LETTER_ARN: Access.VALUE,
+            # An Unsubscribed click puts the address on the shop's opt-out list (and nothing else there).
+            Env.CONTACTS_TABLE: Access.ADD_OPT_OUTS,
         },
     ),
     FunctionName.ACTIONS: FunctionSpec(
@@ -165,6 +173,15 @@ FUNCTIONS: Final[dict[FunctionName, FunctionSpec]] = {
             Env.EVENT_BUS_NAME: Access.PUT_EVENTS,
             Env.LINK_KEY_SECRET_ARN: Access.READ_SECRET,
         },
+    ),
+    FunctionName.RECONCILER: FunctionSpec(
+        FunctionName.RECONCILER,
+        "Finds contact claims stuck in SENDING, marks them UNCONFIRMED (never re-sent blindly) and tells ops",
+        {
+            Env.CONTACTS_TABLE: Access.SETTLE_CLAIMS,
+            Env.OPS_TOPIC_ARN: Access.PUBLISH,
+        },
+        every=timedelta(minutes=15),
     ),
 }
 

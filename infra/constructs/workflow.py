@@ -11,6 +11,7 @@ from pathlib import Path
 from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Stack, Validations
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -22,6 +23,7 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_ssm as ssm
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
+from outreach_lambda.adapters.opt_outs import OPT_OUTS_PK
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.wiring import (
     DEFINITION_RESOURCES,
@@ -37,12 +39,13 @@ from outreach_lambda.wiring import (
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEPENDENCIES_LAYER_DIR = REPO_ROOT / "build" / "dependencies-layer"
 #: The runtime dependencies of the Lambda code besides boto3 (in the runtime) and Powertools (its own layer),
-#: by import name: the IANA time zone database for zoneinfo, and email-validator with its dependencies.
+#: by import name: the IANA time zone database for zoneinfo, email-validator with its dependencies, and the
+#: message templates' jinja2 (with MarkupSafe) and Babel (dates in the customer's language).
 #: All are pure Python, so copying them from the synthesizing environment works on any Lambda runtime.
-LAYER_PACKAGES = ("tzdata", "email_validator", "dns", "idna", "jinja2", "markupsafe")
-#: Compiled parts a package only uses to go faster, with a pure-Python fallback: left out of the layer
-#: (markupsafe's C speedups; jinja2 escapes with its pure-Python code on the Lambda runtime).
-OPTIONAL_COMPILED = ("_speedups*",)
+LAYER_PACKAGES = ("tzdata", "email_validator", "dns", "idna", "jinja2", "markupsafe", "babel")
+#: Compiled speedups a package can do without: left out of the layer, the package uses its pure-Python code
+#: (MarkupSafe's ``_speedups`` C extension -> ``_native``; ``tests/infra`` imports the staged copy to prove it).
+OPTIONAL_COMPILED = {"markupsafe": ("_speedups*",)}
 FUNCTIONS_DIR = REPO_ROOT / "functions"
 DEFINITION_FILE = REPO_ROOT / "statemachines" / "order_timeline.asl.json"
 
@@ -84,6 +87,7 @@ class Workflow(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, resources: WorkflowResources) -> None:
         super().__init__(scope, construct_id)
         res = resources
+        self._contacts_table = res.contacts_table
         stack = Stack.of(self)
         self.state_machine_name = f"{stack.stack_name}-order-timeline"
         self.schedule_group_name = f"{stack.stack_name}-order-timers"
@@ -154,6 +158,13 @@ class Workflow(Construct):
             (Env.ORDERS_TABLE, Access.PUT_ITEM): lambda grantee: res.orders_table.grant(grantee, "dynamodb:PutItem"),
             (Env.EVENT_BUS_NAME, Access.PUT_EVENTS): res.bus.grant_put_events_to,
             (Env.LINK_KEY_SECRET_ARN, Access.READ_SECRET): res.link_key_secret.grant_read,
+            # The reconciler: a Query of the index of claims in flight and conditional updates, never a Scan.
+            (Env.CONTACTS_TABLE, Access.SETTLE_CLAIMS): lambda grantee: res.contacts_table.grant(
+                grantee, "dynamodb:Query", "dynamodb:UpdateItem"
+            ),
+            # Intake puts an address on the opt-out list (an Unsubscribed click): PutItem of items in the list's
+            # own partition of the contacts table, nothing else of the table.
+            (Env.CONTACTS_TABLE, Access.ADD_OPT_OUTS): self._grant_add_opt_outs,
         }
 
         # --- the three functions the state machine calls -------------------------------------------------
@@ -205,6 +216,18 @@ class Workflow(Construct):
         # --- the customer action endpoint's function (the HTTP API is its own construct) -----------------
         self.actions = self._function(FunctionName.ACTIONS)
 
+        # --- the reconciler of stuck claims, and every other function that runs on a schedule ---------------
+        self.reconciler = self._function(FunctionName.RECONCILER)
+        for name, spec in FUNCTIONS.items():
+            if spec.every is not None:
+                events.Rule(
+                    self,
+                    f"{name.value.capitalize()}Schedule",
+                    description=f"Runs the {name} function every {spec.every}",
+                    schedule=events.Schedule.rate(Duration.seconds(int(spec.every.total_seconds()))),
+                    targets=[targets.LambdaFunction(self.functions[name], retry_attempts=2)],
+                )
+
         self._acknowledge_nag_findings()
 
     @property
@@ -255,6 +278,15 @@ class Workflow(Construct):
         self._functions[name] = function
         return function
 
+    def _grant_add_opt_outs(self, grantee: iam.IGrantable) -> None:
+        grantee.grant_principal.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["dynamodb:PutItem"],
+                resources=[self._contacts_table.table_arn],
+                conditions={"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": [OPT_OUTS_PK]}},
+            )
+        )
+
     def _grant_manage_schedules(self, grantee: iam.IGrantable) -> None:
         self.schedule_group.grant_write_schedules(grantee)
         self.schedule_group.grant_delete_schedules(grantee)
@@ -272,6 +304,9 @@ class Workflow(Construct):
             # SMS goes straight to the customer's phone number (no topic): sns:Publish has no resource to
             # scope a phone number to, so IAM requires "*" here.
             iam.Grant.add_to_principal(grantee=function, actions=["sns:Publish"], resource_arns=["*"])
+        elif permission is Permission.READ_SUPPRESSION_LIST:
+            # The SES account-level suppression list is not an IAM resource: "*" is the only resource.
+            iam.Grant.add_to_principal(grantee=function, actions=["ses:GetSuppressedDestination"], resource_arns=["*"])
         else:  # pragma: no cover - every Permission member is handled above
             raise ValueError(f"no grant for permission {permission}")
 
@@ -290,6 +325,11 @@ class Workflow(Construct):
                 "X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) support no resource-level "
                 "permissions, so IAM requires Resource '*'."
             )
+            if Permission.READ_SUPPRESSION_LIST in FUNCTIONS[name].permissions:
+                reason += (
+                    " ses:GetSuppressedDestination reads the account-level SES suppression list, which has no "
+                    "resource ARN."
+                )
             if Permission.SEND_SMS in FUNCTIONS[name].permissions:
                 reason += (
                     " sns:Publish on '*' is for SMS sent directly to customers' phone numbers, which are not "
@@ -304,6 +344,17 @@ class Workflow(Construct):
                 "customer managed key, scoped to that one key.",
             )
 
+        contacts_id = stack.resolve(
+            stack.get_logical_id(self._contacts_table.node.default_child)  # type: ignore[arg-type]
+        )
+        for name, spec in FUNCTIONS.items():
+            if spec.uses.get(Env.CONTACTS_TABLE) not in (None, Access.ADD_OPT_OUTS):
+                _acknowledge(
+                    _default_policy(self.functions[name]),
+                    f"AwsSolutions-IAM5[Resource::<{contacts_id}.Arn>/index/*]",
+                    "Added by the contacts table's grant: its one index, the sparse index of contact claims in "
+                    "flight that the reconciler queries for claims stuck in SENDING.",
+                )
         for name, function in self.functions.items():
             if FUNCTIONS[name].uses.get(Env.SCHEDULE_GROUP) is not Access.MANAGE_SCHEDULES:
                 continue
@@ -374,13 +425,33 @@ def _stage_dependencies_layer() -> Path:
         module = importlib.import_module(name)
         assert module.__file__ is not None, f"{name} is not an installed package"
         source = Path(module.__file__).parent
+        ignore = _layer_ignore(name)
         compiled = [
-            p.name
-            for p in source.rglob("*")
-            if p.suffix in (".so", ".pyd") and not any(p.match(pattern) for pattern in OPTIONAL_COMPILED)
+            p.name for p in source.rglob("*") if p.suffix in (".so", ".pyd") and not ignore(str(p.parent), [p.name])
         ]
         if compiled:  # pragma: no cover - a guard for the day a dependency stops being pure Python
             raise RuntimeError(f"{name} has compiled extensions {compiled}: build the layer for the Lambda runtime")
-        ignore = shutil.ignore_patterns("__pycache__", "*.pyc", *OPTIONAL_COMPILED)
         shutil.copytree(source, target_root / name, ignore=ignore)
     return DEPENDENCIES_LAYER_DIR
+
+
+def _layer_ignore(package: str) -> Callable[[str, list[str]], set[str]]:
+    """What not to copy of ``package``: caches, optional compiled speedups, and Babel's locale data of the
+    languages there is no copy for (root, and each ``templates/copy/<language>.toml`` language with its
+    regional variants, are kept: 33 MB -> ~3 MB)."""
+    from outreach_lambda.domain.rendering import languages
+
+    patterns = shutil.ignore_patterns("__pycache__", "*.pyc", *OPTIONAL_COMPILED.get(package, ()))
+    keep = languages()
+
+    def ignore(directory: str, names: list[str]) -> set[str]:
+        skipped = set(patterns(directory, names))
+        if package == "babel" and Path(directory).name == "locale-data":
+            skipped |= {
+                n
+                for n in names
+                if n.endswith(".dat") and n != "root.dat" and n.removesuffix(".dat").split("_")[0] not in keep
+            }
+        return skipped
+
+    return ignore

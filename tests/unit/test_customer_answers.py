@@ -35,7 +35,7 @@ def test_given_an_address_change_before_shipping_then_ops_get_old_and_new_and_th
     order.feed("Order Shipped", shipped(), at("2026-11-18T10:00:00Z"))
     assert order.state is not None
     text = render(order.state, contact("shipped"), order.config).text
-    assert "It goes to: 1 New Road, 14467 Potsdam, DE (the address you confirmed)" in text
+    assert "It goes to the address you confirmed: 1 New Road, 14467 Potsdam, DE" in text
 
 
 def test_given_an_address_change_after_shipping_then_ops_get_an_urgent_alert_with_the_shipment(
@@ -58,7 +58,7 @@ def test_given_the_address_confirmed_then_the_shipped_message_states_the_confirm
     assert not [a for a in order.alerts if a.kind.startswith("address")]
     assert order.state is not None
     text = render(order.state, contact("shipped"), order.config).text
-    assert "It goes to: Hauptstrasse 1, 10115 Berlin, DE (the address you confirmed)" in text
+    assert "It goes to the address you confirmed: Hauptstrasse 1, 10115 Berlin, DE" in text
 
 
 def test_given_a_comment_matching_the_remedy_table_then_even_a_4_raises_negative_feedback_with_the_fix(
@@ -115,8 +115,14 @@ def test_given_links_then_the_production_update_and_satisfaction_check_carry_the
     )
 
     assert "The address is right: https://actions.example/a/v1.k1." in update.text
-    assert "It has changed: https://actions.example/a/v1.k1." in update.text
-    assert check.text.count("https://actions.example/a/") == 6
+    assert "The address has changed: https://actions.example/a/v1.k1." in update.text
+    assert update.html.count('href="https://actions.example/a/v1.k1.') == 2  # two buttons
+    # Five ratings and "please call me" in the text, each a link in the HTML, and the signed unsubscribe link
+    # (also the one-click List-Unsubscribe of the e-mail's header).
+    assert check.text.count("https://actions.example/a/") == 7
+    assert "5 of 5 (delighted): https://actions.example/a/v1.k1." in check.text
+    assert check.html.count('href="https://actions.example/a/v1.k1.') == 7
+    assert check.list_unsubscribe[0].startswith("https://actions.example/a/v1.k1.") and check.one_click
 
 
 def test_given_business_hours_then_the_reply_is_due_within_open_hours_only() -> None:

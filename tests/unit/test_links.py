@@ -166,6 +166,7 @@ def test_given_each_message_kind_then_its_links_are_the_actions_it_offers() -> N
     assert actions_of("satisfaction_check") == {
         **{f"rate{n}": ("rate", n) for n in range(1, 6)},
         "callback": ("callback", None),
+        "unsubscribe": ("unsubscribe", None),
     }
     assert actions_of("catalog_follow_up", scope="catalog") == {"unsubscribe": ("unsubscribe", None)}
     assert actions_of("order_confirmation") == {}

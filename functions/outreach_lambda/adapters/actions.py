@@ -1,9 +1,8 @@
 """The customer action endpoint's AWS side: the link key set (Secrets Manager), a link's one use (a conditional
-put in the orders table, ``LINK#<linkId>``), the event bus, and the opt-out list (``OPTOUT#<sha256>``)."""
+put in the orders table, ``LINK#<linkId>``), and the event bus. (The opt-out list is ``adapters/opt_outs.py``'s.)"""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import datetime, timedelta
 from typing import Any
@@ -72,26 +71,3 @@ class BusEvents:
         if response.get("FailedEntryCount"):
             code = response["Entries"][0].get("ErrorCode", "unknown")
             raise RuntimeError(f"the bus did not take the {detail_type!r} event: {code}")
-
-
-def address_key(address: str) -> str:
-    """The opt-out list is keyed by a hash of the normalised address: no address in a key."""
-    return "OPTOUT#" + hashlib.sha256(address.strip().lower().encode()).hexdigest()
-
-
-class DynamoOptOuts:
-    """The opt-out list (``OPTOUT#<sha256 of the address>`` / ``ADDRESS``) in the orders table."""
-
-    def __init__(self, table_name: str) -> None:
-        self._name = table_name
-
-    def add(self, address: str, reason: str, at: datetime) -> None:
-        item = {"pk": address_key(address), "sk": "ADDRESS", "reason": reason, "at": at.isoformat()}
-        table(self._name).put_item(Item=item)
-
-    def remove(self, address: str) -> None:
-        table(self._name).delete_item(Key={"pk": address_key(address), "sk": "ADDRESS"})
-
-    def contains(self, address: str) -> bool:
-        key = {"pk": address_key(address), "sk": "ADDRESS"}
-        return "Item" in table(self._name).get_item(Key=key, ConsistentRead=True)

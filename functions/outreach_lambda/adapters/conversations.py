@@ -44,8 +44,8 @@ class ConversationsRepository:
             "answerBy": answer_by.isoformat(),
             "status": "open",
         }
-        # who: the customer's e-mail ("to"), name and time zone, as far as known.
-        item.update({k: v for k, v in who.items() if k in ("to", "name", "timezone") and v})
+        # who: the customer's e-mail ("to"), name, time zone and locale, as far as known.
+        item.update({k: v for k, v in who.items() if k in ("to", "name", "timezone", "locale") and v})
         return put_if_absent(self._name, item)
 
     def get(self, message_id: str) -> dict[str, Any] | None:

@@ -240,8 +240,9 @@ LINKS_OF_KIND: Final[dict[str, tuple[tuple[str, Action, int | None], ...]]] = {
     "satisfaction_check": (
         *((f"rate{n}", Action.RATE, n) for n in range(1, 6)),
         ("callback", Action.CALLBACK, None),
+        ("unsubscribe", Action.UNSUBSCRIBE, None),
     ),
-    # Marketing-type contacts: each carries its way out.
+    # Marketing-type contacts: each carries its way out (as every kind in rendering.NON_TRANSACTIONAL_KINDS).
     "catalog_follow_up": (("unsubscribe", Action.UNSUBSCRIBE, None),),
     "design_advice_offer": (("callback", Action.CALLBACK, None), ("unsubscribe", Action.UNSUBSCRIBE, None)),
 }

@@ -7,10 +7,10 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from outreach_lambda.adapters.actions import DynamoOptOuts
 from outreach_lambda.adapters.conversations import ConversationsRepository
 from outreach_lambda.adapters.dead_letters import SqsDeadLetters
 from outreach_lambda.adapters.messaging import AsyncInvoke, SnsAlerts
+from outreach_lambda.adapters.opt_outs import DynamoOptOuts
 from outreach_lambda.adapters.orders import OrdersRepository
 from outreach_lambda.adapters.timers import SchedulerTimers
 from outreach_lambda.adapters.workflow import Executions
@@ -32,7 +32,7 @@ def service() -> Intake:
         alerts=SnsAlerts(settings.ops_topic_arn),
         config=settings.config,
         conversations=ConversationsRepository(settings.orders_table),
-        opt_outs=DynamoOptOuts(settings.orders_table),
+        opt_outs=DynamoOptOuts(settings.contacts_table),
         timers=SchedulerTimers(
             settings.schedule_group,
             settings.timer_target_arn,

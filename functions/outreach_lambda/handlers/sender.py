@@ -12,10 +12,11 @@ from typing import Any
 from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from outreach_lambda.adapters.actions import DynamoOptOuts, action_links
+from outreach_lambda.adapters.actions import action_links
 from outreach_lambda.adapters.contacts import ContactLedger
 from outreach_lambda.adapters.conversations import ConversationsRepository
-from outreach_lambda.adapters.messaging import CustomerChannels, SnsAlerts
+from outreach_lambda.adapters.messaging import CustomerChannels, SesSuppressionList, SnsAlerts
+from outreach_lambda.adapters.opt_outs import DynamoOptOuts
 from outreach_lambda.adapters.orders import OrdersRepository
 from outreach_lambda.cold_start import once
 from outreach_lambda.observability import logger, metrics, traced
@@ -34,7 +35,8 @@ def service() -> Sender:
         alerts=SnsAlerts(settings.ops_topic_arn),
         config=settings.config,
         links=action_links(settings.link_key_secret_arn, settings.actions_base_url, settings.config),
-        opt_outs=DynamoOptOuts(settings.orders_table),
+        opt_outs=DynamoOptOuts(settings.contacts_table),
+        suppression=SesSuppressionList(),
         conversations=ConversationsRepository(settings.orders_table),
     )
 

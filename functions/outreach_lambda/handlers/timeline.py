@@ -15,7 +15,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from outreach_lambda.adapters.actions import action_links
 from outreach_lambda.adapters.contacts import ContactLedger
-from outreach_lambda.adapters.messaging import CustomerChannels, SnsAlerts
+from outreach_lambda.adapters.messaging import CustomerChannels, SesSuppressionList, SnsAlerts
+from outreach_lambda.adapters.opt_outs import DynamoOptOuts
 from outreach_lambda.adapters.orders import OrdersRepository
 from outreach_lambda.adapters.send_rate import SendRateLimiter
 from outreach_lambda.adapters.timers import SchedulerTimers
@@ -39,6 +40,8 @@ def service() -> Timeline:
         CustomerChannels(settings.sender_email),
         alerts,
         settings.config,
+        DynamoOptOuts(settings.contacts_table),
+        SesSuppressionList(),
         links=action_links(settings.link_key_secret_arn, settings.actions_base_url, settings.config),
     )
     return Timeline(

@@ -290,7 +290,12 @@ class Intake:
                 raw, "UNKNOWN_ORDER", f"detail.{which}: unknown {which}, and no customer given to answer to"
             )
         answer_by = add_business_minutes(now, self.config.reply_sla_minutes, self.config.business_hours)
-        who = {"to": customer.email, "name": customer.name, "timezone": customer.timezone}
+        who = {
+            "to": customer.email,
+            "name": customer.name,
+            "timezone": customer.timezone,
+            "locale": customer.locale or "",
+        }
         if not self.conversations.open(message, who, answer_by, now):
             logger.info("redelivered customer message ignored", extra={"messageId": message.message_id})
             return IntakeResult(outcome="duplicate")

@@ -17,6 +17,7 @@ from outreach_lambda.domain.contacts import contact_key, retry_at
 from outreach_lambda.domain.events import CustomerMessageReceived, FeedbackReceived
 from outreach_lambda.domain.links import ActionLinks
 from outreach_lambda.domain.model import Channel, ContactKind, ContactOrder, OrderState
+from outreach_lambda.domain.opt_outs import opt_out_applies
 from outreach_lambda.domain.rendering import (
     Message,
     render,
@@ -27,7 +28,17 @@ from outreach_lambda.domain.rendering import (
 from outreach_lambda.domain.rules import record_feedback
 from outreach_lambda.domain.stages import may_send, stage
 from outreach_lambda.observability import logger, mask, metrics
-from outreach_lambda.ports import Alerts, ContactLedger, Conversations, LedgerStatus, Messenger, OptOuts, OrdersStore
+from outreach_lambda.ports import (
+    Alerts,
+    ContactLedger,
+    Conversations,
+    LedgerStatus,
+    Messenger,
+    OptOuts,
+    OrdersStore,
+    SuppressionList,
+)
+from outreach_lambda.services.reconciler import runbook
 from outreach_lambda.step_contract import FeedbackNote, SendResult
 
 
@@ -60,10 +71,11 @@ class Sender:
     messenger: Messenger
     alerts: Alerts
     config: OutreachConfig
+    #: The shop's opt-out list (``optedOutStillGet`` says which kinds an opted-out customer still gets).
+    opt_outs: OptOuts
+    suppression: SuppressionList
     #: Signs the one-click links a message carries (None: messages carry no links).
     links: ActionLinks | None = None
-    #: Addresses that want no marketing-type contacts.
-    opt_outs: OptOuts | None = None
     #: Customer messages and who has ordered.
     conversations: Conversations | None = None
 
@@ -119,7 +131,7 @@ class Sender:
         kind: Literal["catalog_follow_up", "design_advice_offer"] = "catalog_follow_up",
     ) -> SendResult:
         """A catalog request's follow-up, or its one design-advice offer (not to a customer who has ordered
-        meanwhile or who unsubscribed)."""
+        meanwhile; one who opted out is skipped by ``_unwanted``, like every marketing-type contact)."""
         request = self.orders.get_catalog_request(request_id)
         if request is None:
             raise NotFound(f"requestId: no recorded catalog request {request_id!r}")
@@ -137,9 +149,6 @@ class Sender:
             if self.conversations is not None and self.conversations.has_ordered(email):
                 logger.info("no design advice offer: the customer has ordered", extra={"requestId": request_id})
                 return skipped.model_copy(update={"reason": "ordered"})
-            if self.opt_outs is not None and self.opt_outs.contains(email):
-                logger.info("no design advice offer: unsubscribed", extra={"requestId": request_id})
-                return skipped.model_copy(update={"reason": "unsubscribed"})
             message = render_design_advice_offer(request, self.config, links)
         else:
             message = render_catalog_follow_up(request, self.config, links)
@@ -172,6 +181,7 @@ class Sender:
             datetime.fromisoformat(str(recorded["answerBy"])),
             zone,
             self.config,
+            str(recorded.get("locale") or "") or None,
         )
         owner = _Owner(pk=message_pk(message_id), order_id=message.order_id, conversation_id=message_id)
         if message.order_id is None and message.request_id is not None:
@@ -203,10 +213,18 @@ class Sender:
             fields["promisedDate"] = message.promised_date.isoformat()
         # A retry may be claimed again; a parked contact only when redriven, once its cause is fixed.
         again = frozenset({LedgerStatus.RETRY.value, *([LedgerStatus.PARKED.value] if redrive else [])})
-        attempt = self.ledger.claim(owner.pk, result.key, fields, again)
+        attempt = self.ledger.claim(owner.pk, result.key, fields, again, now)
         if attempt is None:
             logger.info("contact already sent, not sending again", extra=log)
             return result.model_copy(update={"status": "duplicate"})
+        skip = self._unwanted(result.kind, result.channel, to)
+        if skip is not None:
+            self.ledger.finish(
+                owner.pk, result.key, LedgerStatus.SKIPPED, {"reason": skip, "skippedAt": now.isoformat()}
+            )
+            metrics.add_metric(name="ContactsSkipped", unit="Count", value=1)
+            logger.info("contact skipped", extra={**log, "reason": skip})  # never the address
+            return result.model_copy(update={"status": "skipped", "reason": skip})
         try:
             message_id = self._send(result, owner, to, message)
         except (ClientError, BotoCoreError) as exc:
@@ -217,6 +235,23 @@ class Sender:
         metrics.add_metric(name="ContactsSent", unit="Count", value=1)
         logger.info("contact sent", extra={**log, "to": mask(to), "attempt": attempt})
         return result.model_copy(update={"message_id": message_id})
+
+    def _unwanted(self, kind: ContactKind, channel: Channel, to: str) -> str | None:
+        """Why the recipient must not get this contact (``opted_out``, ``suppressed``), or None.
+
+        The own opt-out list spares a customer every kind but those the configuration says they cannot do
+        without (``optedOutStillGet``), on both channels. The SES account suppression list holds e-mail
+        addresses that bounced or complained: SES would drop the mail anyway, so when the list cannot be read
+        the e-mail goes (fail open) and SES still keeps it from the address."""
+        if opt_out_applies(kind, self.config) and self.opt_outs.contains(to):
+            return "opted_out"
+        if channel != "email":
+            return None
+        try:
+            return "suppressed" if self.suppression.suppressed(to) else None
+        except (ClientError, BotoCoreError) as exc:
+            logger.warning("SES suppression list not readable, sending", extra={"error": type(exc).__name__})
+            return None
 
     def _not_sent(
         self, owner: _Owner, result: SendResult, fault: Classified, attempt: int, now: datetime, log: dict[str, Any]
@@ -243,7 +278,12 @@ class Sender:
             else (LedgerStatus.UNCONFIRMED, "contact_unconfirmed", "unconfirmed")
         )
         self.ledger.finish(owner.pk, result.key, status, recorded)
-        self._alert(kind, owner, now, {**log, "errorCode": fault.code, "error": error})
+        details = {**log, "errorCode": fault.code, "error": error}
+        if status is LedgerStatus.UNCONFIRMED:
+            details["action"] = runbook(
+                {**owner.ids, "sk": result.key, "channel": result.channel, "at": now.isoformat()}
+            )
+        self._alert(kind, owner, now, details)
         metrics.add_metric(
             name="ContactsFailed" if outcome == "failed" else "ContactsUnconfirmed", unit="Count", value=1
         )
@@ -276,5 +316,5 @@ class Sender:
     def _send(self, result: SendResult, owner: _Owner, to: str, message: Message) -> str:
         if result.channel == "email":
             tags = {"kind": result.kind, "owner": owner.order_id or owner.request_id or owner.conversation_id or ""}
-            return self.messenger.send_email(to, message.subject, message.text, tags)
+            return self.messenger.send_email(to, message, tags)
         return self.messenger.send_sms(to, message.sms)

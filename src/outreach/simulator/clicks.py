@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import email
+import email.policy
 import json
 import re
 from collections import deque
@@ -40,12 +42,23 @@ def unverified_claims(token: str) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
+def mail_text(sent: Any) -> str:
+    """The plain-text part of an e-mail as SES sent it (the Raw MIME message the customer gets), the words a
+    customer reads and the links they click; the body of a Simple one."""
+    raw = getattr(sent, "raw_data", None)
+    if raw is None:
+        return str(getattr(sent, "body", "") or "")
+    mail = email.message_from_string(raw, policy=email.policy.default)
+    part = mail.get_body(preferencelist=("plain",))  # type: ignore[attr-defined]
+    return str(part.get_content()) if part is not None else ""
+
+
 def find_link(click: Click) -> str:
     """The token of the newest e-mail SES sent with a link for this click's order (or request), action, rating."""
     ref = click.order_id or click.request_id
     scope = "order" if click.order_id else "catalog"
     for message in reversed(ses_backends[DEFAULT_ACCOUNT_ID][world.REGION].sent_messages):
-        for token in _TOKEN.findall(getattr(message, "body", "") or ""):
+        for token in _TOKEN.findall(mail_text(message)):
             claims = unverified_claims(token)
             if claims is None:
                 continue
