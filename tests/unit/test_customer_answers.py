@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from domain_builders import OrderRun, at, shipped
+from domain_builders import OrderRun, at, placed_detail, shipped
 from outreach_lambda.domain.business_hours import add_business_minutes
 from outreach_lambda.domain.config import BusinessHours, OutreachConfig
 from outreach_lambda.domain.events import parse_detail
@@ -144,3 +144,48 @@ def test_given_a_customer_message_without_order_or_customer_then_it_names_what_i
         parse_detail("Customer Message Received", {"messageId": "M-1", "text": "Hello"})
     with pytest.raises(ValidationError, match="exactly one of orderId or requestId"):
         parse_detail("Unsubscribed", {"orderId": "SO-1", "requestId": "CR-1"})
+
+
+def test_given_a_german_customer_who_finds_it_too_firm_then_the_free_fix_is_offered_in_german(
+    config: OutreachConfig,
+) -> None:
+    run = OrderRun(config)
+    run.feed(
+        "Order Placed",
+        {**placed_detail(), "customer": {"name": "Greta Schneider", "email": "greta@example.com", "locale": "de-DE"}},
+        at("2026-11-02T09:00:00Z"),
+    )
+    run.feed(
+        "Feedback Received",
+        {"orderId": "SO-1", "rating": 3, "comment": "Das Kissen ist zu fest"},
+        at("2026-12-01T10:00:00Z"),
+    )
+    assert run.state is not None
+
+    ack = render(run.state, contact("feedback_acknowledgement"), config)
+
+    assert "kostenlose weichere Polstereinlagen" in ack.text and "cushion" not in ack.text
+    assert "innerhalb eines Werktags" in ack.text
+    # Ops read the fix in the shop's language.
+    assert [a.details["suggestedFix"] for a in run.alerts if "suggestedFix" in a.details] == [
+        "free softer cushion inserts, sent at once"
+    ]
+
+
+def test_given_a_remedy_without_a_german_wording_then_a_german_customer_is_promised_the_call_alone() -> None:
+    config = OutreachConfig.model_validate({"remedies": [{"pattern": "wobbly", "remedy": "a free technician visit"}]})
+    run = OrderRun(config)
+    run.feed(
+        "Order Placed",
+        {**placed_detail(), "customer": {"name": "Greta Schneider", "email": "greta@example.com", "locale": "de-DE"}},
+        at("2026-11-02T09:00:00Z"),
+    )
+    run.feed(
+        "Feedback Received", {"orderId": "SO-1", "rating": 4, "comment": "A bit wobbly"}, at("2026-12-01T10:00:00Z")
+    )
+    assert run.state is not None
+
+    ack = render(run.state, contact("feedback_acknowledgement"), config)
+
+    assert "technician" not in ack.text and "Als kostenlose Lösung" not in ack.text
+    assert "ruft Sie innerhalb eines Werktags an" in ack.text

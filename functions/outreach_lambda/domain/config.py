@@ -123,13 +123,26 @@ NEVER_TO_OPTED_OUT = frozenset({"design_advice_offer"})
 MAX_REMEDIES = 20
 
 
+def _one_line_text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    if any(ord(c) < 32 or ord(c) == 127 or 0x202A <= ord(c) <= 0x202E or 0x2066 <= ord(c) <= 0x2069 for c in value):
+        raise ValueError("must be one line without control characters")
+    return value
+
+
 class Remedy(BaseModel):
-    """A small complaint and its free fix: a comment containing ``pattern`` (any case) suggests ``remedy``."""
+    """A small complaint and its free fix: a comment containing ``pattern`` (any case) suggests ``remedy``.
+
+    ``remedy`` is in the shop's default language (``branding.defaultLocale``): ops read it, and customers in that
+    language. ``translations`` gives it in other languages (``{"de": "..."}``); a customer in a language it has
+    no wording for is promised the call, not a fix in a language they did not write in."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     pattern: str = Field(strict=True, min_length=2, max_length=60)
     remedy: str = Field(strict=True, min_length=3, max_length=200)
+    translations: dict[str, str] = Field(default_factory=dict, max_length=20)
 
     @field_validator("pattern", "remedy")
     @classmethod
@@ -138,12 +151,43 @@ class Remedy(BaseModel):
             raise ValueError("must be one line of text, not blank")
         return value.strip()
 
+    @field_validator("translations")
+    @classmethod
+    def _per_language(cls, value: dict[str, str]) -> dict[str, str]:
+        for language, text in value.items():
+            if not re.fullmatch(r"[a-z]{2,3}", language):
+                raise ValueError(f"keys must be language codes like 'de', got {language[:20]!r}")
+            if not isinstance(text, str) or not 3 <= len(text) <= 200:
+                raise ValueError(f"{language}: must be text of 3 to 200 characters")
+            _one_line_text(text)
+        return value
 
-DEFAULT_REMEDIES: tuple[Remedy, ...] = (
-    Remedy(pattern="too firm", remedy="free softer cushion inserts, sent at once"),
-    Remedy(pattern="too soft", remedy="free firmer cushion inserts, sent at once"),
-    Remedy(pattern="colour", remedy="free fabric swatches and a call from a designer"),
-    Remedy(pattern="color", remedy="free fabric swatches and a call from a designer"),
+
+_SOFTER = {
+    "remedy": "free softer cushion inserts, sent at once",
+    "translations": {"de": "kostenlose weichere Polstereinlagen, sofort verschickt"},
+}
+_FIRMER = {
+    "remedy": "free firmer cushion inserts, sent at once",
+    "translations": {"de": "kostenlose festere Polstereinlagen, sofort verschickt"},
+}
+_SWATCHES = {
+    "remedy": "free fabric swatches and a call from a designer",
+    "translations": {"de": "kostenlose Stoffmuster und einen Anruf unserer Designer"},
+}
+DEFAULT_REMEDIES: tuple[Remedy, ...] = tuple(
+    Remedy.model_validate({"pattern": pattern, **fix})
+    for pattern, fix in (
+        ("too firm", _SOFTER),
+        ("too hard", _SOFTER),
+        ("zu fest", _SOFTER),
+        ("zu hart", _SOFTER),
+        ("too soft", _FIRMER),
+        ("zu weich", _FIRMER),
+        ("colour", _SWATCHES),
+        ("color", _SWATCHES),
+        ("farbe", _SWATCHES),
+    )
 )
 
 
@@ -152,14 +196,6 @@ _LOCALE = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,4}$"
 #: The built-in goodwill gesture. Messages in another language use that language's own wording of it (the
 #: copy files); a shop that writes its own gesture gives it per language in ``goodwillGestures``.
 DEFAULT_GOODWILL_GESTURE = "a free upgrade to express delivery"
-
-
-def _one_line_text(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be blank")
-    if any(ord(c) < 32 or ord(c) == 127 or 0x202A <= ord(c) <= 0x202E or 0x2066 <= ord(c) <= 0x2069 for c in value):
-        raise ValueError("must be one line without control characters")
-    return value
 
 
 def _https_url(value: str | None) -> str | None:

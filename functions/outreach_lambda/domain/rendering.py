@@ -242,6 +242,18 @@ def feedback_tone(state: OrderState) -> FeedbackTone:
     return "referral" if rating == 5 else "thanks"
 
 
+def _remedy(remedy: str | None, config: OutreachConfig, language: Language) -> str | None:
+    """The suggested free fix in the message's language: its translation, or the remedy itself when the message
+    is in the shop's default language; None (the copy then promises the call alone) when there is no wording."""
+    if remedy is None:
+        return None
+    for entry in config.remedies:
+        if entry.remedy == remedy and language.copy in entry.translations:
+            return entry.translations[language.copy]
+    default = resolve_language(None, config.branding.default_locale)
+    return remedy if language.copy == default.copy else None
+
+
 def _order_facts(state: OrderState, kind: str, language: Language, config: OutreachConfig) -> dict[str, Any]:
     order = state.order
     promised = state.promised
@@ -280,7 +292,7 @@ def _order_facts(state: OrderState, kind: str, language: Language, config: Outre
     elif kind == "feedback_acknowledgement":
         facts["rating"] = state.feedback_rating
         facts["tone"] = feedback_tone(state)
-        facts["remedy"] = state.feedback_remedy
+        facts["remedy"] = _remedy(state.feedback_remedy, config, language)
     return facts
 
 
