@@ -439,6 +439,20 @@ def test_given_the_wiring_table_then_each_function_is_granted_exactly_its_tables
             assert bool(writes) == writer, (name, table_id, sorted(granted[table_id]))
 
 
+def test_given_intake_then_it_may_only_put_items_into_the_opt_out_partition_of_the_contacts_table(
+    synth: Synth,
+) -> None:
+    from outreach_lambda.adapters.opt_outs import OPT_OUTS_PK
+
+    [contacts] = [t for t in synth.template.find_resources("AWS::DynamoDB::Table") if t.startswith("StorageContacts")]
+    on_contacts = [
+        st for st in synth.statements_of(FunctionName.INTAKE.value) if f'"{contacts}"' in json.dumps(st["Resource"])
+    ]
+    assert [set(actions_of(st)) for st in on_contacts] == [{"dynamodb:PutItem"}]
+    assert "/index/" not in json.dumps(on_contacts[0]["Resource"])
+    assert on_contacts[0]["Condition"] == {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": [OPT_OUTS_PK]}}
+
+
 def test_given_the_simulator_then_its_functions_get_the_same_variables_and_tables_as_the_deployed_ones(
     synth: Synth,
 ) -> None:
