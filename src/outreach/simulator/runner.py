@@ -35,7 +35,7 @@ from outreach_lambda.adapters.contacts import ContactLedger
 from outreach_lambda.settings import SettingsError, parse_config
 
 from outreach import operate
-from outreach.simulator import moto_runtime, world
+from outreach.simulator import metering, moto_runtime, world
 from outreach.simulator.faults import Faults
 from outreach.simulator.scenario import Scenario, ScenarioError, ScenarioEvent
 
@@ -52,6 +52,8 @@ class SimulationResult:
     rejected: list[dict[str, Any]] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
     errors: list[dict[str, str]] = field(default_factory=list)
+    #: what the deployed code would call and DynamoDB would bill (not part of the --json output)
+    meter: metering.Metering = field(default_factory=lambda: metering.Metering())
 
     def to_json(self) -> dict[str, Any]:
         out = {
@@ -89,7 +91,7 @@ def run(scenario: Scenario, log: TextIO | None = None, *, fast: bool = True) -> 
         with (
             collector,
             warnings.catch_warnings(),
-            contextlib.redirect_stdout(sink),
+            contextlib.redirect_stdout(metering.CountingWriter(sink)),  # type: ignore[type-var]
             world.process_environment(world.BASE_ENV),
             mock_aws(config={"stepfunctions": {"execute_state_machine": True}}),
         ):
@@ -97,12 +99,17 @@ def run(scenario: Scenario, log: TextIO | None = None, *, fast: bool = True) -> 
             warnings.filterwarnings("ignore", message="No application metrics to publish", category=UserWarning)
             cold_start.reset()  # every run is a fresh deployment: no clients or settings of an earlier run
             faults = Faults(scenario.faults, scenario.at)
-            with moto_runtime.patched({}, fast=fast) as runtime, faults.installed():  # fast paths build the world too
+            with (
+                moto_runtime.patched({}, fast=fast) as runtime,  # fast paths build the world too
+                faults.installed(),
+                metering.metered() as meter,
+            ):
                 the_world = world.build(config.model_dump_json(by_alias=True))
                 runtime.handlers.update(world.load_handlers(the_world, faults.crash))
                 inboxes = _QueueHarvest(the_world)
-                _loop(scenario, the_world, runtime, clock, inboxes, faults)
+                _loop(scenario, the_world, runtime, clock, inboxes, faults, meter)
                 result = _collect(scenario, the_world, runtime, inboxes)
+                result.meter = meter
             cold_start.reset()
     finally:
         traveller.stop()
@@ -156,6 +163,7 @@ def _loop(
     clock: Any,
     inboxes: _QueueHarvest,
     faults: Faults,
+    meter: metering.Metering,
 ) -> None:
     """Deliver, one at a time and in time order, whatever comes next: a scenario event, a redrive of parked
     contacts, a timer falling due, or a parked task's timeout (on ties in that order)."""
@@ -201,9 +209,11 @@ def _loop(
             if faults.loses_timer(due):
                 continue  # Scheduler never delivers it: the wait's timeout is the safety net
             envelope = _timer_envelope(name, target, now)
+            meter.timers += 1
         else:
             runtime.time_out(what)
             continue
+        meter.events += 1  # on the bus, then the rule invokes intake
         lam.invoke(FunctionName=w.intake_function, Payload=json.dumps(envelope).encode())
     runtime.quiescence.wait_idle(WATCHDOG_SECONDS)
     inboxes.harvest()
