@@ -46,8 +46,8 @@ format: install
 typecheck: install
 	$(BIN)/mypy
 
-bench: install  ## timing figures quoted in issue notes
-	$(BIN)/python benchmarks/run.py
+bench: install  ## every figure of issue 10's targets: benchmarks/results.json and the table in benchmarks/README.md
+	$(BIN)/python benchmarks/bench.py
 
 clean:
 	rm -rf cdk.out .pytest_cache .ruff_cache .mypy_cache

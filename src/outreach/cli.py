@@ -23,11 +23,14 @@ def main(argv: list[str] | None = None) -> int:
     sim.add_argument("scenario", type=Path, help="scenario file (see examples/ and docs/simulator.md)")
     sim.add_argument("--json", action="store_true", help="print one JSON object (the contract in docs/simulator.md)")
     sim.add_argument("--log", type=Path, help="write the handlers' structured logs to this file")
+    sim.add_argument(
+        "--plot", type=Path, metavar="PNG", help="also draw each order's contacts, events, promises and quiet hours"
+    )
     _add_advise_padding(sub)
     _add_operate(sub)
     args = parser.parse_args(argv)
     if args.command == "simulate":
-        return _simulate(args.scenario, args.json, args.log)
+        return _simulate(args.scenario, args.json, args.log, args.plot)
     if args.command == "advise-padding":
         return _advise_padding(args)
     if args.command in ("resume", "dead-letters", "contacts"):
@@ -115,7 +118,7 @@ def _operate(args: argparse.Namespace) -> int:
         return 1
 
 
-def _simulate(path: Path, as_json: bool, log_path: Path | None) -> int:
+def _simulate(path: Path, as_json: bool, log_path: Path | None, plot_path: Path | None = None) -> int:
     from outreach.simulator import report, runner
     from outreach.simulator.scenario import ScenarioError, load
 
@@ -129,6 +132,13 @@ def _simulate(path: Path, as_json: bool, log_path: Path | None) -> int:
     except ScenarioError as exc:
         print(f"outreach simulate: invalid scenario: {exc}", file=sys.stderr)
         return 2
+    if plot_path is not None:
+        from outreach_lambda.settings import parse_config
+
+        from outreach.simulator import plot  # imports matplotlib: only when a picture is asked for
+
+        plot.draw(scenario, result, parse_config(scenario.config).quiet_hours, plot_path)
+        print(f"outreach simulate: wrote {plot_path}", file=sys.stderr)
     if as_json:
         print(json.dumps(result.to_json(), indent=2))
     else:

@@ -46,6 +46,8 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service impor
 CALL_LATENCY_MS = 10.0
 #: The lines Lambda itself writes per invocation (START, END, REPORT, with the X-Ray trace id), in bytes.
 PLATFORM_LOG_BYTES = 330
+#: How an SNS Publish to a phone number (an SMS) is counted in ``Metering.calls``.
+SMS = "sns:Publish(SMS)"
 
 
 @dataclass
@@ -219,8 +221,11 @@ def _metered_call(inner: Callable[..., Any]) -> Callable[..., Any]:
             origin = "states"
         else:
             return inner(self, operation_name, api_params)  # the simulator's own call
+        name = f"{self.meta.service_model.service_name}:{operation_name}"
+        if name == "sns:Publish" and "PhoneNumber" in api_params:
+            name = SMS  # a text message to a customer, priced apart from the ops topic's publishes
         with meter.lock:
-            meter.calls[f"{self.meta.service_model.service_name}:{operation_name}"] += 1
+            meter.calls[name] += 1
             meter.calls_by_origin[origin] += 1
         outer = getattr(_local, "call", None)
         _local.call = (operation_name, bool(api_params.get("ConsistentRead")))
