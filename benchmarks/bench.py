@@ -147,7 +147,8 @@ def rows(f: dict[str, Any]) -> list[tuple[str, str, str, Any]]:
             )
         )
     for handler, ms in f["coldStart"]["importMs"].items():
-        out.append((f"cold import, {handler} handler, ms", f"{ms}", "<= 300", ms <= 300))
+        cpu = f["coldStart"]["importCpuMs"][handler]
+        out.append((f"cold import, {handler} handler, ms (CPU)", f"{ms} ({cpu})", "<= 300", ms <= 300))
     if f.get("tests"):
         t = f["tests"]
         out.append(
@@ -196,8 +197,10 @@ def main() -> None:
     print("cold start ...", file=sys.stderr)
     with tempfile.TemporaryDirectory() as tmp:
         paths = cold_start.stage(Path(tmp))
+        both = {h: cold_start.measure_both(paths, h, 7) for h in cold_start.HANDLERS}
         figures["coldStart"] = {
-            "importMs": {h: round(cold_start.measure(paths, h, 7), 1) for h in cold_start.HANDLERS},
+            "importMs": {h: round(wall, 1) for h, (wall, _) in both.items()},
+            "importCpuMs": {h: round(cpu, 1) for h, (_, cpu) in both.items()},
             "targetMs": cold_start.TARGET_MS,
         }
     print("simulator ...", file=sys.stderr)
