@@ -18,9 +18,10 @@ Counted (``Metering``), as AWS would see them in a deployed stack:
   https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html
   (names + values; numbers 1 byte per two significant digits + 1; lists and maps 3 bytes + 1 per element).
 - **Lambda invocations** per function, with an estimate of each invocation's billed duration: the handler's
-  own CPU time in this process (its thread's CPU time minus that spent inside its AWS calls, so a loaded
-  machine does not inflate it) plus ``CALL_LATENCY_MS`` per AWS call it makes (a real call crosses the
-  network; a mocked one does not).
+  own time in this process (wall time minus the time spent inside its AWS calls; a loaded machine inflates
+  it, so this errs on the expensive side) plus ``CALL_LATENCY_MS`` per AWS call it makes (a real call crosses
+  the network; a mocked one does not). Wall time, not ``time.thread_time``: reading a thread's CPU clock is a
+  system call that cost ~1.6 ms here, several per AWS call.
 - **Log bytes** the handlers write (CloudWatch Logs ingestion; metrics are embedded in the logs, EMF).
 
 Counting never changes what a run does: the wrappers only observe (``tests/simulation/test_metering.py``).
@@ -165,13 +166,13 @@ def in_function(name: str) -> Iterator[None]:
         yield
         return
     frames = _frames()
-    frame = _Frame(name, time.thread_time())
+    frame = _Frame(name, time.perf_counter())
     frames.append(frame)
     try:
         yield
     finally:
         frames.pop()
-        own_ms = max(0.0, (time.thread_time() - frame.started - frame.in_calls) * 1000)
+        own_ms = max(0.0, (time.perf_counter() - frame.started - frame.in_calls) * 1000)
         with meter.lock:
             meter.invocations[name] += 1
             meter.billed_ms += math.ceil(own_ms + CALL_LATENCY_MS * frame.calls)
@@ -230,13 +231,13 @@ def _metered_call(inner: Callable[..., Any]) -> Callable[..., Any]:
             meter.calls_by_origin[origin] += 1
         outer = getattr(_local, "call", None)
         _local.call = (operation_name, bool(api_params.get("ConsistentRead")))
-        started = time.thread_time()
+        started = time.perf_counter()
         try:
             return inner(self, operation_name, api_params)
         finally:
             _local.call = outer
             if frames:
-                frames[-1].in_calls += time.thread_time() - started
+                frames[-1].in_calls += time.perf_counter() - started
                 frames[-1].calls += 1
 
     return call
