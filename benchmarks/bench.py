@@ -72,7 +72,9 @@ def test_suite() -> dict[str, Any]:
     )
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    summary = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr[-300:]
+    lines = done.stdout.strip().splitlines()
+    summary = lines[-1] if lines else done.stderr[-300:]
+    failed = [line for line in lines if line.startswith(("FAILED", "ERROR"))]
     return {
         "wallSeconds": round(wall, 1),
         "cpuSeconds": round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 1),
@@ -80,6 +82,7 @@ def test_suite() -> dict[str, Any]:
         "loadAfter": round(os.getloadavg()[0], 2),
         "passed": done.returncode == 0,
         "summary": summary,
+        "failed": failed,
     }  # fmt: skip
 
 
