@@ -7,7 +7,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 export TZ := UTC
 
-.PHONY: install demo test test-fast soak synth lint format typecheck bench clean
+.PHONY: install demo test test-fast soak synth lint format typecheck bench clean templates browser
 
 install: $(STAMP)
 
@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 demo: install  ## simulate one order's whole contact timeline locally (no AWS account needed)
 	$(BIN)/outreach simulate examples/happy_path.json
 
-test: install  ## the whole test suite (moto, no AWS, no real sleeps)
+test: install browser  ## the whole test suite (moto, no AWS, no real sleeps)
 	$(BIN)/python -m pytest -q
 
 test-fast: install  ## everything but the slow tests
@@ -48,6 +48,14 @@ typecheck: install
 
 bench: install  ## every figure of issue 10's targets: benchmarks/results.json and the table in benchmarks/README.md
 	$(BIN)/python benchmarks/bench.py
+
+templates: install  ## after editing templates/*.html or styles.css: write templates/inlined/ (CSS inlined for mail clients)
+	$(BIN)/python -m outreach.templates
+
+browser:  ## headless Chromium for the message screenshots and browser tests, where it can be installed (never fails)
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null 2>&1; } || \
+	  echo "chromium not installed: the browser tests are skipped"
 
 clean:
 	rm -rf cdk.out .pytest_cache .ruff_cache .mypy_cache

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from outreach_lambda.adapters.orders import OrderRecord
 from outreach_lambda.domain.events import CatalogRequested
 from outreach_lambda.domain.model import Decision, InboundEvent
+from outreach_lambda.domain.rendering import Message
 
 
 class OrdersStore(Protocol):
@@ -59,17 +60,49 @@ class LedgerStatus(StrEnum):
 class ContactLedger(Protocol):
     """One entry per contact and channel: claimed before sending, then finished with its LedgerStatus."""
 
-    def claim(self, pk: str, key: str, fields: dict[str, Any], again: frozenset[str]) -> int | None: ...
+    def claim(
+        self, pk: str, key: str, fields: dict[str, Any], again: frozenset[str], now: datetime | None = None
+    ) -> int | None: ...
     def finish(self, pk: str, key: str, status: str, fields: dict[str, Any]) -> None: ...
     def first_parked(self, cause: str, now: datetime) -> bool:
         """Record that contacts are parked for ``cause``; True the first time (until a redrive clears it)."""
         ...
 
+    def stuck(self, claimed_before: datetime) -> list[dict[str, Any]]:
+        """Entries still SENDING that were claimed before ``claimed_before`` (a query of the sparse index of
+        claims in flight, never a scan), oldest first."""
+        ...
+
+    def settle_stuck(self, pk: str, key: str, claimed_at: str, status: str, fields: dict[str, Any]) -> bool:
+        """Finish a stuck claim with ``status``, only if it is still the same claim (SENDING, ``claimed_at``):
+        False when the sender finished it meanwhile."""
+        ...
+
+
+class OptOuts(Protocol):
+    """The shop's own opt-out list: addresses (e-mail or phone, normalised) that asked not to be written to."""
+
+    def add(self, address: str, reason: str, at: datetime) -> bool:
+        """Put the address on the list; False when it was on it already."""
+        ...
+
+    def remove(self, address: str) -> bool:
+        """Take the address off the list; False when it was not on it."""
+        ...
+
+    def contains(self, address: str) -> bool: ...
+
+
+class SuppressionList(Protocol):
+    """The SES account-level suppression list (addresses that bounced or complained)."""
+
+    def suppressed(self, email: str) -> bool: ...
+
 
 class Messenger(Protocol):
     """The customer's channels. Each returns the provider's message id."""
 
-    def send_email(self, to: str, subject: str, text: str, tags: dict[str, str]) -> str: ...
+    def send_email(self, to: str, message: Message, tags: dict[str, str]) -> str: ...
     def send_sms(self, phone: str, text: str) -> str: ...
 
 

@@ -124,8 +124,14 @@ class IntakeSettings(FunctionSettings):
     timeline_function_name: TimelineFunctionName
 
 
+class ReconcilerSettings(FunctionSettings):
+    FUNCTION = FunctionName.RECONCILER
+    contacts_table: ContactsTable
+    ops_topic_arn: OpsTopicArn
+
+
 SETTINGS: dict[FunctionName, type[FunctionSettings]] = {
-    model.FUNCTION: model for model in (TimelineSettings, SenderSettings, IntakeSettings)
+    model.FUNCTION: model for model in (TimelineSettings, SenderSettings, IntakeSettings, ReconcilerSettings)
 }
 
 S = TypeVar("S", bound=FunctionSettings)

@@ -14,6 +14,7 @@ Tests check that the three agree (``tests/infra/test_wiring.py``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import StrEnum
 from typing import Final
 
@@ -67,6 +68,7 @@ class Access(StrEnum):
     INVOKE = "invoke"  # Lambda invoke
     MANAGE_SCHEDULES = "manage_schedules"  # Scheduler create/delete in the group
     PASS_ROLE = "pass_role"  # iam:PassRole of the timer role to the scheduler
+    SETTLE_CLAIMS = "settle_claims"  # DynamoDB Query (the index of claims in flight) and UpdateItem: no Scan
 
 
 class Permission(StrEnum):
@@ -74,12 +76,14 @@ class Permission(StrEnum):
 
     COMPLETE_OWN_TASKS = "complete_own_tasks"  # SendTaskSuccess on the state machine that invokes it
     SEND_SMS = "send_sms"  # SNS publish to customers' phone numbers
+    READ_SUPPRESSION_LIST = "read_suppression_list"  # SES GetSuppressedDestination (account level)
 
 
 class FunctionName(StrEnum):
     INTAKE = "intake"
     TIMELINE = "timeline"
     SENDER = "sender"
+    RECONCILER = "reconciler"
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,7 @@ class FunctionSpec:
     description: str
     uses: dict[Env, Access]
     permissions: frozenset[Permission] = field(default_factory=frozenset)
+    every: timedelta | None = None  # run on this schedule (an EventBridge rule; the simulator plays it too)
 
     @property
     def handler(self) -> str:
@@ -110,7 +115,7 @@ FUNCTIONS: Final[dict[FunctionName, FunctionSpec]] = {
             Env.TIMER_DEAD_LETTER_ARN: Access.VALUE,
             Env.OUTREACH_CONFIG: Access.VALUE,
         },
-        frozenset({Permission.COMPLETE_OWN_TASKS, Permission.SEND_SMS}),
+        frozenset({Permission.COMPLETE_OWN_TASKS, Permission.SEND_SMS, Permission.READ_SUPPRESSION_LIST}),
     ),
     FunctionName.SENDER: FunctionSpec(
         FunctionName.SENDER,
@@ -122,7 +127,7 @@ FUNCTIONS: Final[dict[FunctionName, FunctionSpec]] = {
             Env.SENDER_EMAIL: Access.SEND_EMAIL,
             Env.OUTREACH_CONFIG: Access.VALUE,
         },
-        frozenset({Permission.SEND_SMS}),
+        frozenset({Permission.SEND_SMS, Permission.READ_SUPPRESSION_LIST}),
     ),
     FunctionName.INTAKE: FunctionSpec(
         FunctionName.INTAKE,
@@ -135,6 +140,15 @@ FUNCTIONS: Final[dict[FunctionName, FunctionSpec]] = {
             Env.SENDER_FUNCTION_NAME: Access.INVOKE,
             Env.TIMELINE_FUNCTION_NAME: Access.INVOKE,
         },
+    ),
+    FunctionName.RECONCILER: FunctionSpec(
+        FunctionName.RECONCILER,
+        "Finds contact claims stuck in SENDING, marks them UNCONFIRMED (never re-sent blindly) and tells ops",
+        {
+            Env.CONTACTS_TABLE: Access.SETTLE_CLAIMS,
+            Env.OPS_TOPIC_ARN: Access.PUBLISH,
+        },
+        every=timedelta(minutes=15),
     ),
 }
 

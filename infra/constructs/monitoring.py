@@ -108,6 +108,15 @@ class Monitoring(Construct):
         self.slip_rate_alarm.add_alarm_action(action)
         self.alarms.append(self.slip_rate_alarm)
 
+        # --- stuck claims (issue 9): a contact claimed but never finished; the reconciler counts them -------
+        self.contacts_stuck_alarm = alarm(
+            "ContactsStuck",
+            _outreach_metric("ContactsStuck", Duration.minutes(15), "contact claims stuck in SENDING"),
+            "contacts_stuck: a contact was claimed but its send never finished (the sender stopped). The reconciler "
+            "marked it UNCONFIRMED and sent contact_unconfirmed per contact: see docs/runbook.md.",
+        )
+        # --- end of stuck claims ------------------------------------------------------------------------------
+
         stack = Stack.of(self)
         self.dashboard = cloudwatch.Dashboard(
             self,

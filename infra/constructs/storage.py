@@ -5,6 +5,7 @@ from __future__ import annotations
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
 from constructs import Construct
+from outreach_lambda.adapters.contacts import CLAIMED_AT, IN_FLIGHT, SENDING_INDEX
 
 
 class Storage(Construct):
@@ -18,6 +19,14 @@ class Storage(Construct):
         super().__init__(scope, construct_id)
         self.orders_table = self._table("OrdersTable")
         self.contacts_table = self._table("ContactsTable")
+        # Sparse: only claims in flight (SENDING) carry these attributes, so the reconciler's Query reads just
+        # them, however long the ledger grows (adapters/contacts.py).
+        self.contacts_table.add_global_secondary_index(
+            index_name=SENDING_INDEX,
+            partition_key=dynamodb.Attribute(name=IN_FLIGHT, type=dynamodb.AttributeType.STRING),
+            sort_key=dynamodb.Attribute(name=CLAIMED_AT, type=dynamodb.AttributeType.STRING),
+            projection_type=dynamodb.ProjectionType.ALL,
+        )
 
     def _table(self, construct_id: str) -> dynamodb.Table:
         return dynamodb.Table(

@@ -11,6 +11,7 @@ from pathlib import Path
 from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Stack, Validations
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -36,9 +37,13 @@ from outreach_lambda.wiring import (
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEPENDENCIES_LAYER_DIR = REPO_ROOT / "build" / "dependencies-layer"
 #: The runtime dependencies of the Lambda code besides boto3 (in the runtime) and Powertools (its own layer),
-#: by import name: the IANA time zone database for zoneinfo, and email-validator with its dependencies.
+#: by import name: the IANA time zone database for zoneinfo, email-validator with its dependencies, and the
+#: message templates' jinja2 (with MarkupSafe) and Babel (dates in the customer's language).
 #: All are pure Python, so copying them from the synthesizing environment works on any Lambda runtime.
-LAYER_PACKAGES = ("tzdata", "email_validator", "dns", "idna")
+LAYER_PACKAGES = ("tzdata", "email_validator", "dns", "idna", "jinja2", "markupsafe", "babel")
+#: Compiled speedups a package can do without: left out of the layer, the package uses its pure-Python code
+#: (MarkupSafe's ``_speedups`` C extension -> ``_native``; ``tests/infra`` imports the staged copy to prove it).
+OPTIONAL_COMPILED = {"markupsafe": ("_speedups*",)}
 FUNCTIONS_DIR = REPO_ROOT / "functions"
 DEFINITION_FILE = REPO_ROOT / "statemachines" / "order_timeline.asl.json"
 
@@ -78,6 +83,7 @@ class Workflow(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, resources: WorkflowResources) -> None:
         super().__init__(scope, construct_id)
         res = resources
+        self._contacts_table = res.contacts_table
         stack = Stack.of(self)
         self.state_machine_name = f"{stack.stack_name}-order-timeline"
         self.schedule_group_name = f"{stack.stack_name}-order-timers"
@@ -142,6 +148,10 @@ class Workflow(Construct):
             (Env.SCHEDULE_GROUP, Access.MANAGE_SCHEDULES): self._grant_manage_schedules,
             (Env.TIMER_ROLE_ARN, Access.PASS_ROLE): self.timer_role.grant_pass_role,
             (Env.DEAD_LETTER_QUEUE_URL, Access.SEND_MESSAGES): res.dead_letter_queue.grant_send_messages,
+            # The reconciler: a Query of the index of claims in flight and conditional updates, never a Scan.
+            (Env.CONTACTS_TABLE, Access.SETTLE_CLAIMS): lambda grantee: res.contacts_table.grant(
+                grantee, "dynamodb:Query", "dynamodb:UpdateItem"
+            ),
         }
 
         # --- the three functions the state machine calls -------------------------------------------------
@@ -189,6 +199,18 @@ class Workflow(Construct):
             retry_attempts=2,
             max_event_age=Duration.hours(2),
         )
+
+        # --- the reconciler of stuck claims, and every other function that runs on a schedule ---------------
+        self.reconciler = self._function(FunctionName.RECONCILER)
+        for name, spec in FUNCTIONS.items():
+            if spec.every is not None:
+                events.Rule(
+                    self,
+                    f"{name.value.capitalize()}Schedule",
+                    description=f"Runs the {name} function every {spec.every}",
+                    schedule=events.Schedule.rate(Duration.seconds(int(spec.every.total_seconds()))),
+                    targets=[targets.LambdaFunction(self.functions[name], retry_attempts=2)],
+                )
 
         self._acknowledge_nag_findings()
 
@@ -257,6 +279,9 @@ class Workflow(Construct):
             # SMS goes straight to the customer's phone number (no topic): sns:Publish has no resource to
             # scope a phone number to, so IAM requires "*" here.
             iam.Grant.add_to_principal(grantee=function, actions=["sns:Publish"], resource_arns=["*"])
+        elif permission is Permission.READ_SUPPRESSION_LIST:
+            # The SES account-level suppression list is not an IAM resource: "*" is the only resource.
+            iam.Grant.add_to_principal(grantee=function, actions=["ses:GetSuppressedDestination"], resource_arns=["*"])
         else:  # pragma: no cover - every Permission member is handled above
             raise ValueError(f"no grant for permission {permission}")
 
@@ -275,6 +300,11 @@ class Workflow(Construct):
                 "X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) support no resource-level "
                 "permissions, so IAM requires Resource '*'."
             )
+            if Permission.READ_SUPPRESSION_LIST in FUNCTIONS[name].permissions:
+                reason += (
+                    " ses:GetSuppressedDestination reads the account-level SES suppression list, which has no "
+                    "resource ARN."
+                )
             if Permission.SEND_SMS in FUNCTIONS[name].permissions:
                 reason += (
                     " sns:Publish on '*' is for SMS sent directly to customers' phone numbers, which are not "
@@ -289,6 +319,17 @@ class Workflow(Construct):
                 "customer managed key, scoped to that one key.",
             )
 
+        contacts_id = stack.resolve(
+            stack.get_logical_id(self._contacts_table.node.default_child)  # type: ignore[arg-type]
+        )
+        for name, spec in FUNCTIONS.items():
+            if Env.CONTACTS_TABLE in spec.uses:
+                _acknowledge(
+                    _default_policy(self.functions[name]),
+                    f"AwsSolutions-IAM5[Resource::<{contacts_id}.Arn>/index/*]",
+                    "Added by the contacts table's grant: its one index, the sparse index of contact claims in "
+                    "flight that the reconciler queries for claims stuck in SENDING.",
+                )
         _acknowledge(
             _default_policy(self.timeline),
             "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:"
@@ -355,8 +396,33 @@ def _stage_dependencies_layer() -> Path:
         module = importlib.import_module(name)
         assert module.__file__ is not None, f"{name} is not an installed package"
         source = Path(module.__file__).parent
-        compiled = [p.name for p in source.rglob("*") if p.suffix in (".so", ".pyd")]
+        ignore = _layer_ignore(name)
+        compiled = [
+            p.name for p in source.rglob("*") if p.suffix in (".so", ".pyd") and not ignore(str(p.parent), [p.name])
+        ]
         if compiled:  # pragma: no cover - a guard for the day a dependency stops being pure Python
             raise RuntimeError(f"{name} has compiled extensions {compiled}: build the layer for the Lambda runtime")
-        shutil.copytree(source, target_root / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        shutil.copytree(source, target_root / name, ignore=ignore)
     return DEPENDENCIES_LAYER_DIR
+
+
+def _layer_ignore(package: str) -> Callable[[str, list[str]], set[str]]:
+    """What not to copy of ``package``: caches, optional compiled speedups, and Babel's locale data of the
+    languages there is no copy for (root, and each ``templates/copy/<language>.toml`` language with its
+    regional variants, are kept: 33 MB -> ~3 MB)."""
+    from outreach_lambda.domain.rendering import languages
+
+    patterns = shutil.ignore_patterns("__pycache__", "*.pyc", *OPTIONAL_COMPILED.get(package, ()))
+    keep = languages()
+
+    def ignore(directory: str, names: list[str]) -> set[str]:
+        skipped = set(patterns(directory, names))
+        if package == "babel" and Path(directory).name == "locale-data":
+            skipped |= {
+                n
+                for n in names
+                if n.endswith(".dat") and n != "root.dat" and n.removesuffix(".dat").split("_")[0] not in keep
+            }
+        return skipped
+
+    return ignore

@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,16 +25,22 @@ def main(argv: list[str] | None = None) -> int:
     sim.add_argument("--json", action="store_true", help="print one JSON object (the contract in docs/simulator.md)")
     sim.add_argument("--log", type=Path, help="write the handlers' structured logs to this file")
     sim.add_argument(
+        "--out", type=Path, metavar="DIR", help="write every sent message (HTML, text, SMS, .eml, phone screenshot)"
+    )
+    sim.add_argument(
         "--plot", type=Path, metavar="PNG", help="also draw each order's contacts, events, promises and quiet hours"
     )
+    _add_preview(sub)
     _add_advise_padding(sub)
     _add_operate(sub)
     args = parser.parse_args(argv)
     if args.command == "simulate":
-        return _simulate(args.scenario, args.json, args.log, args.plot)
+        return _simulate(args.scenario, args.json, args.log, args.out, args.plot)
+    if args.command == "preview":
+        return _preview(args)
     if args.command == "advise-padding":
         return _advise_padding(args)
-    if args.command in ("resume", "dead-letters", "contacts"):
+    if args.command in ("resume", "dead-letters", "contacts", "opt-out"):
         return _operate(args)
     return 2  # pragma: no cover
 
@@ -62,6 +69,33 @@ def _add_operate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     contact_actions.add_parser(
         "redrive", parents=[stack], help="send every parked contact now that its cause is fixed (each once)"
     )
+    contact_actions.add_parser(
+        "stuck", parents=[stack], help="contacts claimed over 15 minutes ago and still SENDING (not yet reconciled)"
+    )
+    contact_actions.add_parser(
+        "unconfirmed", parents=[stack], help="contacts whose send may or may not have gone (contact_unconfirmed)"
+    )
+    owner = argparse.ArgumentParser(add_help=False)
+    owner.add_argument("owner", metavar="ORDER_ID", help="the order id (or, with --request, the catalog request id)")
+    owner.add_argument("key", metavar="KEY", help="the contact's key, e.g. shipped#email (from the alert)")
+    owner.add_argument("--request", action="store_true", help="OWNER is a catalog request id")
+    contact_actions.add_parser(
+        "resend",
+        parents=[stack, owner],
+        help="send an unconfirmed contact that the provider's logs show did not go (once, through the sender)",
+    )
+    skip = contact_actions.add_parser(
+        "skip", parents=[stack, owner], help="settle an unconfirmed contact without sending it"
+    )
+    skip.add_argument("--sent", action="store_true", help="the provider's logs show it went: record it as SENT")
+    opt_out = sub.add_parser("opt-out", help="the shop's own opt-out list (addresses that asked not to be written to)")
+    opt_actions = opt_out.add_subparsers(dest="action", required=True)
+    for action, text in (("add", "put an address on the list"), ("remove", "take an address off the list")):
+        one = opt_actions.add_parser(action, parents=[stack], help=text)
+        one.add_argument("address", metavar="ADDRESS", help="an e-mail address or an E.164 phone number")
+        if action == "add":
+            one.add_argument("--reason", default="asked by the customer", help="why (kept with the entry)")
+    opt_actions.add_parser("list", parents=[stack], help="every address on the list, with its reason")
     which = again.add_mutually_exclusive_group(required=True)
     which.add_argument("--all", action="store_true", help="every event in the queue")
     which.add_argument("message_ids", nargs="*", default=[], metavar="MESSAGE_ID", help="from 'dead-letters list'")
@@ -69,6 +103,7 @@ def _add_operate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 def _operate(args: argparse.Namespace) -> int:
     from botocore.exceptions import BotoCoreError, ClientError
+    from outreach_lambda.ports import LedgerStatus
 
     from outreach import operate
 
@@ -76,6 +111,26 @@ def _operate(args: argparse.Namespace) -> int:
         deployed = operate.Deployed.from_stack(args.stack)
         if args.command == "resume":
             print(f"resumed {args.order_id}: {operate.resume(deployed, args.order_id)}")
+            return 0
+        if args.command == "opt-out":
+            return _opt_out(operate.opt_outs(deployed), args)
+        if args.command == "contacts" and args.action in ("stuck", "unconfirmed"):
+            found = (
+                operate.stuck(deployed)
+                if args.action == "stuck"
+                else operate.with_status(deployed, LedgerStatus.UNCONFIRMED)
+            )
+            for item in found:
+                who = item.get("orderId") or f"--request {item.get('requestId')}"
+                since = item.get("claimedAt") if args.action == "stuck" else item.get("failedAt")
+                print(f"{who}  {item['sk']}  {item.get('errorCode', '')}  since {since}")
+            print(f"{len(found)} {args.action} contact(s)", file=sys.stderr)
+            return 0
+        if args.command == "contacts" and args.action == "resend":
+            print(json.dumps(operate.resend(deployed, args.owner, args.key, args.request)))
+            return 0
+        if args.command == "contacts" and args.action == "skip":
+            print(json.dumps(operate.skip(deployed, args.owner, args.key, args.request, args.sent)))
             return 0
         if args.command == "contacts":
             parked = operate.parked(deployed)
@@ -118,7 +173,87 @@ def _operate(args: argparse.Namespace) -> int:
         return 1
 
 
-def _simulate(path: Path, as_json: bool, log_path: Path | None, plot_path: Path | None = None) -> int:
+def _opt_out(opt_outs: Any, args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from outreach_lambda.domain.opt_outs import InvalidAddress
+
+    if args.action == "list":
+        entries = opt_outs.all()
+        for entry in entries:
+            print(f"{entry['address']}  {entry['at']}  {entry['reason']}")
+        print(f"{len(entries)} address(es) opted out", file=sys.stderr)
+        return 0
+    try:
+        if args.action == "add":
+            changed = opt_outs.add(args.address, args.reason, datetime.now(UTC))
+        else:
+            changed = opt_outs.remove(args.address)
+    except InvalidAddress as exc:
+        print(f"outreach opt-out {args.action}: {exc}", file=sys.stderr)
+        return 2
+    done = {"add": ("added", "was on the list already"), "remove": ("removed", "was not on the list")}[args.action]
+    print(done[0] if changed else done[1])
+    return 0
+
+
+def _add_preview(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    preview = sub.add_parser(
+        "preview",
+        help="render a message (subject, HTML, text, SMS) and a phone-width screenshot of it",
+        description="Render KIND for a sample order, or as a scenario's run really sent it, and write the files.",
+    )
+    preview.add_argument("kind", metavar="KIND", help="a contact kind, e.g. order_confirmation, shipped, delay_notice")
+    preview.add_argument("--locale", help="the customer's locale, e.g. en-US, en-GB, de-DE (default: the shop's)")
+    preview.add_argument("--scenario", type=Path, metavar="FILE", help="run this scenario and show what it sent")
+    preview.add_argument("--order", metavar="ID", help="with --scenario: the order (or catalog request) id")
+    preview.add_argument("--config", type=Path, metavar="FILE", help="configuration JSON (branding, shop name...)")
+    preview.add_argument("--out", type=Path, metavar="DIR", default=Path("preview"), help="default: ./preview")
+
+
+def _preview(args: argparse.Namespace) -> int:
+    from outreach_lambda.domain.config import OutreachConfig
+    from pydantic import ValidationError
+
+    from outreach import preview
+
+    try:
+        raw = json.loads(args.config.read_text(encoding="utf-8")) if args.config else {}
+        config = OutreachConfig.model_validate(raw)
+        if args.scenario is not None:
+            messages = preview.scenario_messages(args.scenario, args.order, args.kind, args.locale)
+        else:
+            if args.order is not None:
+                raise preview.PreviewError("--order needs --scenario")
+            locale = args.locale or config.branding.default_locale
+            messages = [
+                preview.from_message(f"{args.kind}.{locale}", preview.sample_message(args.kind, locale, config))
+            ]
+    except (preview.PreviewError, ValidationError, OSError, ValueError) as exc:
+        print(f"outreach preview: {exc}", file=sys.stderr)
+        return 2
+    return _write_messages(args.out, messages)
+
+
+def _write_messages(out: Path, messages: list[Any]) -> int:
+    from outreach import preview
+
+    shots = preview.write(out, messages)
+    for m in messages:
+        print(f"{m.name}\n  subject: {m.subject}")
+        if m.sms is not None:
+            print(f"  sms ({preview.sms_rules.segments(m.sms)} segment(s)): {m.sms}")
+    print(f"wrote {len(messages)} message(s) to {out}/", end="")
+    if preview.browser() is None:
+        print(" (no screenshots: no chromium on PATH; apt-get install chromium)")
+    else:
+        print(f", {len(shots)} screenshot(s) at {preview.PHONE_WIDTH} px wide")
+    return 0
+
+
+def _simulate(
+    path: Path, as_json: bool, log_path: Path | None, out: Path | None = None, plot_path: Path | None = None
+) -> int:
     from outreach.simulator import report, runner
     from outreach.simulator.scenario import ScenarioError, load
 
@@ -143,6 +278,15 @@ def _simulate(path: Path, as_json: bool, log_path: Path | None, plot_path: Path 
         print(json.dumps(result.to_json(), indent=2))
     else:
         print(report.readable(result))
+    if out is not None:
+        from outreach import preview
+
+        pairs = list(zip(result.contacts, result.sent, strict=True))
+        messages = preview.sent_messages(
+            [p for p in pairs if p[0]["channel"] == "email"], [p for p in pairs if p[0]["channel"] == "sms"]
+        )
+        shots = preview.write(out, messages)
+        print(f"wrote {len(messages)} message(s) and {len(shots)} screenshot(s) to {out}/", file=sys.stderr)
     if result.errors:
         print(f"outreach simulate: {len(result.errors)} handler error(s), see 'errors'", file=sys.stderr)
         return 1

@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
-from outreach_lambda.adapters.contacts import PARKED_CAUSES_PK
+from outreach_lambda.adapters.aws import update_if
+from outreach_lambda.adapters.contacts import PARKED_CAUSES_PK, ContactLedger
+from outreach_lambda.adapters.opt_outs import DynamoOptOuts
+from outreach_lambda.adapters.orders import catalog_pk, order_pk
 from outreach_lambda.adapters.workflow import execution_name
 from outreach_lambda.domain.model import ContactOrder
 from outreach_lambda.ports import LedgerStatus
+from outreach_lambda.services.reconciler import STUCK_AFTER
 from outreach_lambda.step_contract import (
     CatalogSendRequest,
     ExecutionInput,
@@ -190,12 +195,17 @@ def resume(deployed: Deployed, order_id: str) -> str:
 
 def parked(deployed: Deployed) -> list[dict[str, Any]]:
     """Every contact parked because the account could not send (a scan: an operator's command, not a Lambda's)."""
+    return with_status(deployed, LedgerStatus.PARKED)
+
+
+def with_status(deployed: Deployed, status: LedgerStatus) -> list[dict[str, Any]]:
+    """Every contact-ledger entry with ``status`` (a scan: an operator's command, not a Lambda's)."""
     table = boto3.resource("dynamodb").Table(deployed.contacts_table)
     items: list[dict[str, Any]] = []
     kwargs: dict[str, Any] = {
-        "FilterExpression": "#s = :parked",
+        "FilterExpression": "#s = :status",
         "ExpressionAttributeNames": {"#s": "status"},
-        "ExpressionAttributeValues": {":parked": LedgerStatus.PARKED.value},
+        "ExpressionAttributeValues": {":status": status.value},
         "ConsistentRead": True,
     }
     while True:
@@ -225,3 +235,71 @@ def redrive(deployed: Deployed, items: list[dict[str, Any]]) -> list[dict[str, A
         body = json.loads(response["Payload"].read() or b"{}")
         outcomes.append({"key": item["sk"], **request.to_payload(), "outcome": body.get("status", "error")})
     return outcomes
+
+
+# -- claims stuck in SENDING and contacts whose outcome is unknown (contact_unconfirmed) -------------------
+def stuck(deployed: Deployed, now: datetime | None = None) -> list[dict[str, Any]]:
+    """Contacts claimed more than ``STUCK_AFTER`` ago and still SENDING (the reconciler's own Query of the index
+    of claims in flight): the ones it has not yet turned into ``contact_unconfirmed``."""
+    return ContactLedger(deployed.contacts_table).stuck((now or datetime.now(UTC)) - STUCK_AFTER)
+
+
+def _ledger_key(owner: str, key: str, request: bool) -> dict[str, str]:
+    return {"pk": catalog_pk(owner) if request else order_pk(owner), "sk": key}
+
+
+def _from_unconfirmed(deployed: Deployed, owner: str, key: str, request: bool, to: LedgerStatus, **fields: str) -> dict:
+    """Move one UNCONFIRMED entry to ``to`` (conditional: never an entry in any other state)."""
+    names = {"#s": "status", **{f"#f{i}": name for i, name in enumerate(fields)}}
+    values = {":to": to.value, ":unconfirmed": LedgerStatus.UNCONFIRMED.value}
+    values.update({f":f{i}": value for i, value in enumerate(fields.values())})
+    sets = ", ".join(["#s = :to", *(f"#f{i} = :f{i}" for i in range(len(fields)))])
+    item = update_if(
+        deployed.contacts_table,
+        Key=_ledger_key(owner, key, request),
+        UpdateExpression=f"SET {sets}",
+        ConditionExpression="#s = :unconfirmed",
+        ExpressionAttributeNames=names,
+        ExpressionAttributeValues=values,
+        ReturnValues="ALL_NEW",
+    )
+    if item is None:
+        raise OperateError(f"{owner} {key}: no unconfirmed contact with that key (see 'outreach contacts unconfirmed')")
+    return item
+
+
+def resend(deployed: Deployed, owner: str, key: str, request: bool = False) -> dict[str, Any]:
+    """An unconfirmed contact that a human checked did not go (SES event destination / SNS delivery logs): make it
+    claimable again and send it through the sender, which claims it first, so it goes once however often this runs,
+    and not at all if the order moved on (a cancellation) or the address opted out meanwhile."""
+    item = _from_unconfirmed(
+        deployed, owner, key, request, LedgerStatus.RETRY, checkedAt=datetime.now(UTC).isoformat(), checkedBy="ops"
+    )
+    send_request: StepModel
+    if request:
+        send_request = CatalogSendRequest(request_id=owner)
+    else:
+        contact = ContactOrder(key=key, kind=item["kind"], channel=item["channel"], due_at=item["dueAt"])
+        send_request = SendRequest(order_id=owner, contact=contact)
+    response = boto3.client("lambda").invoke(
+        FunctionName=deployed.sender_function, Payload=json.dumps(send_request.to_payload()).encode()
+    )
+    body = json.loads(response["Payload"].read() or b"{}")
+    return {"key": key, **send_request.to_payload(), "outcome": body.get("status", "error")}
+
+
+def skip(deployed: Deployed, owner: str, key: str, request: bool = False, sent: bool = False) -> dict[str, Any]:
+    """Settle an unconfirmed contact without sending: ``sent`` when the provider's logs show it went (SENT), else
+    SKIPPED (ops decided it is not to go)."""
+    now = datetime.now(UTC).isoformat()
+    if sent:
+        _from_unconfirmed(deployed, owner, key, request, LedgerStatus.SENT, confirmedAt=now, confirmedBy="ops")
+        return {"key": key, "outcome": "sent"}
+    _from_unconfirmed(deployed, owner, key, request, LedgerStatus.SKIPPED, reason="skipped by ops", skippedAt=now)
+    return {"key": key, "outcome": "skipped"}
+
+
+# -- the shop's own opt-out list ----------------------------------------------------------------------------
+def opt_outs(deployed: Deployed) -> DynamoOptOuts:
+    """The opt-out list of the deployed stack (in its contacts table), as the senders read it."""
+    return DynamoOptOuts(deployed.contacts_table)

@@ -204,7 +204,7 @@ def test_given_the_timeline_when_it_arms_timers_then_it_only_touches_schedules_o
 
 
 def test_given_every_function_when_its_policy_is_read_then_no_action_is_a_service_wildcard(synth: Synth) -> None:
-    for module in ("intake", "timeline", "sender"):
+    for module in ("intake", "timeline", "sender", "reconciler"):
         for statement in synth.statements_of(module):
             assert not [a for a in actions_of(statement) if a.endswith(":*") or a == "*"], module
 
@@ -227,6 +227,40 @@ def test_given_email_addresses_to_validate_when_functions_run_then_the_layer_car
     assert not list(staged.rglob("__pycache__")), "no bytecode of the synthesizing interpreter"
 
 
+LAYER_PROBE = """
+import sys
+from datetime import date
+import jinja2, markupsafe
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+assert "markupsafe._speedups" not in sys.modules and markupsafe._escape_inner.__module__ == "markupsafe._native"
+page = jinja2.Environment(autoescape=True).from_string("<p>{{ name }}</p>").render(name="<script>")
+assert page == "<p>&lt;script&gt;</p>", page
+day = date(2026, 11, 30)
+print(format_date(day, "full", locale="de_DE"), "|", format_date(day, "full", locale="en_GB"))
+try:
+    Locale.parse("fr_FR")
+except UnknownLocaleError:
+    print("no French data")
+"""
+
+
+def test_given_messages_to_render_when_functions_run_then_the_layer_carries_pure_python_templates_and_dates(
+    synth: Synth,
+) -> None:
+    """jinja2, MarkupSafe without its C speedup (its pure-Python code runs) and Babel with the locale data of
+    the languages there is copy for, importable from the layer alone."""
+    import subprocess
+    import sys
+
+    [layer] = synth.template.find_resources("AWS::Lambda::LayerVersion").values()
+    staged = synth.outdir / f"asset.{layer['Properties']['Content']['S3Key'].removesuffix('.zip')}" / "python"
+    assert not list(staged.rglob("*.so")), "nothing compiled in the layer"
+    probe = f"import sys; sys.path[:0] = [{str(staged)!r}]\n" + LAYER_PROBE
+    out = subprocess.run([sys.executable, "-I", "-S", "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines() == ["Montag, 30. November 2026 | Monday, 30 November 2026", "no French data"]
+
+
 def test_given_slipped_orders_when_over_5_percent_of_7_days_then_ops_are_alarmed(synth: Synth) -> None:
     alarms = synth.template.find_resources("AWS::CloudWatch::Alarm")
     [slip] = [
@@ -241,6 +275,71 @@ def test_given_slipped_orders_when_over_5_percent_of_7_days_then_ops_are_alarmed
         assert stat["Metric"]["MetricName"] == metric and stat["Metric"]["Namespace"] == "Outreach"
         assert stat["Period"] == 7 * 24 * 3600 and stat["Stat"] == "Sum"
     assert slip["AlarmActions"], "the alarm notifies the ops topic"
+
+
+def test_given_claims_stuck_in_sending_then_ops_are_alarmed_on_the_first_one(synth: Synth) -> None:
+    alarms = synth.template.find_resources("AWS::CloudWatch::Alarm")
+    [stuck] = [a["Properties"] for a in alarms.values() if "contacts_stuck" in a["Properties"]["AlarmDescription"]]
+    [query] = stuck["Metrics"]
+    metric = query["MetricStat"]["Metric"]
+
+    assert (metric["MetricName"], metric["Namespace"], query["MetricStat"]["Stat"]) == (
+        "ContactsStuck",
+        "Outreach",
+        "Sum",
+    )
+    assert metric["Dimensions"] == [{"Name": "service", "Value": "outreach"}]
+    assert stuck["Threshold"] == 1
+    assert stuck["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+    assert stuck["AlarmActions"], "the alarm notifies the ops topic"
+
+
+# --- the reconciler of stuck claims ---------------------------------------------------------------------
+
+
+def test_given_the_reconciler_then_it_runs_every_15_minutes(synth: Synth) -> None:
+    reconciler = synth.function_id("reconciler")
+
+    synth.template.has_resource_properties(
+        "AWS::Events::Rule",
+        {
+            "ScheduleExpression": "rate(15 minutes)",
+            "State": "ENABLED",
+            "Targets": [Match.object_like({"Arn": {"Fn::GetAtt": [reconciler, "Arn"]}})],
+        },
+    )
+
+
+def test_given_the_contacts_table_then_claims_in_flight_have_a_sparse_index(synth: Synth) -> None:
+    [contacts] = [
+        t for i, t in synth.template.find_resources("AWS::DynamoDB::Table").items() if i.startswith("StorageContacts")
+    ]
+    [index] = contacts["Properties"]["GlobalSecondaryIndexes"]
+
+    assert index["IndexName"] == "claims-in-flight"
+    assert index["KeySchema"] == [
+        {"AttributeName": "inFlight", "KeyType": "HASH"},
+        {"AttributeName": "claimedAt", "KeyType": "RANGE"},
+    ]
+
+
+def test_given_the_reconciler_when_its_policy_is_read_then_it_queries_and_updates_but_never_scans(
+    synth: Synth,
+) -> None:
+    actions = {a for s in synth.statements_of("reconciler") for a in actions_of(s)}
+    dynamodb = {a for a in actions if a.startswith("dynamodb:")}
+
+    assert dynamodb == {"dynamodb:Query", "dynamodb:UpdateItem"}
+    assert not [a for a in actions if a.startswith(("ses:", "states:", "lambda:"))]
+    assert "sns:Publish" in actions
+    [resources] = [resources_of(s) for s in synth.statements_of("reconciler") if "dynamodb:Query" in actions_of(s)]
+    assert any(flatten(r).endswith("/index/*") for r in resources)
+
+
+def test_given_the_senders_then_they_may_read_the_ses_suppression_list(synth: Synth) -> None:
+    for module in ("timeline", "sender"):
+        actions = [a for s in synth.statements_of(module) for a in actions_of(s)]
+        assert "ses:GetSuppressedDestination" in actions, module
 
 
 # --- storage --------------------------------------------------------------------------------------------
@@ -333,7 +432,8 @@ def test_given_the_wiring_table_then_each_function_is_granted_exactly_its_tables
         assert set(granted) == set(wanted), name
         for table_id, access in wanted.items():
             writes = {a for a in granted[table_id] if a.split(":")[1].startswith(("Put", "Update", "Delete"))}
-            assert bool(writes) == (access is Access.READ_WRITE), (name, table_id, sorted(granted[table_id]))
+            writer = access in (Access.READ_WRITE, Access.SETTLE_CLAIMS)
+            assert bool(writes) == writer, (name, table_id, sorted(granted[table_id]))
 
 
 def test_given_the_simulator_then_its_functions_get_the_same_variables_and_tables_as_the_deployed_ones(

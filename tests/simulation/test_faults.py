@@ -88,3 +88,33 @@ def test_given_a_timeline_that_keeps_failing_then_ops_are_told_which_order_and_t
     assert "table unavailable" in failed["details"]["error"]["Cause"]
     assert result.orders[0]["status"] == "FAILED"
     assert timeline(result) == []  # nothing was sent: resume it (outreach resume) once the cause is fixed
+
+
+def test_given_a_crash_after_the_claim_before_the_provider_call_then_nothing_goes_twice_and_ops_resolve_it() -> None:
+    crash = {"from": "PT0S", "until": "PT1M", "target": "claim", "when": "before_send"}
+    result = run([placed(), event("P13D", "Production Completed")], [crash], until="P14D")
+
+    # The customer: the confirmation was claimed, never sent, and never sent blindly afterwards; the timeline
+    # went on (the retried step found the claim) and the production update arrived as planned.
+    assert [k for _, _, k, _ in timeline(result)] == ["production_update"]
+    # Ops: the reconciler's first run with the claim older than 15 minutes (09:30, runs every 15 minutes from
+    # 09:00) marks it UNCONFIRMED and says what to check and which command resends it.
+    [unconfirmed] = alerts(result, "contact_unconfirmed")
+    assert unconfirmed["at"] == "2026-11-02T09:30:00Z"
+    assert unconfirmed["orderId"] == "SO-1"
+    details = unconfirmed["details"]
+    assert (details["kind"], details["channel"]) == ("order_confirmation", "email")
+    assert details["action"]["ifNotSent"] == "outreach contacts resend SO-1 order_confirmation#email"
+    assert result.orders[0]["status"] == "RUNNING"
+    assert [e["type"] for e in result.errors] == ["ProcessDied"]  # the one crash, as the function's logs show it
+
+
+def test_given_a_crash_after_the_provider_accepted_then_the_customer_has_it_once_and_ops_are_asked_to_confirm() -> None:
+    crash = {"from": "PT0S", "until": "PT1M", "target": "claim", "when": "after_send"}
+    result = run([placed(customer=SMS)], [crash], until="P1D")
+
+    # SES took the e-mail (the ledger never heard): the retried step does not send it again; the SMS goes.
+    assert result.stats["providerMessages"] == {"email": 1, "sms": 1}
+    assert [(k, ch) for _, _, k, ch in timeline(result)] == [("order_confirmation", "sms")]
+    [unconfirmed] = alerts(result, "contact_unconfirmed")
+    assert unconfirmed["details"]["action"]["ifSent"] == "outreach contacts skip SO-1 order_confirmation#email --sent"

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
 from moto import mock_aws
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.ses.models import ses_backends
 from outreach_lambda import cold_start
+from outreach_lambda.adapters.contacts import ContactLedger
+from outreach_lambda.ports import LedgerStatus
+from outreach_lambda.wiring import FunctionName
 
-from outreach import operate
-from outreach.simulator import moto_runtime, world
+from outreach import cli, operate
+from outreach.simulator import moto_runtime, ses_suppression, world
 from tests.simulation.conftest import BASE_ORDER
 
 
@@ -21,7 +28,7 @@ def deployed() -> Iterator[operate.Deployed]:
     with mock_aws(), world.process_environment(world.BASE_ENV):
         cold_start.reset()
         w = world.build("{}")
-        with moto_runtime.patched(world.load_handlers(w)):
+        with moto_runtime.patched(world.load_handlers(w)), ses_suppression.installed([]):
             yield w.deployed
         cold_start.reset()
 
@@ -117,3 +124,91 @@ def test_given_a_deployed_stack_then_the_commands_find_its_resources_in_its_outp
     assert operate.Deployed.from_stack("Outreach").intake_function == "value-of-IntakeFunctionName"
     with pytest.raises(operate.OperateError, match="no output DeadLetterQueueUrl, OrdersTableName"):
         operate.Deployed.from_stack("Old")
+
+
+# -- stuck claims, unconfirmed contacts, the opt-out list ------------------------------------------------
+def claim_left_sending(deployed: operate.Deployed, order_id: str, key: str, ago: timedelta) -> None:
+    """What a sender that died after claiming leaves behind: the claim, never finished."""
+    kind, channel = key.split("#")
+    fields = {"orderId": order_id, "kind": kind, "channel": channel, "dueAt": datetime.now(UTC).isoformat()}
+    ContactLedger(deployed.contacts_table).claim(f"ORDER#{order_id}", key, fields, frozenset(), datetime.now(UTC) - ago)
+
+
+def record_order(order_id: str) -> None:
+    """The execution's first step (here without Step Functions): the order's state, and its confirmation."""
+    lam = boto3.client("lambda", region_name=world.REGION)
+    response = lam.invoke(
+        FunctionName=world.function_name(FunctionName.TIMELINE), Payload=json.dumps({"orderId": order_id})
+    )
+    assert "FunctionError" not in response, response["Payload"].read()
+
+
+def reconcile() -> dict:
+    lam = boto3.client("lambda", region_name=world.REGION)
+    response = lam.invoke(FunctionName=world.function_name(FunctionName.RECONCILER), Payload=b"{}")
+    return json.loads(response["Payload"].read())
+
+
+def ops_alerts() -> list[dict]:
+    sqs = boto3.client("sqs", region_name=world.REGION)
+    url = sqs.get_queue_url(QueueName="outreach-ops-alerts-tap")["QueueUrl"]
+    messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+    return [json.loads(m["Body"]) for m in messages]
+
+
+def test_given_a_claim_stuck_in_sending_then_it_is_listed_reconciled_and_resent_once_after_a_check(
+    deployed: operate.Deployed,
+) -> None:
+    send(deployed, "Order Placed", placed("SO-1"), "placed-1")
+    record_order("SO-1")
+    claim_left_sending(deployed, "SO-1", "production_update#email", timedelta(minutes=20))
+    claim_left_sending(deployed, "SO-1", "production_update#sms", timedelta(minutes=5))  # still in flight
+
+    assert [i["sk"] for i in operate.stuck(deployed)] == ["production_update#email"]
+    assert reconcile() == {"stuck": 1, "unconfirmed": ["ORDER#SO-1/production_update#email"]}
+    [alert] = [a for a in ops_alerts() if a["kind"] == "contact_unconfirmed"]
+    assert alert["details"]["action"]["ifNotSent"] == "outreach contacts resend SO-1 production_update#email"
+    assert operate.stuck(deployed) == []
+    assert [i["sk"] for i in operate.with_status(deployed, LedgerStatus.UNCONFIRMED)] == ["production_update#email"]
+
+    outcome = operate.resend(deployed, "SO-1", "production_update#email")
+
+    assert outcome["outcome"] == "sent"
+    sent = ses_backends[DEFAULT_ACCOUNT_ID][world.REGION].sent_messages
+    subjects = [str(email.message_from_string(m.raw_data, policy=email.policy.default)["Subject"]) for m in sent]
+    assert len([s for s in subjects if "SO-1" in s]) == 2  # the confirmation, then the update, once
+    with pytest.raises(operate.OperateError, match="no unconfirmed contact"):
+        operate.resend(deployed, "SO-1", "production_update#email")
+
+
+def test_given_an_unconfirmed_contact_the_logs_show_went_then_skip_sent_records_it_without_sending(
+    deployed: operate.Deployed,
+) -> None:
+    send(deployed, "Order Placed", placed("SO-2"), "placed-2")
+    claim_left_sending(deployed, "SO-2", "production_update#email", timedelta(hours=1))
+    reconcile()
+
+    assert operate.skip(deployed, "SO-2", "production_update#email", sent=True) == {
+        "key": "production_update#email",
+        "outcome": "sent",
+    }
+    assert operate.with_status(deployed, LedgerStatus.UNCONFIRMED) == []
+
+
+def test_given_the_opt_out_list_then_addresses_are_added_listed_and_removed_by_their_normal_form(
+    deployed: operate.Deployed, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(operate.Deployed, "from_stack", classmethod(lambda cls, name: deployed))
+
+    assert cli.main(["opt-out", "add", "Ada@Example.com", "--reason", "unsubscribed"]) == 0
+    assert cli.main(["opt-out", "add", "ada@example.com"]) == 0
+    assert cli.main(["opt-out", "list"]) == 0
+    assert cli.main(["opt-out", "add", "not an address"]) == 2
+    out = capsys.readouterr()
+    assert out.out.splitlines()[:2] == ["added", "was on the list already"]
+    assert out.out.splitlines()[2].startswith("ada@example.com  ")
+    assert "address: neither an e-mail address nor an E.164 phone number" in out.err
+    assert operate.opt_outs(deployed).contains("ADA@example.com")
+
+    assert cli.main(["opt-out", "remove", "ada@example.com"]) == 0
+    assert not operate.opt_outs(deployed).contains("ada@example.com")

@@ -10,13 +10,16 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from outreach_lambda.adapters.contacts import CLAIMED_AT, claimed_at
 from outreach_lambda.adapters.orders import MAX_EVENTS_PER_STEP, OrderRecord
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.events import CatalogRequested
 from outreach_lambda.domain.model import Decision, InboundEvent, Quote
+from outreach_lambda.domain.opt_outs import normalise
+from outreach_lambda.domain.rendering import Message
 from outreach_lambda.services.intake import Intake
 from outreach_lambda.services.sender import Sender
 from outreach_lambda.services.timeline import Timeline
@@ -182,16 +185,40 @@ class FakeLedger:
     entries: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     parked_causes: set[str] = field(default_factory=set)
 
-    def claim(self, pk: str, key: str, fields: dict[str, Any], again: frozenset[str]) -> int | None:
+    def claim(
+        self, pk: str, key: str, fields: dict[str, Any], again: frozenset[str], now: datetime | None = None
+    ) -> int | None:
         entry = self.entries.get((pk, key))
         if entry is not None and entry["status"] not in again:
             return None
         attempts = (entry or {}).get("attempts", 0) + 1
-        self.entries[(pk, key)] = {**(entry or {}), **fields, "status": "SENDING", "attempts": attempts}
+        claimed = claimed_at(now or datetime.now(UTC))
+        self.entries[(pk, key)] = {
+            **(entry or {}),
+            **fields,
+            "pk": pk,
+            "sk": key,
+            "status": "SENDING",
+            "attempts": attempts,
+            CLAIMED_AT: claimed,
+        }
         return attempts
 
     def finish(self, pk: str, key: str, status: str, fields: dict[str, Any]) -> None:
         self.entries[(pk, key)].update(status=str(status), **fields)
+        self.entries[(pk, key)].pop(CLAIMED_AT, None)
+
+    def stuck(self, claimed_before: datetime) -> list[dict[str, Any]]:
+        cutoff = claimed_at(claimed_before)
+        found = [dict(e) for e in self.entries.values() if e["status"] == "SENDING" and e[CLAIMED_AT] < cutoff]
+        return sorted(found, key=lambda e: str(e[CLAIMED_AT]))
+
+    def settle_stuck(self, pk: str, key: str, claimed: str, status: str, fields: dict[str, Any]) -> bool:
+        entry = self.entries.get((pk, key))
+        if entry is None or entry["status"] != "SENDING" or entry.get(CLAIMED_AT) != claimed:
+            return False
+        self.finish(pk, key, status, fields)
+        return True
 
     def first_parked(self, cause: str, now: datetime) -> bool:
         if cause in self.parked_causes:
@@ -201,11 +228,46 @@ class FakeLedger:
 
 
 @dataclass
+class FakeOptOuts:
+    """The opt-out list, by normalised address (as the DynamoDB adapter keys it)."""
+
+    entries: dict[str, tuple[str, datetime]] = field(default_factory=dict)
+
+    def add(self, address: str, reason: str, at: datetime) -> bool:
+        key = normalise(address)
+        if key in self.entries:
+            return False
+        self.entries[key] = (reason, at)
+        return True
+
+    def remove(self, address: str) -> bool:
+        return self.entries.pop(normalise(address), None) is not None
+
+    def contains(self, address: str) -> bool:
+        return normalise(address) in self.entries
+
+
+@dataclass
+class FakeSuppressionList:
+    """The SES account suppression list; ``fail_with`` makes reading it raise."""
+
+    addresses: set[str] = field(default_factory=set)
+    fail_with: Exception | None = None
+
+    def suppressed(self, email: str) -> bool:
+        if self.fail_with is not None:
+            raise self.fail_with
+        return email.lower() in self.addresses
+
+
+@dataclass
 class Sent:
     channel: str
     to: str
     subject: str | None
     text: str
+    html: str = ""
+    list_unsubscribe: tuple[str, ...] = ()
 
 
 @dataclass
@@ -216,8 +278,8 @@ class FakeMessenger:
     fail_with: Exception | None = None
     failures: int | None = None
 
-    def send_email(self, to: str, subject: str, text: str, tags: dict[str, str]) -> str:
-        return self._send(Sent("email", to, subject, text))
+    def send_email(self, to: str, message: Message, tags: dict[str, str]) -> str:
+        return self._send(Sent("email", to, message.subject, message.text, message.html, message.list_unsubscribe))
 
     def send_sms(self, phone: str, text: str) -> str:
         return self._send(Sent("sms", phone, None, text))
@@ -321,8 +383,8 @@ class Shop:
     asynchronous invoke would); ``start`` and ``park`` play the state machine's first task and its waits.
     """
 
-    def __init__(self) -> None:
-        self.config = OutreachConfig()
+    def __init__(self, config: OutreachConfig | None = None) -> None:
+        self.config = config or OutreachConfig()
         self.orders = FakeOrders()
         self.ledger = FakeLedger()
         self.customer = FakeMessenger()
@@ -332,7 +394,11 @@ class Shop:
         self.dead_letters = FakeDeadLetters()
         self.sender_invoker = FakeInvoker()
         self.now: datetime | None = None
-        self.sender = Sender(self.orders, self.ledger, self.customer, self.ops, self.config)
+        self.opt_outs = FakeOptOuts()
+        self.suppression = FakeSuppressionList()
+        self.sender = Sender(
+            self.orders, self.ledger, self.customer, self.ops, self.config, self.opt_outs, self.suppression
+        )
         self.timeline = Timeline(
             self.orders, self.ops, InstantSlots(), self.sender, self.timers, self.machine, self.config
         )

@@ -251,7 +251,7 @@ def test_given_catalog_request_when_follow_up_rendered_then_catalog_swatches_and
     message = render_catalog_follow_up(request, config)
     assert message.text.startswith("Dear Grace,")
     assert "catalog" in message.subject.lower()
-    assert "1 Main St, 22201 Arlington" in message.text
+    assert "1 Main St, Arlington 22201, US" in message.text  # as the US post writes it
     assert "free fabric swatches" in message.text
     assert "free design advice" in message.text
     assert message.promised_date is None

@@ -4,18 +4,36 @@ A contact is claimed (SENDING) with a conditional write before anything is sent,
 sender can never send it twice; then it is finished with what became of it (``ports.LedgerStatus``). Only an
 entry whose send provably did not happen (RETRY; PARKED when redriven) can be claimed again, and every claim
 counts an attempt.
+
+While an entry is SENDING it carries ``inFlight`` and ``claimedAt``, the keys of the sparse index
+``SENDING_INDEX``: the reconciler finds claims left in SENDING (the sender died between claim and outcome) with
+one Query of that index, never a Scan; finishing an entry removes both, so the index only ever holds claims in
+flight.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
+
+from boto3.dynamodb.conditions import Key
 
 from outreach_lambda.adapters.aws import put_if_absent, table, update_if
 from outreach_lambda.ports import LedgerStatus
 
 #: One item per cause for which contacts are parked (sk = the cause): ops are alerted once per cause.
 PARKED_CAUSES_PK = "PARKED#causes"
+#: The sparse global secondary index of claims in flight (infra/constructs/storage.py creates it): partition key
+#: ``IN_FLIGHT`` (always ``SENDING``), sort key ``CLAIMED_AT`` (UTC, fixed-width ISO 8601, so text order is time
+#: order). Only SENDING entries have these attributes.
+SENDING_INDEX = "claims-in-flight"
+IN_FLIGHT = "inFlight"
+CLAIMED_AT = "claimedAt"
+
+
+def claimed_at(now: datetime) -> str:
+    """A claim's instant as stored: fixed width, so that comparing the text compares the instants."""
+    return now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 class ContactLedger:
@@ -26,9 +44,16 @@ class ContactLedger:
     def _table(self) -> Any:
         return table(self._name)
 
-    def claim(self, pk: str, key: str, fields: dict[str, Any], again: frozenset[str]) -> int | None:
+    def claim(
+        self, pk: str, key: str, fields: dict[str, Any], again: frozenset[str], now: datetime | None = None
+    ) -> int | None:
         """Claim the contact for sending: the attempt number, or None when it may not be sent (again)."""
-        entries = {"status": LedgerStatus.SENDING.value, **fields}
+        entries = {
+            "status": LedgerStatus.SENDING.value,
+            **fields,
+            IN_FLIGHT: LedgerStatus.SENDING.value,
+            CLAIMED_AT: claimed_at(now or datetime.now(UTC)),
+        }
         names = {f"#{i}": name for i, name in enumerate(entries)}
         values: dict[str, Any] = {f":{i}": value for i, value in enumerate(entries.values())}
         sets = ", ".join(f"#{i} = :{i}" for i in range(len(entries)))
@@ -54,10 +79,38 @@ class ContactLedger:
         sets = ", ".join(f"#{i} = :{i}" for i in range(len(names)))
         self._table.update_item(
             Key={"pk": pk, "sk": key},
-            UpdateExpression=f"SET {sets}",
+            UpdateExpression=f"SET {sets} REMOVE {IN_FLIGHT}, {CLAIMED_AT}",
             ExpressionAttributeNames=names,
             ExpressionAttributeValues=values,
         )
+
+    def stuck(self, claimed_before: datetime) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        kwargs: dict[str, Any] = {
+            "IndexName": SENDING_INDEX,
+            "KeyConditionExpression": Key(IN_FLIGHT).eq(LedgerStatus.SENDING.value)
+            & Key(CLAIMED_AT).lt(claimed_at(claimed_before)),
+        }
+        while True:
+            page = self._table.query(**kwargs)
+            items.extend(page["Items"])
+            if "LastEvaluatedKey" not in page:
+                return items
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def settle_stuck(self, pk: str, key: str, claimed_at: str, status: str, fields: dict[str, Any]) -> bool:
+        names = {f"#{i}": name for i, name in enumerate(["status", *fields])}
+        values: dict[str, Any] = {f":{i}": value for i, value in enumerate([status, *fields.values()])}
+        sets = ", ".join(f"#{i} = :{i}" for i in range(len(names)))
+        settled = update_if(
+            self._name,
+            Key={"pk": pk, "sk": key},
+            UpdateExpression=f"SET {sets} REMOVE {IN_FLIGHT}, {CLAIMED_AT}",
+            ConditionExpression=f"#0 = :sending AND {CLAIMED_AT} = :claimed",
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues={**values, ":sending": LedgerStatus.SENDING.value, ":claimed": claimed_at},
+        )
+        return settled is not None
 
     def first_parked(self, cause: str, now: datetime) -> bool:
         """Record that contacts are parked for ``cause``; True the first time (until a redrive clears it)."""

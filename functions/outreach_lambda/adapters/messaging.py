@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from outreach_lambda.adapters.aws import client
+from outreach_lambda.adapters.aws import client, error_code
+from outreach_lambda.domain.rendering import Message
 
 
 class CustomerChannels:
@@ -15,11 +16,11 @@ class CustomerChannels:
     def __init__(self, sender_email: str) -> None:
         self._sender = sender_email
 
-    def send_email(self, to: str, subject: str, text: str, tags: dict[str, str]) -> str:
+    def send_email(self, to: str, message: Message, tags: dict[str, str]) -> str:
         response = client("sesv2").send_email(
             FromEmailAddress=self._sender,
             Destination={"ToAddresses": [to]},
-            Content={"Simple": {"Subject": {"Data": subject}, "Body": {"Text": {"Data": text}}}},
+            Content={"Raw": {"Data": mime(self._sender, to, message)}},
             EmailTags=[{"Name": k, "Value": _tag_value(v)} for k, v in tags.items()],
         )
         return str(response["MessageId"])
@@ -31,6 +32,25 @@ class CustomerChannels:
             MessageAttributes={"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}},
         )
         return str(response["MessageId"])
+
+
+class SesSuppressionList:
+    """The SES account-level suppression list: ``GetSuppressedDestination``; NotFoundException = not on it.
+
+    One extra SES call per e-mail send. SES itself drops mail to a suppressed address (it accepts the request
+    and reports a bounce), so asking first only makes the ledger true (SKIPPED, ``suppressed``) instead of SENT.
+    """
+
+    def suppressed(self, email: str) -> bool:
+        from botocore.exceptions import ClientError
+
+        try:
+            client("sesv2").get_suppressed_destination(EmailAddress=email)
+        except ClientError as exc:
+            if error_code(exc) == "NotFoundException":
+                return False
+            raise
+        return True
 
 
 class SnsAlerts:
@@ -58,6 +78,38 @@ class AsyncInvoke:
         client("lambda").invoke(
             FunctionName=self._function_name, InvocationType="Event", Payload=json.dumps(payload).encode()
         )
+
+
+def mime(sender: str, to: str, message: Message) -> bytes:
+    """The e-mail as the customer's mail client receives it: multipart/alternative (plain text, then HTML),
+    the shop's name on the sender, Reply-To, Content-Language, and on non-transactional messages
+    List-Unsubscribe (plus RFC 8058 one-click List-Unsubscribe-Post when an https link is among them).
+
+    Sent as SES v2 ``Raw`` content. ``Content.Simple.Headers`` exists in botocore 1.44's model, but moto 5.2.5
+    drops headers of Simple messages and keeps only the HTML body, so a simulation could not show what a
+    customer gets; a Raw message is kept whole, headers and both parts. The standard library's ``email`` package does
+    the encoding (RFC 2047 subjects, quoted-printable bodies, 78-character header folding).
+    """
+    from email.headerregistry import Address
+    from email.message import EmailMessage
+    from email.policy import SMTP
+
+    mail = EmailMessage(policy=SMTP)
+    mail["Subject"] = message.subject
+    mail["From"] = Address(display_name=message.from_name or "", addr_spec=sender)
+    mail["To"] = to
+    if message.reply_to:
+        mail["Reply-To"] = message.reply_to
+    if message.non_transactional:
+        links = message.list_unsubscribe or (f"mailto:{sender}?subject=unsubscribe",)
+        mail["List-Unsubscribe"] = ", ".join(f"<{link}>" for link in links)
+        if message.one_click:
+            mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    mail.set_content(message.text)
+    if message.html:
+        mail.add_alternative(message.html, subtype="html")
+    mail["Content-Language"] = message.locale  # after the body: set_content() clears Content-* headers
+    return mail.as_bytes()
 
 
 def _tag_value(value: str) -> str:

@@ -15,6 +15,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, field_validator, model_validator
 
+from outreach_lambda.domain.model import ContactKind
+
 #: A promise is never shorter than the work (1) and never more than three times as long (3): a factor
 #: above that is a typo (1e9 would put every promise beyond the year 9999 and crash every step).
 MIN_FACTOR = Fraction(1)
@@ -86,6 +88,90 @@ class QuietHours(BaseModel):
         return self
 
 
+_HEX_COLOUR = r"^#[0-9A-Fa-f]{6}$"
+_LOCALE = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,4}$"
+#: The built-in goodwill gesture. Messages in another language use that language's own wording of it (the
+#: copy files); a shop that writes its own gesture gives it per language in ``goodwillGestures``.
+DEFAULT_GOODWILL_GESTURE = "a free upgrade to express delivery"
+
+
+def _one_line_text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    if any(ord(c) < 32 or ord(c) == 127 or 0x202A <= ord(c) <= 0x202E or 0x2066 <= ord(c) <= 0x2069 for c in value):
+        raise ValueError("must be one line without control characters")
+    return value
+
+
+def _https_url(value: str | None) -> str | None:
+    if value is None:
+        return value
+    if not re.fullmatch(r"https://[A-Za-z0-9.-]+(:\d{1,5})?(/[^\s\"'<>]*)?", value):
+        raise ValueError(f"must be an https:// link without spaces or quotes, got {value[:80]!r}")
+    return value
+
+
+class Branding(BaseModel):
+    """How the shop looks and signs in every e-mail: logo, colours, postal address, reply-to, language.
+
+    Shop name and support phone stay top-level (``shopName``, ``supportPhone``); everything here is optional
+    and bounded. Colours are ``#RRGGBB``; links are https; texts are one line.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    logo_url: str | None = Field(default=None, alias="logoUrl", strict=True, max_length=500)
+    logo_width: StrictInt = Field(default=160, ge=40, le=600, alias="logoWidth", description="pixels")
+    primary_color: str = Field(default="#2F5D50", alias="primaryColor", strict=True, pattern=_HEX_COLOUR)
+    text_color: str = Field(default="#222222", alias="textColor", strict=True, pattern=_HEX_COLOUR)
+    background_color: str = Field(default="#F4F1EC", alias="backgroundColor", strict=True, pattern=_HEX_COLOUR)
+    postal_address: str | None = Field(default=None, alias="postalAddress", strict=True, min_length=1, max_length=200)
+    reply_to: str | None = Field(default=None, alias="replyTo", strict=True, max_length=254)
+    website_url: str | None = Field(default=None, alias="websiteUrl", strict=True, max_length=500)
+    unsubscribe_url: str | None = Field(
+        default=None,
+        alias="unsubscribeUrl",
+        strict=True,
+        max_length=400,
+        description="https endpoint for one-click unsubscribe (RFC 8058); without it a mailto: link is used",
+    )
+    default_locale: str = Field(
+        default="en-US",
+        alias="defaultLocale",
+        strict=True,
+        max_length=35,
+        pattern=_LOCALE,
+        description="language and date style of customers who give no locale (or one without copy)",
+    )
+
+    @field_validator("logo_url", "website_url", "unsubscribe_url")
+    @classmethod
+    def _links_are_https(cls, value: str | None) -> str | None:
+        return _https_url(value)
+
+    @field_validator("default_locale")
+    @classmethod
+    def _default_locale_has_copy(cls, value: str) -> str:
+        from outreach_lambda.domain.rendering import languages  # rendering imports this module
+
+        language = value.split("-")[0].lower()
+        if language not in languages():
+            raise ValueError(f"no copy for {value!r}: the languages with copy are {', '.join(languages())}")
+        return value
+
+    @field_validator("postal_address")
+    @classmethod
+    def _address_one_line(cls, value: str | None) -> str | None:
+        return None if value is None else _one_line_text(value)
+
+    @field_validator("reply_to")
+    @classmethod
+    def _reply_to_is_an_address(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+", value):
+            raise ValueError(f"must be an e-mail address like help@shop.example, got {value[:80]!r}")
+        return value
+
+
 class OutreachConfig(BaseModel):
     """Everything a shop tunes. Field names are camelCase, as in scenario files and CDK context."""
 
@@ -115,8 +201,14 @@ class OutreachConfig(BaseModel):
     )
     shop_name: str = Field(default="Outreach Sofas", alias="shopName", strict=True, min_length=1, max_length=100)
     goodwill_gesture: str = Field(
-        default="a free upgrade to express delivery", alias="goodwillGesture", strict=True, min_length=1, max_length=200
+        default=DEFAULT_GOODWILL_GESTURE, alias="goodwillGesture", strict=True, min_length=1, max_length=200
     )
+    goodwill_gestures: dict[str, str] = Field(
+        default_factory=dict,
+        alias="goodwillGestures",
+        description="the goodwill gesture per language ('de': 'ein ...'), for customers not in the default language",
+    )
+    branding: Branding = Branding()
 
     max_requotes: StrictInt = Field(
         default=10,
@@ -126,11 +218,37 @@ class OutreachConfig(BaseModel):
         description="re-quotes per order the rules make on their own; past it ops are alerted to call instead",
     )
 
+    opted_out_still_get: tuple[ContactKind, ...] = Field(
+        default=("order_confirmation", "delay_notice", "cancellation_confirmation"),
+        alias="optedOutStillGet",
+        max_length=8,
+        description=(
+            "contact kinds a customer on the opt-out list still gets because they cannot do without them "
+            "(the confirmation of their order, a broken promise, a cancellation); every other kind is skipped"
+        ),
+    )
+
+    @field_validator("opted_out_still_get")
+    @classmethod
+    def _no_repeats(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if len(set(value)) != len(value):
+            raise ValueError("each kind at most once")
+        return value
+
     @field_validator("shop_name", "goodwill_gesture", "support_phone")
     @classmethod
     def _one_line(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be blank")
-        if any(ord(c) < 32 or ord(c) == 127 for c in value):
-            raise ValueError("must be one line without control characters")
+        return _one_line_text(value)
+
+    @field_validator("goodwill_gestures")
+    @classmethod
+    def _gestures_per_language(cls, value: dict[str, str]) -> dict[str, str]:
+        if len(value) > 20:
+            raise ValueError(f"at most 20 languages, got {len(value)}")
+        for language, text in value.items():
+            if not re.fullmatch(r"[a-z]{2,3}", language):
+                raise ValueError(f"keys must be language codes like 'de', got {language[:20]!r}")
+            if not isinstance(text, str) or not 1 <= len(text) <= 200:
+                raise ValueError(f"{language}: must be text of 1 to 200 characters")
+            _one_line_text(text)
         return value

@@ -1,20 +1,63 @@
-"""Contact texts: a subject and a plain-text body per kind, plus a short SMS text.
+"""Contact messages: subject, HTML, plain text and SMS per kind, in the customer's language, from template files.
 
-Every date a message states comes from the order's promise ledger (``state.promised``), shown as a
-calendar date in the customer's zone.
+The words live in ``templates/copy/<language>.toml`` (one file per language, one section per kind), the
+structure in ``templates/kinds/<kind>.html`` / ``.txt`` on a shared layout (``templates/layout.*``); see
+``templates/README.md``. This module gathers the facts a message states and hands them to the templates:
+
+- every date is the promise ledger's (``state.promised``, the quotes), a calendar date in the customer's zone,
+  written in the customer's language and date style (Babel, CLDR);
+- the language: ``customer.locale`` if there is copy for it, else its language (``de-AT`` -> ``de``), else the
+  shop's ``branding.defaultLocale``; the date style follows the requested locale only when its language is the
+  one the message is written in (``en-AU`` gets English copy with Australian dates; ``fr`` gets the default);
+- non-transactional kinds (``NON_TRANSACTIONAL_KINDS``) carry List-Unsubscribe links (``unsubscribe_links``);
+- SMS are GSM-7 where possible and at most ``MAX_SMS_SEGMENTS[kind]`` parts; they name no person and no address.
+
+jinja2 and Babel are imported on first render, not at import: a handler's cold start does not pay for them
+until it sends.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any, Literal, get_args
+from urllib.parse import urlencode
 
-from outreach_lambda.domain.config import OutreachConfig
-from outreach_lambda.domain.events import CatalogRequested
-from outreach_lambda.domain.model import ContactOrder, OrderState
+from outreach_lambda.domain import sms as sms_rules
+from outreach_lambda.domain.config import DEFAULT_GOODWILL_GESTURE, OutreachConfig
+from outreach_lambda.domain.events import Address, CatalogRequested
+from outreach_lambda.domain.model import ContactKind, ContactOrder, OrderState, Quote
 from outreach_lambda.domain.promise import local_date
 
+TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
+COPY_DIR = TEMPLATES_DIR / "copy"
+#: The HTML templates with their CSS inlined (``make templates`` writes them from ``templates/*.html``).
+INLINED_DIR = TEMPLATES_DIR / "inlined"
+
+KINDS: tuple[str, ...] = get_args(ContactKind)
 DATED_KINDS = frozenset({"order_confirmation", "production_update", "shipped", "delay_notice"})
+#: Messages that are not about a transaction the customer started and needs to hear of: they carry
+#: List-Unsubscribe + one-click List-Unsubscribe-Post (RFC 8058) and a visible unsubscribe link.
+NON_TRANSACTIONAL_KINDS = frozenset({"satisfaction_check", "catalog_follow_up"})
+#: The most SMS parts each kind may take. Two for the kinds that carry a date plus a phone number or a
+#: carrier and tracking number; one for the rest. A text over its bound uses the copy's shorter ``sms_short``,
+#: and is cut only if even that does not fit (a 100-character shop name).
+MAX_SMS_SEGMENTS: dict[str, int] = {
+    "order_confirmation": 2,
+    "production_update": 2,
+    "shipped": 2,
+    "delay_notice": 2,
+    "satisfaction_check": 1,
+    "cancellation_confirmation": 1,
+    "catalog_follow_up": 1,
+    "feedback_acknowledgement": 1,
+}
+
+Mode = Literal["html", "text"]
 
 
 @dataclass(frozen=True)
@@ -23,10 +66,129 @@ class Message:
     text: str
     sms: str
     promised_date: date | None
+    html: str = ""
+    locale: str = "en-US"
+    #: List-Unsubscribe URIs (https first, then mailto), empty for transactional messages.
+    list_unsubscribe: tuple[str, ...] = ()
+    reply_to: str | None = None
+    from_name: str | None = None
+    kind: str = ""
+
+    @property
+    def sms_segments(self) -> int:
+        return sms_rules.segments(self.sms)
+
+    @property
+    def non_transactional(self) -> bool:
+        """Not about a transaction the customer needs to hear of: it must carry List-Unsubscribe."""
+        return self.kind in NON_TRANSACTIONAL_KINDS
+
+    @property
+    def one_click(self) -> bool:
+        """RFC 8058 one-click unsubscribe applies: an https link is among the List-Unsubscribe URIs."""
+        return any(uri.startswith("https://") for uri in self.list_unsubscribe)
 
 
-def _fmt(d: date) -> str:
-    return f"{d:%A}, {d.day} {d:%B %Y}"
+@dataclass(frozen=True)
+class Language:
+    """What a message is written in: the copy file's language and the locale its dates are formatted for."""
+
+    copy: str  # "en", "de": a file templates/copy/<copy>.toml
+    locale: str  # Babel's identifier for dates and numbers: "en_GB", "de_DE", "en_US"
+    tag: str  # BCP 47, as the customer gave it or as it fell back: "en-GB"
+
+
+# --- language and dates -------------------------------------------------------------------------------------------
+
+
+def languages() -> tuple[str, ...]:
+    """The languages there is copy for (one file each in templates/copy/)."""
+    return tuple(sorted(p.stem for p in COPY_DIR.glob("*.toml")))
+
+
+def resolve_language(requested: str | None, default: str) -> Language:
+    """``requested`` if there is copy for its language, else ``default`` (see the module docstring)."""
+    from babel import Locale, UnknownLocaleError
+
+    available = languages()
+    for tag in (requested, default, "en-US"):
+        if not tag:
+            continue
+        try:
+            locale = Locale.parse(tag, sep="-")
+        except (UnknownLocaleError, ValueError):
+            try:  # an unknown region or script: the language alone ("de-XX" -> "de")
+                locale = Locale.parse(tag.split("-")[0])
+            except (UnknownLocaleError, ValueError):
+                continue
+        if locale.language in available:
+            return Language(copy=locale.language, locale=str(locale), tag=tag)
+    raise ValueError(f"branding.defaultLocale: no copy for {default!r} in {COPY_DIR} (have {', '.join(available)})")
+
+
+def long_date(value: date, language: Language) -> str:
+    from babel.dates import format_date
+
+    return format_date(value, format="full", locale=language.locale)
+
+
+def short_date(value: date, language: Language) -> str:
+    from babel.dates import format_date
+
+    return format_date(value, format="medium", locale=language.locale)
+
+
+def day_count(days: int, language: Language) -> str:
+    """'6 days', '1 day', '6 Tage' (CLDR plural rules)."""
+    from babel.units import format_unit
+
+    return str(format_unit(days, "duration-day", length="long", locale=language.locale))
+
+
+# --- links --------------------------------------------------------------------------------------------------------
+
+
+def unsubscribe_links(config: OutreachConfig, kind: str, owner_id: str) -> tuple[str, ...]:
+    """The List-Unsubscribe URIs of a non-transactional message: the shop's https endpoint (one click,
+    RFC 8058), then a mailto: to the reply-to address. The one place these links are made: the signed
+    customer-action endpoint replaces the https form here. Carries no personal data, only the order or
+    request id and the kind."""
+    if kind not in NON_TRANSACTIONAL_KINDS:
+        return ()
+    links = []
+    branding = config.branding
+    if branding.unsubscribe_url:
+        glue = "&" if "?" in branding.unsubscribe_url else "?"
+        links.append(f"{branding.unsubscribe_url}{glue}{urlencode({'ref': owner_id, 'kind': kind})}")
+    if branding.reply_to:
+        links.append(f"mailto:{branding.reply_to}?{urlencode({'subject': f'unsubscribe {owner_id}'})}")
+    return tuple(links)
+
+
+# --- facts per kind -----------------------------------------------------------------------------------------------
+
+
+def first_name(name: str) -> str:
+    parts = name.split()
+    return parts[0] if parts else name.strip()
+
+
+#: Countries that write the town before the postal code ("Arlington VA 22201", "London" / "SW1A 1AA");
+#: elsewhere the postal code comes first ("10115 Berlin", "75001 Paris").
+_TOWN_FIRST = frozenset({"US", "USA", "CA", "AU", "NZ"})
+_POSTCODE_OWN_LINE = frozenset({"GB", "UK", "IE"})
+
+
+def address_lines(address: Address) -> list[str]:
+    """The address as the post of its country writes it, line by line."""
+    country = address.country.strip().upper()
+    if country in _TOWN_FIRST:
+        town = [f"{address.city} {address.postal_code}"]
+    elif country in _POSTCODE_OWN_LINE:
+        town = [address.city, address.postal_code]
+    else:
+        town = [f"{address.postal_code} {address.city}"]
+    return [line for line in (address.line1, address.line2, *town, address.country) if line]
 
 
 def _days_ahead(state: OrderState) -> int:
@@ -37,118 +199,219 @@ def _days_ahead(state: OrderState) -> int:
     return max((local_date(state.production_due_at, zone) - local_date(state.production_completed_at, zone)).days, 0)
 
 
-def render(state: OrderState, contact: ContactOrder, config: OutreachConfig) -> Message:
+def _delay_reason(quote: Quote) -> tuple[str, str]:
+    """The copy key for why the date moved, and the producer's own words (if any) to quote."""
+    reason = quote.reason
+    if reason.startswith("production delayed"):
+        detail = reason.partition(": ")[2]
+        return ("reason_production_detail" if detail else "reason_production"), detail
+    if reason.startswith("production completed"):
+        return "reason_production", ""
+    if reason.startswith("carrier"):
+        return "reason_carrier", ""
+    return "reason_silence", ""
+
+
+def _gesture(config: OutreachConfig, language: Language) -> str | None:
+    """The shop's goodwill gesture in the message's language; ``None``: the copy's own built-in wording."""
+    if language.copy in config.goodwill_gestures:
+        return config.goodwill_gestures[language.copy]
+    if config.goodwill_gesture == DEFAULT_GOODWILL_GESTURE:
+        return None
+    return config.goodwill_gesture
+
+
+def _order_facts(state: OrderState, kind: str, language: Language, config: OutreachConfig) -> dict[str, Any]:
     order = state.order
-    first = order.customer.name.split()[0]
-    oid = order.order_id
     promised = state.promised
-    shop = config.shop_name
-    items = "\n".join(f"  - {i.quantity} x {i.description}" for i in order.items)
-    addr = order.shipping_address
-    address = ", ".join(p for p in [addr.line1, addr.line2, f"{addr.postal_code} {addr.city}", addr.country] if p)
-    sign = f"\nWarm regards,\n{shop}\nQuestions? Call us on {config.support_phone}.\n"
-    kind = contact.kind
-    if kind == "order_confirmation":
-        subject = f"Thank you for your order {oid}"
-        text = (
-            f"Dear {first},\n\nthank you for your order. We are making it just for you:\n{items}\n\n"
-            f"What happens next: our workshop builds your order, we write to you shortly before it is finished, "
-            f"and again with tracking details when it ships.\n\n"
-            f"We promise delivery by {_fmt(promised)}.\n"
-        )
-        sms = f"{shop}: thank you for order {oid}. Delivery by {promised:%d %b %Y}. Questions: {config.support_phone}"
-    elif kind == "production_update":
-        done = state.production_completed_at is not None
-        status = "is finished" if done else "is nearly finished"
+    facts: dict[str, Any] = {
+        "order_id": order.order_id,
+        "first_name": first_name(order.customer.name),
+        "items": [{"quantity": i.quantity, "description": i.description} for i in order.items],
+        "address_lines": address_lines(order.shipping_address),
+        "address": ", ".join(address_lines(order.shipping_address)),
+        "promised": long_date(promised, language),
+        "promised_short": short_date(promised, language),
+    }
+    if kind == "production_update":
         ahead = _days_ahead(state)
-        early = ""
-        if ahead >= config.good_news_days:
-            status = f"is finished {ahead} days early"
-            early = "It should reach you well before the date we promised; we will send tracking when it ships.\n\n"
-        subject = f"Your order {oid} {status}"
-        text = (
-            f"Dear {first},\n\ngood news: your order {status} in our workshop.\n\n{early}"
-            f"Please confirm the delivery address so nothing goes astray:\n  {address}\n"
-            f"If anything has changed, reply to this e-mail or call us.\n\n"
-            f"Delivery remains on track for {_fmt(promised)}.\n"
-        )
-        sms = (
-            f"{shop}: order {oid} {status}. Delivery by {promised:%d %b %Y}. "
-            f"Address changed? Call {config.support_phone}"
-        )
+        facts["finished"] = state.production_completed_at is not None
+        facts["early"] = ahead >= config.good_news_days
+        facts["days_early"] = day_count(ahead, language)
     elif kind == "shipped":
         ship = state.shipment
-        assert ship is not None
-        link = f"\nTrack it here: {ship.tracking_url}" if ship.tracking_url else ""
-        details = ship.delivery_details or (
-            "Our carrier will call ahead to agree a time window, carry the order to the room of your choice "
-            "and take the packaging away."
-        )
-        subject = f"Your order {oid} is on its way"
-        text = (
-            f"Dear {first},\n\nyour order has shipped with {ship.carrier}, tracking number "
-            f"{ship.tracking_number}.{link}\n\nDelivery by {_fmt(promised)}.\n\nWhat the delivery involves:\n"
-            f"{details}\n\nIt goes to: {address}\n"
-        )
-        sms = (
-            f"{shop}: order {oid} shipped with {ship.carrier}, tracking {ship.tracking_number}. "
-            f"Delivery by {promised:%d %b %Y}."
-        )
+        if ship is None:
+            raise ValueError(f"shipped: order {order.order_id} has no shipment to describe")
+        facts["carrier"] = ship.carrier
+        facts["tracking_number"] = ship.tracking_number
+        facts["tracking_url"] = ship.tracking_url
+        details = ship.delivery_details
+        facts["delivery_lines"] = [line.strip() for line in details.splitlines() if line.strip()] if details else []
     elif kind == "delay_notice":
         previous = state.quotes[-2].promised_date if len(state.quotes) > 1 else promised
-        subject = f"Your order {oid}: a new delivery date"
-        text = (
-            f"Dear {first},\n\nwe owe you an honest update: we cannot deliver by {_fmt(previous)} as promised "
-            f"({state.quotes[-1].reason}).\n\nYour new delivery date is {_fmt(promised)}.\n\n"
-            f"We are sorry. To make up for it, we offer you {config.goodwill_gesture}.\n"
-        )
-        sms = f"{shop}: sorry, order {oid} is delayed. New delivery date {promised:%d %b %Y}. Details by e-mail."
-    elif kind == "satisfaction_check":
-        subject = f"How is your new order {oid}?"
-        text = (
-            f"Dear {first},\n\nyour order arrived a few days ago. Is everything as you hoped?\n\n"
-            f"If anything is not quite right, a cushion too firm or a seam you don't like, reply to this e-mail: "
-            f"small problems are often fixed for free.\n"
-        )
-        sms = f"{shop}: how is your order {oid}? Anything not quite right? Reply to our e-mail, we fix it."
+        facts["previous"] = long_date(previous, language)
+        facts["reason_key"], facts["reason_detail"] = _delay_reason(state.quotes[-1])
+        facts["gesture"] = _gesture(config, language)
     elif kind == "cancellation_confirmation":
-        subject = f"Your order {oid} is cancelled"
-        reason = f" ({state.cancel_reason})" if state.cancel_reason else ""
-        text = (
-            f"Dear {first},\n\nas requested, your order {oid} is cancelled{reason}. "
-            f"You will hear nothing more from us about it.\n"
-        )
-        sms = f"{shop}: order {oid} is cancelled."
+        facts["cancel_reason"] = state.cancel_reason
     elif kind == "feedback_acknowledgement":
-        subject = f"Thank you for your feedback on order {oid}"
-        text = f"Dear {first},\n\nthank you for telling us how you find your order. We read every word.\n"
-        sms = f"{shop}: thank you for your feedback on order {oid}."
-    else:
+        facts["rating"] = state.feedback_rating
+    return facts
+
+
+def render(state: OrderState, contact: ContactOrder, config: OutreachConfig) -> Message:
+    """An order's contact of ``contact.kind``, as it reads now (the ledger's latest promise)."""
+    kind = contact.kind
+    if kind not in KINDS or kind == "catalog_follow_up":
         raise ValueError(f"kind: no template for contact kind {kind!r}")
-    return Message(
-        subject=subject,
-        text=text + sign,
-        sms=sms[:300],
-        promised_date=promised if kind in DATED_KINDS else None,
-    )
+    language = resolve_language(state.order.customer.locale, config.branding.default_locale)
+    facts = _order_facts(state, kind, language, config)
+    promised = state.promised if kind in DATED_KINDS else None
+    return compose(kind, facts, language, config, state.order_id, promised)
 
 
 def render_catalog_follow_up(request: CatalogRequested, config: OutreachConfig) -> Message:
-    first = request.customer.name.split()[0]
-    shop = config.shop_name
-    where = ""
-    if request.postal_address is not None:
-        a = request.postal_address
-        where = f" to {a.line1}, {a.postal_code} {a.city}"
-    text = (
-        f"Dear {first},\n\nthank you for asking for our catalog. It is on its way{where}.\n\n"
-        f"With it come free fabric swatches: feel the velvet, the linen and the wool at home before you choose. "
-        f"And if you would like a second opinion, our designers give free design advice: send us a photo of "
-        f"your room, or call us on {config.support_phone}.\n\nWarm regards,\n{shop}\n"
-    )
+    language = resolve_language(request.customer.locale, config.branding.default_locale)
+    facts: dict[str, Any] = {
+        "request_id": request.request_id,
+        "first_name": first_name(request.customer.name),
+        "address_lines": address_lines(request.postal_address) if request.postal_address else [],
+        "address": ", ".join(address_lines(request.postal_address)) if request.postal_address else "",
+    }
+    return compose("catalog_follow_up", facts, language, config, request.request_id, None)
+
+
+# --- composing from the templates ---------------------------------------------------------------------------------
+
+
+def compose(
+    kind: str,
+    facts: dict[str, Any],
+    language: Language,
+    config: OutreachConfig,
+    owner_id: str,
+    promised: date | None,
+) -> Message:
+    """Subject, HTML, text and SMS of ``kind`` from the templates, with the shop's branding and links."""
+    branding = config.branding
+    links = unsubscribe_links(config, kind, owner_id)
+    context: dict[str, Any] = {
+        **facts,
+        "kind": kind,
+        "shop": config.shop_name,
+        "phone": config.support_phone,
+        "phone_link": "tel:" + re.sub(r"[^0-9+]", "", config.support_phone),
+        "brand": branding,
+        "lang": language.tag,
+        "unsubscribe_url": next((u for u in links if not u.startswith("mailto:")), None)
+        or (links[0] if links else None),
+        "non_transactional": kind in NON_TRANSACTIONAL_KINDS,
+    }
+    engine = _engine()
+    subject = " ".join(engine.phrase(language.copy, kind, "subject", context, "text").split())
+    html = engine.page(language.copy, kind, context, "html")
+    text = _tidy_text(engine.page(language.copy, kind, context, "text"))
+    bound = MAX_SMS_SEGMENTS[kind]
+    sms = sms_rules.to_gsm7(" ".join(engine.phrase(language.copy, kind, "sms", context, "text").split()))
+    if sms_rules.segments(sms) > bound:
+        short = engine.phrase(language.copy, kind, "sms_short", context, "text", optional=True)
+        if short:
+            sms = sms_rules.to_gsm7(" ".join(short.split()))
+        sms = sms_rules.fit(sms, bound)
     return Message(
-        subject=f"Your {shop} catalog is on its way",
+        subject=subject,
         text=text,
-        sms=f"{shop}: your catalog is on its way, with free fabric swatches.",
-        promised_date=None,
+        sms=sms,
+        promised_date=promised,
+        html=html,
+        locale=language.tag,
+        list_unsubscribe=links,
+        reply_to=branding.reply_to,
+        from_name=config.shop_name,
+        kind=kind,
+    )
+
+
+def _tidy_text(text: str) -> str:
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
+
+
+class CopyError(ValueError):
+    """A copy file lacks a phrase or cannot be read: names the file, the section and the key."""
+
+
+@dataclass(eq=False)
+class _Engine:
+    """The two jinja2 environments (HTML with autoescaping, plain text without) and the copy files."""
+
+    environments: dict[Mode, Any]
+    markup: Callable[[str], Any]
+    copies: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+
+    def copy(self, language: str) -> dict[str, dict[str, str]]:
+        if language not in self.copies:
+            import tomllib
+
+            path = COPY_DIR / f"{language}.toml"
+            try:
+                with path.open("rb") as handle:
+                    self.copies[language] = tomllib.load(handle)
+            except (OSError, tomllib.TOMLDecodeError) as exc:
+                raise CopyError(f"templates/copy/{language}.toml: {exc}") from exc
+        return self.copies[language]
+
+    def phrase(
+        self, language: str, kind: str, key: str, context: dict[str, Any], mode: Mode, optional: bool = False
+    ) -> str:
+        """The copy ``key`` of ``kind`` (or of ``[common]``), rendered with the message's facts."""
+        copy = self.copy(language)
+        source = copy.get(kind, {}).get(key, copy.get("common", {}).get(key))
+        if source is None:
+            if optional:
+                return ""
+            raise CopyError(f"templates/copy/{language}.toml: [{kind}] has no {key!r} (nor has [common])")
+        return str(_compiled(self, mode, source).render(context))
+
+    def page(self, language: str, kind: str, context: dict[str, Any], mode: Mode) -> str:
+        environment = self.environments[mode]
+        template = environment.get_template(f"kinds/{kind}.{'html' if mode == 'html' else 'txt'}")
+
+        if mode == "html":  # a phone number never breaks across lines
+            nowrap = '<span style="white-space: nowrap">{}</span>'
+            context = {**context, "phone": self.markup(nowrap).format(context["phone"])}
+
+        def t(key: str, **extra: Any) -> Any:
+            text = self.phrase(language, kind, key, {**context, **extra}, mode)
+            return self.markup(text) if mode == "html" else text
+
+        return str(template.render(context, t=t))
+
+
+@lru_cache(maxsize=2048)
+def _compiled(engine: _Engine, mode: Mode, source: str) -> Any:
+    return engine.environments[mode].from_string(source)
+
+
+@cache
+def _engine() -> _Engine:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+    from markupsafe import Markup
+
+    def environment(autoescape: bool, search: list[Path]) -> Environment:
+        return Environment(
+            loader=FileSystemLoader([str(p) for p in search]),
+            autoescape=autoescape,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+
+    return _Engine(
+        environments={
+            "html": environment(True, [INLINED_DIR]),
+            "text": environment(False, [TEMPLATES_DIR]),
+        },
+        markup=Markup,
     )

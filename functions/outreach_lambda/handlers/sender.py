@@ -13,7 +13,8 @@ from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from outreach_lambda.adapters.contacts import ContactLedger
-from outreach_lambda.adapters.messaging import CustomerChannels, SnsAlerts
+from outreach_lambda.adapters.messaging import CustomerChannels, SesSuppressionList, SnsAlerts
+from outreach_lambda.adapters.opt_outs import DynamoOptOuts
 from outreach_lambda.adapters.orders import OrdersRepository
 from outreach_lambda.cold_start import once
 from outreach_lambda.observability import logger, metrics, traced
@@ -31,6 +32,8 @@ def service() -> Sender:
         messenger=CustomerChannels(settings.sender_email),
         alerts=SnsAlerts(settings.ops_topic_arn),
         config=settings.config,
+        opt_outs=DynamoOptOuts(settings.contacts_table),
+        suppression=SesSuppressionList(),
     )
 
 

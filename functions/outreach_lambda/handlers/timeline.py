@@ -14,7 +14,8 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from outreach_lambda.adapters.contacts import ContactLedger
-from outreach_lambda.adapters.messaging import CustomerChannels, SnsAlerts
+from outreach_lambda.adapters.messaging import CustomerChannels, SesSuppressionList, SnsAlerts
+from outreach_lambda.adapters.opt_outs import DynamoOptOuts
 from outreach_lambda.adapters.orders import OrdersRepository
 from outreach_lambda.adapters.send_rate import SendRateLimiter
 from outreach_lambda.adapters.timers import SchedulerTimers
@@ -33,7 +34,13 @@ def service() -> Timeline:
     orders = OrdersRepository(settings.orders_table)
     alerts = SnsAlerts(settings.ops_topic_arn)
     sender = Sender(
-        orders, ContactLedger(settings.contacts_table), CustomerChannels(settings.sender_email), alerts, settings.config
+        orders,
+        ContactLedger(settings.contacts_table),
+        CustomerChannels(settings.sender_email),
+        alerts,
+        settings.config,
+        DynamoOptOuts(settings.contacts_table),
+        SesSuppressionList(),
     )
     return Timeline(
         orders=orders,

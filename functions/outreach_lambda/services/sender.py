@@ -13,10 +13,20 @@ from outreach_lambda.adapters.send_errors import Classified, SendFault, classify
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.contacts import contact_key, retry_at
 from outreach_lambda.domain.model import Channel, ContactKind, ContactOrder, OrderState
+from outreach_lambda.domain.opt_outs import opt_out_applies
 from outreach_lambda.domain.rendering import Message, render, render_catalog_follow_up
 from outreach_lambda.domain.stages import may_send, stage
 from outreach_lambda.observability import logger, mask, metrics
-from outreach_lambda.ports import Alerts, ContactLedger, LedgerStatus, Messenger, OrdersStore
+from outreach_lambda.ports import (
+    Alerts,
+    ContactLedger,
+    LedgerStatus,
+    Messenger,
+    OptOuts,
+    OrdersStore,
+    SuppressionList,
+)
+from outreach_lambda.services.reconciler import runbook
 from outreach_lambda.step_contract import SendResult
 
 
@@ -44,6 +54,8 @@ class Sender:
     messenger: Messenger
     alerts: Alerts
     config: OutreachConfig
+    opt_outs: OptOuts
+    suppression: SuppressionList
 
     def send(self, order_id: str, contact: ContactOrder, now: datetime, redrive: bool = False) -> SendResult:
         """An order's contact outside its timeline's step (late feedback, a redrive), from its recorded state."""
@@ -108,10 +120,18 @@ class Sender:
             fields["promisedDate"] = message.promised_date.isoformat()
         # A retry may be claimed again; a parked contact only when redriven, once its cause is fixed.
         again = frozenset({LedgerStatus.RETRY.value, *([LedgerStatus.PARKED.value] if redrive else [])})
-        attempt = self.ledger.claim(owner.pk, result.key, fields, again)
+        attempt = self.ledger.claim(owner.pk, result.key, fields, again, now)
         if attempt is None:
             logger.info("contact already sent, not sending again", extra=log)
             return result.model_copy(update={"status": "duplicate"})
+        skip = self._unwanted(result.kind, result.channel, to)
+        if skip is not None:
+            self.ledger.finish(
+                owner.pk, result.key, LedgerStatus.SKIPPED, {"reason": skip, "skippedAt": now.isoformat()}
+            )
+            metrics.add_metric(name="ContactsSkipped", unit="Count", value=1)
+            logger.info("contact skipped", extra={**log, "reason": skip})  # never the address
+            return result.model_copy(update={"status": "skipped", "reason": skip})
         try:
             message_id = self._send(result, owner, to, message)
         except (ClientError, BotoCoreError) as exc:
@@ -122,6 +142,23 @@ class Sender:
         metrics.add_metric(name="ContactsSent", unit="Count", value=1)
         logger.info("contact sent", extra={**log, "to": mask(to), "attempt": attempt})
         return result.model_copy(update={"message_id": message_id})
+
+    def _unwanted(self, kind: ContactKind, channel: Channel, to: str) -> str | None:
+        """Why the recipient must not get this contact (``opted_out``, ``suppressed``), or None.
+
+        The own opt-out list spares a customer every kind but those the configuration says they cannot do
+        without (``optedOutStillGet``), on both channels. The SES account suppression list holds e-mail
+        addresses that bounced or complained: SES would drop the mail anyway, so when the list cannot be read
+        the e-mail goes (fail open) and SES still keeps it from the address."""
+        if opt_out_applies(kind, self.config) and self.opt_outs.contains(to):
+            return "opted_out"
+        if channel != "email":
+            return None
+        try:
+            return "suppressed" if self.suppression.suppressed(to) else None
+        except (ClientError, BotoCoreError) as exc:
+            logger.warning("SES suppression list not readable, sending", extra={"error": type(exc).__name__})
+            return None
 
     def _not_sent(
         self, owner: _Owner, result: SendResult, fault: Classified, attempt: int, now: datetime, log: dict[str, Any]
@@ -148,7 +185,12 @@ class Sender:
             else (LedgerStatus.UNCONFIRMED, "contact_unconfirmed", "unconfirmed")
         )
         self.ledger.finish(owner.pk, result.key, status, recorded)
-        self._alert(kind, owner, now, {**log, "errorCode": fault.code, "error": error})
+        details = {**log, "errorCode": fault.code, "error": error}
+        if status is LedgerStatus.UNCONFIRMED:
+            details["action"] = runbook(
+                {**owner.ids, "sk": result.key, "channel": result.channel, "at": now.isoformat()}
+            )
+        self._alert(kind, owner, now, details)
         metrics.add_metric(
             name="ContactsFailed" if outcome == "failed" else "ContactsUnconfirmed", unit="Count", value=1
         )
@@ -181,5 +223,5 @@ class Sender:
     def _send(self, result: SendResult, owner: _Owner, to: str, message: Message) -> str:
         if result.channel == "email":
             tags = {"kind": result.kind, "owner": owner.order_id or owner.request_id or ""}
-            return self.messenger.send_email(to, message.subject, message.text, tags)
+            return self.messenger.send_email(to, message, tags)
         return self.messenger.send_sms(to, message.sms)

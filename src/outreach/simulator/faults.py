@@ -4,7 +4,10 @@
   ``SendingPausedException``, ``MessageRejected`` with a ``message`` saying the sender is not verified ...);
 - ``sms``: SNS ``Publish`` to a phone number answers ``error`` (ops alerts to the topic still go);
 - ``timers``: a wake-up timer falling due is lost: EventBridge Scheduler never delivers it;
-- ``timeline`` / ``intake`` / ``sender``: that function crashes on every invocation (``error`` is the message).
+- ``timeline`` / ``intake`` / ``sender``: that function crashes on every invocation (``error`` is the message);
+- ``claim``: the process sending a contact dies after claiming it in the contact ledger, once per window (the
+  first send inside it), ``when`` ``before_send`` (before the provider call: the customer never got it) or
+  ``after_send`` (after the provider accepted it: the customer got it, the ledger never heard).
 
 Provider errors are raised from botocore's ``before-call`` event, exactly where a real service's error would
 surface in the handler: the handlers, the classification and the state machine all run as they would.
@@ -21,7 +24,7 @@ import boto3
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, ConfigDict, Field
 
-Target = Literal["ses", "sms", "timers", "timeline", "intake", "sender"]
+Target = Literal["ses", "sms", "timers", "timeline", "intake", "sender", "claim"]
 _STATUS = {"TooManyRequestsException": 429, "Throttling": 400, "ServiceUnavailable": 503, "InternalFailure": 500}
 
 
@@ -33,11 +36,20 @@ class Fault(BaseModel):
     target: Target
     error: str = Field(default="ServiceUnavailable", max_length=100)
     message: str = Field(default="", max_length=500)
+    when: Literal["before_send", "after_send"] = Field(
+        default="before_send", description="target 'claim': the process dies before or after the provider call"
+    )
+
+
+class ProcessDied(RuntimeError):
+    """The function's process stopped between claiming a contact and recording its outcome (``claim`` faults):
+    not an error the sender handles, so nothing is recorded, as when Lambda kills a process."""
 
 
 class Window:
     def __init__(self, fault: Fault, start: datetime, until: datetime) -> None:
         self.fault, self.start, self.until = fault, start, until
+        self.spent = False  # a ``claim`` window kills one send only
 
     def active(self, now: datetime | None = None) -> bool:
         now = now or datetime.now(UTC)
@@ -68,6 +80,9 @@ class Faults:
             ("before-call.sesv2.SendEmail", self._provider("ses", "SendEmail")),
             ("before-call.sns.Publish", self._provider("sms", "Publish")),
         ]
+        for call in ("before-call", "after-call"):
+            when = "before_send" if call == "before-call" else "after_send"
+            hooks += [(f"{call}.sesv2.SendEmail", self._dies(when)), (f"{call}.sns.Publish", self._dies(when))]
         for name, hook in hooks:
             events.register(name, hook)
         try:
@@ -75,6 +90,30 @@ class Faults:
         finally:
             for name, hook in hooks:
                 events.unregister(name, hook)
+
+    def _dies(self, when: str) -> Callable[..., Any]:
+        def hook(context: dict[str, Any], **kwargs: Any) -> None:
+            if when == "before_send":
+                body = (kwargs.get("params") or {}).get("body", {})
+                context["outreach_customer_send"] = not (isinstance(body, dict) and "TopicArn" in body)
+            if not context.get("outreach_customer_send"):
+                return  # an ops alert to the topic, not a customer send
+            if when == "after_send" and int(kwargs["http_response"].status_code) >= 300:
+                return  # the provider refused it: the sender records that
+            window = next(
+                (
+                    w
+                    for w in self.windows
+                    if w.fault.target == "claim" and w.fault.when == when and not w.spent and w.active()
+                ),
+                None,
+            )
+            if window is None:
+                return
+            window.spent = True
+            raise ProcessDied(window.fault.message or f"the process died after the claim, {when.replace('_', ' ')}")
+
+        return hook
 
     def _provider(self, target: Target, operation: str) -> Callable[..., Any]:
         def hook(params: dict[str, Any], **_: Any) -> None:

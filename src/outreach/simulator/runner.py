@@ -2,7 +2,8 @@
 
 The clock only ever jumps while the system is quiescent (every execution parked on its task token or
 ended). Then it moves to the earliest of: the next scenario event, a redrive of parked contacts, the next
-EventBridge Scheduler timer a parked order armed, a parked task's timeout (on ties in that order). Exactly
+EventBridge Scheduler timer a parked order armed, a parked task's timeout, a run of the reconciler of stuck
+claims that finds one (on ties in that order). Exactly
 one thing is delivered, then the run waits for quiescence again. Waits of days cost nothing, and results do
 not depend on thread timing. Faults a scenario asks for (``faults``) are injected by ``faults.py``.
 """
@@ -10,6 +11,8 @@ not depend on thread timing. Faults a scenario asks for (``faults``) are injecte
 from __future__ import annotations
 
 import contextlib
+import email
+import email.policy
 import functools
 import gc
 import io
@@ -31,11 +34,14 @@ from moto.ses.models import ses_backends
 from moto.sns.models import sns_backends
 from moto.sqs.models import sqs_backends
 from outreach_lambda import cold_start
-from outreach_lambda.adapters.contacts import ContactLedger
+from outreach_lambda.adapters.contacts import CLAIMED_AT, ContactLedger
+from outreach_lambda.adapters.opt_outs import DynamoOptOuts
+from outreach_lambda.services.reconciler import STUCK_AFTER
 from outreach_lambda.settings import SettingsError, parse_config
+from outreach_lambda.wiring import FUNCTIONS, FunctionName
 
 from outreach import operate
-from outreach.simulator import metering, moto_runtime, world
+from outreach.simulator import metering, moto_runtime, ses_suppression, world
 from outreach.simulator.faults import Faults
 from outreach.simulator.scenario import Scenario, ScenarioError, ScenarioEvent
 
@@ -52,6 +58,9 @@ class SimulationResult:
     rejected: list[dict[str, Any]] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
     errors: list[dict[str, str]] = field(default_factory=list)
+    #: What each sent contact said, in the order of ``contacts``: the e-mail as sent (MIME bytes) or the SMS
+    #: text. Not part of the JSON contract; ``outreach simulate --out DIR`` writes them (outreach.preview).
+    sent: list[bytes | str] = field(default_factory=list)
     #: what the deployed code would call and DynamoDB would bill (not part of the --json output)
     meter: metering.Metering = field(default_factory=lambda: metering.Metering())
 
@@ -103,8 +112,12 @@ def run(scenario: Scenario, log: TextIO | None = None, *, fast: bool = True) -> 
                 moto_runtime.patched({}, fast=fast) as runtime,  # fast paths build the world too
                 faults.installed(),
                 metering.metered() as meter,
+                ses_suppression.installed(scenario.suppressed),
             ):
                 the_world = world.build(config.model_dump_json(by_alias=True))
+                opt_outs = DynamoOptOuts(the_world.contacts_table)
+                for address in scenario.opt_outs:
+                    opt_outs.add(address, "on the scenario's optOuts list", scenario.start)
                 runtime.handlers.update(world.load_handlers(the_world, faults.crash))
                 inboxes = _QueueHarvest(the_world)
                 _loop(scenario, the_world, runtime, clock, inboxes, faults, meter)
@@ -188,6 +201,10 @@ def _loop(
         if runtime.deadlines:
             endpoint, deadline = min(runtime.deadlines.items(), key=lambda item: item[1])
             candidates.append((deadline, 3, endpoint))
+        if faults.windows:  # only faults leave claims in SENDING: without them the reconciler finds nothing
+            reconcile = _next_useful_reconcile(w, scenario.start)
+            if reconcile is not None:
+                candidates.append((reconcile, 4, None))
         if not candidates:
             break
         at, kind, what = min(candidates, key=lambda c: (c[0], c[1]))
@@ -210,13 +227,45 @@ def _loop(
                 continue  # Scheduler never delivers it: the wait's timeout is the safety net
             envelope = _timer_envelope(name, target, now)
             meter.timers += 1
-        else:
+        elif kind == 3:
             runtime.time_out(what)
+            continue
+        else:
+            reconciler = world.function_name(FunctionName.RECONCILER)
+            lam.invoke(FunctionName=reconciler, Payload=json.dumps(_scheduled_envelope(now)).encode())
             continue
         meter.events += 1  # on the bus, then the rule invokes intake
         lam.invoke(FunctionName=w.intake_function, Payload=json.dumps(envelope).encode())
     runtime.quiescence.wait_idle(WATCHDOG_SECONDS)
     inboxes.harvest()
+
+
+def _next_useful_reconcile(w: world.World, start: datetime) -> datetime | None:
+    """The first scheduled run of the reconciler (every ``FUNCTIONS[RECONCILER].every`` from the start) that finds
+    a claim stuck in SENDING. Runs that would find nothing change nothing (they publish ``ContactsStuck`` 0), so
+    the simulator skips them rather than waking up every 15 minutes of a 6-week run."""
+    in_flight = ContactLedger(w.contacts_table).stuck(datetime.max.replace(tzinfo=UTC))
+    if not in_flight:
+        return None
+    every = FUNCTIONS[FunctionName.RECONCILER].every
+    assert every is not None
+    oldest = datetime.strptime(str(in_flight[0][CLAIMED_AT]), "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    ticks = (oldest + STUCK_AFTER - start) // every + 1  # the first run with the claim older than the bound
+    return start + ticks * every
+
+
+def _scheduled_envelope(now: datetime) -> dict[str, Any]:
+    return {
+        "version": "0",
+        "id": f"schedule-{iso(now)}",
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": DEFAULT_ACCOUNT_ID,
+        "time": iso(now),
+        "region": world.REGION,
+        "resources": [],
+        "detail": {},
+    }
 
 
 def _next_timer(group: str) -> tuple[datetime, str, dict[str, Any]] | None:
@@ -275,7 +324,9 @@ def _collect(
     scenario: Scenario, w: world.World, runtime: moto_runtime.Runtime, inboxes: _QueueHarvest
 ) -> SimulationResult:
     result = SimulationResult(scenario=scenario.name)
-    result.contacts = _contacts(w)
+    contacts = _contacts(w)
+    result.contacts = [contact for contact, _ in contacts]
+    result.sent = [content for _, content in contacts]
     result.alerts = _alerts(inboxes.messages["alerts"].values())
     result.rejected = _rejected(inboxes.messages["rejected"].values())
     result.orders, transitions = _orders(w, runtime.fast)
@@ -283,13 +334,18 @@ def _collect(
         "stateTransitions": transitions,
         "lambdaInvocations": runtime.lambda_invocations,
         "executions": runtime.quiescence.executions_started,
+        # What the providers really accepted, whatever the ledger says (a sender that died after the call).
+        "providerMessages": {
+            "email": len(ses_backends[DEFAULT_ACCOUNT_ID][world.REGION].sent_messages),
+            "sms": len(sns_backends[DEFAULT_ACCOUNT_ID][world.REGION].sms_messages),
+        },
     }
     result.errors = [{"function": e.function, "type": e.error_type, "message": e.message} for e in runtime.errors]
     return result
 
 
-def _contacts(w: world.World) -> list[dict[str, Any]]:
-    """The contact ledger, each entry checked against what SES / SNS really sent."""
+def _contacts(w: world.World) -> list[tuple[dict[str, Any], bytes | str]]:
+    """The contact ledger, each entry checked against what SES / SNS really sent, with what was sent."""
     emails = {m.id: m for m in ses_backends[DEFAULT_ACCOUNT_ID][world.REGION].sent_messages}
     sms = sns_backends[DEFAULT_ACCOUNT_ID][world.REGION].sms_messages
     items = ContactLedger(w.contacts_table).scan_all()
@@ -302,11 +358,16 @@ def _contacts(w: world.World) -> list[dict[str, Any]]:
             sent = emails.get(message_id)
             if sent is None:
                 raise RuntimeError(f"ledger says {item['sk']} was e-mailed but SES has no message {message_id}")
-            to, subject = sent.destinations["ToAddresses"][0], sent.subject
+            content: bytes | str
+            if hasattr(sent, "raw_data"):  # SES v2 Raw content: the MIME message as the customer gets it
+                mail = email.message_from_string(sent.raw_data, policy=email.policy.default)
+                to, subject, content = str(mail["To"]), str(mail["Subject"]), sent.raw_data.encode()
+            else:
+                to, subject, content = sent.destinations["ToAddresses"][0], sent.subject, sent.body
         else:
             if message_id not in sms:
                 raise RuntimeError(f"ledger says {item['sk']} was sent by SMS but SNS has no message {message_id}")
-            to, subject = sms[message_id][0], item["subject"]
+            to, subject, content = sms[message_id][0], item["subject"], sms[message_id][1]
         owner = {"orderId": item["orderId"]} if "orderId" in item else {"requestId": item["requestId"]}
         contact = {
             "at": iso(datetime.fromisoformat(item["at"])),
@@ -318,9 +379,15 @@ def _contacts(w: world.World) -> list[dict[str, Any]]:
         }
         if "promisedDate" in item:
             contact["promisedDate"] = item["promisedDate"]
-        out.append(contact)
+        out.append((contact, content))
     return sorted(
-        out, key=lambda c: (c["at"], c.get("orderId") or c.get("requestId"), c["channel"] == "sms", c["kind"])
+        out,
+        key=lambda pair: (
+            pair[0]["at"],
+            pair[0].get("orderId") or pair[0].get("requestId"),
+            pair[0]["channel"] == "sms",
+            pair[0]["kind"],
+        ),
     )
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from outreach_lambda.domain.config import OutreachConfig
+from outreach_lambda.domain.opt_outs import InvalidAddress, normalise
 from outreach_lambda.settings import format_validation_error
 from pydantic import (
     AwareDatetime,
@@ -78,7 +79,7 @@ class ScenarioEvent(BaseModel):
 
 
 class Scenario(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     name: str = Field(min_length=1)
     start: AwareDatetime
@@ -88,6 +89,15 @@ class Scenario(BaseModel):
     faults: list[Fault] = Field(default_factory=list, description="provider errors, lost timers, crashes")
     redrives: list[str] = Field(
         default_factory=list, description="instants at which parked contacts are redriven (outreach contacts redrive)"
+    )
+    opt_outs: list[str] = Field(
+        default_factory=list,
+        alias="optOuts",
+        max_length=10_000,
+        description="addresses (e-mail or E.164 phone) on the shop's opt-out list from the start",
+    )
+    suppressed: list[str] = Field(
+        default_factory=list, max_length=10_000, description="e-mail addresses on the SES account suppression list"
     )
 
     @field_validator("start")
@@ -135,6 +145,12 @@ def parse(raw: Any, origin: str = "scenario") -> Scenario:
                 raise ScenarioError(f"faults[{i}]: 'until' must be after 'from'")
         for i, when in enumerate(scenario.redrives):
             scenario.at(when, f"redrives[{i}]")
+        for name, addresses in (("optOuts", scenario.opt_outs), ("suppressed", scenario.suppressed)):
+            for i, address in enumerate(addresses):
+                try:
+                    normalise(address, f"{name}[{i}]")
+                except InvalidAddress as exc:
+                    raise ScenarioError(str(exc)) from None
     except ValidationError as exc:
         raise ScenarioError(f"{origin}: {format_validation_error(exc)}") from None
     except ScenarioError as exc:

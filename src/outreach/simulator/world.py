@@ -20,6 +20,7 @@ from typing import Any
 
 import boto3
 from moto.core import DEFAULT_ACCOUNT_ID
+from outreach_lambda.adapters.contacts import CLAIMED_AT, IN_FLIGHT, SENDING_INDEX
 from outreach_lambda.wiring import (
     DEFINITION_RESOURCES,
     DEFINITION_SUBSTITUTIONS,
@@ -90,14 +91,26 @@ def build(config_json: str) -> World:
     """Create every resource in moto, and the four functions with exactly their wiring-table environment."""
     ddb = boto3.client("dynamodb", region_name=REGION)
     for name in ("outreach-orders", "outreach-contacts"):
+        attributes = ["pk", "sk"]
+        indexes: dict[str, Any] = {}
+        if name == "outreach-contacts":  # as infra/constructs/storage.py: the sparse index of claims in flight
+            attributes += [IN_FLIGHT, CLAIMED_AT]
+            indexes["GlobalSecondaryIndexes"] = [
+                {
+                    "IndexName": SENDING_INDEX,
+                    "KeySchema": [
+                        {"AttributeName": IN_FLIGHT, "KeyType": "HASH"},
+                        {"AttributeName": CLAIMED_AT, "KeyType": "RANGE"},
+                    ],
+                    "Projection": {"ProjectionType": "ALL"},
+                }
+            ]
         ddb.create_table(
             TableName=name,
             KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-            AttributeDefinitions=[
-                {"AttributeName": "pk", "AttributeType": "S"},
-                {"AttributeName": "sk", "AttributeType": "S"},
-            ],
+            AttributeDefinitions=[{"AttributeName": a, "AttributeType": "S"} for a in attributes],
             BillingMode="PAY_PER_REQUEST",
+            **indexes,
         )
     sqs = boto3.client("sqs", region_name=REGION)
     dlq_url = sqs.create_queue(QueueName="outreach-dead-letters")["QueueUrl"]
