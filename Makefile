@@ -46,8 +46,8 @@ format: install
 typecheck: install
 	$(BIN)/mypy
 
-bench: install  ## timing figures quoted in issue notes
-	$(BIN)/python benchmarks/run.py
+bench: install  ## every figure of issue 10's targets: benchmarks/results.json and the table in benchmarks/README.md
+	$(BIN)/python benchmarks/bench.py
 
 templates: install  ## after editing templates/*.html or styles.css: write templates/inlined/ (CSS inlined for mail clients)
 	$(BIN)/python -m outreach.templates

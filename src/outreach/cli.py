@@ -27,12 +27,15 @@ def main(argv: list[str] | None = None) -> int:
     sim.add_argument(
         "--out", type=Path, metavar="DIR", help="write every sent message (HTML, text, SMS, .eml, phone screenshot)"
     )
+    sim.add_argument(
+        "--plot", type=Path, metavar="PNG", help="also draw each order's contacts, events, promises and quiet hours"
+    )
     _add_preview(sub)
     _add_advise_padding(sub)
     _add_operate(sub)
     args = parser.parse_args(argv)
     if args.command == "simulate":
-        return _simulate(args.scenario, args.json, args.log, args.out)
+        return _simulate(args.scenario, args.json, args.log, args.out, args.plot)
     if args.command == "preview":
         return _preview(args)
     if args.command == "advise-padding":
@@ -248,7 +251,9 @@ def _write_messages(out: Path, messages: list[Any]) -> int:
     return 0
 
 
-def _simulate(path: Path, as_json: bool, log_path: Path | None, out: Path | None = None) -> int:
+def _simulate(
+    path: Path, as_json: bool, log_path: Path | None, out: Path | None = None, plot_path: Path | None = None
+) -> int:
     from outreach.simulator import report, runner
     from outreach.simulator.scenario import ScenarioError, load
 
@@ -262,6 +267,13 @@ def _simulate(path: Path, as_json: bool, log_path: Path | None, out: Path | None
     except ScenarioError as exc:
         print(f"outreach simulate: invalid scenario: {exc}", file=sys.stderr)
         return 2
+    if plot_path is not None:
+        from outreach_lambda.settings import parse_config
+
+        from outreach.simulator import plot  # imports matplotlib: only when a picture is asked for
+
+        plot.draw(scenario, result, parse_config(scenario.config).quiet_hours, plot_path)
+        print(f"outreach simulate: wrote {plot_path}", file=sys.stderr)
     if as_json:
         print(json.dumps(result.to_json(), indent=2))
     else:

@@ -2,7 +2,8 @@
 
 Every shipped example is simulated twice, with the fast paths (the default) and without them (plain moto
 behind the patches the virtual clock needs); the ``--json`` output must be byte-identical apart from the
-wall time. The direct botocore transport is also compared call by call, errors included.
+wall time, and the AWS calls and DynamoDB units counted (``metering.py``) the same. The direct botocore
+transport is also compared call by call, errors included.
 """
 
 from __future__ import annotations
@@ -24,10 +25,16 @@ EXAMPLES = sorted(Path(__file__).resolve().parents[2].joinpath("examples").glob(
 QUICK = {"happy_path"}
 
 
-def _json_output(example: Path, fast: bool) -> str:
-    result = runner.run(load(example), fast=fast).to_json()
+def _outputs(example: Path, fast: bool) -> tuple[str, dict[str, Any]]:
+    """What `outreach simulate --json` prints (minus the wall time), and what the run counted as the deployed
+    code's AWS calls and DynamoDB units (minus the estimates that depend on real time)."""
+    simulated = runner.run(load(example), fast=fast)
+    result = simulated.to_json()
     assert result["stats"].pop("wallSeconds") >= 0
-    return json.dumps(result, indent=2)  # exactly what `outreach simulate --json` prints
+    counted = simulated.meter.summary()
+    for timed in ("lambdaBilledMs", "logBytes"):
+        counted.pop(timed)
+    return json.dumps(result, indent=2), counted
 
 
 @pytest.mark.parametrize(
@@ -35,10 +42,11 @@ def _json_output(example: Path, fast: bool) -> str:
     [pytest.param(p, marks=() if p.stem in QUICK else pytest.mark.slow, id=p.stem) for p in EXAMPLES],
 )
 def test_given_an_example_when_simulated_with_and_without_the_fast_paths_then_the_json_is_identical(example):
-    fast = _json_output(example, fast=True)
-    plain = _json_output(example, fast=False)
+    fast, fast_counts = _outputs(example, fast=True)
+    plain, plain_counts = _outputs(example, fast=False)
 
     assert fast == plain
+    assert fast_counts == plain_counts  # the fast paths answer the same calls, not fewer
 
 
 # -- the direct botocore transport, call by call ---------------------------------------------------

@@ -135,9 +135,13 @@ class FakeOrders:
         order = self.orders.get(order_id)
         return sorted(order.inbox.items())[:limit] if order else []
 
-    def store_token(self, order_id: str, token: str) -> None:
+    def store_token(self, order_id: str, token: str, *, timer: tuple[str | None, str | None] | None = None) -> None:
         self._call("store_token")
-        self.orders[order_id].token = token
+        order = self.orders[order_id]
+        order.token = token
+        if timer is not None:
+            name, due_at = timer
+            order.record = replace(order.record, timer_name=name, timer_due_at=due_at if name else None)
 
     def claim_token(self, order_id: str, expected: str | None = None) -> str | None:
         self._call("claim_token")

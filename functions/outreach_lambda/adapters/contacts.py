@@ -16,8 +16,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from boto3.dynamodb.conditions import Key
-
 from outreach_lambda.adapters.aws import put_if_absent, table, update_if
 from outreach_lambda.ports import LedgerStatus
 
@@ -85,6 +83,8 @@ class ContactLedger:
         )
 
     def stuck(self, claimed_before: datetime) -> list[dict[str, Any]]:
+        from boto3.dynamodb.conditions import Key  # boto3 on first use: its import costs a cold start ~120 ms
+
         items: list[dict[str, Any]] = []
         kwargs: dict[str, Any] = {
             "IndexName": SENDING_INDEX,

@@ -10,8 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from boto3.dynamodb.conditions import Key
-
 from outreach_lambda.adapters.aws import put_if_absent, table
 from outreach_lambda.domain.opt_outs import InvalidAddress, normalise
 
@@ -40,6 +38,8 @@ class DynamoOptOuts:
     def all(self) -> list[dict[str, Any]]:
         """Every entry (address, reason, at), in address order."""
         items: list[dict[str, Any]] = []
+        from boto3.dynamodb.conditions import Key  # boto3 on first use: its import costs a cold start ~120 ms
+
         kwargs: dict[str, Any] = {"KeyConditionExpression": Key("pk").eq(OPT_OUTS_PK)}
         while True:
             page = table(self._name).query(**kwargs)

@@ -234,11 +234,19 @@ class OrdersRepository:
         return [(item["sk"], InboundEvent.model_validate_json(item["event"])) for item in page["Items"]]
 
     # -- the wait token: exactly one of intake / the parking wait claims it -------------------------
-    def store_token(self, order_id: str, token: str) -> None:
+    def store_token(self, order_id: str, token: str, *, timer: tuple[str | None, str | None] | None = None) -> None:
+        """Store the wait token; with ``timer``, record the armed timer (name, due) or forget it (None, None) in
+        the same write (one request and one write of the STATE item instead of two)."""
+        sets, values, removes = ["waitToken = :t"], {":t": token}, ""
+        if timer is not None and timer[0] is not None:
+            sets.append("timerName = :n, timerDueAt = :d")
+            values.update({":n": timer[0], ":d": timer[1] or ""})
+        elif timer is not None:
+            removes = " REMOVE timerName, timerDueAt"
         self._table.update_item(
             Key={"pk": order_pk(order_id), "sk": "STATE"},
-            UpdateExpression="SET waitToken = :t",
-            ExpressionAttributeValues={":t": token},
+            UpdateExpression="SET " + ", ".join(sets) + removes,
+            ExpressionAttributeValues=values,
         )
 
     def claim_token(self, order_id: str, expected: str | None = None) -> str | None:

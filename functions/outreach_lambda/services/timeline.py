@@ -76,13 +76,14 @@ class Timeline:
             raise OrderNotRegistered(f"orderId: order {order_id!r} has no STATE item")
         due_now = wake_at is not None and wake_at <= now
         wanted = timer_key(wake_at) if wake_at is not None and not due_now else None
+        timer: tuple[str | None, str | None] | None = None  # unchanged
         if record.timer_due_at != wanted:
             if record.timer_name:
                 self.timers.disarm(record.timer_name)
             name = self.timers.arm(order_id, wake_at) if wake_at is not None and wanted is not None else None
-            self.orders.set_timer(order_id, name, wanted)
+            timer = (name, wanted if name else None)
 
-        self.orders.store_token(order_id, token)
+        self.orders.store_token(order_id, token, timer=timer)  # the timer is recorded with the token: one write
         # A resumed execution may start in another phase than the order's: one step puts it right.
         moved = record.state is not None and phase(record.state, "running") != waiting_for
         something_to_do = due_now or moved or bool(self.orders.inbox(order_id, limit=1))

@@ -116,6 +116,8 @@ from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from werkzeug.datastructures import Headers, MultiDict
 
+from outreach.simulator import metering
+
 Handler = Callable[[dict[str, Any], Any], Any]
 MOTO_VERSION = "5.2.5"
 
@@ -248,7 +250,8 @@ def _invoke_in_process(self: LambdaFunction, event: Any = None) -> tuple[str, bo
             event = json.loads(event or "{}")
     context = _FakeContext(self.function_name, int(self.memory_size or 128), self.function_arn, request_id)
     try:
-        result = handler(event, context)
+        with metering.in_function(self.function_name):
+            result = handler(event, context)
     except Exception as exc:
         with runtime.lock:
             runtime.errors.append(HandlerError(self.function_name, type(exc).__name__, str(exc)))
@@ -400,7 +403,7 @@ def _cached_client(region: str, service: str) -> Any:
 
 
 def _boto_client_for(region: str, service: str, state_credentials: Any = None) -> Any:
-    return _cached_client(region, service)
+    return metering.mark_state_machine_client(_cached_client(region, service))
 
 
 # -- fast paths 7-10 (``patched(fast=True)``); each gives the same results as plain moto --------------

@@ -41,7 +41,7 @@ from outreach_lambda.settings import SettingsError, parse_config
 from outreach_lambda.wiring import FUNCTIONS, FunctionName
 
 from outreach import operate
-from outreach.simulator import moto_runtime, ses_suppression, world
+from outreach.simulator import metering, moto_runtime, ses_suppression, world
 from outreach.simulator.clicks import ActionClicks
 from outreach.simulator.faults import Faults
 from outreach.simulator.scenario import Scenario, ScenarioError, ScenarioEvent
@@ -64,6 +64,8 @@ class SimulationResult:
     #: What each sent contact said, in the order of ``contacts``: the e-mail as sent (MIME bytes) or the SMS
     #: text. Not part of the JSON contract; ``outreach simulate --out DIR`` writes them (outreach.preview).
     sent: list[bytes | str] = field(default_factory=list)
+    #: what the deployed code would call and DynamoDB would bill (not part of the --json output)
+    meter: metering.Metering = field(default_factory=lambda: metering.Metering())
 
     def to_json(self) -> dict[str, Any]:
         out = {
@@ -103,7 +105,7 @@ def run(scenario: Scenario, log: TextIO | None = None, *, fast: bool = True) -> 
         with (
             collector,
             warnings.catch_warnings(),
-            contextlib.redirect_stdout(sink),
+            contextlib.redirect_stdout(metering.CountingWriter(sink)),  # type: ignore[type-var]
             world.process_environment(world.BASE_ENV),
             mock_aws(config={"stepfunctions": {"execute_state_machine": True}}),
         ):
@@ -114,6 +116,7 @@ def run(scenario: Scenario, log: TextIO | None = None, *, fast: bool = True) -> 
             with (
                 moto_runtime.patched({}, fast=fast) as runtime,  # fast paths build the world too
                 faults.installed(),
+                metering.metered() as meter,
                 ses_suppression.installed(scenario.suppressed),
             ):
                 the_world = world.build(config.model_dump_json(by_alias=True))
@@ -123,9 +126,10 @@ def run(scenario: Scenario, log: TextIO | None = None, *, fast: bool = True) -> 
                 runtime.handlers.update(world.load_handlers(the_world, faults.crash))
                 inboxes = _QueueHarvest(the_world)
                 clicks: list[dict[str, Any]] = []
-                _loop(scenario, the_world, runtime, clock, inboxes, faults, clicks)
+                _loop(scenario, the_world, runtime, clock, inboxes, faults, meter, clicks)
                 result = _collect(scenario, the_world, runtime, inboxes)
                 result.clicks = clicks
+                result.meter = meter
             cold_start.reset()
     finally:
         traveller.stop()
@@ -179,6 +183,7 @@ def _loop(
     clock: Any,
     inboxes: _QueueHarvest,
     faults: Faults,
+    meter: metering.Metering,
     clicks: list[dict[str, Any]] | None = None,
 ) -> None:
     """Deliver, one at a time and in time order, whatever comes next: an event the action endpoint put on the
@@ -241,6 +246,7 @@ def _loop(
             if faults.loses_timer(due):
                 continue  # Scheduler never delivers it: the wait's timeout is the safety net
             envelope = _timer_envelope(name, target, now)
+            meter.timers += 1
         elif kind == 3:
             runtime.time_out(what)
             continue
@@ -248,6 +254,7 @@ def _loop(
             reconciler = world.function_name(FunctionName.RECONCILER)
             lam.invoke(FunctionName=reconciler, Payload=json.dumps(_scheduled_envelope(now)).encode())
             continue
+        meter.events += 1  # on the bus, then the rule invokes intake
         lam.invoke(FunctionName=w.intake_function, Payload=json.dumps(envelope).encode())
     runtime.quiescence.wait_idle(WATCHDOG_SECONDS)
     inboxes.harvest()

@@ -1,0 +1,380 @@
+"""What the deployed code would call and what DynamoDB would bill, counted while a scenario runs.
+
+Counted (``Metering``), as AWS would see them in a deployed stack:
+
+- **AWS calls** the deployed code makes: every botocore call made while a Lambda handler runs (its own calls),
+  and every call of the state machine's service integrations (the clients moto's Step Functions interpreter
+  uses for ``lambda:invoke`` and ``sns:publish`` tasks). The simulator's own calls (building the world,
+  delivering an event as the EventBridge rule would, deleting a fired schedule as Scheduler's
+  ``ActionAfterCompletion`` does, reading back the results) are not counted.
+- **DynamoDB write and read request units**, per item and size, as DynamoDB on-demand bills them
+  (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html):
+  a write is 1 WRU per started KB of the larger of the item before and after it (a delete: the item deleted;
+  minimum 1); a write whose condition is false still costs the size of the existing item (minimum 1); each item
+  of ``TransactWriteItems`` (``ConditionCheck`` included) costs 2 WRU per started KB, also when the transaction
+  is cancelled; items of ``BatchWriteItem`` cost as single writes. A read is 1 RRU per started 4 KB when
+  strongly consistent, half when eventually consistent; a Query or Scan sums the sizes of the items it read
+  before rounding. Item sizes follow
+  https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html
+  (names + values; numbers 1 byte per two significant digits + 1; lists and maps 3 bytes + 1 per element).
+- **Lambda invocations** per function, with an estimate of each invocation's billed duration: the handler's
+  own time in this process (wall time minus the time spent inside its AWS calls; a loaded machine inflates
+  it, so this errs on the expensive side) plus ``CALL_LATENCY_MS`` per AWS call it makes (a real call crosses
+  the network; a mocked one does not). Wall time, not ``time.thread_time``: reading a thread's CPU clock is a
+  system call that cost ~1.6 ms here, several per AWS call.
+- **Log bytes** the handlers write (CloudWatch Logs ingestion; metrics are embedded in the logs, EMF).
+
+Counting never changes what a run does: the wrappers only observe (``tests/simulation/test_metering.py``).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from botocore.client import BaseClient
+from moto.dynamodb.models import DynamoDBBackend
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import state_task_service_sns
+
+#: Assumed network latency of one AWS call from a Lambda function (DynamoDB, SNS, Scheduler, Step Functions
+#: in the same region answer in single-digit milliseconds; 10 ms is on the safe side).
+CALL_LATENCY_MS = 10.0
+#: The lines Lambda itself writes per invocation (START, END, REPORT, with the X-Ray trace id), in bytes.
+PLATFORM_LOG_BYTES = 330
+#: How an SNS Publish to a phone number (an SMS) is counted in ``Metering.calls``.
+SMS = "sns:Publish(SMS)"
+
+
+@dataclass
+class Metering:
+    calls: Counter[str] = field(default_factory=Counter)  # "dynamodb:TransactWriteItems" -> count
+    calls_by_origin: Counter[str] = field(default_factory=Counter)  # function name or "states" -> count
+    write_units: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))  # operation -> WRU
+    read_units: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))  # operation -> RRU
+    invocations: Counter[str] = field(default_factory=Counter)  # function name -> count
+    events: int = 0  # events on the bus: scenario (order) events and timers delivered to intake
+    timers: int = 0  # one-time schedules that fired (Scheduler invocations)
+    billed_ms: float = 0.0  # estimated, all invocations
+    log_bytes: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def total_calls(self) -> int:
+        return sum(self.calls.values())
+
+    def summary(self, per: int = 1) -> dict[str, Any]:
+        """Totals divided by ``per`` (orders), rounded for a report."""
+
+        def each(value: float) -> float:
+            return round(value / per, 2)
+
+        return {
+            "awsCalls": each(self.total_calls),
+            "awsCallsByOperation": {k: each(v) for k, v in sorted(self.calls.items())},
+            "awsCallsByCaller": {k: each(v) for k, v in sorted(self.calls_by_origin.items())},
+            "dynamodbWriteUnits": each(sum(self.write_units.values())),
+            "dynamodbWriteUnitsByOperation": {k: each(v) for k, v in sorted(self.write_units.items())},
+            "dynamodbReadUnits": each(sum(self.read_units.values())),
+            "eventBridgeEvents": each(self.events),
+            "schedulerInvocations": each(self.timers),
+            "lambdaInvocations": each(sum(self.invocations.values())),
+            "lambdaInvocationsByFunction": {k: each(v) for k, v in sorted(self.invocations.items())},
+            "lambdaBilledMs": each(self.billed_ms),
+            "logBytes": each(self.log_bytes + PLATFORM_LOG_BYTES * sum(self.invocations.values())),
+        }
+
+
+# -- item sizes, as DynamoDB counts them ---------------------------------------------------------------
+def _number_size(text: str) -> int:
+    digits = Decimal(text).normalize().as_tuple().digits
+    return (len(digits) + 1) // 2 + 1
+
+
+def value_size(value: dict[str, Any]) -> int:
+    """Bytes of one attribute value in DynamoDB JSON (``{"S": "..."}``)."""
+    (kind, raw), *_ = value.items()
+    if kind == "S":
+        return len(raw.encode())
+    if kind == "N":
+        return _number_size(raw)
+    if kind == "B":
+        return len(raw) * 3 // 4 if isinstance(raw, str) else len(raw)
+    if kind in ("BOOL", "NULL"):
+        return 1
+    if kind == "SS":
+        return sum(len(v.encode()) for v in raw)
+    if kind == "NS":
+        return sum(_number_size(v) for v in raw)
+    if kind == "BS":
+        return sum(len(v) * 3 // 4 for v in raw)
+    if kind == "L":
+        return 3 + sum(value_size(v) + 1 for v in raw)
+    if kind == "M":
+        return 3 + sum(len(k.encode()) + value_size(v) + 1 for k, v in raw.items())
+    raise ValueError(f"unknown DynamoDB type {kind}")
+
+
+def item_size(item: Any) -> int:
+    """Bytes of a moto item (or 0 for no item)."""
+    if item is None:
+        return 0
+    attributes = item.to_json()["Attributes"]
+    return sum(len(name.encode()) + value_size(value) for name, value in attributes.items())
+
+
+def _write_units(size: int) -> int:
+    return max(1, math.ceil(size / 1024))
+
+
+def _read_units(size: int, consistent: bool) -> float:
+    units = max(1, math.ceil(size / 4096))
+    return float(units) if consistent else units / 2
+
+
+# -- the hooks ---------------------------------------------------------------------------------------
+_active: Metering | None = None
+_local = threading.local()
+
+
+@dataclass
+class _Frame:
+    function: str
+    started: float
+    in_calls: float = 0.0
+    calls: int = 0
+
+
+def _frames() -> list[_Frame]:
+    frames: list[_Frame] | None = getattr(_local, "frames", None)
+    if frames is None:
+        frames = _local.frames = []
+    return frames
+
+
+@contextmanager
+def in_function(name: str) -> Iterator[None]:
+    """Around one handler invocation (``moto_runtime._invoke_in_process``): its AWS calls are its own."""
+    meter = _active
+    if meter is None:
+        yield
+        return
+    frames = _frames()
+    frame = _Frame(name, time.perf_counter())
+    frames.append(frame)
+    try:
+        yield
+    finally:
+        frames.pop()
+        own_ms = max(0.0, (time.perf_counter() - frame.started - frame.in_calls) * 1000)
+        with meter.lock:
+            meter.invocations[name] += 1
+            meter.billed_ms += math.ceil(own_ms + CALL_LATENCY_MS * frame.calls)
+
+
+def mark_state_machine_client(client: Any) -> Any:
+    """A client moto's Step Functions interpreter calls AWS with: its calls are service integrations."""
+    client._sim_state_machine = True
+    return client
+
+
+def _marked(factory: Callable[..., Any]) -> Callable[..., Any]:
+    def make(*args: Any, **kwargs: Any) -> Any:
+        return mark_state_machine_client(factory(*args, **kwargs))
+
+    return make
+
+
+class CountingWriter:
+    """A text sink that counts the bytes the handlers log (CloudWatch Logs ingestion)."""
+
+    def __init__(self, sink: Any) -> None:
+        self._sink = sink
+
+    def write(self, data: str) -> int:
+        meter = _active
+        if meter is not None and frames_active():
+            meter.log_bytes += len(data.encode())
+        return int(self._sink.write(data))
+
+    def flush(self) -> None:
+        self._sink.flush()
+
+
+def frames_active() -> bool:
+    return bool(_frames())
+
+
+def _metered_call(inner: Callable[..., Any]) -> Callable[..., Any]:
+    def call(self: BaseClient, operation_name: str, api_params: dict[str, Any]) -> Any:
+        meter = _active
+        frames = _frames()
+        if meter is None:
+            return inner(self, operation_name, api_params)
+        if frames:
+            origin = frames[-1].function
+        elif getattr(self, "_sim_state_machine", False):
+            origin = "states"
+        else:
+            return inner(self, operation_name, api_params)  # the simulator's own call
+        name = f"{self.meta.service_model.service_name}:{operation_name}"
+        if name == "sns:Publish" and "PhoneNumber" in api_params:
+            name = SMS  # a text message to a customer, priced apart from the ops topic's publishes
+        with meter.lock:
+            meter.calls[name] += 1
+            meter.calls_by_origin[origin] += 1
+        outer = getattr(_local, "call", None)
+        _local.call = (operation_name, bool(api_params.get("ConsistentRead")))
+        started = time.perf_counter()
+        try:
+            return inner(self, operation_name, api_params)
+        finally:
+            _local.call = outer
+            if frames:
+                frames[-1].in_calls += time.perf_counter() - started
+                frames[-1].calls += 1
+
+    return call
+
+
+def _current_operation() -> str | None:
+    call = getattr(_local, "call", None)
+    if call is None or getattr(_local, "in_transaction", False):
+        return None
+    return str(call[0])
+
+
+def _key_of(table: Any, attrs: dict[str, Any]) -> dict[str, Any]:
+    key = {table.hash_key_attr: attrs[table.hash_key_attr]}
+    if table.range_key_attr and table.range_key_attr in attrs:
+        key[table.range_key_attr] = attrs[table.range_key_attr]
+    return key
+
+
+def _stored(backend: DynamoDBBackend, table_name: str, key: dict[str, Any]) -> Any:
+    table = backend.get_table(table_name)
+    hash_key, range_key = backend.get_keys_value(table, key)
+    return table.get_item(hash_key, range_key)
+
+
+def _count_write(operation: str, units: float) -> None:
+    meter = _active
+    if meter is not None:
+        with meter.lock:
+            meter.write_units[operation] += units
+
+
+def _count_read(operation: str, units: float) -> None:
+    meter = _active
+    if meter is not None:
+        with meter.lock:
+            meter.read_units[operation] += units
+
+
+def _single_write(method: Callable[..., Any], key_from: Callable[[Any, tuple[Any, ...], dict[str, Any]], Any]) -> Any:
+    def write(self: DynamoDBBackend, table_name: str, *args: Any, **kwargs: Any) -> Any:
+        operation = _current_operation()
+        if operation is None:
+            return method(self, table_name, *args, **kwargs)
+        key = key_from(self.get_table(table_name), args, kwargs)
+        before = item_size(_stored(self, table_name, key))
+        try:
+            return method(self, table_name, *args, **kwargs)
+        finally:  # a failed condition still costs the existing item's size
+            after = item_size(_stored(self, table_name, key))
+            _count_write(operation, _write_units(max(before, after)))
+
+    return write
+
+
+def _transact(method: Callable[..., Any]) -> Any:
+    def transact(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> Any:
+        operation = _current_operation()
+        if operation is None:
+            return method(self, transact_items)
+        touched = []
+        for entry in transact_items:
+            (_, op), *_ = entry.items()
+            table = self.get_table(op["TableName"])
+            key = _key_of(table, op.get("Item") or op["Key"])
+            touched.append((op["TableName"], key, item_size(_stored(self, op["TableName"], key))))
+        _local.in_transaction = True
+        try:
+            return method(self, transact_items)
+        finally:
+            _local.in_transaction = False
+            for table_name, key, before in touched:
+                after = item_size(_stored(self, table_name, key))
+                _count_write(operation, 2 * _write_units(max(before, after)))
+
+    return transact
+
+
+def _get(method: Callable[..., Any]) -> Any:
+    def get(self: DynamoDBBackend, *args: Any, **kwargs: Any) -> Any:
+        item = method(self, *args, **kwargs)
+        call = getattr(_local, "call", None)
+        operation = _current_operation()
+        if operation is not None and call is not None:
+            _count_read(operation, _read_units(item_size(item), call[1]))
+        return item
+
+    return get
+
+
+def _query_or_scan(method: Callable[..., Any], consistent_at: str) -> Any:
+    def read(self: DynamoDBBackend, *args: Any, **kwargs: Any) -> Any:
+        result = method(self, *args, **kwargs)
+        operation = _current_operation()
+        if operation is not None:
+            call = getattr(_local, "call", None)
+            consistent = bool(kwargs.get(consistent_at, call[1] if call else False))
+            size = sum(item_size(item) for item in result[0])
+            _count_read(operation, _read_units(size, consistent))
+        return result
+
+    return read
+
+
+def _put_key(table: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    return _key_of(table, args[0] if args else kwargs["item_attrs"])
+
+
+def _key_arg(table: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    return args[0] if args else kwargs["key"]
+
+
+@contextmanager
+def metered() -> Iterator[Metering]:
+    """Count while a run lasts (install inside ``moto_runtime.patched``: wraps whatever is installed then)."""
+    global _active
+    if _active is not None:
+        raise RuntimeError("one metered run at a time per process")
+    patches: list[tuple[Any, str, Any]] = [
+        (BaseClient, "_make_api_call", _metered_call(BaseClient.__dict__["_make_api_call"])),
+        (state_task_service_sns, "boto_client_for", _marked(state_task_service_sns.boto_client_for)),
+        (DynamoDBBackend, "put_item", _single_write(DynamoDBBackend.__dict__["put_item"], _put_key)),
+        (DynamoDBBackend, "update_item", _single_write(DynamoDBBackend.__dict__["update_item"], _key_arg)),
+        (DynamoDBBackend, "delete_item", _single_write(DynamoDBBackend.__dict__["delete_item"], _key_arg)),
+        (DynamoDBBackend, "transact_write_items", _transact(DynamoDBBackend.__dict__["transact_write_items"])),
+        (DynamoDBBackend, "get_item", _get(DynamoDBBackend.__dict__["get_item"])),
+        (DynamoDBBackend, "query", _query_or_scan(DynamoDBBackend.__dict__["query"], "consistent_read")),
+        (DynamoDBBackend, "scan", _query_or_scan(DynamoDBBackend.__dict__["scan"], "consistent_read")),
+    ]
+    saved = [(owner, name, owner.__dict__[name]) for owner, name, _ in patches]
+    meter = Metering()
+    for owner, name, replacement in patches:
+        setattr(owner, name, replacement)
+    _active = meter
+    try:
+        yield meter
+    finally:
+        _active = None
+        for owner, name, original in reversed(saved):
+            setattr(owner, name, original)

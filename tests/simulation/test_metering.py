@@ -1,0 +1,82 @@
+"""What the simulator counts as the deployed code's AWS calls and DynamoDB request units (metering.py).
+
+The rules are DynamoDB's own (on-demand billing): these tests pin them on a small table, then check a whole
+happy order's figures are what the cost table is computed from.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from moto import mock_aws
+
+from outreach.simulator import metering, runner
+from outreach.simulator.metering import value_size
+from outreach.simulator.scenario import load
+
+REGION = "us-east-1"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def test_given_dynamodb_values_when_sized_then_they_follow_the_documented_rules() -> None:
+    assert value_size({"S": "héllo"}) == 6  # UTF-8 bytes
+    assert value_size({"N": "123.4500"}) == 4  # 5 significant digits (zeros trimmed): 3 bytes, + 1
+    assert value_size({"N": "1200"}) == 2
+    assert value_size({"BOOL": True}) == 1
+    assert value_size({"NULL": True}) == 1
+    assert value_size({"L": [{"S": "ab"}, {"N": "1"}]}) == 3 + (2 + 1) + (2 + 1)
+    assert value_size({"M": {"k": {"S": "v"}}}) == 3 + (1 + 1 + 1)
+
+
+@pytest.fixture()
+def table():
+    with mock_aws():
+        ddb = boto3.client("dynamodb", region_name=REGION)
+        ddb.create_table(
+            TableName="t",
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+            AttributeDefinitions=[
+                {"AttributeName": "pk", "AttributeType": "S"},
+                {"AttributeName": "sk", "AttributeType": "S"},
+            ],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        yield boto3.resource("dynamodb", region_name=REGION).Table("t")
+
+
+def test_given_writes_and_reads_of_a_function_when_metered_then_units_are_billed_per_item_size(table) -> None:
+    big = {"pk": "A", "sk": "STATE", "state": "x" * 1500}  # 1.5 KB: 2 write units
+    with metering.metered() as meter:
+        table.put_item(Item={"pk": "outside", "sk": "a function"})  # the simulator's own call: not counted
+        with metering.in_function("timeline"):
+            table.put_item(Item=big)
+            with pytest.raises(ClientError):  # a false condition still costs the existing item's size
+                table.put_item(Item=big, ConditionExpression="attribute_not_exists(pk)")
+            boto3.client("dynamodb", region_name=REGION).transact_write_items(
+                TransactItems=[
+                    {"Put": {"TableName": "t", "Item": {"pk": {"S": "B"}, "sk": {"S": "1"}}}},
+                    {"Delete": {"TableName": "t", "Key": {"pk": {"S": "B"}, "sk": {"S": "0"}}}},
+                ]
+            )
+            table.get_item(Key={"pk": "A", "sk": "STATE"}, ConsistentRead=True)
+            table.get_item(Key={"pk": "A", "sk": "STATE"})
+
+    assert meter.calls == {"dynamodb:PutItem": 2, "dynamodb:TransactWriteItems": 1, "dynamodb:GetItem": 2}
+    assert meter.write_units == {"PutItem": 4, "TransactWriteItems": 4}  # 2 + 2; 2 items x 2 (transactional)
+    assert meter.read_units == {"GetItem": 1.5}  # strongly consistent 1, eventually consistent 0.5
+    assert meter.invocations == {"timeline": 1}
+
+
+def test_given_a_happy_order_when_simulated_then_its_calls_and_units_are_counted_by_caller() -> None:
+    result = runner.run(load(EXAMPLES / "happy_path.json"))
+    counted = result.meter.summary()
+
+    assert counted["lambdaInvocations"] == result.stats["lambdaInvocations"]
+    assert set(counted["awsCallsByCaller"]) == {"outreach-intake", "outreach-timeline", "states"}
+    assert counted["awsCallsByOperation"]["sesv2:SendEmail"] == 4  # one per e-mail the customer got
+    assert counted["awsCallsByOperation"]["stepfunctions:StartExecution"] == 1
+    assert counted["eventBridgeEvents"] == 4 + counted["schedulerInvocations"]  # order events + timers
+    assert counted["dynamodbWriteUnits"] > 0 and counted["dynamodbReadUnits"] > 0
