@@ -12,8 +12,10 @@ from outreach_lambda.adapters.aws import client
 class CustomerChannels:
     """E-mail from the verified sender identity; SMS straight to the customer's phone number."""
 
-    def __init__(self, sender_email: str) -> None:
+    def __init__(self, sender_email: str, configuration_set: str, reply_to: str) -> None:
         self._sender = sender_email
+        # Every e-mail goes with the configuration set (bounces, complaints, deliveries reach CloudWatch).
+        self._options = {"ConfigurationSetName": configuration_set, "ReplyToAddresses": [reply_to]}
 
     def send_email(self, to: str, subject: str, text: str, tags: dict[str, str]) -> str:
         response = client("sesv2").send_email(
@@ -21,6 +23,7 @@ class CustomerChannels:
             Destination={"ToAddresses": [to]},
             Content={"Simple": {"Subject": {"Data": subject}, "Body": {"Text": {"Data": text}}}},
             EmailTags=[{"Name": k, "Value": _tag_value(v)} for k, v in tags.items()],
+            **self._options,  # type: ignore[arg-type]
         )
         return str(response["MessageId"])
 

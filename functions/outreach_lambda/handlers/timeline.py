@@ -33,7 +33,11 @@ def service() -> Timeline:
     orders = OrdersRepository(settings.orders_table)
     alerts = SnsAlerts(settings.ops_topic_arn)
     sender = Sender(
-        orders, ContactLedger(settings.contacts_table), CustomerChannels(settings.sender_email), alerts, settings.config
+        orders,
+        ContactLedger(settings.contacts_table),
+        CustomerChannels(settings.sender_email, settings.ses_configuration_set, settings.reply_to_email),
+        alerts,
+        settings.config,
     )
     return Timeline(
         orders=orders,

@@ -15,7 +15,7 @@ from outreach_lambda.domain.contacts import contact_key, retry_at
 from outreach_lambda.domain.model import Channel, ContactKind, ContactOrder, OrderState
 from outreach_lambda.domain.rendering import Message, render, render_catalog_follow_up
 from outreach_lambda.domain.stages import may_send, stage
-from outreach_lambda.observability import logger, mask, metrics
+from outreach_lambda.observability import count_by, logger, mask, metrics
 from outreach_lambda.ports import Alerts, ContactLedger, LedgerStatus, Messenger, OrdersStore
 from outreach_lambda.step_contract import SendResult
 
@@ -120,6 +120,7 @@ class Sender:
             owner.pk, result.key, LedgerStatus.SENT, {"messageId": message_id, "sentAt": now.isoformat()}
         )
         metrics.add_metric(name="ContactsSent", unit="Count", value=1)
+        count_by("ContactsSentByKind", kind=result.kind, channel=result.channel)
         logger.info("contact sent", extra={**log, "to": mask(to), "attempt": attempt})
         return result.model_copy(update={"message_id": message_id})
 
