@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         return _simulate(args.scenario, args.json, args.log)
     if args.command == "advise-padding":
         return _advise_padding(args)
-    if args.command in ("resume", "dead-letters", "contacts"):
+    if args.command in ("resume", "dead-letters", "contacts", "send-event", "status"):
         return _operate(args)
     return 2  # pragma: no cover
 
@@ -38,7 +39,25 @@ def main(argv: list[str] | None = None) -> int:
 def _add_operate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Commands against a deployed stack (boto3 with the normal profile and region resolution)."""
     stack = argparse.ArgumentParser(add_help=False)
-    stack.add_argument("--stack", default="Outreach", help="the deployed stack's name (default: Outreach)")
+    stack.add_argument(
+        "--stack", default=None, help="the deployed stack's name (default: Outreach-$STAGE, or Outreach-dev)"
+    )
+    send = sub.add_parser(
+        "send-event",
+        parents=[stack],
+        help="validate an event file (as intake would) and put it on the stack's bus",
+        description="FILE holds {source, detail-type, detail[, time]} (see examples/events/). Prints the event id "
+        "and the console link of the order's execution.",
+    )
+    send.add_argument("file", type=Path, metavar="FILE")
+    send.add_argument("--dry-run", action="store_true", help="validate only; put nothing on the bus")
+    status = sub.add_parser(
+        "status",
+        parents=[stack],
+        help="where an order stands: stage, promise ledger, contacts with status, pending timer, execution link",
+    )
+    status.add_argument("order_id", metavar="ORDER_ID")
+    status.add_argument("--json", action="store_true", help="one JSON object")
     resume = sub.add_parser(
         "resume",
         parents=[stack],
@@ -70,7 +89,22 @@ def _operate(args: argparse.Namespace) -> int:
     from outreach import operate
 
     try:
-        deployed = operate.Deployed.from_stack(args.stack)
+        if args.command == "send-event":
+            event = operate.read_event(args.file)
+            if args.dry_run:
+                print(f"{args.file}: a valid '{event.detail_type}' event (dry run: nothing sent)")
+                return 0
+        deployed = operate.Deployed.from_stack(args.stack or operate.default_stack())
+        if args.command == "send-event":
+            sent = operate.send_event(deployed, event)
+            print(f"sent {sent['detailType']} as event {sent['eventId']}")
+            if "console" in sent:
+                print(f"order {sent['orderId']}: {sent['console']}")
+            return 0
+        if args.command == "status":
+            found = operate.status(deployed, args.order_id)
+            print(json.dumps(found, indent=2) if args.json else _readable_status(found))
+            return 0
         if args.command == "resume":
             print(f"resumed {args.order_id}: {operate.resume(deployed, args.order_id)}")
             return 0
@@ -113,6 +147,26 @@ def _operate(args: argparse.Namespace) -> int:
     except (BotoCoreError, ClientError) as exc:
         print(f"outreach {args.command}: AWS said: {exc}", file=sys.stderr)
         return 1
+
+
+def _readable_status(found: dict[str, Any]) -> str:
+    lines = [
+        f"order {found['orderId']}: {found['stage']} ({found['runStatus']}), promised {found['promisedDate'] or '-'}",
+        "promise ledger:",
+        *(f"  {q['at']}  {q['promisedDate']}  {q['reason']}" for q in found["quotes"]),
+        "contacts:",
+        *(
+            f"  {c['at'] or '-'}  {c['key']}  {c['status']}" + (f"  ({c['error']})" if c.get("error") else "")
+            for c in found["contacts"]
+        ),
+        f"next timer: {found['timer']['dueAt'] if found['timer'] else 'none'}",
+    ]
+    execution = found["execution"]
+    if execution:
+        lines.append(f"execution {execution['name']}: {execution['status']}  {execution['console']}")
+    else:
+        lines.append("execution: none")
+    return "\n".join(lines)
 
 
 def _simulate(path: Path, as_json: bool, log_path: Path | None) -> int:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import boto3
 import pytest
 from moto import mock_aws
 from outreach_lambda import cold_start
 
-from outreach import operate
+from outreach import cli, operate
 from outreach.simulator import moto_runtime, world
 from tests.simulation.conftest import BASE_ORDER
 
@@ -23,6 +24,20 @@ def deployed() -> Iterator[operate.Deployed]:
         w = world.build("{}")
         with moto_runtime.patched(world.load_handlers(w)):
             yield w.deployed
+        cold_start.reset()
+
+
+@pytest.fixture
+def running() -> Iterator[tuple[operate.Deployed, moto_runtime.Runtime]]:
+    """A deployed stack whose executions really run (the state machine on moto, the real handlers)."""
+    with (
+        mock_aws(config={"stepfunctions": {"execute_state_machine": True}}),
+        world.process_environment(world.BASE_ENV),
+    ):
+        cold_start.reset()
+        w = world.build("{}")
+        with moto_runtime.patched(world.load_handlers(w)) as runtime:
+            yield w.deployed, runtime
         cold_start.reset()
 
 
@@ -117,3 +132,78 @@ def test_given_a_deployed_stack_then_the_commands_find_its_resources_in_its_outp
     assert operate.Deployed.from_stack("Outreach").intake_function == "value-of-IntakeFunctionName"
     with pytest.raises(operate.OperateError, match="no output DeadLetterQueueUrl, OrdersTableName"):
         operate.Deployed.from_stack("Old")
+
+
+# --- send-event and status --------------------------------------------------------------------------------
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "events"
+
+
+def test_given_an_order_placed_when_ops_ask_its_status_then_they_see_stage_promise_contacts_timer_and_link(
+    running: tuple[operate.Deployed, moto_runtime.Runtime],
+) -> None:
+    deployed, runtime = running
+    send(deployed, "Order Placed", placed("SO-7"), "placed-7")
+    runtime.quiescence.wait_idle(30)  # its execution has recorded the order and parked on its first wait
+
+    found = operate.status(deployed, "SO-7")
+
+    assert found["stage"] == "in_production"
+    assert found["runStatus"] == "running"
+    [quote] = found["quotes"]
+    assert quote["promisedDate"] == found["promisedDate"] and quote["reason"] == "order placed"
+    assert [(c["kind"], c["channel"], c["status"]) for c in found["contacts"]] == [
+        ("order_confirmation", "email", "SENT")
+    ]
+    assert found["timer"] is not None and found["timer"]["dueAt"] > datetime.now(UTC).isoformat()
+    execution = found["execution"]
+    assert execution["name"] == "SO-7" and execution["status"] == "RUNNING"
+    assert execution["console"].startswith(f"https://{world.REGION}.console.aws.amazon.com/states/home")
+    assert execution["console"].endswith(f"#/v2/executions/details/{execution['arn']}")
+
+
+def test_given_an_unknown_order_then_status_says_so(deployed: operate.Deployed) -> None:
+    with pytest.raises(operate.OperateError, match="'SO-404' is not known"):
+        operate.status(deployed, "SO-404")
+
+
+def test_given_an_event_file_when_sent_then_it_is_on_the_bus_with_its_executions_console_link(
+    deployed: operate.Deployed,
+) -> None:
+    event = operate.read_event(EXAMPLES / "order-shipped.json")
+
+    sent = operate.send_event(deployed, event)
+
+    assert sent["eventId"]
+    assert sent["orderId"] == "SO-1001"
+    assert sent["execution"] == deployed.execution_arn("SO-1001")
+    assert sent["console"].endswith(sent["execution"])
+
+
+def test_given_an_invalid_event_file_when_sent_then_nothing_is_sent_and_the_error_names_the_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = json.loads((EXAMPLES / "order-placed.json").read_text())
+    bad["detail"]["productionDays"] = 0
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bad))
+
+    assert cli.main(["send-event", str(path), "--dry-run"]) == 1
+    assert "detail.productionDays" in capsys.readouterr().err
+    assert cli.main(["send-event", str(EXAMPLES / "order-placed.json"), "--dry-run"]) == 0
+    assert "a valid 'Order Placed' event (dry run: nothing sent)" in capsys.readouterr().out
+
+
+def test_given_a_timer_event_file_when_sent_then_it_is_refused_as_internal(tmp_path: Path) -> None:
+    path = tmp_path / "timer.json"
+    path.write_text(json.dumps({"source": "outreach.timer", "detail-type": "Timer Due", "detail": {}}))
+
+    with pytest.raises(operate.OperateError, match="detail-type: 'Timer Due' is internal"):
+        operate.read_event(path)
+
+
+def test_given_no_stack_option_then_the_commands_use_the_stage_stack(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("STAGE", raising=False)
+    assert operate.default_stack() == "Outreach-dev"
+    monkeypatch.setenv("STAGE", "prod")
+    assert operate.default_stack() == "Outreach-prod"

@@ -65,6 +65,7 @@ class World:
             self.contacts_table,
             self.intake_function,
             function_name(FunctionName.SENDER),
+            self.bus_arn.rsplit("/", 1)[-1],
         )
 
 
