@@ -15,7 +15,7 @@ NODE_STAMP := node_modules/.installed
 CDK := npx --no-install cdk
 
 .PHONY: install demo test test-fast soak synth lint format typecheck bench clean \
-	node bootstrap diff deploy schemas check-schemas cfn-lint ci
+	node cli-synth bootstrap diff deploy schemas check-schemas cfn-lint ci
 
 install: $(STAMP)
 
@@ -58,6 +58,10 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $(NODE_STAMP)
 
+cli-synth: install node  ## the pinned CLI synthesizes Outreach-$(STAGE) too (it can read this aws-cdk-lib's cloud assembly)
+	STAGE=$(STAGE) $(CDK) synth Outreach-$(STAGE) -c outreach:stage=$(STAGE) $(if $(CONFIG),-c outreach:configFile=$(CONFIG)) \
+		--output cdk.out.cli --quiet
+
 bootstrap: install node  ## once per account and region: the CDK's deployment bucket and roles
 	STAGE=$(STAGE) $(CDK) bootstrap -c outreach:stage=$(STAGE)
 
@@ -71,6 +75,7 @@ ci: test lint typecheck  ## what .ci/run runs: tests, lint, types, both stages s
 	$(MAKE) synth STAGE=dev
 	$(MAKE) synth STAGE=prod CONFIG=tests/fixtures/deploy/prod.json
 	$(MAKE) cfn-lint
+	$(MAKE) cli-synth STAGE=dev
 
 lint: install
 	$(BIN)/ruff check .
@@ -87,4 +92,4 @@ bench: install  ## timing figures quoted in issue notes
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf cdk.out .pytest_cache .ruff_cache .mypy_cache node_modules
+	rm -rf cdk.out cdk.out.cli .pytest_cache .ruff_cache .mypy_cache node_modules
