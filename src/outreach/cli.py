@@ -51,6 +51,11 @@ def _add_operate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     )
     send.add_argument("file", type=Path, metavar="FILE")
     send.add_argument("--dry-run", action="store_true", help="validate only; put nothing on the bus")
+    send.add_argument(
+        "--now",
+        action="store_true",
+        help="move the event to now first: its time and every date in it shift by the same amount (for examples)",
+    )
     status = sub.add_parser(
         "status",
         parents=[stack],
@@ -90,7 +95,7 @@ def _operate(args: argparse.Namespace) -> int:
 
     try:
         if args.command == "send-event":
-            event = operate.read_event(args.file)
+            event = operate.read_event(args.file, redate=args.now)
             if args.dry_run:
                 print(f"{args.file}: a valid '{event.detail_type}' event (dry run: nothing sent)")
                 return 0

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -284,8 +285,33 @@ class OutgoingEvent:
         return str(order_id) if order_id else None
 
 
-def read_event(path: Path, now: datetime | None = None) -> OutgoingEvent:
-    """Read and validate an event file with the same models intake applies; OperateError names the field."""
+_ISO_INSTANT = re.compile(r"\d{4}-\d\d-\d\dT[0-9:.]+(Z|[+-]\d\d:?\d\d)")
+_ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def redated(raw: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The event moved in time so that its ``time`` is ``now``: every timestamp and date in its detail shifts by
+    the same amount (an example's order placed "now", its estimates as far ahead as in the file)."""
+    then = datetime.fromisoformat(str(raw.get("time", now.isoformat())).replace("Z", "+00:00"))
+    shift = now - then
+
+    def move(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: move(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [move(v) for v in value]
+        if isinstance(value, str) and _ISO_INSTANT.fullmatch(value):
+            return (datetime.fromisoformat(value.replace("Z", "+00:00")) + shift).isoformat()
+        if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+            return (date.fromisoformat(value) + timedelta(days=round(shift.total_seconds() / 86400))).isoformat()
+        return value
+
+    return {**raw, "time": now.isoformat(), "detail": move(raw.get("detail"))}
+
+
+def read_event(path: Path, now: datetime | None = None, *, redate: bool = False) -> OutgoingEvent:
+    """Read and validate an event file with the same models intake applies; OperateError names the field.
+    ``redate`` moves it to ``now`` first (``redated``)."""
     try:
         raw: Any = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -294,6 +320,8 @@ def read_event(path: Path, now: datetime | None = None) -> OutgoingEvent:
         raise OperateError(f"{path}: not valid JSON: {exc}") from None
     if not isinstance(raw, dict):
         raise OperateError(f"{path}: must be a JSON object with source, detail-type and detail")
+    if redate:
+        raw = redated(raw, now or datetime.now(UTC))
     missing = [key for key in ("source", "detail-type", "detail") if key not in raw]
     if missing:
         raise OperateError(f"{path}: {', '.join(missing)}: missing")

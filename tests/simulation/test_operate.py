@@ -207,3 +207,14 @@ def test_given_no_stack_option_then_the_commands_use_the_stage_stack(monkeypatch
     assert operate.default_stack() == "Outreach-dev"
     monkeypatch.setenv("STAGE", "prod")
     assert operate.default_stack() == "Outreach-prod"
+
+
+def test_given_an_example_when_sent_now_then_its_dates_move_with_it_and_it_is_still_valid() -> None:
+    now = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
+
+    event = operate.read_event(EXAMPLES / "order-placed.json", now, redate=True)
+    shipped = operate.read_event(EXAMPLES / "order-shipped.json", now, redate=True)
+
+    assert event.time == now
+    assert event.detail["placedAt"] == "2027-03-01T13:00:00+01:00"  # an hour after `time`, as in the file
+    assert shipped.detail["estimatedDelivery"] == "2027-03-05"  # four days after `time`, as in the file
