@@ -290,7 +290,7 @@ class Workflow(Construct):
         elif permission is Permission.SEND_SMS:
             # SMS goes straight to the customer's phone number (no topic): a phone number is no IAM resource, so
             # the Allow needs "*". That "*" would also cover every topic ARN: a Deny takes back publishing to
-            # any topic (arn:...:sns:*) except one tagged as the ops topic (aws:ResourceTag, which SNS supports
+            # any topic (arn:...:sns:*:*:*) except one tagged as the ops topic (aws:ResourceTag, which SNS supports
             # for topic actions). A publish to a phone number names no topic, so the Deny does not apply to it.
             iam.Grant.add_to_principal(grantee=function, actions=["sns:Publish"], resource_arns=["*"])
             tag_key, tag_value = OPS_TOPIC_TAG
@@ -299,7 +299,7 @@ class Workflow(Construct):
                     sid="NoTopicButTheOpsTopic",
                     effect=iam.Effect.DENY,
                     actions=["sns:Publish"],
-                    resources=[f"arn:{Stack.of(self).partition}:sns:*"],
+                    resources=[f"arn:{Stack.of(self).partition}:sns:*:*:*"],
                     conditions={"StringNotEquals": {f"aws:ResourceTag/{tag_key}": tag_value}},
                 )
             )

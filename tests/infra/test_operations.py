@@ -241,7 +241,7 @@ def test_given_sms_senders_then_sns_publish_on_star_comes_with_a_deny_on_every_t
             assert star and star[0]["Effect"] == "Allow", name
             [statement] = deny
             assert _actions(statement) == ["sns:Publish"]
-            assert flatten(statement["Resource"]) == "arn:<ref>:sns:*"
+            assert flatten(statement["Resource"]) == "arn:<ref>:sns:*:*:*"
             assert statement["Condition"] == {"StringNotEquals": {"aws:ResourceTag/outreach:topic": "ops"}}
         else:
             assert not star and not deny, name
