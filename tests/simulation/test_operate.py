@@ -38,6 +38,12 @@ def running() -> Iterator[tuple[operate.Deployed, moto_runtime.Runtime]]:
         w = world.build("{}")
         with moto_runtime.patched(world.load_handlers(w)) as runtime:
             yield w.deployed, runtime
+            # End the executions still parked on a token: no thread outlives the test.
+            sfn = boto3.client("stepfunctions", region_name=world.REGION)
+            for execution in sfn.list_executions(stateMachineArn=w.deployed.state_machine_arn)["executions"]:
+                if execution["status"] == "RUNNING":
+                    sfn.stop_execution(executionArn=execution["executionArn"])
+            runtime.quiescence.wait_idle(30)
         cold_start.reset()
 
 
