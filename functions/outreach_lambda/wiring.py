@@ -35,6 +35,8 @@ class Env(StrEnum):
     SENDER_FUNCTION_NAME = "SENDER_FUNCTION_NAME"
     TIMELINE_FUNCTION_NAME = "TIMELINE_FUNCTION_NAME"
     OUTREACH_CONFIG = "OUTREACH_CONFIG"
+    SES_CONFIGURATION_SET = "SES_CONFIGURATION_SET"
+    REPLY_TO_EMAIL = "REPLY_TO_EMAIL"
 
 
 #: What each variable holds (the README and docs/architecture.md quote this table).
@@ -52,6 +54,8 @@ ENV_MEANING: Final[dict[Env, str]] = {
     Env.SENDER_FUNCTION_NAME: "sender function, invoked for contacts outside a running timeline",
     Env.TIMELINE_FUNCTION_NAME: "timeline function, invoked to advance an order whose wait token intake claimed",
     Env.OUTREACH_CONFIG: "JSON of the validated OutreachConfig (padding, timing, quiet hours)",
+    Env.SES_CONFIGURATION_SET: "SES configuration set every customer e-mail is sent with (bounce/complaint events)",
+    Env.REPLY_TO_EMAIL: "where customers' replies to an e-mail go",
 }
 
 
@@ -109,6 +113,8 @@ FUNCTIONS: Final[dict[FunctionName, FunctionSpec]] = {
             Env.CONTACTS_TABLE: Access.READ_WRITE,
             Env.OPS_TOPIC_ARN: Access.PUBLISH,
             Env.SENDER_EMAIL: Access.SEND_EMAIL,
+            Env.SES_CONFIGURATION_SET: Access.VALUE,
+            Env.REPLY_TO_EMAIL: Access.VALUE,
             Env.SCHEDULE_GROUP: Access.MANAGE_SCHEDULES,
             Env.TIMER_TARGET_ARN: Access.VALUE,
             Env.TIMER_ROLE_ARN: Access.PASS_ROLE,
@@ -125,6 +131,8 @@ FUNCTIONS: Final[dict[FunctionName, FunctionSpec]] = {
             Env.CONTACTS_TABLE: Access.READ_WRITE,
             Env.OPS_TOPIC_ARN: Access.PUBLISH,
             Env.SENDER_EMAIL: Access.SEND_EMAIL,
+            Env.SES_CONFIGURATION_SET: Access.VALUE,
+            Env.REPLY_TO_EMAIL: Access.VALUE,
             Env.OUTREACH_CONFIG: Access.VALUE,
         },
         frozenset({Permission.SEND_SMS, Permission.READ_SUPPRESSION_LIST}),

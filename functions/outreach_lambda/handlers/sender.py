@@ -29,7 +29,7 @@ def service() -> Sender:
     return Sender(
         orders=OrdersRepository(settings.orders_table),
         ledger=ContactLedger(settings.contacts_table),
-        messenger=CustomerChannels(settings.sender_email),
+        messenger=CustomerChannels(settings.sender_email, settings.ses_configuration_set, settings.reply_to_email),
         alerts=SnsAlerts(settings.ops_topic_arn),
         config=settings.config,
         opt_outs=DynamoOptOuts(settings.contacts_table),

@@ -32,6 +32,7 @@ from outreach_lambda.wiring import (
 
 REGION = "us-east-1"
 SENDER = "orders@outreach.example"
+CONFIGURATION_SET = "outreach-customer-mail"
 STATEMACHINE_FILE = Path(__file__).resolve().parents[3] / "statemachines" / "order_timeline.asl.json"
 
 
@@ -65,6 +66,7 @@ class World:
             self.contacts_table,
             self.intake_function,
             function_name(FunctionName.SENDER),
+            self.bus_arn.rsplit("/", 1)[-1],
         )
 
 
@@ -120,7 +122,9 @@ def build(config_json: str) -> World:
     sns = boto3.client("sns", region_name=REGION)
     topic_arn = sns.create_topic(Name="outreach-ops-alerts")["TopicArn"]
     sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=tap_arn, Attributes={"RawMessageDelivery": "true"})
-    boto3.client("sesv2", region_name=REGION).create_email_identity(EmailIdentity=SENDER)
+    sesv2 = boto3.client("sesv2", region_name=REGION)
+    sesv2.create_email_identity(EmailIdentity=SENDER)
+    sesv2.create_configuration_set(ConfigurationSetName=CONFIGURATION_SET)
     boto3.client("scheduler", region_name=REGION).create_schedule_group(Name="outreach-timers")
     bus_arn = boto3.client("events", region_name=REGION).create_event_bus(Name="outreach-orders")["EventBusArn"]
     iam = boto3.client("iam", region_name=REGION)
@@ -138,6 +142,8 @@ def build(config_json: str) -> World:
         Env.DEAD_LETTER_QUEUE_URL: dlq_url,
         Env.OPS_TOPIC_ARN: topic_arn,
         Env.SENDER_EMAIL: SENDER,
+        Env.SES_CONFIGURATION_SET: CONFIGURATION_SET,
+        Env.REPLY_TO_EMAIL: SENDER,
         Env.SCHEDULE_GROUP: "outreach-timers",
         Env.TIMER_TARGET_ARN: bus_arn,
         Env.TIMER_ROLE_ARN: role_arn,
