@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -217,19 +218,38 @@ def _with_environment(
     return run
 
 
+_ENV_LOCK = threading.Lock()
+#: Per variable: how many active ``process_environment`` blocks set it, and the value it had before the first.
+_ENV_USERS: dict[str, tuple[int, str | None]] = {}
+
+
 @contextmanager
 def process_environment(values: dict[str, str]) -> Iterator[None]:
-    """Process environment for the run (the handlers run in-process); restored afterwards."""
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
+    """Process environment for a run or an in-process handler; restored afterwards.
+
+    Blocks overlap across threads (intake is still running when the execution it started invokes the timeline),
+    so a variable is restored only when the last block that set it ends: one handler finishing never takes a
+    variable away from another that is still running (every function's values for a variable are the same).
+    """
+    with _ENV_LOCK:
+        for key, value in values.items():
+            users, before = _ENV_USERS.get(key, (0, os.environ.get(key)))
+            _ENV_USERS[key] = (users + 1, before)
+            os.environ[key] = value
     try:
         yield
     finally:
-        for key, old in saved.items():
-            if old is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = old
+        with _ENV_LOCK:
+            for key in values:
+                users, before = _ENV_USERS[key]
+                if users > 1:
+                    _ENV_USERS[key] = (users - 1, before)
+                    continue
+                del _ENV_USERS[key]
+                if before is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = before
 
 
 BASE_ENV = {
