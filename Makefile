@@ -6,8 +6,16 @@ STAMP := $(VENV)/.installed
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 export TZ := UTC
+#: The stage a deploy command works on: dev or prod (stack Outreach-$(STAGE), config/$(STAGE).json).
+STAGE ?= dev
+#: Another deployment configuration file for synth (CI synthesizes prod with a filled-in test config).
+CONFIG ?=
+NODE_STAMP := node_modules/.installed
+#: The CDK CLI pinned in package.json / package-lock.json (never a global or `npx aws-cdk@latest`).
+CDK := npx --no-install cdk
 
-.PHONY: install demo test test-fast soak synth lint format typecheck bench clean templates browser
+.PHONY: install demo test test-fast soak synth lint format typecheck bench clean templates browser \
+	node cli-synth bootstrap diff deploy schemas check-schemas cfn-lint ci
 
 install: $(STAMP)
 
@@ -31,9 +39,43 @@ soak: install  ## property tests' soak profiles: 10,000 streams on the pure time
 	PROPERTIES_SEED=$(SEED) $(BIN)/python -m pytest -q -m soak tests/properties -rxX --show-capture=no --hypothesis-show-statistics; \
 	status=$$?; echo "soak: wall time $$(( $$(date +%s) - start )) s"; exit $$status
 
-synth: install  ## write cdk.out/*.template.json, offline, no AWS credentials needed
-	$(BIN)/python -m infra.app
-	@ls cdk.out/*.template.json
+synth: install  ## write cdk.out/Outreach-$(STAGE).template.json (cdk-nag checked), offline, no AWS credentials needed
+	STAGE=$(STAGE) OUTREACH_DEPLOY_CONFIG=$(CONFIG) $(BIN)/python -m infra.app
+	@ls cdk.out/Outreach-$(STAGE).template.json
+
+cfn-lint: install  ## cfn-lint on every synthesized template (W3005: CDK's redundant DependsOn)
+	$(BIN)/cfn-lint --ignore-checks W3005 -- cdk.out/*.template.json
+
+schemas: install  ## regenerate schemas/ (the published event contract) from the pydantic event models
+	$(BIN)/python -m infra.event_schemas
+
+check-schemas: install
+	$(BIN)/python -m infra.event_schemas --check
+
+node: $(NODE_STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $(NODE_STAMP)
+
+cli-synth: install node  ## the pinned CLI synthesizes Outreach-$(STAGE) too (it can read this aws-cdk-lib's cloud assembly)
+	STAGE=$(STAGE) $(CDK) synth Outreach-$(STAGE) -c outreach:stage=$(STAGE) $(if $(CONFIG),-c outreach:configFile=$(CONFIG)) \
+		--output cdk.out.cli --quiet
+
+bootstrap: install node  ## once per account and region: the CDK's deployment bucket and roles
+	STAGE=$(STAGE) $(CDK) bootstrap -c outreach:stage=$(STAGE)
+
+diff: install node  ## what `make deploy` would change in Outreach-$(STAGE)
+	STAGE=$(STAGE) $(CDK) diff Outreach-$(STAGE) -c outreach:stage=$(STAGE)
+
+deploy: install node  ## deploy Outreach-$(STAGE) (asks before widening any permission)
+	STAGE=$(STAGE) $(CDK) deploy Outreach-$(STAGE) -c outreach:stage=$(STAGE) --require-approval broadening
+
+ci: test lint typecheck  ## what .ci/run runs: tests, lint, types, both stages synthesized with cdk-nag, cfn-lint
+	$(MAKE) synth STAGE=dev
+	$(MAKE) synth STAGE=prod CONFIG=tests/fixtures/deploy/prod.json
+	$(MAKE) cfn-lint
+	$(MAKE) cli-synth STAGE=dev
 
 lint: install
 	$(BIN)/ruff check .
@@ -58,4 +100,4 @@ browser:  ## headless Chromium for the message screenshots and browser tests, wh
 	  echo "chromium not installed: the browser tests are skipped"
 
 clean:
-	rm -rf cdk.out .pytest_cache .ruff_cache .mypy_cache
+	rm -rf cdk.out cdk.out.cli .pytest_cache .ruff_cache .mypy_cache node_modules

@@ -1,7 +1,8 @@
-"""Entry point: ``python -m infra.app`` writes ``cdk.out/Outreach.template.json`` offline, no CLI needed.
+"""Entry point: ``python -m infra.app`` writes ``cdk.out/Outreach-<stage>.template.json`` offline, no CLI needed.
 
-The ``cdk`` CLI runs the same module (cdk.json ``app``) and passes its context and output directory through
-the environment; run directly, the context of cdk.json is read here.
+The stage comes from ``STAGE`` (or ``-c outreach:stage=...``; default ``dev``) and its deployment configuration
+from ``config/<stage>.json`` (or ``OUTREACH_DEPLOY_CONFIG`` / ``-c outreach:configFile=...``, e.g. the filled-in
+test configuration CI synthesizes ``prod`` with). The ``cdk`` CLI runs the same module (cdk.json ``app``).
 """
 
 from __future__ import annotations
@@ -15,10 +16,19 @@ from typing import Any
 import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks
 
-from infra.stack import ContextError, OutreachStack
+from infra import deploy_config
+from infra.deploy_config import DeployConfigError, DeploymentConfig
+from infra.stack import OutreachStack
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-STACK_NAME = "Outreach"
+STACK_PREFIX = "Outreach"
+STAGE_CONTEXT_KEY = "outreach:stage"
+CONFIG_FILE_CONTEXT_KEY = "outreach:configFile"
+
+
+def stack_name(stage: str) -> str:
+    """``Outreach-dev``, ``Outreach-prod``: the deployed stack (the ``outreach`` commands' ``--stack``)."""
+    return f"{STACK_PREFIX}-{stage}"
 
 
 def cdk_json_context() -> dict[str, Any]:
@@ -26,18 +36,38 @@ def cdk_json_context() -> dict[str, Any]:
     return dict(context)
 
 
-def build_app(*, outdir: str | None = None, context: Mapping[str, Any] | None = None) -> tuple[cdk.App, OutreachStack]:
-    """The app with its one env-agnostic stack, checked by cdk-nag's AWS Solutions pack at synth.
+def resolve_config(context: Mapping[str, Any]) -> DeploymentConfig:
+    """The stage's validated deployment configuration (DeployConfigError names the file and the field)."""
+    stage = str(context.get(STAGE_CONTEXT_KEY) or os.environ.get("STAGE") or "dev")
+    if stage not in {s.value for s in deploy_config.Stage}:
+        raise DeployConfigError(f"STAGE: must be one of dev, prod, got {stage!r}")
+    chosen = context.get(CONFIG_FILE_CONTEXT_KEY) or os.environ.get("OUTREACH_DEPLOY_CONFIG")
+    path = Path(chosen) if chosen else deploy_config.config_path(stage)
+    return deploy_config.load(path if path.is_absolute() else REPO_ROOT / path, stage)
 
-    ``context`` overrides cdk.json's context; context given to the CLI (``-c``) overrides both.
+
+def build_app(
+    *,
+    outdir: str | None = None,
+    context: Mapping[str, Any] | None = None,
+    config: DeploymentConfig | None = None,
+) -> tuple[cdk.App, OutreachStack]:
+    """The app with its one env-agnostic stack for one stage, checked by cdk-nag's AWS Solutions pack at synth.
+
+    ``context`` overrides cdk.json's context; context given to the CLI (``-c``) overrides both. ``config`` (tests)
+    replaces the stage's configuration file.
     """
     app = cdk.App(outdir=outdir, context={**cdk_json_context(), **(context or {})})
+    if config is None:
+        config = resolve_config({k: app.node.try_get_context(k) for k in (STAGE_CONTEXT_KEY, CONFIG_FILE_CONTEXT_KEY)})
     stack = OutreachStack(
         app,
-        STACK_NAME,
-        description="Outreach: proactive, honest contact with every made-to-order customer",
+        stack_name(config.stage.value),
+        deployment=config,
+        description=f"Outreach ({config.stage.value}): proactive, honest contact with every made-to-order customer",
     )
     cdk.Tags.of(stack).add("project", "outreach")
+    cdk.Tags.of(stack).add("stage", config.stage.value)
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     return app, stack
 
@@ -46,7 +76,7 @@ def main() -> None:
     outdir = None if os.environ.get("CDK_OUTDIR") else str(REPO_ROOT / "cdk.out")
     try:
         app, _ = build_app(outdir=outdir)
-    except ContextError as exc:
+    except DeployConfigError as exc:
         raise SystemExit(f"error: {exc}") from None
     app.synth()
 

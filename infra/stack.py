@@ -1,64 +1,51 @@
-"""The Outreach stack: validates its context, then wires one construct per concern together."""
+"""The Outreach stack of one stage: wires one construct per concern together from the deployment config."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from aws_cdk import CfnOutput, Stack
+from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_logs as logs
 from constructs import Construct
-from outreach_lambda.domain.config import OutreachConfig
-from pydantic import ValidationError
 
-from infra.constructs import CustomerActions, Messaging, Monitoring, OrderEvents, Storage, Workflow
+from infra.constructs import CustomerActions, EventContract, Messaging, Monitoring, OrderEvents, Storage, Workflow
 from infra.constructs.workflow import WorkflowResources
+from infra.deploy_config import DeploymentConfig, Stage
 
-CONFIG_CONTEXT_KEY = "outreach:config"
-SENDER_EMAIL_CONTEXT_KEY = "outreach:senderEmail"
-
-
-class ContextError(ValueError):
-    """A CDK context value (cdk.json or ``-c``) is missing or invalid; the message names the key and field."""
-
-
-def load_config(scope: Construct) -> OutreachConfig:
-    """``outreach:config`` from the context (an object, or JSON text when given with ``-c``), validated."""
-    raw: Any = scope.node.try_get_context(CONFIG_CONTEXT_KEY)
-    if raw is None or raw == "":
-        raw = {}
-    if isinstance(raw, str):
-        try:
-            raw = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise ContextError(f"context '{CONFIG_CONTEXT_KEY}' is not valid JSON: {exc}") from exc
-    try:
-        return OutreachConfig.model_validate(raw)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or '(root)'}: {err['msg']}" for err in exc.errors()
-        )
-        raise ContextError(f"context '{CONFIG_CONTEXT_KEY}' is invalid: {problems}") from exc
+#: CloudWatch Logs retention periods in days (the ones a deployment config may ask for, rounded up to).
+RETENTIONS = {
+    1: logs.RetentionDays.ONE_DAY,
+    3: logs.RetentionDays.THREE_DAYS,
+    7: logs.RetentionDays.ONE_WEEK,
+    14: logs.RetentionDays.TWO_WEEKS,
+    30: logs.RetentionDays.ONE_MONTH,
+    90: logs.RetentionDays.THREE_MONTHS,
+    180: logs.RetentionDays.SIX_MONTHS,
+    365: logs.RetentionDays.ONE_YEAR,
+    731: logs.RetentionDays.TWO_YEARS,
+    1827: logs.RetentionDays.FIVE_YEARS,
+    3653: logs.RetentionDays.TEN_YEARS,
+}
 
 
-def load_sender_email(scope: Construct) -> str:
-    value = scope.node.try_get_context(SENDER_EMAIL_CONTEXT_KEY)
-    if not isinstance(value, str) or value.count("@") != 1 or value.startswith("@") or value.endswith("@"):
-        raise ContextError(
-            f"context '{SENDER_EMAIL_CONTEXT_KEY}' must be the e-mail address customer mail is sent from, got {value!r}"
-        )
-    return value
+def log_retention(days: int) -> logs.RetentionDays:
+    """The shortest CloudWatch Logs retention that keeps logs at least ``days`` days."""
+    return RETENTIONS[min(d for d in RETENTIONS if d >= days)]
 
 
 class OutreachStack(Stack):
-    def __init__(self, scope: Construct, construct_id: str, **kwargs: Any) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, deployment: DeploymentConfig, **kwargs: Any) -> None:
         super().__init__(scope, construct_id, **kwargs)
-        config = load_config(self)
-        sender_email = load_sender_email(self)
+        self.deployment = deployment
+        prod = deployment.stage is Stage.PROD
+        # prod keeps what it cannot get back (the promises made, the contacts sent, the logs); dev cleans up.
+        removal = RemovalPolicy.RETAIN if prod else RemovalPolicy.DESTROY
+        retention = log_retention(deployment.log_retention_days)
 
-        storage = Storage(self, "Storage")
-        messaging = Messaging(self, "Messaging", sender_email=sender_email)
-        order_events = OrderEvents(self, "Events")
-        actions = CustomerActions(self, "Actions")
+        storage = Storage(self, "Storage", removal_policy=removal)
+        messaging = Messaging(self, "Messaging", deployment=deployment)
+        order_events = OrderEvents(self, "Events", archive_retention=Duration.days(deployment.archive_retention_days))
+        actions = CustomerActions(self, "Actions", log_retention=retention, log_removal_policy=removal)
         workflow = Workflow(
             self,
             "Workflow",
@@ -67,23 +54,30 @@ class OutreachStack(Stack):
                 contacts_table=storage.contacts_table,
                 ops_topic=messaging.ops_topic,
                 sender_identity=messaging.sender_identity,
-                sender_email=sender_email,
+                sender_email=deployment.sender_email,
+                reply_to=deployment.reply_to_address,
+                configuration_set=messaging.configuration_set,
                 bus=order_events.bus,
                 dead_letter_queue=order_events.dead_letter_queue,
-                config=config,
+                config=deployment.shop,
+                log_retention=retention,
+                log_removal_policy=removal,
+                powertools_layer_version=deployment.powertools_layer_version,
                 link_key_secret=actions.link_key_secret,
                 actions_base_url=actions.url,
             ),
         )
         order_events.route_to_intake(workflow.intake)
         actions.route_to(workflow.actions)
-        Monitoring(
+        EventContract(self, "EventContract")
+        self.monitoring = Monitoring(
             self,
             "Monitoring",
             ops_topic=messaging.ops_topic,
             dead_letter_queue=order_events.dead_letter_queue,
             state_machine=workflow.state_machine,
             functions=workflow.functions,
+            configuration_set_name=messaging.configuration_set.configuration_set_name,
         )
 
         outputs = {
@@ -97,6 +91,7 @@ class OutreachStack(Stack):
             "ContactsTableName": storage.contacts_table.table_name,
             "ActionsUrl": actions.url,
             "LinkKeySecretArn": actions.link_key_secret.secret_arn,
+            "DashboardName": self.monitoring.dashboard_name,
         }
         for name, value in outputs.items():
             CfnOutput(self, name, value=value)

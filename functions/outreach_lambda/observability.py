@@ -25,6 +25,18 @@ class _CurrentStdout:
 logger = Logger(service="outreach", stream=_CurrentStdout())  # type: ignore[arg-type]
 metrics = Metrics(namespace="Outreach", service="outreach")
 
+
+def count_by(name: str, **dimensions: str) -> None:
+    """One count of ``name`` with its own dimensions besides ``service`` (e.g. per contact kind and channel),
+    published at once as its own EMF record: ``metrics`` holds one set of dimensions per invocation."""
+    from aws_lambda_powertools.metrics import MetricUnit, single_metric
+
+    with single_metric(name=name, unit=MetricUnit.Count, value=1, namespace="Outreach") as metric:
+        metric.add_dimension(name="service", value="outreach")
+        for key, value in dimensions.items():
+            metric.add_dimension(name=key, value=value)
+
+
 Handler = TypeVar("Handler", bound=Callable[..., Any])
 
 

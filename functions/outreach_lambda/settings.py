@@ -58,6 +58,8 @@ StateMachineArn = Annotated[str, _var(Env.STATE_MACHINE_ARN)]
 DeadLetterQueueUrl = Annotated[str, _var(Env.DEAD_LETTER_QUEUE_URL)]
 OpsTopicArn = Annotated[str, _var(Env.OPS_TOPIC_ARN)]
 SenderEmail = Annotated[str, _var(Env.SENDER_EMAIL)]
+SesConfigurationSet = Annotated[str, _var(Env.SES_CONFIGURATION_SET)]
+ReplyToEmail = Annotated[str, _var(Env.REPLY_TO_EMAIL)]
 ScheduleGroup = Annotated[str, _var(Env.SCHEDULE_GROUP)]
 TimerTargetArn = Annotated[str, _var(Env.TIMER_TARGET_ARN)]
 TimerRoleArn = Annotated[str, _var(Env.TIMER_ROLE_ARN)]
@@ -101,6 +103,8 @@ class TimelineSettings(FunctionSettings):
     contacts_table: ContactsTable
     ops_topic_arn: OpsTopicArn
     sender_email: SenderEmail
+    ses_configuration_set: SesConfigurationSet
+    reply_to_email: ReplyToEmail
     schedule_group: ScheduleGroup
     timer_target_arn: TimerTargetArn
     timer_role_arn: TimerRoleArn
@@ -116,6 +120,8 @@ class SenderSettings(FunctionSettings):
     contacts_table: ContactsTable
     ops_topic_arn: OpsTopicArn
     sender_email: SenderEmail
+    ses_configuration_set: SesConfigurationSet
+    reply_to_email: ReplyToEmail
     config: Config
     link_key_secret_arn: LinkKeySecretArn
     actions_base_url: ActionsBaseUrl

@@ -38,6 +38,8 @@ class Env(StrEnum):
     EVENT_BUS_NAME = "EVENT_BUS_NAME"
     LINK_KEY_SECRET_ARN = "LINK_KEY_SECRET_ARN"
     ACTIONS_BASE_URL = "ACTIONS_BASE_URL"
+    SES_CONFIGURATION_SET = "SES_CONFIGURATION_SET"
+    REPLY_TO_EMAIL = "REPLY_TO_EMAIL"
 
 
 #: What each variable holds (the README and docs/architecture.md quote this table).
@@ -58,6 +60,8 @@ ENV_MEANING: Final[dict[Env, str]] = {
     Env.EVENT_BUS_NAME: "the Outreach event bus the customer action endpoint puts order events on",
     Env.LINK_KEY_SECRET_ARN: "Secrets Manager secret holding the one-click link keys (read once per cold start)",
     Env.ACTIONS_BASE_URL: "base URL of the customer action endpoint the signed links in messages point to",
+    Env.SES_CONFIGURATION_SET: "SES configuration set every customer e-mail is sent with (bounce/complaint events)",
+    Env.REPLY_TO_EMAIL: "where customers' replies to an e-mail go",
 }
 
 
@@ -120,6 +124,8 @@ FUNCTIONS: Final[dict[FunctionName, FunctionSpec]] = {
             Env.CONTACTS_TABLE: Access.READ_WRITE,
             Env.OPS_TOPIC_ARN: Access.PUBLISH,
             Env.SENDER_EMAIL: Access.SEND_EMAIL,
+            Env.SES_CONFIGURATION_SET: Access.VALUE,
+            Env.REPLY_TO_EMAIL: Access.VALUE,
             Env.SCHEDULE_GROUP: Access.MANAGE_SCHEDULES,
             Env.TIMER_TARGET_ARN: Access.VALUE,
             Env.TIMER_ROLE_ARN: Access.PASS_ROLE,
@@ -138,6 +144,8 @@ FUNCTIONS: Final[dict[FunctionName, FunctionSpec]] = {
             Env.CONTACTS_TABLE: Access.READ_WRITE,
             Env.OPS_TOPIC_ARN: Access.PUBLISH,
             Env.SENDER_EMAIL: Access.SEND_EMAIL,
+            Env.SES_CONFIGURATION_SET: Access.VALUE,
+            Env.REPLY_TO_EMAIL: Access.VALUE,
             Env.OUTREACH_CONFIG: Access.VALUE,
             Env.LINK_KEY_SECRET_ARN: Access.READ_SECRET,
             Env.ACTIONS_BASE_URL: Access.VALUE,

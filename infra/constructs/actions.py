@@ -37,7 +37,14 @@ ACCESS_LOG_FORMAT = (
 class CustomerActions(Construct):
     """The link key secret and the public HTTP API ``GET|POST /a/{token}`` (routed once the function exists)."""
 
-    def __init__(self, scope: Construct, construct_id: str) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
+        log_removal_policy: RemovalPolicy = RemovalPolicy.DESTROY,
+    ) -> None:
         super().__init__(scope, construct_id)
         self.link_key_secret = secretsmanager.Secret(
             self,
@@ -57,9 +64,7 @@ class CustomerActions(Construct):
             description="Outreach customer actions: signed one-click links from customer messages",
             create_default_stage=False,
         )
-        self.access_logs = logs.LogGroup(
-            self, "AccessLogs", retention=logs.RetentionDays.ONE_MONTH, removal_policy=RemovalPolicy.DESTROY
-        )
+        self.access_logs = logs.LogGroup(self, "AccessLogs", retention=log_retention, removal_policy=log_removal_policy)
         self.stage = apigwv2.HttpStage(
             self,
             "Stage",

@@ -11,12 +11,13 @@ from outreach_lambda.adapters.contacts import CLAIMED_AT, IN_FLIGHT, SENDING_IND
 class Storage(Construct):
     """Two single-table-design tables keyed by string ``pk``/``sk``, on demand, with point-in-time recovery.
 
-    Both are retained when the stack is deleted: they hold the promises made to customers and the record of
-    every contact sent.
+    In ``prod`` both are retained when the stack is deleted: they hold the promises made to customers and the
+    record of every contact sent. A ``dev`` stack removes them with itself.
     """
 
-    def __init__(self, scope: Construct, construct_id: str) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, removal_policy: RemovalPolicy) -> None:
         super().__init__(scope, construct_id)
+        self._removal_policy = removal_policy
         self.orders_table = self._table("OrdersTable")
         self.contacts_table = self._table("ContactsTable")
         # Sparse: only claims in flight (SENDING) carry these attributes, so the reconciler's Query reads just
@@ -39,5 +40,5 @@ class Storage(Construct):
                 point_in_time_recovery_enabled=True
             ),
             encryption=dynamodb.TableEncryption.AWS_MANAGED,
-            removal_policy=RemovalPolicy.RETAIN,
+            removal_policy=self._removal_policy,
         )

@@ -20,7 +20,6 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
-from aws_cdk import aws_ssm as ssm
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 from outreach_lambda.adapters.opt_outs import OPT_OUTS_PK
@@ -36,6 +35,9 @@ from outreach_lambda.wiring import (
     environment,
 )
 
+from infra.constructs.messaging import OPS_TOPIC_TAG
+from infra.deploy_config import POWERTOOLS_LAYER_ACCOUNT, POWERTOOLS_LAYER_NAME
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEPENDENCIES_LAYER_DIR = REPO_ROOT / "build" / "dependencies-layer"
 #: The runtime dependencies of the Lambda code besides boto3 (in the runtime) and Powertools (its own layer),
@@ -49,12 +51,12 @@ OPTIONAL_COMPILED = {"markupsafe": ("_speedups*",)}
 FUNCTIONS_DIR = REPO_ROOT / "functions"
 DEFINITION_FILE = REPO_ROOT / "statemachines" / "order_timeline.asl.json"
 
-#: Public SSM parameter, owned by the Powertools team, holding the ARN of the newest Powertools layer in the
-#: deploying region. Resolved by CloudFormation at deploy time: synth stays offline, no account id in code.
-POWERTOOLS_LAYER_PARAMETER = "/aws/service/powertools/python/x86_64/python3.12/latest"
-
 RUNTIME = lambda_.Runtime.PYTHON_3_12
-LOG_RETENTION = logs.RetentionDays.ONE_MONTH
+#: What each DynamoDB access allows: exactly the calls the adapters make (GetItem, Query, conditional
+#: Put/Update/Delete, TransactWriteItems, which IAM authorises per item action). No Scan, no BatchWriteItem:
+#: only the simulator and the operator's commands scan, and they do not run with these roles.
+DYNAMODB_READ = ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable")
+DYNAMODB_WRITE = ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem")
 
 
 @dataclass(frozen=True)
@@ -66,11 +68,26 @@ class WorkflowResources:
     ops_topic: sns.ITopic
     sender_identity: ses.EmailIdentity
     sender_email: str
+    reply_to: str
+    configuration_set: ses.IConfigurationSet
     bus: events.IEventBus
     dead_letter_queue: sqs.IQueue
     config: OutreachConfig
+    log_retention: logs.RetentionDays
+    log_removal_policy: RemovalPolicy
+    powertools_layer_version: int
+
     link_key_secret: secretsmanager.ISecret
     actions_base_url: str
+
+
+def powertools_layer_arn(stack: Stack, version: int) -> str:
+    """The public Powertools layer, pinned to an exact version (deploy_config.POWERTOOLS_LAYER_VERSION) in the
+    deploying region: a redeploy never changes it silently."""
+    return (
+        f"arn:{stack.partition}:lambda:{stack.region}:{POWERTOOLS_LAYER_ACCOUNT}:layer:"
+        f"{POWERTOOLS_LAYER_NAME}:{version}"
+    )
 
 
 class Workflow(Construct):
@@ -88,6 +105,7 @@ class Workflow(Construct):
         super().__init__(scope, construct_id)
         res = resources
         self._contacts_table = res.contacts_table
+        self._res = res
         stack = Stack.of(self)
         self.state_machine_name = f"{stack.stack_name}-order-timeline"
         self.schedule_group_name = f"{stack.stack_name}-order-timers"
@@ -96,9 +114,7 @@ class Workflow(Construct):
         self._code = lambda_.Code.from_asset(str(FUNCTIONS_DIR), exclude=["**/__pycache__", "**/*.pyc"])
         self._layers = [
             lambda_.LayerVersion.from_layer_version_arn(
-                self,
-                "PowertoolsLayer",
-                ssm.StringParameter.value_for_string_parameter(self, POWERTOOLS_LAYER_PARAMETER),
+                self, "PowertoolsLayer", powertools_layer_arn(stack, res.powertools_layer_version)
             ),
             # Promised dates are calendar dates in the customer's zone: never depend on the runtime image
             # having the IANA database (zoneinfo falls back to the tzdata package when it has none). E-mail
@@ -137,6 +153,8 @@ class Workflow(Construct):
             Env.OPS_TOPIC_ARN: res.ops_topic.topic_arn,
             Env.OUTREACH_CONFIG: res.config.model_dump_json(by_alias=True),
             Env.SENDER_EMAIL: res.sender_email,
+            Env.SES_CONFIGURATION_SET: res.configuration_set.configuration_set_name,
+            Env.REPLY_TO_EMAIL: res.reply_to,
             Env.SCHEDULE_GROUP: self.schedule_group.schedule_group_name,
             Env.TIMER_TARGET_ARN: res.bus.event_bus_arn,
             Env.TIMER_ROLE_ARN: self.timer_role.role_arn,
@@ -147,11 +165,13 @@ class Workflow(Construct):
             Env.ACTIONS_BASE_URL: res.actions_base_url,
         }
         self._grants: dict[tuple[Env, Access], Callable[[iam.IGrantable], object]] = {
-            (Env.ORDERS_TABLE, Access.READ): res.orders_table.grant_read_data,
-            (Env.ORDERS_TABLE, Access.READ_WRITE): res.orders_table.grant_read_write_data,
-            (Env.CONTACTS_TABLE, Access.READ_WRITE): res.contacts_table.grant_read_write_data,
+            (Env.ORDERS_TABLE, Access.READ): lambda g: res.orders_table.grant(g, *DYNAMODB_READ),
+            (Env.ORDERS_TABLE, Access.READ_WRITE): lambda g: res.orders_table.grant(g, *DYNAMODB_READ, *DYNAMODB_WRITE),
+            (Env.CONTACTS_TABLE, Access.READ_WRITE): lambda g: res.contacts_table.grant(
+                g, *DYNAMODB_READ, *DYNAMODB_WRITE
+            ),
             (Env.OPS_TOPIC_ARN, Access.PUBLISH): res.ops_topic.grant_publish,
-            (Env.SENDER_EMAIL, Access.SEND_EMAIL): res.sender_identity.grant_send_email,
+            (Env.SENDER_EMAIL, Access.SEND_EMAIL): self._grant_send_email,
             (Env.SCHEDULE_GROUP, Access.MANAGE_SCHEDULES): self._grant_manage_schedules,
             (Env.TIMER_ROLE_ARN, Access.PASS_ROLE): self.timer_role.grant_pass_role,
             (Env.DEAD_LETTER_QUEUE_URL, Access.SEND_MESSAGES): res.dead_letter_queue.grant_send_messages,
@@ -173,7 +193,7 @@ class Workflow(Construct):
 
         # --- the state machine -----------------------------------------------------------------------------
         self.state_machine_log_group = logs.LogGroup(
-            self, "StateMachineLogs", retention=LOG_RETENTION, removal_policy=RemovalPolicy.DESTROY
+            self, "StateMachineLogs", retention=res.log_retention, removal_policy=res.log_removal_policy
         )
         self.state_machine = sfn.StateMachine(
             self,
@@ -187,10 +207,13 @@ class Workflow(Construct):
                 **{key: self._values[env] for key, env in DEFINITION_RESOURCES.items()},
             },
             tracing_enabled=True,
-            # ERROR only and no execution data: states carry customer names, addresses and phone numbers.
+            # Every state transition (ALL), so an order's whole story is in Logs Insights and in the execution
+            # page's log view, and outlives the 90 days Step Functions keeps a closed execution's history; but
+            # no execution data (input, output, errors' causes): state data holds order ids and contact keys only
+            # today, and a future field must not leak personal data into logs by accident.
             logs=sfn.LogOptions(
                 destination=self.state_machine_log_group,
-                level=sfn.LogLevel.ERROR,
+                level=sfn.LogLevel.ALL,
                 include_execution_data=False,
             ),
         )
@@ -240,7 +263,7 @@ class Workflow(Construct):
         spec = FUNCTIONS[name]
         construct_id = name.value.capitalize()
         log_group = logs.LogGroup(
-            self, f"{construct_id}Logs", retention=LOG_RETENTION, removal_policy=RemovalPolicy.DESTROY
+            self, f"{construct_id}Logs", retention=self._res.log_retention, removal_policy=self._res.log_removal_policy
         )
         role = iam.Role(
             self,
@@ -287,6 +310,18 @@ class Workflow(Construct):
             )
         )
 
+    def _grant_send_email(self, grantee: iam.IGrantable) -> None:
+        """SES v2 SendEmail from the sender identity, with the configuration set (IAM checks both resources)."""
+        self._res.sender_identity.grant_send_email(grantee)
+        configuration_set_arn = Stack.of(self).format_arn(
+            service="ses",
+            resource="configuration-set",
+            resource_name=self._res.configuration_set.configuration_set_name,
+        )
+        iam.Grant.add_to_principal(
+            grantee=grantee, actions=["ses:SendEmail", "ses:SendRawEmail"], resource_arns=[configuration_set_arn]
+        )
+
     def _grant_manage_schedules(self, grantee: iam.IGrantable) -> None:
         self.schedule_group.grant_write_schedules(grantee)
         self.schedule_group.grant_delete_schedules(grantee)
@@ -301,9 +336,21 @@ class Workflow(Construct):
             )
             by_name.grant_task_response(function)
         elif permission is Permission.SEND_SMS:
-            # SMS goes straight to the customer's phone number (no topic): sns:Publish has no resource to
-            # scope a phone number to, so IAM requires "*" here.
+            # SMS goes straight to the customer's phone number (no topic): a phone number is no IAM resource, so
+            # the Allow needs "*". That "*" would also cover every topic ARN: a Deny takes back publishing to
+            # any topic (arn:...:sns:*:*:*) except one tagged as the ops topic (aws:ResourceTag, which SNS supports
+            # for topic actions). A publish to a phone number names no topic, so the Deny does not apply to it.
             iam.Grant.add_to_principal(grantee=function, actions=["sns:Publish"], resource_arns=["*"])
+            tag_key, tag_value = OPS_TOPIC_TAG
+            function.add_to_role_policy(
+                iam.PolicyStatement(
+                    sid="NoTopicButTheOpsTopic",
+                    effect=iam.Effect.DENY,
+                    actions=["sns:Publish"],
+                    resources=[f"arn:{Stack.of(self).partition}:sns:*:*:*"],
+                    conditions={"StringNotEquals": {f"aws:ResourceTag/{tag_key}": tag_value}},
+                )
+            )
         elif permission is Permission.READ_SUPPRESSION_LIST:
             # The SES account-level suppression list is not an IAM resource: "*" is the only resource.
             iam.Grant.add_to_principal(grantee=function, actions=["ses:GetSuppressedDestination"], resource_arns=["*"])
@@ -317,8 +364,8 @@ class Workflow(Construct):
             _acknowledge(
                 function,
                 "AwsSolutions-L1",
-                "Runtime pinned on purpose to python3.12, a supported Lambda runtime: the Powertools layer is "
-                "resolved from its python3.12 SSM parameter, so runtime and layer are upgraded together.",
+                "Runtime pinned on purpose to python3.12, a supported Lambda runtime: the pinned Powertools layer is "
+                "its python3.12 build, so runtime and layer are upgraded together.",
             )
             policy = _default_policy(function)
             reason = (
@@ -333,8 +380,7 @@ class Workflow(Construct):
             if Permission.SEND_SMS in FUNCTIONS[name].permissions:
                 reason += (
                     " sns:Publish on '*' is for SMS sent directly to customers' phone numbers, which are not "
-                    "IAM resources. It would also allow publishing to any topic of the account; the function "
-                    "publishes only to phone numbers and to the ops topic."
+                    "IAM resources; a Deny statement in the same policy takes back every topic but the ops topic."
                 )
             _acknowledge(policy, "AwsSolutions-IAM5[Resource::*]", reason)
             _acknowledge(
@@ -397,13 +443,6 @@ class Workflow(Construct):
                 f"AwsSolutions-IAM5[Resource::<{invoked_id}.Arn>:*]",
                 f"Added by grant_invoke: versions and aliases of the one function intake invokes for {why}.",
             )
-        _acknowledge(
-            self.state_machine,
-            "AwsSolutions-SF1",
-            "Deliberately ERROR without execution data: an execution handles an order for weeks and every "
-            "step is already in Step Functions' own execution history (kept 90 days after it closes) and in "
-            "X-Ray; state data holds only order ids and contact keys, and stays out of logs all the same.",
-        )
 
 
 def _default_policy(function: lambda_.Function) -> Construct:

@@ -374,7 +374,7 @@ def render_table(advice: Advice) -> str:
         )
         lines.append(
             f'Configuration: "padding": {{"factor": "{chosen.factor}", "rounding": "{advice.rounding}"}} '
-            "(cdk.json outreach:config)"
+            "(the shop object of config/<stage>.json)"
         )
     return "\n".join(lines)
 

@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         return _preview(args)
     if args.command == "advise-padding":
         return _advise_padding(args)
-    if args.command in ("resume", "dead-letters", "contacts", "opt-out"):
+    if args.command in ("resume", "dead-letters", "contacts", "opt-out", "send-event", "status"):
         return _operate(args)
     return 2  # pragma: no cover
 
@@ -48,7 +48,30 @@ def main(argv: list[str] | None = None) -> int:
 def _add_operate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Commands against a deployed stack (boto3 with the normal profile and region resolution)."""
     stack = argparse.ArgumentParser(add_help=False)
-    stack.add_argument("--stack", default="Outreach", help="the deployed stack's name (default: Outreach)")
+    stack.add_argument(
+        "--stack", default=None, help="the deployed stack's name (default: Outreach-$STAGE, or Outreach-dev)"
+    )
+    send = sub.add_parser(
+        "send-event",
+        parents=[stack],
+        help="validate an event file (as intake would) and put it on the stack's bus",
+        description="FILE holds {source, detail-type, detail[, time]} (see examples/events/). Prints the event id "
+        "and the console link of the order's execution.",
+    )
+    send.add_argument("file", type=Path, metavar="FILE")
+    send.add_argument("--dry-run", action="store_true", help="validate only; put nothing on the bus")
+    send.add_argument(
+        "--now",
+        action="store_true",
+        help="move the event to now first: its time and every date in it shift by the same amount (for examples)",
+    )
+    status = sub.add_parser(
+        "status",
+        parents=[stack],
+        help="where an order stands: stage, promise ledger, contacts with status, pending timer, execution link",
+    )
+    status.add_argument("order_id", metavar="ORDER_ID")
+    status.add_argument("--json", action="store_true", help="one JSON object")
     resume = sub.add_parser(
         "resume",
         parents=[stack],
@@ -108,7 +131,22 @@ def _operate(args: argparse.Namespace) -> int:
     from outreach import operate
 
     try:
-        deployed = operate.Deployed.from_stack(args.stack)
+        if args.command == "send-event":
+            event = operate.read_event(args.file, redate=args.now)
+            if args.dry_run:
+                print(f"{args.file}: a valid '{event.detail_type}' event (dry run: nothing sent)")
+                return 0
+        deployed = operate.Deployed.from_stack(args.stack or operate.default_stack())
+        if args.command == "send-event":
+            put = operate.send_event(deployed, event)
+            print(f"sent {put['detailType']} as event {put['eventId']}")
+            if "console" in put:
+                print(f"order {put['orderId']}: {put['console']}")
+            return 0
+        if args.command == "status":
+            order_status = operate.status(deployed, args.order_id)
+            print(json.dumps(order_status, indent=2) if args.json else _readable_status(order_status))
+            return 0
         if args.command == "resume":
             print(f"resumed {args.order_id}: {operate.resume(deployed, args.order_id)}")
             return 0
@@ -249,6 +287,26 @@ def _write_messages(out: Path, messages: list[Any]) -> int:
     else:
         print(f", {len(shots)} screenshot(s) at {preview.PHONE_WIDTH} px wide")
     return 0
+
+
+def _readable_status(found: dict[str, Any]) -> str:
+    lines = [
+        f"order {found['orderId']}: {found['stage']} ({found['runStatus']}), promised {found['promisedDate'] or '-'}",
+        "promise ledger:",
+        *(f"  {q['at']}  {q['promisedDate']}  {q['reason']}" for q in found["quotes"]),
+        "contacts:",
+        *(
+            f"  {c['at'] or '-'}  {c['key']}  {c['status']}" + (f"  ({c['error']})" if c.get("error") else "")
+            for c in found["contacts"]
+        ),
+        f"next timer: {found['timer']['dueAt'] if found['timer'] else 'none'}",
+    ]
+    execution = found["execution"]
+    if execution:
+        lines.append(f"execution {execution['name']}: {execution['status']}  {execution['console']}")
+    else:
+        lines.append("execution: none")
+    return "\n".join(lines)
 
 
 def _simulate(

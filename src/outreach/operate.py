@@ -1,23 +1,36 @@
-"""Commands against a deployed stack (boto3, the normal profile and region resolution): work the dead-letter
-queue, resume an order whose timeline failed, redrive parked contacts. See docs/runbook.md.
+"""Commands against a deployed stack (boto3, the normal profile and region resolution): send an event, show an
+order's status, work the dead-letter queue, resume an order whose timeline failed, redrive parked contacts.
+See docs/runbook.md.
 
-The stack's resources are read from its CloudFormation outputs (``--stack``, default ``Outreach``).
+The stack's resources are read from its CloudFormation outputs (``--stack``, default ``Outreach-dev``, or
+``Outreach-$STAGE`` when ``STAGE`` is set).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import boto3
 from outreach_lambda.adapters.aws import update_if
 from outreach_lambda.adapters.contacts import PARKED_CAUSES_PK, ContactLedger
 from outreach_lambda.adapters.opt_outs import DynamoOptOuts
-from outreach_lambda.adapters.orders import catalog_pk, order_pk
+from outreach_lambda.adapters.orders import OrdersRepository, catalog_pk, order_pk
 from outreach_lambda.adapters.workflow import execution_name
+from outreach_lambda.domain.events import (
+    INTERNAL_DETAIL_TYPES,
+    Detail,
+    check_source,
+    parse_detail,
+)
 from outreach_lambda.domain.model import ContactOrder
+from outreach_lambda.domain.stages import stage
 from outreach_lambda.ports import LedgerStatus
 from outreach_lambda.services.reconciler import STUCK_AFTER
 from outreach_lambda.step_contract import (
@@ -28,6 +41,15 @@ from outreach_lambda.step_contract import (
     SendRequest,
     StepModel,
 )
+from pydantic import ValidationError
+
+#: The stack the commands work on unless ``--stack`` says otherwise: ``Outreach-<STAGE>`` (infra/app.py).
+DEFAULT_STAGE = "dev"
+
+
+def default_stack() -> str:
+    return f"Outreach-{os.environ.get('STAGE') or DEFAULT_STAGE}"
+
 
 #: CloudFormation outputs of the stack (infra/stack.py) these commands need.
 OUTPUTS = (
@@ -37,6 +59,7 @@ OUTPUTS = (
     "ContactsTableName",
     "IntakeFunctionName",
     "SenderFunctionName",
+    "EventBusName",
 )
 RESUMABLE = ("FAILED", "TIMED_OUT", "ABORTED")
 #: How long a replay hides the dead letters it is about to replay from other readers.
@@ -55,6 +78,7 @@ class Deployed:
     contacts_table: str
     intake_function: str
     sender_function: str
+    event_bus_name: str = ""
 
     @classmethod
     def from_stack(cls, stack_name: str) -> Deployed:
@@ -70,6 +94,23 @@ class Deployed:
             outputs["ContactsTableName"],
             outputs["IntakeFunctionName"],
             outputs["SenderFunctionName"],
+            outputs["EventBusName"],
+        )
+
+    @property
+    def region(self) -> str:
+        """The region of the stack (from the state machine's ARN)."""
+        return self.state_machine_arn.split(":")[3]
+
+    def execution_arn(self, name: str) -> str:
+        return self.state_machine_arn.replace(":stateMachine:", ":execution:", 1) + f":{name}"
+
+    def console_link(self, execution_arn: str) -> str:
+        """The execution's page in the Step Functions console."""
+        region = self.region
+        return (
+            f"https://{region}.console.aws.amazon.com/states/home?region={region}"
+            f"#/v2/executions/details/{quote(execution_arn, safe=':')}"
         )
 
 
@@ -173,20 +214,15 @@ def resume(deployed: Deployed, order_id: str) -> str:
         raise OperateError(
             f"order {order_id!r} has finished its timeline ({item['runStatus']['S']}): nothing to resume"
         )
-    sfn = boto3.client("stepfunctions")
-    base = execution_name(order_id)
-    resumed = f"{base[:60]}-resumed-"  # execution names are at most 80 characters
-    ours = []
-    for page in sfn.get_paginator("list_executions").paginate(stateMachineArn=deployed.state_machine_arn):
-        ours += [e for e in page["executions"] if e["name"] == base or e["name"].startswith(resumed)]
+    ours = _executions(deployed, order_id)
     if not ours:
         raise OperateError(f"order {order_id!r} has no execution to resume")
     latest = max(ours, key=lambda e: e["startDate"])
     if latest["status"] not in RESUMABLE:
         raise OperateError(f"order {order_id!r}: its execution {latest['name']} is {latest['status']}, not failed")
-    name = f"{resumed}{len(ours)}"
+    name = f"{resumed_prefix(order_id)}{len(ours)}"
     return str(
-        sfn.start_execution(
+        boto3.client("stepfunctions").start_execution(
             stateMachineArn=deployed.state_machine_arn,
             name=name,
             input=ExecutionInput(order_id=order_id).model_dump_json(by_alias=True),
@@ -307,3 +343,173 @@ def skip(deployed: Deployed, owner: str, key: str, request: bool = False, sent: 
 def opt_outs(deployed: Deployed) -> DynamoOptOuts:
     """The opt-out list of the deployed stack (in its contacts table), as the senders read it."""
     return DynamoOptOuts(deployed.contacts_table)
+
+
+# --- send-event -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutgoingEvent:
+    """An order event read from a file: ``{"source", "detail-type", "detail"[, "time"]}`` (examples/events/)."""
+
+    source: str
+    detail_type: str
+    detail: dict[str, Any]
+    time: datetime
+    parsed: Detail
+
+    @property
+    def order_id(self) -> str | None:
+        """The order it is about (none for a catalog request or a delay by sku)."""
+        order_id = getattr(self.parsed, "order_id", None)
+        return str(order_id) if order_id else None
+
+
+_ISO_INSTANT = re.compile(r"\d{4}-\d\d-\d\dT[0-9:.]+(Z|[+-]\d\d:?\d\d)")
+_ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def redated(raw: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The event moved in time so that its ``time`` is ``now``: every timestamp and date in its detail shifts by
+    the same amount (an example's order placed "now", its estimates as far ahead as in the file)."""
+    then = datetime.fromisoformat(str(raw.get("time", now.isoformat())).replace("Z", "+00:00"))
+    shift = now - then
+
+    def move(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: move(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [move(v) for v in value]
+        if isinstance(value, str) and _ISO_INSTANT.fullmatch(value):
+            return (datetime.fromisoformat(value.replace("Z", "+00:00")) + shift).isoformat()
+        if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+            return (date.fromisoformat(value) + timedelta(days=round(shift.total_seconds() / 86400))).isoformat()
+        return value
+
+    return {**raw, "time": now.isoformat(), "detail": move(raw.get("detail"))}
+
+
+def read_event(path: Path, now: datetime | None = None, *, redate: bool = False) -> OutgoingEvent:
+    """Read and validate an event file with the same models intake applies; OperateError names the field.
+    ``redate`` moves it to ``now`` first (``redated``)."""
+    try:
+        raw: Any = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise OperateError(f"{path}: cannot read it: {exc.strerror}") from None
+    except json.JSONDecodeError as exc:
+        raise OperateError(f"{path}: not valid JSON: {exc}") from None
+    if not isinstance(raw, dict):
+        raise OperateError(f"{path}: must be a JSON object with source, detail-type and detail")
+    if redate:
+        raw = redated(raw, now or datetime.now(UTC))
+    missing = [key for key in ("source", "detail-type", "detail") if key not in raw]
+    if missing:
+        raise OperateError(f"{path}: {', '.join(missing)}: missing")
+    source, detail_type, detail = raw["source"], raw["detail-type"], raw["detail"]
+    if detail_type in INTERNAL_DETAIL_TYPES:
+        raise OperateError(f"{path}: detail-type: {detail_type!r} is internal; only the timers send it")
+    when = now or datetime.now(UTC)
+    try:
+        if "time" in raw:
+            when = datetime.fromisoformat(str(raw["time"]).replace("Z", "+00:00"))
+        check_source(str(detail_type), str(source))
+        parsed = parse_detail(str(detail_type), detail, when)
+    except ValidationError as exc:
+        problems = "; ".join(f"detail.{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
+        raise OperateError(f"{path}: {problems}") from None
+    except ValueError as exc:  # unknown detail-type, wrong source, a bad time
+        raise OperateError(f"{path}: {exc}") from None
+    return OutgoingEvent(str(source), str(detail_type), dict(detail), when, parsed)
+
+
+def send_event(deployed: Deployed, event: OutgoingEvent) -> dict[str, Any]:
+    """Put the event on the stack's bus; what happened and where to watch it (the order's execution)."""
+    entry: dict[str, Any] = {
+        "Source": event.source,
+        "DetailType": event.detail_type,
+        "Detail": json.dumps(event.detail),
+        "Time": event.time,
+        "EventBusName": deployed.event_bus_name,
+    }
+    response = boto3.client("events").put_events(Entries=[entry])
+    [result] = response["Entries"]
+    if response.get("FailedEntryCount") or "EventId" not in result:
+        raise OperateError(f"EventBridge refused the event: {result.get('ErrorCode')}: {result.get('ErrorMessage')}")
+    out: dict[str, Any] = {"eventId": result["EventId"], "detailType": event.detail_type}
+    if event.order_id:
+        arn = deployed.execution_arn(execution_name(event.order_id))
+        out |= {"orderId": event.order_id, "execution": arn, "console": deployed.console_link(arn)}
+    return out
+
+
+# --- status -----------------------------------------------------------------------------------------------
+
+
+def status(deployed: Deployed, order_id: str) -> dict[str, Any]:
+    """Where an order stands: stage, promise ledger, contacts with their status, pending timer, execution."""
+    record = OrdersRepository(deployed.orders_table).get(order_id)
+    if record is None:
+        raise OperateError(f"order {order_id!r} is not known")
+    contacts = []
+    kwargs: dict[str, Any] = {
+        "KeyConditionExpression": "pk = :pk",
+        "ExpressionAttributeValues": {":pk": order_pk(order_id)},
+        "ConsistentRead": True,
+    }
+    table = boto3.resource("dynamodb").Table(deployed.contacts_table)
+    while True:
+        page = table.query(**kwargs)
+        for item in page["Items"]:
+            contacts.append(
+                {
+                    "key": item["sk"],
+                    "kind": item.get("kind"),
+                    "channel": item.get("channel"),
+                    "status": item.get("status"),
+                    "at": item.get("sentAt") or item.get("failedAt") or item.get("at"),
+                    **({"promisedDate": item["promisedDate"]} if item.get("promisedDate") else {}),
+                    **({"error": item["errorCode"]} if item.get("errorCode") else {}),
+                }
+            )
+        if "LastEvaluatedKey" not in page:
+            break
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    execution = _latest_execution(deployed, order_id)
+    state = record.state
+    return {
+        "orderId": order_id,
+        "runStatus": record.run_status,
+        "stage": stage(state).value if state is not None else "registered",
+        "promisedDate": state.promised.isoformat() if state is not None and state.promised else None,
+        "quotes": OrdersRepository(deployed.orders_table).quotes(order_id),
+        "contacts": sorted(contacts, key=lambda c: (str(c["at"] or ""), c["key"])),
+        "timer": {"dueAt": record.timer_due_at, "name": record.timer_name} if record.timer_due_at else None,
+        "execution": execution,
+    }
+
+
+def resumed_prefix(order_id: str) -> str:
+    return f"{execution_name(order_id)[:60]}-resumed-"  # execution names are at most 80 characters
+
+
+def _executions(deployed: Deployed, order_id: str) -> list[dict[str, Any]]:
+    """The order's executions: the first (named by the order id) and every resumed one."""
+    base, resumed = execution_name(order_id), resumed_prefix(order_id)
+    ours: list[dict[str, Any]] = []
+    paginator = boto3.client("stepfunctions").get_paginator("list_executions")
+    for page in paginator.paginate(stateMachineArn=deployed.state_machine_arn):
+        ours += [dict(e) for e in page["executions"] if e["name"] == base or e["name"].startswith(resumed)]
+    return ours
+
+
+def _latest_execution(deployed: Deployed, order_id: str) -> dict[str, Any] | None:
+    ours = _executions(deployed, order_id)
+    if not ours:
+        return None
+    latest = max(ours, key=lambda e: e["startDate"])
+    return {
+        "name": latest["name"],
+        "status": latest["status"],
+        "arn": latest["executionArn"],
+        "console": deployed.console_link(latest["executionArn"]),
+    }

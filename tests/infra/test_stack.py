@@ -9,54 +9,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aws_cdk import assertions
 from aws_cdk.assertions import Match
 from outreach_lambda.settings import SETTINGS
 from outreach_lambda.wiring import FUNCTIONS, Access, Env, FunctionName
 
+from infra import deploy_config
 from infra.app import build_app
-from infra.stack import ContextError
+from infra.deploy_config import DeployConfigError
+from tests.infra.synth import Synth
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ASL_FILE = REPO_ROOT / "statemachines" / "order_timeline.asl.json"
 PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
 
 pytestmark = pytest.mark.slow
-
-
-class Synth:
-    def __init__(self, outdir: Path) -> None:
-        self.outdir = outdir
-        _, stack = build_app(outdir=str(outdir))
-        self.template = assertions.Template.from_stack(stack)
-        self.resources: dict[str, Any] = self.template.to_json()["Resources"]
-
-    def only(self, resource_type: str) -> tuple[str, dict[str, Any]]:
-        found = self.template.find_resources(resource_type)
-        assert len(found) == 1, f"expected one {resource_type}, found {sorted(found)}"
-        return next(iter(found.items()))
-
-    def function_id(self, module: str) -> str:
-        handler = f"outreach_lambda.handlers.{module}.handler"
-        found = self.template.find_resources("AWS::Lambda::Function", {"Properties": {"Handler": handler}})
-        assert len(found) == 1, f"expected one function with handler {handler}"
-        return next(iter(found))
-
-    def statements_of(self, module: str) -> list[dict[str, Any]]:
-        """Every statement of every IAM policy attached to the role of the function of ``module``."""
-        role_id = self.resources[self.function_id(module)]["Properties"]["Role"]["Fn::GetAtt"][0]
-        role = self.resources[role_id]["Properties"]
-        assert not role.get("ManagedPolicyArns"), "function roles carry no managed policies"
-        statements = [s for p in role.get("Policies", []) for s in p["PolicyDocument"]["Statement"]]
-        for policy in self.template.find_resources("AWS::IAM::Policy").values():
-            if {"Ref": role_id} in policy["Properties"]["Roles"]:
-                statements += policy["Properties"]["PolicyDocument"]["Statement"]
-        return statements
-
-
-@pytest.fixture(scope="module")
-def synth(tmp_path_factory: pytest.TempPathFactory) -> Synth:
-    return Synth(tmp_path_factory.mktemp("cdk.out"))
 
 
 def actions_of(statement: dict[str, Any]) -> list[str]:
@@ -115,16 +81,16 @@ def test_given_the_definition_when_deployed_then_every_placeholder_is_substitute
     assert props["DefinitionSubstitutions"] == {"TimelineFunctionArn": timeline, "OpsTopicArn": {"Ref": topic_id}}
 
 
-def test_given_customer_data_in_states_when_logging_then_only_errors_without_execution_data(
+def test_given_an_order_timeline_when_logging_then_every_transition_without_execution_data_and_traced(
     synth: Synth,
 ) -> None:
     synth.template.has_resource_properties(
         "AWS::StepFunctions::StateMachine",
         {
             "StateMachineType": "STANDARD",
-            "StateMachineName": "Outreach-order-timeline",
+            "StateMachineName": "Outreach-dev-order-timeline",
             "TracingConfiguration": {"Enabled": True},
-            "LoggingConfiguration": {"Level": "ERROR", "IncludeExecutionData": False},
+            "LoggingConfiguration": {"Level": "ALL", "IncludeExecutionData": False},
         },
     )
 
@@ -138,25 +104,18 @@ def test_given_any_event_on_the_bus_when_routed_then_intake_gets_it_with_retries
     dlq_id, dlq = synth.only("AWS::SQS::Queue")
     intake_id = synth.function_id("intake")
 
-    synth.template.has_resource_properties(
-        "AWS::Events::Rule",
-        {
-            "EventBusName": {"Ref": synth.only("AWS::Events::EventBus")[0]},
-            "EventPattern": {"source": [{"prefix": ""}]},
-            "Targets": [
-                Match.object_like(
-                    {
-                        "Arn": {"Fn::GetAtt": [intake_id, "Arn"]},
-                        "DeadLetterConfig": {"Arn": {"Fn::GetAtt": [dlq_id, "Arn"]}},
-                        "RetryPolicy": {
-                            "MaximumRetryAttempts": Match.any_value(),
-                            "MaximumEventAgeInSeconds": Match.any_value(),
-                        },
-                    }
-                )
-            ],
-        },
-    )
+    rules = synth.template.find_resources("AWS::Events::Rule")
+    on_the_bus = {k: r["Properties"] for k, r in rules.items() if "EventPattern" in r["Properties"]}
+    assert len(on_the_bus) == 3, "order events, timer wake-ups, and everything else (to be rejected with a reason)"
+    scheduled = [r["Properties"] for r in rules.values() if "EventPattern" not in r["Properties"]]
+    assert [r["ScheduleExpression"] for r in scheduled] == ["rate(15 minutes)"], "only the reconciler's schedule"
+    bus = {"Ref": synth.only("AWS::Events::EventBus")[0]}
+    for name, rule in on_the_bus.items():
+        assert rule["EventBusName"] == bus, name
+        [target] = rule["Targets"]
+        assert target["Arn"] == {"Fn::GetAtt": [intake_id, "Arn"]}, name
+        assert target["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": [dlq_id, "Arn"]}}, name
+        assert {"MaximumRetryAttempts", "MaximumEventAgeInSeconds"} <= set(target["RetryPolicy"]), name
     assert dlq["Properties"]["MessageRetentionPeriod"] == 14 * 24 * 3600
     intake = synth.resources[intake_id]["Properties"]
     assert intake["DeadLetterConfig"] == {"TargetArn": {"Fn::GetAtt": [dlq_id, "Arn"]}}
@@ -279,7 +238,7 @@ def test_given_slipped_orders_when_over_5_percent_of_7_days_then_ops_are_alarmed
 
 def test_given_claims_stuck_in_sending_then_ops_are_alarmed_on_the_first_one(synth: Synth) -> None:
     alarms = synth.template.find_resources("AWS::CloudWatch::Alarm")
-    [stuck] = [a["Properties"] for a in alarms.values() if "contacts_stuck" in a["Properties"]["AlarmDescription"]]
+    [stuck] = [a["Properties"] for a in alarms.values() if a["Properties"]["AlarmName"].endswith("-ContactsStuck")]
     [query] = stuck["Metrics"]
     metric = query["MetricStat"]["Metric"]
 
@@ -292,6 +251,7 @@ def test_given_claims_stuck_in_sending_then_ops_are_alarmed_on_the_first_one(syn
     assert stuck["Threshold"] == 1
     assert stuck["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
     assert stuck["AlarmActions"], "the alarm notifies the ops topic"
+    assert "#alarm-contactsstuck" in json.dumps(stuck["AlarmDescription"]), "it names its runbook section"
 
 
 # --- the reconciler of stuck claims ---------------------------------------------------------------------
@@ -345,21 +305,24 @@ def test_given_the_senders_then_they_may_read_the_ses_suppression_list(synth: Sy
 # --- storage --------------------------------------------------------------------------------------------
 
 
-def test_given_the_tables_when_synthesized_then_they_are_keyed_by_pk_and_sk_and_kept(synth: Synth) -> None:
-    tables = synth.template.find_resources("AWS::DynamoDB::Table")
-    assert len(tables) == 2
-    for table in tables.values():
-        props = table["Properties"]
-        assert props["KeySchema"] == [
-            {"AttributeName": "pk", "KeyType": "HASH"},
-            {"AttributeName": "sk", "KeyType": "RANGE"},
-        ]
-        assert props["BillingMode"] == "PAY_PER_REQUEST"
-        assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
-        assert table["DeletionPolicy"] == "Retain"
+def test_given_the_tables_when_synthesized_then_they_are_keyed_by_pk_and_sk_and_kept_in_prod(
+    synth: Synth, prod: Synth
+) -> None:
+    for stage, policy in ((synth, "Delete"), (prod, "Retain")):
+        tables = stage.template.find_resources("AWS::DynamoDB::Table")
+        assert len(tables) == 2
+        for table in tables.values():
+            props = table["Properties"]
+            assert props["KeySchema"] == [
+                {"AttributeName": "pk", "KeyType": "HASH"},
+                {"AttributeName": "sk", "KeyType": "RANGE"},
+            ]
+            assert props["BillingMode"] == "PAY_PER_REQUEST"
+            assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+            assert table["DeletionPolicy"] == policy
 
 
-# --- outputs, nag, context ------------------------------------------------------------------------------
+# --- outputs, nag, config -------------------------------------------------------------------------------
 
 
 def test_given_the_stack_when_deployed_then_it_outputs_what_operators_need(synth: Synth) -> None:
@@ -371,31 +334,43 @@ def test_given_the_stack_when_deployed_then_it_outputs_what_operators_need(synth
         "DeadLetterQueueUrl",
         "OrdersTableName",
         "ContactsTableName",
+        "IntakeFunctionName",
+        "SenderFunctionName",
+        "DashboardName",
     } <= set(outputs)
 
 
 def test_given_cdk_nag_when_synthesized_then_nothing_is_left_unacknowledged_and_each_has_a_reason(
-    synth: Synth,
+    synth: Synth, prod: Synth
 ) -> None:
-    report = json.loads((synth.outdir / "validation-report.json").read_text())
-    (nag,) = [r for r in report["pluginReports"] if r["pluginName"] == "AwsSolutions"]
+    for stage in (synth, prod):
+        report = json.loads((stage.outdir / "validation-report.json").read_text())
+        (nag,) = [r for r in report["pluginReports"] if r["pluginName"] == "AwsSolutions"]
 
-    assert nag["conclusion"] == "success"
-    assert nag["violations"] == []
-    for suppressed in nag["suppressedViolations"]:
-        assert len(suppressed["reason"]) > 40, suppressed["ruleName"]
+        assert nag["conclusion"] == "success"
+        assert nag["violations"] == []
+        for suppressed in nag["suppressedViolations"]:
+            assert len(suppressed["reason"]) > 40, suppressed["ruleName"]
 
 
-def test_given_an_invalid_padding_factor_in_context_when_synthesizing_then_the_error_names_the_field(
+def test_given_an_invalid_padding_factor_in_the_stage_config_when_synthesizing_then_the_error_names_the_field(
     tmp_path: Path,
 ) -> None:
-    with pytest.raises(ContextError, match=r"outreach:config.*padding\.factor.*at least 1"):
-        build_app(outdir=str(tmp_path), context={"outreach:config": {"padding": {"factor": "0.5"}}})
+    path = tmp_path / "dev.json"
+    raw = json.loads(deploy_config.config_path("dev").read_text())
+    path.write_text(json.dumps({**raw, "shop": {"padding": {"factor": "0.5"}}}))
+
+    with pytest.raises(DeployConfigError, match=r"dev\.json: shop\.padding\.factor: .*at least 1"):
+        build_app(outdir=str(tmp_path), context={"outreach:configFile": str(path)})
 
 
-def test_given_no_sender_email_in_context_when_synthesizing_then_the_error_names_the_key(tmp_path: Path) -> None:
-    with pytest.raises(ContextError, match="outreach:senderEmail"):
-        build_app(outdir=str(tmp_path), context={"outreach:senderEmail": ""})
+def test_given_no_sender_email_when_synthesizing_then_the_error_names_the_field(tmp_path: Path) -> None:
+    path = tmp_path / "dev.json"
+    raw = json.loads(deploy_config.config_path("dev").read_text())
+    path.write_text(json.dumps({**raw, "senderEmail": ""}))
+
+    with pytest.raises(DeployConfigError, match="senderEmail: "):
+        build_app(outdir=str(tmp_path), context={"outreach:configFile": str(path)})
 
 
 # -- the wiring table: the deployed functions, the settings models and the simulator agree --------------

@@ -170,3 +170,24 @@ def test_given_a_scenario_with_events_that_are_not_objects_then_each_ends_in_rej
     assert "detail: must be a JSON object, got null" in errors
     assert "detail: must be a JSON object, got a string" in errors
     assert "errors" not in out
+
+
+def test_given_two_handlers_overlapping_when_the_first_ends_then_the_second_keeps_its_environment() -> None:
+    """Intake is still running when the execution it started invokes the timeline in another thread: intake
+    ending must not take the timeline's variables away (a cold start reading them would fail the first step)."""
+    import os
+
+    from outreach.simulator import world
+
+    assert "OUTREACH_TEST_SHARED" not in os.environ
+    intake = world.process_environment({"OUTREACH_TEST_SHARED": "orders", "OUTREACH_TEST_INTAKE": "dlq"})
+    timeline = world.process_environment({"OUTREACH_TEST_SHARED": "orders"})
+    intake.__enter__()
+    timeline.__enter__()
+    intake.__exit__(None, None, None)
+
+    assert os.environ.get("OUTREACH_TEST_SHARED") == "orders"
+    assert "OUTREACH_TEST_INTAKE" not in os.environ
+
+    timeline.__exit__(None, None, None)
+    assert "OUTREACH_TEST_SHARED" not in os.environ

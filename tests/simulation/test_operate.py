@@ -7,6 +7,7 @@ import email.policy
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import boto3
 import pytest
@@ -212,3 +213,100 @@ def test_given_the_opt_out_list_then_addresses_are_added_listed_and_removed_by_t
 
     assert cli.main(["opt-out", "remove", "ada@example.com"]) == 0
     assert not operate.opt_outs(deployed).contains("ada@example.com")
+
+
+# --- send-event and status --------------------------------------------------------------------------------
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "events"
+
+
+def invoke_timeline(deployed: operate.Deployed, payload: dict) -> dict:
+    """One step of the order's timeline function, as its execution's task would invoke it."""
+    response = boto3.client("lambda", region_name=world.REGION).invoke(
+        FunctionName=world.function_name(FunctionName.TIMELINE), Payload=json.dumps(payload).encode()
+    )
+    return json.loads(response["Payload"].read())
+
+
+def test_given_an_order_placed_when_ops_ask_its_status_then_they_see_stage_promise_contacts_timer_and_link(
+    deployed: operate.Deployed,
+) -> None:
+    send(deployed, "Order Placed", placed("SO-7"), "placed-7")
+    # Its execution's first two steps: record the order (the confirmation goes out), then park on the first wait.
+    recorded = invoke_timeline(deployed, {"orderId": "SO-7"})
+    invoke_timeline(
+        deployed, {"orderId": "SO-7", "phase": recorded["phase"], "wakeAt": recorded["wakeAt"], "taskToken": "t-1"}
+    )
+
+    found = operate.status(deployed, "SO-7")
+
+    assert found["stage"] == "in_production"
+    assert found["runStatus"] == "running"
+    [quote] = found["quotes"]
+    assert quote["promisedDate"] == found["promisedDate"] and quote["reason"] == "order placed"
+    assert [(c["kind"], c["channel"], c["status"]) for c in found["contacts"]] == [
+        ("order_confirmation", "email", "SENT")
+    ]
+    assert found["timer"] is not None and found["timer"]["dueAt"] > datetime.now(UTC).isoformat()
+    execution = found["execution"]
+    assert execution["name"] == "SO-7" and execution["status"] == "RUNNING"
+    assert execution["console"].startswith(f"https://{world.REGION}.console.aws.amazon.com/states/home")
+    assert execution["console"].endswith(f"#/v2/executions/details/{execution['arn']}")
+
+
+def test_given_an_unknown_order_then_status_says_so(deployed: operate.Deployed) -> None:
+    with pytest.raises(operate.OperateError, match="'SO-404' is not known"):
+        operate.status(deployed, "SO-404")
+
+
+def test_given_an_event_file_when_sent_then_it_is_on_the_bus_with_its_executions_console_link(
+    deployed: operate.Deployed,
+) -> None:
+    event = operate.read_event(EXAMPLES / "order-shipped.json")
+
+    sent = operate.send_event(deployed, event)
+
+    assert sent["eventId"]
+    assert sent["orderId"] == "SO-1001"
+    assert sent["execution"] == deployed.execution_arn("SO-1001")
+    assert sent["console"].endswith(sent["execution"])
+
+
+def test_given_an_invalid_event_file_when_sent_then_nothing_is_sent_and_the_error_names_the_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = json.loads((EXAMPLES / "order-placed.json").read_text())
+    bad["detail"]["productionDays"] = 0
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bad))
+
+    assert cli.main(["send-event", str(path), "--dry-run"]) == 1
+    assert "detail.productionDays" in capsys.readouterr().err
+    assert cli.main(["send-event", str(EXAMPLES / "order-placed.json"), "--dry-run"]) == 0
+    assert "a valid 'Order Placed' event (dry run: nothing sent)" in capsys.readouterr().out
+
+
+def test_given_a_timer_event_file_when_sent_then_it_is_refused_as_internal(tmp_path: Path) -> None:
+    path = tmp_path / "timer.json"
+    path.write_text(json.dumps({"source": "outreach.timer", "detail-type": "Timer Due", "detail": {}}))
+
+    with pytest.raises(operate.OperateError, match="detail-type: 'Timer Due' is internal"):
+        operate.read_event(path)
+
+
+def test_given_no_stack_option_then_the_commands_use_the_stage_stack(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("STAGE", raising=False)
+    assert operate.default_stack() == "Outreach-dev"
+    monkeypatch.setenv("STAGE", "prod")
+    assert operate.default_stack() == "Outreach-prod"
+
+
+def test_given_an_example_when_sent_now_then_its_dates_move_with_it_and_it_is_still_valid() -> None:
+    now = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
+
+    event = operate.read_event(EXAMPLES / "order-placed.json", now, redate=True)
+    shipped = operate.read_event(EXAMPLES / "order-shipped.json", now, redate=True)
+
+    assert event.time == now
+    assert event.detail["placedAt"] == "2027-03-01T13:00:00+01:00"  # an hour after `time`, as in the file
+    assert shipped.detail["estimatedDelivery"] == "2027-03-05"  # four days after `time`, as in the file

@@ -10,6 +10,8 @@ TIMELINE_ENV = {
     "CONTACTS_TABLE": "contacts",
     "OPS_TOPIC_ARN": "arn:aws:sns:eu-west-1:000000000000:ops",
     "SENDER_EMAIL": "orders@shop.example",
+    "SES_CONFIGURATION_SET": "customer-mail",
+    "REPLY_TO_EMAIL": "help@shop.example",
     "SCHEDULE_GROUP": "timers",
     "TIMER_TARGET_ARN": "arn:aws:events:eu-west-1:000000000000:event-bus/orders",
     "TIMER_ROLE_ARN": "arn:aws:iam::000000000000:role/timers",

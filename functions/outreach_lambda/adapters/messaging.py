@@ -13,15 +13,22 @@ from outreach_lambda.domain.rendering import Message
 class CustomerChannels:
     """E-mail from the verified sender identity; SMS straight to the customer's phone number."""
 
-    def __init__(self, sender_email: str) -> None:
+    def __init__(self, sender_email: str, configuration_set: str, reply_to: str) -> None:
         self._sender = sender_email
+        # Every e-mail goes with the configuration set (bounces, complaints, deliveries reach CloudWatch).
+        self._configuration_set = configuration_set
+        # The stage's reply-to (deployment config), unless the shop's branding names its own.
+        self._reply_to = reply_to
 
     def send_email(self, to: str, message: Message, tags: dict[str, str]) -> str:
+        # A Raw message carries its own headers: Reply-To is written into it, not passed as ReplyToAddresses.
+        raw = mime(self._sender, to, message, default_reply_to=self._reply_to)
         response = client("sesv2").send_email(
             FromEmailAddress=self._sender,
             Destination={"ToAddresses": [to]},
-            Content={"Raw": {"Data": mime(self._sender, to, message)}},
+            Content={"Raw": {"Data": raw}},
             EmailTags=[{"Name": k, "Value": _tag_value(v)} for k, v in tags.items()],
+            ConfigurationSetName=self._configuration_set,
         )
         return str(response["MessageId"])
 
@@ -80,7 +87,7 @@ class AsyncInvoke:
         )
 
 
-def mime(sender: str, to: str, message: Message) -> bytes:
+def mime(sender: str, to: str, message: Message, default_reply_to: str | None = None) -> bytes:
     """The e-mail as the customer's mail client receives it: multipart/alternative (plain text, then HTML),
     the shop's name on the sender, Reply-To, Content-Language, and on non-transactional messages
     List-Unsubscribe (plus RFC 8058 one-click List-Unsubscribe-Post when an https link is among them).
@@ -98,8 +105,8 @@ def mime(sender: str, to: str, message: Message) -> bytes:
     mail["Subject"] = message.subject
     mail["From"] = Address(display_name=message.from_name or "", addr_spec=sender)
     mail["To"] = to
-    if message.reply_to:
-        mail["Reply-To"] = message.reply_to
+    if message.reply_to or default_reply_to:
+        mail["Reply-To"] = message.reply_to or default_reply_to
     if message.non_transactional:
         links = message.list_unsubscribe or (f"mailto:{sender}?subject=unsubscribe",)
         mail["List-Unsubscribe"] = ", ".join(f"<{link}>" for link in links)

@@ -90,9 +90,9 @@ class OrdersRepository:
         }
         if not put_if_absent(self._name, item):
             return False
-        with self._table.batch_writer() as batch:
-            for sku in sorted(set(skus)):
-                batch.put_item(Item={"pk": f"SKU#{sku}", "sk": order_pk(order_id), "orderId": order_id})
+        # One write per sku (at most MAX_ITEMS): the deployed roles have no BatchWriteItem.
+        for sku in sorted(set(skus)):
+            self._table.put_item(Item={"pk": f"SKU#{sku}", "sk": order_pk(order_id), "orderId": order_id})
         return True
 
     def orders_with_sku(self, sku: str) -> list[str]:
@@ -336,9 +336,8 @@ class OrdersRepository:
         ddb.transact_write_items(TransactItems=items)
 
     def release_skus(self, order_id: str, skus: list[str]) -> None:
-        with self._table.batch_writer() as batch:
-            for sku in sorted(set(skus)):
-                batch.delete_item(Key={"pk": f"SKU#{sku}", "sk": order_pk(order_id)})
+        for sku in sorted(set(skus)):
+            self._table.delete_item(Key={"pk": f"SKU#{sku}", "sk": order_pk(order_id)})
 
     def quotes(self, order_id: str) -> list[dict[str, str]]:
         page = self._table.query(

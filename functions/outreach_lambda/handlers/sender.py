@@ -31,7 +31,7 @@ def service() -> Sender:
     return Sender(
         orders=OrdersRepository(settings.orders_table),
         ledger=ContactLedger(settings.contacts_table),
-        messenger=CustomerChannels(settings.sender_email),
+        messenger=CustomerChannels(settings.sender_email, settings.ses_configuration_set, settings.reply_to_email),
         alerts=SnsAlerts(settings.ops_topic_arn),
         config=settings.config,
         links=action_links(settings.link_key_secret_arn, settings.actions_base_url, settings.config),

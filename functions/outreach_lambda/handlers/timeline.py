@@ -37,7 +37,7 @@ def service() -> Timeline:
     sender = Sender(
         orders,
         ContactLedger(settings.contacts_table),
-        CustomerChannels(settings.sender_email),
+        CustomerChannels(settings.sender_email, settings.ses_configuration_set, settings.reply_to_email),
         alerts,
         settings.config,
         DynamoOptOuts(settings.contacts_table),

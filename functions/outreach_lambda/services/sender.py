@@ -27,7 +27,7 @@ from outreach_lambda.domain.rendering import (
 )
 from outreach_lambda.domain.rules import record_feedback
 from outreach_lambda.domain.stages import may_send, stage
-from outreach_lambda.observability import logger, mask, metrics
+from outreach_lambda.observability import count_by, logger, mask, metrics
 from outreach_lambda.ports import (
     Alerts,
     ContactLedger,
@@ -233,6 +233,7 @@ class Sender:
             owner.pk, result.key, LedgerStatus.SENT, {"messageId": message_id, "sentAt": now.isoformat()}
         )
         metrics.add_metric(name="ContactsSent", unit="Count", value=1)
+        count_by("ContactsSentByKind", kind=result.kind, channel=result.channel)
         logger.info("contact sent", extra={**log, "to": mask(to), "attempt": attempt})
         return result.model_copy(update={"message_id": message_id})
 

@@ -38,6 +38,10 @@ TIMER_GRACE = timedelta(hours=1)
 IDLE_RECHECK = timedelta(days=7)
 
 
+#: A wake-up this late, with its timer still armed, means the timer did not fire.
+OVERDUE = timedelta(minutes=5)
+
+
 class OrderNotRegistered(RuntimeError):
     pass
 
@@ -75,6 +79,11 @@ class Timeline:
         if record is None:
             raise OrderNotRegistered(f"orderId: order {order_id!r} has no STATE item")
         due_now = wake_at is not None and wake_at <= now
+        if due_now and wake_at is not None and record.timer_due_at == timer_key(wake_at) and now - wake_at >= OVERDUE:
+            # The timer armed for this wake-up never fired (a fired one is forgotten by intake): the wait's
+            # safety-net timeout brought the order here instead, late. Ops watch the count (TimersOverdue).
+            metrics.add_metric(name="TimersOverdue", unit="Count", value=1)
+            logger.warning("timer overdue", extra={"orderId": order_id, "dueAt": record.timer_due_at})
         wanted = timer_key(wake_at) if wake_at is not None and not due_now else None
         timer: tuple[str | None, str | None] | None = None  # unchanged
         if record.timer_due_at != wanted:

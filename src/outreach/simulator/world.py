@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -37,6 +38,7 @@ SENDER = "orders@outreach.example"
 ACTIONS_BASE_URL = "https://actions.outreach.example"
 #: The simulated link key set (a fixed, public test key: simulated links are no secret).
 SIMULATED_LINK_KEYS = {"current": "k1", "k1": "simulated-link-key-0123456789abcdef0123456789"}
+CONFIGURATION_SET = "outreach-customer-mail"
 STATEMACHINE_FILE = Path(__file__).resolve().parents[3] / "statemachines" / "order_timeline.asl.json"
 
 
@@ -72,6 +74,7 @@ class World:
             self.contacts_table,
             self.intake_function,
             function_name(FunctionName.SENDER),
+            self.bus_arn.rsplit("/", 1)[-1],
         )
 
 
@@ -127,7 +130,9 @@ def build(config_json: str) -> World:
     sns = boto3.client("sns", region_name=REGION)
     topic_arn = sns.create_topic(Name="outreach-ops-alerts")["TopicArn"]
     sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=tap_arn, Attributes={"RawMessageDelivery": "true"})
-    boto3.client("sesv2", region_name=REGION).create_email_identity(EmailIdentity=SENDER)
+    sesv2 = boto3.client("sesv2", region_name=REGION)
+    sesv2.create_email_identity(EmailIdentity=SENDER)
+    sesv2.create_configuration_set(ConfigurationSetName=CONFIGURATION_SET)
     boto3.client("scheduler", region_name=REGION).create_schedule_group(Name="outreach-timers")
     events = boto3.client("events", region_name=REGION)
     bus_arn = events.create_event_bus(Name="outreach-orders")["EventBusArn"]
@@ -163,6 +168,8 @@ def build(config_json: str) -> World:
         Env.DEAD_LETTER_QUEUE_URL: dlq_url,
         Env.OPS_TOPIC_ARN: topic_arn,
         Env.SENDER_EMAIL: SENDER,
+        Env.SES_CONFIGURATION_SET: CONFIGURATION_SET,
+        Env.REPLY_TO_EMAIL: SENDER,
         Env.SCHEDULE_GROUP: "outreach-timers",
         Env.TIMER_TARGET_ARN: bus_arn,
         Env.TIMER_ROLE_ARN: role_arn,
@@ -240,19 +247,38 @@ def _with_environment(
     return run
 
 
+_ENV_LOCK = threading.Lock()
+#: Per variable: how many active ``process_environment`` blocks set it, and the value it had before the first.
+_ENV_USERS: dict[str, tuple[int, str | None]] = {}
+
+
 @contextmanager
 def process_environment(values: dict[str, str]) -> Iterator[None]:
-    """Process environment for the run (the handlers run in-process); restored afterwards."""
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
+    """Process environment for a run or an in-process handler; restored afterwards.
+
+    Blocks overlap across threads (intake is still running when the execution it started invokes the timeline),
+    so a variable is restored only when the last block that set it ends: one handler finishing never takes a
+    variable away from another that is still running (every function's values for a variable are the same).
+    """
+    with _ENV_LOCK:
+        for key, value in values.items():
+            users, before = _ENV_USERS.get(key, (0, os.environ.get(key)))
+            _ENV_USERS[key] = (users + 1, before)
+            os.environ[key] = value
     try:
         yield
     finally:
-        for key, old in saved.items():
-            if old is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = old
+        with _ENV_LOCK:
+            for key in values:
+                users, before = _ENV_USERS[key]
+                if users > 1:
+                    _ENV_USERS[key] = (users - 1, before)
+                    continue
+                del _ENV_USERS[key]
+                if before is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = before
 
 
 BASE_ENV = {
