@@ -54,7 +54,8 @@ def machine() -> dict[str, Any]:
 
 
 def test_suite() -> dict[str, Any]:
-    """Wall and CPU seconds of the whole suite, as `make test` runs it (pytest -q), with the load around it."""
+    """Wall and CPU seconds of the whole suite, as `make test` runs it (pytest -q on every core, a worker per
+    file), with the load around it."""
     env = {
         **os.environ,
         "TZ": "UTC",
@@ -64,7 +65,7 @@ def test_suite() -> dict[str, Any]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "auto", "--dist", "loadfile"],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -456,10 +458,14 @@ def _acknowledge(scope: Construct, rule: str, reason: str) -> None:
 
 
 def _stage_dependencies_layer() -> Path:
-    """Copy the installed packages of ``LAYER_PACKAGES`` into a layer layout (python/<package>), offline, at synth."""
-    target_root = DEPENDENCIES_LAYER_DIR / "python"
-    if DEPENDENCIES_LAYER_DIR.exists():
-        shutil.rmtree(DEPENDENCIES_LAYER_DIR)
+    """Copy the installed packages of ``LAYER_PACKAGES`` into a layer layout (python/<package>), offline, at synth.
+
+    Staged into a fresh directory, then moved to one named by its content: a synth never changes a layer
+    directory that another synth (a parallel test worker, a second stage) may be reading.
+    """
+    DEPENDENCIES_LAYER_DIR.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".dependencies-layer-", dir=DEPENDENCIES_LAYER_DIR.parent))
+    target_root = staging / "python"
     for name in LAYER_PACKAGES:
         module = importlib.import_module(name)
         assert module.__file__ is not None, f"{name} is not an installed package"
@@ -469,9 +475,19 @@ def _stage_dependencies_layer() -> Path:
             p.name for p in source.rglob("*") if p.suffix in (".so", ".pyd") and not ignore(str(p.parent), [p.name])
         ]
         if compiled:  # pragma: no cover - a guard for the day a dependency stops being pure Python
+            shutil.rmtree(staging)
             raise RuntimeError(f"{name} has compiled extensions {compiled}: build the layer for the Lambda runtime")
         shutil.copytree(source, target_root / name, ignore=ignore)
-    return DEPENDENCIES_LAYER_DIR
+    digest = hashlib.sha256()
+    for path in sorted(p for p in staging.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(staging)).encode())
+        digest.update(path.read_bytes())
+    final = DEPENDENCIES_LAYER_DIR.with_name(f"{DEPENDENCIES_LAYER_DIR.name}-{digest.hexdigest()[:16]}")
+    try:
+        staging.rename(final)
+    except OSError:  # staged before, by this or a concurrent synth: the same content
+        shutil.rmtree(staging)
+    return final
 
 
 def _layer_ignore(package: str) -> Callable[[str, list[str]], set[str]]:

@@ -43,6 +43,8 @@ from botocore.client import BaseClient
 from moto.dynamodb.models import DynamoDBBackend
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import state_task_service_sns
 
+from outreach.simulator.patching import installed
+
 #: Assumed network latency of one AWS call from a Lambda function (DynamoDB, SNS, Scheduler, Step Functions
 #: in the same region answer in single-digit milliseconds; 10 ms is on the safe side).
 CALL_LATENCY_MS = 10.0
@@ -367,14 +369,10 @@ def metered() -> Iterator[Metering]:
         (DynamoDBBackend, "query", _query_or_scan(DynamoDBBackend.__dict__["query"], "consistent_read")),
         (DynamoDBBackend, "scan", _query_or_scan(DynamoDBBackend.__dict__["scan"], "consistent_read")),
     ]
-    saved = [(owner, name, owner.__dict__[name]) for owner, name, _ in patches]
     meter = Metering()
-    for owner, name, replacement in patches:
-        setattr(owner, name, replacement)
-    _active = meter
-    try:
-        yield meter
-    finally:
-        _active = None
-        for owner, name, original in reversed(saved):
-            setattr(owner, name, original)
+    with installed(patches):
+        _active = meter
+        try:
+            yield meter
+        finally:
+            _active = None

@@ -117,6 +117,7 @@ from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from werkzeug.datastructures import Headers, MultiDict
 
 from outreach.simulator import metering
+from outreach.simulator.patching import installed
 
 Handler = Callable[[dict[str, Any], Any], Any]
 MOTO_VERSION = "5.2.5"
@@ -909,17 +910,14 @@ def patched(handlers: dict[str, Handler], *, fast: bool = True) -> Iterator[Runt
     if moto.__version__ != MOTO_VERSION:
         raise RuntimeError(f"the simulator patches moto {MOTO_VERSION} internals, found moto {moto.__version__}")
     runtime = Runtime(handlers=handlers, fast=fast)
-    patches = _PATCHES + (_FAST_PATCHES if fast else [])
-    saved = [(owner, name, owner.__dict__[name]) for owner, name, _ in patches]
-    for owner, name, replacement in patches:
-        setattr(owner, name, replacement)
-    _active = runtime
     try:
-        yield runtime
+        with installed(_PATCHES + (_FAST_PATCHES if fast else [])):
+            _active = runtime
+            try:
+                yield runtime
+            finally:
+                _active = None
     finally:
-        _active = None
-        for owner, name, original in saved:
-            setattr(owner, name, original)
         _cached_client.cache_clear()
         _token_pools.clear()
         _pool_owners.clear()
