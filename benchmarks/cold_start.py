@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-HANDLERS = ("intake", "timeline", "sender")
+HANDLERS = ("intake", "timeline", "sender", "actions")
 TARGET_MS = 300
 # What the Lambda has besides the asset: the Powertools layer (with its pydantic and X-Ray SDK), our
 # dependencies layer, and the runtime's boto3.

@@ -8,7 +8,7 @@ from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from infra.constructs import EventContract, Messaging, Monitoring, OrderEvents, Storage, Workflow
+from infra.constructs import CustomerActions, EventContract, Messaging, Monitoring, OrderEvents, Storage, Workflow
 from infra.constructs.workflow import WorkflowResources
 from infra.deploy_config import DeploymentConfig, Stage
 
@@ -45,6 +45,7 @@ class OutreachStack(Stack):
         storage = Storage(self, "Storage", removal_policy=removal)
         messaging = Messaging(self, "Messaging", deployment=deployment)
         order_events = OrderEvents(self, "Events", archive_retention=Duration.days(deployment.archive_retention_days))
+        actions = CustomerActions(self, "Actions", log_retention=retention, log_removal_policy=removal)
         workflow = Workflow(
             self,
             "Workflow",
@@ -62,9 +63,12 @@ class OutreachStack(Stack):
                 log_retention=retention,
                 log_removal_policy=removal,
                 powertools_layer_version=deployment.powertools_layer_version,
+                link_key_secret=actions.link_key_secret,
+                actions_base_url=actions.url,
             ),
         )
         order_events.route_to_intake(workflow.intake)
+        actions.route_to(workflow.actions)
         EventContract(self, "EventContract")
         self.monitoring = Monitoring(
             self,
@@ -85,6 +89,8 @@ class OutreachStack(Stack):
             "DeadLetterQueueUrl": order_events.dead_letter_queue.queue_url,
             "OrdersTableName": storage.orders_table.table_name,
             "ContactsTableName": storage.contacts_table.table_name,
+            "ActionsUrl": actions.url,
+            "LinkKeySecretArn": actions.link_key_secret.secret_arn,
             "DashboardName": self.monitoring.dashboard_name,
         }
         for name, value in outputs.items():

@@ -44,6 +44,16 @@ def traced(handler: Handler) -> Handler:
     """X-Ray tracing of the handler and of its AWS calls (Powertools Tracer), set up on the first invocation:
     importing the X-Ray SDK costs ~150 ms that a handler's import need not pay. Off where tracing is disabled
     (POWERTOOLS_TRACE_DISABLED, e.g. in the simulator)."""
+    return _traced(handler, capture_response=True)
+
+
+def traced_without_response(handler: Handler) -> Handler:
+    """``traced``, but the handler's response is not recorded in the trace (a landing page holds what a
+    customer typed, e.g. a new address)."""
+    return _traced(handler, capture_response=False)
+
+
+def _traced(handler: Handler, capture_response: bool) -> Handler:
     wrapped: Callable[..., Any] | None = None
 
     @functools.wraps(handler)
@@ -55,7 +65,7 @@ def traced(handler: Handler) -> Handler:
             else:
                 from aws_lambda_powertools import Tracer
 
-                wrapped = Tracer(service="outreach").capture_lambda_handler(handler)
+                wrapped = Tracer(service="outreach").capture_lambda_handler(handler, capture_response=capture_response)
         return wrapped(event, context)
 
     return run  # type: ignore[return-value]

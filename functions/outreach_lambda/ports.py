@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from outreach_lambda.adapters.orders import OrderRecord
-from outreach_lambda.domain.events import CatalogRequested
+from outreach_lambda.domain.events import CatalogRequested, CustomerMessageReceived
 from outreach_lambda.domain.model import Decision, InboundEvent
 from outreach_lambda.domain.rendering import Message
 
@@ -140,3 +140,35 @@ class SendSlots(Protocol):
     """The shared e-mail send-rate limiter: the instant a send reserved now may go."""
 
     def reserve(self, now: datetime) -> datetime: ...
+
+
+class LinkUses(Protocol):
+    """A one-click link acts once: claimed by its link id; released again when its event could not be put."""
+
+    def claim(self, link_id: str, action: str, now: datetime) -> bool: ...
+    def release(self, link_id: str, action: str, now: datetime) -> None: ...
+
+
+class OrderEvents(Protocol):
+    """Puts an order event on the Outreach bus (source ``outreach.actions``)."""
+
+    def put(self, detail_type: str, detail: dict[str, Any]) -> None: ...
+
+
+class Conversations(Protocol):
+    """Customer messages (``MESSAGE#<id>``) and who has ordered (``CUSTOMER#<hash>``)."""
+
+    def open(
+        self, message: CustomerMessageReceived, who: dict[str, str], answer_by: datetime, now: datetime
+    ) -> bool: ...
+    def get(self, message_id: str) -> dict[str, Any] | None: ...
+    def answered(self, message_id: str, now: datetime) -> bool: ...
+    def overdue(self, message_id: str, now: datetime) -> bool: ...
+    def note_order(self, email: str, order_id: str, now: datetime) -> None: ...
+    def has_ordered(self, email: str) -> bool: ...
+
+
+class InternalTimers(Protocol):
+    """One-time internal events at a time (the reply SLA, the design-advice offer), through the same scheduler."""
+
+    def arm_event(self, seed: str, due_at: datetime, detail_type: str, detail: dict[str, Any]) -> str: ...

@@ -66,6 +66,9 @@ TimerRoleArn = Annotated[str, _var(Env.TIMER_ROLE_ARN)]
 TimerDeadLetterArn = Annotated[str, _var(Env.TIMER_DEAD_LETTER_ARN)]
 SenderFunctionName = Annotated[str, _var(Env.SENDER_FUNCTION_NAME)]
 TimelineFunctionName = Annotated[str, _var(Env.TIMELINE_FUNCTION_NAME)]
+EventBusName = Annotated[str, _var(Env.EVENT_BUS_NAME)]
+LinkKeySecretArn = Annotated[str, _var(Env.LINK_KEY_SECRET_ARN)]
+ActionsBaseUrl = Annotated[str, _var(Env.ACTIONS_BASE_URL)]
 Config = Annotated[
     OutreachConfig,
     BeforeValidator(parse_config),
@@ -107,6 +110,8 @@ class TimelineSettings(FunctionSettings):
     timer_role_arn: TimerRoleArn
     timer_dead_letter_arn: TimerDeadLetterArn
     config: Config
+    link_key_secret_arn: LinkKeySecretArn
+    actions_base_url: ActionsBaseUrl
 
 
 class SenderSettings(FunctionSettings):
@@ -118,6 +123,8 @@ class SenderSettings(FunctionSettings):
     ses_configuration_set: SesConfigurationSet
     reply_to_email: ReplyToEmail
     config: Config
+    link_key_secret_arn: LinkKeySecretArn
+    actions_base_url: ActionsBaseUrl
 
 
 class IntakeSettings(FunctionSettings):
@@ -128,6 +135,19 @@ class IntakeSettings(FunctionSettings):
     dead_letter_queue_url: DeadLetterQueueUrl
     sender_function_name: SenderFunctionName
     timeline_function_name: TimelineFunctionName
+    config: Config
+    schedule_group: ScheduleGroup
+    timer_target_arn: TimerTargetArn
+    timer_role_arn: TimerRoleArn
+    timer_dead_letter_arn: TimerDeadLetterArn
+    contacts_table: ContactsTable
+
+
+class ActionsSettings(FunctionSettings):
+    FUNCTION = FunctionName.ACTIONS
+    orders_table: OrdersTable
+    event_bus_name: EventBusName
+    link_key_secret_arn: LinkKeySecretArn
 
 
 class ReconcilerSettings(FunctionSettings):
@@ -137,7 +157,8 @@ class ReconcilerSettings(FunctionSettings):
 
 
 SETTINGS: dict[FunctionName, type[FunctionSettings]] = {
-    model.FUNCTION: model for model in (TimelineSettings, SenderSettings, IntakeSettings, ReconcilerSettings)
+    model.FUNCTION: model
+    for model in (TimelineSettings, SenderSettings, IntakeSettings, ActionsSettings, ReconcilerSettings)
 }
 
 S = TypeVar("S", bound=FunctionSettings)

@@ -89,18 +89,34 @@ class WaitResult(StepModel):
     outcome: Literal["parked", "advanced"]
 
 
+class FeedbackNote(StepModel):
+    """Feedback that arrived after the timeline ended: what the acknowledgement answers."""
+
+    rating: int = Field(ge=1, le=5)
+    comment: str | None = Field(default=None, max_length=2000)
+
+
 class SendRequest(StepModel):
     """One of an order's contacts on one channel, to send at most once."""
 
     order_id: OrderId = Field(alias="orderId")
     contact: ContactOrder
     redrive: bool = False  # a parked contact, sent now that its cause is fixed (outreach contacts redrive)
+    feedback: FeedbackNote | None = None  # a late feedback acknowledgement answers this feedback
 
 
 class CatalogSendRequest(StepModel):
-    """The follow-up of a catalog request (no order, no timeline)."""
+    """A catalog request's contact (no order, no timeline): the follow-up at once, or the design-advice offer."""
 
     request_id: str = Field(alias="requestId", min_length=1, max_length=128)
+    redrive: bool = False
+    kind: Literal["catalog_follow_up", "design_advice_offer"] | None = None  # None: the follow-up
+
+
+class MessageAckRequest(StepModel):
+    """The acknowledgement of a customer message: when they will hear back (from the recorded message)."""
+
+    message_id: str = Field(alias="messageId", min_length=1, max_length=128)
     redrive: bool = False
 
 
@@ -110,6 +126,8 @@ SendStatus = Literal["sent", "duplicate", "retry", "parked", "failed", "unconfir
 class SendResult(StepModel):
     order_id: str | None = Field(default=None, alias="orderId")
     request_id: str | None = Field(default=None, alias="requestId")
+    #: The customer message a message acknowledgement answers (``messageId`` is the provider's message id).
+    conversation_id: str | None = Field(default=None, alias="conversationId")
     key: str
     kind: ContactKind
     channel: Channel

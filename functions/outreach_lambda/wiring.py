@@ -35,6 +35,9 @@ class Env(StrEnum):
     SENDER_FUNCTION_NAME = "SENDER_FUNCTION_NAME"
     TIMELINE_FUNCTION_NAME = "TIMELINE_FUNCTION_NAME"
     OUTREACH_CONFIG = "OUTREACH_CONFIG"
+    EVENT_BUS_NAME = "EVENT_BUS_NAME"
+    LINK_KEY_SECRET_ARN = "LINK_KEY_SECRET_ARN"
+    ACTIONS_BASE_URL = "ACTIONS_BASE_URL"
     SES_CONFIGURATION_SET = "SES_CONFIGURATION_SET"
     REPLY_TO_EMAIL = "REPLY_TO_EMAIL"
 
@@ -54,6 +57,9 @@ ENV_MEANING: Final[dict[Env, str]] = {
     Env.SENDER_FUNCTION_NAME: "sender function, invoked for contacts outside a running timeline",
     Env.TIMELINE_FUNCTION_NAME: "timeline function, invoked to advance an order whose wait token intake claimed",
     Env.OUTREACH_CONFIG: "JSON of the validated OutreachConfig (padding, timing, quiet hours)",
+    Env.EVENT_BUS_NAME: "the Outreach event bus the customer action endpoint puts order events on",
+    Env.LINK_KEY_SECRET_ARN: "Secrets Manager secret holding the one-click link keys (read once per cold start)",
+    Env.ACTIONS_BASE_URL: "base URL of the customer action endpoint the signed links in messages point to",
     Env.SES_CONFIGURATION_SET: "SES configuration set every customer e-mail is sent with (bounce/complaint events)",
     Env.REPLY_TO_EMAIL: "where customers' replies to an e-mail go",
 }
@@ -72,7 +78,11 @@ class Access(StrEnum):
     INVOKE = "invoke"  # Lambda invoke
     MANAGE_SCHEDULES = "manage_schedules"  # Scheduler create/delete in the group
     PASS_ROLE = "pass_role"  # iam:PassRole of the timer role to the scheduler
+    PUT_ITEM = "put_item"  # DynamoDB PutItem only (conditional claims, e.g. a link's one use)
+    PUT_EVENTS = "put_events"  # EventBridge PutEvents on the bus
+    READ_SECRET = "read_secret"  # Secrets Manager GetSecretValue of the secret
     SETTLE_CLAIMS = "settle_claims"  # DynamoDB Query (the index of claims in flight) and UpdateItem: no Scan
+    ADD_OPT_OUTS = "add_opt_outs"  # DynamoDB PutItem of the opt-out list's partition only (LeadingKeys)
 
 
 class Permission(StrEnum):
@@ -87,6 +97,7 @@ class FunctionName(StrEnum):
     INTAKE = "intake"
     TIMELINE = "timeline"
     SENDER = "sender"
+    ACTIONS = "actions"
     RECONCILER = "reconciler"
 
 
@@ -120,6 +131,8 @@ FUNCTIONS: Final[dict[FunctionName, FunctionSpec]] = {
             Env.TIMER_ROLE_ARN: Access.PASS_ROLE,
             Env.TIMER_DEAD_LETTER_ARN: Access.VALUE,
             Env.OUTREACH_CONFIG: Access.VALUE,
+            Env.LINK_KEY_SECRET_ARN: Access.READ_SECRET,
+            Env.ACTIONS_BASE_URL: Access.VALUE,
         },
         frozenset({Permission.COMPLETE_OWN_TASKS, Permission.SEND_SMS, Permission.READ_SUPPRESSION_LIST}),
     ),
@@ -134,6 +147,8 @@ FUNCTIONS: Final[dict[FunctionName, FunctionSpec]] = {
             Env.SES_CONFIGURATION_SET: Access.VALUE,
             Env.REPLY_TO_EMAIL: Access.VALUE,
             Env.OUTREACH_CONFIG: Access.VALUE,
+            Env.LINK_KEY_SECRET_ARN: Access.READ_SECRET,
+            Env.ACTIONS_BASE_URL: Access.VALUE,
         },
         frozenset({Permission.SEND_SMS, Permission.READ_SUPPRESSION_LIST}),
     ),
@@ -147,6 +162,24 @@ FUNCTIONS: Final[dict[FunctionName, FunctionSpec]] = {
             Env.DEAD_LETTER_QUEUE_URL: Access.SEND_MESSAGES,
             Env.SENDER_FUNCTION_NAME: Access.INVOKE,
             Env.TIMELINE_FUNCTION_NAME: Access.INVOKE,
+            # Customer messages: the remedy table and business hours, and the reply-SLA timers.
+            Env.OUTREACH_CONFIG: Access.VALUE,
+            Env.SCHEDULE_GROUP: Access.MANAGE_SCHEDULES,
+            Env.TIMER_TARGET_ARN: Access.VALUE,
+            Env.TIMER_ROLE_ARN: Access.PASS_ROLE,
+            Env.TIMER_DEAD_LETTER_ARN: Access.VALUE,
+            # An Unsubscribed click puts the address on the shop's opt-out list (and nothing else there).
+            Env.CONTACTS_TABLE: Access.ADD_OPT_OUTS,
+        },
+    ),
+    FunctionName.ACTIONS: FunctionSpec(
+        FunctionName.ACTIONS,
+        "The customer action endpoint: verifies a signed one-click link and puts its event on the bus",
+        {
+            # Only PutItem: a link's one use is claimed with a conditional put (LINK#<id>); it reads no order.
+            Env.ORDERS_TABLE: Access.PUT_ITEM,
+            Env.EVENT_BUS_NAME: Access.PUT_EVENTS,
+            Env.LINK_KEY_SECRET_ARN: Access.READ_SECRET,
         },
     ),
     FunctionName.RECONCILER: FunctionSpec(

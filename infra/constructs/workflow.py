@@ -18,11 +18,13 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_scheduler as scheduler
+from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
+from outreach_lambda.adapters.opt_outs import OPT_OUTS_PK
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.wiring import (
     DEFINITION_RESOURCES,
@@ -76,6 +78,9 @@ class WorkflowResources:
     log_retention: logs.RetentionDays
     log_removal_policy: RemovalPolicy
     powertools_layer_version: int
+
+    link_key_secret: secretsmanager.ISecret
+    actions_base_url: str
 
 
 def powertools_layer_arn(stack: Stack, version: int) -> str:
@@ -157,6 +162,9 @@ class Workflow(Construct):
             Env.TIMER_ROLE_ARN: self.timer_role.role_arn,
             Env.TIMER_DEAD_LETTER_ARN: res.dead_letter_queue.queue_arn,
             Env.DEAD_LETTER_QUEUE_URL: res.dead_letter_queue.queue_url,
+            Env.EVENT_BUS_NAME: res.bus.event_bus_name,
+            Env.LINK_KEY_SECRET_ARN: res.link_key_secret.secret_arn,
+            Env.ACTIONS_BASE_URL: res.actions_base_url,
         }
         self._grants: dict[tuple[Env, Access], Callable[[iam.IGrantable], object]] = {
             (Env.ORDERS_TABLE, Access.READ): lambda g: res.orders_table.grant(g, *DYNAMODB_READ),
@@ -169,10 +177,16 @@ class Workflow(Construct):
             (Env.SCHEDULE_GROUP, Access.MANAGE_SCHEDULES): self._grant_manage_schedules,
             (Env.TIMER_ROLE_ARN, Access.PASS_ROLE): self.timer_role.grant_pass_role,
             (Env.DEAD_LETTER_QUEUE_URL, Access.SEND_MESSAGES): res.dead_letter_queue.grant_send_messages,
+            (Env.ORDERS_TABLE, Access.PUT_ITEM): lambda grantee: res.orders_table.grant(grantee, "dynamodb:PutItem"),
+            (Env.EVENT_BUS_NAME, Access.PUT_EVENTS): res.bus.grant_put_events_to,
+            (Env.LINK_KEY_SECRET_ARN, Access.READ_SECRET): res.link_key_secret.grant_read,
             # The reconciler: a Query of the index of claims in flight and conditional updates, never a Scan.
             (Env.CONTACTS_TABLE, Access.SETTLE_CLAIMS): lambda grantee: res.contacts_table.grant(
                 grantee, "dynamodb:Query", "dynamodb:UpdateItem"
             ),
+            # Intake puts an address on the opt-out list (an Unsubscribed click): PutItem of items in the list's
+            # own partition of the contacts table, nothing else of the table.
+            (Env.CONTACTS_TABLE, Access.ADD_OPT_OUTS): self._grant_add_opt_outs,
         }
 
         # --- the three functions the state machine calls -------------------------------------------------
@@ -223,6 +237,9 @@ class Workflow(Construct):
             retry_attempts=2,
             max_event_age=Duration.hours(2),
         )
+
+        # --- the customer action endpoint's function (the HTTP API is its own construct) -----------------
+        self.actions = self._function(FunctionName.ACTIONS)
 
         # --- the reconciler of stuck claims, and every other function that runs on a schedule ---------------
         self.reconciler = self._function(FunctionName.RECONCILER)
@@ -285,6 +302,15 @@ class Workflow(Construct):
             self._grant_permission(function, permission)
         self._functions[name] = function
         return function
+
+    def _grant_add_opt_outs(self, grantee: iam.IGrantable) -> None:
+        grantee.grant_principal.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["dynamodb:PutItem"],
+                resources=[self._contacts_table.table_arn],
+                conditions={"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": [OPT_OUTS_PK]}},
+            )
+        )
 
     def _grant_send_email(self, grantee: iam.IGrantable) -> None:
         """SES v2 SendEmail from the sender identity, with the configuration set (IAM checks both resources)."""
@@ -370,20 +396,24 @@ class Workflow(Construct):
             stack.get_logical_id(self._contacts_table.node.default_child)  # type: ignore[arg-type]
         )
         for name, spec in FUNCTIONS.items():
-            if Env.CONTACTS_TABLE in spec.uses:
+            if spec.uses.get(Env.CONTACTS_TABLE) not in (None, Access.ADD_OPT_OUTS):
                 _acknowledge(
                     _default_policy(self.functions[name]),
                     f"AwsSolutions-IAM5[Resource::<{contacts_id}.Arn>/index/*]",
                     "Added by the contacts table's grant: its one index, the sparse index of contact claims in "
                     "flight that the reconciler queries for claims stuck in SENDING.",
                 )
-        _acknowledge(
-            _default_policy(self.timeline),
-            "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:"
-            f"schedule/{self.schedule_group_name}/*]",
-            "The timeline creates and deletes one-time timers named per order at run time; the wildcard is "
-            "limited to the schedules of the Outreach timer group.",
-        )
+        for name, function in self.functions.items():
+            if FUNCTIONS[name].uses.get(Env.SCHEDULE_GROUP) is not Access.MANAGE_SCHEDULES:
+                continue
+            _acknowledge(
+                _default_policy(function),
+                "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:"
+                f"schedule/{self.schedule_group_name}/*]",
+                f"The {name} function creates and deletes one-time timers named per order (or per customer "
+                "message and catalog request) at run time; the wildcard is limited to the schedules of the "
+                "Outreach timer group.",
+            )
 
         sm_policy = self.state_machine.role.node.find_child("DefaultPolicy")
         _acknowledge(

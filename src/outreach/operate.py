@@ -37,6 +37,7 @@ from outreach_lambda.step_contract import (
     CatalogSendRequest,
     ExecutionInput,
     IntakeResult,
+    MessageAckRequest,
     SendRequest,
     StepModel,
 )
@@ -262,11 +263,14 @@ def redrive(deployed: Deployed, items: list[dict[str, Any]]) -> list[dict[str, A
     outcomes = []
     for item in items:
         request: StepModel
-        if "orderId" in item:
+        if "conversationId" in item:  # a customer message's acknowledgement
+            request = MessageAckRequest(message_id=item["conversationId"], redrive=True)
+        elif "orderId" in item:
             contact = ContactOrder(key=item["sk"], kind=item["kind"], channel=item["channel"], due_at=item["dueAt"])
             request = SendRequest(order_id=item["orderId"], contact=contact, redrive=True)
         else:
-            request = CatalogSendRequest(request_id=item["requestId"], redrive=True)
+            kind = "design_advice_offer" if item.get("kind") == "design_advice_offer" else None
+            request = CatalogSendRequest(request_id=item["requestId"], redrive=True, kind=kind)
         response = lam.invoke(FunctionName=deployed.sender_function, Payload=json.dumps(request.to_payload()).encode())
         body = json.loads(response["Payload"].read() or b"{}")
         outcomes.append({"key": item["sk"], **request.to_payload(), "outcome": body.get("status", "error")})

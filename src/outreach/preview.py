@@ -19,18 +19,34 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from outreach_lambda.domain import sms as sms_rules
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.events import parse_detail
+from outreach_lambda.domain.links import ActionLinks, LinkKeys
 from outreach_lambda.domain.model import ContactOrder, InboundEvent, OrderState, Quote, Shipment
-from outreach_lambda.domain.rendering import KINDS, Message, render, render_catalog_follow_up
+from outreach_lambda.domain.rendering import (
+    KINDS,
+    Message,
+    render,
+    render_catalog_follow_up,
+    render_design_advice_offer,
+    render_message_acknowledgement,
+)
 from outreach_lambda.domain.timeline import advance
 
 PHONE_WIDTH = 390
 SCREEN_HEIGHT = 1800
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 PLACED_AT = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+#: The sample messages' one-click links: signed with a key that exists only here, pointing at an example
+#: endpoint (the real ones are signed with the deployment's key and point at its HTTP API).
+SAMPLE_LINKS = ActionLinks(
+    base_url="https://actions.shop.example",
+    keys=LinkKeys(current="k1", keys={"k1": b"preview-only-key-not-a-secret-0123456789"}),
+    validity=timedelta(days=60),
+)
 
 #: A sample customer per locale (invented people and places).
 SAMPLE_CUSTOMERS: dict[str, dict[str, Any]] = {
@@ -136,6 +152,8 @@ def sample_state(kind: str, locale: str, config: OutreachConfig, detail: dict[st
                 ),
             )
         )
+    if kind in ("shipped", "satisfaction_check", "feedback_acknowledgement"):
+        state.address_confirmed_at = PLACED_AT + timedelta(days=11)  # by the production update's link
     if kind in ("satisfaction_check", "feedback_acknowledgement"):
         state.delivered_at = later + timedelta(days=4)
     if kind == "feedback_acknowledgement":
@@ -147,12 +165,15 @@ def sample_state(kind: str, locale: str, config: OutreachConfig, detail: dict[st
     return state
 
 
-def sample_message(kind: str, locale: str, config: OutreachConfig) -> Message:
-    """``kind`` for the sample order (or the sample catalog request) in ``locale``."""
+def sample_message(kind: str, locale: str, config: OutreachConfig, signed_links: bool = True) -> Message:
+    """``kind`` for the sample order (or the sample catalog request, or a sample customer message) in
+    ``locale``, with the one-click links the sender signs (``signed_links=False``: as a deployment without the
+    action endpoint would send it)."""
     if kind not in KINDS:
         raise PreviewError(f"KIND: unknown contact kind {kind!r}; one of {', '.join(KINDS)}")
-    if kind == "catalog_follow_up":
-        sample = SAMPLE_CUSTOMERS.get(locale) or SAMPLE_CUSTOMERS["en-US"]
+    sample = SAMPLE_CUSTOMERS.get(locale) or SAMPLE_CUSTOMERS["en-US"]
+    now = PLACED_AT + timedelta(days=10)
+    if kind in ("catalog_follow_up", "design_advice_offer"):
         request = parse_detail(
             "Catalog Requested",
             {
@@ -161,12 +182,25 @@ def sample_message(kind: str, locale: str, config: OutreachConfig) -> Message:
                 "postalAddress": {**sample["address"], "country": sample["country"]},
             },
         )
-        return render_catalog_follow_up(request, config)  # type: ignore[arg-type]
+        links = SAMPLE_LINKS.for_message(kind, "CR-2087", now, scope="catalog", lang=locale) if signed_links else None
+        if kind == "design_advice_offer":
+            return render_design_advice_offer(request, config, links)  # type: ignore[arg-type]
+        return render_catalog_follow_up(request, config, links)  # type: ignore[arg-type]
+    if kind == "message_acknowledgement":
+        message = parse_detail(
+            "Customer Message Received",
+            {"messageId": "M-311", "orderId": "SO-1042", "channel": "email", "text": "Can you deliver on a Saturday?"},
+        )
+        zone = ZoneInfo(sample["customer"]["timezone"])
+        answer_by = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
+        name = sample["customer"]["name"]
+        return render_message_acknowledgement(name, message, answer_by, zone, config, locale)  # type: ignore[arg-type]
     state = sample_state(kind, locale, config)
     contact = ContactOrder.model_validate(
         {"key": f"{kind}#email", "kind": kind, "channel": "email", "dueAt": PLACED_AT}
     )
-    return render(state, contact, config)
+    links = SAMPLE_LINKS.for_message(kind, state.order_id, now, lang=locale) if signed_links else None
+    return render(state, contact, config, links)
 
 
 def from_message(name: str, message: Message) -> Rendered:

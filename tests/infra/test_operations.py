@@ -33,6 +33,8 @@ ALARMS = {
     "SenderThrottles",
     "ReconcilerErrors",
     "ReconcilerThrottles",
+    "ActionsErrors",
+    "ActionsThrottles",
     "ContactsFailed",
     "ContactsParked",
     "ContactsUnconfirmed",
@@ -183,16 +185,19 @@ def test_given_the_rules_then_each_serves_only_its_types_and_the_rest_still_reac
         if "EventPattern" in r["Properties"]  # not the reconciler's schedule
     }
     orders, timers, unserved = rules["Order"], rules["One-time"], rules["Events"]
+    from outreach_lambda.domain.events import INTERNAL_DETAIL_TYPES
+
     external = sorted(set(PUBLISHED))
+    internal = sorted(INTERNAL_DETAIL_TYPES)  # Timer Due, and the reply-SLA and design-advice timers
     assert orders["EventPattern"] == {
         "detail-type": external,
         "source": [{"anything-but": ["outreach.timer"]}],
     }
-    assert timers["EventPattern"] == {"detail-type": ["Timer Due"], "source": ["outreach.timer"]}
+    assert timers["EventPattern"] == {"detail-type": internal, "source": ["outreach.timer"]}
     assert unserved["EventPattern"] == {
         "$or": [
-            {"detail-type": [{"anything-but": sorted([*external, "Timer Due"])}]},
-            {"detail-type": ["Timer Due"], "source": [{"anything-but": ["outreach.timer"]}]},
+            {"detail-type": [{"anything-but": sorted([*external, *internal])}]},
+            {"detail-type": internal, "source": [{"anything-but": ["outreach.timer"]}]},
             {"detail-type": external, "source": ["outreach.timer"]},
         ]
     }

@@ -407,8 +407,25 @@ def test_given_the_wiring_table_then_each_function_is_granted_exactly_its_tables
         assert set(granted) == set(wanted), name
         for table_id, access in wanted.items():
             writes = {a for a in granted[table_id] if a.split(":")[1].startswith(("Put", "Update", "Delete"))}
+            if access in (Access.PUT_ITEM, Access.ADD_OPT_OUTS):  # conditional puts only: no read, update, delete
+                assert granted[table_id] == {"dynamodb:PutItem"}, (name, table_id, sorted(granted[table_id]))
+                continue
             writer = access in (Access.READ_WRITE, Access.SETTLE_CLAIMS)
             assert bool(writes) == writer, (name, table_id, sorted(granted[table_id]))
+
+
+def test_given_intake_then_it_may_only_put_items_into_the_opt_out_partition_of_the_contacts_table(
+    synth: Synth,
+) -> None:
+    from outreach_lambda.adapters.opt_outs import OPT_OUTS_PK
+
+    [contacts] = [t for t in synth.template.find_resources("AWS::DynamoDB::Table") if t.startswith("StorageContacts")]
+    on_contacts = [
+        st for st in synth.statements_of(FunctionName.INTAKE.value) if f'"{contacts}"' in json.dumps(st["Resource"])
+    ]
+    assert [set(actions_of(st)) for st in on_contacts] == [{"dynamodb:PutItem"}]
+    assert "/index/" not in json.dumps(on_contacts[0]["Resource"])
+    assert on_contacts[0]["Condition"] == {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": [OPT_OUTS_PK]}}
 
 
 def test_given_the_simulator_then_its_functions_get_the_same_variables_and_tables_as_the_deployed_ones(
@@ -439,3 +456,77 @@ def test_given_each_settings_model_then_it_requires_exactly_the_variables_of_its
     for name, model in SETTINGS.items():
         fields = {field.alias for field in model.model_fields.values()}
         assert fields == {env.value for env in FUNCTIONS[name].uses}, name
+
+
+# --- the customer action endpoint (issue 13) ------------------------------------------------------------
+
+
+def test_given_the_action_endpoint_then_get_head_and_post_of_a_link_reach_the_actions_function_throttled(
+    synth: Synth,
+) -> None:
+    _, api = synth.only("AWS::ApiGatewayV2::Api")
+    assert api["Properties"]["ProtocolType"] == "HTTP"
+    routes = synth.template.find_resources("AWS::ApiGatewayV2::Route")
+    assert sorted(r["Properties"]["RouteKey"] for r in routes.values()) == [
+        "GET /a/{token}",
+        "HEAD /a/{token}",
+        "POST /a/{token}",
+    ]
+    [integration] = synth.template.find_resources("AWS::ApiGatewayV2::Integration").values()
+    assert synth.function_id("actions") in json.dumps(integration["Properties"]["IntegrationUri"])
+    _, stage = synth.only("AWS::ApiGatewayV2::Stage")
+    props = stage["Properties"]
+    assert props["StageName"] == "$default" and props["AutoDeploy"] is True
+    assert props["DefaultRouteSettings"]["ThrottlingRateLimit"] == 20
+    assert props["DefaultRouteSettings"]["ThrottlingBurstLimit"] == 40
+    log_format = props["AccessLogSettings"]["Format"]
+    assert "$context.routeKey" in log_format
+    assert "$context.path" not in log_format and "sourceIp" not in log_format  # never the token, no address
+
+
+def test_given_the_link_key_secret_then_it_is_generated_kept_and_read_only_by_who_signs_or_verifies(
+    synth: Synth,
+) -> None:
+    secret_id, secret = synth.only("AWS::SecretsManager::Secret")
+    generate = secret["Properties"]["GenerateSecretString"]
+    assert json.loads(generate["SecretStringTemplate"]) == {"current": "k1"}
+    assert generate["GenerateStringKey"] == "k1" and generate["PasswordLength"] >= 32
+    assert secret["DeletionPolicy"] == "Retain"
+    for module, reads in (("actions", True), ("timeline", True), ("sender", True), ("intake", False)):
+        reading = [
+            s
+            for s in synth.statements_of(module)
+            if "secretsmanager:GetSecretValue" in actions_of(s) and {"Ref": secret_id} in resources_of(s)
+        ]
+        assert bool(reading) == reads, module
+        variables = synth.resources[synth.function_id(module)]["Properties"]["Environment"]["Variables"]
+        assert (variables.get("LINK_KEY_SECRET_ARN") == {"Ref": secret_id}) == reads, module
+
+
+def test_given_the_actions_function_then_it_may_only_claim_links_put_events_and_read_its_key(synth: Synth) -> None:
+    allowed = {
+        "dynamodb:PutItem",
+        "events:PutEvents",
+        "secretsmanager:GetSecretValue",
+        "secretsmanager:DescribeSecret",
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+    }
+    actions = {a for s in synth.statements_of("actions") for a in actions_of(s)}
+
+    assert {"dynamodb:PutItem", "events:PutEvents", "secretsmanager:GetSecretValue"} <= actions
+    assert actions <= allowed, sorted(actions - allowed)
+    [bus_id] = [b for b in synth.template.find_resources("AWS::Events::EventBus")]
+    put_events = [s for s in synth.statements_of("actions") if "events:PutEvents" in actions_of(s)]
+    assert [r for s in put_events for r in resources_of(s)] == [{"Fn::GetAtt": [bus_id, "Arn"]}]
+
+
+def test_given_the_links_in_messages_then_they_point_at_the_endpoints_stage(synth: Synth) -> None:
+    synth.only("AWS::ApiGatewayV2::Stage")
+    api_id, _ = synth.only("AWS::ApiGatewayV2::Api")
+    for module in ("timeline", "sender"):
+        url = synth.resources[synth.function_id(module)]["Properties"]["Environment"]["Variables"]["ACTIONS_BASE_URL"]
+        assert api_id in json.dumps(url) and "execute-api" in flatten(url), module
+    assert "ActionsUrl" in synth.template.to_json()["Outputs"]

@@ -53,6 +53,8 @@ def test_given_a_schema_when_an_event_lacks_a_required_field_then_the_schema_ref
 @pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.json") if p != PLACED))
 def test_given_an_example_event_after_its_order_when_simulated_then_intake_accepts_it(name: str) -> None:
     events = [example("order-placed.json"), example(name)] if name != "catalog-requested.json" else [example(name)]
+    if name == "customer-message-answered.json":  # an answer follows the customer's message
+        events.insert(1, example("customer-message-received.json"))
     scenario = parse(
         {
             "name": f"example {name}",
@@ -76,6 +78,7 @@ def test_given_an_example_event_after_its_order_when_simulated_then_intake_accep
         "catalog-requested.json": "catalog_follow_up",
         "feedback-received.json": "feedback_acknowledgement",
         "production-delayed.json": "delay_notice",
+        "customer-message-received.json": "message_acknowledgement",
     }
     if name in expected:
         assert expected[name] in kinds, kinds

@@ -9,7 +9,10 @@ import email.policy
 from email.message import EmailMessage
 from pathlib import Path
 
+from outreach_lambda.domain.links import ACTION_PATH
+
 from outreach.cli import main
+from outreach.simulator import world
 from tests.simulation.conftest import placed, simulate
 
 BRANDING = {
@@ -50,19 +53,23 @@ def test_given_a_german_customer_when_the_timeline_runs_then_every_mail_is_germa
 def test_given_unsubscribe_endpoint_then_only_the_satisfaction_check_offers_one_click_unsubscribe(happy_events):
     mails = _mails(simulate(happy_events, config=BRANDING))
     check = mails["satisfaction_check"]
-    assert check["List-Unsubscribe"].strip() == (
-        "<https://shop.example/unsubscribe?ref=SO-1&kind=satisfaction_check>, "
-        "<mailto:help@shop.example?subject=unsubscribe+SO-1>"
-    )
+    # The https one is the message's signed unsubscribe link to the customer action endpoint (it replaces the
+    # shop's own unsubscribeUrl): a POST to it, as a mail client's one click, unsubscribes.
+    signed, mailto = (uri.strip().strip("<>") for uri in check["List-Unsubscribe"].split(","))
+    assert signed.startswith(world.ACTIONS_BASE_URL + ACTION_PATH + "v1.")
+    assert mailto == "mailto:help@shop.example?subject=unsubscribe+SO-1"
     assert check["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    html = check.get_body(preferencelist=("html",)).get_content()
+    assert signed in html and "https://shop.example/unsubscribe" not in html
     for kind in ("order_confirmation", "production_update", "shipped"):
         assert mails[kind]["List-Unsubscribe"] is None, kind
 
 
-def test_given_no_unsubscribe_endpoint_then_a_mailto_to_the_sender_without_one_click(happy_events):
+def test_given_no_shop_unsubscribe_url_nor_reply_to_then_the_signed_link_alone_gives_one_click(happy_events):
     check = _mails(simulate(happy_events))["satisfaction_check"]
-    assert check["List-Unsubscribe"].strip() == "<mailto:orders@outreach.example?subject=unsubscribe>"
-    assert check["List-Unsubscribe-Post"] is None
+    signed = check["List-Unsubscribe"].strip().strip("<>")
+    assert signed.startswith(world.ACTIONS_BASE_URL + ACTION_PATH + "v1.") and "," not in signed
+    assert check["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
 def test_given_catalog_request_then_its_follow_up_is_non_transactional():

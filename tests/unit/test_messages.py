@@ -24,6 +24,7 @@ from outreach_lambda.domain.rendering import (
     KINDS,
     MAX_SMS_SEGMENTS,
     NON_TRANSACTIONAL_KINDS,
+    NOT_ORDER_KINDS,
     render,
     render_catalog_follow_up,
     resolve_language,
@@ -325,7 +326,7 @@ def test_given_longest_names_and_ids_when_sms_rendered_then_still_within_the_bou
         trackingUrl="https://track.example/" + "x" * 470,
         shippedAt=at("2026-11-20T10:00:00Z"),
     )
-    for kind in [k for k in KINDS if k != "catalog_follow_up"]:
+    for kind in [k for k in KINDS if k not in NOT_ORDER_KINDS]:
         message = render(order.state, contact(kind, "sms"), shop)
         assert message.sms_segments <= MAX_SMS_SEGMENTS[kind], (kind, message.sms)
 
@@ -372,16 +373,22 @@ def test_given_kind_when_rendered_then_only_non_transactional_kinds_carry_unsubs
     config = OutreachConfig.model_validate(
         {"branding": {"unsubscribeUrl": "https://shop.example/unsubscribe", "replyTo": "help@shop.example"}}
     )
-    message = preview.sample_message(kind, "en-US", config)
+    message = preview.sample_message(kind, "en-US", config, signed_links=False)
+    signed = preview.sample_message(kind, "en-US", config)
     if kind in NON_TRANSACTIONAL_KINDS:
+        # With the action endpoint: its signed unsubscribe link (a POST to it unsubscribes: one click).
+        assert signed.list_unsubscribe[0].startswith("https://actions.shop.example/a/v1.k1.") and signed.one_click
+        assert signed.list_unsubscribe[1].startswith("mailto:help@shop.example?subject=unsubscribe")
+        assert "https://shop.example/unsubscribe" not in signed.html
+        # Without it: the shop's own unsubscribe endpoint.
         assert message.list_unsubscribe[0].startswith("https://shop.example/unsubscribe?ref=")
         assert message.list_unsubscribe[1].startswith("mailto:help@shop.example?subject=unsubscribe")
         assert message.one_click
         assert "https://shop.example/unsubscribe?ref=" in message.html
         assert "Unsubscribe: https://shop.example/unsubscribe?ref=" in message.text
     else:
-        assert message.list_unsubscribe == ()
-        assert "unsubscribe" not in message.html.lower()
+        assert message.list_unsubscribe == () and signed.list_unsubscribe == ()
+        assert "unsubscribe" not in message.html.lower() and "unsubscribe" not in signed.html.lower()
 
 
 def test_no_message_carries_a_tracking_pixel_or_remote_image_but_the_logo(config: OutreachConfig) -> None:

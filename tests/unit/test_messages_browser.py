@@ -63,7 +63,8 @@ def test_given_every_kind_and_locale_at_phone_width_then_the_key_facts_show_and_
         for locale in LOCALES:
             name = f"{kind}-{locale}"
             pages[name] = preview.sample_message(kind, locale, config).html
-            facts = [] if kind == "catalog_follow_up" else ["SO-1042"]  # a catalog request has no number to show
+            # a catalog request has no number to show
+            facts = [] if kind in ("catalog_follow_up", "design_advice_offer") else ["SO-1042"]
             if kind in ("order_confirmation", "production_update", "shipped", "delay_notice"):
                 state = preview.sample_state(kind, locale, config)
                 facts.append(long_date(state.promised, resolve_language(locale, "en-US")))

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from domain_builders import OrderRun, at, inbound
-from outreach_lambda.domain.events import DETAIL_TYPES, CatalogRequested
+from outreach_lambda.domain.events import DETAIL_TYPES, OUTSIDE_TIMELINE, CatalogRequested
 from outreach_lambda.domain.rules import RULES, Effects, apply_event
 
 NOW = at("2026-11-05T10:00:00Z")
 
 
 def test_given_every_order_event_type_when_looked_up_then_it_has_exactly_one_rule() -> None:
-    order_events = {model for name, model in DETAIL_TYPES.items() if name != "Catalog Requested"}
+    order_events = {model for name, model in DETAIL_TYPES.items() if name not in OUTSIDE_TIMELINE}
     assert set(RULES) == order_events
     assert CatalogRequested not in RULES
 

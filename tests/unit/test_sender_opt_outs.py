@@ -126,3 +126,24 @@ def test_given_an_address_then_it_is_keyed_by_its_normalised_form(address: str, 
 def test_given_text_that_is_no_address_then_the_error_names_the_field(address: str) -> None:
     with pytest.raises(InvalidAddress, match=r"^address: "):
         normalise(address)
+
+
+def test_given_an_opted_out_catalog_requester_then_the_design_advice_offer_is_skipped_and_never_sent() -> None:
+    from outreach_lambda.domain.events import parse_detail
+
+    shop = Shop()
+    request = parse_detail(
+        "Catalog Requested", {"requestId": "CR-7", "customer": {"name": "Ada Lovelace", "email": "ada@example.com"}}
+    )
+    shop.orders.put_catalog_request(request, "e-1", NOW)  # type: ignore[arg-type]
+    shop.opt_outs.add("ada@example.com", "unsubscribed by one-click link", NOW)
+
+    offer = shop.sender.send_catalog_follow_up("CR-7", NOW + timedelta(days=8), kind="design_advice_offer")
+
+    assert (offer.status, offer.reason) == ("skipped", "opted_out")
+    assert shop.customer.sent == []
+
+
+def test_given_a_config_that_lets_opted_out_customers_get_the_design_advice_offer_then_it_is_refused() -> None:
+    with pytest.raises(ValueError, match="design_advice_offer: an offer never goes to a customer who opted out"):
+        OutreachConfig.model_validate({"optedOutStillGet": ["order_confirmation", "design_advice_offer"]})

@@ -17,6 +17,8 @@ TIMELINE_ENV = {
     "TIMER_ROLE_ARN": "arn:aws:iam::000000000000:role/timers",
     "TIMER_DEAD_LETTER_ARN": "arn:aws:sqs:eu-west-1:000000000000:dead-letters",
     "OUTREACH_CONFIG": "{}",
+    "LINK_KEY_SECRET_ARN": "arn:aws:secretsmanager:eu-west-1:000000000000:secret:links",
+    "ACTIONS_BASE_URL": "https://actions.shop.example",
 }
 
 

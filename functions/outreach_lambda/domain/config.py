@@ -88,11 +88,39 @@ class QuietHours(BaseModel):
         return self
 
 
-_HEX_COLOUR = r"^#[0-9A-Fa-f]{6}$"
-_LOCALE = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,4}$"
-#: The built-in goodwill gesture. Messages in another language use that language's own wording of it (the
-#: copy files); a shop that writes its own gesture gives it per language in ``goodwillGestures``.
-DEFAULT_GOODWILL_GESTURE = "a free upgrade to express delivery"
+Weekday = Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+class BusinessHours(BaseModel):
+    """When the shop answers customers: local opening hours on the listed weekdays, in the shop's zone."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    start: TimeOfDay = time(9, 0)
+    end: TimeOfDay = time(17, 0)
+    days: list[Weekday] = Field(default=["Mon", "Tue", "Wed", "Thu", "Fri"], min_length=1, max_length=7)
+    timezone: str = Field(default="UTC", strict=True, min_length=1, max_length=64)
+
+    @model_validator(mode="after")
+    def _open_some_time(self) -> BusinessHours:
+        if self.start >= self.end:
+            raise ValueError("businessHours.start must be before businessHours.end")
+        if len(set(self.days)) != len(self.days):
+            raise ValueError("businessHours.days: each weekday at most once")
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            raise ValueError(f"businessHours.timezone: unknown IANA time zone {self.timezone!r}") from None
+        return self
+
+
+#: Contact kinds that are pure offers: an opted-out customer never gets them, whatever ``optedOutStillGet`` says.
+NEVER_TO_OPTED_OUT = frozenset({"design_advice_offer"})
+
+MAX_REMEDIES = 20
 
 
 def _one_line_text(value: str) -> str:
@@ -101,6 +129,73 @@ def _one_line_text(value: str) -> str:
     if any(ord(c) < 32 or ord(c) == 127 or 0x202A <= ord(c) <= 0x202E or 0x2066 <= ord(c) <= 0x2069 for c in value):
         raise ValueError("must be one line without control characters")
     return value
+
+
+class Remedy(BaseModel):
+    """A small complaint and its free fix: a comment containing ``pattern`` (any case) suggests ``remedy``.
+
+    ``remedy`` is in the shop's default language (``branding.defaultLocale``): ops read it, and customers in that
+    language. ``translations`` gives it in other languages (``{"de": "..."}``); a customer in a language it has
+    no wording for is promised the call, not a fix in a language they did not write in."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    pattern: str = Field(strict=True, min_length=2, max_length=60)
+    remedy: str = Field(strict=True, min_length=3, max_length=200)
+    translations: dict[str, str] = Field(default_factory=dict, max_length=20)
+
+    @field_validator("pattern", "remedy")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        if not value.strip() or any(ord(c) < 32 or ord(c) == 127 for c in value):
+            raise ValueError("must be one line of text, not blank")
+        return value.strip()
+
+    @field_validator("translations")
+    @classmethod
+    def _per_language(cls, value: dict[str, str]) -> dict[str, str]:
+        for language, text in value.items():
+            if not re.fullmatch(r"[a-z]{2,3}", language):
+                raise ValueError(f"keys must be language codes like 'de', got {language[:20]!r}")
+            if not isinstance(text, str) or not 3 <= len(text) <= 200:
+                raise ValueError(f"{language}: must be text of 3 to 200 characters")
+            _one_line_text(text)
+        return value
+
+
+_SOFTER = {
+    "remedy": "free softer cushion inserts, sent at once",
+    "translations": {"de": "kostenlose weichere Polstereinlagen, sofort verschickt"},
+}
+_FIRMER = {
+    "remedy": "free firmer cushion inserts, sent at once",
+    "translations": {"de": "kostenlose festere Polstereinlagen, sofort verschickt"},
+}
+_SWATCHES = {
+    "remedy": "free fabric swatches and a call from a designer",
+    "translations": {"de": "kostenlose Stoffmuster und einen Anruf unserer Designer"},
+}
+DEFAULT_REMEDIES: tuple[Remedy, ...] = tuple(
+    Remedy.model_validate({"pattern": pattern, **fix})
+    for pattern, fix in (
+        ("too firm", _SOFTER),
+        ("too hard", _SOFTER),
+        ("zu fest", _SOFTER),
+        ("zu hart", _SOFTER),
+        ("too soft", _FIRMER),
+        ("zu weich", _FIRMER),
+        ("colour", _SWATCHES),
+        ("color", _SWATCHES),
+        ("farbe", _SWATCHES),
+    )
+)
+
+
+_HEX_COLOUR = r"^#[0-9A-Fa-f]{6}$"
+_LOCALE = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,4}$"
+#: The built-in goodwill gesture. Messages in another language use that language's own wording of it (the
+#: copy files); a shop that writes its own gesture gives it per language in ``goodwillGestures``.
+DEFAULT_GOODWILL_GESTURE = "a free upgrade to express delivery"
 
 
 def _https_url(value: str | None) -> str | None:
@@ -218,13 +313,42 @@ class OutreachConfig(BaseModel):
         description="re-quotes per order the rules make on their own; past it ops are alerted to call instead",
     )
 
+    action_link_days: StrictInt = Field(
+        default=60,
+        ge=1,
+        le=365,
+        alias="actionLinkDays",
+        description="how long a one-click link in a message works (rating, address, unsubscribe, call me)",
+    )
+    business_hours: BusinessHours = Field(default=BusinessHours(), alias="businessHours")
+    reply_sla_minutes: StrictInt = Field(
+        default=60,
+        ge=5,
+        le=10080,
+        alias="replySlaMinutes",
+        description="business minutes within which a customer message is answered before reply_overdue",
+    )
+    remedies: list[Remedy] = Field(
+        default=list(DEFAULT_REMEDIES),
+        max_length=MAX_REMEDIES,
+        description="complaint pattern -> suggested free fix, for negative_feedback",
+    )
+    design_advice_offer_days: StrictInt = Field(
+        default=7,
+        ge=1,
+        le=90,
+        alias="designAdviceOfferDays",
+        description="days after a catalog follow-up to offer free design advice, if no order came",
+    )
+
     opted_out_still_get: tuple[ContactKind, ...] = Field(
-        default=("order_confirmation", "delay_notice", "cancellation_confirmation"),
+        default=("order_confirmation", "delay_notice", "cancellation_confirmation", "message_acknowledgement"),
         alias="optedOutStillGet",
-        max_length=8,
+        max_length=10,
         description=(
             "contact kinds a customer on the opt-out list still gets because they cannot do without them "
-            "(the confirmation of their order, a broken promise, a cancellation); every other kind is skipped"
+            "(the confirmation of their order, a broken promise, a cancellation, the answer-by time of a message "
+            "they wrote to us); every other kind is skipped. Never a pure offer (design_advice_offer)"
         ),
     )
 
@@ -233,6 +357,9 @@ class OutreachConfig(BaseModel):
     def _no_repeats(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         if len(set(value)) != len(value):
             raise ValueError("each kind at most once")
+        offers = sorted(set(value) & NEVER_TO_OPTED_OUT)
+        if offers:
+            raise ValueError(f"{', '.join(offers)}: an offer never goes to a customer who opted out")
         return value
 
     @field_validator("shop_name", "goodwill_gesture", "support_phone")

@@ -121,8 +121,16 @@ EVENT_TIME_WINDOWS: dict[str, tuple[timedelta | None, timedelta]] = {
 #: Internal events: only the internal source may send them, and it sends nothing else.
 TIMER_SOURCE = "outreach.timer"
 TIMER_DETAIL_TYPE = "Timer Due"
+REPLY_DUE_DETAIL_TYPE = "Reply Due"
+OFFER_DUE_DETAIL_TYPE = "Design Advice Due"
 INTERNAL_SOURCES = frozenset({TIMER_SOURCE})
-INTERNAL_DETAIL_TYPES = frozenset({TIMER_DETAIL_TYPE})
+INTERNAL_DETAIL_TYPES = frozenset({TIMER_DETAIL_TYPE, REPLY_DUE_DETAIL_TYPE, OFFER_DUE_DETAIL_TYPE})
+#: The customer action endpoint's source: it sends only what a signed link can ask for (others, e.g. the shop's
+#: own systems, may send these detail-types too).
+ACTIONS_SOURCE = "outreach.actions"
+ACTION_DETAIL_TYPES = frozenset(
+    {"Feedback Received", "Address Confirmed", "Address Change Requested", "Unsubscribed", "Callback Requested"}
+)
 
 #: Validation context for data this system stored itself (the order's STATE item, a catalog request): it was
 #: judged when it arrived, so only its types are checked again, not the bounds, which may have been wider then.
@@ -492,10 +500,98 @@ class FeedbackReceived(Detail):
     comment: Annotated[Annotated[str, Text(2000, multiline=True)] | None, BeforeValidator(_blank_is_absent)] = None
 
 
+class AddressConfirmed(Detail):
+    """The customer confirmed the delivery address (a signed link of the production update)."""
+
+    order_id: Identifier = Field(alias="orderId")
+
+
+class AddressChangeRequested(Detail):
+    """The customer gave a new delivery address (a signed link of the production update, then a form)."""
+
+    order_id: Identifier = Field(alias="orderId")
+    new_address: Address = Field(alias="newAddress")
+    note: Reason = None
+
+
+class Unsubscribed(Detail):
+    """The customer wants no more marketing-type contacts (design advice offers, referral asks).
+
+    One of orderId or requestId: whose e-mail address goes on the opt-out list."""
+
+    order_id: Identifier | None = Field(default=None, alias="orderId")
+    request_id: Identifier | None = Field(default=None, alias="requestId")
+
+    @model_validator(mode="after")
+    def _order_or_request(self) -> Unsubscribed:
+        if (self.order_id is None) == (self.request_id is None):
+            raise PydanticCustomError("order_or_request", "exactly one of orderId or requestId is required")
+        return self
+
+
+class CallbackRequested(Detail):
+    """The customer asked to be called ("please call me"). One of orderId or requestId."""
+
+    order_id: Identifier | None = Field(default=None, alias="orderId")
+    request_id: Identifier | None = Field(default=None, alias="requestId")
+    note: Reason = None
+
+    @model_validator(mode="after")
+    def _order_or_request(self) -> CallbackRequested:
+        if (self.order_id is None) == (self.request_id is None):
+            raise PydanticCustomError("order_or_request", "exactly one of orderId or requestId is required")
+        return self
+
+
+MessageText = Annotated[str, Text(5000, multiline=True)]
+
+
+class CustomerMessageReceived(Detail):
+    """A customer wrote to us (the shop's help desk, or SES inbound). About an order, a catalog request, or
+    neither (then ``customer`` says who: a customer without an order still gets an answer)."""
+
+    message_id: Identifier = Field(alias="messageId")
+    order_id: Identifier | None = Field(default=None, alias="orderId")
+    request_id: Identifier | None = Field(default=None, alias="requestId")
+    customer: Customer | None = None
+    channel: Literal["email", "helpdesk", "phone"] = "email"
+    subject: Annotated[Annotated[str, Text(200)] | None, BeforeValidator(_blank_is_absent)] = None
+    text: MessageText
+
+    @model_validator(mode="after")
+    def _whose(self) -> CustomerMessageReceived:
+        if self.order_id is None and self.request_id is None and self.customer is None:
+            raise PydanticCustomError("whose_message", "one of orderId, requestId or customer is required")
+        return self
+
+
+class CustomerMessageAnswered(Detail):
+    """Someone answered the customer's message (the help desk closes the SLA clock)."""
+
+    message_id: Identifier = Field(alias="messageId")
+    answered_by: Annotated[Annotated[str, Text(100)] | None, BeforeValidator(_blank_is_absent)] = Field(
+        default=None, alias="answeredBy"
+    )
+
+
 class TimerDue(Detail):
     """Internal: a one-time wake-up timer of an order's timeline fired (source ``outreach.timer``)."""
 
     order_id: Identifier = Field(alias="orderId")
+    due_at: Instant = Field(alias="dueAt")
+
+
+class ReplyDue(Detail):
+    """Internal: the reply SLA of a customer message ran out (source ``outreach.timer``)."""
+
+    message_id: Identifier = Field(alias="messageId")
+    due_at: Instant = Field(alias="dueAt")
+
+
+class DesignAdviceDue(Detail):
+    """Internal: a catalog request's design-advice offer is due (source ``outreach.timer``)."""
+
+    request_id: Identifier = Field(alias="requestId")
     due_at: Instant = Field(alias="dueAt")
 
 
@@ -507,6 +603,10 @@ OrderEventDetail = (
     | OrderDelivered
     | OrderCancelled
     | FeedbackReceived
+    | AddressConfirmed
+    | AddressChangeRequested
+    | Unsubscribed
+    | CallbackRequested
     | TimerDue
 )
 
@@ -519,8 +619,31 @@ DETAIL_TYPES: dict[str, type[Detail]] = {
     "Order Cancelled": OrderCancelled,
     "Catalog Requested": CatalogRequested,
     "Feedback Received": FeedbackReceived,
+    "Address Confirmed": AddressConfirmed,
+    "Address Change Requested": AddressChangeRequested,
+    "Unsubscribed": Unsubscribed,
+    "Callback Requested": CallbackRequested,
+    "Customer Message Received": CustomerMessageReceived,
+    "Customer Message Answered": CustomerMessageAnswered,
     TIMER_DETAIL_TYPE: TimerDue,
+    REPLY_DUE_DETAIL_TYPE: ReplyDue,
+    OFFER_DUE_DETAIL_TYPE: DesignAdviceDue,
 }
+
+
+#: Events intake serves itself, outside any order's timeline (they also concern customers without an order, or
+#: orders whose timeline has ended): the catalog request, opt-outs, callbacks and customer conversations.
+OUTSIDE_TIMELINE = frozenset(
+    {
+        "Catalog Requested",
+        "Unsubscribed",
+        "Callback Requested",
+        "Customer Message Received",
+        "Customer Message Answered",
+        REPLY_DUE_DETAIL_TYPE,
+        OFFER_DUE_DETAIL_TYPE,
+    }
+)
 
 
 class UnknownDetailType(ValueError):
@@ -556,6 +679,8 @@ def check_source(detail_type: str, source: str) -> None:
         raise WrongSource(
             f"source: {source!r} is internal and sends only {sorted(INTERNAL_DETAIL_TYPES)}, not {detail_type!r}"
         )
+    if source == ACTIONS_SOURCE and detail_type not in ACTION_DETAIL_TYPES:
+        raise WrongSource(f"source: {source!r} sends only {sorted(ACTION_DETAIL_TYPES)}, not {detail_type!r}")
 
 
 # --- the EventBridge envelope -----------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from outreach_lambda.domain.events import OrderPlaced
+from outreach_lambda.domain.events import Address, OrderPlaced
 
 ContactKind = Literal[
     "order_confirmation",
@@ -23,6 +23,8 @@ ContactKind = Literal[
     "cancellation_confirmation",
     "catalog_follow_up",
     "feedback_acknowledgement",
+    "message_acknowledgement",
+    "design_advice_offer",
 ]
 Channel = Literal["email", "sms"]
 RunStatus = Literal["running", "cancelled", "complete"]
@@ -86,6 +88,14 @@ class OrderState(Model):
     cancelled_at: AwareDatetime | None = Field(default=None, alias="cancelledAt")
     cancel_reason: str | None = Field(default=None, alias="cancelReason")
     feedback_rating: int | None = Field(default=None, alias="feedbackRating")
+    feedback_comment: str | None = Field(default=None, alias="feedbackComment")
+    #: The free fix suggested for the latest feedback (a low rating or a comment matching a remedy), if any.
+    feedback_remedy: str | None = Field(default=None, alias="feedbackRemedy")
+    #: When the customer confirmed the delivery address (a signed link of the production update).
+    address_confirmed_at: AwareDatetime | None = Field(default=None, alias="addressConfirmedAt")
+    #: The delivery address the customer asked for instead (Address Change Requested), and when.
+    requested_address: Address | None = Field(default=None, alias="requestedAddress")
+    address_requested_at: AwareDatetime | None = Field(default=None, alias="addressRequestedAt")
     quotes: list[Quote]
     triggers: dict[str, AwareDatetime] = Field(default_factory=dict)
     issued: list[str] = Field(default_factory=list)
@@ -108,6 +118,11 @@ class OrderState(Model):
     @property
     def order_id(self) -> str:
         return self.order.order_id
+
+    @property
+    def delivery_address(self) -> Address:
+        """Where the order goes: the address the customer asked for last, else the one it was placed with."""
+        return self.requested_address or self.order.shipping_address
 
     @property
     def promised(self) -> date:

@@ -19,17 +19,18 @@ until it sends.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Literal, get_args
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from outreach_lambda.domain import sms as sms_rules
 from outreach_lambda.domain.config import DEFAULT_GOODWILL_GESTURE, OutreachConfig
-from outreach_lambda.domain.events import Address, CatalogRequested
+from outreach_lambda.domain.events import Address, CatalogRequested, CustomerMessageReceived
 from outreach_lambda.domain.model import ContactKind, ContactOrder, OrderState, Quote
 from outreach_lambda.domain.promise import local_date
 
@@ -42,7 +43,10 @@ KINDS: tuple[str, ...] = get_args(ContactKind)
 DATED_KINDS = frozenset({"order_confirmation", "production_update", "shipped", "delay_notice"})
 #: Messages that are not about a transaction the customer started and needs to hear of: they carry
 #: List-Unsubscribe + one-click List-Unsubscribe-Post (RFC 8058) and a visible unsubscribe link.
-NON_TRANSACTIONAL_KINDS = frozenset({"satisfaction_check", "catalog_follow_up"})
+NON_TRANSACTIONAL_KINDS = frozenset({"satisfaction_check", "catalog_follow_up", "design_advice_offer"})
+#: The kinds about a catalog request (``render_catalog_follow_up``, ``render_design_advice_offer``) and about a
+#: customer's own message (``render_message_acknowledgement``), not about an order's state.
+NOT_ORDER_KINDS = frozenset({"catalog_follow_up", "design_advice_offer", "message_acknowledgement"})
 #: The most SMS parts each kind may take. Two for the kinds that carry a date plus a phone number or a
 #: carrier and tracking number; one for the rest. A text over its bound uses the copy's shorter ``sms_short``,
 #: and is cut only if even that does not fit (a 100-character shop name).
@@ -55,6 +59,8 @@ MAX_SMS_SEGMENTS: dict[str, int] = {
     "cancellation_confirmation": 1,
     "catalog_follow_up": 1,
     "feedback_acknowledgement": 1,
+    "message_acknowledgement": 1,
+    "design_advice_offer": 1,
 }
 
 Mode = Literal["html", "text"]
@@ -148,16 +154,19 @@ def day_count(days: int, language: Language) -> str:
 # --- links --------------------------------------------------------------------------------------------------------
 
 
-def unsubscribe_links(config: OutreachConfig, kind: str, owner_id: str) -> tuple[str, ...]:
-    """The List-Unsubscribe URIs of a non-transactional message: the shop's https endpoint (one click,
-    RFC 8058), then a mailto: to the reply-to address. The one place these links are made: the signed
-    customer-action endpoint replaces the https form here. Carries no personal data, only the order or
-    request id and the kind."""
+def unsubscribe_links(config: OutreachConfig, kind: str, owner_id: str, signed: str | None = None) -> tuple[str, ...]:
+    """The List-Unsubscribe URIs of a non-transactional message: an https endpoint (one click, RFC 8058),
+    then a mailto: to the reply-to address. The one place these links are made. The https one is the message's
+    signed unsubscribe link to the customer action endpoint (``signed``, ``domain.links``: a POST to it
+    unsubscribes) when the sender signs links, else the shop's ``branding.unsubscribeUrl``. Carries no personal
+    data, only the order or request id and the kind (the signed link: only the signed request or order id)."""
     if kind not in NON_TRANSACTIONAL_KINDS:
         return ()
     links = []
     branding = config.branding
-    if branding.unsubscribe_url:
+    if signed:
+        links.append(signed)
+    elif branding.unsubscribe_url:
         glue = "&" if "?" in branding.unsubscribe_url else "?"
         links.append(f"{branding.unsubscribe_url}{glue}{urlencode({'ref': owner_id, 'kind': kind})}")
     if branding.reply_to:
@@ -221,6 +230,30 @@ def _gesture(config: OutreachConfig, language: Language) -> str | None:
     return config.goodwill_gesture
 
 
+FeedbackTone = Literal["apology", "thanks", "referral"]
+
+
+def feedback_tone(state: OrderState) -> FeedbackTone:
+    """How the feedback acknowledgement answers: an apology and a call within one business day for a rating of
+    3 or less (or a fixable complaint), thanks and a gentle referral ask for a 5, plain thanks otherwise."""
+    rating = state.feedback_rating
+    if (rating is not None and rating <= 3) or state.feedback_remedy is not None:
+        return "apology"
+    return "referral" if rating == 5 else "thanks"
+
+
+def _remedy(remedy: str | None, config: OutreachConfig, language: Language) -> str | None:
+    """The suggested free fix in the message's language: its translation, or the remedy itself when the message
+    is in the shop's default language; None (the copy then promises the call alone) when there is no wording."""
+    if remedy is None:
+        return None
+    for entry in config.remedies:
+        if entry.remedy == remedy and language.copy in entry.translations:
+            return entry.translations[language.copy]
+    default = resolve_language(None, config.branding.default_locale)
+    return remedy if language.copy == default.copy else None
+
+
 def _order_facts(state: OrderState, kind: str, language: Language, config: OutreachConfig) -> dict[str, Any]:
     order = state.order
     promised = state.promised
@@ -228,8 +261,10 @@ def _order_facts(state: OrderState, kind: str, language: Language, config: Outre
         "order_id": order.order_id,
         "first_name": first_name(order.customer.name),
         "items": [{"quantity": i.quantity, "description": i.description} for i in order.items],
-        "address_lines": address_lines(order.shipping_address),
-        "address": ", ".join(address_lines(order.shipping_address)),
+        # Where it goes: the address the customer asked for last (a change by link), else the order's.
+        "address_lines": address_lines(state.delivery_address),
+        "address": ", ".join(address_lines(state.delivery_address)),
+        "address_confirmed": state.address_confirmed_at is not None,
         "promised": long_date(promised, language),
         "promised_short": short_date(promised, language),
     }
@@ -256,29 +291,84 @@ def _order_facts(state: OrderState, kind: str, language: Language, config: Outre
         facts["cancel_reason"] = state.cancel_reason
     elif kind == "feedback_acknowledgement":
         facts["rating"] = state.feedback_rating
+        facts["tone"] = feedback_tone(state)
+        facts["remedy"] = _remedy(state.feedback_remedy, config, language)
     return facts
 
 
-def render(state: OrderState, contact: ContactOrder, config: OutreachConfig) -> Message:
-    """An order's contact of ``contact.kind``, as it reads now (the ledger's latest promise)."""
+def render(
+    state: OrderState, contact: ContactOrder, config: OutreachConfig, links: Mapping[str, str] | None = None
+) -> Message:
+    """An order's contact of ``contact.kind``, as it reads now (the ledger's latest promise). ``links``: the
+    message's signed one-click links by name (``domain.links.LINKS_OF_KIND``); without them the message asks
+    the customer to reply or call instead."""
     kind = contact.kind
-    if kind not in KINDS or kind == "catalog_follow_up":
+    if kind not in KINDS or kind in NOT_ORDER_KINDS:
         raise ValueError(f"kind: no template for contact kind {kind!r}")
     language = resolve_language(state.order.customer.locale, config.branding.default_locale)
     facts = _order_facts(state, kind, language, config)
     promised = state.promised if kind in DATED_KINDS else None
-    return compose(kind, facts, language, config, state.order_id, promised)
+    return compose(kind, facts, language, config, state.order_id, promised, links)
 
 
-def render_catalog_follow_up(request: CatalogRequested, config: OutreachConfig) -> Message:
-    language = resolve_language(request.customer.locale, config.branding.default_locale)
-    facts: dict[str, Any] = {
+def _catalog_facts(request: CatalogRequested) -> dict[str, Any]:
+    return {
         "request_id": request.request_id,
         "first_name": first_name(request.customer.name),
         "address_lines": address_lines(request.postal_address) if request.postal_address else [],
         "address": ", ".join(address_lines(request.postal_address)) if request.postal_address else "",
     }
-    return compose("catalog_follow_up", facts, language, config, request.request_id, None)
+
+
+def render_catalog_follow_up(
+    request: CatalogRequested, config: OutreachConfig, links: Mapping[str, str] | None = None
+) -> Message:
+    language = resolve_language(request.customer.locale, config.branding.default_locale)
+    facts = _catalog_facts(request)
+    return compose("catalog_follow_up", facts, language, config, request.request_id, None, links)
+
+
+def render_design_advice_offer(
+    request: CatalogRequested, config: OutreachConfig, links: Mapping[str, str] | None = None
+) -> Message:
+    """One gentle offer of free design advice, some days after the catalog, to a requester who has not ordered."""
+    language = resolve_language(request.customer.locale, config.branding.default_locale)
+    facts = _catalog_facts(request)
+    return compose("design_advice_offer", facts, language, config, request.request_id, None, links)
+
+
+def render_message_acknowledgement(
+    name: str,
+    message: CustomerMessageReceived,
+    answer_by: datetime,
+    zone: ZoneInfo,
+    config: OutreachConfig,
+    locale: str | None = None,
+) -> Message:
+    """We got your message; a person answers by ``answer_by`` (written in the customer's zone and language)."""
+    from babel.dates import format_datetime
+
+    language = resolve_language(locale, config.branding.default_locale)
+    local = answer_by.astimezone(zone)
+    facts: dict[str, Any] = {
+        "first_name": first_name(name),
+        "about_order": message.order_id,
+        "order_id": message.order_id or "",
+        "request_id": message.request_id or "",
+        "answer_by": _when(local, zone, language),
+        "answer_by_short": format_datetime(local, format="short", tzinfo=zone, locale=language.locale),
+    }
+    owner = message.order_id or message.request_id or message.message_id
+    return compose("message_acknowledgement", facts, language, config, owner, None)
+
+
+def _when(local: datetime, zone: ZoneInfo, language: Language) -> str:
+    """'Tuesday, November 24, 2026 at 10:00 (CET)': the day in full, the time, and the zone's short name."""
+    from babel.dates import format_date, format_time
+
+    day = format_date(local.date(), format="full", locale=language.locale)
+    clock = format_time(local, format="short", tzinfo=zone, locale=language.locale)
+    return f"{day}, {clock} ({local.tzname()})"
 
 
 # --- composing from the templates ---------------------------------------------------------------------------------
@@ -291,12 +381,17 @@ def compose(
     config: OutreachConfig,
     owner_id: str,
     promised: date | None,
+    actions: Mapping[str, str] | None = None,
 ) -> Message:
-    """Subject, HTML, text and SMS of ``kind`` from the templates, with the shop's branding and links."""
+    """Subject, HTML, text and SMS of ``kind`` from the templates, with the shop's branding and links.
+    ``actions``: the message's signed one-click links by name (``{}``: none, the copy asks for a reply)."""
     branding = config.branding
-    links = unsubscribe_links(config, kind, owner_id)
+    actions = dict(actions or {})
+    links = unsubscribe_links(config, kind, owner_id, actions.get("unsubscribe"))
     context: dict[str, Any] = {
         **facts,
+        "links": actions,
+        "link_days": config.action_link_days,
         "kind": kind,
         "shop": config.shop_name,
         "phone": config.support_phone,

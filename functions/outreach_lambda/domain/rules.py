@@ -20,6 +20,9 @@ from typing import Any
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.contacts import any_issued, contact_key, trigger_key
 from outreach_lambda.domain.events import (
+    Address,
+    AddressChangeRequested,
+    AddressConfirmed,
     Detail,
     FeedbackReceived,
     OrderCancelled,
@@ -35,7 +38,7 @@ from outreach_lambda.domain.events import (
 from outreach_lambda.domain.model import Alert, ContactOrder, InboundEvent, OrderState, Quote, Shipment
 from outreach_lambda.domain.promise import add_local_days, local_date, promised_date
 from outreach_lambda.domain.slips import check_forecast
-from outreach_lambda.domain.stages import SlipRule, may_replan, may_send, stage
+from outreach_lambda.domain.stages import ORDER, SlipRule, Stage, may_replan, may_send, stage
 
 SUGGESTED_FIX = "offer a free fix (e.g. firmer or softer cushion inserts, a technician visit) and call the customer"
 
@@ -213,11 +216,53 @@ def on_order_cancelled(state: OrderState, cancelled: OrderCancelled, arrival: Ar
 def on_feedback_received(
     state: OrderState, feedback: FeedbackReceived, arrival: Arrival, effects: Effects
 ) -> OrderState:
-    """Customer: an acknowledgement at once. Ops: a negative_feedback alert for a rating of 3 or less."""
-    state.feedback_rating = feedback.rating
+    """Customer: an acknowledgement at once, by rating. Ops: negative_feedback (<= 3 or a fixable complaint)."""
+    record_feedback(state, feedback, arrival.config)
     state.triggers.setdefault(trigger_key("feedback_acknowledgement"), arrival.now)
-    effects.alerts.extend(feedback_alerts(state, feedback, arrival.now))
+    effects.alerts.extend(feedback_alerts(state, feedback, arrival.now, arrival.config))
     return state
+
+
+def on_address_confirmed(
+    state: OrderState, confirmed: AddressConfirmed, arrival: Arrival, effects: Effects
+) -> OrderState:
+    """Customer: nothing now; the shipped message states the confirmed address. Ops: nothing."""
+    if state.address_confirmed_at is None:
+        state.address_confirmed_at = arrival.now
+    else:
+        effects.notes.append(f"{arrival.label}: address already confirmed, ignored")
+    return state
+
+
+#: From this stage on a changed address is urgent: the order has left the workshop with the old one.
+_SHIPPED_STAGES = frozenset(ORDER[ORDER.index(Stage.SHIPPED) :])
+
+
+def on_address_change_requested(
+    state: OrderState, change: AddressChangeRequested, arrival: Arrival, effects: Effects
+) -> OrderState:
+    """Customer: nothing now. Ops: address_change, or the urgent address_change_after_shipping once shipped."""
+    old = state.delivery_address
+    shipped = stage(state) in _SHIPPED_STAGES
+    details: dict[str, Any] = {
+        "stage": stage(state).value,
+        "oldAddress": _address(old),
+        "newAddress": _address(change.new_address),
+    }
+    if change.note:
+        details["note"] = change.note
+    if shipped and state.shipment is not None:
+        details.update(urgent=True, carrier=state.shipment.carrier, trackingNumber=state.shipment.tracking_number)
+    kind = "address_change_after_shipping" if shipped else "address_change"
+    effects.alerts.append(Alert(kind=kind, order_id=state.order_id, at=arrival.now, details=details))
+    state.requested_address = change.new_address
+    state.address_requested_at = arrival.now
+    state.address_confirmed_at = arrival.now  # the customer just told us where it goes
+    return state
+
+
+def _address(address: Address) -> dict[str, Any]:
+    return address.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
 def on_timer_due(state: OrderState, timer: TimerDue, arrival: Arrival, effects: Effects) -> OrderState:
@@ -233,26 +278,72 @@ RULES: dict[type[Detail], Rule] = {
     OrderDelivered: on_order_delivered,
     OrderCancelled: on_order_cancelled,
     FeedbackReceived: on_feedback_received,
+    AddressConfirmed: on_address_confirmed,
+    AddressChangeRequested: on_address_change_requested,
     TimerDue: on_timer_due,
 }
 
 
-def feedback_alerts(state: OrderState, feedback: FeedbackReceived, now: datetime) -> list[Alert]:
-    """A rating of 3 or less is a small problem to turn into a free fix: ops hear of it at once."""
-    if feedback.rating > 3:
+def suggested_remedy(feedback: FeedbackReceived, config: OutreachConfig) -> str | None:
+    """The free fix for this feedback: the first remedy whose pattern the comment contains (any case); for a
+    rating of 3 or less without a matching comment, the general offer; None otherwise."""
+    comment = (feedback.comment or "").casefold()
+    for remedy in config.remedies:
+        if remedy.pattern.casefold() in comment:
+            return remedy.remedy
+    return SUGGESTED_FIX if feedback.rating <= 3 else None
+
+
+def record_feedback(state: OrderState, feedback: FeedbackReceived, config: OutreachConfig) -> None:
+    state.feedback_rating = feedback.rating
+    state.feedback_comment = feedback.comment
+    state.feedback_remedy = suggested_remedy(feedback, config)
+
+
+def order_context(state: OrderState) -> dict[str, Any]:
+    """Everything ops need so nobody asks the customer again: items, stage, promise ledger, contacts so far.
+    No e-mail address or phone number (alerts never carry contact data)."""
+    return {
+        "stage": stage(state).value,
+        "items": [f"{i.quantity} x {i.description} ({i.sku})" for i in state.order.items],
+        "promisedDate": state.promised.isoformat(),
+        "promiseLedger": [
+            {"at": q.at.isoformat(), "promisedDate": q.promised_date.isoformat(), "reason": q.reason}
+            for q in state.quotes
+        ],
+        "contactsSoFar": list(state.issued),
+        "shipment": (
+            {"carrier": state.shipment.carrier, "trackingNumber": state.shipment.tracking_number}
+            if state.shipment
+            else None
+        ),
+        "addressConfirmed": state.address_confirmed_at is not None,
+    }
+
+
+def feedback_alerts(
+    state: OrderState, feedback: FeedbackReceived, now: datetime, config: OutreachConfig | None = None
+) -> list[Alert]:
+    """A rating of 3 or less, or a comment naming a fixable complaint, is a small problem to turn into a free
+    fix: ops hear of it at once, with the order's full context and the suggested remedy."""
+    remedy = suggested_remedy(feedback, config or OutreachConfig())
+    if remedy is None:
         return []
-    details = {"rating": feedback.rating, "suggestedFix": SUGGESTED_FIX}
+    details: dict[str, Any] = {"rating": feedback.rating, "suggestedFix": remedy, "context": order_context(state)}
+    if feedback.comment:
+        details["comment"] = feedback.comment
     return [Alert(kind="negative_feedback", order_id=state.order_id, at=now, details=details)]
 
 
 def late_feedback(
-    state: OrderState, feedback: FeedbackReceived, now: datetime
+    state: OrderState, feedback: FeedbackReceived, now: datetime, config: OutreachConfig | None = None
 ) -> tuple[ContactOrder | None, list[Alert]]:
     """Feedback after the timeline ended is still served: an e-mail acknowledgement (once per order) and,
-    for a rating of 3 or less, the negative_feedback alert. Nothing is sent for a cancelled order."""
+    for a rating of 3 or less or a fixable complaint, the negative_feedback alert. Nothing is sent for a
+    cancelled order."""
     if state.status == "cancelled":
         return None, []
-    alerts = feedback_alerts(state, feedback, now)
+    alerts = feedback_alerts(state, feedback, now, config)
     key = contact_key("feedback_acknowledgement", "email")
     contact = (
         None
@@ -260,3 +351,16 @@ def late_feedback(
         else ContactOrder(key=key, kind="feedback_acknowledgement", channel="email", due_at=now)
     )
     return contact, alerts
+
+
+def late_address_change(state: OrderState, change: AddressChangeRequested, now: datetime) -> list[Alert]:
+    """A new address after the timeline ended (a production update's link still works): ops hear of it, as for
+    any change after shipping, so the customer who was told "we will confirm it with you" is not let down.
+    Nothing for a cancelled order."""
+    if state.status == "cancelled":
+        return []
+    effects = Effects()
+    label = "Address Change Requested (after the timeline ended)"
+    event = InboundEvent(event_id="late", detail_type=label, detail={}, time=now, received_at=now)
+    on_address_change_requested(state.model_copy(deep=True), change, Arrival(event, now, OutreachConfig()), effects)
+    return effects.alerts

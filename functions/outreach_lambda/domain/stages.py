@@ -54,6 +54,10 @@ CONTACT_STAGES: Final[dict[ContactKind, frozenset[Stage]]] = {
     "satisfaction_check": frozenset({D, C}),
     "cancellation_confirmation": frozenset({X}),
     "feedback_acknowledgement": frozenset({P, IP, PC, S, D, C}),
+    # A customer wrote: answered in every stage but a cancelled order's (the help desk still answers by hand).
+    "message_acknowledgement": frozenset({P, IP, PC, S, D, C}),
+    # Not an order's contact (sent to a catalog requester who did not order); listed so every kind has a row.
+    "design_advice_offer": frozenset(),
     # Not an order's contact (a catalog request has no stage); listed so every kind has a row.
     "catalog_follow_up": frozenset(),
 }

@@ -7,9 +7,12 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from outreach_lambda.adapters.conversations import ConversationsRepository
 from outreach_lambda.adapters.dead_letters import SqsDeadLetters
 from outreach_lambda.adapters.messaging import AsyncInvoke, SnsAlerts
+from outreach_lambda.adapters.opt_outs import DynamoOptOuts
 from outreach_lambda.adapters.orders import OrdersRepository
+from outreach_lambda.adapters.timers import SchedulerTimers
 from outreach_lambda.adapters.workflow import Executions
 from outreach_lambda.cold_start import once
 from outreach_lambda.observability import logger, metrics, traced
@@ -27,6 +30,15 @@ def service() -> Intake:
         dead_letters=SqsDeadLetters(settings.dead_letter_queue_url),
         sender=AsyncInvoke(settings.sender_function_name),
         alerts=SnsAlerts(settings.ops_topic_arn),
+        config=settings.config,
+        conversations=ConversationsRepository(settings.orders_table),
+        opt_outs=DynamoOptOuts(settings.contacts_table),
+        timers=SchedulerTimers(
+            settings.schedule_group,
+            settings.timer_target_arn,
+            settings.timer_role_arn,
+            settings.timer_dead_letter_arn,
+        ),
     )
 
 

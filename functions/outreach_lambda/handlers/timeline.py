@@ -13,6 +13,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from outreach_lambda.adapters.actions import action_links
 from outreach_lambda.adapters.contacts import ContactLedger
 from outreach_lambda.adapters.messaging import CustomerChannels, SesSuppressionList, SnsAlerts
 from outreach_lambda.adapters.opt_outs import DynamoOptOuts
@@ -41,6 +42,7 @@ def service() -> Timeline:
         settings.config,
         DynamoOptOuts(settings.contacts_table),
         SesSuppressionList(),
+        links=action_links(settings.link_key_secret_arn, settings.actions_base_url, settings.config),
     )
     return Timeline(
         orders=orders,

@@ -14,22 +14,33 @@ the reverse (``SOURCE_MISMATCH``); a date before the order was placed (``INVALID
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
 
 from outreach_lambda.adapters.orders import OrderRecord
+from outreach_lambda.domain.business_hours import add_business_minutes
+from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.events import (
+    OFFER_DUE_DETAIL_TYPE,
+    REPLY_DUE_DETAIL_TYPE,
+    AddressChangeRequested,
+    CallbackRequested,
     CatalogRequested,
+    CustomerMessageAnswered,
+    CustomerMessageReceived,
+    DesignAdviceDue,
     Detail,
     EventEnvelope,
     FeedbackReceived,
     OrderPlaced,
     ProductionDelayed,
+    ReplyDue,
     TimerDue,
     UnknownDetailType,
+    Unsubscribed,
     WrongSource,
     check_received,
     check_source,
@@ -39,13 +50,39 @@ from outreach_lambda.domain.events import (
     placement_problem,
 )
 from outreach_lambda.domain.model import InboundEvent, OrderState
-from outreach_lambda.domain.rules import late_feedback
+from outreach_lambda.domain.quiet_hours import next_allowed
+from outreach_lambda.domain.rules import late_address_change, late_feedback, order_context
 from outreach_lambda.observability import logger, metrics
-from outreach_lambda.ports import Alerts, AsyncFunction, DeadLetters, Executions, OrdersStore
+from outreach_lambda.ports import (
+    Alerts,
+    AsyncFunction,
+    Conversations,
+    DeadLetters,
+    Executions,
+    InternalTimers,
+    OptOuts,
+    OrdersStore,
+)
 from outreach_lambda.services.timeline import timer_key
-from outreach_lambda.step_contract import CatalogSendRequest, IntakeResult, SendRequest, WakeRequest
+from outreach_lambda.step_contract import (
+    CatalogSendRequest,
+    FeedbackNote,
+    IntakeResult,
+    MessageAckRequest,
+    SendRequest,
+    WakeRequest,
+)
 
 FINISHED = ("cancelled", "complete")
+#: Served by intake itself, never by an order's timeline (events.OUTSIDE_TIMELINE but the catalog request).
+OUTSIDE_TIMELINE_MODELS = (
+    Unsubscribed,
+    CallbackRequested,
+    CustomerMessageReceived,
+    CustomerMessageAnswered,
+    ReplyDue,
+    DesignAdviceDue,
+)
 
 
 @dataclass(frozen=True)
@@ -56,6 +93,11 @@ class Intake:
     dead_letters: DeadLetters
     sender: AsyncFunction
     alerts: Alerts
+    config: OutreachConfig = field(default_factory=OutreachConfig)
+    #: Customer messages and who has ordered; opt-outs; one-time internal timers (None: not served).
+    conversations: Conversations | None = None
+    opt_outs: OptOuts | None = None
+    timers: InternalTimers | None = None
 
     def handle(self, raw: Any, now: datetime) -> IntakeResult:
         try:
@@ -85,6 +127,8 @@ class Intake:
         )
         if isinstance(detail, CatalogRequested):
             return self._catalog(detail, inbound, now)
+        if isinstance(detail, OUTSIDE_TIMELINE_MODELS):
+            return self._outside_timeline(detail, raw, now)
         if isinstance(detail, OrderPlaced):
             return self._place(detail, raw, inbound, now)
 
@@ -114,6 +158,11 @@ class Intake:
             if record.run_status in FINISHED:
                 if isinstance(detail, FeedbackReceived) and record.state is not None:
                     self._late_feedback(record.state, detail, now)
+                    delivered.append(order_id)
+                    continue
+                if isinstance(detail, AddressChangeRequested) and record.state is not None:
+                    for alert in late_address_change(record.state, detail, now):
+                        self.alerts.publish(alert.model_dump(mode="json", by_alias=True))
                     delivered.append(order_id)
                     continue
                 logger.info("event for a finished order ignored", extra=_ctx(inbound, order_id, record.run_status))
@@ -148,6 +197,8 @@ class Intake:
                 return IntakeResult(outcome="duplicate", order_ids=[order_id])
         # Stored before the execution starts: the execution records the order from its inbox, so no
         # customer data travels through Step Functions input or history.
+        if self.conversations is not None:  # a catalog requester who orders gets no design-advice offer
+            self.conversations.note_order(placed.customer.email, order_id, now)
         self.orders.put_inbox(order_id, inbound)
         self.executions.start(order_id)
         metrics.add_metric(name="OrdersPlaced", unit="Count", value=1)
@@ -159,15 +210,148 @@ class Intake:
             logger.info("duplicate catalog request ignored", extra={"requestId": request.request_id})
             return IntakeResult(outcome="duplicate")
         self.sender.invoke(CatalogSendRequest(request_id=request.request_id).to_payload())
+        if self.timers is not None:
+            zone = request.customer.zone
+            due = next_allowed(
+                now + timedelta(days=self.config.design_advice_offer_days), zone, self.config.quiet_hours
+            )
+            detail = {"requestId": request.request_id, "dueAt": due.astimezone(UTC).isoformat()}
+            self.timers.arm_event(f"offer#{request.request_id}", due, OFFER_DUE_DETAIL_TYPE, detail)
         metrics.add_metric(name="CatalogRequests", unit="Count", value=1)
         return IntakeResult(outcome="accepted")
 
+    # -- outside any order's timeline: opt-outs, callbacks, customer messages, their timers ------------------
+    def _outside_timeline(self, detail: Detail, raw: Any, now: datetime) -> IntakeResult:
+        if isinstance(detail, Unsubscribed | CallbackRequested):
+            return self._customer_action(detail, raw, now)
+        if isinstance(detail, CustomerMessageReceived):
+            return self._message_received(detail, raw, now)
+        if isinstance(detail, CustomerMessageAnswered):
+            if self.conversations is None or not self.conversations.answered(detail.message_id, now):
+                return self._reject(raw, "UNKNOWN_MESSAGE", f"detail.messageId: unknown message {detail.message_id!r}")
+            logger.info("customer message answered", extra={"messageId": detail.message_id})
+            return IntakeResult(outcome="accepted")
+        if isinstance(detail, ReplyDue):
+            return self._reply_due(detail, now)
+        assert isinstance(detail, DesignAdviceDue)
+        request = CatalogSendRequest(request_id=detail.request_id, kind="design_advice_offer")
+        self.sender.invoke(request.to_payload())
+        return IntakeResult(outcome="accepted")
+
+    def _whose(self, order_id: str | None, request_id: str | None) -> tuple[OrderState | None, CatalogRequested | None]:
+        state = None
+        request = None
+        if order_id is not None:
+            record = self.orders.get(order_id)
+            state = record.state if record is not None else None
+        if request_id is not None:
+            request = self.orders.get_catalog_request(request_id)
+        return state, request
+
+    def _customer_action(self, detail: Unsubscribed | CallbackRequested, raw: Any, now: datetime) -> IntakeResult:
+        """Unsubscribed: the address goes on the opt-out list. Callback Requested: ops are asked to call."""
+        state, request = self._whose(detail.order_id, detail.request_id)
+        if state is None and request is None:
+            which = (
+                f"orderId: unknown order {detail.order_id!r}"
+                if detail.order_id
+                else (f"requestId: unknown catalog request {detail.request_id!r}")
+            )
+            return self._reject(raw, "UNKNOWN_ORDER", f"detail.{which}")
+        ids = {"orderId": detail.order_id} if detail.order_id else {"requestId": detail.request_id}
+        if isinstance(detail, Unsubscribed):
+            email = state.order.customer.email if state is not None else request.customer.email  # type: ignore[union-attr]
+            if self.opt_outs is not None:
+                self.opt_outs.add(email, "unsubscribed by one-click link", now)
+            logger.info("unsubscribed", extra=ids)
+            metrics.add_metric(name="Unsubscribed", unit="Count", value=1)
+            return IntakeResult(outcome="accepted", order_ids=[detail.order_id] if detail.order_id else [])
+        details: dict[str, Any] = {**ids}
+        if request is not None:
+            details["requestId"] = request.request_id
+        if detail.note:
+            details["note"] = detail.note
+        if state is not None:
+            details["context"] = order_context(state)
+        self._publish("callback_requested", detail.order_id, now, details)
+        return IntakeResult(outcome="accepted", order_ids=[detail.order_id] if detail.order_id else [])
+
+    def _message_received(self, message: CustomerMessageReceived, raw: Any, now: datetime) -> IntakeResult:
+        """An acknowledgement saying when they will hear back; ops get everything we know; the SLA clock starts."""
+        if self.conversations is None:
+            return self._reject(raw, "NOT_SERVED", "detail-type: customer messages are not served by this intake")
+        state, request = self._whose(message.order_id, message.request_id)
+        customer = (
+            state.order.customer if state is not None else request.customer if request is not None else message.customer
+        )
+        if customer is None:
+            which = "orderId" if message.order_id else "requestId"
+            return self._reject(
+                raw, "UNKNOWN_ORDER", f"detail.{which}: unknown {which}, and no customer given to answer to"
+            )
+        answer_by = add_business_minutes(now, self.config.reply_sla_minutes, self.config.business_hours)
+        who = {
+            "to": customer.email,
+            "name": customer.name,
+            "timezone": customer.timezone,
+            "locale": customer.locale or "",
+        }
+        if not self.conversations.open(message, who, answer_by, now):
+            logger.info("redelivered customer message ignored", extra={"messageId": message.message_id})
+            return IntakeResult(outcome="duplicate")
+        details: dict[str, Any] = {
+            "messageId": message.message_id,
+            "channel": message.channel,
+            "text": message.text,
+            "answerBy": answer_by.isoformat(),
+        }
+        if message.subject:
+            details["subject"] = message.subject
+        if message.request_id:
+            details["requestId"] = message.request_id
+        if state is not None:
+            details["context"] = order_context(state)
+        elif message.order_id:
+            details["unknownOrder"] = message.order_id
+        self._publish("customer_message", state.order_id if state is not None else None, now, details)
+        # Nothing automatic ever goes to a cancelled order's customer: the help desk answers by hand (ops are told).
+        if state is None or state.status != "cancelled":
+            self.sender.invoke(MessageAckRequest(message_id=message.message_id).to_payload())
+        if self.timers is not None:
+            detail = {"messageId": message.message_id, "dueAt": answer_by.isoformat()}
+            self.timers.arm_event(f"reply#{message.message_id}", answer_by, REPLY_DUE_DETAIL_TYPE, detail)
+        metrics.add_metric(name="CustomerMessages", unit="Count", value=1)
+        return IntakeResult(outcome="accepted", order_ids=[state.order_id] if state is not None else [])
+
+    def _reply_due(self, due: ReplyDue, now: datetime) -> IntakeResult:
+        """The SLA ran out: reply_overdue unless the message was answered (once per message)."""
+        if self.conversations is None or not self.conversations.overdue(due.message_id, now):
+            return IntakeResult(outcome="ignored")
+        recorded = self.conversations.get(due.message_id) or {}
+        message: CustomerMessageReceived | None = recorded.get("message")
+        order_id = message.order_id if message is not None else None
+        details: dict[str, Any] = {
+            "messageId": due.message_id,
+            "receivedAt": recorded.get("receivedAt"),
+            "answerBy": recorded.get("answerBy"),
+        }
+        self._publish("reply_overdue", order_id, now, details)
+        return IntakeResult(outcome="accepted")
+
+    def _publish(self, kind: str, order_id: str | None, now: datetime, details: dict[str, Any]) -> None:
+        alert: dict[str, Any] = {"kind": kind, "at": now.isoformat(), "details": details}
+        if order_id:
+            alert["orderId"] = order_id
+        self.alerts.publish(alert)
+        metrics.add_metric(name=f"Alert_{kind}", unit="Count", value=1)
+
     def _late_feedback(self, state: OrderState, feedback: FeedbackReceived, now: datetime) -> None:
-        contact, alerts = late_feedback(state, feedback, now)
+        contact, alerts = late_feedback(state, feedback, now, self.config)
         for alert in alerts:
             self.alerts.publish(alert.model_dump(mode="json", by_alias=True))
         if contact is not None:
-            self.sender.invoke(SendRequest(order_id=state.order_id, contact=contact).to_payload())
+            note = FeedbackNote(rating=feedback.rating, comment=feedback.comment)
+            self.sender.invoke(SendRequest(order_id=state.order_id, contact=contact, feedback=note).to_payload())
         logger.info("feedback after the timeline served", extra={"orderId": state.order_id, "rating": feedback.rating})
 
     def _wake(self, order_id: str, reason: str) -> None:

@@ -4,22 +4,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from outreach_lambda.adapters.conversations import message_pk
 from outreach_lambda.adapters.orders import catalog_pk, order_pk
 from outreach_lambda.adapters.send_errors import Classified, SendFault, classify
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.contacts import contact_key, retry_at
+from outreach_lambda.domain.events import CustomerMessageReceived, FeedbackReceived
+from outreach_lambda.domain.links import ActionLinks
 from outreach_lambda.domain.model import Channel, ContactKind, ContactOrder, OrderState
 from outreach_lambda.domain.opt_outs import opt_out_applies
-from outreach_lambda.domain.rendering import Message, render, render_catalog_follow_up
+from outreach_lambda.domain.rendering import (
+    Message,
+    render,
+    render_catalog_follow_up,
+    render_design_advice_offer,
+    render_message_acknowledgement,
+)
+from outreach_lambda.domain.rules import record_feedback
 from outreach_lambda.domain.stages import may_send, stage
 from outreach_lambda.observability import count_by, logger, mask, metrics
 from outreach_lambda.ports import (
     Alerts,
     ContactLedger,
+    Conversations,
     LedgerStatus,
     Messenger,
     OptOuts,
@@ -27,7 +39,7 @@ from outreach_lambda.ports import (
     SuppressionList,
 )
 from outreach_lambda.services.reconciler import runbook
-from outreach_lambda.step_contract import SendResult
+from outreach_lambda.step_contract import FeedbackNote, SendResult
 
 
 class NotFound(RuntimeError):
@@ -36,15 +48,20 @@ class NotFound(RuntimeError):
 
 @dataclass(frozen=True)
 class _Owner:
-    """Whose contact it is: an order's, or a catalog request's (a contact ledger partition)."""
+    """Whose contact it is: an order's, a catalog request's, or a customer message's (a ledger partition)."""
 
     pk: str
     order_id: str | None = None
     request_id: str | None = None
+    conversation_id: str | None = None
 
     @property
     def ids(self) -> dict[str, str]:
-        return {"orderId": self.order_id} if self.order_id else {"requestId": self.request_id or ""}
+        if self.order_id:
+            return {"orderId": self.order_id}
+        if self.request_id:
+            return {"requestId": self.request_id}
+        return {"conversationId": self.conversation_id or ""}
 
 
 @dataclass(frozen=True)
@@ -54,15 +71,34 @@ class Sender:
     messenger: Messenger
     alerts: Alerts
     config: OutreachConfig
+    #: The shop's opt-out list (``optedOutStillGet`` says which kinds an opted-out customer still gets).
     opt_outs: OptOuts
     suppression: SuppressionList
+    #: Signs the one-click links a message carries (None: messages carry no links).
+    links: ActionLinks | None = None
+    #: Customer messages and who has ordered.
+    conversations: Conversations | None = None
 
-    def send(self, order_id: str, contact: ContactOrder, now: datetime, redrive: bool = False) -> SendResult:
+    def send(
+        self,
+        order_id: str,
+        contact: ContactOrder,
+        now: datetime,
+        redrive: bool = False,
+        feedback: FeedbackNote | None = None,
+    ) -> SendResult:
         """An order's contact outside its timeline's step (late feedback, a redrive), from its recorded state."""
         record = self.orders.get(order_id)
         if record is None or record.state is None:
             raise NotFound(f"orderId: no recorded state for order {order_id!r}")
-        return self.deliver(record.state, contact, now, redrive)
+        state = record.state
+        if feedback is not None:
+            state = state.model_copy(deep=True)
+            received = FeedbackReceived.model_validate(
+                {"orderId": order_id, "rating": feedback.rating, "comment": feedback.comment}
+            )
+            record_feedback(state, received, self.config)
+        return self.deliver(state, contact, now, redrive)
 
     def deliver(self, state: OrderState, contact: ContactOrder, now: datetime, redrive: bool = False) -> SendResult:
         """An order's contact, rendered from the order's state and promise ledger as they are now."""
@@ -78,22 +114,79 @@ class Sender:
         to = customer.email if contact.channel == "email" else customer.phone
         if to is None:
             return result.model_copy(update={"status": "skipped", "reason": "no phone number"})
-        message = render(state, contact, self.config)
+        links = (
+            self.links.for_message(contact.kind, order_id, now, lang=customer.locale)
+            if self.links is not None and contact.channel == "email"
+            else None
+        )
+        message = render(state, contact, self.config, links)
         owner = _Owner(pk=order_pk(order_id), order_id=order_id)
         return self._deliver(owner, result, to, message, now, redrive, {"dueAt": contact.due_at.isoformat()})
 
-    def send_catalog_follow_up(self, request_id: str, now: datetime, redrive: bool = False) -> SendResult:
+    def send_catalog_follow_up(
+        self,
+        request_id: str,
+        now: datetime,
+        redrive: bool = False,
+        kind: Literal["catalog_follow_up", "design_advice_offer"] = "catalog_follow_up",
+    ) -> SendResult:
+        """A catalog request's follow-up, or its one design-advice offer (not to a customer who has ordered
+        meanwhile; one who opted out is skipped by ``_unwanted``, like every marketing-type contact)."""
         request = self.orders.get_catalog_request(request_id)
         if request is None:
             raise NotFound(f"requestId: no recorded catalog request {request_id!r}")
-        message = render_catalog_follow_up(request, self.config)
-        kind: ContactKind = "catalog_follow_up"
         channel: Channel = "email"
+        email = request.customer.email
+        links = (
+            self.links.for_message(kind, request_id, now, scope="catalog", lang=request.customer.locale)
+            if self.links is not None
+            else None
+        )
+        if kind == "design_advice_offer":
+            skipped = SendResult(
+                request_id=request_id, key=contact_key(kind, channel), kind=kind, channel=channel, status="skipped"
+            )
+            if self.conversations is not None and self.conversations.has_ordered(email):
+                logger.info("no design advice offer: the customer has ordered", extra={"requestId": request_id})
+                return skipped.model_copy(update={"reason": "ordered"})
+            message = render_design_advice_offer(request, self.config, links)
+        else:
+            message = render_catalog_follow_up(request, self.config, links)
         result = SendResult(
             request_id=request_id, key=contact_key(kind, channel), kind=kind, channel=channel, status="sent"
         )
         owner = _Owner(pk=catalog_pk(request_id), request_id=request_id)
         return self._deliver(owner, result, request.customer.email, message, now, redrive)
+
+    def send_message_acknowledgement(self, message_id: str, now: datetime, redrive: bool = False) -> SendResult:
+        """ "We have your message, a person answers by ...": once per customer message, by e-mail."""
+        if self.conversations is None:
+            raise NotFound("messageId: this sender keeps no conversations")
+        recorded = self.conversations.get(message_id)
+        if recorded is None:
+            raise NotFound(f"messageId: no recorded customer message {message_id!r}")
+        kind: ContactKind = "message_acknowledgement"
+        channel: Channel = "email"
+        result = SendResult(
+            conversation_id=message_id, key=contact_key(kind, channel), kind=kind, channel=channel, status="sent"
+        )
+        to = recorded.get("to")
+        if not to:
+            return result.model_copy(update={"status": "skipped", "reason": "no e-mail address"})
+        message: CustomerMessageReceived = recorded["message"]
+        zone = ZoneInfo(str(recorded.get("timezone") or self.config.business_hours.timezone))
+        text = render_message_acknowledgement(
+            str(recorded.get("name") or "customer").split()[0],
+            message,
+            datetime.fromisoformat(str(recorded["answerBy"])),
+            zone,
+            self.config,
+            str(recorded.get("locale") or "") or None,
+        )
+        owner = _Owner(pk=message_pk(message_id), order_id=message.order_id, conversation_id=message_id)
+        if message.order_id is None and message.request_id is not None:
+            owner = _Owner(pk=message_pk(message_id), request_id=message.request_id, conversation_id=message_id)
+        return self._deliver(owner, result, str(to), text, now, redrive, {"conversationId": message_id})
 
     def _deliver(
         self,
@@ -223,6 +316,6 @@ class Sender:
 
     def _send(self, result: SendResult, owner: _Owner, to: str, message: Message) -> str:
         if result.channel == "email":
-            tags = {"kind": result.kind, "owner": owner.order_id or owner.request_id or ""}
+            tags = {"kind": result.kind, "owner": owner.order_id or owner.request_id or owner.conversation_id or ""}
             return self.messenger.send_email(to, message, tags)
         return self.messenger.send_sms(to, message.sms)

@@ -33,6 +33,15 @@ def readable(result: SimulationResult) -> str:
         for at, text in sorted(per_order.get(order_id, [])):
             lines.append(f"  {at}  {text}")
         lines.append("")
+    if result.clicks:
+        lines.append("Clicks on one-click links")
+        for c in result.clicks:
+            who = c.get("orderId") or c.get("requestId")
+            rating = f" {c['rating']}" if c.get("rating") else ""
+            lines.append(
+                f"  {c['at']}  {who} {c['method']} {c['action']}{rating} -> {c['status']} {c['page']} ({c['lang']})"
+            )
+        lines.append("")
     if result.rejected:
         lines.append("Rejected events")
         for r in result.rejected:

@@ -42,6 +42,7 @@ from outreach_lambda.wiring import FUNCTIONS, FunctionName
 
 from outreach import operate
 from outreach.simulator import metering, moto_runtime, ses_suppression, world
+from outreach.simulator.clicks import ActionClicks
 from outreach.simulator.faults import Faults
 from outreach.simulator.scenario import Scenario, ScenarioError, ScenarioEvent
 
@@ -58,6 +59,8 @@ class SimulationResult:
     rejected: list[dict[str, Any]] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
     errors: list[dict[str, str]] = field(default_factory=list)
+    #: Customers' clicks on one-click links (scenario ``click`` events) and what the endpoint answered.
+    clicks: list[dict[str, Any]] = field(default_factory=list)
     #: What each sent contact said, in the order of ``contacts``: the e-mail as sent (MIME bytes) or the SMS
     #: text. Not part of the JSON contract; ``outreach simulate --out DIR`` writes them (outreach.preview).
     sent: list[bytes | str] = field(default_factory=list)
@@ -73,6 +76,8 @@ class SimulationResult:
             "rejected": self.rejected,
             "stats": self.stats,
         }
+        if self.clicks:
+            out["clicks"] = self.clicks
         if self.errors:
             out["errors"] = self.errors
         return out
@@ -120,8 +125,10 @@ def run(scenario: Scenario, log: TextIO | None = None, *, fast: bool = True) -> 
                     opt_outs.add(address, "on the scenario's optOuts list", scenario.start)
                 runtime.handlers.update(world.load_handlers(the_world, faults.crash))
                 inboxes = _QueueHarvest(the_world)
-                _loop(scenario, the_world, runtime, clock, inboxes, faults, meter)
+                clicks: list[dict[str, Any]] = []
+                _loop(scenario, the_world, runtime, clock, inboxes, faults, meter, clicks)
                 result = _collect(scenario, the_world, runtime, inboxes)
+                result.clicks = clicks
                 result.meter = meter
             cold_start.reset()
     finally:
@@ -177,9 +184,11 @@ def _loop(
     inboxes: _QueueHarvest,
     faults: Faults,
     meter: metering.Metering,
+    clicks: list[dict[str, Any]] | None = None,
 ) -> None:
-    """Deliver, one at a time and in time order, whatever comes next: a scenario event, a redrive of parked
-    contacts, a timer falling due, or a parked task's timeout (on ties in that order)."""
+    """Deliver, one at a time and in time order, whatever comes next: an event the action endpoint put on the
+    bus, a scenario event (or click), a redrive of parked contacts, a timer falling due, or a parked task's
+    timeout (on ties in that order)."""
     events = scenario.timed_events()
     redrives = sorted(scenario.at(r, "redrives") for r in scenario.redrives)
     end = scenario.end()
@@ -187,10 +196,14 @@ def _loop(
     scheduler = boto3.client("scheduler", region_name=world.REGION)
     now = scenario.start
     index = 0
+    actions = ActionClicks(w, lam)
     while True:
         runtime.quiescence.wait_idle(WATCHDOG_SECONDS)
         inboxes.harvest()
         candidates: list[tuple[datetime, int, Any]] = []
+        tapped = actions.drain()
+        if tapped is not None:
+            candidates.append((now, -1, tapped))
         if index < len(events):
             candidates.append((events[index][0], 0, events[index]))
         if redrives:
@@ -212,9 +225,16 @@ def _loop(
             break
         now = max(now, at)
         clock.move_to(now)
-        if kind == 0:
+        if kind == -1:
+            envelope = what
+        elif kind == 0:
             index += 1
             _, position, event = what
+            if event.click is not None:
+                outcome = actions.click(event.click, now)
+                if clicks is not None:
+                    clicks.append(outcome)
+                continue
             envelope = _envelope(event, position, now)
         elif kind == 1:
             redrives.pop(0)
@@ -368,7 +388,10 @@ def _contacts(w: world.World) -> list[tuple[dict[str, Any], bytes | str]]:
             if message_id not in sms:
                 raise RuntimeError(f"ledger says {item['sk']} was sent by SMS but SNS has no message {message_id}")
             to, subject, content = sms[message_id][0], item["subject"], sms[message_id][1]
-        owner = {"orderId": item["orderId"]} if "orderId" in item else {"requestId": item["requestId"]}
+        # An order's or a catalog request's contact; a message acknowledgement also names its conversation.
+        owner: dict[str, Any] = {key: item[key] for key in ("orderId", "requestId", "conversationId") if key in item}
+        if "orderId" in owner:
+            owner.pop("requestId", None)
         contact = {
             "at": iso(datetime.fromisoformat(item["at"])),
             **owner,
@@ -384,7 +407,7 @@ def _contacts(w: world.World) -> list[tuple[dict[str, Any], bytes | str]]:
         out,
         key=lambda pair: (
             pair[0]["at"],
-            pair[0].get("orderId") or pair[0].get("requestId"),
+            pair[0].get("orderId") or pair[0].get("requestId") or pair[0].get("conversationId") or "",
             pair[0]["channel"] == "sms",
             pair[0]["kind"],
         ),

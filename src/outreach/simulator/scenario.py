@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.opt_outs import InvalidAddress, normalise
@@ -19,6 +19,7 @@ from pydantic import (
     TypeAdapter,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 from outreach.simulator.faults import Fault
@@ -46,19 +47,69 @@ def resolve_time(value: str, start: datetime, field_name: str) -> datetime:
         ) from None
 
 
+class Click(BaseModel):
+    """A customer's click on a one-click link of a message they really received (``{"click": {...}}``).
+
+    The link is found in the last e-mail SES sent that carries a link for this order (or catalog request),
+    action and rating; the click runs through the real action endpoint handler (GET shows, POST acts), and what
+    the endpoint puts on the bus reaches intake. ``tamper`` changes one character of the link's signed part
+    first; ``form`` is what the customer typed (a new address, a comment)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    order_id: str | None = Field(default=None, alias="orderId")
+    request_id: str | None = Field(default=None, alias="requestId")
+    action: Literal["rate", "confirm_address", "change_address", "unsubscribe", "callback"]
+    rating: int | None = Field(default=None, ge=1, le=5)
+    method: Literal["GET", "POST"] = "POST"
+    form: dict[str, str] = Field(default_factory=dict)
+    tamper: bool = False
+    accept_language: str | None = Field(default=None, alias="acceptLanguage")
+
+    @model_validator(mode="after")
+    def _whose(self) -> Click:
+        if (self.order_id is None) == (self.request_id is None):
+            raise ValueError("click: exactly one of orderId or requestId")
+        if (self.action == "rate") != (self.rating is not None):
+            raise ValueError("click: a rating (1-5) with action 'rate', and only then")
+        return self
+
+
 class ScenarioEvent(BaseModel):
     """One event of a scenario. Its ``detail`` is passed to intake as it is, whatever it holds (an array, a
-    string, null: intake rejects those), so a scenario can show how any input is judged."""
+    string, null: intake rejects those), so a scenario can show how any input is judged.
+
+    Two short forms: ``{"at": ..., "click": {...}}`` (a customer's click, see ``Click``) and
+    ``{"at": ..., "customerMessage": {...}}`` (a ``Customer Message Received`` event with that detail)."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     at: str = "PT0S"
-    detail_type: str = Field(alias="detailType", min_length=1)
-    detail: Any = Field(description="the event's detail, passed to intake unchecked")
+    detail_type: str = Field(default="", alias="detailType")
+    detail: Any = Field(default=None, description="the event's detail, passed to intake unchecked")
+    click: Click | None = None
     id: str | None = Field(default=None, description="EventBridge event id; repeat one to simulate a redelivery")
     source: str = "com.example.shop"
     _payload: Any = PrivateAttr(default=None)
     _raw: bool = PrivateAttr(default=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short_forms(cls, value: Any) -> Any:
+        if isinstance(value, dict) and "customerMessage" in value:
+            rest = {k: v for k, v in value.items() if k != "customerMessage"}
+            return {**rest, "detailType": "Customer Message Received", "detail": value["customerMessage"]}
+        return value
+
+    @model_validator(mode="after")
+    def _an_event_or_a_click(self) -> ScenarioEvent:
+        if (getattr(self, "__pydantic_private__", None) or {}).get("_raw"):
+            return self  # not an object at all: handed to intake as it is (not_an_object)
+        if self.click is None and not self.detail_type:
+            raise ValueError("each event needs detailType (with detail), click or customerMessage")
+        if self.click is not None and self.detail_type:
+            raise ValueError("an event is either a click or a detailType, not both")
+        return self
 
     @classmethod
     def not_an_object(cls, payload: Any) -> ScenarioEvent:

@@ -22,6 +22,7 @@ from typing import Any
 import boto3
 from moto.core import DEFAULT_ACCOUNT_ID
 from outreach_lambda.adapters.contacts import CLAIMED_AT, IN_FLIGHT, SENDING_INDEX
+from outreach_lambda.domain.events import ACTIONS_SOURCE
 from outreach_lambda.wiring import (
     DEFINITION_RESOURCES,
     DEFINITION_SUBSTITUTIONS,
@@ -33,6 +34,10 @@ from outreach_lambda.wiring import (
 
 REGION = "us-east-1"
 SENDER = "orders@outreach.example"
+#: Where the simulated customer action endpoint lives (links in simulated messages point here).
+ACTIONS_BASE_URL = "https://actions.outreach.example"
+#: The simulated link key set (a fixed, public test key: simulated links are no secret).
+SIMULATED_LINK_KEYS = {"current": "k1", "k1": "simulated-link-key-0123456789abcdef0123456789"}
 CONFIGURATION_SET = "outreach-customer-mail"
 STATEMACHINE_FILE = Path(__file__).resolve().parents[3] / "statemachines" / "order_timeline.asl.json"
 
@@ -53,7 +58,9 @@ class World:
     bus_arn: str
     schedule_group: str
     environments: dict[FunctionName, dict[str, str]]
+    actions_tap_queue_url: str = ""
     intake_function: str = function_name(FunctionName.INTAKE)
+    actions_function: str = function_name(FunctionName.ACTIONS)
 
     @property
     def deployed(self) -> Any:
@@ -127,7 +134,25 @@ def build(config_json: str) -> World:
     sesv2.create_email_identity(EmailIdentity=SENDER)
     sesv2.create_configuration_set(ConfigurationSetName=CONFIGURATION_SET)
     boto3.client("scheduler", region_name=REGION).create_schedule_group(Name="outreach-timers")
-    bus_arn = boto3.client("events", region_name=REGION).create_event_bus(Name="outreach-orders")["EventBusArn"]
+    events = boto3.client("events", region_name=REGION)
+    bus_arn = events.create_event_bus(Name="outreach-orders")["EventBusArn"]
+    # What the customer action endpoint puts on the bus reaches intake through this tap (the deployed rule
+    # sends every event to intake; here the runner hands each tapped event to intake, in time order).
+    actions_tap_url = sqs.create_queue(QueueName="outreach-actions-tap")["QueueUrl"]
+    actions_tap_arn = sqs.get_queue_attributes(QueueUrl=actions_tap_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    events.put_rule(
+        Name="outreach-actions-tap",
+        EventBusName="outreach-orders",
+        EventPattern=json.dumps({"source": [ACTIONS_SOURCE]}),
+    )
+    events.put_targets(
+        Rule="outreach-actions-tap", EventBusName="outreach-orders", Targets=[{"Id": "tap", "Arn": actions_tap_arn}]
+    )
+    link_secret_arn = boto3.client("secretsmanager", region_name=REGION).create_secret(
+        Name="outreach-link-keys", SecretString=json.dumps(SIMULATED_LINK_KEYS)
+    )["ARN"]
     iam = boto3.client("iam", region_name=REGION)
     trust = {
         "Version": "2012-10-17",
@@ -152,6 +177,9 @@ def build(config_json: str) -> World:
         Env.OUTREACH_CONFIG: config_json,
         Env.SENDER_FUNCTION_NAME: function_name(FunctionName.SENDER),
         Env.TIMELINE_FUNCTION_NAME: function_name(FunctionName.TIMELINE),
+        Env.EVENT_BUS_NAME: "outreach-orders",
+        Env.LINK_KEY_SECRET_ARN: link_secret_arn,
+        Env.ACTIONS_BASE_URL: ACTIONS_BASE_URL,
         # Known before the state machine exists (its ARN is made from its name), as in the CDK app.
         Env.STATE_MACHINE_ARN: f"arn:aws:states:{REGION}:{DEFAULT_ACCOUNT_ID}:stateMachine:{sm_name}",
     }
@@ -186,6 +214,7 @@ def build(config_json: str) -> World:
         bus_arn=bus_arn,
         schedule_group=values[Env.SCHEDULE_GROUP],
         environments=environments,
+        actions_tap_queue_url=actions_tap_url,
     )
 
 

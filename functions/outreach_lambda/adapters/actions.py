@@ -1,0 +1,73 @@
+"""The customer action endpoint's AWS side: the link key set (Secrets Manager), a link's one use (a conditional
+put in the orders table, ``LINK#<linkId>``), and the event bus. (The opt-out list is ``adapters/opt_outs.py``'s.)"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from outreach_lambda.adapters.aws import CONDITION_FAILED, client, error_code, table
+from outreach_lambda.cold_start import once
+from outreach_lambda.domain.config import OutreachConfig
+from outreach_lambda.domain.events import ACTIONS_SOURCE
+from outreach_lambda.domain.links import ActionLinks, LinkKeys
+
+
+@once
+def link_keys(secret_arn: str) -> LinkKeys:
+    """The link key set, read once per cold start. Never logged: ``LinkKeys`` prints only its key ids."""
+    secret = client("secretsmanager").get_secret_value(SecretId=secret_arn)
+    return LinkKeys.from_secret(secret["SecretString"])
+
+
+def action_links(secret_arn: str, base_url: str, config: OutreachConfig) -> ActionLinks:
+    """What signs the links of messages (the key set is read on first use, once per cold start)."""
+    return ActionLinks(base_url=base_url, keys=link_keys(secret_arn), validity=timedelta(days=config.action_link_days))
+
+
+def link_pk(link_id: str) -> str:
+    return f"LINK#{link_id}"
+
+
+class LinkUses:
+    """A link acts once: the first click claims ``LINK#<linkId>`` with a conditional put (PutItem only).
+
+    A claim whose event could not be put on the bus is marked ``failed`` (again a conditional put), so the
+    customer's next click may claim it again."""
+
+    def __init__(self, table_name: str) -> None:
+        self._name = table_name
+
+    def claim(self, link_id: str, action: str, now: datetime) -> bool:
+        item = {"pk": link_pk(link_id), "sk": "USE", "action": action, "usedAt": now.isoformat(), "outcome": "claimed"}
+        return self._put(item, "attribute_not_exists(pk) OR outcome = :failed", {":failed": "failed"})
+
+    def release(self, link_id: str, action: str, now: datetime) -> None:
+        item = {"pk": link_pk(link_id), "sk": "USE", "action": action, "usedAt": now.isoformat(), "outcome": "failed"}
+        self._put(item, "outcome = :claimed", {":claimed": "claimed"})
+
+    def _put(self, item: dict[str, Any], condition: str, values: dict[str, str]) -> bool:
+        try:
+            table(self._name).put_item(Item=item, ConditionExpression=condition, ExpressionAttributeValues=values)
+        except ClientError as exc:
+            if error_code(exc) in CONDITION_FAILED:
+                return False
+            raise
+        return True
+
+
+class BusEvents:
+    """Order events from the action endpoint, on the Outreach bus with the endpoint's own source."""
+
+    def __init__(self, bus_name: str) -> None:
+        self._bus = bus_name
+
+    def put(self, detail_type: str, detail: dict[str, Any]) -> None:
+        entry = {"EventBusName": self._bus, "Source": ACTIONS_SOURCE, "DetailType": detail_type}
+        response = client("events").put_events(Entries=[{**entry, "Detail": json.dumps(detail)}])
+        if response.get("FailedEntryCount"):
+            code = response["Entries"][0].get("ErrorCode", "unknown")
+            raise RuntimeError(f"the bus did not take the {detail_type!r} event: {code}")
