@@ -73,7 +73,7 @@ def test_given_an_address_change_after_shipping_then_ops_get_an_urgent_alert_wit
     result = simulate([*happy_events[:3], click("P15D", "change_address", form=NEW_ADDRESS)])
 
     [alert] = [a for a in result.alerts if a["kind"].startswith("address")]
-    assert (alert["at"], alert["kind"]) == ("2026-11-17T09:00:00Z", "address_change_after_shipping")
+    assert (alert["at"], alert["kind"]) == ("2026-11-17T09:00:00Z", "address_changed")
     assert alert["details"]["urgent"] is True
     assert alert["details"]["oldAddress"]["city"] == "Hamburg" and alert["details"]["newAddress"]["city"] == "Berlin"
 
@@ -84,8 +84,8 @@ def test_given_an_address_change_before_shipping_then_ops_get_address_change(hap
     )
 
     [alert] = [a for a in result.alerts if a["kind"].startswith("address")]
-    assert alert["kind"] == "address_change" and alert["details"]["note"] == "Ring twice"
-    assert "urgent" not in alert["details"]
+    assert alert["kind"] == "address_changed" and alert["details"]["note"] == "Ring twice"
+    assert alert["details"]["urgent"] is False
 
 
 def test_given_a_5_star_and_a_2_star_click_then_the_acknowledgements_differ_and_ops_hear_of_the_2(happy_events):
@@ -195,7 +195,7 @@ def test_given_an_address_change_after_the_timeline_ended_then_ops_still_hear_of
     result = simulate([*happy_events, click("P26D", "change_address", form=NEW_ADDRESS)])
 
     assert result.orders[0]["status"] == "SUCCEEDED"
-    assert [a["kind"] for a in result.alerts if a["kind"].startswith("address")] == ["address_change_after_shipping"]
+    assert [a["kind"] for a in result.alerts if a["kind"].startswith("address")] == ["address_changed"]
 
 
 def test_given_a_cancelled_orders_customer_writes_then_ops_answer_by_hand_and_nothing_automatic_is_sent():

@@ -28,10 +28,10 @@ def test_given_an_address_change_before_shipping_then_ops_get_old_and_new_and_th
     order.feed("Address Change Requested", {"orderId": "SO-1", "newAddress": NEW_ADDRESS}, at("2026-11-10T10:00:00Z"))
 
     [alert] = [a for a in order.alerts if a.kind.startswith("address")]
-    assert alert.kind == "address_change"
+    assert alert.kind == "address_changed"
     assert alert.details["oldAddress"]["line1"] == "Hauptstrasse 1"
     assert alert.details["newAddress"]["city"] == "Potsdam"
-    assert "urgent" not in alert.details
+    assert alert.details["urgent"] is False
     order.feed("Order Shipped", shipped(), at("2026-11-18T10:00:00Z"))
     assert order.state is not None
     text = render(order.state, contact("shipped"), order.config).text
@@ -46,7 +46,7 @@ def test_given_an_address_change_after_shipping_then_ops_get_an_urgent_alert_wit
     order.feed("Address Change Requested", {"orderId": "SO-1", "newAddress": NEW_ADDRESS}, at("2026-11-18T12:00:00Z"))
 
     [alert] = [a for a in order.alerts if a.kind.startswith("address")]
-    assert alert.kind == "address_change_after_shipping"
+    assert alert.kind == "address_changed"
     assert alert.details["urgent"] is True and alert.details["trackingNumber"] == "JJD0099887766"
 
 

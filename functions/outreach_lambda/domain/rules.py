@@ -241,7 +241,8 @@ _SHIPPED_STAGES = frozenset(ORDER[ORDER.index(Stage.SHIPPED) :])
 def on_address_change_requested(
     state: OrderState, change: AddressChangeRequested, arrival: Arrival, effects: Effects
 ) -> OrderState:
-    """Customer: nothing now. Ops: address_change, or the urgent address_change_after_shipping once shipped."""
+    """Customer: nothing now. Ops: ``address_changed`` (DESIGN.md's name) with old and new address; ``urgent``
+    once shipped (the carrier must be reached), with the shipment."""
     old = state.delivery_address
     shipped = stage(state) in _SHIPPED_STAGES
     details: dict[str, Any] = {
@@ -251,10 +252,10 @@ def on_address_change_requested(
     }
     if change.note:
         details["note"] = change.note
+    details["urgent"] = shipped
     if shipped and state.shipment is not None:
-        details.update(urgent=True, carrier=state.shipment.carrier, trackingNumber=state.shipment.tracking_number)
-    kind = "address_change_after_shipping" if shipped else "address_change"
-    effects.alerts.append(Alert(kind=kind, order_id=state.order_id, at=arrival.now, details=details))
+        details.update(carrier=state.shipment.carrier, trackingNumber=state.shipment.tracking_number)
+    effects.alerts.append(Alert(kind="address_changed", order_id=state.order_id, at=arrival.now, details=details))
     state.requested_address = change.new_address
     state.address_requested_at = arrival.now
     state.address_confirmed_at = arrival.now  # the customer just told us where it goes
