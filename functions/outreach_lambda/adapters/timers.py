@@ -37,36 +37,17 @@ class SchedulerTimers:
 
     def arm(self, order_id: str, due_at: datetime) -> str:
         name = timer_name(order_id, due_at)
-        at = fire_at(due_at).strftime("%Y-%m-%dT%H:%M:%S")
-        try:
-            client("scheduler").create_schedule(
-                Name=name,
-                GroupName=self._group,
-                ScheduleExpression=f"at({at})",
-                ScheduleExpressionTimezone="UTC",
-                FlexibleTimeWindow={"Mode": "OFF"},
-                ActionAfterCompletion="DELETE",
-                Target={
-                    "Arn": self._target_arn,
-                    "RoleArn": self._role_arn,
-                    "Input": json.dumps({"orderId": order_id, "dueAt": due_at.astimezone(UTC).isoformat()}),
-                    "EventBridgeParameters": {"DetailType": TIMER_DETAIL_TYPE, "Source": TIMER_SOURCE},
-                    # Scheduler retries putting the event for a day; what it still cannot deliver goes to the
-                    # dead-letter queue (ops are alarmed on it), and the wait's timeout re-checks the order.
-                    "RetryPolicy": {"MaximumEventAgeInSeconds": 86400, "MaximumRetryAttempts": 185},
-                    "DeadLetterConfig": {"Arn": self._dead_letter_arn},
-                },
-            )
-        except ClientError as exc:
-            if error_code(exc) != "ConflictException":
-                raise
-        return name
+        detail = {"orderId": order_id, "dueAt": due_at.astimezone(UTC).isoformat()}
+        return self._schedule(name, due_at, TIMER_DETAIL_TYPE, detail)
 
     def arm_event(self, seed: str, due_at: datetime, detail_type: str, detail: dict[str, Any]) -> str:
         """A one-time internal event (``detail_type`` from ``outreach.timer``) at ``due_at``: the reply SLA of a
         customer message, a catalog request's design-advice offer. ``seed`` names it (hashed: no ids in names)."""
         digest = hashlib.sha256(seed.encode()).hexdigest()[:20]
-        name = f"event-{digest}-{int(fire_at(due_at).timestamp())}"
+        return self._schedule(f"event-{digest}-{int(fire_at(due_at).timestamp())}", due_at, detail_type, detail)
+
+    def _schedule(self, name: str, due_at: datetime, detail_type: str, detail: dict[str, Any]) -> str:
+        """One one-time schedule putting ``detail`` on the bus from ``outreach.timer``; an existing one is kept."""
         at = fire_at(due_at).strftime("%Y-%m-%dT%H:%M:%S")
         try:
             client("scheduler").create_schedule(
@@ -81,6 +62,8 @@ class SchedulerTimers:
                     "RoleArn": self._role_arn,
                     "Input": json.dumps(detail),
                     "EventBridgeParameters": {"DetailType": detail_type, "Source": TIMER_SOURCE},
+                    # Scheduler retries putting the event for a day; what it still cannot deliver goes to the
+                    # dead-letter queue (ops are alarmed on it), and the wait's timeout re-checks the order.
                     "RetryPolicy": {"MaximumEventAgeInSeconds": 86400, "MaximumRetryAttempts": 185},
                     "DeadLetterConfig": {"Arn": self._dead_letter_arn},
                 },

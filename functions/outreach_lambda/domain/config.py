@@ -131,6 +131,17 @@ def _one_line_text(value: str) -> str:
     return value
 
 
+def _texts_per_language(value: dict[str, str], shortest: int) -> dict[str, str]:
+    """``{"de": "..."}``: keys are language codes, values one line of ``shortest`` to 200 characters."""
+    for language, text in value.items():
+        if not re.fullmatch(r"[a-z]{2,3}", language):
+            raise ValueError(f"keys must be language codes like 'de', got {language[:20]!r}")
+        if not isinstance(text, str) or not shortest <= len(text) <= 200:
+            raise ValueError(f"{language}: must be text of {shortest} to 200 characters")
+        _one_line_text(text)
+    return value
+
+
 class Remedy(BaseModel):
     """A small complaint and its free fix: a comment containing ``pattern`` (any case) suggests ``remedy``.
 
@@ -154,13 +165,7 @@ class Remedy(BaseModel):
     @field_validator("translations")
     @classmethod
     def _per_language(cls, value: dict[str, str]) -> dict[str, str]:
-        for language, text in value.items():
-            if not re.fullmatch(r"[a-z]{2,3}", language):
-                raise ValueError(f"keys must be language codes like 'de', got {language[:20]!r}")
-            if not isinstance(text, str) or not 3 <= len(text) <= 200:
-                raise ValueError(f"{language}: must be text of 3 to 200 characters")
-            _one_line_text(text)
-        return value
+        return _texts_per_language(value, shortest=3)
 
 
 _SOFTER = {
@@ -372,10 +377,4 @@ class OutreachConfig(BaseModel):
     def _gestures_per_language(cls, value: dict[str, str]) -> dict[str, str]:
         if len(value) > 20:
             raise ValueError(f"at most 20 languages, got {len(value)}")
-        for language, text in value.items():
-            if not re.fullmatch(r"[a-z]{2,3}", language):
-                raise ValueError(f"keys must be language codes like 'de', got {language[:20]!r}")
-            if not isinstance(text, str) or not 1 <= len(text) <= 200:
-                raise ValueError(f"{language}: must be text of 1 to 200 characters")
-            _one_line_text(text)
-        return value
+        return _texts_per_language(value, shortest=1)

@@ -241,8 +241,7 @@ _SHIPPED_STAGES = frozenset(ORDER[ORDER.index(Stage.SHIPPED) :])
 def on_address_change_requested(
     state: OrderState, change: AddressChangeRequested, arrival: Arrival, effects: Effects
 ) -> OrderState:
-    """Customer: nothing now. Ops: ``address_changed`` (DESIGN.md's name) with old and new address; ``urgent``
-    once shipped (the carrier must be reached), with the shipment."""
+    """Customer: nothing now. Ops: address_changed with old and new address, urgent once shipped."""
     old = state.delivery_address
     shipped = stage(state) in _SHIPPED_STAGES
     details: dict[str, Any] = {
