@@ -232,6 +232,7 @@ class FakeOptOuts:
     """The opt-out list, by normalised address (as the DynamoDB adapter keys it)."""
 
     entries: dict[str, tuple[str, datetime]] = field(default_factory=dict)
+    fail_with: Exception | None = None  # reading the list raises this (a throttled or failing table)
 
     def add(self, address: str, reason: str, at: datetime) -> bool:
         key = normalise(address)
@@ -244,6 +245,8 @@ class FakeOptOuts:
         return self.entries.pop(normalise(address), None) is not None
 
     def contains(self, address: str) -> bool:
+        if self.fail_with is not None:
+            raise self.fail_with
         return normalise(address) in self.entries
 
 

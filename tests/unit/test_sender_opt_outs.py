@@ -147,3 +147,46 @@ def test_given_an_opted_out_catalog_requester_then_the_design_advice_offer_is_sk
 def test_given_a_config_that_lets_opted_out_customers_get_the_design_advice_offer_then_it_is_refused() -> None:
     with pytest.raises(ValueError, match="design_advice_offer: an offer never goes to a customer who opted out"):
         OutreachConfig.model_validate({"optedOutStillGet": ["order_confirmation", "design_advice_offer"]})
+
+
+def test_given_the_opt_out_list_unreadable_then_the_contact_is_retried_and_sent_once_later() -> None:
+    shop = order(Shop())
+    shop.start("SO-1", NOW)
+    throttled = {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow down"}}
+    shop.opt_outs.fail_with = ClientError(throttled, "GetItem")  # type: ignore[arg-type]
+
+    first = shop.sender.send("SO-1", update(), NOW + timedelta(days=8))
+
+    assert first.status == "retry" and first.retry_at is not None
+    assert entry(shop, "production_update#email")["status"] == "RETRY"  # never left SENDING: nothing went out
+    shop.opt_outs.fail_with = None
+    again = shop.sender.send("SO-1", update(), first.retry_at)
+    assert again.status == "sent"
+    assert [m.subject for m in shop.customer.sent][-1].startswith("Your order SO-1")
+    assert len(shop.customer.sent) == 2  # the confirmation, then the update once
+
+
+def test_given_the_order_cancelled_after_intake_then_a_late_message_acknowledgement_is_not_sent() -> None:
+    """Intake checks the order once when it hands the acknowledgement on; a late or retried invocation, or a
+    redrive, must see the cancellation too."""
+    from dataclasses import replace
+
+    from outreach_lambda.domain.events import parse_detail
+
+    shop = order(Shop())
+    shop.start("SO-1", NOW)
+    shop.event("Order Cancelled", {"orderId": "SO-1", "reason": "changed my mind"}, NOW + timedelta(hours=1))
+    shop.timeline.step("SO-1", NOW + timedelta(hours=1))
+    message = parse_detail("Customer Message Received", {"messageId": "M-1", "orderId": "SO-1", "text": "Hello"})
+
+    class OneMessage:
+        def get(self, message_id: str) -> dict:
+            return {"message": message, "to": "ada@example.com", "answerBy": (NOW + timedelta(hours=3)).isoformat()}
+
+    sender = replace(shop.sender, conversations=OneMessage())  # type: ignore[arg-type]
+    sent_before = len(shop.customer.sent)
+
+    result = sender.send_message_acknowledgement("M-1", NOW + timedelta(hours=2))
+
+    assert (result.status, result.reason) == ("suppressed", "order is cancelled")
+    assert len(shop.customer.sent) == sent_before

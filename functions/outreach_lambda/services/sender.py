@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from outreach_lambda.adapters.aws import error_code
 from outreach_lambda.adapters.conversations import message_pk
 from outreach_lambda.adapters.orders import catalog_pk, order_pk
 from outreach_lambda.adapters.send_errors import Classified, SendFault, classify
@@ -174,6 +175,12 @@ class Sender:
         if not to:
             return result.model_copy(update={"status": "skipped", "reason": "no e-mail address"})
         message: CustomerMessageReceived = recorded["message"]
+        if message.order_id is not None:
+            order = self.orders.get(message.order_id)
+            if order is not None and order.state is not None and not may_send(kind, order.state):
+                # Cancelled meanwhile (a late or retried invocation, a redrive): ops answer by hand.
+                logger.info("no acknowledgement: the order's stage rules it out", extra={"messageId": message_id})
+                return result.model_copy(update={"status": "suppressed", "reason": f"order is {stage(order.state)}"})
         zone = ZoneInfo(str(recorded.get("timezone") or self.config.business_hours.timezone))
         text = render_message_acknowledgement(
             str(recorded.get("name") or "customer").split()[0],
@@ -217,7 +224,14 @@ class Sender:
         if attempt is None:
             logger.info("contact already sent, not sending again", extra=log)
             return result.model_copy(update={"status": "duplicate"})
-        skip = self._unwanted(result.kind, result.channel, to)
+        try:
+            skip = self._unwanted(result.kind, result.channel, to)
+        except (ClientError, BotoCoreError) as exc:
+            # The opt-out list could not be read: nothing has gone out, so the contact is retried like a
+            # throttled send (never left SENDING for the reconciler to call "unconfirmed").
+            code = (error_code(exc) if isinstance(exc, ClientError) else None) or type(exc).__name__
+            unread = Classified(SendFault.TRANSIENT, code, f"opt-out list not readable: {code}")
+            return self._not_sent(owner, result, unread, attempt, now, {**log, "to": mask(to)})
         if skip is not None:
             self.ledger.finish(
                 owner.pk, result.key, LedgerStatus.SKIPPED, {"reason": skip, "skippedAt": now.isoformat()}
