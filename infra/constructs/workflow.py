@@ -24,6 +24,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
+from outreach_lambda.adapters.actions import LINK_PK_PREFIX
 from outreach_lambda.adapters.opt_outs import OPT_OUTS_PK
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.wiring import (
@@ -177,7 +178,7 @@ class Workflow(Construct):
             (Env.SCHEDULE_GROUP, Access.MANAGE_SCHEDULES): self._grant_manage_schedules,
             (Env.TIMER_ROLE_ARN, Access.PASS_ROLE): self.timer_role.grant_pass_role,
             (Env.DEAD_LETTER_QUEUE_URL, Access.SEND_MESSAGES): res.dead_letter_queue.grant_send_messages,
-            (Env.ORDERS_TABLE, Access.PUT_ITEM): lambda grantee: res.orders_table.grant(grantee, "dynamodb:PutItem"),
+            (Env.ORDERS_TABLE, Access.PUT_ITEM): self._grant_put_link_uses,
             (Env.EVENT_BUS_NAME, Access.PUT_EVENTS): res.bus.grant_put_events_to,
             (Env.LINK_KEY_SECRET_ARN, Access.READ_SECRET): res.link_key_secret.grant_read,
             # The reconciler: a Query of the index of claims in flight and conditional updates, never a Scan.
@@ -302,6 +303,16 @@ class Workflow(Construct):
             self._grant_permission(function, permission)
         self._functions[name] = function
         return function
+
+    def _grant_put_link_uses(self, grantee: iam.IGrantable) -> None:
+        """The internet-facing actions function writes one-click link uses only (``LINK#...``), never an order."""
+        grantee.grant_principal.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["dynamodb:PutItem"],
+                resources=[self._res.orders_table.table_arn],
+                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": [f"{LINK_PK_PREFIX}*"]}},
+            )
+        )
 
     def _grant_add_opt_outs(self, grantee: iam.IGrantable) -> None:
         grantee.grant_principal.add_to_principal_policy(

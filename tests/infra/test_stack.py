@@ -521,6 +521,9 @@ def test_given_the_actions_function_then_it_may_only_claim_links_put_events_and_
     [bus_id] = [b for b in synth.template.find_resources("AWS::Events::EventBus")]
     put_events = [s for s in synth.statements_of("actions") if "events:PutEvents" in actions_of(s)]
     assert [r for s in put_events for r in resources_of(s)] == [{"Fn::GetAtt": [bus_id, "Arn"]}]
+    [put_item] = [s for s in synth.statements_of("actions") if "dynamodb:PutItem" in actions_of(s)]
+    # Internet-facing: it may write link uses only, never an order's state, inbox or token.
+    assert put_item["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["LINK#*"]}}
 
 
 def test_given_the_links_in_messages_then_they_point_at_the_endpoints_stage(synth: Synth) -> None:

@@ -226,3 +226,23 @@ def test_given_a_link_replayed_days_later_then_it_does_not_act_again(endpoint) -
 
     assert "already used" in replay["body"]
     assert [t for _, t, _ in endpoint.events()] == ["Callback Requested"]
+
+
+def test_given_an_invocation_that_died_after_claiming_then_the_customers_next_click_still_acts(endpoint) -> None:
+    """A timeout or crash between the claim and the bus leaves the link 'claimed' with no event sent: a click a
+    few seconds later is still 'already' (the first may yet finish), one after the stale bound acts."""
+    from outreach_lambda.adapters.actions import STALE_CLAIM, LinkUses
+    from outreach_lambda.domain.links import link_id
+
+    token = link(Action.CONFIRM_ADDRESS)
+    assert LinkUses("orders").claim(link_id(token), "confirm_address", NOW)  # ... and then the function died
+
+    soon = endpoint.request("POST", token)
+    with time_machine.travel(NOW + STALE_CLAIM + timedelta(seconds=1), tick=False):
+        later = endpoint.request("POST", token)
+        again = endpoint.request("POST", token)
+
+    assert "already used" in soon["body"]
+    assert later["statusCode"] == 200 and "already used" not in later["body"]
+    assert "already used" in again["body"]  # done now: never acts twice
+    assert [t for _, t, _ in endpoint.events()] == ["Address Confirmed"]

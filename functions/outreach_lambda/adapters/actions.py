@@ -28,22 +28,38 @@ def action_links(secret_arn: str, base_url: str, config: OutreachConfig) -> Acti
     return ActionLinks(base_url=base_url, keys=link_keys(secret_arn), validity=timedelta(days=config.action_link_days))
 
 
+#: Longer than the actions function may run (30 s): a claim this old belongs to an invocation that died.
+STALE_CLAIM = timedelta(minutes=2)
+
+
+#: The partition prefix of link uses: the only items the public endpoint's function may write (IAM LeadingKeys).
+LINK_PK_PREFIX = "LINK#"
+
+
 def link_pk(link_id: str) -> str:
-    return f"LINK#{link_id}"
+    return f"{LINK_PK_PREFIX}{link_id}"
 
 
 class LinkUses:
     """A link acts once: the first click claims ``LINK#<linkId>`` with a conditional put (PutItem only).
 
-    A claim whose event could not be put on the bus is marked ``failed`` (again a conditional put), so the
-    customer's next click may claim it again."""
+    ``claimed`` -> ``done`` once its event is on the bus. A claim whose event could not be put is marked
+    ``failed``, and a claim left ``claimed`` by an invocation that died (a timeout, a crash between the claim and
+    the bus) may be claimed again after ``STALE_CLAIM``, so the customer's next click works instead of hearing
+    "we already have this" for an action that never happened."""
 
     def __init__(self, table_name: str) -> None:
         self._name = table_name
 
     def claim(self, link_id: str, action: str, now: datetime) -> bool:
         item = {"pk": link_pk(link_id), "sk": "USE", "action": action, "usedAt": now.isoformat(), "outcome": "claimed"}
-        return self._put(item, "attribute_not_exists(pk) OR outcome = :failed", {":failed": "failed"})
+        condition = "attribute_not_exists(pk) OR outcome = :failed OR (outcome = :claimed AND usedAt < :stale)"
+        stale = (now - STALE_CLAIM).isoformat()
+        return self._put(item, condition, {":failed": "failed", ":claimed": "claimed", ":stale": stale})
+
+    def done(self, link_id: str, action: str, now: datetime) -> None:
+        item = {"pk": link_pk(link_id), "sk": "USE", "action": action, "usedAt": now.isoformat(), "outcome": "done"}
+        self._put(item, "outcome = :claimed", {":claimed": "claimed"})
 
     def release(self, link_id: str, action: str, now: datetime) -> None:
         item = {"pk": link_pk(link_id), "sk": "USE", "action": action, "usedAt": now.isoformat(), "outcome": "failed"}

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -111,11 +112,20 @@ class CustomerActions:
             self.bus.put(detail_type, detail)
         except Exception:
             logger.exception("could not put the action's event on the bus", extra={"action": claims.action.value})
-            self.uses.release(used, claims.action.value, now)
+            self._settle(self.uses.release, used, claims, now)
             return Page("unavailable", 503, lang, claims.action)
+        self._settle(self.uses.done, used, claims, now)
         logger.info("customer action", extra={"action": claims.action.value, "linkId": used, "ref": claims.ref})
         metrics.add_metric(name=f"Action_{claims.action.value}", unit="Count", value=1)
         return Page("done", 200, lang, claims.action, claims.argument)
+
+    @staticmethod
+    def _settle(mark: Callable[[str, str, datetime], None], used: str, claims: LinkClaims, now: datetime) -> None:
+        """Best effort: a claim left ``claimed`` becomes claimable again once stale (adapters/actions.py)."""
+        try:
+            mark(used, claims.action.value, now)
+        except Exception:
+            logger.exception("could not record the link's use", extra={"action": claims.action.value, "linkId": used})
 
     def _verified(self, token: str, now: datetime, languages: list[str]) -> LinkClaims | None:
         try:
