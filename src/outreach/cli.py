@@ -101,7 +101,11 @@ def _add_operate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     owner = argparse.ArgumentParser(add_help=False)
     owner.add_argument("owner", metavar="ORDER_ID", help="the order id (or, with --request, the catalog request id)")
     owner.add_argument("key", metavar="KEY", help="the contact's key, e.g. shipped#email (from the alert)")
-    owner.add_argument("--request", action="store_true", help="OWNER is a catalog request id")
+    owner_kind = owner.add_mutually_exclusive_group()
+    owner_kind.add_argument("--request", action="store_true", help="OWNER is a catalog request id")
+    owner_kind.add_argument(
+        "--message", action="store_true", help="OWNER is a customer message id (its acknowledgement)"
+    )
     contact_actions.add_parser(
         "resend",
         parents=[stack, owner],
@@ -165,10 +169,10 @@ def _operate(args: argparse.Namespace) -> int:
             print(f"{len(found)} {args.action} contact(s)", file=sys.stderr)
             return 0
         if args.command == "contacts" and args.action == "resend":
-            print(json.dumps(operate.resend(deployed, args.owner, args.key, args.request)))
+            print(json.dumps(operate.resend(deployed, args.owner, args.key, args.request, args.message)))
             return 0
         if args.command == "contacts" and args.action == "skip":
-            print(json.dumps(operate.skip(deployed, args.owner, args.key, args.request, args.sent)))
+            print(json.dumps(operate.skip(deployed, args.owner, args.key, args.request, args.sent, args.message)))
             return 0
         if args.command == "contacts":
             parked = operate.parked(deployed)

@@ -20,6 +20,7 @@ from urllib.parse import quote
 import boto3
 from outreach_lambda.adapters.aws import update_if
 from outreach_lambda.adapters.contacts import PARKED_CAUSES_PK, ContactLedger
+from outreach_lambda.adapters.conversations import message_pk
 from outreach_lambda.adapters.opt_outs import DynamoOptOuts
 from outreach_lambda.adapters.orders import OrdersRepository, catalog_pk, order_pk
 from outreach_lambda.adapters.workflow import execution_name
@@ -36,6 +37,7 @@ from outreach_lambda.services.reconciler import STUCK_AFTER
 from outreach_lambda.step_contract import (
     CatalogSendRequest,
     ExecutionInput,
+    FeedbackNote,
     IntakeResult,
     MessageAckRequest,
     SendRequest,
@@ -262,19 +264,28 @@ def redrive(deployed: Deployed, items: list[dict[str, Any]]) -> list[dict[str, A
         table.delete_item(Key={"pk": PARKED_CAUSES_PK, "sk": cause})  # ops hear again if it is still there
     outcomes = []
     for item in items:
-        request: StepModel
-        if "conversationId" in item:  # a customer message's acknowledgement
-            request = MessageAckRequest(message_id=item["conversationId"], redrive=True)
-        elif "orderId" in item:
-            contact = ContactOrder(key=item["sk"], kind=item["kind"], channel=item["channel"], due_at=item["dueAt"])
-            request = SendRequest(order_id=item["orderId"], contact=contact, redrive=True)
-        else:
-            kind = "design_advice_offer" if item.get("kind") == "design_advice_offer" else None
-            request = CatalogSendRequest(request_id=item["requestId"], redrive=True, kind=kind)
+        request = send_request(item, redrive=True)
         response = lam.invoke(FunctionName=deployed.sender_function, Payload=json.dumps(request.to_payload()).encode())
         body = json.loads(response["Payload"].read() or b"{}")
         outcomes.append({"key": item["sk"], **request.to_payload(), "outcome": body.get("status", "error")})
     return outcomes
+
+
+def send_request(item: dict[str, Any], redrive: bool) -> StepModel:
+    """What the sender is asked to send again for one contact-ledger entry: a customer message's
+    acknowledgement, an order's contact (with the late feedback it answers), or a catalog request's contact."""
+    if "conversationId" in item:
+        return MessageAckRequest(message_id=item["conversationId"], redrive=redrive)
+    if "orderId" in item:
+        contact = ContactOrder(key=item["sk"], kind=item["kind"], channel=item["channel"], due_at=item["dueAt"])
+        feedback = (
+            FeedbackNote(rating=int(item["feedbackRating"]), comment=item.get("feedbackComment"))
+            if "feedbackRating" in item
+            else None
+        )
+        return SendRequest(order_id=item["orderId"], contact=contact, redrive=redrive, feedback=feedback)
+    kind = "design_advice_offer" if item.get("kind") == "design_advice_offer" else None
+    return CatalogSendRequest(request_id=item["requestId"], redrive=redrive, kind=kind)
 
 
 # -- claims stuck in SENDING and contacts whose outcome is unknown (contact_unconfirmed) -------------------
@@ -284,11 +295,14 @@ def stuck(deployed: Deployed, now: datetime | None = None) -> list[dict[str, Any
     return ContactLedger(deployed.contacts_table).stuck((now or datetime.now(UTC)) - STUCK_AFTER)
 
 
-def _ledger_key(owner: str, key: str, request: bool) -> dict[str, str]:
-    return {"pk": catalog_pk(owner) if request else order_pk(owner), "sk": key}
+def _ledger_key(owner: str, key: str, request: bool, message: bool = False) -> dict[str, str]:
+    pk = message_pk(owner) if message else catalog_pk(owner) if request else order_pk(owner)
+    return {"pk": pk, "sk": key}
 
 
-def _from_unconfirmed(deployed: Deployed, owner: str, key: str, request: bool, to: LedgerStatus, **fields: str) -> dict:
+def _from_unconfirmed(
+    deployed: Deployed, owner: str, key: str, request: bool, to: LedgerStatus, message: bool = False, **fields: str
+) -> dict:
     """Move one UNCONFIRMED entry to ``to`` (conditional: never an entry in any other state)."""
     names = {"#s": "status", **{f"#f{i}": name for i, name in enumerate(fields)}}
     values = {":to": to.value, ":unconfirmed": LedgerStatus.UNCONFIRMED.value}
@@ -296,7 +310,7 @@ def _from_unconfirmed(deployed: Deployed, owner: str, key: str, request: bool, t
     sets = ", ".join(["#s = :to", *(f"#f{i} = :f{i}" for i in range(len(fields)))])
     item = update_if(
         deployed.contacts_table,
-        Key=_ledger_key(owner, key, request),
+        Key=_ledger_key(owner, key, request, message),
         UpdateExpression=f"SET {sets}",
         ConditionExpression="#s = :unconfirmed",
         ExpressionAttributeNames=names,
@@ -308,34 +322,41 @@ def _from_unconfirmed(deployed: Deployed, owner: str, key: str, request: bool, t
     return item
 
 
-def resend(deployed: Deployed, owner: str, key: str, request: bool = False) -> dict[str, Any]:
+def resend(deployed: Deployed, owner: str, key: str, request: bool = False, message: bool = False) -> dict[str, Any]:
     """An unconfirmed contact that a human checked did not go (SES event destination / SNS delivery logs): make it
     claimable again and send it through the sender, which claims it first, so it goes once however often this runs,
-    and not at all if the order moved on (a cancellation) or the address opted out meanwhile."""
+    and not at all if the order moved on (a cancellation) or the address opted out meanwhile. ``owner`` is an
+    order id, a catalog request id (``request``) or a customer message id (``message``)."""
     item = _from_unconfirmed(
-        deployed, owner, key, request, LedgerStatus.RETRY, checkedAt=datetime.now(UTC).isoformat(), checkedBy="ops"
+        deployed,
+        owner,
+        key,
+        request,
+        LedgerStatus.RETRY,
+        message,
+        checkedAt=datetime.now(UTC).isoformat(),
+        checkedBy="ops",
     )
-    send_request: StepModel
-    if request:
-        send_request = CatalogSendRequest(request_id=owner)
-    else:
-        contact = ContactOrder(key=key, kind=item["kind"], channel=item["channel"], due_at=item["dueAt"])
-        send_request = SendRequest(order_id=owner, contact=contact)
+    request_to_send = send_request(item, redrive=False)
     response = boto3.client("lambda").invoke(
-        FunctionName=deployed.sender_function, Payload=json.dumps(send_request.to_payload()).encode()
+        FunctionName=deployed.sender_function, Payload=json.dumps(request_to_send.to_payload()).encode()
     )
     body = json.loads(response["Payload"].read() or b"{}")
-    return {"key": key, **send_request.to_payload(), "outcome": body.get("status", "error")}
+    return {"key": key, **request_to_send.to_payload(), "outcome": body.get("status", "error")}
 
 
-def skip(deployed: Deployed, owner: str, key: str, request: bool = False, sent: bool = False) -> dict[str, Any]:
+def skip(
+    deployed: Deployed, owner: str, key: str, request: bool = False, sent: bool = False, message: bool = False
+) -> dict[str, Any]:
     """Settle an unconfirmed contact without sending: ``sent`` when the provider's logs show it went (SENT), else
     SKIPPED (ops decided it is not to go)."""
     now = datetime.now(UTC).isoformat()
     if sent:
-        _from_unconfirmed(deployed, owner, key, request, LedgerStatus.SENT, confirmedAt=now, confirmedBy="ops")
+        _from_unconfirmed(deployed, owner, key, request, LedgerStatus.SENT, message, confirmedAt=now, confirmedBy="ops")
         return {"key": key, "outcome": "sent"}
-    _from_unconfirmed(deployed, owner, key, request, LedgerStatus.SKIPPED, reason="skipped by ops", skippedAt=now)
+    _from_unconfirmed(
+        deployed, owner, key, request, LedgerStatus.SKIPPED, message, reason="skipped by ops", skippedAt=now
+    )
     return {"key": key, "outcome": "skipped"}
 
 

@@ -71,3 +71,31 @@ def test_given_a_claim_the_sender_finishes_while_the_reconciler_looks_then_the_s
 
     assert settled is False
     assert stuck["status"] == "SENT"
+
+
+def test_given_ledger_entries_then_a_resend_or_redrive_asks_the_sender_for_exactly_that_contact() -> None:
+    """A design-advice offer is not the catalog follow-up; a late 1-star acknowledgement answers the 1 star; a
+    message's acknowledgement is found under its message."""
+    from outreach_lambda.services.reconciler import owner_args
+
+    from outreach.operate import send_request
+
+    offer = send_request({"sk": "design_advice_offer#email", "requestId": "CR-1", "kind": "design_advice_offer"}, False)
+    late = send_request(
+        {
+            "sk": "feedback_acknowledgement#email",
+            "orderId": "SO-1",
+            "kind": "feedback_acknowledgement",
+            "channel": "email",
+            "dueAt": "2026-12-01T09:00:00+00:00",
+            "feedbackRating": 1,
+            "feedbackComment": "too firm",
+        },
+        True,
+    )
+    ack_entry = {"sk": "message_acknowledgement#email", "conversationId": "M-1", "orderId": "SO-1"}
+
+    assert offer.to_payload()["kind"] == "design_advice_offer"
+    assert late.to_payload()["feedback"] == {"rating": 1, "comment": "too firm"}
+    assert send_request(ack_entry, False).to_payload()["messageId"] == "M-1"
+    assert owner_args(ack_entry) == "--message M-1"

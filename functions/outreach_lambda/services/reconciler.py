@@ -40,7 +40,11 @@ class ReconcileResult(BaseModel):
 
 
 def owner_args(entry: dict[str, Any]) -> str:
-    """How ``outreach contacts resend|skip`` names the contact's owner: an order id, or ``--request ID``."""
+    """How ``outreach contacts resend|skip`` names the contact's owner: a customer message (``--message ID``: its
+    acknowledgement lives under the message, even when the message names an order), an order id, or
+    ``--request ID``."""
+    if entry.get("conversationId"):
+        return f"--message {entry['conversationId']}"
     return str(entry["orderId"]) if entry.get("orderId") else f"--request {entry.get('requestId', '')}"
 
 

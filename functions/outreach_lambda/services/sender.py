@@ -93,15 +93,28 @@ class Sender:
         if record is None or record.state is None:
             raise NotFound(f"orderId: no recorded state for order {order_id!r}")
         state = record.state
+        answers: dict[str, Any] = {}
         if feedback is not None:
             state = state.model_copy(deep=True)
             received = FeedbackReceived.model_validate(
                 {"orderId": order_id, "rating": feedback.rating, "comment": feedback.comment}
             )
             record_feedback(state, received, self.config)
-        return self.deliver(state, contact, now, redrive)
+            # Kept with the contact, so a redrive or resend answers the same feedback (not a generic "thanks").
+            answers = {
+                "feedbackRating": feedback.rating,
+                **({"feedbackComment": feedback.comment} if feedback.comment else {}),
+            }
+        return self.deliver(state, contact, now, redrive, answers)
 
-    def deliver(self, state: OrderState, contact: ContactOrder, now: datetime, redrive: bool = False) -> SendResult:
+    def deliver(
+        self,
+        state: OrderState,
+        contact: ContactOrder,
+        now: datetime,
+        redrive: bool = False,
+        recorded: dict[str, Any] | None = None,
+    ) -> SendResult:
         """An order's contact, rendered from the order's state and promise ledger as they are now."""
         order_id = state.order_id
         result = SendResult(
@@ -122,7 +135,8 @@ class Sender:
         )
         message = render(state, contact, self.config, links)
         owner = _Owner(pk=order_pk(order_id), order_id=order_id)
-        return self._deliver(owner, result, to, message, now, redrive, {"dueAt": contact.due_at.isoformat()})
+        fields = {"dueAt": contact.due_at.isoformat(), **(recorded or {})}
+        return self._deliver(owner, result, to, message, now, redrive, fields)
 
     def send_catalog_follow_up(
         self,
@@ -203,7 +217,7 @@ class Sender:
         message: Message,
         now: datetime,
         redrive: bool,
-        recorded: dict[str, str] | None = None,
+        recorded: dict[str, Any] | None = None,
     ) -> SendResult:
         """Claim the ledger entry, send, record the outcome. A claimed contact is never sent again."""
         log = {**owner.ids, "key": result.key, "kind": result.kind, "channel": result.channel}
