@@ -30,8 +30,7 @@ from outreach_lambda.domain.rendering import (
     KINDS,
     Message,
     render,
-    render_catalog_follow_up,
-    render_design_advice_offer,
+    render_catalog_contact,
     render_message_acknowledgement,
 )
 from outreach_lambda.domain.timeline import advance
@@ -183,9 +182,7 @@ def sample_message(kind: str, locale: str, config: OutreachConfig, signed_links:
             },
         )
         links = SAMPLE_LINKS.for_message(kind, "CR-2087", now, scope="catalog", lang=locale) if signed_links else None
-        if kind == "design_advice_offer":
-            return render_design_advice_offer(request, config, links)  # type: ignore[arg-type]
-        return render_catalog_follow_up(request, config, links)  # type: ignore[arg-type]
+        return render_catalog_contact(request, config, links, kind)  # type: ignore[arg-type]
     if kind == "message_acknowledgement":
         message = parse_detail(
             "Customer Message Received",

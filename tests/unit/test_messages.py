@@ -26,7 +26,7 @@ from outreach_lambda.domain.rendering import (
     NON_TRANSACTIONAL_KINDS,
     NOT_ORDER_KINDS,
     render,
-    render_catalog_follow_up,
+    render_catalog_contact,
     resolve_language,
 )
 from pydantic import ValidationError
@@ -293,7 +293,7 @@ def test_given_hostile_catalog_request_when_rendered_then_escaped(config: Outrea
             "postalAddress": {"line1": RTL_LINE, "city": LONG_WORD[:100], "postalCode": "1", "country": "SA"},
         },
     )
-    message = render_catalog_follow_up(request, config)  # type: ignore[arg-type]
+    message = render_catalog_contact(request, config)  # type: ignore[arg-type]
     assert "<b>Eve</b>" not in message.html and "&lt;b&gt;Eve&lt;/b&gt;" in message.html
     assert RTL_LINE in message.html
 

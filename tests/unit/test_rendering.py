@@ -7,7 +7,7 @@ from domain_builders import OrderRun, at, shipped
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.events import parse_detail
 from outreach_lambda.domain.model import ContactOrder, OrderState
-from outreach_lambda.domain.rendering import render, render_catalog_follow_up
+from outreach_lambda.domain.rendering import render, render_catalog_contact
 from pydantic import ValidationError
 
 FIRST_PROMISE_TEXT = "Monday, 30 November 2026"
@@ -248,7 +248,7 @@ def test_given_catalog_request_when_follow_up_rendered_then_catalog_swatches_and
             "postalAddress": {"line1": "1 Main St", "city": "Arlington", "postalCode": "22201", "country": "US"},
         },
     )
-    message = render_catalog_follow_up(request, config)
+    message = render_catalog_contact(request, config)
     assert message.text.startswith("Dear Grace,")
     assert "catalog" in message.subject.lower()
     assert "1 Main St, Arlington 22201, US" in message.text  # as the US post writes it

@@ -44,7 +44,7 @@ DATED_KINDS = frozenset({"order_confirmation", "production_update", "shipped", "
 #: Messages that are not about a transaction the customer started and needs to hear of: they carry
 #: List-Unsubscribe + one-click List-Unsubscribe-Post (RFC 8058) and a visible unsubscribe link.
 NON_TRANSACTIONAL_KINDS = frozenset({"satisfaction_check", "catalog_follow_up", "design_advice_offer"})
-#: The kinds about a catalog request (``render_catalog_follow_up``, ``render_design_advice_offer``) and about a
+#: The kinds about a catalog request (``render_catalog_contact``) and about a
 #: customer's own message (``render_message_acknowledgement``), not about an order's state.
 NOT_ORDER_KINDS = frozenset({"catalog_follow_up", "design_advice_offer", "message_acknowledgement"})
 #: The most SMS parts each kind may take. Two for the kinds that carry a date plus a phone number or a
@@ -320,21 +320,16 @@ def _catalog_facts(request: CatalogRequested) -> dict[str, Any]:
     }
 
 
-def render_catalog_follow_up(
-    request: CatalogRequested, config: OutreachConfig, links: Mapping[str, str] | None = None
+def render_catalog_contact(
+    request: CatalogRequested,
+    config: OutreachConfig,
+    links: Mapping[str, str] | None = None,
+    kind: Literal["catalog_follow_up", "design_advice_offer"] = "catalog_follow_up",
 ) -> Message:
+    """A catalog request's contact: the follow-up (catalog, swatches, design advice), or the one gentle offer of
+    free design advice some days later to a requester who has not ordered."""
     language = resolve_language(request.customer.locale, config.branding.default_locale)
-    facts = _catalog_facts(request)
-    return compose("catalog_follow_up", facts, language, config, request.request_id, None, links)
-
-
-def render_design_advice_offer(
-    request: CatalogRequested, config: OutreachConfig, links: Mapping[str, str] | None = None
-) -> Message:
-    """One gentle offer of free design advice, some days after the catalog, to a requester who has not ordered."""
-    language = resolve_language(request.customer.locale, config.branding.default_locale)
-    facts = _catalog_facts(request)
-    return compose("design_advice_offer", facts, language, config, request.request_id, None, links)
+    return compose(kind, _catalog_facts(request), language, config, request.request_id, None, links)
 
 
 def render_message_acknowledgement(

@@ -22,8 +22,7 @@ from outreach_lambda.domain.opt_outs import opt_out_applies
 from outreach_lambda.domain.rendering import (
     Message,
     render,
-    render_catalog_follow_up,
-    render_design_advice_offer,
+    render_catalog_contact,
     render_message_acknowledgement,
 )
 from outreach_lambda.domain.rules import record_feedback
@@ -157,19 +156,13 @@ class Sender:
             if self.links is not None
             else None
         )
-        if kind == "design_advice_offer":
-            skipped = SendResult(
-                request_id=request_id, key=contact_key(kind, channel), kind=kind, channel=channel, status="skipped"
-            )
-            if self.conversations is not None and self.conversations.has_ordered(email):
-                logger.info("no design advice offer: the customer has ordered", extra={"requestId": request_id})
-                return skipped.model_copy(update={"reason": "ordered"})
-            message = render_design_advice_offer(request, self.config, links)
-        else:
-            message = render_catalog_follow_up(request, self.config, links)
         result = SendResult(
             request_id=request_id, key=contact_key(kind, channel), kind=kind, channel=channel, status="sent"
         )
+        if kind == "design_advice_offer" and self.conversations is not None and self.conversations.has_ordered(email):
+            logger.info("no design advice offer: the customer has ordered", extra={"requestId": request_id})
+            return result.model_copy(update={"status": "skipped", "reason": "ordered"})
+        message = render_catalog_contact(request, self.config, links, kind)
         owner = _Owner(pk=catalog_pk(request_id), request_id=request_id)
         return self._deliver(owner, result, request.customer.email, message, now, redrive)
 
