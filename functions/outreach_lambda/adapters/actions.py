@@ -7,9 +7,7 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from botocore.exceptions import ClientError
-
-from outreach_lambda.adapters.aws import CONDITION_FAILED, client, error_code, table
+from outreach_lambda.adapters.aws import client, put_if
 from outreach_lambda.cold_start import once
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.events import ACTIONS_SOURCE
@@ -66,13 +64,7 @@ class LinkUses:
         self._put(item, "outcome = :claimed", {":claimed": "claimed"})
 
     def _put(self, item: dict[str, Any], condition: str, values: dict[str, str]) -> bool:
-        try:
-            table(self._name).put_item(Item=item, ConditionExpression=condition, ExpressionAttributeValues=values)
-        except ClientError as exc:
-            if error_code(exc) in CONDITION_FAILED:
-                return False
-            raise
-        return True
+        return put_if(self._name, item, condition, values)
 
 
 class BusEvents:

@@ -39,8 +39,15 @@ def error_code(exc: BaseException) -> str | None:
 
 def put_if_absent(table_name: str, item: dict[str, Any]) -> bool:
     """Put ``item`` unless an item with its key exists. False when it existed (nothing written)."""
+    return put_if(table_name, item, "attribute_not_exists(pk)")
+
+
+def put_if(table_name: str, item: dict[str, Any], condition: str, values: dict[str, Any] | None = None) -> bool:
+    """``PutItem`` with a condition (``values`` its ``:placeholders``). False when the condition was false
+    (nothing written)."""
+    extra = {"ExpressionAttributeValues": values} if values else {}
     try:
-        table(table_name).put_item(Item=item, ConditionExpression="attribute_not_exists(pk)")
+        table(table_name).put_item(Item=item, ConditionExpression=condition, **extra)
     except ClientError as exc:
         if error_code(exc) in CONDITION_FAILED:
             return False
