@@ -56,6 +56,7 @@ def test_given_a_fired_timer_when_the_same_time_is_wanted_again_then_it_is_armed
     boto3.client("scheduler", region_name=world.REGION).delete_schedule(Name=name, GroupName=settings.schedule_group)
     timer_due = {"orderId": "SO-1", "dueAt": DUE.isoformat()}
     intake.service().handle(_envelope("Timer Due", timer_due, "t1", source="outreach.timer"), DUE)
+    timeline.service().step("SO-1", DUE)  # the step intake handed the token to applies the Timer Due: forgotten
 
     timeline.service().wait("SO-1", "production", "token-2", DUE, NOW)
 

@@ -84,6 +84,11 @@ class FakeOrders:
         order = self.orders.get(order_id)
         return order.record if order else None
 
+    def load(self, order_id: str) -> tuple[OrderRecord | None, list[tuple[str, InboundEvent]]]:
+        self._call("load")
+        order = self.orders.get(order_id)
+        return (order.record, sorted(order.inbox.items())[:MAX_EVENTS_PER_STEP]) if order else (None, [])
+
     def orders_with_sku(self, sku: str) -> list[str]:
         self._call("orders_with_sku")
         return sorted(self.skus.get(sku, set()))
@@ -151,18 +156,9 @@ class FakeOrders:
         token, order.token = order.token, None
         return token
 
-    def set_timer(self, order_id: str, name: str | None, due_at: str | None) -> None:
-        self._call("set_timer")
-        order = self.orders[order_id]
-        order.record = replace(order.record, timer_name=name, timer_due_at=due_at if name else None)
-
-    def forget_fired_timer(self, order_id: str, due_at: str) -> None:
-        self._call("forget_fired_timer")
-        order = self.orders[order_id]
-        if order.record.timer_due_at == due_at:
-            order.record = replace(order.record, timer_name=None, timer_due_at=None)
-
-    def save_step(self, record: OrderRecord, decision: Decision, consumed_inbox_keys: list[str]) -> None:
+    def save_step(
+        self, record: OrderRecord, decision: Decision, consumed_inbox_keys: list[str], *, forget_timer: bool = False
+    ) -> None:
         self._call("save_step")
         order = self.orders[record.order_id]
         if order.record.version != record.version:
@@ -170,6 +166,8 @@ class FakeOrders:
         order.record = replace(
             order.record, state=decision.state, run_status=decision.run_status, version=record.version + 1
         )
+        if forget_timer:
+            order.record = replace(order.record, timer_name=None, timer_due_at=None)
         order.quotes.extend(decision.new_quotes)
         for key in consumed_inbox_keys:
             order.inbox.pop(key, None)

@@ -1,28 +1,44 @@
-"""The orders table: per order a STATE item (timeline state, wait token, timer), QUOTE# items (the
-promise ledger), INBOX# items (events waiting for the execution) and, per SKU, an index of open orders.
+"""The orders table: per order a STATE item (timeline state, wait token, timer), one EVENT# item per accepted
+event (the inbox and the dedupe marker in one), QUOTE# items (the promise ledger) and, per SKU, an index of
+open orders.
 
-The STATE item also keeps what intake judges later events by: the accepted Order Placed's fingerprint and
-its placedAt.
+pk = ``ORDER#<orderId>`` or ``SKU#<sku>``; sk = ``EVENT#<eventId>`` | ``QUOTE#0001`` | ``STATE`` |
+``ORDER#<orderId>`` (under a SKU). Sort order puts an order's EVENT#, QUOTE# and STATE items in one key range
+(``ORDER_RANGE``): a step reads all it needs in one Query.
 
-pk = ``ORDER#<orderId>`` or ``SKU#<sku>``; sk = ``STATE`` | ``QUOTE#0001`` | ``INBOX#<receivedAt>#<eventId>``
-| ``EVENT#<eventId>`` (dedupe marker) | ``ORDER#<orderId>`` (under a SKU).
+- ``EVENT#<eventId>``: the validated event as intake accepted it, written once with a condition (a redelivery,
+  also one after the event was applied, finds it and is ignored) and never rewritten. It is pending until a
+  step applies it: the STATE item's ``applied`` lists (as 8-byte digests) every event id applied, written in
+  the same request as the state the events produced, so no event is applied twice or lost. The Order Placed
+  event's item is the order's detail (customer, items, address): it is not repeated in the state.
+- ``STATE``: ``state`` (the ``OrderState`` without its order detail, compact JSON, zlib-compressed: one write
+  unit), ``runStatus``, ``version`` (every step's write is conditional on it), ``applied``, the wait token and
+  the armed timer (``timerName``, ``timerDueAt``), and what intake judges later events by: the accepted Order
+  Placed's event id, fingerprint and placedAt.
+- ``QUOTE#nnnn``: every quote of the promise, written with the state that made it.
+
+A STATE item written before this layout (``state`` as JSON text with the order in it) is still read.
 All reads that decide anything are strongly consistent.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
-
-from outreach_lambda.adapters.aws import CONDITION_FAILED, client, error_code, put_if_absent, table, update_if
+from outreach_lambda.adapters.aws import client, put_if_absent, table, update_if
 from outreach_lambda.domain.events import STORED, CatalogRequested
 from outreach_lambda.domain.model import Decision, InboundEvent, OrderState
 
-MAX_EVENTS_PER_STEP = 90  # a DynamoDB transaction holds 100 items
+MAX_EVENTS_PER_STEP = 90  # applied by one step; more wait for the next (the wait finds them pending)
+EVENT_PREFIX = "EVENT#"
+#: An order's EVENT#, QUOTE# and STATE items, in sort-key order ("EVENT#" < "QUOTE#" < "STATE").
+ORDER_RANGE = (EVENT_PREFIX, "STATE")
+DIGEST_BYTES = 8
 
 
 def _items_of(order_id: str, prefix: str) -> dict[str, Any]:
@@ -41,6 +57,38 @@ def catalog_pk(request_id: str) -> str:
     return f"CATALOG#{request_id}"
 
 
+def event_digest(event_id: str) -> bytes:
+    """How an applied event is recorded on the STATE item: 8 bytes of its id's sha256 (a chance collision
+    among one order's events is ~n^2/2^65)."""
+    return hashlib.sha256(event_id.encode()).digest()[:DIGEST_BYTES]
+
+
+def pack_state(state: OrderState) -> bytes:
+    """The stored form of a state: compact JSON without the order detail (kept on the Order Placed event's
+    item) and without empty fields, compressed."""
+    data = state.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"order"})
+    return zlib.compress(json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode(), 9)
+
+
+def unpack_state(raw: Any, placed: dict[str, Any] | None) -> OrderState:
+    """A stored state, with the order detail from the Order Placed event (``placed``); also the old form (JSON
+    text with the order in it)."""
+    if isinstance(raw, str):
+        # Judged when it arrived: read back with its types checked, not with bounds that may be newer.
+        return OrderState.model_validate_json(raw, context=STORED)
+    data = json.loads(zlib.decompress(bytes(getattr(raw, "value", raw))))
+    if "order" not in data:
+        if placed is None:
+            raise ValueError("orders table: a stored state without its Order Placed event item")
+        data["order"] = placed
+    return OrderState.model_validate(data, context=STORED)
+
+
+def _digests(raw: Any) -> frozenset[bytes]:
+    blob = bytes(getattr(raw, "value", raw)) if raw is not None else b""
+    return frozenset(blob[i : i + DIGEST_BYTES] for i in range(0, len(blob), DIGEST_BYTES))
+
+
 @dataclass(frozen=True)
 class OrderRecord:
     order_id: str
@@ -54,6 +102,8 @@ class OrderRecord:
     placed_fingerprint: str | None = None
     #: The order's placedAt in the customer's zone: later dates of the order are checked against it.
     placed_at: datetime | None = None
+    #: Digests (``event_digest``) of the events already applied to ``state``.
+    applied: frozenset[bytes] = field(default_factory=frozenset)
 
 
 class OrdersRepository:
@@ -110,21 +160,52 @@ class OrdersRepository:
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def get(self, order_id: str) -> OrderRecord | None:
-        item = self._table.get_item(Key={"pk": order_pk(order_id), "sk": "STATE"}, ConsistentRead=True).get("Item")
+        return self.load(order_id)[0]
+
+    def load(self, order_id: str) -> tuple[OrderRecord | None, list[tuple[str, InboundEvent]]]:
+        """The order as a step needs it, in one Query: its record (state with the order detail) and its pending
+        events (not applied yet) in the order they arrived, at most MAX_EVENTS_PER_STEP."""
+        from boto3.dynamodb.conditions import Key  # boto3 on first use: its import costs a cold start ~120 ms
+
+        kwargs: dict[str, Any] = {
+            "KeyConditionExpression": Key("pk").eq(order_pk(order_id)) & Key("sk").between(*ORDER_RANGE),
+            "ConsistentRead": True,
+        }
+        events: list[tuple[str, InboundEvent]] = []
+        item: dict[str, Any] | None = None
+        while True:
+            page = self._table.query(**kwargs)
+            for entry in page["Items"]:
+                if entry["sk"] == "STATE":
+                    item = entry
+                elif entry["sk"].startswith(EVENT_PREFIX) and "event" in entry:
+                    events.append((entry["sk"], InboundEvent.model_validate_json(entry["event"])))
+            if "LastEvaluatedKey" not in page:
+                break
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
         if item is None:
-            return None
+            return None, []
+        record = self._record(item, events)
+        pending = [(sk, e) for sk, e in events if event_digest(e.event_id) not in record.applied]
+        pending.sort(key=lambda entry: (entry[1].received_at, entry[1].event_id))
+        return record, pending[:MAX_EVENTS_PER_STEP]
+
+    @staticmethod
+    def _record(item: dict[str, Any], events: list[tuple[str, InboundEvent]]) -> OrderRecord:
         raw_state = item.get("state")
+        placed_id = item.get("placedEventId")
+        placed = next((e.detail for _, e in events if e.event_id == placed_id), None)
         return OrderRecord(
             order_id=item["orderId"],
             run_status=item.get("runStatus", "starting"),
-            placed_event_id=item.get("placedEventId"),
-            # Judged when it arrived: read back with its types checked, not with bounds that may be newer.
-            state=OrderState.model_validate_json(raw_state, context=STORED) if raw_state else None,
+            placed_event_id=placed_id,
+            state=unpack_state(raw_state, placed) if raw_state else None,
             version=int(item.get("version", 0)),
             timer_name=item.get("timerName"),
             timer_due_at=item.get("timerDueAt"),
             placed_fingerprint=item.get("placedFingerprint"),
             placed_at=datetime.fromisoformat(item["placedAt"]) if item.get("placedAt") else None,
+            applied=_digests(item.get("applied")),
         )
 
     # -- catalog requests (not orders: no timeline, one follow-up) ---------------------------------
@@ -188,50 +269,23 @@ class OrdersRepository:
             "absorbedByPadding": int(item["absorbed"]),
         }
 
-    # -- inbox -----------------------------------------------------------------------------------
+    # -- inbox ---------------------------------------------------------------------------------------
     def put_inbox(self, order_id: str, event: InboundEvent) -> bool:
         """Store an event for the execution. False when this event id was seen before (a redelivery).
 
-        A permanent ``EVENT#<id>`` marker is written with the inbox item in one transaction, so an event
-        redelivered after the execution consumed it is still recognised.
+        The ``EVENT#<id>`` item is the inbox entry and the dedupe marker at once: it stays after the event was
+        applied (the STATE item's ``applied`` says it was), so a redelivery is recognised at any time.
         """
-        pk = {"S": order_pk(order_id)}
-        inbox_sk = f"INBOX#{event.received_at.isoformat()}#{event.event_id}"
-        try:
-            client("dynamodb").transact_write_items(
-                TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": self._name,
-                            "Item": {"pk": pk, "sk": {"S": f"EVENT#{event.event_id}"}},
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
-                    {
-                        "Put": {
-                            "TableName": self._name,
-                            "Item": {
-                                "pk": pk,
-                                "sk": {"S": inbox_sk},
-                                "event": {"S": event.model_dump_json(by_alias=True)},
-                            },
-                        }
-                    },
-                ]
-            )
-        except ClientError as exc:
-            if error_code(exc) in CONDITION_FAILED:
-                return False
-            raise
-        return True
+        item = {
+            "pk": order_pk(order_id),
+            "sk": f"{EVENT_PREFIX}{event.event_id}",
+            "event": event.model_dump_json(by_alias=True),
+        }
+        return put_if_absent(self._name, item)
 
     def inbox(self, order_id: str, limit: int = MAX_EVENTS_PER_STEP) -> list[tuple[str, InboundEvent]]:
-        page = self._table.query(
-            **_items_of(order_id, "INBOX#"),
-            ConsistentRead=True,
-            Limit=limit,
-        )
-        return [(item["sk"], InboundEvent.model_validate_json(item["event"])) for item in page["Items"]]
+        """The order's pending events (stored, not applied yet), in the order they arrived."""
+        return self.load(order_id)[1][:limit]
 
     # -- the wait token: exactly one of intake / the parking wait claims it -------------------------
     def store_token(self, order_id: str, token: str, *, timer: tuple[str | None, str | None] | None = None) -> None:
@@ -264,55 +318,41 @@ class OrdersRepository:
         old = update_if(self._name, **kwargs)
         return None if old is None else old.get("waitToken")
 
-    def set_timer(self, order_id: str, name: str | None, due_at: str | None) -> None:
-        if name is None:
-            self._table.update_item(
-                Key={"pk": order_pk(order_id), "sk": "STATE"}, UpdateExpression="REMOVE timerName, timerDueAt"
-            )
-            return
-        self._table.update_item(
-            Key={"pk": order_pk(order_id), "sk": "STATE"},
-            UpdateExpression="SET timerName = :n, timerDueAt = :d",
-            ExpressionAttributeValues={":n": name, ":d": due_at},
-        )
-
-    def forget_fired_timer(self, order_id: str, due_at: str) -> None:
-        """A timer deletes itself when it fires: forget it, unless a newer one was armed meanwhile."""
-        update_if(
-            self._name,
-            Key={"pk": order_pk(order_id), "sk": "STATE"},
-            UpdateExpression="REMOVE timerName, timerDueAt",
-            ConditionExpression="timerDueAt = :d",
-            ExpressionAttributeValues={":d": due_at},
-        )
-
     # -- one timeline step, atomically -----------------------------------------------------------
-    def save_step(self, record: OrderRecord, decision: Decision, consumed_inbox_keys: list[str]) -> None:
-        """Save the step's new state, append its ledger quotes and consume inbox events in one transaction.
+    def save_step(
+        self, record: OrderRecord, decision: Decision, consumed: list[str], *, forget_timer: bool = False
+    ) -> None:
+        """Save the step's new state with the events it applied (``consumed``: their EVENT# sort keys), and its
+        new ledger quotes; with ``forget_timer``, forget the armed timer (it fired, or the order finished).
 
+        One conditional write of the STATE item (a transaction with the QUOTE# items when the promise changed).
         The version condition makes a retried or concurrent step fail instead of applying events twice.
         """
         state, new_quotes = decision.state, decision.new_quotes
         pk = order_pk(record.order_id)
+        applied = record.applied | {event_digest(sk.removeprefix(EVENT_PREFIX)) for sk in consumed}
+        values: dict[str, Any] = {
+            ":state": {"B": pack_state(state)} if state else {"NULL": True},
+            ":rs": {"S": decision.run_status},
+            ":applied": {"B": b"".join(sorted(applied))},
+            ":v0": {"N": str(record.version)},
+            ":v1": {"N": str(record.version + 1)},
+        }
+        update: dict[str, Any] = {
+            "TableName": self._name,
+            "Key": {"pk": {"S": pk}, "sk": {"S": "STATE"}},
+            "UpdateExpression": "SET #s = :state, runStatus = :rs, applied = :applied, version = :v1"
+            + (" REMOVE timerName, timerDueAt" if forget_timer else ""),
+            "ConditionExpression": "version = :v0",
+            "ExpressionAttributeNames": {"#s": "state"},
+            "ExpressionAttributeValues": values,
+        }
         ddb = client("dynamodb")
+        if not new_quotes:
+            ddb.update_item(**update)
+            return
         first_quote = len(state.quotes) - len(new_quotes) + 1 if state else 1
-        items: list[dict[str, Any]] = [
-            {
-                "Update": {
-                    "TableName": self._name,
-                    "Key": {"pk": {"S": pk}, "sk": {"S": "STATE"}},
-                    "UpdateExpression": "SET #s = :state, runStatus = :rs, version = :v1",
-                    "ConditionExpression": "version = :v0",
-                    "ExpressionAttributeNames": {"#s": "state"},
-                    "ExpressionAttributeValues": {
-                        ":state": {"S": state.to_json() if state else "null"},
-                        ":rs": {"S": decision.run_status},
-                        ":v0": {"N": str(record.version)},
-                        ":v1": {"N": str(record.version + 1)},
-                    },
-                }
-            }
-        ]
+        items: list[dict[str, Any]] = [{"Update": update}]
         for offset, quote in enumerate(new_quotes):
             quote_json = json.loads(quote.model_dump_json(by_alias=True))
             items.append(
@@ -331,8 +371,6 @@ class OrdersRepository:
                     }
                 }
             )
-        for sk in consumed_inbox_keys:
-            items.append({"Delete": {"TableName": self._name, "Key": {"pk": {"S": pk}, "sk": {"S": sk}}}})
         ddb.transact_write_items(TransactItems=items)
 
     def release_skus(self, order_id: str, skus: list[str]) -> None:

@@ -64,10 +64,10 @@ class SendRateLimiter:
             except ClientError as exc:
                 if error_code(exc) not in CONDITION_FAILED:
                     raise
-                known = exc.response.get("Item")  # another execution took a place: as it is now
-                if known is None:
+                current_item: Any = exc.response.get("Item")  # another execution took a place: as it is now
+                if not isinstance(current_item, dict):
                     raise SendRateContention("the rate window's condition failed without the item") from exc
-                known = {k: _plain(v) for k, v in known.items()}
+                known = {k: _plain(v) for k, v in current_item.items()}
                 continue
             return now if start <= now.timestamp() else datetime.fromtimestamp(start, UTC)
         raise SendRateContention(f"no send slot after {MAX_ATTEMPTS} attempts")

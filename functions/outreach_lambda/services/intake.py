@@ -38,7 +38,6 @@ from outreach_lambda.domain.events import (
     OrderPlaced,
     ProductionDelayed,
     ReplyDue,
-    TimerDue,
     UnknownDetailType,
     Unsubscribed,
     WrongSource,
@@ -63,7 +62,6 @@ from outreach_lambda.ports import (
     OptOuts,
     OrdersStore,
 )
-from outreach_lambda.services.timeline import timer_key
 from outreach_lambda.step_contract import (
     CatalogSendRequest,
     FeedbackNote,
@@ -168,8 +166,6 @@ class Intake:
                 logger.info("event for a finished order ignored", extra=_ctx(inbound, order_id, record.run_status))
                 metrics.add_metric(name="EventsIgnored", unit="Count", value=1)
                 continue
-            if isinstance(detail, TimerDue):
-                self.orders.forget_fired_timer(order_id, timer_key(detail.due_at))
             if self.orders.put_inbox(order_id, inbound):
                 self._wake(order_id, detail_type)
                 delivered.append(order_id)

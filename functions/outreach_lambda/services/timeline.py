@@ -20,11 +20,14 @@ planned again at its retry instant (``domain.timeline.reschedule``).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from outreach_lambda.domain.config import OutreachConfig
+from outreach_lambda.domain.events import TIMER_DETAIL_TYPE
+from outreach_lambda.domain.model import InboundEvent
 from outreach_lambda.domain.stages import phase
 from outreach_lambda.domain.timeline import advance, reschedule
 from outreach_lambda.observability import logger, metrics
@@ -55,6 +58,15 @@ def wait_seconds(wake_at: datetime | None, now: datetime) -> int:
     """The safety-net timeout of the next wait: past its wake-up time by TIMER_GRACE (at least a second)."""
     span = (wake_at - now + TIMER_GRACE) if wake_at is not None else IDLE_RECHECK
     return max(1, math.ceil(span.total_seconds()))
+
+
+def _timers_fired(events: Iterable[InboundEvent]) -> set[str]:
+    """The armed-timer keys (``timer_key``) of the Timer Due events among ``events``."""
+    return {
+        timer_key(datetime.fromisoformat(str(e.detail["dueAt"])))
+        for e in events
+        if e.detail_type == TIMER_DETAIL_TYPE and e.detail.get("dueAt")
+    }
 
 
 @dataclass(frozen=True)
@@ -117,16 +129,21 @@ class Timeline:
         return result
 
     def step(self, order_id: str, now: datetime) -> TimelineResult:
-        record = self.orders.get(order_id)
+        record, inbox = self.orders.load(order_id)  # one read: the state and the events not applied yet
         if record is None:
             raise OrderNotRegistered(f"orderId: order {order_id!r} has no STATE item")
-        inbox = self.orders.inbox(order_id)
         decision = advance(
             record.state, [event for _, event in inbox], now, self.config, lambda _: self.slots.reserve(now)
         )
         sent = [self.sender.deliver(decision.state, c, now) for c in decision.contacts] if decision.state else []
         decision = reschedule(decision, {r.key: r.retry_at for r in sent if r.status == "retry" and r.retry_at})
-        self.orders.save_step(record, decision, [sk for sk, _ in inbox])
+        # A timer deletes itself when it fires: the step that applies its Timer Due forgets it; a finished
+        # order's armed timer would only wake it for nothing: disarmed, and forgotten with the same write.
+        fired = record.timer_due_at is not None and record.timer_due_at in _timers_fired(event for _, event in inbox)
+        finished = decision.run_status != "running" and decision.state is not None
+        if finished and record.timer_name and not fired:
+            self.timers.disarm(record.timer_name)
+        self.orders.save_step(record, decision, [sk for sk, _ in inbox], forget_timer=fired or finished)
 
         for event_id, told in decision.batch_outcomes.items():
             self._count_batch_outcome(event_id, told, now)
@@ -140,11 +157,8 @@ class Timeline:
         if decision.new_quotes and record.state is not None:
             metrics.add_metric(name="PromisesBroken", unit="Count", value=len(decision.new_quotes))
         state = decision.state
-        if decision.run_status != "running" and state is not None:
+        if finished and state is not None:
             self.orders.release_skus(order_id, [i.sku for i in state.order.items])
-            if record.timer_name:  # a finished order's armed timer would only wake it for nothing
-                self.timers.disarm(record.timer_name)
-                self.orders.set_timer(order_id, None, None)
         result = TimelineResult(
             order_id=order_id,
             phase=phase(state, decision.run_status) if state is not None else "complete",
