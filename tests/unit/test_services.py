@@ -59,6 +59,7 @@ def _busy_order() -> Shop:
     shop.start("SO-1", PLACED_AT)
     shop.park("SO-1", "t0", PLACED_AT)
     assert shop.orders.claim_token("SO-1") == "t0"
+    shop.timeline.step("SO-1", PLACED_AT)  # the step the token was taken for: it accounts for that arrival
     return shop
 
 
@@ -89,13 +90,15 @@ def test_given_an_event_and_a_parking_execution_in_any_interleaving_then_it_is_a
     assert shop.machine.completed[0][1]["phase"] == "delivery"
 
 
-def test_given_no_event_when_the_execution_parks_then_it_stays_parked_with_its_timer_armed() -> None:
+def test_given_no_event_when_the_execution_parks_then_it_stays_parked_with_the_timer_its_step_armed() -> None:
     busy = _busy_order()
 
     _execution_parks(busy)
 
     assert busy.machine.completed == []
-    assert [due for _, due in busy.timers.armed.values()] == [PLACED_AT + timedelta(days=8)]
+    # One timer, armed by the last step for the next contact (the production update, 3 days before the
+    # production estimate of 16 Nov), whatever the wait was told.
+    assert [due for _, due in busy.timers.armed.values()] == [at("2026-11-13T09:00:00Z")]
 
 
 # -- what the customer receives ---------------------------------------------------------------------

@@ -104,6 +104,10 @@ class OrderRecord:
     placed_at: datetime | None = None
     #: Digests (``event_digest``) of the events already applied to ``state``.
     applied: frozenset[bytes] = field(default_factory=frozenset)
+    #: How many events intake announced (``claim_token``), and how many of them the last step accounted for:
+    #: the wait parks only while they are equal (nothing arrived since).
+    arrived: int = 0
+    accounted: int = 0
 
 
 class OrdersRepository:
@@ -164,12 +168,15 @@ class OrdersRepository:
 
     def load(self, order_id: str) -> tuple[OrderRecord | None, list[tuple[str, InboundEvent]]]:
         """The order as a step needs it, in one Query: its record (state with the order detail) and its pending
-        events (not applied yet) in the order they arrived, at most MAX_EVENTS_PER_STEP."""
+        events (not applied yet) in the order they arrived."""
         from boto3.dynamodb.conditions import Key  # boto3 on first use: its import costs a cold start ~120 ms
 
         kwargs: dict[str, Any] = {
             "KeyConditionExpression": Key("pk").eq(order_pk(order_id)) & Key("sk").between(*ORDER_RANGE),
             "ConsistentRead": True,
+            # STATE first, then the events: every event counted in the ``arrived`` read was stored before it
+            # was counted, so the events read after it include it.
+            "ScanIndexForward": False,
         }
         events: list[tuple[str, InboundEvent]] = []
         item: dict[str, Any] | None = None
@@ -188,7 +195,7 @@ class OrdersRepository:
         record = self._record(item, events)
         pending = [(sk, e) for sk, e in events if event_digest(e.event_id) not in record.applied]
         pending.sort(key=lambda entry: (entry[1].received_at, entry[1].event_id))
-        return record, pending[:MAX_EVENTS_PER_STEP]
+        return record, pending
 
     @staticmethod
     def _record(item: dict[str, Any], events: list[tuple[str, InboundEvent]]) -> OrderRecord:
@@ -206,6 +213,8 @@ class OrdersRepository:
             placed_fingerprint=item.get("placedFingerprint"),
             placed_at=datetime.fromisoformat(item["placedAt"]) if item.get("placedAt") else None,
             applied=_digests(item.get("applied")),
+            arrived=int(item.get("arrived", 0)),
+            accounted=int(item.get("accounted", 0)),
         )
 
     # -- catalog requests (not orders: no timeline, one follow-up) ---------------------------------
@@ -283,47 +292,48 @@ class OrdersRepository:
         }
         return put_if_absent(self._name, item)
 
-    def inbox(self, order_id: str, limit: int = MAX_EVENTS_PER_STEP) -> list[tuple[str, InboundEvent]]:
-        """The order's pending events (stored, not applied yet), in the order they arrived."""
-        return self.load(order_id)[1][:limit]
-
     # -- the wait token: exactly one of intake / the parking wait claims it -------------------------
-    def store_token(self, order_id: str, token: str, *, timer: tuple[str | None, str | None] | None = None) -> None:
-        """Store the wait token; with ``timer``, record the armed timer (name, due) or forget it (None, None) in
-        the same write (one request and one write of the STATE item instead of two)."""
-        sets, values, removes = ["waitToken = :t"], {":t": token}, ""
-        if timer is not None and timer[0] is not None:
-            sets.append("timerName = :n, timerDueAt = :d")
-            values.update({":n": timer[0], ":d": timer[1] or ""})
-        elif timer is not None:
-            removes = " REMOVE timerName, timerDueAt"
-        self._table.update_item(
+    def park(self, order_id: str, token: str, waiting_for: str) -> bool:
+        """Store the wait token, only if no event arrived since the last step (``arrived`` = ``accounted``) and
+        the order's phase is ``waiting_for``. False (nothing stored) otherwise: the caller advances the order."""
+        stored = update_if(
+            self._name,
             Key={"pk": order_pk(order_id), "sk": "STATE"},
-            UpdateExpression="SET " + ", ".join(sets) + removes,
-            ExpressionAttributeValues=values,
+            UpdateExpression="SET waitToken = :t",
+            ConditionExpression="attribute_exists(pk) AND (attribute_not_exists(arrived) OR arrived = accounted)"
+            " AND (attribute_not_exists(#ph) OR #ph = :ph)",
+            ExpressionAttributeNames={"#ph": "phase"},
+            ExpressionAttributeValues={":t": token, ":ph": waiting_for},
         )
+        return stored is not None
 
-    def claim_token(self, order_id: str, expected: str | None = None) -> str | None:
-        """Remove and return the stored wait token; None when there is none (or another took it)."""
-        kwargs: dict[str, Any] = {
-            "Key": {"pk": order_pk(order_id), "sk": "STATE"},
-            "UpdateExpression": "REMOVE waitToken",
-            "ReturnValues": "ALL_OLD",
-        }
-        if expected is None:
-            kwargs["ConditionExpression"] = "attribute_exists(waitToken)"
-        else:
-            kwargs["ConditionExpression"] = "waitToken = :t"
-            kwargs["ExpressionAttributeValues"] = {":t": expected}
-        old = update_if(self._name, **kwargs)
+    def claim_token(self, order_id: str) -> str | None:
+        """Announce a stored event (``arrived`` + 1) and take the wait token if the execution is parked: the
+        token, or None when there is none (the execution is busy: its next wait sees the arrival)."""
+        old = update_if(
+            self._name,
+            Key={"pk": order_pk(order_id), "sk": "STATE"},
+            UpdateExpression="ADD arrived :one REMOVE waitToken",
+            ConditionExpression="attribute_exists(pk)",
+            ExpressionAttributeValues={":one": 1},
+            ReturnValues="ALL_OLD",
+        )
         return None if old is None else old.get("waitToken")
 
     # -- one timeline step, atomically -----------------------------------------------------------
     def save_step(
-        self, record: OrderRecord, decision: Decision, consumed: list[str], *, forget_timer: bool = False
+        self,
+        record: OrderRecord,
+        decision: Decision,
+        consumed: list[str],
+        *,
+        phase: str,
+        timer: tuple[str, str] | None,
+        accounted: int,
     ) -> None:
-        """Save the step's new state with the events it applied (``consumed``: their EVENT# sort keys), and its
-        new ledger quotes; with ``forget_timer``, forget the armed timer (it fired, or the order finished).
+        """Save the step's new state with the events it applied (``consumed``: their EVENT# sort keys), its
+        ``phase``, the order's armed ``timer`` (name, due; None: none), how many announced events it
+        ``accounted`` for, and its new ledger quotes.
 
         One conditional write of the STATE item (a transaction with the QUOTE# items when the promise changed).
         The version condition makes a retried or concurrent step fail instead of applying events twice.
@@ -337,14 +347,19 @@ class OrdersRepository:
             ":applied": {"B": b"".join(sorted(applied))},
             ":v0": {"N": str(record.version)},
             ":v1": {"N": str(record.version + 1)},
+            ":ph": {"S": phase},
+            ":acc": {"N": str(accounted)},
         }
+        sets = "SET #s = :state, runStatus = :rs, applied = :applied, version = :v1, #ph = :ph, accounted = :acc"
+        if timer is not None:
+            values.update({":tn": {"S": timer[0]}, ":td": {"S": timer[1]}})
+            sets += ", timerName = :tn, timerDueAt = :td"
         update: dict[str, Any] = {
             "TableName": self._name,
             "Key": {"pk": {"S": pk}, "sk": {"S": "STATE"}},
-            "UpdateExpression": "SET #s = :state, runStatus = :rs, applied = :applied, version = :v1"
-            + (" REMOVE timerName, timerDueAt" if forget_timer else ""),
+            "UpdateExpression": sets + (" REMOVE timerName, timerDueAt" if timer is None else ""),
             "ConditionExpression": "version = :v0",
-            "ExpressionAttributeNames": {"#s": "state"},
+            "ExpressionAttributeNames": {"#s": "state", "#ph": "phase"},
             "ExpressionAttributeValues": values,
         }
         ddb = client("dynamodb")
