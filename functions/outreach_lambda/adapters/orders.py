@@ -1,23 +1,24 @@
-"""The orders table: per order a STATE item (timeline state, wait token, timer), one EVENT# item per accepted
-event (the inbox and the dedupe marker in one), QUOTE# items (the promise ledger) and, per SKU, an index of
-open orders.
+"""The orders table: per order a STATE item (timeline state with its promise ledger, wait token, timer) and
+one EVENT# item per accepted event (the inbox and the dedupe marker in one); per SKU, an index of open orders.
 
-pk = ``ORDER#<orderId>`` or ``SKU#<sku>``; sk = ``EVENT#<eventId>`` | ``QUOTE#0001`` | ``STATE`` |
-``ORDER#<orderId>`` (under a SKU). Sort order puts an order's EVENT#, QUOTE# and STATE items in one key range
-(``ORDER_RANGE``): a step reads all it needs in one Query.
+pk = ``ORDER#<orderId>`` or ``SKU#<sku>``; sk = ``EVENT#<eventId>`` | ``STATE`` | ``ORDER#<orderId>`` (under a
+SKU). An order's EVENT# and STATE items are one key range (``ORDER_RANGE``): a step reads all it needs in one
+Query, STATE first.
 
 - ``EVENT#<eventId>``: the validated event as intake accepted it, written once with a condition (a redelivery,
   also one after the event was applied, finds it and is ignored) and never rewritten. It is pending until a
   step applies it: the STATE item's ``applied`` lists (as 8-byte digests) every event id applied, written in
   the same request as the state the events produced, so no event is applied twice or lost. The Order Placed
   event's item is the order's detail (customer, items, address): it is not repeated in the state.
-- ``STATE``: ``state`` (the ``OrderState`` without its order detail, compact JSON, zlib-compressed: one write
-  unit), ``runStatus``, ``version`` (every step's write is conditional on it), ``applied``, the wait token and
-  the armed timer (``timerName``, ``timerDueAt``), and what intake judges later events by: the accepted Order
-  Placed's event id, fingerprint and placedAt.
-- ``QUOTE#nnnn``: every quote of the promise, written with the state that made it.
+- ``STATE``: ``state`` (the ``OrderState`` without its order detail, with every quote of the promise ledger:
+  compact JSON, zlib-compressed, one write unit for a usual order), ``runStatus``, ``phase``, ``version`` (every
+  step's write is conditional on it), ``applied``; the wait token and the handshake around it: ``arrived``
+  (events intake announced, ``claim_token``) and ``accounted`` (how many of them the last step saw: the wait
+  parks only while the two are equal); the armed timer (``timerName``, ``timerDueAt``); and what intake judges
+  later events by: the accepted Order Placed's event id, fingerprint and placedAt.
 
-A STATE item written before this layout (``state`` as JSON text with the order in it) is still read.
+Items of an older layout are still read: a STATE item with ``state`` as JSON text (the order in it). Its
+``QUOTE#nnnn`` ledger items, ``INBOX#`` items and payload-less ``EVENT#`` markers are no longer written.
 All reads that decide anything are strongly consistent.
 """
 
@@ -36,17 +37,9 @@ from outreach_lambda.domain.model import Decision, InboundEvent, OrderState
 
 MAX_EVENTS_PER_STEP = 90  # applied by one step; more wait for the next (the wait finds them pending)
 EVENT_PREFIX = "EVENT#"
-#: An order's EVENT#, QUOTE# and STATE items, in sort-key order ("EVENT#" < "QUOTE#" < "STATE").
+#: An order's EVENT# and STATE items, in sort-key order ("EVENT#" < "STATE").
 ORDER_RANGE = (EVENT_PREFIX, "STATE")
 DIGEST_BYTES = 8
-
-
-def _items_of(order_id: str, prefix: str) -> dict[str, Any]:
-    """Query arguments for an order's items whose sort key starts with ``prefix`` (INBOX#, QUOTE#)."""
-    return {
-        "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-        "ExpressionAttributeValues": {":pk": order_pk(order_id), ":prefix": prefix},
-    }
 
 
 def order_pk(order_id: str) -> str:
@@ -331,14 +324,14 @@ class OrdersRepository:
         timer: tuple[str, str] | None,
         accounted: int,
     ) -> None:
-        """Save the step's new state with the events it applied (``consumed``: their EVENT# sort keys), its
-        ``phase``, the order's armed ``timer`` (name, due; None: none), how many announced events it
-        ``accounted`` for, and its new ledger quotes.
+        """Save the step's new state (with its quotes) and the events it applied (``consumed``: their EVENT#
+        sort keys), its ``phase``, the order's armed ``timer`` (name, due; None: none) and how many announced
+        events it ``accounted`` for.
 
-        One conditional write of the STATE item (a transaction with the QUOTE# items when the promise changed).
-        The version condition makes a retried or concurrent step fail instead of applying events twice.
+        One write of the STATE item, conditional on its version: a retried or concurrent step fails instead of
+        applying events twice.
         """
-        state, new_quotes = decision.state, decision.new_quotes
+        state = decision.state
         pk = order_pk(record.order_id)
         applied = record.applied | {event_digest(sk.removeprefix(EVENT_PREFIX)) for sk in consumed}
         values: dict[str, Any] = {
@@ -362,42 +355,18 @@ class OrdersRepository:
             "ExpressionAttributeNames": {"#s": "state", "#ph": "phase"},
             "ExpressionAttributeValues": values,
         }
-        ddb = client("dynamodb")
-        if not new_quotes:
-            ddb.update_item(**update)
-            return
-        first_quote = len(state.quotes) - len(new_quotes) + 1 if state else 1
-        items: list[dict[str, Any]] = [{"Update": update}]
-        for offset, quote in enumerate(new_quotes):
-            quote_json = json.loads(quote.model_dump_json(by_alias=True))
-            items.append(
-                {
-                    "Put": {
-                        "TableName": self._name,
-                        "Item": {
-                            "pk": {"S": pk},
-                            "sk": {"S": f"QUOTE#{first_quote + offset:04d}"},
-                            "at": {"S": quote_json["at"]},
-                            "promisedDate": {"S": quote_json["promisedDate"]},
-                            "reason": {"S": quote.reason},
-                            "cause": {"S": quote.cause or ""},
-                        },
-                        "ConditionExpression": "attribute_not_exists(pk)",
-                    }
-                }
-            )
-        ddb.transact_write_items(TransactItems=items)
+        client("dynamodb").update_item(**update)
 
     def release_skus(self, order_id: str, skus: list[str]) -> None:
         for sku in sorted(set(skus)):
             self._table.delete_item(Key={"pk": f"SKU#{sku}", "sk": order_pk(order_id)})
 
     def quotes(self, order_id: str) -> list[dict[str, str]]:
-        page = self._table.query(
-            **_items_of(order_id, "QUOTE#"),
-            ConsistentRead=True,
-        )
+        """The promise ledger: every quote (time, date, reason, causing event), oldest first."""
+        record = self.get(order_id)
+        if record is None or record.state is None:
+            return []
         return [
-            {"at": i["at"], "promisedDate": i["promisedDate"], "reason": i["reason"], "cause": i.get("cause", "")}
-            for i in page["Items"]
+            {"at": q["at"], "promisedDate": q["promisedDate"], "reason": q["reason"], "cause": q.get("cause") or ""}
+            for q in record.state.model_dump(mode="json", by_alias=True, include={"quotes"})["quotes"]
         ]
