@@ -948,7 +948,7 @@ def test_given_the_largest_valid_order_with_the_most_requotes_when_stored_then_f
 
     assert state_size < DYNAMODB_ITEM_LIMIT / 3, f"STATE {state_size} B"
     assert max(item_bytes(item) for item in ledger) < 4 * 1024
-    # And how far the STATE item alone is from the limit: room for ~320 re-quotes in all (docs/contracts.md).
+    # And how far the STATE item alone is from the limit, counted in re-quotes (docs/contracts.md).
     per_requote = (state_size - item_bytes({**state_item, "state": order_without_quotes(state)})) / (
         len(state.quotes) - 1
     )

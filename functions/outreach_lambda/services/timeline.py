@@ -3,14 +3,15 @@
 Whoever holds the order's wait token advances the order, so exactly one does at a time:
 
 - ``record``: the execution's first task ("Record the order and promise");
-- ``wait``: a "Waiting for ..." task. It arms the wake-up timer, stores its token, then looks at the inbox:
-  when an event is already waiting (it arrived while the execution was busy) or something is due, it claims
-  its own token back, advances the order and completes the token; otherwise the execution stays parked;
+- ``wait``: a "Waiting for ..." task. It stores its token with one conditional write, only if no event was
+  announced since the last step and the order's phase is the one it waits in; otherwise (or when its wake-up
+  time has come) it keeps the token, advances the order and completes the token;
 - ``wake``: intake stored an event (or a timer fired), claimed the stored token and handed it over.
 
-Intake stores the event *then* claims the token; ``wait`` stores the token *then* looks at the inbox. The token
-is claimed with a conditional delete, so exactly one side advances the order, and an event stored while the
-execution was busy is always seen by one of the two.
+Intake stores the event *then* announces it (``arrived`` + 1) and takes the token in one write; a step reads
+``arrived`` before the events and records how many it ``accounted`` for; ``wait`` parks only while the two are
+equal. So an event stored while the execution was busy is always seen by one of the two sides, and exactly one
+advances the order. Each step arms the timer for its next wake-up (``_rearm``) and records it with its state.
 
 A step sends its due contacts in-process (services/sender.py) *before* saving: if the save fails, the next
 step plans them again and the contact ledger answers "already sent". A contact whose send provably failed is
