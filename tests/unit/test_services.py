@@ -329,6 +329,18 @@ def test_given_the_same_order_placed_again_differently_spelled_then_a_harmless_d
     assert len(placed.customer.sent) == 1 and placed.machine.started == ["SO-1"]
 
 
+def test_given_a_timer_delivered_twice_then_the_parked_order_is_woken_once(placed: Shop) -> None:
+    timer = {"orderId": "SO-1", "dueAt": "2026-11-13T09:00:00Z"}
+    when = at("2026-11-13T09:00:00Z")
+
+    first = placed.event("Timer Due", timer, when, event_id="timer-1", source="outreach.timer")
+    again = placed.event("Timer Due", timer, when, event_id="timer-1", source="outreach.timer")
+
+    assert first == {"outcome": "accepted", "orderIds": ["SO-1"]}
+    assert again == {"outcome": "ignored", "orderIds": []}
+    assert len(placed.timeline_invoker.payloads) == 1
+
+
 def test_given_a_timer_due_from_the_shop_then_dead_lettered_as_a_wrong_source(placed: Shop) -> None:
     timer = {"orderId": "SO-1", "dueAt": PLACED_AT.isoformat()}
 

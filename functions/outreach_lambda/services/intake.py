@@ -38,6 +38,7 @@ from outreach_lambda.domain.events import (
     OrderPlaced,
     ProductionDelayed,
     ReplyDue,
+    TimerDue,
     UnknownDetailType,
     Unsubscribed,
     WrongSource,
@@ -129,6 +130,8 @@ class Intake:
             return self._outside_timeline(detail, raw, now)
         if isinstance(detail, OrderPlaced):
             return self._place(detail, raw, inbound, now)
+        if isinstance(detail, TimerDue):
+            return self._timer_due(detail, inbound)
 
         batch = isinstance(detail, ProductionDelayed) and not detail.order_id  # one sku, every open order of it
         if batch:
@@ -199,6 +202,20 @@ class Intake:
         self.executions.start(order_id)
         metrics.add_metric(name="OrdersPlaced", unit="Count", value=1)
         logger.info("order timeline started", extra=_ctx(inbound, order_id))
+        return IntakeResult(outcome="accepted", order_ids=[order_id])
+
+    def _timer_due(self, due: TimerDue, inbound: InboundEvent) -> IntakeResult:
+        """A timeline's own timer (source ``outreach.timer``, armed by a step of its order): stored and handed on
+        without reading the order first. A finished order's execution never parks again, so a late timer of one
+        stays unapplied; an unknown order's is not claimed (nothing is written to a STATE item that is not there).
+        """
+        order_id = due.order_id
+        if not self.orders.put_inbox(order_id, inbound):
+            logger.info("redelivered event ignored", extra=_ctx(inbound, order_id))
+            metrics.add_metric(name="EventsAccepted", unit="Count", value=0)
+            return IntakeResult(outcome="ignored", order_ids=[])
+        self._wake(order_id, inbound.detail_type)
+        metrics.add_metric(name="EventsAccepted", unit="Count", value=1)
         return IntakeResult(outcome="accepted", order_ids=[order_id])
 
     def _catalog(self, request: CatalogRequested, inbound: InboundEvent, now: datetime) -> IntakeResult:
