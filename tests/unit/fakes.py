@@ -167,7 +167,7 @@ class FakeOrders:
         self,
         record: OrderRecord,
         decision: Decision,
-        consumed_inbox_keys: list[str],
+        consumed: list[str],
         *,
         phase: str,
         timer: tuple[str, str] | None,
@@ -187,8 +187,7 @@ class FakeOrders:
         )
         order.phase, order.accounted = phase, accounted
         order.quotes.extend(decision.new_quotes)
-        for key in consumed_inbox_keys:
-            order.inbox.pop(key, None)
+        order.inbox = {key: event for key, event in order.inbox.items() if event.event_id not in consumed}
 
     def release_skus(self, order_id: str, skus: list[str]) -> None:
         self._call("release_skus")

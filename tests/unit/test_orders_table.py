@@ -47,7 +47,7 @@ def _step(orders: OrdersRepository) -> None:
     assert record is not None
     decision = advance(record.state, [e for _, e in pending], NOW, CONFIG)
     orders.save_step(
-        record, decision, [sk for sk, _ in pending], phase="production", timer=None, accounted=record.arrived
+        record, decision, [e.event_id for _, e in pending], phase="production", timer=None, accounted=record.arrived
     )
 
 
@@ -114,6 +114,24 @@ def test_given_an_applied_event_when_it_is_redelivered_then_it_is_recognised_and
 
     assert not placed.put_inbox("SO-1", completed)
     assert placed.load("SO-1")[1] == []
+
+
+def test_given_an_inbox_item_of_the_older_layout_then_a_step_applies_it_once(placed: OrdersRepository) -> None:
+    completed = inbound("Production Completed", {"orderId": "SO-1"}, NOW + timedelta(days=1))
+    boto3.resource("dynamodb").Table("orders").put_item(
+        Item={
+            "pk": "ORDER#SO-1",
+            "sk": f"INBOX#{completed.received_at.isoformat()}#{completed.event_id}",
+            "event": completed.model_dump_json(by_alias=True),
+        }
+    )
+    assert [e.event_id for _, e in placed.load("SO-1")[1]] == [completed.event_id]
+
+    _step(placed)
+
+    record, pending = placed.load("SO-1")
+    assert pending == []
+    assert record is not None and record.state is not None and record.state.production_completed_at is not None
 
 
 def test_given_a_step_saved_meanwhile_when_a_stale_step_saves_then_it_fails(placed: OrdersRepository) -> None:

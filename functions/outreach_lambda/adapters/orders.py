@@ -17,8 +17,10 @@ Query, STATE first.
   parks only while the two are equal); the armed timer (``timerName``, ``timerDueAt``); and what intake judges
   later events by: the accepted Order Placed's event id, fingerprint and placedAt.
 
-Items of an older layout are still read: a STATE item with ``state`` as JSON text (the order in it). Its
-``QUOTE#nnnn`` ledger items, ``INBOX#`` items and payload-less ``EVENT#`` markers are no longer written.
+Items of the older layout are still read, so orders in flight go on: a STATE item with ``state`` as JSON text
+(the order and quotes in it), and ``INBOX#<receivedAt>#<eventId>`` items (pending events, applied like the
+others; they stay behind as dedupe markers). Its ``QUOTE#nnnn`` items (the quotes are in the state) and
+payload-less ``EVENT#`` markers are ignored; none of these is written any more.
 All reads that decide anything are strongly consistent.
 """
 
@@ -37,6 +39,8 @@ from outreach_lambda.domain.model import Decision, InboundEvent, OrderState
 
 MAX_EVENTS_PER_STEP = 90  # applied by one step; more wait for the next (the wait finds them pending)
 EVENT_PREFIX = "EVENT#"
+#: Inbox items of the older layout (``INBOX#<receivedAt>#<eventId>``): still read as events, applied like them.
+LEGACY_INBOX_PREFIX = "INBOX#"
 #: An order's EVENT# and STATE items, in sort-key order ("EVENT#" < "STATE").
 ORDER_RANGE = (EVENT_PREFIX, "STATE")
 DIGEST_BYTES = 8
@@ -178,7 +182,7 @@ class OrdersRepository:
             for entry in page["Items"]:
                 if entry["sk"] == "STATE":
                     item = entry
-                elif entry["sk"].startswith(EVENT_PREFIX) and "event" in entry:
+                elif entry["sk"].startswith((EVENT_PREFIX, LEGACY_INBOX_PREFIX)) and "event" in entry:
                     events.append((entry["sk"], InboundEvent.model_validate_json(entry["event"])))
             if "LastEvaluatedKey" not in page:
                 break
@@ -324,16 +328,16 @@ class OrdersRepository:
         timer: tuple[str, str] | None,
         accounted: int,
     ) -> None:
-        """Save the step's new state (with its quotes) and the events it applied (``consumed``: their EVENT#
-        sort keys), its ``phase``, the order's armed ``timer`` (name, due; None: none) and how many announced
-        events it ``accounted`` for.
+        """Save the step's new state (with its quotes), the events it applied (``consumed``: their ids), its
+        ``phase``, the order's armed ``timer`` (name, due; None: none) and how many announced events it
+        ``accounted`` for.
 
         One write of the STATE item, conditional on its version: a retried or concurrent step fails instead of
         applying events twice.
         """
         state = decision.state
         pk = order_pk(record.order_id)
-        applied = record.applied | {event_digest(sk.removeprefix(EVENT_PREFIX)) for sk in consumed}
+        applied = record.applied | {event_digest(event_id) for event_id in consumed}
         values: dict[str, Any] = {
             ":state": {"B": pack_state(state)} if state else {"NULL": True},
             ":rs": {"S": decision.run_status},

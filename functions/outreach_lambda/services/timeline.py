@@ -138,7 +138,7 @@ class Timeline:
         # then); with more than a step takes, the next wait finds the rest.
         accounted = record.arrived if len(pending) <= MAX_EVENTS_PER_STEP else record.accounted
         self.orders.save_step(
-            record, decision, [sk for sk, _ in inbox], phase=result.phase, timer=timer, accounted=accounted
+            record, decision, [e.event_id for _, e in inbox], phase=result.phase, timer=timer, accounted=accounted
         )
 
         for event_id, told in decision.batch_outcomes.items():
