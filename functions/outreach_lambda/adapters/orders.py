@@ -81,6 +81,16 @@ def unpack_state(raw: Any, placed: dict[str, Any] | None) -> OrderState:
     return OrderState.model_validate(data, context=STORED)
 
 
+def promise_ledger(state: OrderState | None) -> list[dict[str, str]]:
+    """Every quote of the order's promise (time, date, reason, causing event), oldest first."""
+    if state is None:
+        return []
+    return [
+        {"at": q["at"], "promisedDate": q["promisedDate"], "reason": q["reason"], "cause": q.get("cause") or ""}
+        for q in state.model_dump(mode="json", by_alias=True, include={"quotes"})["quotes"]
+    ]
+
+
 def _digests(raw: Any) -> frozenset[bytes]:
     blob = bytes(getattr(raw, "value", raw)) if raw is not None else b""
     return frozenset(blob[i : i + DIGEST_BYTES] for i in range(0, len(blob), DIGEST_BYTES))
@@ -368,9 +378,4 @@ class OrdersRepository:
     def quotes(self, order_id: str) -> list[dict[str, str]]:
         """The promise ledger: every quote (time, date, reason, causing event), oldest first."""
         record = self.get(order_id)
-        if record is None or record.state is None:
-            return []
-        return [
-            {"at": q["at"], "promisedDate": q["promisedDate"], "reason": q["reason"], "cause": q.get("cause") or ""}
-            for q in record.state.model_dump(mode="json", by_alias=True, include={"quotes"})["quotes"]
-        ]
+        return promise_ledger(record.state if record is not None else None)
