@@ -54,7 +54,9 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     offers the token to each in turn; only its own accepts it), which made wake-ups quadratic.
 14. Start-up: ``_moto_preload`` (imported first) keeps moto's EC2 models out of the import (see there).
 15. One-time costs: ``moto.core.utils.create_loader`` returns one shared ``Loader`` (moto made a new one
-    for every service model it loads, and each lists every botocore data directory again).
+    for every service model it loads, and each lists every botocore data directory again), and so does
+    ``botocore.session.create_loader`` for every botocore session; werkzeug compiles a rule's URL builder
+    (which moto's routing never calls) only when a URL is first built with it.
 """
 
 from __future__ import annotations
@@ -80,6 +82,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import moto.backend_index as backend_index
+from botocore import loaders as botocore_loaders
+from botocore import session as botocore_session
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse, create_request_object
 from botocore.client import BaseClient
 from botocore.endpoint import convert_to_response_dict
@@ -115,6 +119,7 @@ from moto.stepfunctions.parser.asl.utils import json_path
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from werkzeug.datastructures import Headers, MultiDict
+from werkzeug.routing.rules import Rule as WerkzeugRule
 
 from outreach.simulator import metering
 from outreach.simulator.patching import installed
@@ -796,6 +801,27 @@ def _parse_update_expression(cls: Any, expression: str) -> Any:
 
 # -- fast path 15: one-time costs of a run -------------------------------------------------------------
 _shared_loader = functools.cache(moto_utils.create_loader)  # a Loader remembers what it listed and loaded
+#: One botocore ``Loader`` per data path for every botocore session (boto3's default one, the handlers', the
+#: clients moto makes for Lambda tasks): each new Loader lists all ~400 service directories again before its
+#: first model and reads every model once more. Loaded models are shared read-only by a Loader's clients anyway.
+_shared_botocore_loader = functools.cache(botocore_loaders.create_loader)
+
+
+def _lazy_url_builder(self: WerkzeugRule, append_unknown: bool = True) -> Callable[..., tuple[str, str]]:
+    """``Rule._compile_builder`` deferred to the first URL built with the rule.
+
+    moto routes REST requests (Lambda, SES v2, Scheduler) with a werkzeug ``Map`` of one rule per operation,
+    and werkzeug compiles Python code for *building* URLs from every rule it adds (0.15 s for SES v2's ~110
+    operations). moto only ever *matches* URLs; should anything build one, the rule's builder is compiled
+    then, exactly as werkzeug would have, and replaces this stand-in."""
+    name = "_build_unknown" if append_unknown else "_build"
+
+    def build(rule: WerkzeugRule, *args: Any, **kwargs: Any) -> tuple[str, str]:
+        compiled = _original_compile_builder(rule, append_unknown)
+        setattr(rule, name, compiled.__get__(rule, None))  # type: ignore[attr-defined]
+        return compiled(rule, *args, **kwargs)
+
+    return build
 
 
 # -- fast path 13: SendTaskSuccess/Failure/Heartbeat go to the token's own execution ---------------------
@@ -862,6 +888,7 @@ _original_get_value = ResponseSerializer.get_value
 _original_execute_result = ActionResult.execute_result
 _original_make_api_call = BaseClient._make_api_call  # type: ignore[attr-defined]
 _original_asl_parse = AmazonStateLanguageParser.parse
+_original_compile_builder = WerkzeugRule._compile_builder
 _no_sleep_time = types.SimpleNamespace(sleep=lambda seconds: None)
 
 _PATCHES: list[tuple[Any, str, Any]] = [
@@ -886,6 +913,8 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
     (BaseClient, "_make_api_call", _direct_api_call),
     (moto_responses, "method_names_from_class", _method_names),
     (moto_utils, "create_loader", _shared_loader),
+    (botocore_session, "create_loader", _shared_botocore_loader),
+    (WerkzeugRule, "_compile_builder", _lazy_url_builder),
     (ResponseSerializer, "get_value", _serializer_get_value),
     (ActionResult, "execute_result", _execute_result),
     (UpdateExpressionParser, "make", classmethod(_parse_update_expression)),
