@@ -344,9 +344,22 @@ def _readable_status(found: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _import_time_machine_alone() -> None:
+    """The simulator's clock (time_machine) imports pytest, when it can, only to define its pytest plugin:
+    60 ms of a one-order ``simulate``. Outside a pytest run it is imported with pytest out of reach."""
+    if "time_machine" in sys.modules or "pytest" in sys.modules:
+        return
+    sys.modules["pytest"] = None  # type: ignore[assignment]  # ``import pytest`` raises ImportError
+    try:
+        import time_machine  # noqa: F401
+    finally:
+        del sys.modules["pytest"]
+
+
 def _simulate(
     path: Path, as_json: bool, log_path: Path | None, out: Path | None = None, plot_path: Path | None = None
 ) -> int:
+    _import_time_machine_alone()
     from outreach.simulator import report, runner
     from outreach.simulator.scenario import ScenarioError, load
 
