@@ -102,7 +102,7 @@ def _dummy_zip() -> bytes:
 def _client(service: str) -> Any:
     """One client per service builds every world of this process: creating a client (and, under moto, a new
     default session for it) cost more than the calls the build makes with it. Inside ``mock_aws`` only."""
-    return boto3.client(service, region_name=REGION)
+    return boto3.client(service, region_name=REGION)  # type: ignore[call-overload]
 
 
 def build(config_json: str) -> World:
