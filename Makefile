@@ -28,11 +28,11 @@ $(STAMP): pyproject.toml
 demo: install  ## simulate one order's whole contact timeline locally (no AWS account needed)
 	$(BIN)/outreach simulate examples/happy_path.json
 
-test: install browser  ## the whole test suite (moto, no AWS, no real sleeps)
-	$(BIN)/python -m pytest -q -n auto --dist loadfile
+test: install browser  ## the whole test suite (moto, no AWS, no real sleeps); loadgroup: see tests/conftest.py
+	$(BIN)/python -m pytest -q -n auto --dist loadgroup
 
 test-fast: install  ## everything but the slow tests
-	$(BIN)/python -m pytest -q -n auto --dist loadfile -m "not slow"
+	$(BIN)/python -m pytest -q -n auto --dist loadgroup -m "not slow"
 
 soak: install  ## property tests' soak profiles: 10,000 streams on the pure timeline, 200 in the simulator (SEED=n replays)
 	@start=$$(date +%s); \

@@ -54,8 +54,8 @@ def machine() -> dict[str, Any]:
 
 
 def test_suite() -> dict[str, Any]:
-    """Wall and CPU seconds of the whole suite, as `make test` runs it (pytest -q on every core, a worker per
-    file), with the load around it."""
+    """Wall and CPU seconds of the whole suite, as `make test` runs it (pytest -q on every core, tests handed
+    out one by one or by shared-fixture module: tests/conftest.py), with the load around it."""
     env = {
         **os.environ,
         "TZ": "UTC",
@@ -65,7 +65,7 @@ def test_suite() -> dict[str, Any]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "auto", "--dist", "loadfile"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "auto", "--dist", "loadgroup"],
         cwd=ROOT,
         env=env,
         capture_output=True,

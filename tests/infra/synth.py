@@ -1,13 +1,13 @@
-"""One synthesized stage, shared by the infra tests (one synth per stage per session: ~10 s each)."""
+"""One synthesized stage, shared by the infra tests (one synth per stage per session: ~10 s each).
+
+The CDK is imported when a stage is synthesized, not when the module is collected: every xdist worker
+collects every test, and only the one that runs the infra tests needs the CDK (about a second to import)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from aws_cdk import assertions
-
-from infra.app import build_app
 from infra.deploy_config import DeploymentConfig
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -17,6 +17,10 @@ CI_PROD_CONFIG = REPO_ROOT / "tests" / "fixtures" / "deploy" / "prod.json"
 
 class Synth:
     def __init__(self, outdir: Path, config: DeploymentConfig) -> None:
+        from aws_cdk import assertions
+
+        from infra.app import build_app
+
         self.outdir = outdir
         _, stack = build_app(outdir=str(outdir), config=config)
         self.template = assertions.Template.from_stack(stack)

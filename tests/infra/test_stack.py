@@ -9,12 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aws_cdk.assertions import Match
 from outreach_lambda.settings import SETTINGS
 from outreach_lambda.wiring import FUNCTIONS, Access, Env, FunctionName
 
 from infra import deploy_config
-from infra.app import build_app
 from infra.deploy_config import DeployConfigError
 from tests.infra.synth import Synth
 
@@ -258,6 +256,8 @@ def test_given_claims_stuck_in_sending_then_ops_are_alarmed_on_the_first_one(syn
 
 
 def test_given_the_reconciler_then_it_runs_every_15_minutes(synth: Synth) -> None:
+    from aws_cdk.assertions import Match  # the CDK only where a synth runs (tests/infra/synth.py)
+
     reconciler = synth.function_id("reconciler")
 
     synth.template.has_resource_properties(
@@ -360,6 +360,8 @@ def test_given_an_invalid_padding_factor_in_the_stage_config_when_synthesizing_t
     raw = json.loads(deploy_config.config_path("dev").read_text())
     path.write_text(json.dumps({**raw, "shop": {"padding": {"factor": "0.5"}}}))
 
+    from infra.app import build_app  # the CDK only where a synth runs
+
     with pytest.raises(DeployConfigError, match=r"dev\.json: shop\.padding\.factor: .*at least 1"):
         build_app(outdir=str(tmp_path), context={"outreach:configFile": str(path)})
 
@@ -368,6 +370,8 @@ def test_given_no_sender_email_when_synthesizing_then_the_error_names_the_field(
     path = tmp_path / "dev.json"
     raw = json.loads(deploy_config.config_path("dev").read_text())
     path.write_text(json.dumps({**raw, "senderEmail": ""}))
+
+    from infra.app import build_app  # the CDK only where a synth runs
 
     with pytest.raises(DeployConfigError, match="senderEmail: "):
         build_app(outdir=str(tmp_path), context={"outreach:configFile": str(path)})

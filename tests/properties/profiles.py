@@ -2,7 +2,7 @@
 
 | profile | level | generated examples | used by |
 |---|---|---|---|
-| ``domain`` | 1, pure ``advance`` | 200, fixed seed, no deadline | every test run |
+| ``domain`` | 1, pure ``advance`` | 100, fixed seed, no deadline | every test run |
 | ``domain-soak`` | 1 | 10,000 (``PROPERTIES_DOMAIN_EXAMPLES``) | ``make soak`` |
 | ``simulator`` | 2, real ASL + handlers on moto | 3, fixed seed, no shrinking (seconds each) | every test run |
 | ``simulator-soak`` | 2 | 200 (``PROPERTIES_SIMULATOR_EXAMPLES``) | ``make soak`` |
@@ -32,7 +32,7 @@ _HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_
 _PHASES = [Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink]
 
 settings.register_profile(
-    "domain", max_examples=200, deadline=None, database=None, phases=_PHASES, suppress_health_check=_HEALTH
+    "domain", max_examples=100, deadline=None, database=None, phases=_PHASES, suppress_health_check=_HEALTH
 )
 settings.register_profile(
     "domain-soak",

@@ -54,7 +54,10 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     offers the token to each in turn; only its own accepts it), which made wake-ups quadratic.
 14. Start-up: ``_moto_preload`` (imported first) keeps moto's EC2 models out of the import (see there).
 15. One-time costs: ``moto.core.utils.create_loader`` returns one shared ``Loader`` (moto made a new one
-    for every service model it loads, and each lists every botocore data directory again).
+    for every service model it loads, and each lists every botocore data directory again), and so does
+    ``botocore.session.create_loader`` for every botocore session; werkzeug compiles a rule's URL builder
+    (which moto's routing never calls) only when a URL is first built with it; the program ANTLR parses
+    from the state machine definition is kept between processes as a pickle (``PROGRAM_CACHE_ENV``).
 """
 
 from __future__ import annotations
@@ -65,9 +68,12 @@ from outreach.simulator import _moto_preload  # noqa: F401  (first: keeps moto's
 
 import copy
 import functools
+import hashlib
 import json
+import os
 import pickle
 import re
+import sys
 import threading
 import traceback
 import types
@@ -76,10 +82,13 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import Enum
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import moto.backend_index as backend_index
+from botocore import loaders as botocore_loaders
+from botocore import session as botocore_session
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse, create_request_object
 from botocore.client import BaseClient
 from botocore.endpoint import convert_to_response_dict
@@ -115,6 +124,7 @@ from moto.stepfunctions.parser.asl.utils import json_path
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from werkzeug.datastructures import Headers, MultiDict
+from werkzeug.routing.rules import Rule as WerkzeugRule
 
 from outreach.simulator import metering
 from outreach.simulator.patching import installed
@@ -400,7 +410,12 @@ def _transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, 
 
 @functools.cache
 def _cached_client(region: str, service: str) -> Any:
-    return _original_boto_client_for(region=region, service=service)
+    # Under the AWS lock: creating a client reads every environment variable (botocore's proxy lookup
+    # iterates os.environ), and in-process handlers set and remove their variables while an invoke holds
+    # this lock; without it an execution thread creating its client could see a variable vanish mid-iteration
+    # (KeyError -> States.Runtime -> "timeline failed", now and then in the suite).
+    with _aws_lock:
+        return _original_boto_client_for(region=region, service=service)
 
 
 def _boto_client_for(region: str, service: str, state_credentials: Any = None) -> Any:
@@ -454,7 +469,7 @@ def _warm_heap_keys(root: Any) -> None:
 
 @functools.lru_cache(maxsize=16)
 def _parse_asl_cached(definition: str) -> tuple[Any, Any]:
-    program, tree = _original_asl_parse(definition)
+    program, tree = _parse_asl_once(definition)  # fast path 15: kept between processes
     _warm_heap_keys(program)
     return program, tree
 
@@ -796,6 +811,71 @@ def _parse_update_expression(cls: Any, expression: str) -> Any:
 
 # -- fast path 15: one-time costs of a run -------------------------------------------------------------
 _shared_loader = functools.cache(moto_utils.create_loader)  # a Loader remembers what it listed and loaded
+#: One botocore ``Loader`` per data path for every botocore session (boto3's default one, the handlers', the
+#: clients moto makes for Lambda tasks): each new Loader lists all ~400 service directories again before its
+#: first model and reads every model once more. Loaded models are shared read-only by a Loader's clients anyway.
+_shared_botocore_loader = functools.cache(botocore_loaders.create_loader)
+
+
+def _lazy_url_builder(self: WerkzeugRule, append_unknown: bool = True) -> Callable[..., tuple[str, str]]:
+    """``Rule._compile_builder`` deferred to the first URL built with the rule.
+
+    moto routes REST requests (Lambda, SES v2, Scheduler) with a werkzeug ``Map`` of one rule per operation,
+    and werkzeug compiles Python code for *building* URLs from every rule it adds (0.15 s for SES v2's ~110
+    operations). moto only ever *matches* URLs; should anything build one, the rule's builder is compiled
+    then, exactly as werkzeug would have, and replaces this stand-in."""
+    name = "_build_unknown" if append_unknown else "_build"
+
+    def build(rule: WerkzeugRule, *args: Any, **kwargs: Any) -> tuple[str, str]:
+        compiled = _original_compile_builder(rule, append_unknown)
+        setattr(rule, name, compiled.__get__(rule, None))  # type: ignore[attr-defined]
+        return compiled(rule, *args, **kwargs)
+
+    return build
+
+
+#: Where parsed state machine programs are kept between processes: a directory, or ``off``. Default:
+#: ``$XDG_CACHE_HOME/outreach-simulator`` (``~/.cache/outreach-simulator``).
+PROGRAM_CACHE_ENV = "OUTREACH_SIMULATOR_CACHE"
+
+
+def _program_cache() -> Path | None:
+    configured = os.environ.get(PROGRAM_CACHE_ENV, "")
+    if configured == "off":
+        return None
+    if configured:
+        return Path(configured)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "outreach-simulator"
+
+
+def _parse_asl_once(definition: str) -> tuple[Any, None]:
+    """The program ANTLR parses from a definition, kept as a pickle between processes (the parse is 80 ms of
+    a one-order ``outreach simulate``; loading the pickle well under 1 ms).
+
+    The file is named by a hash of the definition text, moto's version and Python's, so any change to one of
+    them parses afresh; a file that cannot be read or unpickled is parsed afresh and written again (written
+    to a temporary name first, then renamed: concurrent runs never see half a file). ANTLR's parse tree is
+    not kept: moto only ever uses the program (``ExecutionWorker``; the definition check on
+    ``CreateStateMachine`` only needs the parse to succeed, and a definition that fails is never cached).
+    """
+    directory = _program_cache()
+    if directory is None:
+        return _original_asl_parse(definition)[0], None
+    key = hashlib.sha256("\n".join((MOTO_VERSION, sys.version, definition)).encode()).hexdigest()
+    path = directory / f"asl-{key[:32]}.pickle"
+    with suppress(Exception):  # a cache: whatever is wrong with the file, parse again
+        return pickle.loads(path.read_bytes()), None
+    program = _original_asl_parse(definition)[0]
+    partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        data = pickle.dumps(program, protocol=pickle.HIGHEST_PROTOCOL)
+        directory.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(data)
+        partial.replace(path)
+    except (OSError, pickle.PicklingError, RecursionError, TypeError, AttributeError):
+        with suppress(OSError):
+            partial.unlink(missing_ok=True)
+    return program, None
 
 
 # -- fast path 13: SendTaskSuccess/Failure/Heartbeat go to the token's own execution ---------------------
@@ -862,6 +942,7 @@ _original_get_value = ResponseSerializer.get_value
 _original_execute_result = ActionResult.execute_result
 _original_make_api_call = BaseClient._make_api_call  # type: ignore[attr-defined]
 _original_asl_parse = AmazonStateLanguageParser.parse
+_original_compile_builder = WerkzeugRule._compile_builder
 _no_sleep_time = types.SimpleNamespace(sleep=lambda seconds: None)
 
 _PATCHES: list[tuple[Any, str, Any]] = [
@@ -886,6 +967,8 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
     (BaseClient, "_make_api_call", _direct_api_call),
     (moto_responses, "method_names_from_class", _method_names),
     (moto_utils, "create_loader", _shared_loader),
+    (botocore_session, "create_loader", _shared_botocore_loader),
+    (WerkzeugRule, "_compile_builder", _lazy_url_builder),
     (ResponseSerializer, "get_value", _serializer_get_value),
     (ActionResult, "execute_result", _execute_result),
     (UpdateExpressionParser, "make", classmethod(_parse_update_expression)),

@@ -8,6 +8,7 @@ machine definition gets the same substitutions.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import os
@@ -97,9 +98,16 @@ def _dummy_zip() -> bytes:
     return buf.getvalue()
 
 
+@functools.cache
+def _client(service: str) -> Any:
+    """One client per service builds every world of this process: creating a client (and, under moto, a new
+    default session for it) cost more than the calls the build makes with it. Inside ``mock_aws`` only."""
+    return boto3.client(service, region_name=REGION)  # type: ignore[call-overload]
+
+
 def build(config_json: str) -> World:
     """Create every resource in moto, and the four functions with exactly their wiring-table environment."""
-    ddb = boto3.client("dynamodb", region_name=REGION)
+    ddb = _client("dynamodb")
     for name in ("outreach-orders", "outreach-contacts"):
         attributes = ["pk", "sk"]
         indexes: dict[str, Any] = {}
@@ -122,19 +130,19 @@ def build(config_json: str) -> World:
             BillingMode="PAY_PER_REQUEST",
             **indexes,
         )
-    sqs = boto3.client("sqs", region_name=REGION)
+    sqs = _client("sqs")
     dlq_url = sqs.create_queue(QueueName="outreach-dead-letters")["QueueUrl"]
     dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     tap_url = sqs.create_queue(QueueName="outreach-ops-alerts-tap")["QueueUrl"]
     tap_arn = sqs.get_queue_attributes(QueueUrl=tap_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    sns = boto3.client("sns", region_name=REGION)
+    sns = _client("sns")
     topic_arn = sns.create_topic(Name="outreach-ops-alerts")["TopicArn"]
     sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=tap_arn, Attributes={"RawMessageDelivery": "true"})
-    sesv2 = boto3.client("sesv2", region_name=REGION)
+    sesv2 = _client("sesv2")
     sesv2.create_email_identity(EmailIdentity=SENDER)
     sesv2.create_configuration_set(ConfigurationSetName=CONFIGURATION_SET)
-    boto3.client("scheduler", region_name=REGION).create_schedule_group(Name="outreach-timers")
-    events = boto3.client("events", region_name=REGION)
+    _client("scheduler").create_schedule_group(Name="outreach-timers")
+    events = _client("events")
     bus_arn = events.create_event_bus(Name="outreach-orders")["EventBusArn"]
     # What the customer action endpoint puts on the bus reaches intake through this tap (the deployed rule
     # sends every event to intake; here the runner hands each tapped event to intake, in time order).
@@ -150,10 +158,10 @@ def build(config_json: str) -> World:
     events.put_targets(
         Rule="outreach-actions-tap", EventBusName="outreach-orders", Targets=[{"Id": "tap", "Arn": actions_tap_arn}]
     )
-    link_secret_arn = boto3.client("secretsmanager", region_name=REGION).create_secret(
+    link_secret_arn = _client("secretsmanager").create_secret(
         Name="outreach-link-keys", SecretString=json.dumps(SIMULATED_LINK_KEYS)
     )["ARN"]
-    iam = boto3.client("iam", region_name=REGION)
+    iam = _client("iam")
     trust = {
         "Version": "2012-10-17",
         "Statement": [
@@ -183,7 +191,7 @@ def build(config_json: str) -> World:
         # Known before the state machine exists (its ARN is made from its name), as in the CDK app.
         Env.STATE_MACHINE_ARN: f"arn:aws:states:{REGION}:{DEFAULT_ACCOUNT_ID}:stateMachine:{sm_name}",
     }
-    lam = boto3.client("lambda", region_name=REGION)
+    lam = _client("lambda")
     arns: dict[FunctionName, str] = {}
     environments: dict[FunctionName, dict[str, str]] = {}
     code = _dummy_zip()
@@ -199,7 +207,7 @@ def build(config_json: str) -> World:
             MemorySize=256,
             Environment={"Variables": environments[name]},
         )["FunctionArn"]
-    sm_arn = boto3.client("stepfunctions", region_name=REGION).create_state_machine(
+    sm_arn = _client("stepfunctions").create_state_machine(
         name=sm_name, definition=definition(arns, values), roleArn=role_arn, type="STANDARD"
     )["stateMachineArn"]
     if sm_arn != values[Env.STATE_MACHINE_ARN]:
