@@ -411,9 +411,9 @@ def _transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, 
 @functools.cache
 def _cached_client(region: str, service: str) -> Any:
     # Under the AWS lock: creating a client reads every environment variable (botocore's proxy lookup
-    # iterates os.environ), and in-process handlers set and remove their variables while an invoke holds
-    # this lock; without it an execution thread creating its client could see a variable vanish mid-iteration
-    # (KeyError -> States.Runtime -> "timeline failed", now and then in the suite).
+    # iterates os.environ) while in-process handlers set their variables. Defence in depth: since
+    # ``world.process_environment`` deletes nothing until the last block ends, no variable can vanish
+    # mid-iteration any more (that was KeyError -> States.Runtime -> "timeline failed", now and then).
     with _aws_lock:
         return _original_boto_client_for(region=region, service=service)
 
