@@ -55,6 +55,7 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
 14. Start-up: ``_moto_preload`` (imported first) keeps moto's EC2 models out of the import (see there).
 15. One-time costs: ``moto.core.utils.create_loader`` returns one shared ``Loader`` (moto made a new one
     for every service model it loads, and each lists every botocore data directory again).
+16 and up: per-call costs of moto's backends, in ``fast_calls`` (see there).
 """
 
 from __future__ import annotations
@@ -116,7 +117,7 @@ from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from werkzeug.datastructures import Headers, MultiDict
 
-from outreach.simulator import metering
+from outreach.simulator import fast_calls, metering
 from outreach.simulator.patching import installed
 
 Handler = Callable[[dict[str, Any], Any], Any]
@@ -896,6 +897,7 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
         (StepFunctionsParserBackend, name, _with_token_hint(getattr(StepFunctionsParserBackend, name)))
         for name in ("send_task_success", "send_task_failure", "send_task_heartbeat")
     ],
+    *fast_calls.PATCHES,  # fast paths 16 and up
 ]
 
 
@@ -921,3 +923,4 @@ def patched(handlers: dict[str, Handler], *, fast: bool = True) -> Iterator[Runt
         _cached_client.cache_clear()
         _token_pools.clear()
         _pool_owners.clear()
+        fast_calls.clear()
