@@ -29,20 +29,32 @@ with and without them, and ``tests/simulation/test_fast_calls.py`` the cases no 
     when nothing could go wrong is the plan applied: the same values (moto's ``DynamoType`` and its ``+``),
     set in the expression's order, then the removals, as moto's normalised tree does. Anything else, and
     every call that could fail, takes moto's way, which raises what it always raised.
+
+18. botocore's JSON response parser (``BaseJSONParser._handle_structure``): the same members, in the same
+    order, read under the same wire names, computed once per shape; a tagged union (DynamoDB's
+    ``AttributeValue``, the most common structure of all) with its one member set parses that member alone,
+    which is what the loop over every member finds. A union that is empty, has several members set or an
+    unknown one takes botocore's way (its error or its "unknown member" answer).
+19. moto's request ids (``MotoRandom.get_random_string``, 52 characters for every response): the same draws
+    from moto's random generator (``choice`` is ``seq[_randbelow(len(seq))]``), so the same ids and the same
+    state of the generator afterwards, without a method call per character.
 """
 
 from __future__ import annotations
 
+import string
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from botocore.parsers import BaseJSONParser
 from moto.dynamodb import models as dynamodb_models
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.utilities import bytesize
 from moto.dynamodb.parsing import ast_nodes as _ast_nodes
 from moto.dynamodb.parsing import executors as dynamodb_executors
 from moto.dynamodb.parsing import validators as dynamodb_validators
+from moto.moto_api._internal.moto_random import MotoRandom
 
 ast_nodes: Any = _ast_nodes  # an untyped module (``# type: ignore`` at its top)
 DepthFirstTraverser = ast_nodes.DepthFirstTraverser
@@ -340,6 +352,44 @@ class _PlannedExecution:
             attrs.pop(name, None)
 
 
+# -- fast path 18: botocore's JSON structures, members listed once per shape -------------------------------
+_json_members: dict[int, tuple[Any, list[tuple[str, Any, str]], dict[str, tuple[str, Any]]]] = {}
+
+
+def _json_structure(self: Any, shape: Any, value: Any) -> Any:
+    if shape.is_document_type:
+        return value
+    if value is None:
+        return None
+    known = _json_members.get(id(shape))
+    if known is None or known[0] is not shape:
+        members = [(name, member, member.serialization.get("name", name)) for name, member in shape.members.items()]
+        known = _json_members[id(shape)] = (shape, members, {wire: (name, member) for name, member, wire in members})
+    _, members, by_wire = known
+    if shape.is_tagged_union:
+        present = [key for key, item in value.items() if key != "__type" and item is not None]
+        if len(present) != 1 or present[0] not in by_wire:
+            return _original_json_structure(self, shape, value)  # botocore's error, or its unknown-member answer
+        name, member = by_wire[present[0]]
+        return {name: self._parse_shape(member, value[present[0]])}
+    parsed = {}
+    for name, member, wire in members:
+        raw = value.get(wire)
+        if raw is not None:
+            parsed[name] = self._parse_shape(member, raw)
+    return parsed
+
+
+# -- fast path 19: moto's request ids, the same draws without a call per character ---------------------------
+def _random_string(self: Any, length: int = 20, include_digits: bool = True, lower_case: bool = False) -> str:
+    pool = string.ascii_letters + (string.digits if include_digits else "")
+    below = self._randbelow
+    size = len(pool)
+    random_str = "".join([pool[below(size)] for _ in range(length)])
+    return random_str.lower() if lower_case else random_str
+
+
+_original_json_structure = BaseJSONParser._handle_structure  # type: ignore[attr-defined]
 _original_validator_init = dynamodb_validators.Validator.__init__
 _original_validate = dynamodb_validators.Validator.validate
 _original_traverse = DepthFirstTraverser.traverse_node_recursively
@@ -350,6 +400,8 @@ PATCHES: list[tuple[Any, str, Callable[..., Any]]] = [
     (DepthFirstTraverser, "traverse_node_recursively", _traverse_node_recursively),
     (dynamodb_models, "UpdateExpressionValidator", _update_validator),
     (dynamodb_models, "UpdateExpressionExecutor", _update_executor),
+    (BaseJSONParser, "_handle_structure", _json_structure),
+    (MotoRandom, "get_random_string", _random_string),
 ]
 
 

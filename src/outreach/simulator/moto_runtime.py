@@ -666,6 +666,34 @@ def _serializer_get_value(self: ResponseSerializer, value: Any, key: str, shape:
     return None
 
 
+_member_plans: dict[tuple[Any, ...], list[tuple[str, Any, list[str]]] | None] = {}
+
+
+def _dict_members(serializer: Any, shape: Any) -> list[tuple[str, Any, list[str]]] | None:
+    """For a plain ``dict`` of a structure shape: each member with the keys ``_serializer_get_value`` would try
+    for it, in order (computed once per shape; None where a key needs moto's own lookup: a dotted path).
+
+    The candidates depend on the member key, its shape and parent and the value's class (``dict``) only, so
+    for a dict the member is the first candidate present in it (or None), exactly what the loop over
+    ``shape.members`` with ``get_value`` finds, member by member, in the same order."""
+    picker = serializer._value_picker
+    if type(picker) is not XFormedAttributePicker or picker.response_transformers:
+        return None
+    plan_key = (tuple(picker.alias_providers), shape)
+    if plan_key in _member_plans:
+        return _member_plans[plan_key]
+    plan: list[tuple[str, Any, list[str]]] | None = []
+    for member_key, member_shape in shape.members.items():
+        member_shape.parent = shape
+        keys = list(picker.get_possible_keys(AttributePickerContext(obj={}, key=member_key, shape=member_shape)))
+        if any("." in candidate for candidate in keys):
+            plan = None
+            break
+        plan.append((member_key, member_shape, keys))  # type: ignore[union-attr]
+    _member_plans[plan_key] = plan
+    return plan
+
+
 class _NotPlainJson(Exception):
     """A value the fast JSON serializer leaves to moto's (a timestamp)."""
 
@@ -730,11 +758,21 @@ def _serialize_json(serializer: Any, serialized: dict[str, Any], value: Any, sha
         if value is None:
             return
         wrapper: dict[str, Any] = {} if key else serialized
-        for member_key, member_shape in shape.members.items():
-            member_shape.parent = shape
-            member_value = serializer.get_value(value, member_key, member_shape)
-            if member_value is not None:
-                _serialize_json(serializer, wrapper, member_value, member_shape, member_key)
+        plan = _dict_members(serializer, shape) if type(value) is dict else None
+        if plan is not None:  # the same members, values and order as the loop below, looked up the same way
+            for member_key, member_shape, candidates in plan:
+                for candidate in candidates:
+                    if candidate in value:
+                        member_value = value[candidate]
+                        if member_value is not None:
+                            _serialize_json(serializer, wrapper, member_value, member_shape, member_key)
+                        break
+        else:
+            for member_key, member_shape in shape.members.items():
+                member_shape.parent = shape
+                member_value = serializer.get_value(value, member_key, member_shape)
+                if member_value is not None:
+                    _serialize_json(serializer, wrapper, member_value, member_shape, member_key)
         if key:
             serialized[shape.serialization.get("name", key)] = wrapper
     elif kind == "map":
