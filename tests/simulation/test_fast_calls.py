@@ -25,6 +25,10 @@ UPDATES: list[dict[str, Any]] = [
     {"UpdateExpression": "REMOVE a, nothingThere"},
     {"UpdateExpression": "SET a = :a", "ConditionExpression": "attribute_exists(pk)"},
     {"UpdateExpression": "SET a = :a", "ConditionExpression": "attribute_not_exists(pk)"},
+    {"UpdateExpression": "SET a = :a", "ConditionExpression": "attribute_exists(pk) AND (a = :a OR a <> :b)"},
+    {"UpdateExpression": "SET a = :b", "ConditionExpression": "attribute_exists(pk) AND (a = :a OR a <> :b)"},
+    {"UpdateExpression": "SET a = :a", "ConditionExpression": "a = = :a"},
+    {"UpdateExpression": "SET a = :a", "ConditionExpression": "a ~ :a"},
     {"UpdateExpression": "SET big = :big"},
     {"UpdateExpression": "SET big2 = :big"},
     {"UpdateExpression": "SET big3 = :big"},  # over moto's item size limit

@@ -38,17 +38,23 @@ with and without them, and ``tests/simulation/test_fast_calls.py`` the cases no 
 19. moto's request ids (``MotoRandom.get_random_string``, 52 characters for every response): the same draws
     from moto's random generator (``choice`` is ``seq[_randbelow(len(seq))]``), so the same ids and the same
     state of the generator afterwards, without a method call per character.
+20. DynamoDB condition expressions: ``ConditionExpressionParser._lex_condition_expression`` splits the text
+    into tokens with eight regular expressions per token, on every call (an UpdateItem lexes its condition
+    twice). The tokens depend on the text alone: they are remembered per text (only what lexed without
+    error) and handed out as fresh tokens (each with a new empty ``children`` list, as lexing makes them).
 """
 
 from __future__ import annotations
 
 import string
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from botocore.parsers import BaseJSONParser
 from moto.dynamodb import models as dynamodb_models
+from moto.dynamodb.comparisons import ConditionExpressionParser
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.utilities import bytesize
 from moto.dynamodb.parsing import ast_nodes as _ast_nodes
@@ -389,6 +395,19 @@ def _random_string(self: Any, length: int = 20, include_digits: bool = True, low
     return random_str.lower() if lower_case else random_str
 
 
+# -- fast path 20: condition expressions lexed once per text --------------------------------------------
+_lexed: dict[str, tuple[Any, ...]] = {}
+
+
+def _lex_condition(self: Any) -> deque[Any]:
+    text = self.condition_expression
+    tokens = _lexed.get(text)
+    if tokens is None:
+        tokens = _lexed[text] = tuple(_original_lex(self))
+    return deque(token._replace(children=[]) for token in tokens)
+
+
+_original_lex = ConditionExpressionParser._lex_condition_expression
 _original_json_structure = BaseJSONParser._handle_structure  # type: ignore[attr-defined]
 _original_validator_init = dynamodb_validators.Validator.__init__
 _original_validate = dynamodb_validators.Validator.validate
@@ -402,6 +421,7 @@ PATCHES: list[tuple[Any, str, Callable[..., Any]]] = [
     (dynamodb_models, "UpdateExpressionExecutor", _update_executor),
     (BaseJSONParser, "_handle_structure", _json_structure),
     (MotoRandom, "get_random_string", _random_string),
+    (ConditionExpressionParser, "_lex_condition_expression", _lex_condition),
 ]
 
 
@@ -409,3 +429,4 @@ def clear() -> None:
     """Forget what was learnt (after a run: the parsed trees it remembers are the run's)."""
     _passed.clear()
     _plans.clear()
+    _lexed.clear()
