@@ -42,10 +42,13 @@ with and without them, and ``tests/simulation/test_fast_calls.py`` the cases no 
     into tokens with eight regular expressions per token, on every call (an UpdateItem lexes its condition
     twice). The tokens depend on the text alone: they are remembered per text (only what lexed without
     error) and handed out as fresh tokens (each with a new empty ``children`` list, as lexing makes them).
+21. ``camelcase_to_underscores`` of the action name, in moto's ``BaseResponse.call_action`` for every request:
+    a pure function of the name, remembered per name.
 """
 
 from __future__ import annotations
 
+import functools
 import string
 from collections import deque
 from collections.abc import Callable
@@ -53,6 +56,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from botocore.parsers import BaseJSONParser
+from moto.core import responses as moto_responses
+from moto.core.utils import camelcase_to_underscores
 from moto.dynamodb import models as dynamodb_models
 from moto.dynamodb.comparisons import ConditionExpressionParser
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
@@ -422,6 +427,7 @@ PATCHES: list[tuple[Any, str, Callable[..., Any]]] = [
     (BaseJSONParser, "_handle_structure", _json_structure),
     (MotoRandom, "get_random_string", _random_string),
     (ConditionExpressionParser, "_lex_condition_expression", _lex_condition),
+    (moto_responses, "camelcase_to_underscores", functools.lru_cache(maxsize=1024)(camelcase_to_underscores)),
 ]
 
 

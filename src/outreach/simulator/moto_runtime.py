@@ -562,7 +562,7 @@ def _answer_from_moto(client: Any, operation_model: Any, request_dict: dict[str,
 
 def _moto_response(request: AWSPreparedRequest) -> AWSResponse:
     """What ``BotocoreStubber`` answers for ``request``, under the same lock as every mocked call."""
-    parsed_url, _ = get_equivalent_url_in_aws_domain(request.url)
+    parsed_url, _ = _aws_url(request.url)
     handler = _moto_handler(f"{parsed_url.scheme}://{parsed_url.netloc}{parsed_url.path}")
     if handler is None:
         raise RuntimeError(f"moto has no handler for {request.url}")
@@ -613,6 +613,10 @@ class _JsonRequest:
         self.headers.setdefault("Host", parsed.netloc)
         self.environ: dict[str, Any] = {}
         self.content_type = self.headers.get("Content-Type", "")
+
+
+#: ``get_equivalent_url_in_aws_domain`` per URL, for one run (it depends on the URL and moto's settings only)
+_aws_url = functools.lru_cache(maxsize=4096)(get_equivalent_url_in_aws_domain)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -959,6 +963,7 @@ def patched(handlers: dict[str, Handler], *, fast: bool = True) -> Iterator[Runt
                 _active = None
     finally:
         _cached_client.cache_clear()
+        _aws_url.cache_clear()
         _token_pools.clear()
         _pool_owners.clear()
         fast_calls.clear()
