@@ -44,6 +44,9 @@ with and without them, and ``tests/simulation/test_fast_calls.py`` the cases no 
     error) and handed out as fresh tokens (each with a new empty ``children`` list, as lexing makes them).
 21. ``camelcase_to_underscores`` of the action name, in moto's ``BaseResponse.call_action`` for every request:
     a pure function of the name, remembered per name.
+22. moto's JSON request parser (``moto.core.parse.BaseJSONParser._parse_structure``), as fast path 18 for the
+    response side: members and wire names listed once per shape; a dict with one key (every DynamoDB
+    ``AttributeValue``) parses the member of that key alone, which is all the loop over every member finds.
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ from typing import Any
 
 from botocore.parsers import BaseJSONParser
 from moto.core import responses as moto_responses
+from moto.core.parse import BaseJSONParser as MotoJSONParser
 from moto.core.utils import camelcase_to_underscores
 from moto.dynamodb import models as dynamodb_models
 from moto.dynamodb.comparisons import ConditionExpressionParser
@@ -400,6 +404,31 @@ def _random_string(self: Any, length: int = 20, include_digits: bool = True, low
     return random_str.lower() if lower_case else random_str
 
 
+# -- fast path 22: moto's JSON request structures, members listed once per shape -------------------------
+def _request_structure(self: Any, shape: Any, value: Any) -> Any:
+    if shape.is_document_type:
+        return value
+    if value is None:
+        return None
+    known = _json_members.get(id(shape))
+    if known is None or known[0] is not shape:
+        members = [(name, member, member.serialization.get("name", name)) for name, member in shape.members.items()]
+        known = _json_members[id(shape)] = (shape, members, {wire: (name, member) for name, member, wire in members})
+    _, members, by_wire = known
+    parsed = self.MAP_TYPE()
+    if type(value) is dict and len(value) == 1:
+        ((wire, raw),) = value.items()
+        if wire in by_wire and raw is not None:
+            name, member = by_wire[wire]
+            parsed[name] = self._parse_shape(member, raw)
+        return parsed
+    for name, member, wire in members:
+        raw = value.get(wire)
+        if raw is not None:
+            parsed[name] = self._parse_shape(member, raw)
+    return parsed
+
+
 # -- fast path 20: condition expressions lexed once per text --------------------------------------------
 _lexed: dict[str, tuple[Any, ...]] = {}
 
@@ -412,6 +441,7 @@ def _lex_condition(self: Any) -> deque[Any]:
     return deque(token._replace(children=[]) for token in tokens)
 
 
+_original_request_structure = MotoJSONParser._parse_structure
 _original_lex = ConditionExpressionParser._lex_condition_expression
 _original_json_structure = BaseJSONParser._handle_structure  # type: ignore[attr-defined]
 _original_validator_init = dynamodb_validators.Validator.__init__
@@ -427,6 +457,7 @@ PATCHES: list[tuple[Any, str, Callable[..., Any]]] = [
     (BaseJSONParser, "_handle_structure", _json_structure),
     (MotoRandom, "get_random_string", _random_string),
     (ConditionExpressionParser, "_lex_condition_expression", _lex_condition),
+    (MotoJSONParser, "_parse_structure", _request_structure),
     (moto_responses, "camelcase_to_underscores", functools.lru_cache(maxsize=1024)(camelcase_to_underscores)),
 ]
 
