@@ -22,7 +22,7 @@ from outreach_lambda.adapters.aws import update_if
 from outreach_lambda.adapters.contacts import PARKED_CAUSES_PK, ContactLedger
 from outreach_lambda.adapters.conversations import message_pk
 from outreach_lambda.adapters.opt_outs import DynamoOptOuts
-from outreach_lambda.adapters.orders import OrdersRepository, catalog_pk, order_pk
+from outreach_lambda.adapters.orders import OrdersRepository, catalog_pk, order_pk, promise_ledger
 from outreach_lambda.adapters.workflow import execution_name
 from outreach_lambda.domain.events import (
     INTERNAL_DETAIL_TYPES,
@@ -502,7 +502,7 @@ def status(deployed: Deployed, order_id: str) -> dict[str, Any]:
         "runStatus": record.run_status,
         "stage": stage(state).value if state is not None else "registered",
         "promisedDate": state.promised.isoformat() if state is not None and state.promised else None,
-        "quotes": OrdersRepository(deployed.orders_table).quotes(order_id),
+        "quotes": promise_ledger(state),
         "contacts": sorted(contacts, key=lambda c: (str(c["at"] or ""), c["key"])),
         "timer": {"dueAt": record.timer_due_at, "name": record.timer_name} if record.timer_due_at else None,
         "execution": execution,

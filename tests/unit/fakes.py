@@ -37,6 +37,10 @@ class _Order:
     inbox: dict[str, InboundEvent] = field(default_factory=dict)
     seen_events: set[str] = field(default_factory=set)
     quotes: list[Quote] = field(default_factory=list)
+    #: Events announced by intake (``claim_token``) and accounted for by the last step; the last step's phase.
+    arrived: int = 0
+    accounted: int = 0
+    phase: str | None = None
 
 
 class FakeOrders:
@@ -83,6 +87,13 @@ class FakeOrders:
         self._call("get")
         order = self.orders.get(order_id)
         return order.record if order else None
+
+    def load(self, order_id: str) -> tuple[OrderRecord | None, list[tuple[str, InboundEvent]]]:
+        self._call("load")
+        order = self.orders.get(order_id)
+        if order is None:
+            return None, []
+        return replace(order.record, arrived=order.arrived, accounted=order.accounted), sorted(order.inbox.items())
 
     def orders_with_sku(self, sku: str) -> list[str]:
         self._call("orders_with_sku")
@@ -131,48 +142,52 @@ class FakeOrders:
         return True
 
     def inbox(self, order_id: str, limit: int = MAX_EVENTS_PER_STEP) -> list[tuple[str, InboundEvent]]:
-        self._call("inbox")
+        """The pending events (a test's view, not a store call)."""
         order = self.orders.get(order_id)
         return sorted(order.inbox.items())[:limit] if order else []
 
-    def store_token(self, order_id: str, token: str, *, timer: tuple[str | None, str | None] | None = None) -> None:
-        self._call("store_token")
-        order = self.orders[order_id]
+    def park(self, order_id: str, token: str, waiting_for: str) -> bool:
+        self._call("park")
+        order = self.orders.get(order_id)
+        if order is None or order.arrived != order.accounted or order.phase not in (None, waiting_for):
+            return False
         order.token = token
-        if timer is not None:
-            name, due_at = timer
-            order.record = replace(order.record, timer_name=name, timer_due_at=due_at if name else None)
+        return True
 
-    def claim_token(self, order_id: str, expected: str | None = None) -> str | None:
+    def claim_token(self, order_id: str) -> str | None:
         self._call("claim_token")
         order = self.orders.get(order_id)
-        if order is None or order.token is None or (expected is not None and order.token != expected):
+        if order is None:
             return None
+        order.arrived += 1
         token, order.token = order.token, None
         return token
 
-    def set_timer(self, order_id: str, name: str | None, due_at: str | None) -> None:
-        self._call("set_timer")
-        order = self.orders[order_id]
-        order.record = replace(order.record, timer_name=name, timer_due_at=due_at if name else None)
-
-    def forget_fired_timer(self, order_id: str, due_at: str) -> None:
-        self._call("forget_fired_timer")
-        order = self.orders[order_id]
-        if order.record.timer_due_at == due_at:
-            order.record = replace(order.record, timer_name=None, timer_due_at=None)
-
-    def save_step(self, record: OrderRecord, decision: Decision, consumed_inbox_keys: list[str]) -> None:
+    def save_step(
+        self,
+        record: OrderRecord,
+        decision: Decision,
+        consumed: list[str],
+        *,
+        phase: str,
+        timer: tuple[str, str] | None,
+        accounted: int,
+    ) -> None:
         self._call("save_step")
         order = self.orders[record.order_id]
         if order.record.version != record.version:
             raise VersionConflict(f"order {record.order_id} is at version {order.record.version}")
         order.record = replace(
-            order.record, state=decision.state, run_status=decision.run_status, version=record.version + 1
+            order.record,
+            state=decision.state,
+            run_status=decision.run_status,
+            version=record.version + 1,
+            timer_name=timer[0] if timer else None,
+            timer_due_at=timer[1] if timer else None,
         )
+        order.phase, order.accounted = phase, accounted
         order.quotes.extend(decision.new_quotes)
-        for key in consumed_inbox_keys:
-            order.inbox.pop(key, None)
+        order.inbox = {key: event for key, event in order.inbox.items() if event.event_id not in consumed}
 
     def release_skus(self, order_id: str, skus: list[str]) -> None:
         self._call("release_skus")

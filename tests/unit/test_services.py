@@ -59,6 +59,7 @@ def _busy_order() -> Shop:
     shop.start("SO-1", PLACED_AT)
     shop.park("SO-1", "t0", PLACED_AT)
     assert shop.orders.claim_token("SO-1") == "t0"
+    shop.timeline.step("SO-1", PLACED_AT)  # the step the token was taken for: it accounts for that arrival
     return shop
 
 
@@ -89,13 +90,15 @@ def test_given_an_event_and_a_parking_execution_in_any_interleaving_then_it_is_a
     assert shop.machine.completed[0][1]["phase"] == "delivery"
 
 
-def test_given_no_event_when_the_execution_parks_then_it_stays_parked_with_its_timer_armed() -> None:
+def test_given_no_event_when_the_execution_parks_then_it_stays_parked_with_the_timer_its_step_armed() -> None:
     busy = _busy_order()
 
     _execution_parks(busy)
 
     assert busy.machine.completed == []
-    assert [due for _, due in busy.timers.armed.values()] == [PLACED_AT + timedelta(days=8)]
+    # One timer, armed by the last step for the next contact (the production update, 3 days before the
+    # production estimate of 16 Nov), whatever the wait was told.
+    assert [due for _, due in busy.timers.armed.values()] == [at("2026-11-13T09:00:00Z")]
 
 
 # -- what the customer receives ---------------------------------------------------------------------
@@ -324,6 +327,18 @@ def test_given_the_same_order_placed_again_differently_spelled_then_a_harmless_d
     assert outcome == {"outcome": "duplicate", "orderIds": ["SO-1"]}
     assert rejected(placed) == []
     assert len(placed.customer.sent) == 1 and placed.machine.started == ["SO-1"]
+
+
+def test_given_a_timer_delivered_twice_then_the_parked_order_is_woken_once(placed: Shop) -> None:
+    timer = {"orderId": "SO-1", "dueAt": "2026-11-13T09:00:00Z"}
+    when = at("2026-11-13T09:00:00Z")
+
+    first = placed.event("Timer Due", timer, when, event_id="timer-1", source="outreach.timer")
+    again = placed.event("Timer Due", timer, when, event_id="timer-1", source="outreach.timer")
+
+    assert first == {"outcome": "accepted", "orderIds": ["SO-1"]}
+    assert again == {"outcome": "ignored", "orderIds": []}
+    assert len(placed.timeline_invoker.payloads) == 1
 
 
 def test_given_a_timer_due_from_the_shop_then_dead_lettered_as_a_wrong_source(placed: Shop) -> None:

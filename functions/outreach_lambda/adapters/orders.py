@@ -1,36 +1,49 @@
-"""The orders table: per order a STATE item (timeline state, wait token, timer), QUOTE# items (the
-promise ledger), INBOX# items (events waiting for the execution) and, per SKU, an index of open orders.
+"""The orders table: per order a STATE item (timeline state with its promise ledger, wait token, timer) and
+one EVENT# item per accepted event (the inbox and the dedupe marker in one); per SKU, an index of open orders.
 
-The STATE item also keeps what intake judges later events by: the accepted Order Placed's fingerprint and
-its placedAt.
+pk = ``ORDER#<orderId>`` or ``SKU#<sku>``; sk = ``EVENT#<eventId>`` | ``STATE`` | ``ORDER#<orderId>`` (under a
+SKU). An order's EVENT# and STATE items are one key range (``ORDER_RANGE``): a step reads all it needs in one
+Query, STATE first.
 
-pk = ``ORDER#<orderId>`` or ``SKU#<sku>``; sk = ``STATE`` | ``QUOTE#0001`` | ``INBOX#<receivedAt>#<eventId>``
-| ``EVENT#<eventId>`` (dedupe marker) | ``ORDER#<orderId>`` (under a SKU).
+- ``EVENT#<eventId>``: the validated event as intake accepted it, written once with a condition (a redelivery,
+  also one after the event was applied, finds it and is ignored) and never rewritten. It is pending until a
+  step applies it: the STATE item's ``applied`` lists (as 8-byte digests) every event id applied, written in
+  the same request as the state the events produced, so no event is applied twice or lost. The Order Placed
+  event's item is the order's detail (customer, items, address): it is not repeated in the state.
+- ``STATE``: ``state`` (the ``OrderState`` without its order detail, with every quote of the promise ledger:
+  compact JSON, zlib-compressed, one write unit for a usual order), ``runStatus``, ``phase``, ``version`` (every
+  step's write is conditional on it), ``applied``; the wait token and the handshake around it: ``arrived``
+  (events intake announced, ``claim_token``) and ``accounted`` (how many of them the last step saw: the wait
+  parks only while the two are equal); the armed timer (``timerName``, ``timerDueAt``); and what intake judges
+  later events by: the accepted Order Placed's event id, fingerprint and placedAt.
+
+Items of the older layout are still read, so orders in flight go on: a STATE item with ``state`` as JSON text
+(the order and quotes in it), and ``INBOX#<receivedAt>#<eventId>`` items (pending events, applied like the
+others; they stay behind as dedupe markers). Its ``QUOTE#nnnn`` items (the quotes are in the state) and
+payload-less ``EVENT#`` markers are ignored; none of these is written any more.
 All reads that decide anything are strongly consistent.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
-
-from outreach_lambda.adapters.aws import CONDITION_FAILED, client, error_code, put_if_absent, table, update_if
+from outreach_lambda.adapters.aws import client, put_if_absent, table, update_if
 from outreach_lambda.domain.events import STORED, CatalogRequested
 from outreach_lambda.domain.model import Decision, InboundEvent, OrderState
 
-MAX_EVENTS_PER_STEP = 90  # a DynamoDB transaction holds 100 items
-
-
-def _items_of(order_id: str, prefix: str) -> dict[str, Any]:
-    """Query arguments for an order's items whose sort key starts with ``prefix`` (INBOX#, QUOTE#)."""
-    return {
-        "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-        "ExpressionAttributeValues": {":pk": order_pk(order_id), ":prefix": prefix},
-    }
+MAX_EVENTS_PER_STEP = 90  # applied by one step; more wait for the next (the wait finds them pending)
+EVENT_PREFIX = "EVENT#"
+#: Inbox items of the older layout (``INBOX#<receivedAt>#<eventId>``): still read as events, applied like them.
+LEGACY_INBOX_PREFIX = "INBOX#"
+#: An order's EVENT# and STATE items, in sort-key order ("EVENT#" < "STATE").
+ORDER_RANGE = (EVENT_PREFIX, "STATE")
+DIGEST_BYTES = 8
 
 
 def order_pk(order_id: str) -> str:
@@ -39,6 +52,48 @@ def order_pk(order_id: str) -> str:
 
 def catalog_pk(request_id: str) -> str:
     return f"CATALOG#{request_id}"
+
+
+def event_digest(event_id: str) -> bytes:
+    """How an applied event is recorded on the STATE item: 8 bytes of its id's sha256 (a chance collision
+    among one order's events is ~n^2/2^65)."""
+    return hashlib.sha256(event_id.encode()).digest()[:DIGEST_BYTES]
+
+
+def pack_state(state: OrderState) -> bytes:
+    """The stored form of a state: compact JSON without the order detail (kept on the Order Placed event's
+    item) and without empty fields, compressed."""
+    data = state.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"order"})
+    return zlib.compress(json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode(), 9)
+
+
+def unpack_state(raw: Any, placed: dict[str, Any] | None) -> OrderState:
+    """A stored state, with the order detail from the Order Placed event (``placed``); also the old form (JSON
+    text with the order in it)."""
+    if isinstance(raw, str):
+        # Judged when it arrived: read back with its types checked, not with bounds that may be newer.
+        return OrderState.model_validate_json(raw, context=STORED)
+    data = json.loads(zlib.decompress(bytes(getattr(raw, "value", raw))))
+    if "order" not in data:
+        if placed is None:
+            raise ValueError("orders table: a stored state without its Order Placed event item")
+        data["order"] = placed
+    return OrderState.model_validate(data, context=STORED)
+
+
+def promise_ledger(state: OrderState | None) -> list[dict[str, str]]:
+    """Every quote of the order's promise (time, date, reason, causing event), oldest first."""
+    if state is None:
+        return []
+    return [
+        {"at": q["at"], "promisedDate": q["promisedDate"], "reason": q["reason"], "cause": q.get("cause") or ""}
+        for q in state.model_dump(mode="json", by_alias=True, include={"quotes"})["quotes"]
+    ]
+
+
+def _digests(raw: Any) -> frozenset[bytes]:
+    blob = bytes(getattr(raw, "value", raw)) if raw is not None else b""
+    return frozenset(blob[i : i + DIGEST_BYTES] for i in range(0, len(blob), DIGEST_BYTES))
 
 
 @dataclass(frozen=True)
@@ -54,6 +109,12 @@ class OrderRecord:
     placed_fingerprint: str | None = None
     #: The order's placedAt in the customer's zone: later dates of the order are checked against it.
     placed_at: datetime | None = None
+    #: Digests (``event_digest``) of the events already applied to ``state``.
+    applied: frozenset[bytes] = field(default_factory=frozenset)
+    #: How many events intake announced (``claim_token``), and how many of them the last step accounted for:
+    #: the wait parks only while they are equal (nothing arrived since).
+    arrived: int = 0
+    accounted: int = 0
 
 
 class OrdersRepository:
@@ -110,21 +171,57 @@ class OrdersRepository:
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def get(self, order_id: str) -> OrderRecord | None:
-        item = self._table.get_item(Key={"pk": order_pk(order_id), "sk": "STATE"}, ConsistentRead=True).get("Item")
+        return self.load(order_id)[0]
+
+    def load(self, order_id: str) -> tuple[OrderRecord | None, list[tuple[str, InboundEvent]]]:
+        """The order as a step needs it, in one Query: its record (state with the order detail) and its pending
+        events (not applied yet) in the order they arrived."""
+        from boto3.dynamodb.conditions import Key  # boto3 on first use: its import costs a cold start ~120 ms
+
+        kwargs: dict[str, Any] = {
+            "KeyConditionExpression": Key("pk").eq(order_pk(order_id)) & Key("sk").between(*ORDER_RANGE),
+            "ConsistentRead": True,
+            # STATE first, then the events: every event counted in the ``arrived`` read was stored before it
+            # was counted, so the events read after it include it.
+            "ScanIndexForward": False,
+        }
+        events: list[tuple[str, InboundEvent]] = []
+        item: dict[str, Any] | None = None
+        while True:
+            page = self._table.query(**kwargs)
+            for entry in page["Items"]:
+                if entry["sk"] == "STATE":
+                    item = entry
+                elif entry["sk"].startswith((EVENT_PREFIX, LEGACY_INBOX_PREFIX)) and "event" in entry:
+                    events.append((entry["sk"], InboundEvent.model_validate_json(entry["event"])))
+            if "LastEvaluatedKey" not in page:
+                break
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
         if item is None:
-            return None
+            return None, []
+        record = self._record(item, events)
+        pending = [(sk, e) for sk, e in events if event_digest(e.event_id) not in record.applied]
+        pending.sort(key=lambda entry: (entry[1].received_at, entry[1].event_id))
+        return record, pending
+
+    @staticmethod
+    def _record(item: dict[str, Any], events: list[tuple[str, InboundEvent]]) -> OrderRecord:
         raw_state = item.get("state")
+        placed_id = item.get("placedEventId")
+        placed = next((e.detail for _, e in events if e.event_id == placed_id), None)
         return OrderRecord(
             order_id=item["orderId"],
             run_status=item.get("runStatus", "starting"),
-            placed_event_id=item.get("placedEventId"),
-            # Judged when it arrived: read back with its types checked, not with bounds that may be newer.
-            state=OrderState.model_validate_json(raw_state, context=STORED) if raw_state else None,
+            placed_event_id=placed_id,
+            state=unpack_state(raw_state, placed) if raw_state else None,
             version=int(item.get("version", 0)),
             timer_name=item.get("timerName"),
             timer_due_at=item.get("timerDueAt"),
             placed_fingerprint=item.get("placedFingerprint"),
             placed_at=datetime.fromisoformat(item["placedAt"]) if item.get("placedAt") else None,
+            applied=_digests(item.get("applied")),
+            arrived=int(item.get("arrived", 0)),
+            accounted=int(item.get("accounted", 0)),
         )
 
     # -- catalog requests (not orders: no timeline, one follow-up) ---------------------------------
@@ -188,163 +285,97 @@ class OrdersRepository:
             "absorbedByPadding": int(item["absorbed"]),
         }
 
-    # -- inbox -----------------------------------------------------------------------------------
+    # -- inbox ---------------------------------------------------------------------------------------
     def put_inbox(self, order_id: str, event: InboundEvent) -> bool:
         """Store an event for the execution. False when this event id was seen before (a redelivery).
 
-        A permanent ``EVENT#<id>`` marker is written with the inbox item in one transaction, so an event
-        redelivered after the execution consumed it is still recognised.
+        The ``EVENT#<id>`` item is the inbox entry and the dedupe marker at once: it stays after the event was
+        applied (the STATE item's ``applied`` says it was), so a redelivery is recognised at any time.
         """
-        pk = {"S": order_pk(order_id)}
-        inbox_sk = f"INBOX#{event.received_at.isoformat()}#{event.event_id}"
-        try:
-            client("dynamodb").transact_write_items(
-                TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": self._name,
-                            "Item": {"pk": pk, "sk": {"S": f"EVENT#{event.event_id}"}},
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
-                    {
-                        "Put": {
-                            "TableName": self._name,
-                            "Item": {
-                                "pk": pk,
-                                "sk": {"S": inbox_sk},
-                                "event": {"S": event.model_dump_json(by_alias=True)},
-                            },
-                        }
-                    },
-                ]
-            )
-        except ClientError as exc:
-            if error_code(exc) in CONDITION_FAILED:
-                return False
-            raise
-        return True
-
-    def inbox(self, order_id: str, limit: int = MAX_EVENTS_PER_STEP) -> list[tuple[str, InboundEvent]]:
-        page = self._table.query(
-            **_items_of(order_id, "INBOX#"),
-            ConsistentRead=True,
-            Limit=limit,
-        )
-        return [(item["sk"], InboundEvent.model_validate_json(item["event"])) for item in page["Items"]]
+        item = {
+            "pk": order_pk(order_id),
+            "sk": f"{EVENT_PREFIX}{event.event_id}",
+            "event": event.model_dump_json(by_alias=True),
+        }
+        return put_if_absent(self._name, item)
 
     # -- the wait token: exactly one of intake / the parking wait claims it -------------------------
-    def store_token(self, order_id: str, token: str, *, timer: tuple[str | None, str | None] | None = None) -> None:
-        """Store the wait token; with ``timer``, record the armed timer (name, due) or forget it (None, None) in
-        the same write (one request and one write of the STATE item instead of two)."""
-        sets, values, removes = ["waitToken = :t"], {":t": token}, ""
-        if timer is not None and timer[0] is not None:
-            sets.append("timerName = :n, timerDueAt = :d")
-            values.update({":n": timer[0], ":d": timer[1] or ""})
-        elif timer is not None:
-            removes = " REMOVE timerName, timerDueAt"
-        self._table.update_item(
-            Key={"pk": order_pk(order_id), "sk": "STATE"},
-            UpdateExpression="SET " + ", ".join(sets) + removes,
-            ExpressionAttributeValues=values,
-        )
-
-    def claim_token(self, order_id: str, expected: str | None = None) -> str | None:
-        """Remove and return the stored wait token; None when there is none (or another took it)."""
-        kwargs: dict[str, Any] = {
-            "Key": {"pk": order_pk(order_id), "sk": "STATE"},
-            "UpdateExpression": "REMOVE waitToken",
-            "ReturnValues": "ALL_OLD",
-        }
-        if expected is None:
-            kwargs["ConditionExpression"] = "attribute_exists(waitToken)"
-        else:
-            kwargs["ConditionExpression"] = "waitToken = :t"
-            kwargs["ExpressionAttributeValues"] = {":t": expected}
-        old = update_if(self._name, **kwargs)
-        return None if old is None else old.get("waitToken")
-
-    def set_timer(self, order_id: str, name: str | None, due_at: str | None) -> None:
-        if name is None:
-            self._table.update_item(
-                Key={"pk": order_pk(order_id), "sk": "STATE"}, UpdateExpression="REMOVE timerName, timerDueAt"
-            )
-            return
-        self._table.update_item(
-            Key={"pk": order_pk(order_id), "sk": "STATE"},
-            UpdateExpression="SET timerName = :n, timerDueAt = :d",
-            ExpressionAttributeValues={":n": name, ":d": due_at},
-        )
-
-    def forget_fired_timer(self, order_id: str, due_at: str) -> None:
-        """A timer deletes itself when it fires: forget it, unless a newer one was armed meanwhile."""
-        update_if(
+    def park(self, order_id: str, token: str, waiting_for: str) -> bool:
+        """Store the wait token, only if no event arrived since the last step (``arrived`` = ``accounted``) and
+        the order's phase is ``waiting_for``. False (nothing stored) otherwise: the caller advances the order."""
+        stored = update_if(
             self._name,
             Key={"pk": order_pk(order_id), "sk": "STATE"},
-            UpdateExpression="REMOVE timerName, timerDueAt",
-            ConditionExpression="timerDueAt = :d",
-            ExpressionAttributeValues={":d": due_at},
+            UpdateExpression="SET waitToken = :t",
+            ConditionExpression="attribute_exists(pk) AND (attribute_not_exists(arrived) OR arrived = accounted)"
+            " AND (attribute_not_exists(#ph) OR #ph = :ph)",
+            ExpressionAttributeNames={"#ph": "phase"},
+            ExpressionAttributeValues={":t": token, ":ph": waiting_for},
         )
+        return stored is not None
+
+    def claim_token(self, order_id: str) -> str | None:
+        """Announce a stored event (``arrived`` + 1) and take the wait token if the execution is parked: the
+        token, or None when there is none (the execution is busy: its next wait sees the arrival)."""
+        old = update_if(
+            self._name,
+            Key={"pk": order_pk(order_id), "sk": "STATE"},
+            UpdateExpression="ADD arrived :one REMOVE waitToken",
+            ConditionExpression="attribute_exists(pk)",
+            ExpressionAttributeValues={":one": 1},
+            ReturnValues="ALL_OLD",
+        )
+        return None if old is None else old.get("waitToken")
 
     # -- one timeline step, atomically -----------------------------------------------------------
-    def save_step(self, record: OrderRecord, decision: Decision, consumed_inbox_keys: list[str]) -> None:
-        """Save the step's new state, append its ledger quotes and consume inbox events in one transaction.
+    def save_step(
+        self,
+        record: OrderRecord,
+        decision: Decision,
+        consumed: list[str],
+        *,
+        phase: str,
+        timer: tuple[str, str] | None,
+        accounted: int,
+    ) -> None:
+        """Save the step's new state (with its quotes), the events it applied (``consumed``: their ids), its
+        ``phase``, the order's armed ``timer`` (name, due; None: none) and how many announced events it
+        ``accounted`` for.
 
-        The version condition makes a retried or concurrent step fail instead of applying events twice.
+        One write of the STATE item, conditional on its version: a retried or concurrent step fails instead of
+        applying events twice.
         """
-        state, new_quotes = decision.state, decision.new_quotes
+        state = decision.state
         pk = order_pk(record.order_id)
-        ddb = client("dynamodb")
-        first_quote = len(state.quotes) - len(new_quotes) + 1 if state else 1
-        items: list[dict[str, Any]] = [
-            {
-                "Update": {
-                    "TableName": self._name,
-                    "Key": {"pk": {"S": pk}, "sk": {"S": "STATE"}},
-                    "UpdateExpression": "SET #s = :state, runStatus = :rs, version = :v1",
-                    "ConditionExpression": "version = :v0",
-                    "ExpressionAttributeNames": {"#s": "state"},
-                    "ExpressionAttributeValues": {
-                        ":state": {"S": state.to_json() if state else "null"},
-                        ":rs": {"S": decision.run_status},
-                        ":v0": {"N": str(record.version)},
-                        ":v1": {"N": str(record.version + 1)},
-                    },
-                }
-            }
-        ]
-        for offset, quote in enumerate(new_quotes):
-            quote_json = json.loads(quote.model_dump_json(by_alias=True))
-            items.append(
-                {
-                    "Put": {
-                        "TableName": self._name,
-                        "Item": {
-                            "pk": {"S": pk},
-                            "sk": {"S": f"QUOTE#{first_quote + offset:04d}"},
-                            "at": {"S": quote_json["at"]},
-                            "promisedDate": {"S": quote_json["promisedDate"]},
-                            "reason": {"S": quote.reason},
-                            "cause": {"S": quote.cause or ""},
-                        },
-                        "ConditionExpression": "attribute_not_exists(pk)",
-                    }
-                }
-            )
-        for sk in consumed_inbox_keys:
-            items.append({"Delete": {"TableName": self._name, "Key": {"pk": {"S": pk}, "sk": {"S": sk}}}})
-        ddb.transact_write_items(TransactItems=items)
+        applied = record.applied | {event_digest(event_id) for event_id in consumed}
+        values: dict[str, Any] = {
+            ":state": {"B": pack_state(state)} if state else {"NULL": True},
+            ":rs": {"S": decision.run_status},
+            ":applied": {"B": b"".join(sorted(applied))},
+            ":v0": {"N": str(record.version)},
+            ":v1": {"N": str(record.version + 1)},
+            ":ph": {"S": phase},
+            ":acc": {"N": str(accounted)},
+        }
+        sets = "SET #s = :state, runStatus = :rs, applied = :applied, version = :v1, #ph = :ph, accounted = :acc"
+        if timer is not None:
+            values.update({":tn": {"S": timer[0]}, ":td": {"S": timer[1]}})
+            sets += ", timerName = :tn, timerDueAt = :td"
+        update: dict[str, Any] = {
+            "TableName": self._name,
+            "Key": {"pk": {"S": pk}, "sk": {"S": "STATE"}},
+            "UpdateExpression": sets + (" REMOVE timerName, timerDueAt" if timer is None else ""),
+            "ConditionExpression": "version = :v0",
+            "ExpressionAttributeNames": {"#s": "state", "#ph": "phase"},
+            "ExpressionAttributeValues": values,
+        }
+        client("dynamodb").update_item(**update)
 
     def release_skus(self, order_id: str, skus: list[str]) -> None:
         for sku in sorted(set(skus)):
             self._table.delete_item(Key={"pk": f"SKU#{sku}", "sk": order_pk(order_id)})
 
     def quotes(self, order_id: str) -> list[dict[str, str]]:
-        page = self._table.query(
-            **_items_of(order_id, "QUOTE#"),
-            ConsistentRead=True,
-        )
-        return [
-            {"at": i["at"], "promisedDate": i["promisedDate"], "reason": i["reason"], "cause": i.get("cause", "")}
-            for i in page["Items"]
-        ]
+        """The promise ledger: every quote (time, date, reason, causing event), oldest first."""
+        record = self.get(order_id)
+        return promise_ledger(record.state if record is not None else None)

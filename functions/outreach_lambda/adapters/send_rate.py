@@ -2,9 +2,13 @@
 
 SES enforces its maximum send rate per second. One DynamoDB item (``RATE#email`` / ``WINDOW``) holds the
 current window's start and how many sends it holds; a reservation takes a place in the current window,
-or the first window with room, with a conditional write (optimistic, retried on contention). Up to
+or the first window with room, with one conditional write (optimistic, retried on contention). Up to
 ``rate`` contacts of the same instant go at once; the 15th at 14/s waits for the next second. A rate
 below 1/s uses windows of 1/rate seconds with room for one.
+
+No read first: the write assumes the window it expects (at first: an older one, the usual case when sends
+are sparse, so one request reserves a place); when the condition fails, DynamoDB returns the item as it is
+(``ReturnValuesOnConditionCheckFailure``) and the next attempt is built from that.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 from botocore.exceptions import ClientError
 
@@ -35,33 +40,45 @@ class SendRateLimiter:
         """The instant this send may go: ``now``, or the start of the first later window with room."""
         tbl = table(self._name)
         current = math.floor(now.timestamp() / self._window) * self._window
+        known: dict[str, Any] | None = None  # the item as last seen; None: assume an older window
         for _ in range(MAX_ATTEMPTS):
-            item = tbl.get_item(Key=KEY, ConsistentRead=True).get("Item")
-            start, used = (float(item["start"]), int(item["used"])) if item else (current, 0)
-            if start < current:
+            if known is None or float(known["start"]) < current:
                 start, used = current, 0
-            if used >= self._capacity:
-                start, used = start + self._window, 0
-            new = {"start": Decimal(str(start)), "used": used + 1}
+                condition = "attribute_not_exists(pk) OR #s < :s"
+                values: dict[str, Any] = {}
+            else:
+                start, used = float(known["start"]), int(known["used"])
+                if used >= self._capacity:
+                    start, used = start + self._window, 0
+                condition = "#s = :old_s AND #u = :old_u"
+                values = {":old_s": known["start"], ":old_u": known["used"]}
             try:
-                if item is None:
-                    tbl.put_item(Item={**KEY, **new}, ConditionExpression="attribute_not_exists(pk)")
-                else:
-                    tbl.update_item(
-                        Key=KEY,
-                        UpdateExpression="SET #s = :s, #u = :u",
-                        ConditionExpression="#s = :old_s AND #u = :old_u",
-                        ExpressionAttributeNames={"#s": "start", "#u": "used"},
-                        ExpressionAttributeValues={
-                            ":s": new["start"],
-                            ":u": new["used"],
-                            ":old_s": item["start"],
-                            ":old_u": item["used"],
-                        },
-                    )
+                tbl.update_item(
+                    Key=KEY,
+                    UpdateExpression="SET #s = :s, #u = :u",
+                    ConditionExpression=condition,
+                    ExpressionAttributeNames={"#s": "start", "#u": "used"},
+                    ExpressionAttributeValues={":s": Decimal(str(start)), ":u": used + 1, **values},
+                    ReturnValuesOnConditionCheckFailure="ALL_OLD",
+                )
             except ClientError as exc:
-                if error_code(exc) in CONDITION_FAILED:
-                    continue  # another execution took a place: read again
-                raise
+                if error_code(exc) not in CONDITION_FAILED:
+                    raise
+                current_item: Any = exc.response.get("Item")  # another execution took a place: as it is now
+                if not isinstance(current_item, dict):
+                    raise SendRateContention("the rate window's condition failed without the item") from exc
+                known = {k: _plain(v) for k, v in current_item.items()}
+                continue
             return now if start <= now.timestamp() else datetime.fromtimestamp(start, UTC)
         raise SendRateContention(f"no send slot after {MAX_ATTEMPTS} attempts")
+
+
+def _plain(value: Any) -> Any:
+    """An attribute of ``ClientError.response['Item']`` (low-level DynamoDB JSON, also from a resource)."""
+    if isinstance(value, dict) and len(value) == 1:
+        (kind, raw), *_ = value.items()
+        if kind == "N":
+            return Decimal(raw)
+        if kind == "S":
+            return raw
+    return value

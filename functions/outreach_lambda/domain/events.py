@@ -24,22 +24,20 @@ Strict, bounded input (the full table is in docs/contracts.md, "Validation and b
   relative to the order, ``placement_problem`` rejects completions, deliveries and estimates before the order
   was placed (intake checks it, it knows the order).
 
-Why these lengths (DynamoDB's item limit is 400 KB; the order's ``STATE`` item holds the whole ``OrderState``
-JSON: the Order Placed detail, the shipment, the cancellation reason and every quote). Worst case, every
-character of free text taking 4 bytes of UTF-8, every identifier and the event ids at their longest:
+Why these lengths (DynamoDB's item limit is 400 KB). The order's detail is stored once, as its Order Placed
+event's item; its ``STATE`` item holds the rest of the ``OrderState`` (the shipment, the cancellation reason and
+every quote), compressed. Worst case, every character of free text taking 4 bytes of UTF-8, every identifier
+and the event ids at their longest, and nothing compressing:
 
-- the Order Placed detail: 50 items x (sku 64 + description 120 x 4 + ~50 bytes of JSON) ~ 30 KB, plus the
-  customer (name 400, e-mail 254, phone, locale, zone) and the address (3 lines x 400, postal code, country
-  256): 31.9 KB in all;
-- the shipment: carrier 64 x 3, tracking number 64, URL 500, delivery details 1000 x 4: 4.9 KB;
-- the cancellation reason 0.8 KB, times, triggers, issued keys, a 2 KB wait token, fingerprint, placedAt:
-  the STATE item of the largest order before any re-quote is 41.2 KB;
-- each re-quote adds a quote to the state (reason "production delayed: " + 200 x 4, cause "Production Delayed
-  (<128-character event id>)", time, date) and its trigger and issued keys: 1.13 KB to the STATE item, plus a
-  ledger item of its own (``QUOTE#nnnn``, 1.1 KB).
+- the Order Placed event item: 50 items x (sku 64 + description 120 x 4 + ~50 bytes of JSON) ~ 30 KB, plus
+  the customer (name 400, e-mail 254, phone, locale, zone) and the address (3 lines x 400, postal code,
+  country 256): 32.2 KB in all;
+- the STATE item: the shipment (carrier 64 x 3, tracking number 64, URL 500, delivery details 1000 x 4), the
+  cancellation reason 0.8 KB, times, triggers, issued keys, a 2 KB wait token, event digests, fingerprint,
+  placedAt; each re-quote adds a quote (reason "production delayed: " + 200 x 4, cause "Production Delayed
+  (<128-character event id>)", time, date) and its trigger and issued keys: 1.1 KB. With the most re-quotes
+  any configuration allows (``maxRequotes`` <= 50) the STATE item is 66.3 KB.
 
-So with 20 re-quotes the STATE item is 63.9 KB and the ledger 22.6 KB: 86.4 KB in all, below 100 KB; the
-STATE item alone would reach 400 KB only after ~320 re-quotes. The domain does not bound re-quotes today.
 ``tests/unit/test_events.py`` builds that largest order through the real domain and measures it.
 """
 

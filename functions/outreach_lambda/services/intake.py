@@ -63,7 +63,6 @@ from outreach_lambda.ports import (
     OptOuts,
     OrdersStore,
 )
-from outreach_lambda.services.timeline import timer_key
 from outreach_lambda.step_contract import (
     CatalogSendRequest,
     FeedbackNote,
@@ -131,6 +130,8 @@ class Intake:
             return self._outside_timeline(detail, raw, now)
         if isinstance(detail, OrderPlaced):
             return self._place(detail, raw, inbound, now)
+        if isinstance(detail, TimerDue):
+            return self._timer_due(detail, inbound)
 
         batch = isinstance(detail, ProductionDelayed) and not detail.order_id  # one sku, every open order of it
         if batch:
@@ -168,8 +169,6 @@ class Intake:
                 logger.info("event for a finished order ignored", extra=_ctx(inbound, order_id, record.run_status))
                 metrics.add_metric(name="EventsIgnored", unit="Count", value=1)
                 continue
-            if isinstance(detail, TimerDue):
-                self.orders.forget_fired_timer(order_id, timer_key(detail.due_at))
             if self.orders.put_inbox(order_id, inbound):
                 self._wake(order_id, detail_type)
                 delivered.append(order_id)
@@ -203,6 +202,20 @@ class Intake:
         self.executions.start(order_id)
         metrics.add_metric(name="OrdersPlaced", unit="Count", value=1)
         logger.info("order timeline started", extra=_ctx(inbound, order_id))
+        return IntakeResult(outcome="accepted", order_ids=[order_id])
+
+    def _timer_due(self, due: TimerDue, inbound: InboundEvent) -> IntakeResult:
+        """A timeline's own timer (source ``outreach.timer``, armed by a step of its order): stored and handed on
+        without reading the order first. A finished order's execution never parks again, so a late timer of one
+        stays unapplied; an unknown order's is not claimed (nothing is written to a STATE item that is not there).
+        """
+        order_id = due.order_id
+        if not self.orders.put_inbox(order_id, inbound):
+            logger.info("redelivered event ignored", extra=_ctx(inbound, order_id))
+            metrics.add_metric(name="EventsAccepted", unit="Count", value=0)
+            return IntakeResult(outcome="ignored", order_ids=[])
+        self._wake(order_id, inbound.detail_type)
+        metrics.add_metric(name="EventsAccepted", unit="Count", value=1)
         return IntakeResult(outcome="accepted", order_ids=[order_id])
 
     def _catalog(self, request: CatalogRequested, inbound: InboundEvent, now: datetime) -> IntakeResult:

@@ -3,14 +3,15 @@
 Whoever holds the order's wait token advances the order, so exactly one does at a time:
 
 - ``record``: the execution's first task ("Record the order and promise");
-- ``wait``: a "Waiting for ..." task. It arms the wake-up timer, stores its token, then looks at the inbox:
-  when an event is already waiting (it arrived while the execution was busy) or something is due, it claims
-  its own token back, advances the order and completes the token; otherwise the execution stays parked;
+- ``wait``: a "Waiting for ..." task. It stores its token with one conditional write, only if no event was
+  announced since the last step and the order's phase is the one it waits in; otherwise (or when its wake-up
+  time has come) it keeps the token, advances the order and completes the token;
 - ``wake``: intake stored an event (or a timer fired), claimed the stored token and handed it over.
 
-Intake stores the event *then* claims the token; ``wait`` stores the token *then* looks at the inbox. The token
-is claimed with a conditional delete, so exactly one side advances the order, and an event stored while the
-execution was busy is always seen by one of the two.
+Intake stores the event *then* announces it (``arrived`` + 1) and takes the token in one write; a step reads
+``arrived`` before the events and records how many it ``accounted`` for; ``wait`` parks only while the two are
+equal. So an event stored while the execution was busy is always seen by one of the two sides, and exactly one
+advances the order. Each step arms the timer for its next wake-up (``_rearm``) and records it with its state.
 
 A step sends its due contacts in-process (services/sender.py) *before* saving: if the save fails, the next
 step plans them again and the contact ledger answers "already sent". A contact whose send provably failed is
@@ -20,11 +21,15 @@ planned again at its retry instant (``domain.timeline.reschedule``).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
+from outreach_lambda.adapters.orders import MAX_EVENTS_PER_STEP, OrderRecord
 from outreach_lambda.domain.config import OutreachConfig
+from outreach_lambda.domain.events import TIMER_DETAIL_TYPE
+from outreach_lambda.domain.model import Decision, InboundEvent
 from outreach_lambda.domain.stages import phase
 from outreach_lambda.domain.timeline import advance, reschedule
 from outreach_lambda.observability import logger, metrics
@@ -57,6 +62,15 @@ def wait_seconds(wake_at: datetime | None, now: datetime) -> int:
     return max(1, math.ceil(span.total_seconds()))
 
 
+def _timers_fired(events: Iterable[InboundEvent]) -> set[str]:
+    """The armed-timer keys (``timer_key``) of the Timer Due events among ``events``."""
+    return {
+        timer_key(datetime.fromisoformat(str(e.detail["dueAt"])))
+        for e in events
+        if e.detail_type == TIMER_DETAIL_TYPE and e.detail.get("dueAt")
+    }
+
+
 @dataclass(frozen=True)
 class Timeline:
     orders: OrdersStore
@@ -74,34 +88,18 @@ class Timeline:
     def wait(
         self, order_id: str, waiting_for: str, token: str, wake_at: datetime | None, now: datetime
     ) -> Literal["parked", "advanced"]:
-        """Park the execution on ``token`` until the next contact is due or an event arrives."""
-        record = self.orders.get(order_id)
-        if record is None:
-            raise OrderNotRegistered(f"orderId: order {order_id!r} has no STATE item")
-        due_now = wake_at is not None and wake_at <= now
-        if due_now and wake_at is not None and record.timer_due_at == timer_key(wake_at) and now - wake_at >= OVERDUE:
-            # The timer armed for this wake-up never fired (a fired one is forgotten by intake): the wait's
-            # safety-net timeout brought the order here instead, late. Ops watch the count (TimersOverdue).
-            metrics.add_metric(name="TimersOverdue", unit="Count", value=1)
-            logger.warning("timer overdue", extra={"orderId": order_id, "dueAt": record.timer_due_at})
-        wanted = timer_key(wake_at) if wake_at is not None and not due_now else None
-        timer: tuple[str | None, str | None] | None = None  # unchanged
-        if record.timer_due_at != wanted:
-            if record.timer_name:
-                self.timers.disarm(record.timer_name)
-            name = self.timers.arm(order_id, wake_at) if wake_at is not None and wanted is not None else None
-            timer = (name, wanted if name else None)
+        """Park the execution on ``token`` until the next contact is due or an event arrives.
 
-        self.orders.store_token(order_id, token, timer=timer)  # the timer is recorded with the token: one write
-        # A resumed execution may start in another phase than the order's: one step puts it right.
-        moved = record.state is not None and phase(record.state, "running") != waiting_for
-        something_to_do = due_now or moved or bool(self.orders.inbox(order_id, limit=1))
-        if something_to_do and self.orders.claim_token(order_id, expected=token) is not None:
-            self.tokens.complete(token, self.step(order_id, now).to_payload())
-            logger.info("advanced at once", extra={"orderId": order_id, "dueNow": due_now})
-            return "advanced"
-        logger.info("parked", extra={"orderId": order_id, "wakeAt": wanted, "waitingFor": waiting_for})
-        return "parked"
+        One conditional write stores the token, only if no event arrived since the last step and the order
+        is still where the execution thinks (a resumed execution may start in another phase). Otherwise, or
+        when the wake-up time has come, the execution is advanced at once. The timer was armed by the step."""
+        due_now = wake_at is not None and wake_at <= now
+        if not due_now and self.orders.park(order_id, token, waiting_for):
+            logger.info("parked", extra={"orderId": order_id, "waitingFor": waiting_for})
+            return "parked"
+        self.tokens.complete(token, self.step(order_id, now).to_payload())
+        logger.info("advanced at once", extra={"orderId": order_id, "dueNow": due_now})
+        return "advanced"
 
     def wake(self, order_id: str, token: str, now: datetime) -> TimelineResult | None:
         """Intake claimed the parked execution's token for an event or a timer: advance it and let it go on.
@@ -117,16 +115,31 @@ class Timeline:
         return result
 
     def step(self, order_id: str, now: datetime) -> TimelineResult:
-        record = self.orders.get(order_id)
+        record, pending = self.orders.load(order_id)  # one read: the state and the events not applied yet
         if record is None:
             raise OrderNotRegistered(f"orderId: order {order_id!r} has no STATE item")
-        inbox = self.orders.inbox(order_id)
+        inbox = pending[:MAX_EVENTS_PER_STEP]
         decision = advance(
             record.state, [event for _, event in inbox], now, self.config, lambda _: self.slots.reserve(now)
         )
         sent = [self.sender.deliver(decision.state, c, now) for c in decision.contacts] if decision.state else []
         decision = reschedule(decision, {r.key: r.retry_at for r in sent if r.status == "retry" and r.retry_at})
-        self.orders.save_step(record, decision, [sk for sk, _ in inbox])
+        state = decision.state
+        result = TimelineResult(
+            order_id=order_id,
+            phase=phase(state, decision.run_status) if state is not None else "complete",
+            wake_at=decision.wake_at,
+            wait_seconds=wait_seconds(decision.wake_at, now),
+            promised_date=state.promised if state is not None else None,
+            contacts_sent=list(state.issued) if state is not None else [],
+        )
+        timer = self._rearm(record, inbox, decision, now)
+        # Every event intake announced is accounted for once every pending one is applied (the wait parks only
+        # then); with more than a step takes, the next wait finds the rest.
+        accounted = record.arrived if len(pending) <= MAX_EVENTS_PER_STEP else record.accounted
+        self.orders.save_step(
+            record, decision, [e.event_id for _, e in inbox], phase=result.phase, timer=timer, accounted=accounted
+        )
 
         for event_id, told in decision.batch_outcomes.items():
             self._count_batch_outcome(event_id, told, now)
@@ -139,20 +152,8 @@ class Timeline:
             metrics.add_metric(name=f"Alert_{alert.kind}", unit="Count", value=1)
         if decision.new_quotes and record.state is not None:
             metrics.add_metric(name="PromisesBroken", unit="Count", value=len(decision.new_quotes))
-        state = decision.state
         if decision.run_status != "running" and state is not None:
             self.orders.release_skus(order_id, [i.sku for i in state.order.items])
-            if record.timer_name:  # a finished order's armed timer would only wake it for nothing
-                self.timers.disarm(record.timer_name)
-                self.orders.set_timer(order_id, None, None)
-        result = TimelineResult(
-            order_id=order_id,
-            phase=phase(state, decision.run_status) if state is not None else "complete",
-            wake_at=decision.wake_at,
-            wait_seconds=wait_seconds(decision.wake_at, now),
-            promised_date=state.promised if state is not None else None,
-            contacts_sent=list(state.issued) if state is not None else [],
-        )
         logger.info(
             "timeline step",
             extra={
@@ -164,6 +165,29 @@ class Timeline:
             },
         )
         return result
+
+    def _rearm(
+        self, record: OrderRecord, inbox: list[tuple[str, InboundEvent]], decision: Decision, now: datetime
+    ) -> tuple[str, str] | None:
+        """The order's timer after this step (name, due), armed for the next wake-up; None: no timer.
+
+        A timer deletes itself when it fires: the step that applies its Timer Due forgets it. One still armed
+        well past its time never fired (ops watch ``TimersOverdue``); a finished order's is disarmed."""
+        armed = (record.timer_name, record.timer_due_at) if record.timer_name and record.timer_due_at else None
+        if armed is not None and armed[1] in _timers_fired(event for _, event in inbox):
+            armed = None
+        if armed is not None and now - datetime.fromisoformat(armed[1]) >= OVERDUE:
+            metrics.add_metric(name="TimersOverdue", unit="Count", value=1)
+            logger.warning("timer overdue", extra={"orderId": record.order_id, "dueAt": armed[1]})
+        wake_at = decision.wake_at if decision.run_status == "running" else None
+        wanted = timer_key(wake_at) if wake_at is not None and wake_at > now else None
+        if (armed[1] if armed else None) == wanted:
+            return armed
+        if armed is not None:
+            self.timers.disarm(armed[0])
+        if wake_at is None or wanted is None:
+            return None
+        return self.timers.arm(record.order_id, wake_at), wanted
 
     def _count_batch_outcome(self, event_id: str, told: bool, now: datetime) -> None:
         """Count one order's outcome of a sku batch delay; the last one reports the batch to ops, once."""

@@ -1,0 +1,143 @@
+"""The orders table adapter on a (moto) DynamoDB table: the guarantees the timeline builds on.
+
+No event lost between two waits (intake's claim / the wait's park handshake), a redelivered event recognised
+even after it was applied, a retried step cannot apply events twice, and an order's STATE item small enough to
+cost one write unit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from domain_builders import at, inbound, placed_detail
+from moto import mock_aws
+from outreach_lambda import cold_start
+from outreach_lambda.adapters.orders import OrdersRepository
+from outreach_lambda.domain.config import OutreachConfig
+from outreach_lambda.domain.timeline import advance
+
+NOW = at("2026-11-02T09:00:00Z")
+CONFIG = OutreachConfig()
+
+
+@pytest.fixture
+def orders(monkeypatch: pytest.MonkeyPatch) -> Iterator[OrdersRepository]:
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-central-1")
+    with mock_aws():
+        cold_start.reset()
+        boto3.client("dynamodb").create_table(
+            TableName="orders",
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+            AttributeDefinitions=[
+                {"AttributeName": "pk", "AttributeType": "S"},
+                {"AttributeName": "sk", "AttributeType": "S"},
+            ],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        yield OrdersRepository("orders")
+        cold_start.reset()
+
+
+def _step(orders: OrdersRepository) -> None:
+    """One timeline step as services/timeline.py runs it: load, advance, save."""
+    record, pending = orders.load("SO-1")
+    assert record is not None
+    decision = advance(record.state, [e for _, e in pending], NOW, CONFIG)
+    orders.save_step(
+        record, decision, [e.event_id for _, e in pending], phase="production", timer=None, accounted=record.arrived
+    )
+
+
+@pytest.fixture
+def placed(orders: OrdersRepository) -> OrdersRepository:
+    """SO-1 placed and recorded by its first step."""
+    assert orders.register("SO-1", "placed-1", ["SOFA"], NOW, fingerprint="f", placed_at=NOW)
+    event = inbound("Order Placed", placed_detail(), NOW).model_copy(update={"event_id": "placed-1"})
+    assert orders.put_inbox("SO-1", event)
+    _step(orders)
+    return orders
+
+
+def test_given_a_recorded_order_then_it_reads_back_whole_from_a_state_item_of_one_write_unit(
+    placed: OrdersRepository,
+) -> None:
+    record, pending = placed.load("SO-1")
+
+    assert pending == []
+    assert record is not None and record.state is not None
+    assert record.state.order.customer.email == "ada@example.com"  # the detail, from the Order Placed event
+    assert [q["promisedDate"] for q in placed.quotes("SO-1")] == ["2026-11-30"]
+    item = boto3.client("dynamodb").get_item(TableName="orders", Key={"pk": {"S": "ORDER#SO-1"}, "sk": {"S": "STATE"}})
+    size = sum(len(k) + len(str(next(iter(v.values())))) for k, v in item["Item"].items())
+    assert size < 1024
+
+
+def test_given_an_event_announced_while_the_execution_was_busy_then_the_next_wait_does_not_park(
+    placed: OrdersRepository,
+) -> None:
+    assert placed.park("SO-1", "t1", "production")
+    assert placed.claim_token("SO-1") == "t1"  # intake took the token: the execution is busy now
+    placed.put_inbox("SO-1", inbound("Production Completed", {"orderId": "SO-1"}, NOW + timedelta(days=1)))
+    assert placed.claim_token("SO-1") is None  # announced, nobody parked
+
+    assert not placed.park("SO-1", "t2", "production")  # the wait advances instead
+    _step(placed)  # the step sees both arrivals: it accounts for them
+    assert placed.park("SO-1", "t3", "production")
+
+
+def test_given_an_event_stored_but_not_yet_announced_then_the_wait_parks_and_the_announcement_takes_the_token(
+    placed: OrdersRepository,
+) -> None:
+    placed.put_inbox("SO-1", inbound("Production Completed", {"orderId": "SO-1"}, NOW + timedelta(days=1)))
+
+    assert placed.park("SO-1", "t1", "production")
+    assert placed.claim_token("SO-1") == "t1"
+    _, pending = placed.load("SO-1")
+    assert [e.detail_type for _, e in pending] == ["Production Completed"]
+
+
+def test_given_the_order_moved_on_then_a_wait_for_an_earlier_phase_does_not_park(placed: OrdersRepository) -> None:
+    assert not placed.park("SO-1", "t1", "shipment")
+    assert not placed.park("SO-404", "t1", "production")  # no such order: nothing written
+    assert placed.load("SO-404") == (None, [])
+
+
+def test_given_an_applied_event_when_it_is_redelivered_then_it_is_recognised_and_not_pending(
+    placed: OrdersRepository,
+) -> None:
+    completed = inbound("Production Completed", {"orderId": "SO-1"}, NOW + timedelta(days=1))
+    assert placed.put_inbox("SO-1", completed)
+    _step(placed)
+
+    assert not placed.put_inbox("SO-1", completed)
+    assert placed.load("SO-1")[1] == []
+
+
+def test_given_an_inbox_item_of_the_older_layout_then_a_step_applies_it_once(placed: OrdersRepository) -> None:
+    completed = inbound("Production Completed", {"orderId": "SO-1"}, NOW + timedelta(days=1))
+    boto3.resource("dynamodb").Table("orders").put_item(
+        Item={
+            "pk": "ORDER#SO-1",
+            "sk": f"INBOX#{completed.received_at.isoformat()}#{completed.event_id}",
+            "event": completed.model_dump_json(by_alias=True),
+        }
+    )
+    assert [e.event_id for _, e in placed.load("SO-1")[1]] == [completed.event_id]
+
+    _step(placed)
+
+    record, pending = placed.load("SO-1")
+    assert pending == []
+    assert record is not None and record.state is not None and record.state.production_completed_at is not None
+
+
+def test_given_a_step_saved_meanwhile_when_a_stale_step_saves_then_it_fails(placed: OrdersRepository) -> None:
+    stale, _ = placed.load("SO-1")
+    _step(placed)
+    assert stale is not None
+
+    with pytest.raises(ClientError, match="ConditionalCheckFailed"):
+        placed.save_step(stale, advance(stale.state, [], NOW, CONFIG), [], phase="production", timer=None, accounted=0)

@@ -1,0 +1,56 @@
+"""The shared e-mail send-rate limiter on a (moto) DynamoDB table: who may send when."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import boto3
+import pytest
+from moto import mock_aws
+from outreach_lambda import cold_start
+from outreach_lambda.adapters.send_rate import SendRateLimiter
+
+NOW = datetime(2026, 11, 2, 9, 0, 0, 500000, tzinfo=UTC)
+
+
+@pytest.fixture
+def table(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-central-1")
+    with mock_aws():
+        cold_start.reset()
+        boto3.client("dynamodb").create_table(
+            TableName="orders",
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+            AttributeDefinitions=[
+                {"AttributeName": "pk", "AttributeType": "S"},
+                {"AttributeName": "sk", "AttributeType": "S"},
+            ],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        yield "orders"
+        cold_start.reset()
+
+
+def test_given_two_per_second_when_five_sends_reserve_at_once_then_two_go_now_and_the_rest_in_the_next_seconds(
+    table: str,
+) -> None:
+    limiter = SendRateLimiter(table, 2)
+
+    slots = [limiter.reserve(NOW) for _ in range(5)]
+
+    whole = NOW.replace(microsecond=0)
+    assert slots == [NOW, NOW, whole + timedelta(seconds=1), whole + timedelta(seconds=1), whole + timedelta(seconds=2)]
+    assert limiter.reserve(NOW + timedelta(seconds=10)) == NOW + timedelta(seconds=10)  # an old window is reused
+
+
+def test_given_one_send_every_two_seconds_when_three_reserve_at_once_then_they_go_two_seconds_apart(table: str) -> None:
+    limiter = SendRateLimiter(table, 0.5)
+
+    slots = [limiter.reserve(NOW) for _ in range(3)]
+
+    assert slots == [
+        NOW,
+        NOW.replace(microsecond=0) + timedelta(seconds=2),
+        NOW.replace(microsecond=0) + timedelta(seconds=4),
+    ]
