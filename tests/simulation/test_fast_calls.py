@@ -4,6 +4,7 @@ below, valid or not, gets the same answer, the same error and leaves the same it
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 import boto3
@@ -23,6 +24,13 @@ UPDATES: list[dict[str, Any]] = [
     {"UpdateExpression": "SET #0 = :a REMOVE c, gsiKey", "ExpressionAttributeNames": {"#0": "status"}},
     {"UpdateExpression": "SET #g = :a", "ExpressionAttributeNames": {"#g": "gsiKey"}},  # moto checks the token
     {"UpdateExpression": "REMOVE a, nothingThere"},
+    {"UpdateExpression": "ADD n :one REMOVE a"},
+    {"UpdateExpression": "ADD #n :half SET a = :a", "ExpressionAttributeNames": {"#n": "fresh"}},
+    {"UpdateExpression": "ADD s :one"},  # a string: moto refuses
+    {"UpdateExpression": "ADD n :a"},
+    {"UpdateExpression": "ADD tags :set"},
+    {"UpdateExpression": "ADD n :missing"},
+    {"UpdateExpression": "ADD pk :one"},
     {"UpdateExpression": "SET a = :a", "ConditionExpression": "attribute_exists(pk)"},
     {"UpdateExpression": "SET a = :a", "ConditionExpression": "attribute_not_exists(pk)"},
     {"UpdateExpression": "SET a = :a", "ConditionExpression": "attribute_exists(pk) AND (a = :a OR a <> :b)"},
@@ -62,6 +70,8 @@ VALUES = {
     ":empty": "",
     ":empty_list": [],
     ":list": [1],
+    ":half": Decimal("0.50"),
+    ":set": {"x", "y"},
 }
 
 

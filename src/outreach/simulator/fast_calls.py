@@ -18,18 +18,17 @@ with and without them, and ``tests/simulation/test_fast_calls.py`` the cases no 
        are answered once per class (moto asks ``isinstance`` of abstract base classes for every node and
        every processor). Processors that override the walk take moto's way.
 
-17. UpdateItem's evaluation, for the shapes the handlers write: ``SET`` of top-level attributes to a value
-    (``a = :v``, ``#n = :v``) or to ``if_not_exists(b, :zero) + :one``, and ``REMOVE`` of top-level
-    attributes. ``update_item`` asks ``UpdateExpressionValidator`` for a validated tree and hands it to
-    ``UpdateExpressionExecutor``; here, for an expression of those shapes, a plan is read once from moto's
-    own parsed tree (per expression, names and table schema) and, for each call, the plan is checked
-    against the item and values for everything moto's ten processors could object to (an undefined name or
-    value, a reserved word, a key attribute or an attribute of an index set, two actions on one attribute,
-    an operand that is not a number, an attribute that does not exist, an item over moto's size limit). Only
-    when nothing could go wrong is the plan applied: the same values (moto's ``DynamoType`` and its ``+``),
-    set in the expression's order, then the removals, as moto's normalised tree does. Anything else, and
-    every call that could fail, takes moto's way, which raises what it always raised.
-
+17. UpdateItem's evaluation, for the shapes the handlers write: ``SET`` of top-level attributes to a value (``a =
+    :v``, ``#n = :v``) or to ``if_not_exists(b, :zero) + :one``, ``ADD`` of a number to a top-level attribute and
+    ``REMOVE`` of top-level attributes. ``update_item`` asks ``UpdateExpressionValidator`` for a validated tree and
+    hands it to ``UpdateExpressionExecutor``; here, for an expression of those shapes, a plan is read once from
+    moto's own parsed tree (per expression, names and table schema) and, for each call, the plan is checked against
+    the item and values for everything moto's ten processors could object to (an undefined name or value, a reserved
+    word, a key attribute or an attribute of an index set, two actions on one attribute, an operand that is not a
+    number, an attribute that does not exist, an item over moto's size limit). Only when nothing could go wrong is
+    the plan applied: the same values (moto's ``DynamoType`` and its ``+``), set (or added) in the expression's
+    order, then the removals, as moto's normalised tree does. Anything else, and every call that could fail, takes
+    moto's way, which raises what it always raised.
 18. botocore's JSON response parser (``BaseJSONParser._handle_structure``): the same members, in the same
     order, read under the same wire names, computed once per shape; a tagged union (DynamoDB's
     ``AttributeValue``, the most common structure of all) with its one member set parses that member alone,
@@ -187,7 +186,9 @@ def _walk(processor: Any, hook: Any, node: Any, child_id: int) -> Any:
 class _Set:
     name: str
     value: str  # placeholder of the value
-    if_absent: tuple[str, str, str] | None = None  # (attribute, placeholder of its default, placeholder to add)
+    # (attribute, placeholder of its default or "" for ADD's 0, placeholder to add): the attribute's number plus
+    # the value, as moto's ExecuteOperations (``if_not_exists(a, :d) + :v``) and AddExecutor (``ADD a :v``) add
+    if_absent: tuple[str, str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -249,6 +250,12 @@ def _make_plan(tree: Any, names: dict[str, str], table: Any) -> _Plan | None:
             return None
         if type(action) is ast_nodes.UpdateExpressionRemoveAction and len(action.children) == 1:
             removes.append(target)
+            continue
+        if type(action) is ast_nodes.UpdateExpressionAddAction and len(action.children) == 2:
+            addend = _value_placeholder(action.children[1])
+            if addend is None:
+                return None
+            sets.append(_Set(target, addend, (target, "", addend)))  # ADD n :v: n = (n or 0) + :v, numbers only
             continue
         if type(action) is not ast_nodes.UpdateExpressionSetAction or len(action.children) != 2 or token in guarded:
             return None
@@ -331,7 +338,9 @@ def _planned(
                 new.append((action.name, DynamoType(values[action.value])))
                 continue
             source, default, addend = action.if_absent
-            fallback = DynamoType(values[default])  # moto reads every value of the expression, used or not
+            # if_not_exists(source, :default) + :addend reads :default whether used or not (as moto reads every
+            # value of the expression); ADD starts a missing number at 0 (moto's AddExecutor)
+            fallback = DynamoType(values[default]) if default else DynamoType({"N": "0"})
             left = item.attrs.get(source, fallback)
             right = DynamoType(values[addend])
             if left.type != "N" or right.type != "N":
