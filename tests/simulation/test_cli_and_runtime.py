@@ -172,9 +172,11 @@ def test_given_a_scenario_with_events_that_are_not_objects_then_each_ends_in_rej
     assert "errors" not in out
 
 
-def test_given_two_handlers_overlapping_when_the_first_ends_then_the_second_keeps_its_environment() -> None:
+def test_given_two_handlers_overlapping_when_the_first_ends_then_no_variable_is_taken_away_until_both_end() -> None:
     """Intake is still running when the execution it started invokes the timeline in another thread: intake
-    ending must not take the timeline's variables away (a cold start reading them would fail the first step)."""
+    ending must not take a variable away while the timeline may be copying the environment at its cold start
+    (a key listed, then deleted before it is read, failed the first step with States.Runtime about 1 run in 100
+    under load). Everything is restored when the last handler ends."""
     import os
 
     from outreach.simulator import world
@@ -187,7 +189,8 @@ def test_given_two_handlers_overlapping_when_the_first_ends_then_the_second_keep
     intake.__exit__(None, None, None)
 
     assert os.environ.get("OUTREACH_TEST_SHARED") == "orders"
-    assert "OUTREACH_TEST_INTAKE" not in os.environ
+    assert os.environ.get("OUTREACH_TEST_INTAKE") == "dlq"  # not deleted under a running handler
 
     timeline.__exit__(None, None, None)
     assert "OUTREACH_TEST_SHARED" not in os.environ
+    assert "OUTREACH_TEST_INTAKE" not in os.environ

@@ -248,37 +248,41 @@ def _with_environment(
 
 
 _ENV_LOCK = threading.Lock()
-#: Per variable: how many active ``process_environment`` blocks set it, and the value it had before the first.
-_ENV_USERS: dict[str, tuple[int, str | None]] = {}
+#: Blocks of ``process_environment`` active now, and each variable's value before the first of them set it.
+_ENV_ACTIVE = 0
+_ENV_BEFORE: dict[str, str | None] = {}
 
 
 @contextmanager
 def process_environment(values: dict[str, str]) -> Iterator[None]:
-    """Process environment for a run or an in-process handler; restored afterwards.
+    """Process environment for a run or an in-process handler; restored when the last active block ends.
 
     Blocks overlap across threads (intake is still running when the execution it started invokes the timeline),
-    so a variable is restored only when the last block that set it ends: one handler finishing never takes a
-    variable away from another that is still running (every function's values for a variable are the same).
+    and a handler's cold start copies ``os.environ`` (``dict(os.environ)`` lists the keys, then reads each): a
+    variable deleted by another thread in between fails that read with a KeyError, the first step with
+    ``States.Runtime``. So no variable is deleted while any block is active: a handler ending leaves its values
+    (every function's value for a variable is the same; a variable of another function is ignored by the
+    settings models, ``extra="ignore"``), and the last block to end restores the environment as it was before
+    the first. Adding or overwriting a variable is safe for a concurrent copy (it lists the keys at once).
     """
+    global _ENV_ACTIVE
     with _ENV_LOCK:
+        _ENV_ACTIVE += 1
         for key, value in values.items():
-            users, before = _ENV_USERS.get(key, (0, os.environ.get(key)))
-            _ENV_USERS[key] = (users + 1, before)
+            _ENV_BEFORE.setdefault(key, os.environ.get(key))
             os.environ[key] = value
     try:
         yield
     finally:
         with _ENV_LOCK:
-            for key in values:
-                users, before = _ENV_USERS[key]
-                if users > 1:
-                    _ENV_USERS[key] = (users - 1, before)
-                    continue
-                del _ENV_USERS[key]
-                if before is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = before
+            _ENV_ACTIVE -= 1
+            if _ENV_ACTIVE == 0:
+                for key, before in _ENV_BEFORE.items():
+                    if before is None:
+                        os.environ.pop(key, None)
+                    else:
+                        os.environ[key] = before
+                _ENV_BEFORE.clear()
 
 
 BASE_ENV = {
