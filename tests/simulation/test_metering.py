@@ -6,7 +6,9 @@ happy order's figures are what the cost table is computed from.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
@@ -80,3 +82,33 @@ def test_given_a_happy_order_when_simulated_then_its_calls_and_units_are_counted
     assert counted["awsCallsByOperation"]["stepfunctions:StartExecution"] == 1
     assert counted["eventBridgeEvents"] == 4 + counted["schedulerInvocations"]  # order events + timers
     assert counted["dynamodbWriteUnits"] > 0 and counted["dynamodbReadUnits"] > 0
+
+
+def test_given_an_item_of_every_type_then_its_size_is_that_of_its_json_form(table) -> None:
+    item = {
+        "pk": "A",
+        "sk": "ALL",
+        "s": "héllo",
+        "n": Decimal("123.4500"),
+        "b": b"\x00\x01binary",
+        "flag": True,
+        "nothing": None,
+        "ss": {"a", "bc"},
+        "ns": {Decimal("1"), Decimal("22.5")},
+        "bs": {b"x", b"yz"},
+        "list": [1, "two", b"three", None, [False], {"deep": b"\xff"}],
+        "map": {"k": "v", "n": 7, "b": b"bytes", "m": {"x": [1, {"y": "z"}]}, "e": {}},
+        "empty": [],
+    }
+    table.put_item(Item=item)
+    stored = metering._stored(_backend(), "t", {"pk": {"S": "A"}, "sk": {"S": "ALL"}})
+    as_json = stored.to_json()["Attributes"]
+
+    assert metering.item_size(stored) == sum(len(k.encode()) + value_size(v) for k, v in as_json.items())
+
+
+def _backend() -> Any:
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.dynamodb.models import dynamodb_backends
+
+    return dynamodb_backends[DEFAULT_ACCOUNT_ID][REGION]

@@ -29,6 +29,8 @@ Counting never changes what a run does: the wrappers only observe (``tests/simul
 
 from __future__ import annotations
 
+import base64
+import functools
 import math
 import threading
 import time
@@ -124,11 +126,36 @@ def value_size(value: dict[str, Any]) -> int:
 
 
 def item_size(item: Any) -> int:
-    """Bytes of a moto item (or 0 for no item)."""
+    """Bytes of a moto item (or 0 for no item): ``value_size`` of each attribute of ``item.to_json()``, read
+    from moto's values in place (``to_json`` deep-copies every map and list of the item, before and after
+    every write)."""
     if item is None:
         return 0
-    attributes = item.to_json()["Attributes"]
-    return sum(len(name.encode()) + value_size(value) for name, value in attributes.items())
+    return sum(len(name.encode()) + _stored_size(value, nested=False) for name, value in item.attrs.items())
+
+
+@functools.lru_cache(maxsize=4096)
+def _number_size_cached(text: str) -> int:
+    return _number_size(text)
+
+
+def _stored_size(value: Any, nested: bool) -> int:
+    """``value_size`` of a moto ``DynamoType`` as ``Item.to_json`` renders it: the item's own attributes as
+    stored, values inside maps and lists as ``to_regular_json`` renders them (binary values decoded)."""
+    kind, raw = value.type, value.value
+    if kind == "S":
+        return len(raw.encode())
+    if kind == "N":
+        return _number_size_cached(raw)
+    if kind == "B":
+        if nested and isinstance(raw, str):
+            raw = base64.b64decode(raw)
+        return len(raw) * 3 // 4 if isinstance(raw, str) else len(raw)
+    if kind == "L":
+        return 3 + sum(_stored_size(v, nested=True) + 1 for v in raw)
+    if kind == "M":
+        return 3 + sum(len(k.encode()) + _stored_size(v, nested=True) + 1 for k, v in raw.items())
+    return value_size({kind: raw})  # BOOL, NULL and the sets: their values are stored as they are rendered
 
 
 def _write_units(size: int) -> int:

@@ -58,6 +58,7 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     ``botocore.session.create_loader`` for every botocore session; werkzeug compiles a rule's URL builder
     (which moto's routing never calls) only when a URL is first built with it; the program ANTLR parses
     from the state machine definition is kept between processes as a pickle (``PROGRAM_CACHE_ENV``).
+16 and up: per-call costs of moto's backends, in ``fast_calls`` (see there).
 """
 
 from __future__ import annotations
@@ -126,7 +127,7 @@ from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from werkzeug.datastructures import Headers, MultiDict
 from werkzeug.routing.rules import Rule as WerkzeugRule
 
-from outreach.simulator import metering
+from outreach.simulator import fast_calls, metering
 from outreach.simulator.patching import installed
 
 Handler = Callable[[dict[str, Any], Any], Any]
@@ -576,7 +577,7 @@ def _answer_from_moto(client: Any, operation_model: Any, request_dict: dict[str,
 
 def _moto_response(request: AWSPreparedRequest) -> AWSResponse:
     """What ``BotocoreStubber`` answers for ``request``, under the same lock as every mocked call."""
-    parsed_url, _ = get_equivalent_url_in_aws_domain(request.url)
+    parsed_url, _ = _aws_url(request.url)
     handler = _moto_handler(f"{parsed_url.scheme}://{parsed_url.netloc}{parsed_url.path}")
     if handler is None:
         raise RuntimeError(f"moto has no handler for {request.url}")
@@ -629,6 +630,10 @@ class _JsonRequest:
         self.content_type = self.headers.get("Content-Type", "")
 
 
+#: ``get_equivalent_url_in_aws_domain`` per URL, for one run (it depends on the URL and moto's settings only)
+_aws_url = functools.lru_cache(maxsize=4096)(get_equivalent_url_in_aws_domain)
+
+
 @functools.lru_cache(maxsize=4096)
 def _moto_handler(clean_url: str) -> Callable[..., Any] | None:
     """The handler ``BotocoreStubber.process_request`` picks for a URL (same search, done once)."""
@@ -678,6 +683,34 @@ def _serializer_get_value(self: ResponseSerializer, value: Any, key: str, shape:
         if "." in candidate:
             return _original_get_value(self, value, key, shape)
     return None
+
+
+_member_plans: dict[tuple[Any, ...], list[tuple[str, Any, list[str]]] | None] = {}
+
+
+def _dict_members(serializer: Any, shape: Any) -> list[tuple[str, Any, list[str]]] | None:
+    """For a plain ``dict`` of a structure shape: each member with the keys ``_serializer_get_value`` would try
+    for it, in order (computed once per shape; None where a key needs moto's own lookup: a dotted path).
+
+    The candidates depend on the member key, its shape and parent and the value's class (``dict``) only, so
+    for a dict the member is the first candidate present in it (or None), exactly what the loop over
+    ``shape.members`` with ``get_value`` finds, member by member, in the same order."""
+    picker = serializer._value_picker
+    if type(picker) is not XFormedAttributePicker or picker.response_transformers:
+        return None
+    plan_key = (tuple(picker.alias_providers), shape)
+    if plan_key in _member_plans:
+        return _member_plans[plan_key]
+    plan: list[tuple[str, Any, list[str]]] | None = []
+    for member_key, member_shape in shape.members.items():
+        member_shape.parent = shape
+        keys = list(picker.get_possible_keys(AttributePickerContext(obj={}, key=member_key, shape=member_shape)))
+        if any("." in candidate for candidate in keys):
+            plan = None
+            break
+        plan.append((member_key, member_shape, keys))  # type: ignore[union-attr]
+    _member_plans[plan_key] = plan
+    return plan
 
 
 class _NotPlainJson(Exception):
@@ -744,11 +777,21 @@ def _serialize_json(serializer: Any, serialized: dict[str, Any], value: Any, sha
         if value is None:
             return
         wrapper: dict[str, Any] = {} if key else serialized
-        for member_key, member_shape in shape.members.items():
-            member_shape.parent = shape
-            member_value = serializer.get_value(value, member_key, member_shape)
-            if member_value is not None:
-                _serialize_json(serializer, wrapper, member_value, member_shape, member_key)
+        plan = _dict_members(serializer, shape) if type(value) is dict else None
+        if plan is not None:  # the same members, values and order as the loop below, looked up the same way
+            for member_key, member_shape, candidates in plan:
+                for candidate in candidates:
+                    if candidate in value:
+                        member_value = value[candidate]
+                        if member_value is not None:
+                            _serialize_json(serializer, wrapper, member_value, member_shape, member_key)
+                        break
+        else:
+            for member_key, member_shape in shape.members.items():
+                member_shape.parent = shape
+                member_value = serializer.get_value(value, member_key, member_shape)
+                if member_value is not None:
+                    _serialize_json(serializer, wrapper, member_value, member_shape, member_key)
         if key:
             serialized[shape.serialization.get("name", key)] = wrapper
     elif kind == "map":
@@ -979,6 +1022,7 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
         (StepFunctionsParserBackend, name, _with_token_hint(getattr(StepFunctionsParserBackend, name)))
         for name in ("send_task_success", "send_task_failure", "send_task_heartbeat")
     ],
+    *fast_calls.PATCHES,  # fast paths 16 and up
 ]
 
 
@@ -1002,5 +1046,7 @@ def patched(handlers: dict[str, Handler], *, fast: bool = True) -> Iterator[Runt
                 _active = None
     finally:
         _cached_client.cache_clear()
+        _aws_url.cache_clear()
         _token_pools.clear()
         _pool_owners.clear()
+        fast_calls.clear()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import email
+import email.parser
 import email.policy
 import functools
 import gc
@@ -364,6 +365,9 @@ def _collect(
     return result
 
 
+_HEADERS = email.parser.Parser(policy=email.policy.default)
+
+
 def _contacts(w: world.World) -> list[tuple[dict[str, Any], bytes | str]]:
     """The contact ledger, each entry checked against what SES / SNS really sent, with what was sent."""
     emails = {m.id: m for m in ses_backends[DEFAULT_ACCOUNT_ID][world.REGION].sent_messages}
@@ -380,7 +384,7 @@ def _contacts(w: world.World) -> list[tuple[dict[str, Any], bytes | str]]:
                 raise RuntimeError(f"ledger says {item['sk']} was e-mailed but SES has no message {message_id}")
             content: bytes | str
             if hasattr(sent, "raw_data"):  # SES v2 Raw content: the MIME message as the customer gets it
-                mail = email.message_from_string(sent.raw_data, policy=email.policy.default)
+                mail = _HEADERS.parsestr(sent.raw_data, headersonly=True)  # To and Subject: the body is not read
                 to, subject, content = str(mail["To"]), str(mail["Subject"]), sent.raw_data.encode()
             else:
                 to, subject, content = sent.destinations["ToAddresses"][0], sent.subject, sent.body

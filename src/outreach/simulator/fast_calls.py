@@ -1,0 +1,478 @@
+"""Fast paths 16 and up: the per-call cost of moto's DynamoDB backend, not its results.
+
+Installed with the other fast paths of :mod:`moto_runtime` (``patched(fast=True)``, listed in ``PATCHES``);
+``tests/simulation/test_fast_path_parity.py`` checks that every example gives byte-identical ``--json`` output
+with and without them, and ``tests/simulation/test_fast_calls.py`` the cases no example exercises (errors).
+
+16. UpdateItem's expression validation. moto validates an update expression by running ten tree processors
+    (``UpdateExpressionValidator``), each a recursive walk of a copy of the parsed expression:
+
+    a. The first three (``ActionCountValidator``, ``OverlappingPathsValidator``, ``UpdateHashRangeKeyValidator``)
+       read only the expression tree, the attribute names and the table's key attributes, change nothing and
+       either pass or raise. Two of them act on every ``UpdateExpression`` node (every clause and action is
+       one), each searching the whole tree again: most of the time of an UpdateItem. Here they run once per
+       (parsed expression, names, key attributes) that passed; the same inputs pass again. Anything that
+       raised is not remembered, so it raises again, the same way, every time.
+    b. ``DepthFirstTraverser.traverse_node_recursively``: the same depth-first walk, the same hooks, the same
+       replacement of processed nodes, but "is this a Node" and "which processor handles this node class"
+       are answered once per class (moto asks ``isinstance`` of abstract base classes for every node and
+       every processor). Processors that override the walk take moto's way.
+
+17. UpdateItem's evaluation, for the shapes the handlers write: ``SET`` of top-level attributes to a value (``a =
+    :v``, ``#n = :v``) or to ``if_not_exists(b, :zero) + :one``, ``ADD`` of a number to a top-level attribute and
+    ``REMOVE`` of top-level attributes. ``update_item`` asks ``UpdateExpressionValidator`` for a validated tree and
+    hands it to ``UpdateExpressionExecutor``; here, for an expression of those shapes, a plan is read once from
+    moto's own parsed tree (per expression, names and table schema) and, for each call, the plan is checked against
+    the item and values for everything moto's ten processors could object to (an undefined name or value, a reserved
+    word, a key attribute or an attribute of an index set, two actions on one attribute, an operand that is not a
+    number, an attribute that does not exist, an item over moto's size limit). Only when nothing could go wrong is
+    the plan applied: the same values (moto's ``DynamoType`` and its ``+``), set (or added) in the expression's
+    order, then the removals, as moto's normalised tree does. Anything else, and every call that could fail, takes
+    moto's way, which raises what it always raised.
+18. botocore's JSON response parser (``BaseJSONParser._handle_structure``): the same members, in the same
+    order, read under the same wire names, computed once per shape; a tagged union (DynamoDB's
+    ``AttributeValue``, the most common structure of all) with its one member set parses that member alone,
+    which is what the loop over every member finds. A union that is empty, has several members set or an
+    unknown one takes botocore's way (its error or its "unknown member" answer).
+19. moto's request ids (``MotoRandom.get_random_string``, 52 characters for every response): the same draws
+    from moto's random generator (``choice`` is ``seq[_randbelow(len(seq))]``), so the same ids and the same
+    state of the generator afterwards, without a method call per character.
+20. DynamoDB condition expressions: ``ConditionExpressionParser._lex_condition_expression`` splits the text
+    into tokens with eight regular expressions per token, on every call (an UpdateItem lexes its condition
+    twice). The tokens depend on the text alone: they are remembered per text (only what lexed without
+    error) and handed out as fresh tokens (each with a new empty ``children`` list, as lexing makes them).
+21. ``camelcase_to_underscores`` of the action name, in moto's ``BaseResponse.call_action`` for every request:
+    a pure function of the name, remembered per name.
+22. moto's JSON request parser (``moto.core.parse.BaseJSONParser._parse_structure``), as fast path 18 for the
+    response side: members and wire names listed once per shape; a dict with one key (every DynamoDB
+    ``AttributeValue``) parses the member of that key alone, which is all the loop over every member finds.
+"""
+
+from __future__ import annotations
+
+import functools
+import string
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.parsers import BaseJSONParser
+from moto.core import responses as moto_responses
+from moto.core.parse import BaseJSONParser as MotoJSONParser
+from moto.core.utils import camelcase_to_underscores
+from moto.dynamodb import models as dynamodb_models
+from moto.dynamodb.comparisons import ConditionExpressionParser
+from moto.dynamodb.models.dynamo_type import DynamoType, Item
+from moto.dynamodb.models.utilities import bytesize
+from moto.dynamodb.parsing import ast_nodes as _ast_nodes
+from moto.dynamodb.parsing import executors as dynamodb_executors
+from moto.dynamodb.parsing import validators as dynamodb_validators
+from moto.moto_api._internal.moto_random import MotoRandom
+
+ast_nodes: Any = _ast_nodes  # an untyped module (``# type: ignore`` at its top)
+DepthFirstTraverser = ast_nodes.DepthFirstTraverser
+Node = ast_nodes.Node
+
+
+# -- fast path 16a: the expression-only validators, once per expression ---------------------------------
+_EXPRESSION_ONLY = (
+    dynamodb_validators.ActionCountValidator,
+    dynamodb_validators.OverlappingPathsValidator,
+    dynamodb_validators.UpdateHashRangeKeyValidator,
+)
+_passed: set[tuple[Any, ...]] = set()  # (parsed expression, names, key attributes) the three accepted
+
+
+def _validator_init(self: Any, *args: Any, **kwargs: Any) -> None:
+    _original_validator_init(self, *args, **kwargs)
+    self._sim_source = args[0] if args else kwargs.get("expression")  # the tree before moto's copy
+
+
+def _validate(self: Any) -> Any:
+    """``Validator.validate``: the processors in moto's order, the first three skipped where they passed."""
+    source = getattr(self, "_sim_source", None)
+    processors = self.processors
+    names = self.expression_attribute_names
+    if (
+        type(self) is not dynamodb_validators.UpdateExpressionValidator
+        or source is None
+        or not isinstance(names, dict | None)
+        or tuple(type(p) for p in processors[: len(_EXPRESSION_ONLY)]) != _EXPRESSION_ONLY
+    ):
+        return _original_validate(self)
+    key = (source, tuple(sorted(names.items())) if names else (), tuple(self.table.table_key_attrs))
+    skip = len(_EXPRESSION_ONLY) if key in _passed else 0
+    node = self.node_to_validate
+    for position, processor in enumerate(processors[skip:], start=skip):
+        node = processor.traverse(node)
+        if position == len(_EXPRESSION_ONLY) - 1:
+            _passed.add(key)
+    return node
+
+
+# -- fast path 16b: the tree walk, with the class tests answered once per class --------------------------
+_is_node: dict[type, bool] = {}
+_handled_by: dict[tuple[type, type], Any] = {}  # (processor class, node class) -> its processing-map key
+
+
+def _node_class(kind: type) -> bool:
+    known = _is_node.get(kind)
+    if known is None:
+        known = _is_node[kind] = issubclass(kind, Node)
+    return known
+
+
+def _handler_key(processor: Any, kind: type) -> Any:
+    """The ``_processing_map`` key moto's ``process`` would pick for a node of class ``kind`` (None: the node
+    is not processed). ``nodes_to_be_processed`` is the map's keys, and ``process`` takes the first key the
+    node is an instance of: for one class, that is always the same key."""
+    cache_key = (type(processor), kind)
+    try:
+        return _handled_by[cache_key]
+    except KeyError:
+        pass
+    found = None
+    if issubclass(kind, processor.nodes_to_be_processed()):
+        found = next(k for k in processor._processing_map() if issubclass(kind, k))
+    _handled_by[cache_key] = found
+    return found
+
+
+_OWN_WALK = ("nodes_to_be_processed", "process", "traverse_node_recursively")
+
+
+def _walks_the_default_way(cls: type) -> bool:
+    """True when the processor class leaves moto's walk alone (it only brings a ``_processing_map`` and hooks)."""
+    return all(getattr(cls, name) is getattr(DepthFirstTraverser, name) for name in _OWN_WALK)
+
+
+_default_walk: dict[type, bool] = {}
+
+
+def _traverse_node_recursively(self: Any, node: Any, child_id: int = -1) -> Any:
+    cls = type(self)
+    default = _default_walk.get(cls)
+    if default is None:
+        default = _default_walk[cls] = _walks_the_default_way(cls)
+    if not default:
+        return _original_traverse(self, node, child_id)
+    hook = None if cls.pre_processing_of_child is DepthFirstTraverser.pre_processing_of_child else self
+    return _walk(self, hook, node, child_id)
+
+
+def _walk(processor: Any, hook: Any, node: Any, child_id: int) -> Any:
+    kind = type(node)
+    if not _node_class(kind):
+        return node
+    parent_node = node.parent
+    children = node.children
+    if children is not None:
+        for i, child_node in enumerate(children):
+            if hook is not None:
+                hook.pre_processing_of_child(node, i)
+            _walk(processor, hook, child_node, i)
+    key = _handler_key(processor, kind)
+    if key is not None:
+        node = processor._processing_map()[key](node)
+        node.parent = parent_node
+        if parent_node:
+            parent_node.children[child_id] = node
+    return node
+
+
+# -- fast path 17: UpdateItem's SET/REMOVE of top-level attributes, planned once, applied directly ----------
+@dataclass(frozen=True)
+class _Set:
+    name: str
+    value: str  # placeholder of the value
+    # (attribute, placeholder of its default or "" for ADD's 0, placeholder to add): the attribute's number plus
+    # the value, as moto's ExecuteOperations (``if_not_exists(a, :d) + :v``) and AddExecutor (``ADD a :v``) add
+    if_absent: tuple[str, str, str] | None = None
+
+
+@dataclass(frozen=True)
+class _Plan:
+    sets: tuple[_Set, ...]
+    removes: tuple[str, ...]
+
+
+_plans: dict[tuple[Any, ...], _Plan | None] = {}
+_ITEM_LIMIT = 405000  # moto's LimitedSizeDict
+
+
+def _attribute(path: Any, names: dict[str, str]) -> str | None:
+    """The top-level attribute a one-element path names, resolved as moto resolves it (None: anything else)."""
+    if type(path) is not ast_nodes.UpdateExpressionPath or len(path.children) != 1:
+        return None
+    element = path.children[0]
+    if type(element) is ast_nodes.ExpressionAttributeName:
+        return names.get(element.get_attribute_name_placeholder())
+    if type(element) is ast_nodes.ExpressionAttribute:
+        name = element.get_attribute_name()
+        if name.upper() in dynamodb_validators.ReservedKeywords.get_reserved_keywords():
+            return None  # moto raises AttributeIsReservedKeyword
+        return name  # type: ignore[no-any-return]
+    return None
+
+
+def _value_placeholder(node: Any) -> str | None:
+    return node.get_value_name() if type(node) is ast_nodes.ExpressionAttributeValue else None  # type: ignore[no-any-return]
+
+
+def _make_plan(tree: Any, names: dict[str, str], table: Any) -> _Plan | None:
+    try:  # moto's structural validators on its own (unchanged) tree: anything they reject takes moto's way
+        for validator in (
+            dynamodb_validators.ActionCountValidator(),
+            dynamodb_validators.OverlappingPathsValidator(names),
+            dynamodb_validators.UpdateHashRangeKeyValidator(table.table_key_attrs, names),
+        ):
+            _original_traverse(validator, tree)
+    except Exception:
+        return None
+    # moto's type and empty-key checks of a SET compare the path's first token (a placeholder stays a placeholder) with
+    # the attribute definitions and the key attributes of the table and its indexes
+    guarded = {d["AttributeName"] for d in table.attr} | set(table.attribute_keys)
+    sets: list[_Set] = []
+    removes: list[str] = []
+    actions = tree.find_clauses(
+        [
+            ast_nodes.UpdateExpressionSetAction,
+            ast_nodes.UpdateExpressionAddAction,
+            ast_nodes.UpdateExpressionRemoveAction,
+            ast_nodes.UpdateExpressionDeleteAction,
+        ]
+    )
+    for action in actions:
+        target = _attribute(action.children[0], names)
+        token = action.children[0].children[0].children[0]  # what moto's type and empty-key checks compare
+        if target is None:
+            return None
+        if type(action) is ast_nodes.UpdateExpressionRemoveAction and len(action.children) == 1:
+            removes.append(target)
+            continue
+        if type(action) is ast_nodes.UpdateExpressionAddAction and len(action.children) == 2:
+            addend = _value_placeholder(action.children[1])
+            if addend is None:
+                return None
+            sets.append(_Set(target, addend, (target, "", addend)))  # ADD n :v: n = (n or 0) + :v, numbers only
+            continue
+        if type(action) is not ast_nodes.UpdateExpressionSetAction or len(action.children) != 2 or token in guarded:
+            return None
+        value = action.children[1]
+        if type(value) is not ast_nodes.UpdateExpressionValue:
+            return None
+        parts = value.children
+        if len(parts) == 1 and _value_placeholder(parts[0]) is not None:
+            sets.append(_Set(target, _value_placeholder(parts[0])))  # type: ignore[arg-type]
+            continue
+        if (
+            len(parts) == 3
+            and type(parts[0]) is ast_nodes.UpdateExpressionFunction
+            and parts[0].get_function_name() == "if_not_exists"
+            and len(parts[0].children) == 3
+            and type(parts[1]) is ast_nodes.ExpressionValueOperator
+            and parts[1].get_operator() == "+"
+        ):
+            source = _attribute(parts[0].get_nth_argument(1), names)
+            default = _value_placeholder(parts[0].get_nth_argument(2))
+            addend = _value_placeholder(parts[2])
+            if source is not None and default is not None and addend is not None:
+                sets.append(_Set(target, addend, (source, default, addend)))
+                continue
+        return None
+    every = [s.name for s in sets] + removes
+    if len(set(every)) != len(every):
+        return None  # moto raises DuplicateUpdateExpression (or acts on overlapping paths)
+    return _Plan(tuple(sets), tuple(removes))
+
+
+class _Planned:
+    """What ``UpdateExpressionValidator(...)`` returns for a planned update: ``validate()`` has checked the item
+    and values (nothing can fail), ``normalize()`` has nothing to do; ``_execute`` applies the values."""
+
+    def __init__(self, values: list[tuple[str, DynamoType]], removes: tuple[str, ...]) -> None:
+        self.values = values
+        self.removes = removes
+
+    def validate(self) -> _Planned:
+        return self
+
+    def normalize(self) -> None:
+        return None
+
+
+def _update_validator(expression: Any, **kwargs: Any) -> Any:
+    """``UpdateExpressionValidator(...)`` as ``DynamoDBBackend.update_item`` calls it."""
+    planned = _planned(expression, **kwargs)
+    return planned if planned is not None else dynamodb_validators.UpdateExpressionValidator(expression, **kwargs)
+
+
+def _planned(
+    expression: Any,
+    expression_attribute_names: dict[str, str] | None = None,
+    expression_attribute_values: dict[str, Any] | None = None,
+    item: Item | None = None,
+    table: Any = None,
+) -> _Planned | None:
+    names = expression_attribute_names or {}
+    values = expression_attribute_values
+    if not isinstance(names, dict) or not isinstance(values, dict | None) or item is None or table is None:
+        return None
+    schema = (
+        tuple(table.table_key_attrs),
+        tuple((d.get("AttributeName"), d.get("AttributeType")) for d in table.attr),
+        tuple(table.attribute_keys),
+    )
+    key = (expression, tuple(sorted(names.items())), schema)
+    if key not in _plans:
+        _plans[key] = _make_plan(expression, names, table)
+    plan = _plans[key]
+    if plan is None:
+        return None
+    values = values or {}
+    try:
+        new: list[tuple[str, DynamoType]] = []
+        for action in plan.sets:
+            if action.if_absent is None:
+                new.append((action.name, DynamoType(values[action.value])))
+                continue
+            source, default, addend = action.if_absent
+            # if_not_exists(source, :default) + :addend reads :default whether used or not (as moto reads every
+            # value of the expression); ADD starts a missing number at 0 (moto's AddExecutor)
+            fallback = DynamoType(values[default]) if default else DynamoType({"N": "0"})
+            left = item.attrs.get(source, fallback)
+            right = DynamoType(values[addend])
+            if left.type != "N" or right.type != "N":
+                return None  # moto raises IncorrectOperandType
+            new.append((action.name, left + right))
+    except Exception:
+        return None  # an undefined value, or one moto cannot read: moto's way raises what it raises
+    current = sum(
+        v.size() if type(v) is DynamoType else bytesize(str(v)) for v in (list(item.attrs) + list(item.attrs.values()))
+    )
+    if current + sum(bytesize(name) + value.size() for name, value in new) > _ITEM_LIMIT:
+        return None  # moto might raise ItemSizeToUpdateTooLarge part-way
+    return _Planned(new, plan.removes)
+
+
+def _update_executor(update_ast: Any, item: Item, expression_attribute_names: dict[str, str]) -> Any:
+    """``UpdateExpressionExecutor(...)`` as ``update_item`` calls it: a planned update is applied directly."""
+    if isinstance(update_ast, _Planned):
+        return _PlannedExecution(update_ast, item)
+    return dynamodb_executors.UpdateExpressionExecutor(update_ast, item, expression_attribute_names)
+
+
+@dataclass
+class _PlannedExecution:
+    planned: _Planned
+    item: Item
+
+    def execute(self) -> None:
+        attrs = self.item.attrs
+        for name, value in self.planned.values:
+            dict.__setitem__(attrs, name, value)  # moto's size check per set: proven to pass (see _planned)
+        for name in self.planned.removes:
+            attrs.pop(name, None)
+
+
+# -- fast path 18: botocore's JSON structures, members listed once per shape -------------------------------
+_json_members: dict[int, tuple[Any, list[tuple[str, Any, str]], dict[str, tuple[str, Any]]]] = {}
+
+
+def _json_structure(self: Any, shape: Any, value: Any) -> Any:
+    if shape.is_document_type:
+        return value
+    if value is None:
+        return None
+    known = _json_members.get(id(shape))
+    if known is None or known[0] is not shape:
+        members = [(name, member, member.serialization.get("name", name)) for name, member in shape.members.items()]
+        known = _json_members[id(shape)] = (shape, members, {wire: (name, member) for name, member, wire in members})
+    _, members, by_wire = known
+    if shape.is_tagged_union:
+        present = [key for key, item in value.items() if key != "__type" and item is not None]
+        if len(present) != 1 or present[0] not in by_wire:
+            return _original_json_structure(self, shape, value)  # botocore's error, or its unknown-member answer
+        name, member = by_wire[present[0]]
+        return {name: self._parse_shape(member, value[present[0]])}
+    parsed = {}
+    for name, member, wire in members:
+        raw = value.get(wire)
+        if raw is not None:
+            parsed[name] = self._parse_shape(member, raw)
+    return parsed
+
+
+# -- fast path 19: moto's request ids, the same draws without a call per character ---------------------------
+def _random_string(self: Any, length: int = 20, include_digits: bool = True, lower_case: bool = False) -> str:
+    pool = string.ascii_letters + (string.digits if include_digits else "")
+    below = self._randbelow
+    size = len(pool)
+    random_str = "".join([pool[below(size)] for _ in range(length)])
+    return random_str.lower() if lower_case else random_str
+
+
+# -- fast path 22: moto's JSON request structures, members listed once per shape -------------------------
+def _request_structure(self: Any, shape: Any, value: Any) -> Any:
+    if shape.is_document_type:
+        return value
+    if value is None:
+        return None
+    known = _json_members.get(id(shape))
+    if known is None or known[0] is not shape:
+        members = [(name, member, member.serialization.get("name", name)) for name, member in shape.members.items()]
+        known = _json_members[id(shape)] = (shape, members, {wire: (name, member) for name, member, wire in members})
+    _, members, by_wire = known
+    parsed = self.MAP_TYPE()
+    if type(value) is dict and len(value) == 1:
+        ((wire, raw),) = value.items()
+        if wire in by_wire and raw is not None:
+            name, member = by_wire[wire]
+            parsed[name] = self._parse_shape(member, raw)
+        return parsed
+    for name, member, wire in members:
+        raw = value.get(wire)
+        if raw is not None:
+            parsed[name] = self._parse_shape(member, raw)
+    return parsed
+
+
+# -- fast path 20: condition expressions lexed once per text --------------------------------------------
+_lexed: dict[str, tuple[Any, ...]] = {}
+
+
+def _lex_condition(self: Any) -> deque[Any]:
+    text = self.condition_expression
+    tokens = _lexed.get(text)
+    if tokens is None:
+        tokens = _lexed[text] = tuple(_original_lex(self))
+    return deque(token._replace(children=[]) for token in tokens)
+
+
+_original_request_structure = MotoJSONParser._parse_structure
+_original_lex = ConditionExpressionParser._lex_condition_expression
+_original_json_structure = BaseJSONParser._handle_structure  # type: ignore[attr-defined]
+_original_validator_init = dynamodb_validators.Validator.__init__
+_original_validate = dynamodb_validators.Validator.validate
+_original_traverse = DepthFirstTraverser.traverse_node_recursively
+
+PATCHES: list[tuple[Any, str, Callable[..., Any]]] = [
+    (dynamodb_validators.Validator, "__init__", _validator_init),
+    (dynamodb_validators.Validator, "validate", _validate),
+    (DepthFirstTraverser, "traverse_node_recursively", _traverse_node_recursively),
+    (dynamodb_models, "UpdateExpressionValidator", _update_validator),
+    (dynamodb_models, "UpdateExpressionExecutor", _update_executor),
+    (BaseJSONParser, "_handle_structure", _json_structure),
+    (MotoRandom, "get_random_string", _random_string),
+    (ConditionExpressionParser, "_lex_condition_expression", _lex_condition),
+    (MotoJSONParser, "_parse_structure", _request_structure),
+    (moto_responses, "camelcase_to_underscores", functools.lru_cache(maxsize=1024)(camelcase_to_underscores)),
+]
+
+
+def clear() -> None:
+    """Forget what was learnt (after a run: the parsed trees it remembers are the run's)."""
+    _passed.clear()
+    _plans.clear()
+    _lexed.clear()

@@ -1,0 +1,149 @@
+"""Fast paths 16 and up (``outreach.simulator.fast_calls``) on the cases no example exercises: every UpdateItem
+below, valid or not, gets the same answer, the same error and leaves the same item as in plain moto."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+import boto3
+from moto import mock_aws
+
+from outreach.simulator import fast_calls, moto_runtime
+from tests.simulation.test_fast_path_parity import REGION
+from tests.simulation.test_fast_path_parity import _call as _answer
+
+BIG = "x" * 200_000
+
+UPDATES: list[dict[str, Any]] = [
+    # the shapes the fast path plans
+    {"UpdateExpression": "SET a = :a, #b = :b", "ExpressionAttributeNames": {"#b": "b"}},
+    {"UpdateExpression": "SET n = if_not_exists(n, :zero) + :one"},
+    {"UpdateExpression": "SET n = if_not_exists(n, :zero) + :one"},
+    {"UpdateExpression": "SET #0 = :a REMOVE c, gsiKey", "ExpressionAttributeNames": {"#0": "status"}},
+    {"UpdateExpression": "SET #g = :a", "ExpressionAttributeNames": {"#g": "gsiKey"}},  # moto checks the token
+    {"UpdateExpression": "REMOVE a, nothingThere"},
+    {"UpdateExpression": "ADD n :one REMOVE a"},
+    {"UpdateExpression": "ADD #n :half SET a = :a", "ExpressionAttributeNames": {"#n": "fresh"}},
+    {"UpdateExpression": "ADD s :one"},  # a string: moto refuses
+    {"UpdateExpression": "ADD n :a"},
+    {"UpdateExpression": "ADD tags :set"},
+    {"UpdateExpression": "ADD n :missing"},
+    {"UpdateExpression": "ADD pk :one"},
+    {"UpdateExpression": "SET a = :a", "ConditionExpression": "attribute_exists(pk)"},
+    {"UpdateExpression": "SET a = :a", "ConditionExpression": "attribute_not_exists(pk)"},
+    {"UpdateExpression": "SET a = :a", "ConditionExpression": "attribute_exists(pk) AND (a = :a OR a <> :b)"},
+    {"UpdateExpression": "SET a = :b", "ConditionExpression": "attribute_exists(pk) AND (a = :a OR a <> :b)"},
+    {"UpdateExpression": "SET a = :a", "ConditionExpression": "a = = :a"},
+    {"UpdateExpression": "SET a = :a", "ConditionExpression": "a ~ :a"},
+    {"UpdateExpression": "SET big = :big"},
+    {"UpdateExpression": "SET big2 = :big"},
+    {"UpdateExpression": "SET big3 = :big"},  # over moto's item size limit
+    # what moto rejects
+    {"UpdateExpression": "SET a = :missing"},
+    {"UpdateExpression": "SET #nope = :a"},
+    {"UpdateExpression": "SET #s = :a", "ExpressionAttributeNames": {"#s": "sk"}},
+    {"UpdateExpression": "SET pk = :a"},
+    {"UpdateExpression": "SET a = :a, a = :b"},
+    {"UpdateExpression": "SET a = :a REMOVE a"},
+    {"UpdateExpression": "SET #x = :a, #y = :b", "ExpressionAttributeNames": {"#x": "a", "#y": "a"}},
+    {"UpdateExpression": "SET size = :a"},
+    {"UpdateExpression": "SET a = if_not_exists(status, :zero) + :one"},
+    {"UpdateExpression": "SET s = if_not_exists(s, :a) + :one"},
+    {"UpdateExpression": "SET n = if_not_exists(n, :zero) + :a"},
+    {"UpdateExpression": "SET n = if_not_exists(n, :missing) + :one"},
+    {"UpdateExpression": "SET gsiKey = :empty"},
+    {"UpdateExpression": "SET gsiKey = :one"},
+    {"UpdateExpression": "SET a = b"},
+    {"UpdateExpression": "SET a = :a SET b = :b"},
+    {"UpdateExpression": "SET a = :a, b = :b, c = list_append(if_not_exists(c, :empty_list), :list)"},
+    {"UpdateExpression": "SET n = n - :one"},
+    {"UpdateExpression": "ADD n :one"},
+]
+VALUES = {
+    ":a": "A",
+    ":b": "B",
+    ":zero": 0,
+    ":one": 1,
+    ":big": BIG,
+    ":empty": "",
+    ":empty_list": [],
+    ":list": [1],
+    ":half": Decimal("0.50"),
+    ":set": {"x", "y"},
+}
+
+
+def _call(fn: Any, **kwargs: Any) -> Any:
+    try:
+        return _answer(fn, **kwargs)
+    except Exception as exc:  # moto fails some invalid input with a raw error (an undefined name in a SET)
+        return ("crash", type(exc).__name__, str(exc))
+
+
+def _used_values(update: dict[str, Any]) -> dict[str, Any]:
+    used = set(re.findall(r":\w+", update["UpdateExpression"] + " " + update.get("ConditionExpression", "")))
+    return {k: v for k, v in VALUES.items() if k in used}
+
+
+def _updates() -> list[Any]:
+    ddb = boto3.client("dynamodb", region_name=REGION)
+    ddb.create_table(
+        TableName="t",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "S"},
+            {"AttributeName": "gsiKey", "AttributeType": "S"},
+        ],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "byGsiKey",
+                "KeySchema": [{"AttributeName": "gsiKey", "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    table = boto3.resource("dynamodb", region_name=REGION).Table("t")
+    out: list[Any] = []
+    for n, update in enumerate(UPDATES):
+        for key in ({"pk": "P", "sk": "S"}, {"pk": "P", "sk": f"NEW{n}"}):  # an existing item and a new one
+            values = _used_values(update)
+            kwargs = {**update, "ExpressionAttributeValues": values} if values else dict(update)
+            out.append(_call(table.update_item, Key=key, ReturnValues="ALL_NEW", **kwargs))
+            out.append(_call(table.get_item, Key=key))
+    out.append(_call(table.scan))
+    return out
+
+
+def test_given_update_items_valid_or_not_when_run_fast_then_answers_errors_and_items_match_plain_moto():
+    with mock_aws(), moto_runtime.patched({}, fast=False):
+        plain = _updates()
+    with mock_aws(), moto_runtime.patched({}, fast=True):
+        fast = _updates()
+
+    assert len(fast) == len(plain)
+    for n, (got, expected) in enumerate(zip(fast, plain, strict=True)):
+        assert got == expected, (n, UPDATES[n // 4] if n < 4 * len(UPDATES) else "scan")
+    assert any(result[0] == "error" for result in plain)  # the rejected ones were rejected
+
+
+def test_given_the_planned_shapes_then_the_fast_path_takes_them_and_leaves_the_rest_to_moto():
+    planned: list[bool] = []
+    original = fast_calls._planned
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        result = original(*args, **kwargs)
+        planned.append(result is not None)
+        return result
+
+    fast_calls._planned = spy  # type: ignore[assignment]
+    try:
+        with mock_aws(), moto_runtime.patched({}, fast=True):
+            _updates()
+    finally:
+        fast_calls._planned = original  # type: ignore[assignment]
+
+    assert any(planned) and not all(planned)
