@@ -20,6 +20,7 @@ from moto import mock_aws
 
 from outreach.simulator import moto_runtime, runner
 from outreach.simulator.scenario import load
+from tests.dynamo import create_keyed_table
 
 EXAMPLES = sorted(Path(__file__).resolve().parents[2].joinpath("examples").glob("*.json"))
 QUICK = {"happy_path"}
@@ -76,15 +77,7 @@ def _conversation() -> list[Any]:
     """One call of every kind the simulator makes (and the errors the handlers rely on)."""
     out: list[Any] = []
     ddb = boto3.client("dynamodb", region_name=REGION)
-    ddb.create_table(
-        TableName="t",
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "S"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    create_keyed_table("t", REGION)
     table = boto3.resource("dynamodb", region_name=REGION).Table("t")
     item = {"pk": "ORDER#1", "sk": "STATE", "n": 1, "tags": {"a", "b"}, "doc": {"x": [1, "y", None, True]}}
     out.append(_call(table.put_item, Item=item, ConditionExpression="attribute_not_exists(pk)"))

@@ -18,6 +18,7 @@ from moto import mock_aws
 from outreach.simulator import metering, runner
 from outreach.simulator.metering import value_size
 from outreach.simulator.scenario import load
+from tests.dynamo import create_keyed_table
 
 REGION = "us-east-1"
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -36,16 +37,7 @@ def test_given_dynamodb_values_when_sized_then_they_follow_the_documented_rules(
 @pytest.fixture()
 def table():
     with mock_aws():
-        ddb = boto3.client("dynamodb", region_name=REGION)
-        ddb.create_table(
-            TableName="t",
-            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-            AttributeDefinitions=[
-                {"AttributeName": "pk", "AttributeType": "S"},
-                {"AttributeName": "sk", "AttributeType": "S"},
-            ],
-            BillingMode="PAY_PER_REQUEST",
-        )
+        create_keyed_table("t", REGION)
         yield boto3.resource("dynamodb", region_name=REGION).Table("t")
 
 

@@ -18,6 +18,8 @@ from outreach_lambda import cold_start
 from outreach_lambda.domain.links import Action, LinkKeys, claims_for, sign
 from outreach_lambda.handlers import actions
 
+from tests.dynamo import create_keyed_table
+
 NOW = datetime(2026, 11, 13, 9, 0, tzinfo=UTC)
 SECRET = {"current": "k1", "k1": "test-link-key-0123456789abcdef0123456789abcdef"}
 KEYS = LinkKeys.from_secret(json.dumps(SECRET))
@@ -76,15 +78,7 @@ def endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[Endpoint]:
     }.items():
         monkeypatch.setenv(key, value)
     with mock_aws(), time_machine.travel(NOW, tick=False):
-        boto3.client("dynamodb", region_name=REGION).create_table(
-            TableName="orders",
-            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-            AttributeDefinitions=[
-                {"AttributeName": "pk", "AttributeType": "S"},
-                {"AttributeName": "sk", "AttributeType": "S"},
-            ],
-            BillingMode="PAY_PER_REQUEST",
-        )
+        create_keyed_table("orders", REGION)
         sqs = boto3.client("sqs", region_name=REGION)
         tap = sqs.create_queue(QueueName="tap")["QueueUrl"]
         tap_arn = sqs.get_queue_attributes(QueueUrl=tap, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]

@@ -19,6 +19,8 @@ from outreach_lambda.adapters.orders import OrdersRepository
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.timeline import advance
 
+from tests.dynamo import create_keyed_table
+
 NOW = at("2026-11-02T09:00:00Z")
 CONFIG = OutreachConfig()
 
@@ -28,15 +30,7 @@ def orders(monkeypatch: pytest.MonkeyPatch) -> Iterator[OrdersRepository]:
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-central-1")
     with mock_aws():
         cold_start.reset()
-        boto3.client("dynamodb").create_table(
-            TableName="orders",
-            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-            AttributeDefinitions=[
-                {"AttributeName": "pk", "AttributeType": "S"},
-                {"AttributeName": "sk", "AttributeType": "S"},
-            ],
-            BillingMode="PAY_PER_REQUEST",
-        )
+        create_keyed_table("orders")
         yield OrdersRepository("orders")
         cold_start.reset()
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import boto3
 import pytest
 from moto import mock_aws
 from outreach_lambda import cold_start
 from outreach_lambda.adapters.send_rate import SendRateLimiter
+
+from tests.dynamo import create_keyed_table
 
 NOW = datetime(2026, 11, 2, 9, 0, 0, 500000, tzinfo=UTC)
 
@@ -19,15 +20,7 @@ def table(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-central-1")
     with mock_aws():
         cold_start.reset()
-        boto3.client("dynamodb").create_table(
-            TableName="orders",
-            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-            AttributeDefinitions=[
-                {"AttributeName": "pk", "AttributeType": "S"},
-                {"AttributeName": "sk", "AttributeType": "S"},
-            ],
-            BillingMode="PAY_PER_REQUEST",
-        )
+        create_keyed_table("orders")
         yield "orders"
         cold_start.reset()
 
