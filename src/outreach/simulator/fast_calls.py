@@ -380,16 +380,21 @@ class _PlannedExecution:
 _json_members: dict[int, tuple[Any, list[tuple[str, Any, str]], dict[str, tuple[str, Any]]]] = {}
 
 
+def _members_of(shape: Any) -> tuple[list[tuple[str, Any, str]], dict[str, tuple[str, Any]]]:
+    """A structure shape's members as (name, member, wire name), and by wire name: listed once per shape."""
+    known = _json_members.get(id(shape))
+    if known is None or known[0] is not shape:
+        members = [(name, member, member.serialization.get("name", name)) for name, member in shape.members.items()]
+        known = _json_members[id(shape)] = (shape, members, {wire: (name, member) for name, member, wire in members})
+    return known[1], known[2]
+
+
 def _json_structure(self: Any, shape: Any, value: Any) -> Any:
     if shape.is_document_type:
         return value
     if value is None:
         return None
-    known = _json_members.get(id(shape))
-    if known is None or known[0] is not shape:
-        members = [(name, member, member.serialization.get("name", name)) for name, member in shape.members.items()]
-        known = _json_members[id(shape)] = (shape, members, {wire: (name, member) for name, member, wire in members})
-    _, members, by_wire = known
+    members, by_wire = _members_of(shape)
     if shape.is_tagged_union:
         present = [key for key, item in value.items() if key != "__type" and item is not None]
         if len(present) != 1 or present[0] not in by_wire:
@@ -419,11 +424,7 @@ def _request_structure(self: Any, shape: Any, value: Any) -> Any:
         return value
     if value is None:
         return None
-    known = _json_members.get(id(shape))
-    if known is None or known[0] is not shape:
-        members = [(name, member, member.serialization.get("name", name)) for name, member in shape.members.items()]
-        known = _json_members[id(shape)] = (shape, members, {wire: (name, member) for name, member, wire in members})
-    _, members, by_wire = known
+    members, by_wire = _members_of(shape)
     parsed = self.MAP_TYPE()
     if type(value) is dict and len(value) == 1:
         ((wire, raw),) = value.items()
