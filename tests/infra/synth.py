@@ -47,3 +47,13 @@ class Synth:
             if {"Ref": role_id} in policy["Properties"]["Roles"]:
                 statements += policy["Properties"]["PolicyDocument"]["Statement"]
         return statements
+
+
+def flatten(value: Any) -> str:
+    """A CloudFormation string expression as text, with every reference shown as ``<ref>``."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and "Fn::Join" in value:
+        separator, parts = value["Fn::Join"]
+        return separator.join(flatten(part) for part in parts)
+    return "<ref>"

@@ -14,7 +14,7 @@ from outreach_lambda.wiring import FUNCTIONS, Permission
 from infra import deploy_config
 from infra.deploy_config import DeployConfigError
 from infra.event_schemas import PUBLISHED, event_schema, to_draft4
-from tests.infra.synth import CI_PROD_CONFIG, Synth
+from tests.infra.synth import CI_PROD_CONFIG, Synth, flatten
 
 pytestmark = pytest.mark.slow
 
@@ -75,15 +75,6 @@ def alarms(synth: Synth) -> dict[str, dict[str, Any]]:
 def topic_ref(synth: Synth) -> dict[str, str]:
     [topic_id] = synth.template.find_resources("AWS::SNS::Topic")
     return {"Ref": topic_id}
-
-
-def flatten(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict) and "Fn::Join" in value:
-        separator, parts = value["Fn::Join"]
-        return separator.join(flatten(part) for part in parts)
-    return "<ref>"
 
 
 # --- alarms -------------------------------------------------------------------------------------------------

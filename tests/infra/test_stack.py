@@ -14,7 +14,7 @@ from outreach_lambda.wiring import FUNCTIONS, Access, Env, FunctionName
 
 from infra import deploy_config
 from infra.deploy_config import DeployConfigError
-from tests.infra.synth import Synth
+from tests.infra.synth import Synth, flatten
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ASL_FILE = REPO_ROOT / "statemachines" / "order_timeline.asl.json"
@@ -31,16 +31,6 @@ def actions_of(statement: dict[str, Any]) -> list[str]:
 def resources_of(statement: dict[str, Any]) -> list[Any]:
     resource = statement["Resource"]
     return resource if isinstance(resource, list) else [resource]
-
-
-def flatten(value: Any) -> str:
-    """A CloudFormation string expression as text, with every reference shown as ``<ref>``."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict) and "Fn::Join" in value:
-        separator, parts = value["Fn::Join"]
-        return separator.join(flatten(part) for part in parts)
-    return "<ref>"
 
 
 def state_names(states: dict[str, Any]) -> Iterator[str]:
