@@ -169,13 +169,9 @@ class Intake:
                 logger.info("event for a finished order ignored", extra=_ctx(inbound, order_id, record.run_status))
                 metrics.add_metric(name="EventsIgnored", unit="Count", value=1)
                 continue
-            if self.orders.put_inbox(order_id, inbound):
-                self._wake(order_id, detail_type)
+            if self._store_and_wake(order_id, inbound):
                 delivered.append(order_id)
-            else:
-                logger.info("redelivered event ignored", extra=_ctx(inbound, order_id))
-        metrics.add_metric(name="EventsAccepted", unit="Count", value=len(delivered))
-        return IntakeResult(outcome="accepted" if delivered else "ignored", order_ids=delivered)
+        return _accepted(delivered)
 
     def _place(self, placed: OrderPlaced, raw: Any, inbound: InboundEvent, now: datetime) -> IntakeResult:
         order_id = placed.order_id
@@ -209,14 +205,7 @@ class Intake:
         without reading the order first. A finished order's execution never parks again, so a late timer of one
         stays unapplied; an unknown order's is not claimed (nothing is written to a STATE item that is not there).
         """
-        order_id = due.order_id
-        if not self.orders.put_inbox(order_id, inbound):
-            logger.info("redelivered event ignored", extra=_ctx(inbound, order_id))
-            metrics.add_metric(name="EventsAccepted", unit="Count", value=0)
-            return IntakeResult(outcome="ignored", order_ids=[])
-        self._wake(order_id, inbound.detail_type)
-        metrics.add_metric(name="EventsAccepted", unit="Count", value=1)
-        return IntakeResult(outcome="accepted", order_ids=[order_id])
+        return _accepted([due.order_id] if self._store_and_wake(due.order_id, inbound) else [])
 
     def _catalog(self, request: CatalogRequested, inbound: InboundEvent, now: datetime) -> IntakeResult:
         if not self.orders.put_catalog_request(request, inbound.event_id, now):
@@ -367,6 +356,14 @@ class Intake:
             self.sender.invoke(SendRequest(order_id=state.order_id, contact=contact, feedback=note).to_payload())
         logger.info("feedback after the timeline served", extra={"orderId": state.order_id, "rating": feedback.rating})
 
+    def _store_and_wake(self, order_id: str, inbound: InboundEvent) -> bool:
+        """Store the event for the order's execution and wake it; False for a redelivery (stored before)."""
+        if not self.orders.put_inbox(order_id, inbound):
+            logger.info("redelivered event ignored", extra=_ctx(inbound, order_id))
+            return False
+        self._wake(order_id, inbound.detail_type)
+        return True
+
     def _wake(self, order_id: str, reason: str) -> None:
         """Hand a parked execution's token to the timeline function, which advances the order and lets it go
         on. An execution that is busy has no stored token: it finds the event itself before it parks again."""
@@ -379,6 +376,12 @@ class Intake:
         logger.warning("event rejected", extra={"errorCode": code, "reason": reason, "eventId": _safe_id(raw)})
         metrics.add_metric(name="EventsRejected", unit="Count", value=1)
         return IntakeResult(outcome="rejected", reason=reason)
+
+
+def _accepted(delivered: list[str]) -> IntakeResult:
+    """The result for an event stored for ``delivered`` orders (none: a redelivery, or only finished orders)."""
+    metrics.add_metric(name="EventsAccepted", unit="Count", value=len(delivered))
+    return IntakeResult(outcome="accepted" if delivered else "ignored", order_ids=delivered)
 
 
 def _problems(exc: ValidationError) -> str:
