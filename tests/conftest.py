@@ -5,7 +5,7 @@ The cyclic garbage collector runs its youngest generation every 50,000 allocatio
 test session keeps nearly everything it imports and collects (CDK, hypothesis, moto, boto3 models) alive to
 the end, and with the default thresholds the collector rescans that heap over and over (a quarter of the
 collection's CPU time in each worker). Cyclic garbage is still collected, in larger batches; the simulator
-sets the same thresholds while it runs (``outreach.simulator.runner``).
+sets the same thresholds while it runs (``outreach.collector``).
 
 ``make test`` runs ``pytest -n auto --dist loadgroup``: the tests of a module in ``SHARED_SETUP`` go to one
 worker together (they share a fixture or memo that is expensive to build twice), every other test is handed
@@ -19,7 +19,9 @@ from __future__ import annotations
 import gc
 from typing import Any
 
-gc.set_threshold(50_000, 20, 50)
+from outreach.collector import QUIET_THRESHOLDS
+
+gc.set_threshold(*QUIET_THRESHOLDS)
 
 #: Modules whose tests run together on one worker, and what they share.
 SHARED_SETUP = {

@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from outreach.collector import fewer_collections
+
 
 def main(argv: list[str] | None = None) -> int:
     """The command line. Without ``argv`` this call is the whole process (``outreach ...`` or
@@ -32,12 +34,10 @@ def _as_process() -> Iterator[None]:
     does not scan the whole heap once more (0.7 s after a simulation); files are closed and buffers flushed
     as usual. Figures: ``benchmarks/simulator.py --process``.
     """
-    thresholds = gc.get_threshold()
-    gc.set_threshold(50_000, 20, 50)
     try:
-        yield
+        with fewer_collections():
+            yield
     finally:
-        gc.set_threshold(*thresholds)
         gc.freeze()
 
 

@@ -42,6 +42,7 @@ from outreach_lambda.settings import SettingsError, parse_config
 from outreach_lambda.wiring import FUNCTIONS, FunctionName
 
 from outreach import operate
+from outreach.collector import fewer_collections
 from outreach.simulator import metering, moto_runtime, ses_suppression, world
 from outreach.simulator.clicks import ActionClicks
 from outreach.simulator.faults import Faults
@@ -147,13 +148,11 @@ def _quiet_collector() -> Iterator[None]:
     grew with the number of orders. What exists when the run starts is frozen out of the scans and the
     youngest generation is collected less often; both are restored afterwards.
     """
-    thresholds = gc.get_threshold()
     gc.freeze()
-    gc.set_threshold(50_000, 20, 50)
     try:
-        yield
+        with fewer_collections():
+            yield
     finally:
-        gc.set_threshold(*thresholds)
         gc.unfreeze()
 
 
