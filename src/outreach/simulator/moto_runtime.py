@@ -880,6 +880,7 @@ _ast_copies: dict[int, tuple[Any, bytes]] = {}  # id(cached tree) -> (tree, its 
 def _update_expression_ast(expression: str) -> Any:
     tree = _original_update_expression_make(expression)
     _ast_copies[id(tree)] = (tree, pickle.dumps(tree, protocol=pickle.HIGHEST_PROTOCOL))
+    fast_calls.keep_tree(tree)  # fast path 24: its clauses are found once
     return tree
 
 
