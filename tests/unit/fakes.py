@@ -398,7 +398,8 @@ class Shop:
     """The services wired the way the handlers wire them, over shared fakes, on a clock the test sets.
 
     ``event`` hands an EventBridge event to intake (which hands a claimed token to the timeline at once, as an
-    asynchronous invoke would); ``start`` and ``park`` play the state machine's first task and its waits.
+    asynchronous invoke would); ``start`` and ``park`` play the state machine's first task and its waits
+    (``legacy_park``: a wait of the older definition, which invoked the timeline function).
     """
 
     def __init__(self, config: OutreachConfig | None = None) -> None:
@@ -451,7 +452,17 @@ class Shop:
         return self.last
 
     def park(self, order_id: str, token: str, now: datetime) -> str:
-        """A "Waiting for ..." task entered with the last state data."""
+        """A "Waiting for ..." state entered with the last state data, as the state machine runs it: its one
+        conditional write stores the token (``orders.park``); when that is refused, "Advance the order" runs
+        the step at once (the timeline function, as the first task does)."""
+        assert self.last is not None
+        if self.orders.park(order_id, token, self.last.phase):
+            return "parked"
+        self.last = self.timeline.record(order_id, now)
+        return "advanced"
+
+    def legacy_park(self, order_id: str, token: str, now: datetime) -> str:
+        """A "Waiting for ..." task of the older definition: it invokes the timeline function (``wait``)."""
         assert self.last is not None
         return self.timeline.wait(order_id, self.last.phase, token, self.last.wake_at, now)
 

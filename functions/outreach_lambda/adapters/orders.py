@@ -33,7 +33,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from outreach_lambda.adapters.aws import client, put_if_absent, table, update_if
+from botocore.exceptions import ClientError
+
+from outreach_lambda.adapters.aws import CONDITION_FAILED, client, error_code, put_if_absent, table, update_if
 from outreach_lambda.domain.events import STORED, CatalogRequested
 from outreach_lambda.domain.model import Decision, InboundEvent, OrderState
 
@@ -48,6 +50,29 @@ DIGEST_BYTES = 8
 
 def order_pk(order_id: str) -> str:
     return f"ORDER#{order_id}"
+
+
+#: The wait's one write (the park handshake): store the task token only while no event arrived since the last
+#: step and the order is still in the phase the wait is named after.
+PARK_UPDATE = "SET waitToken = :t"
+PARK_CONDITION = (
+    "attribute_exists(pk) AND (attribute_not_exists(arrived) OR arrived = accounted)"
+    " AND (attribute_not_exists(#ph) OR #ph = :ph)"
+)
+
+
+def park_request(table_name: str, order_id: str, token: str, waiting_for: str) -> dict[str, Any]:
+    """The park as a DynamoDB ``UpdateItem`` request. Each "Waiting for ..." state of the state machine makes
+    exactly this request itself (an AWS SDK integration with ``$$.Task.Token``); ``tests/infra/test_park_write.py``
+    checks that the definition's request equals this one, so the two cannot drift apart."""
+    return {
+        "TableName": table_name,
+        "Key": {"pk": {"S": order_pk(order_id)}, "sk": {"S": "STATE"}},
+        "UpdateExpression": PARK_UPDATE,
+        "ConditionExpression": PARK_CONDITION,
+        "ExpressionAttributeNames": {"#ph": "phase"},
+        "ExpressionAttributeValues": {":t": {"S": token}, ":ph": {"S": waiting_for}},
+    }
 
 
 def catalog_pk(request_id: str) -> str:
@@ -302,17 +327,17 @@ class OrdersRepository:
     # -- the wait token: exactly one of intake / the parking wait claims it -------------------------
     def park(self, order_id: str, token: str, waiting_for: str) -> bool:
         """Store the wait token, only if no event arrived since the last step (``arrived`` = ``accounted``) and
-        the order's phase is ``waiting_for``. False (nothing stored) otherwise: the caller advances the order."""
-        stored = update_if(
-            self._name,
-            Key={"pk": order_pk(order_id), "sk": "STATE"},
-            UpdateExpression="SET waitToken = :t",
-            ConditionExpression="attribute_exists(pk) AND (attribute_not_exists(arrived) OR arrived = accounted)"
-            " AND (attribute_not_exists(#ph) OR #ph = :ph)",
-            ExpressionAttributeNames={"#ph": "phase"},
-            ExpressionAttributeValues={":t": token, ":ph": waiting_for},
-        )
-        return stored is not None
+        the order's phase is ``waiting_for``. False (nothing stored) otherwise: the caller advances the order.
+
+        The state machine's "Waiting for ..." states make this very write themselves (``park_request``); this
+        method serves the timeline function's older wait entry point (executions started before that)."""
+        try:
+            client("dynamodb").update_item(**park_request(self._name, order_id, token, waiting_for))
+        except ClientError as exc:
+            if error_code(exc) in CONDITION_FAILED:
+                return False
+            raise
+        return True
 
     def claim_token(self, order_id: str) -> str | None:
         """Announce a stored event (``arrived`` + 1) and take the wait token if the execution is parked: the

@@ -2,11 +2,15 @@
 
 Whoever holds the order's wait token advances the order, so exactly one does at a time:
 
-- ``record``: the execution's first task ("Record the order and promise");
-- ``wait``: a "Waiting for ..." task. It stores its token with one conditional write, only if no event was
-  announced since the last step and the order's phase is the one it waits in; otherwise (or when its wake-up
-  time has come) it keeps the token, advances the order and completes the token;
-- ``wake``: intake stored an event (or a timer fired), claimed the stored token and handed it over.
+- ``record``: the execution's first task ("Record the order and promise"), and "Advance the order": a
+  "Waiting for ..." state stores its token with one conditional write of its own (``adapters.orders
+  .park_request``, an AWS SDK integration of the state machine), only if no event was announced since the last
+  step and the order's phase is the one it waits in; when that write is refused, or the wait times out, the
+  state machine advances the order at once with this step;
+- ``wake``: intake stored an event (or a timer fired), claimed the stored token and handed it over;
+- ``wait``: a "Waiting for ..." task of an execution started under the older definition, which invoked this
+  function to park (the same write, or the step when it is refused or its wake-up time has come). Kept until
+  those executions have ended (docs/runbook.md, "Deploying the SDK park").
 
 Intake stores the event *then* announces it (``arrived`` + 1) and takes the token in one write; a step reads
 ``arrived`` before the events and records how many it ``accounted`` for; ``wait`` parks only while the two are
@@ -88,7 +92,8 @@ class Timeline:
     def wait(
         self, order_id: str, waiting_for: str, token: str, wake_at: datetime | None, now: datetime
     ) -> Literal["parked", "advanced"]:
-        """Park the execution on ``token`` until the next contact is due or an event arrives.
+        """Park the execution on ``token`` until the next contact is due or an event arrives (a wait of the
+        older definition; the current one makes the write itself).
 
         One conditional write stores the token, only if no event arrived since the last step and the order
         is still where the execution thinks (a resumed execution may start in another phase). Otherwise, or
