@@ -163,6 +163,16 @@ class FakeOrders:
         token, order.token = order.token, None
         return token
 
+    def claim_timer(self, order_id: str, due: str) -> tuple[bool, str | None]:
+        self._call("claim_timer")
+        order = self.orders.get(order_id)
+        if order is None or order.record.timer_due_at != due:
+            return False, None
+        order.arrived += 1
+        order.record = replace(order.record, fired_timers=order.record.fired_timers | {due})
+        token, order.token = order.token, None
+        return True, token
+
     def save_step(
         self,
         record: OrderRecord,
@@ -184,6 +194,7 @@ class FakeOrders:
             version=record.version + 1,
             timer_name=timer[0] if timer else None,
             timer_due_at=timer[1] if timer else None,
+            fired_timers=order.record.fired_timers - record.fired_timers,  # those read; a later fire stays
         )
         order.phase, order.accounted = phase, accounted
         order.quotes.extend(decision.new_quotes)

@@ -27,12 +27,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Literal
 
 from outreach_lambda.adapters.orders import MAX_EVENTS_PER_STEP, OrderRecord
 from outreach_lambda.domain.config import OutreachConfig
-from outreach_lambda.domain.events import TIMER_DETAIL_TYPE
+from outreach_lambda.domain.events import TIMER_DETAIL_TYPE, timer_key
 from outreach_lambda.domain.model import Decision, InboundEvent
 from outreach_lambda.domain.stages import phase
 from outreach_lambda.domain.timeline import advance, reschedule
@@ -55,11 +55,6 @@ class OrderNotRegistered(RuntimeError):
     pass
 
 
-def timer_key(due_at: datetime) -> str:
-    """How an armed timer's time is recorded on the order (and matched when it fires)."""
-    return due_at.astimezone(UTC).isoformat()
-
-
 def wait_seconds(wake_at: datetime | None, now: datetime) -> int:
     """The safety-net timeout of the next wait: past its wake-up time by TIMER_GRACE (at least a second)."""
     span = (wake_at - now + TIMER_GRACE) if wake_at is not None else IDLE_RECHECK
@@ -67,7 +62,8 @@ def wait_seconds(wake_at: datetime | None, now: datetime) -> int:
 
 
 def _timers_fired(events: Iterable[InboundEvent]) -> set[str]:
-    """The armed-timer keys (``timer_key``) of the Timer Due events among ``events``."""
+    """The armed-timer keys (``timer_key``) of the Timer Due events among ``events`` (stored as events by the
+    older intake; now intake records a fired timer on the order itself: ``OrderRecord.fired_timers``)."""
     return {
         timer_key(datetime.fromisoformat(str(e.detail["dueAt"])))
         for e in events
@@ -176,10 +172,11 @@ class Timeline:
     ) -> tuple[str, str] | None:
         """The order's timer after this step (name, due), armed for the next wake-up; None: no timer.
 
-        A timer deletes itself when it fires: the step that applies its Timer Due forgets it. One still armed
+        A timer deletes itself when it fires: the step that reads it fired (intake recorded it on the order)
+        forgets it. One still armed
         well past its time never fired (ops watch ``TimersOverdue``); a finished order's is disarmed."""
         armed = (record.timer_name, record.timer_due_at) if record.timer_name and record.timer_due_at else None
-        if armed is not None and armed[1] in _timers_fired(event for _, event in inbox):
+        if armed is not None and armed[1] in record.fired_timers | _timers_fired(event for _, event in inbox):
             armed = None
         if armed is not None and now - datetime.fromisoformat(armed[1]) >= OVERDUE:
             metrics.add_metric(name="TimersOverdue", unit="Count", value=1)
