@@ -155,6 +155,4 @@ STATE_DATA = TimelineResult
 #: What the state machine's tasks send the timeline function, and read back: a plain task's result
 #: (``$.Payload``), or a callback task's output (the completed token's output, the state data itself).
 TASK_REQUESTS: tuple[type[StepModel], ...] = (RecordRequest,)
-#: What the waits of executions started under the older definition still send (until they have all ended).
-LEGACY_TASK_REQUESTS: tuple[type[StepModel], ...] = (WaitRequest,)
 TASK_RESULT = TimelineResult

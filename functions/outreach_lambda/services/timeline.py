@@ -173,8 +173,8 @@ class Timeline:
         """The order's timer after this step (name, due), armed for the next wake-up; None: no timer.
 
         A timer deletes itself when it fires: the step that reads it fired (intake recorded it on the order)
-        forgets it. One still armed
-        well past its time never fired (ops watch ``TimersOverdue``); a finished order's is disarmed."""
+        forgets it. One still armed well past its time never fired (ops watch ``TimersOverdue``); a finished
+        order's is disarmed."""
         armed = (record.timer_name, record.timer_due_at) if record.timer_name and record.timer_due_at else None
         if armed is not None and armed[1] in record.fired_timers | _timers_fired(event for _, event in inbox):
             armed = None
