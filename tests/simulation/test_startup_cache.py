@@ -96,3 +96,24 @@ def test_given_caching_off_when_the_simulator_starts_then_nothing_is_written(tmp
 
     assert (loaded, text) == ({"a": 1}, "2")
     assert startup_cache.directory() is None and sorted(p.name for p in tmp_path.iterdir()) == ["m.json"]
+
+
+def test_given_the_regions_kept_when_a_later_process_builds_moto_backends_then_they_serve_the_same_regions(cache):
+    from moto.core.base_backend import AccountSpecificBackend
+    from moto.sqs.models import SQSBackend
+
+    def regions() -> list[str]:
+        return AccountSpecificBackend("sqs", "123456789012", SQSBackend, True, None).regions
+
+    plain = regions()
+    with installed(startup_cache.PATCHES):
+        startup_cache._regions.clear()  # what a new process has: only the files on disk
+        listed = regions()
+        startup_cache._regions.clear()
+        kept = regions()
+        _damage(cache, "botocore/regions-*.pickle")
+        startup_cache._regions.clear()
+        repaired = regions()
+
+    assert listed == kept == repaired == plain
+    assert "us-east-1" in kept and "cn-north-1" in kept  # every partition's regions, as moto lists them

@@ -11,8 +11,10 @@ keeps nothing) and read back by later processes:
 - a botocore data file as a pickle of exactly what ``JSONFileLoader.load_file`` returns (the same
   ``OrderedDict``s), named by a hash of the file's path, size and modification time and of the botocore and
   Python versions;
-- ``Loader.list_available_services`` per loader search path and model type, only when every directory it
-  searches is part of an installed package (botocore, boto3, moto: their versions name the file);
+- ``Loader.list_available_services`` per loader search path and model type, and the regions moto gives each
+  service's backends (``AccountSpecificBackend._generate_regions``, worked out again for every service in every
+  run), only when every directory searched is part of an installed package (botocore, boto3, moto: their
+  versions name the file);
 - a compiled template as its marshalled code object, named by a hash of the source, its name and file name,
   the environment's settings that shape the generated code (delimiters, whitespace handling, autoescaping,
   extensions, filters and tests) and the jinja2 and Python versions.
@@ -25,6 +27,7 @@ results are the same objects the libraries compute, so a run's output never depe
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import marshal
 import os
@@ -43,6 +46,7 @@ import botocore
 import jinja2
 import moto
 from botocore import loaders as botocore_loaders
+from moto.core.base_backend import AccountSpecificBackend
 
 #: Where the simulator keeps what it computed once: a directory, or ``off``. Default:
 #: ``$XDG_CACHE_HOME/outreach-simulator`` (``~/.cache/outreach-simulator``).
@@ -122,25 +126,63 @@ _PACKAGE_DIRECTORIES = tuple(
 )
 
 
+def _packaged(loader: botocore_loaders.Loader) -> list[str] | None:
+    """The directories ``loader`` searches, when each belongs to an installed package (else None)."""
+    locations = list(loader._potential_locations())  # type: ignore[attr-defined]
+    if all((location + os.sep).startswith(_PACKAGE_DIRECTORIES) for location in locations):
+        return locations
+    return None
+
+
+def _kept_list(name: str, compute: Callable[[], list[str]]) -> list[str]:
+    """``compute()``, or the list kept under ``name`` (in the botocore cache) by an earlier process."""
+    cache = directory()
+    if cache is None:
+        return compute()
+    kept = cache / "botocore" / f"{name}.pickle"
+    data = read(kept)
+    if data is not None:
+        with suppress(Exception):
+            found = pickle.loads(data)
+            if isinstance(found, list):
+                return found
+    computed = compute()
+    write(kept, pickle.dumps(computed, protocol=pickle.HIGHEST_PROTOCOL))
+    return computed
+
+
+_VERSIONS = (botocore.__version__, boto3.__version__, moto.__version__)
+
+
 @botocore_loaders.instance_cache
 def list_available_services(self: botocore_loaders.Loader, type_name: str) -> list[str]:
     """``Loader.list_available_services`` (cached per loader as botocore does), kept on disk when every
     directory it searches belongs to an installed package whose version names the file."""
-    cache = directory()
-    locations = list(self._potential_locations())  # type: ignore[attr-defined]
-    if cache is None or not all((location + os.sep).startswith(_PACKAGE_DIRECTORIES) for location in locations):
+    locations = _packaged(self)
+    if locations is None:
         return _original_list_services(self, type_name)  # type: ignore[no-any-return]
-    versions = (botocore.__version__, boto3.__version__, moto.__version__)
-    kept = cache / "botocore" / f"services-{key(*versions, type_name, *locations)}.pickle"
-    data = read(kept)
-    if data is not None:
-        with suppress(Exception):
-            services = pickle.loads(data)
-            if isinstance(services, list):
-                return services
-    services = _original_list_services(self, type_name)
-    write(kept, pickle.dumps(services, protocol=pickle.HIGHEST_PROTOCOL))
-    return services  # type: ignore[no-any-return]
+    return _kept_list(
+        f"services-{key(*_VERSIONS, type_name, *locations)}", lambda: _original_list_services(self, type_name)
+    )
+
+
+_original_generate_regions = AccountSpecificBackend._generate_regions
+_regions: dict[str, list[str]] = {}
+
+
+def _generate_regions(self: AccountSpecificBackend[Any], service_name: str) -> list[str]:
+    """moto's ``AccountSpecificBackend._generate_regions``: every region of every partition botocore's endpoint
+    data lists for the service. moto works it out again for each account backend, i.e. for every service in
+    every run (and loads the service's whole model for its endpoint prefix); it depends only on botocore's
+    data, so it is worked out once per process and kept on disk (installed data directories only)."""
+    if service_name not in _regions:
+        session = AccountSpecificBackend.get_session()
+        locations = _packaged(session._session.get_component("data_loader"))
+        compute = functools.partial(_original_generate_regions, self, service_name)
+        if locations is None:
+            return compute()  # type: ignore[no-any-return]
+        _regions[service_name] = _kept_list(f"regions-{key(*_VERSIONS, service_name, *locations)}", compute)
+    return _regions[service_name]
 
 
 # -- jinja2's compiled templates -------------------------------------------------------------------------
@@ -212,5 +254,6 @@ jinja2.utils.internal_code.add(_compile.__code__)  # like the method it replaces
 PATCHES: list[tuple[Any, str, Callable[..., Any]]] = [
     (botocore_loaders.JSONFileLoader, "load_file", _load_file),
     (botocore_loaders.Loader, "list_available_services", list_available_services),
+    (AccountSpecificBackend, "_generate_regions", _generate_regions),
     (jinja2.Environment, "compile", _compile),
 ]
