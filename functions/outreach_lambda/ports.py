@@ -48,6 +48,10 @@ class OrdersStore(Protocol):
         """Announce a stored event; the wait token if the execution is parked."""
         ...
 
+    def claim_timer(self, order_id: str, due: str) -> tuple[bool, str | None]:
+        """Announce that the order's armed timer fired: (announced, the wait token if the execution is parked)."""
+        ...
+
     def save_step(
         self,
         record: OrderRecord,

@@ -11,10 +11,13 @@ Data flow of one execution:
 2. "Record the order and promise" calls the timeline function with :class:`RecordRequest`; it answers
    :class:`TimelineResult`, the state data (:data:`STATE_DATA`) every later state reads: which phase the
    order is in (the Choice routes on it), when it wakes next, the promise, the contacts so far;
-3. each "Waiting for ..." state calls the timeline function with :class:`WaitRequest` and a task token. The
-   token is completed with the next :class:`TimelineResult` by whoever advanced the order: the timeline
-   function itself when something was already due, or when intake hands it an event or a timer
-   (:class:`WakeRequest`, an asynchronous invoke);
+3. each "Waiting for ..." state stores its task token on the order itself (one conditional DynamoDB
+   ``UpdateItem``, an AWS SDK integration: ``adapters.orders.park_request``). Intake takes the token when an
+   event or a timer arrives and hands it to the timeline function (:class:`WakeRequest`, an asynchronous
+   invoke), which completes it with the next :class:`TimelineResult`. A wait whose write is refused (an event
+   arrived meanwhile, or the order moved on) or that times out goes to "Advance the order", which calls the
+   timeline function with :class:`RecordRequest` as the first task does. Executions started under the older
+   definition still call the timeline function from their waits (:class:`WaitRequest`) until they end;
 4. the sender function is invoked by intake (:class:`SendRequest`, :class:`CatalogSendRequest`) for contacts
    outside a running timeline; it answers :class:`SendResult`.
 """
@@ -47,7 +50,8 @@ class ExecutionInput(StepModel):
 
 
 class RecordRequest(StepModel):
-    """ "Record the order and promise": the first step of an order's execution."""
+    """One step of an order's execution: its first ("Record the order and promise"), or "Advance the order"
+    (a wait that could not park, or timed out)."""
 
     order_id: OrderId = Field(alias="orderId")
 
@@ -68,7 +72,9 @@ class TimelineResult(StepModel):
 
 
 class WaitRequest(StepModel):
-    """A "Waiting for ..." state: park the order on this token until its next contact or event."""
+    """A "Waiting for ..." state of the older definition (``lambda:invoke.waitForTaskToken``): park the order on
+    this token until its next contact or event. Still served for the executions started under that definition
+    (docs/runbook.md, "Deploying the SDK park"); the current definition parks with its own DynamoDB write."""
 
     order_id: OrderId = Field(alias="orderId")
     phase: Phase
@@ -148,5 +154,5 @@ STATE_DATA = TimelineResult
 
 #: What the state machine's tasks send the timeline function, and read back: a plain task's result
 #: (``$.Payload``), or a callback task's output (the completed token's output, the state data itself).
-TASK_REQUESTS: tuple[type[StepModel], ...] = (RecordRequest, WaitRequest)
+TASK_REQUESTS: tuple[type[StepModel], ...] = (RecordRequest,)
 TASK_RESULT = TimelineResult

@@ -83,6 +83,7 @@ class Access(StrEnum):
     READ_SECRET = "read_secret"  # Secrets Manager GetSecretValue of the secret
     SETTLE_CLAIMS = "settle_claims"  # DynamoDB Query (the index of claims in flight) and UpdateItem: no Scan
     ADD_OPT_OUTS = "add_opt_outs"  # DynamoDB PutItem of the opt-out list's partition only (LeadingKeys)
+    PARK = "park"  # DynamoDB UpdateItem only: the state machine's waits store their task token on the order
 
 
 class Permission(StrEnum):
@@ -197,9 +198,16 @@ FUNCTIONS: Final[dict[FunctionName, FunctionSpec]] = {
 DEFINITION_SUBSTITUTIONS: Final[dict[str, FunctionName]] = {
     "TimelineFunctionArn": FunctionName.TIMELINE,
 }
-#: ... and the other resources it uses (the ops topic, told when an order's timeline fails).
+#: ... and the other resources it uses: the ops topic, told when an order's timeline fails, and the orders table,
+#: where each "Waiting for ..." state stores its task token (one conditional UpdateItem, ``OrdersRepository.park``).
 DEFINITION_RESOURCES: Final[dict[str, Env]] = {
     "OpsTopicArn": Env.OPS_TOPIC_ARN,
+    "OrdersTableName": Env.ORDERS_TABLE,
+}
+#: What the state machine itself may do with each resource it uses (``DEFINITION_RESOURCES``).
+STATE_MACHINE_ACCESS: Final[dict[Env, Access]] = {
+    Env.OPS_TOPIC_ARN: Access.PUBLISH,
+    Env.ORDERS_TABLE: Access.PARK,
 }
 
 

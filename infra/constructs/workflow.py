@@ -31,6 +31,7 @@ from outreach_lambda.wiring import (
     DEFINITION_RESOURCES,
     DEFINITION_SUBSTITUTIONS,
     FUNCTIONS,
+    STATE_MACHINE_ACCESS,
     Access,
     Env,
     FunctionName,
@@ -179,6 +180,8 @@ class Workflow(Construct):
             (Env.TIMER_ROLE_ARN, Access.PASS_ROLE): self.timer_role.grant_pass_role,
             (Env.DEAD_LETTER_QUEUE_URL, Access.SEND_MESSAGES): res.dead_letter_queue.grant_send_messages,
             (Env.ORDERS_TABLE, Access.PUT_ITEM): self._grant_put_link_uses,
+            # The state machine's waits: one conditional UpdateItem of an order's STATE item (the park).
+            (Env.ORDERS_TABLE, Access.PARK): lambda grantee: res.orders_table.grant(grantee, "dynamodb:UpdateItem"),
             (Env.EVENT_BUS_NAME, Access.PUT_EVENTS): res.bus.grant_put_events_to,
             (Env.LINK_KEY_SECRET_ARN, Access.READ_SECRET): res.link_key_secret.grant_read,
             # The reconciler: a Query of the index of claims in flight and conditional updates, never a Scan.
@@ -222,8 +225,10 @@ class Workflow(Construct):
         )
         for name in DEFINITION_SUBSTITUTIONS.values():
             self.functions[name].grant_invoke(self.state_machine)
-        # "Tell ops the timeline failed" publishes to the ops topic.
-        res.ops_topic.grant_publish(self.state_machine)
+        # "Tell ops the timeline failed" publishes to the ops topic; the waits store their task token on the
+        # order (UpdateItem of the orders table, nothing else of it).
+        for env, access in STATE_MACHINE_ACCESS.items():
+            self._grants[(env, access)](self.state_machine)
 
         # --- intake: the one entry point of events (order events and timer wake-ups) -------------------
         self._values[Env.STATE_MACHINE_ARN] = self.state_machine.state_machine_arn

@@ -66,7 +66,28 @@ def test_given_the_definition_when_deployed_then_every_placeholder_is_substitute
     assert placeholders == set(props["DefinitionSubstitutions"]), "no ${...} is left unsubstituted"
     timeline = {"Fn::GetAtt": [synth.function_id("timeline"), "Arn"]}
     [topic_id] = synth.template.find_resources("AWS::SNS::Topic")
-    assert props["DefinitionSubstitutions"] == {"TimelineFunctionArn": timeline, "OpsTopicArn": {"Ref": topic_id}}
+    [orders] = [t for t in synth.template.find_resources("AWS::DynamoDB::Table") if t.startswith("StorageOrders")]
+    assert props["DefinitionSubstitutions"] == {
+        "TimelineFunctionArn": timeline,
+        "OpsTopicArn": {"Ref": topic_id},
+        "OrdersTableName": {"Ref": orders},
+    }
+
+
+def test_given_the_state_machine_then_the_only_table_access_it_has_is_updating_orders_to_park(synth: Synth) -> None:
+    _, state_machine = synth.only("AWS::StepFunctions::StateMachine")
+    role_id = state_machine["Properties"]["RoleArn"]["Fn::GetAtt"][0]
+    statements = [
+        statement
+        for policy in synth.template.find_resources("AWS::IAM::Policy").values()
+        if {"Ref": role_id} in policy["Properties"]["Roles"]
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+    ]
+    on_tables = [s for s in statements if any(a.startswith("dynamodb:") for a in actions_of(s))]
+    [orders] = [t for t in synth.template.find_resources("AWS::DynamoDB::Table") if t.startswith("StorageOrders")]
+
+    assert [actions_of(s) for s in on_tables] == [["dynamodb:UpdateItem"]]
+    assert [json.dumps(r) for r in resources_of(on_tables[0])] == [json.dumps({"Fn::GetAtt": [orders, "Arn"]})]
 
 
 def test_given_an_order_timeline_when_logging_then_every_transition_without_execution_data_and_traced(

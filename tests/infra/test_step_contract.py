@@ -24,6 +24,8 @@ ASL_FILE = Path(__file__).resolve().parents[2] / "statemachines" / "order_timeli
 SUBSTITUTION = re.compile(r"^\$\{(\w+)\}$")
 PLAIN_TASK = "arn:aws:states:::lambda:invoke"
 CALLBACK_TASK = "arn:aws:states:::lambda:invoke.waitForTaskToken"
+#: A "Waiting for ..." state: stores its task token on the order (tests/infra/test_park_write.py checks the write).
+PARK_TASK = "arn:aws:states:::aws-sdk:dynamodb:updateItem.waitForTaskToken"
 
 # The state data at a state: a model plus the fields a Catch put there (its ResultPath).
 Data = tuple[type[StepModel], frozenset[str]]
@@ -84,7 +86,7 @@ class Walk:
             return (data[0], data[1] | {top_field(state["ResultPath"])})
         if state.get("ResultPath", "$") is None or state["Type"] in ("Choice", "Succeed", "Fail"):
             return data
-        if state.get("Resource") == CALLBACK_TASK:
+        if state.get("Resource") in (CALLBACK_TASK, PARK_TASK):
             return (STATE_DATA, frozenset())  # the completed token's output is the state data itself
         if state.get("Resource") == PLAIN_TASK and "ResultSelector" in state:
             selected = {key.removesuffix(".$") for key in state["ResultSelector"]}
@@ -172,9 +174,16 @@ def test_given_the_choice_then_every_phase_has_exactly_one_branch(walk: Walk) ->
 
 
 def test_given_every_wait_then_it_has_a_timeout_past_its_wake_time_and_ops_hear_of_any_failure(definition) -> None:
-    for name, state in lambda_tasks(definition["States"]):
+    states = definition["States"]
+    tasks = dict(lambda_tasks(states))
+    waits = {name: state for name, state in states.items() if state.get("Resource") == PARK_TASK}
+    assert waits
+    for name, state in [*tasks.items(), *waits.items()]:
         catches = {tuple(c["ErrorEquals"]): c["Next"] for c in state["Catch"]}
         assert catches[("States.ALL",)] == "Tell ops the timeline failed", name
-        if state["Resource"] == CALLBACK_TASK:
-            assert state["TimeoutSecondsPath"] == "$.waitSeconds", name
-            assert definition["States"][catches[("States.Timeout",)]]["Type"] == "Choice", name
+    for name, state in waits.items():
+        catches = {tuple(c["ErrorEquals"]): c["Next"] for c in state["Catch"]}
+        assert state["TimeoutSecondsPath"] == "$.waitSeconds", name
+        # The time came (the timer was lost): the order is advanced at once, then routed by its new phase.
+        assert catches[("States.Timeout",)] in tasks, name
+        assert states[catches[("States.Timeout",)]]["Next"] == "Where does the order stand?", name

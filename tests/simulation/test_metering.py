@@ -74,6 +74,9 @@ def test_given_a_happy_order_when_simulated_then_its_calls_and_units_are_counted
     assert counted["awsCallsByOperation"]["stepfunctions:StartExecution"] == 1
     assert counted["eventBridgeEvents"] == 4 + counted["schedulerInvocations"]  # order events + timers
     assert counted["dynamodbWriteUnits"] > 0 and counted["dynamodbReadUnits"] > 0
+    # The state machine's own calls: the first step's invoke and one conditional UpdateItem per wait (5 waits of
+    # the happy path); the waits invoke no function.
+    assert counted["awsCallsByCaller"]["states"] == 1 + 5
 
 
 def test_given_an_item_of_every_type_then_its_size_is_that_of_its_json_form(table) -> None:

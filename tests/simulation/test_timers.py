@@ -54,7 +54,7 @@ def _placed_and_recorded() -> None:
 def test_given_a_step_then_it_arms_one_timer_for_the_next_contact_and_the_wait_arms_none(settings):
     _placed_and_recorded()
 
-    assert timeline.service().wait("SO-1", "production", "token-1", PRODUCTION_UPDATE, NOW) == "parked"
+    assert timeline.service().orders.park("SO-1", "token-1", "production")  # the wait's own write
     timeline.service().step("SO-1", NOW + timedelta(hours=1))  # nothing changed: the same timer is kept
 
     assert schedules(settings) == ["at(2026-11-13T09:00:00)"]
@@ -62,7 +62,7 @@ def test_given_a_step_then_it_arms_one_timer_for_the_next_contact_and_the_wait_a
 
 def test_given_a_fired_timer_when_the_same_time_is_wanted_again_then_it_is_armed_again(settings):
     _placed_and_recorded()
-    timeline.service().wait("SO-1", "production", "token-1", PRODUCTION_UPDATE, NOW)
+    assert timeline.service().orders.park("SO-1", "token-1", "production")
     client = boto3.client("scheduler", region_name=world.REGION)
     [name] = [s["Name"] for s in client.list_schedules(GroupName=settings.schedule_group)["Schedules"]]
     client.delete_schedule(Name=name, GroupName=settings.schedule_group)  # it fired: Scheduler deleted it

@@ -163,6 +163,16 @@ class FakeOrders:
         token, order.token = order.token, None
         return token
 
+    def claim_timer(self, order_id: str, due: str) -> tuple[bool, str | None]:
+        self._call("claim_timer")
+        order = self.orders.get(order_id)
+        if order is None or order.record.timer_due_at != due:
+            return False, None
+        order.arrived += 1
+        order.record = replace(order.record, fired_timers=order.record.fired_timers | {due})
+        token, order.token = order.token, None
+        return True, token
+
     def save_step(
         self,
         record: OrderRecord,
@@ -184,6 +194,7 @@ class FakeOrders:
             version=record.version + 1,
             timer_name=timer[0] if timer else None,
             timer_due_at=timer[1] if timer else None,
+            fired_timers=order.record.fired_timers - record.fired_timers,  # those read; a later fire stays
         )
         order.phase, order.accounted = phase, accounted
         order.quotes.extend(decision.new_quotes)
@@ -398,7 +409,8 @@ class Shop:
     """The services wired the way the handlers wire them, over shared fakes, on a clock the test sets.
 
     ``event`` hands an EventBridge event to intake (which hands a claimed token to the timeline at once, as an
-    asynchronous invoke would); ``start`` and ``park`` play the state machine's first task and its waits.
+    asynchronous invoke would); ``start`` and ``park`` play the state machine's first task and its waits
+    (``legacy_park``: a wait of the older definition, which invoked the timeline function).
     """
 
     def __init__(self, config: OutreachConfig | None = None) -> None:
@@ -451,7 +463,17 @@ class Shop:
         return self.last
 
     def park(self, order_id: str, token: str, now: datetime) -> str:
-        """A "Waiting for ..." task entered with the last state data."""
+        """A "Waiting for ..." state entered with the last state data, as the state machine runs it: its one
+        conditional write stores the token (``orders.park``); when that is refused, "Advance the order" runs
+        the step at once (the timeline function, as the first task does)."""
+        assert self.last is not None
+        if self.orders.park(order_id, token, self.last.phase):
+            return "parked"
+        self.last = self.timeline.record(order_id, now)
+        return "advanced"
+
+    def legacy_park(self, order_id: str, token: str, now: datetime) -> str:
+        """A "Waiting for ..." task of the older definition: it invokes the timeline function (``wait``)."""
         assert self.last is not None
         return self.timeline.wait(order_id, self.last.phase, token, self.last.wake_at, now)
 

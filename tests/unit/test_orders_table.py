@@ -93,6 +93,58 @@ def test_given_an_event_stored_but_not_yet_announced_then_the_wait_parks_and_the
     assert [e.detail_type for _, e in pending] == ["Production Completed"]
 
 
+def _step_arming(orders: OrdersRepository, due: str | None) -> None:
+    """A step that leaves the order's timer armed for ``due`` (None: none)."""
+    record, pending = orders.load("SO-1")
+    assert record is not None
+    decision = advance(record.state, [e for _, e in pending], NOW, CONFIG)
+    timer = (f"timer-{due}", due) if due else None
+    orders.save_step(
+        record, decision, [e.event_id for _, e in pending], phase="production", timer=timer, accounted=record.arrived
+    )
+
+
+DUE = "2026-11-13T09:00:00+00:00"
+
+
+def test_given_the_armed_timer_fires_then_it_is_announced_and_takes_the_token_and_a_redelivery_does_not(
+    placed: OrdersRepository,
+) -> None:
+    _step_arming(placed, DUE)
+    assert placed.park("SO-1", "t1", "production")
+
+    assert placed.claim_timer("SO-1", DUE) == (True, "t1")
+    record, pending = placed.load("SO-1")
+    assert record is not None and record.fired_timers == {DUE} and pending == []  # no event item for a timer
+    _step_arming(placed, "2026-11-16T09:00:00+00:00")  # the step read the fire and armed the next timer
+
+    assert placed.claim_timer("SO-1", DUE) == (False, None)  # redelivered: not armed any more
+    record, _ = placed.load("SO-1")
+    assert record is not None and record.fired_timers == frozenset() and record.arrived == record.accounted
+    assert placed.park("SO-1", "t2", "production")
+
+
+def test_given_a_timer_the_order_no_longer_has_armed_then_it_is_not_announced(placed: OrdersRepository) -> None:
+    _step_arming(placed, None)
+
+    assert placed.claim_timer("SO-1", DUE) == (False, None)
+    assert placed.claim_timer("SO-404", DUE) == (False, None)  # no such order: nothing written
+    assert placed.park("SO-1", "t1", "production")
+
+
+def test_given_a_timer_firing_while_a_step_runs_then_the_next_step_still_reads_it(placed: OrdersRepository) -> None:
+    _step_arming(placed, DUE)
+    record, pending = placed.load("SO-1")  # a step has read the order ...
+    assert record is not None
+    assert placed.claim_timer("SO-1", DUE) == (True, None)  # ... the timer fires: the execution is busy
+    decision = advance(record.state, [e for _, e in pending], NOW, CONFIG)
+    placed.save_step(record, decision, [], phase="production", timer=("timer", DUE), accounted=record.arrived)
+
+    assert not placed.park("SO-1", "t1", "production")  # the fire was not accounted for: the wait advances
+    record, _ = placed.load("SO-1")
+    assert record is not None and record.fired_timers == {DUE}  # and the next step sees the timer fired
+
+
 def test_given_the_order_moved_on_then_a_wait_for_an_earlier_phase_does_not_park(placed: OrdersRepository) -> None:
     assert not placed.park("SO-1", "t1", "shipment")
     assert not placed.park("SO-404", "t1", "production")  # no such order: nothing written

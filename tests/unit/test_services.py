@@ -68,6 +68,12 @@ def _shipment_arrives(shop: Shop) -> None:
 
 
 def _execution_parks(shop: Shop) -> None:
+    """The next wait (the state machine's own write; "Advance the order" when it is refused)."""
+    shop.park("SO-1", "t1", PLACED_AT + timedelta(hours=1))
+
+
+def _execution_parks_legacy(shop: Shop) -> None:
+    """The next wait of an execution started under the older definition (it invokes the timeline function)."""
     shop.timeline.wait("SO-1", "production", "t1", PLACED_AT + timedelta(days=8), PLACED_AT + timedelta(hours=1))
 
 
@@ -83,8 +89,28 @@ def test_given_an_event_and_a_parking_execution_in_any_interleaving_then_it_is_a
 ) -> None:
     shop = scenario()
 
-    assert [token for token, _ in shop.machine.completed] == ["t1"]
+    # Either the wait parked and intake took its token, or the wait was refused and advanced the order itself.
+    assert [token for token, _ in shop.machine.completed] in ([], ["t1"])
     assert [m.subject for m in shop.customer.sent if "on its way" in (m.subject or "")] != []
+    assert len(shop.customer.sent) == 2  # the confirmation, then "on its way" once
+    assert shop.orders.inbox("SO-1") == []
+    assert shop.last is not None and shop.last.phase == "delivery"
+    assert shop.orders.orders["SO-1"].token is None  # nothing left parked on a token nobody will complete
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        *interleavings(_shipment_arrives, _execution_parks_legacy),
+        *interleavings(_execution_parks_legacy, _shipment_arrives),
+    ],
+)
+def test_given_an_execution_of_the_older_definition_in_any_interleaving_then_it_is_advanced_exactly_once(
+    scenario: Callable[[], Shop],
+) -> None:
+    shop = scenario()
+
+    assert [token for token, _ in shop.machine.completed] == ["t1"]
     assert len(shop.customer.sent) == 2  # the confirmation, then "on its way" once
     assert shop.orders.inbox("SO-1") == []
     assert shop.machine.completed[0][1]["phase"] == "delivery"
@@ -142,9 +168,25 @@ def test_given_a_throttled_send_then_the_timeline_plans_it_again_and_wakes_for_i
     assert shop.customer.sent == []
     assert first.wake_at is not None and first.wake_at <= PLACED_AT + timedelta(minutes=1)
     assert first.contacts_sent == []
-    assert shop.park("SO-1", "t0", first.wake_at) == "advanced"  # the retry is due: the wait advances at once
+    assert shop.park("SO-1", "t0", PLACED_AT) == "parked"
+    assert [due for _, due in shop.timers.armed.values()] == [first.wake_at]  # the step armed it for the retry
+    timer = {"orderId": "SO-1", "dueAt": first.wake_at.isoformat()}
+    shop.event("Timer Due", timer, first.wake_at, source="outreach.timer")
     assert [m.channel for m in shop.customer.sent] == ["email"]
     assert shop.ops.published == []
+
+
+def test_given_a_wait_of_the_older_definition_entered_after_its_wake_time_then_it_advances_at_once(
+    shop: Shop,
+) -> None:
+    shop.customer.fail_with = ClientError({"Error": {"Code": "TooManyRequestsException", "Message": "slow"}}, "Send")
+    shop.customer.failures = 1
+    shop.event("Order Placed", placed_detail(), PLACED_AT)
+    first = shop.start("SO-1", PLACED_AT)
+    assert first.wake_at is not None
+
+    assert shop.legacy_park("SO-1", "t0", first.wake_at) == "advanced"  # the retry is due
+    assert [m.channel for m in shop.customer.sent] == ["email"]
 
 
 def test_given_a_provider_error_when_sending_then_ops_get_contact_failed_and_it_is_not_resent(shop: Shop) -> None:

@@ -13,9 +13,11 @@ Query, STATE first.
 - ``STATE``: ``state`` (the ``OrderState`` without its order detail, with every quote of the promise ledger:
   compact JSON, zlib-compressed, one write unit for a usual order), ``runStatus``, ``phase``, ``version`` (every
   step's write is conditional on it), ``applied``; the wait token and the handshake around it: ``arrived``
-  (events intake announced, ``claim_token``) and ``accounted`` (how many of them the last step saw: the wait
-  parks only while the two are equal); the armed timer (``timerName``, ``timerDueAt``); and what intake judges
-  later events by: the accepted Order Placed's event id, fingerprint and placedAt.
+  (events and timer fires intake announced, ``claim_token``/``claim_timer``) and ``accounted`` (how many of them
+  the last step saw: the wait parks only while the two are equal); the armed timer (``timerName``,
+  ``timerDueAt``) and the fires of it not read by a step yet (``firedTimers``: a timer is not stored as an
+  event); and what intake judges later events by: the accepted Order Placed's event id, fingerprint and
+  placedAt.
 
 Items of the older layout are still read, so orders in flight go on: a STATE item with ``state`` as JSON text
 (the order and quotes in it), and ``INBOX#<receivedAt>#<eventId>`` items (pending events, applied like the
@@ -33,7 +35,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from outreach_lambda.adapters.aws import client, put_if_absent, table, update_if
+from botocore.exceptions import ClientError
+
+from outreach_lambda.adapters.aws import CONDITION_FAILED, client, error_code, put_if_absent, table, update_if
 from outreach_lambda.domain.events import STORED, CatalogRequested
 from outreach_lambda.domain.model import Decision, InboundEvent, OrderState
 
@@ -48,6 +52,29 @@ DIGEST_BYTES = 8
 
 def order_pk(order_id: str) -> str:
     return f"ORDER#{order_id}"
+
+
+#: The wait's one write (the park handshake): store the task token only while no event arrived since the last
+#: step and the order is still in the phase the wait is named after.
+PARK_UPDATE = "SET waitToken = :t"
+PARK_CONDITION = (
+    "attribute_exists(pk) AND (attribute_not_exists(arrived) OR arrived = accounted)"
+    " AND (attribute_not_exists(#ph) OR #ph = :ph)"
+)
+
+
+def park_request(table_name: str, order_id: str, token: str, waiting_for: str) -> dict[str, Any]:
+    """The park as a DynamoDB ``UpdateItem`` request. Each "Waiting for ..." state of the state machine makes
+    exactly this request itself (an AWS SDK integration with ``$$.Task.Token``); ``tests/infra/test_park_write.py``
+    checks that the definition's request equals this one, so the two cannot drift apart."""
+    return {
+        "TableName": table_name,
+        "Key": {"pk": {"S": order_pk(order_id)}, "sk": {"S": "STATE"}},
+        "UpdateExpression": PARK_UPDATE,
+        "ConditionExpression": PARK_CONDITION,
+        "ExpressionAttributeNames": {"#ph": "phase"},
+        "ExpressionAttributeValues": {":t": {"S": token}, ":ph": {"S": waiting_for}},
+    }
 
 
 def catalog_pk(request_id: str) -> str:
@@ -115,6 +142,9 @@ class OrderRecord:
     #: the wait parks only while they are equal (nothing arrived since).
     arrived: int = 0
     accounted: int = 0
+    #: Keys (``timer_key``) of the order's timers that fired and were announced (``claim_timer``) since the last
+    #: step read them: the step forgets the armed timer when it is among them.
+    fired_timers: frozenset[str] = frozenset()
 
 
 class OrdersRepository:
@@ -222,6 +252,7 @@ class OrdersRepository:
             applied=_digests(item.get("applied")),
             arrived=int(item.get("arrived", 0)),
             accounted=int(item.get("accounted", 0)),
+            fired_timers=frozenset(item.get("firedTimers", ())),
         )
 
     # -- catalog requests (not orders: no timeline, one follow-up) ---------------------------------
@@ -302,17 +333,17 @@ class OrdersRepository:
     # -- the wait token: exactly one of intake / the parking wait claims it -------------------------
     def park(self, order_id: str, token: str, waiting_for: str) -> bool:
         """Store the wait token, only if no event arrived since the last step (``arrived`` = ``accounted``) and
-        the order's phase is ``waiting_for``. False (nothing stored) otherwise: the caller advances the order."""
-        stored = update_if(
-            self._name,
-            Key={"pk": order_pk(order_id), "sk": "STATE"},
-            UpdateExpression="SET waitToken = :t",
-            ConditionExpression="attribute_exists(pk) AND (attribute_not_exists(arrived) OR arrived = accounted)"
-            " AND (attribute_not_exists(#ph) OR #ph = :ph)",
-            ExpressionAttributeNames={"#ph": "phase"},
-            ExpressionAttributeValues={":t": token, ":ph": waiting_for},
-        )
-        return stored is not None
+        the order's phase is ``waiting_for``. False (nothing stored) otherwise: the caller advances the order.
+
+        The state machine's "Waiting for ..." states make this very write themselves (``park_request``); this
+        method serves the timeline function's older wait entry point (executions started before that)."""
+        try:
+            client("dynamodb").update_item(**park_request(self._name, order_id, token, waiting_for))
+        except ClientError as exc:
+            if error_code(exc) in CONDITION_FAILED:
+                return False
+            raise
+        return True
 
     def claim_token(self, order_id: str) -> str | None:
         """Announce a stored event (``arrived`` + 1) and take the wait token if the execution is parked: the
@@ -326,6 +357,24 @@ class OrdersRepository:
             ReturnValues="ALL_OLD",
         )
         return None if old is None else old.get("waitToken")
+
+    def claim_timer(self, order_id: str, due: str) -> tuple[bool, str | None]:
+        """Announce that the order's armed timer (due at ``due``, a ``timer_key``) fired, and take the wait token
+        if the execution is parked, in one write: (announced, token).
+
+        Only the timer the order has armed counts: a timer the order replaced or disarmed, one of a finished or
+        unknown order, and a redelivery after a step read the fire (the step re-armed or forgot it) are not
+        announced: (False, None). The fire is added to ``firedTimers`` (a set: a redelivery before the step
+        adds nothing), which the step reads and clears (``save_step``)."""
+        old = update_if(
+            self._name,
+            Key={"pk": order_pk(order_id), "sk": "STATE"},
+            UpdateExpression="ADD arrived :one, firedTimers :fired REMOVE waitToken",
+            ConditionExpression="timerDueAt = :due",
+            ExpressionAttributeValues={":one": 1, ":fired": {due}, ":due": due},
+            ReturnValues="ALL_OLD",
+        )
+        return (False, None) if old is None else (True, old.get("waitToken"))
 
     # -- one timeline step, atomically -----------------------------------------------------------
     def save_step(
@@ -361,10 +410,14 @@ class OrdersRepository:
         if timer is not None:
             values.update({":tn": {"S": timer[0]}, ":td": {"S": timer[1]}})
             sets += ", timerName = :tn, timerDueAt = :td"
+        forget = ""
+        if record.fired_timers:  # the timer fires this step read; one announced since stays for the next step
+            values[":fired"] = {"SS": sorted(record.fired_timers)}
+            forget = " DELETE firedTimers :fired"
         update: dict[str, Any] = {
             "TableName": self._name,
             "Key": {"pk": {"S": pk}, "sk": {"S": "STATE"}},
-            "UpdateExpression": sets + (" REMOVE timerName, timerDueAt" if timer is None else ""),
+            "UpdateExpression": sets + (" REMOVE timerName, timerDueAt" if timer is None else "") + forget,
             "ConditionExpression": "version = :v0",
             "ExpressionAttributeNames": {"#s": "state", "#ph": "phase"},
             "ExpressionAttributeValues": values,

@@ -579,6 +579,11 @@ class TimerDue(Detail):
     due_at: Instant = Field(alias="dueAt")
 
 
+def timer_key(due_at: datetime) -> str:
+    """How an armed timer's time is recorded on the order (and matched when it fires)."""
+    return due_at.astimezone(UTC).isoformat()
+
+
 class ReplyDue(Detail):
     """Internal: the reply SLA of a customer message ran out (source ``outreach.timer``)."""
 

@@ -1,9 +1,13 @@
 """The timeline function: advances an order's timeline (services/timeline.py).
 
 Three callers, told apart by what they send (step_contract.py):
-- the state machine's first task: :class:`RecordRequest` -> the state data;
-- a "Waiting for ..." task (``.waitForTaskToken``): :class:`WaitRequest` -> parks the order, or advances it;
-- intake, asynchronously, with a token it claimed: :class:`WakeRequest` -> advances the order.
+- the state machine's first task, and "Advance the order" (a wait that could not park or timed out):
+  :class:`RecordRequest` -> the state data;
+- intake, asynchronously, with a token it claimed: :class:`WakeRequest` -> advances the order;
+- a "Waiting for ..." task of an execution started under the older definition (``lambda:invoke
+  .waitForTaskToken``): :class:`WaitRequest` -> parks the order, or advances it. The current definition's waits
+  park with their own DynamoDB write; this entry point stays until the older executions have ended
+  (docs/runbook.md, "Deploying the SDK park").
 """
 
 from __future__ import annotations

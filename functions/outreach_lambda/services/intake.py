@@ -48,6 +48,7 @@ from outreach_lambda.domain.events import (
     parse_detail,
     parse_envelope,
     placement_problem,
+    timer_key,
 )
 from outreach_lambda.domain.model import InboundEvent, OrderState
 from outreach_lambda.domain.quiet_hours import next_allowed
@@ -201,11 +202,16 @@ class Intake:
         return IntakeResult(outcome="accepted", order_ids=[order_id])
 
     def _timer_due(self, due: TimerDue, inbound: InboundEvent) -> IntakeResult:
-        """A timeline's own timer (source ``outreach.timer``, armed by a step of its order): stored and handed on
-        without reading the order first. A finished order's execution never parks again, so a late timer of one
-        stays unapplied; an unknown order's is not claimed (nothing is written to a STATE item that is not there).
-        """
-        return _accepted([due.order_id] if self._store_and_wake(due.order_id, inbound) else [])
+        """A timeline's own timer (source ``outreach.timer``, armed by a step of its order): announced on the order
+        and handed on in one write, without reading the order or storing the timer as an event. Only the timer
+        the order has armed counts: one it replaced or disarmed, one of a finished or unknown order, and a
+        redelivery after a step read the fire are ignored (``claim_timer``)."""
+        announced, token = self.orders.claim_timer(due.order_id, timer_key(due.due_at))
+        if not announced:
+            logger.info("timer not armed (any more) ignored", extra=_ctx(inbound, due.order_id))
+            return _accepted([])
+        self._hand_over(due.order_id, token, inbound.detail_type)
+        return _accepted([due.order_id])
 
     def _catalog(self, request: CatalogRequested, inbound: InboundEvent, now: datetime) -> IntakeResult:
         if not self.orders.put_catalog_request(request, inbound.event_id, now):
@@ -367,7 +373,10 @@ class Intake:
     def _wake(self, order_id: str, reason: str) -> None:
         """Hand a parked execution's token to the timeline function, which advances the order and lets it go
         on. An execution that is busy has no stored token: it finds the event itself before it parks again."""
-        token = self.orders.claim_token(order_id)
+        self._hand_over(order_id, self.orders.claim_token(order_id), reason)
+
+    def _hand_over(self, order_id: str, token: str | None, reason: str) -> None:
+        """Invoke the timeline function (asynchronously) with a token intake claimed; None: nothing to hand."""
         if token is not None:
             self.timeline.invoke(WakeRequest(order_id=order_id, task_token=token, woken_by=reason).to_payload())
 

@@ -2,11 +2,15 @@
 
 Whoever holds the order's wait token advances the order, so exactly one does at a time:
 
-- ``record``: the execution's first task ("Record the order and promise");
-- ``wait``: a "Waiting for ..." task. It stores its token with one conditional write, only if no event was
-  announced since the last step and the order's phase is the one it waits in; otherwise (or when its wake-up
-  time has come) it keeps the token, advances the order and completes the token;
-- ``wake``: intake stored an event (or a timer fired), claimed the stored token and handed it over.
+- ``record``: the execution's first task ("Record the order and promise"), and "Advance the order": a
+  "Waiting for ..." state stores its token with one conditional write of its own (``adapters.orders
+  .park_request``, an AWS SDK integration of the state machine), only if no event was announced since the last
+  step and the order's phase is the one it waits in; when that write is refused, or the wait times out, the
+  state machine advances the order at once with this step;
+- ``wake``: intake stored an event (or a timer fired), claimed the stored token and handed it over;
+- ``wait``: a "Waiting for ..." task of an execution started under the older definition, which invoked this
+  function to park (the same write, or the step when it is refused or its wake-up time has come). Kept until
+  those executions have ended (docs/runbook.md, "Deploying the SDK park").
 
 Intake stores the event *then* announces it (``arrived`` + 1) and takes the token in one write; a step reads
 ``arrived`` before the events and records how many it ``accounted`` for; ``wait`` parks only while the two are
@@ -23,12 +27,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Literal
 
 from outreach_lambda.adapters.orders import MAX_EVENTS_PER_STEP, OrderRecord
 from outreach_lambda.domain.config import OutreachConfig
-from outreach_lambda.domain.events import TIMER_DETAIL_TYPE
+from outreach_lambda.domain.events import TIMER_DETAIL_TYPE, timer_key
 from outreach_lambda.domain.model import Decision, InboundEvent
 from outreach_lambda.domain.stages import phase
 from outreach_lambda.domain.timeline import advance, reschedule
@@ -51,11 +55,6 @@ class OrderNotRegistered(RuntimeError):
     pass
 
 
-def timer_key(due_at: datetime) -> str:
-    """How an armed timer's time is recorded on the order (and matched when it fires)."""
-    return due_at.astimezone(UTC).isoformat()
-
-
 def wait_seconds(wake_at: datetime | None, now: datetime) -> int:
     """The safety-net timeout of the next wait: past its wake-up time by TIMER_GRACE (at least a second)."""
     span = (wake_at - now + TIMER_GRACE) if wake_at is not None else IDLE_RECHECK
@@ -63,7 +62,8 @@ def wait_seconds(wake_at: datetime | None, now: datetime) -> int:
 
 
 def _timers_fired(events: Iterable[InboundEvent]) -> set[str]:
-    """The armed-timer keys (``timer_key``) of the Timer Due events among ``events``."""
+    """The armed-timer keys (``timer_key``) of the Timer Due events among ``events`` (stored as events by the
+    older intake; now intake records a fired timer on the order itself: ``OrderRecord.fired_timers``)."""
     return {
         timer_key(datetime.fromisoformat(str(e.detail["dueAt"])))
         for e in events
@@ -88,7 +88,8 @@ class Timeline:
     def wait(
         self, order_id: str, waiting_for: str, token: str, wake_at: datetime | None, now: datetime
     ) -> Literal["parked", "advanced"]:
-        """Park the execution on ``token`` until the next contact is due or an event arrives.
+        """Park the execution on ``token`` until the next contact is due or an event arrives (a wait of the
+        older definition; the current one makes the write itself).
 
         One conditional write stores the token, only if no event arrived since the last step and the order
         is still where the execution thinks (a resumed execution may start in another phase). Otherwise, or
@@ -171,10 +172,11 @@ class Timeline:
     ) -> tuple[str, str] | None:
         """The order's timer after this step (name, due), armed for the next wake-up; None: no timer.
 
-        A timer deletes itself when it fires: the step that applies its Timer Due forgets it. One still armed
-        well past its time never fired (ops watch ``TimersOverdue``); a finished order's is disarmed."""
+        A timer deletes itself when it fires: the step that reads it fired (intake recorded it on the order)
+        forgets it. One still armed well past its time never fired (ops watch ``TimersOverdue``); a finished
+        order's is disarmed."""
         armed = (record.timer_name, record.timer_due_at) if record.timer_name and record.timer_due_at else None
-        if armed is not None and armed[1] in _timers_fired(event for _, event in inbox):
+        if armed is not None and armed[1] in record.fired_timers | _timers_fired(event for _, event in inbox):
             armed = None
         if armed is not None and now - datetime.fromisoformat(armed[1]) >= OVERDUE:
             metrics.add_metric(name="TimersOverdue", unit="Count", value=1)

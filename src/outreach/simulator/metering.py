@@ -4,9 +4,10 @@ Counted (``Metering``), as AWS would see them in a deployed stack:
 
 - **AWS calls** the deployed code makes: every botocore call made while a Lambda handler runs (its own calls),
   and every call of the state machine's service integrations (the clients moto's Step Functions interpreter
-  uses for ``lambda:invoke`` and ``sns:publish`` tasks). The simulator's own calls (building the world,
-  delivering an event as the EventBridge rule would, deleting a fired schedule as Scheduler's
-  ``ActionAfterCompletion`` does, reading back the results) are not counted.
+  uses for ``lambda:invoke``, ``sns:publish`` and AWS SDK tasks: the waits' ``aws-sdk:dynamodb:updateItem``,
+  marked in ``moto_runtime``). The simulator's own calls (building the world, delivering an event as the
+  EventBridge rule would, deleting a fired schedule as Scheduler's ``ActionAfterCompletion`` does, reading back
+  the results) are not counted.
 - **DynamoDB write and read request units**, per item and size, as DynamoDB on-demand bills them
   (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html):
   a write is 1 WRU per started KB of the larger of the item before and after it (a delete: the item deleted;

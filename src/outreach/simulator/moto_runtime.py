@@ -13,7 +13,9 @@ Always installed by ``patched()``:
    A parked callback task's timeout (``TimeoutSeconds``/``TimeoutSecondsPath``, the waits' safety net) is a
    deadline in virtual time (``Runtime.deadlines``): the runner fires the earliest like a timer
    (``Runtime.time_out``), and the task ends with States.Timeout as in Step Functions.
-3. Speed: the boto3 client moto builds for every Lambda task is cached per region and service.
+3. Speed: the boto3 client moto builds for every Lambda task and every AWS SDK integration task (the waits'
+   ``aws-sdk:dynamodb:updateItem``) is cached per region and service, and marked as the state machine's
+   (``metering``: its calls are counted with origin "states").
 4. Retry backoff (``time.sleep`` in the retrier) does not sleep real time.
 5. Consistency: moto's backends are not thread-safe, and executions run in threads of their own; every
    mocked AWS call is serialised with one re-entrant lock (a Lambda invoke holds it while its handler
@@ -118,6 +120,7 @@ from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
 from moto.stepfunctions.parser.asl.component.component import Component
 from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent
 from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import state_task_service_aws_sdk
 from moto.stepfunctions.parser.asl.eval.callback.callback import CallbackEndpoint, CallbackPoolManager
 from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
 from moto.stepfunctions.parser.asl.utils import boto_client as moto_boto_client
@@ -988,6 +991,7 @@ _PATCHES: list[tuple[Any, str, Any]] = [
     (ExecutionWorker, "start", _worker_start),
     (ExecutionWorker, "_execution_logic", _worker_logic),
     (lambda_eval_utils, "boto_client_for", _boto_client_for),
+    (state_task_service_aws_sdk, "boto_client_for", _boto_client_for),
     (retrier_decl, "time", _no_sleep_time),
     (BotocoreStubber, "__call__", _serialised_aws_call),
     (DynamoDBBackend, "transact_write_items", _transact_write_items),
