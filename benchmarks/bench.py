@@ -150,6 +150,11 @@ def rows(f: dict[str, Any]) -> list[tuple[str, str, str, Any]]:
                 p["median"] <= 1.5,
             )
         )
+    if sim.get("processWithoutBytecode"):
+        p = sim["processWithoutBytecode"]
+        out.append(
+            ("the same, no bytecode read or written (`-B`), s (CPU)", f"{p['median']} ({p['cpuMedian']})", "", "")
+        )
     for handler, ms in f["coldStart"]["importMs"].items():
         cpu = f["coldStart"]["importCpuMs"][handler]
         out.append((f"cold import, {handler} handler, ms (CPU)", f"{ms} ({cpu})", "<= 300", ms <= 300))
@@ -216,6 +221,7 @@ def main() -> None:
             "cpu": round(by_size[400]["cpuMsPerOrder"] / by_size[50]["cpuMsPerOrder"], 2),
         }
     sim["skuDelay"] = simulator.sku_delay(sku, fast=True)
+    sim["processWithoutBytecode"] = simulator.whole_process_without_bytecode(3)  # first: it deletes bytecode
     sim["process"] = simulator.whole_process(5)
     figures["simulator"] = sim
     if not (args.quick or args.no_tests):

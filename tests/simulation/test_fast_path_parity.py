@@ -2,7 +2,8 @@
 
 Every shipped example is simulated twice, with the fast paths (the default) and without them (plain moto
 behind the patches the virtual clock needs); the ``--json`` output must be byte-identical apart from the
-wall time, and the AWS calls and DynamoDB units counted (``metering.py``) the same. The direct botocore
+wall time, and the AWS calls and DynamoDB units counted (``metering.py``) the same; and each example runs
+without handler errors and sends at least one contact. The direct botocore
 transport is also compared call by call, errors included.
 """
 
@@ -48,6 +49,9 @@ def test_given_an_example_when_simulated_with_and_without_the_fast_paths_then_th
 
     assert fast == plain
     assert fast_counts == plain_counts  # the fast paths answer the same calls, not fewer
+    shipped = json.loads(fast)  # and every shipped example runs as documented (what `outreach simulate` prints)
+    assert "errors" not in shipped, f"handler errors: {shipped.get('errors')}"
+    assert shipped["contacts"], "every example sends at least one contact"
 
 
 # -- the direct botocore transport, call by call ---------------------------------------------------
@@ -289,7 +293,9 @@ def test_given_the_parsed_program_kept_on_disk_when_a_later_process_runs_then_it
     tmp_path, monkeypatch
 ):
     monkeypatch.setenv(moto_runtime.PROGRAM_CACHE_ENV, str(tmp_path))
-    example = next(p for p in EXAMPLES if p.stem == "happy_path")
+    example = tmp_path / "placed.json"  # one order placed and confirmed: every state machine start parses
+    happy = json.loads(next(p for p in EXAMPLES if p.stem == "happy_path").read_text())
+    example.write_text(json.dumps({**happy, "until": "P1D", "events": happy["events"][:1]}))
 
     def fresh_process() -> tuple[str, dict[str, Any]]:
         moto_runtime._parse_asl_cached.cache_clear()  # what a new process has: only the file on disk

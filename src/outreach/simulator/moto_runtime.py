@@ -59,8 +59,9 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     for every service model it loads, and each lists every botocore data directory again), and so does
     ``botocore.session.create_loader`` for every botocore session; werkzeug compiles a rule's URL builder
     (which moto's routing never calls) only when a URL is first built with it; the program ANTLR parses
-    from the state machine definition is kept between processes as a pickle (``PROGRAM_CACHE_ENV``).
-16 to 22: per-call costs of moto's backends, in ``fast_calls`` (see there).
+    from the state machine definition is kept between processes as a pickle (``PROGRAM_CACHE_ENV``), and so
+    are botocore's parsed model files and service lists and jinja2's compiled templates (``startup_cache``).
+16 to 22, 24 and 25: per-call costs of moto's backends, in ``fast_calls`` (see there).
 23. The DynamoDB calls the handlers make most (Query, UpdateItem, PutItem, GetItem, DeleteItem) go from botocore's
     validated parameters to moto's response class and from moto's serialised structure to botocore's parser, with
     no JSON text, request object or ``setup_class`` in between (``direct_calls``; compared call by call with plain
@@ -89,7 +90,6 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import Enum
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -134,7 +134,7 @@ from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from werkzeug.datastructures import Headers, MultiDict
 from werkzeug.routing.rules import Rule as WerkzeugRule
 
-from outreach.simulator import direct_calls, fast_calls, metering
+from outreach.simulator import direct_calls, fast_calls, metering, startup_cache
 from outreach.simulator.patching import installed
 
 Handler = Callable[[dict[str, Any], Any], Any]
@@ -930,18 +930,10 @@ def _lazy_url_builder(self: WerkzeugRule, append_unknown: bool = True) -> Callab
     return build
 
 
-#: Where parsed state machine programs are kept between processes: a directory, or ``off``. Default:
-#: ``$XDG_CACHE_HOME/outreach-simulator`` (``~/.cache/outreach-simulator``).
-PROGRAM_CACHE_ENV = "OUTREACH_SIMULATOR_CACHE"
-
-
-def _program_cache() -> Path | None:
-    configured = os.environ.get(PROGRAM_CACHE_ENV, "")
-    if configured == "off":
-        return None
-    if configured:
-        return Path(configured)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "outreach-simulator"
+#: Where parsed state machine programs (and the other one-time results of ``startup_cache``) are kept between
+#: processes: a directory, or ``off``. Default: ``$XDG_CACHE_HOME/outreach-simulator`` (``~/.cache/...``).
+PROGRAM_CACHE_ENV = startup_cache.CACHE_ENV
+_program_cache = startup_cache.directory
 
 
 def _parse_asl_once(definition: str) -> tuple[Any, None]:
@@ -1066,6 +1058,7 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
     (moto_utils, "create_loader", _shared_loader),
     (botocore_session, "create_loader", _shared_botocore_loader),
     (WerkzeugRule, "_compile_builder", _lazy_url_builder),
+    *startup_cache.PATCHES,
     (ResponseSerializer, "get_value", _serializer_get_value),
     (ActionResult, "execute_result", _execute_result),
     (UpdateExpressionParser, "make", classmethod(_parse_update_expression)),

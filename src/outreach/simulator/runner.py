@@ -113,6 +113,7 @@ def run(scenario: Scenario, log: TextIO | None = None, *, fast: bool = True) -> 
         ):
             # Powertools warns on every invocation that emitted no metric (a wait that only parks, most often).
             warnings.filterwarnings("ignore", message="No application metrics to publish", category=UserWarning)
+            boto3.DEFAULT_SESSION = world.session()  # one per process: moto's own mock restores the default
             cold_start.reset()  # every run is a fresh deployment: no clients or settings of an earlier run
             faults = Faults(scenario.faults, scenario.at)
             with (
