@@ -46,12 +46,23 @@ with and without them, and ``tests/simulation/test_fast_calls.py`` the cases no 
 22. moto's JSON request parser (``moto.core.parse.BaseJSONParser._parse_structure``), as fast path 18 for the
     response side: members and wire names listed once per shape; a dict with one key (every DynamoDB
     ``AttributeValue``) parses the member of that key alone, which is all the loop over every member finds.
+(23 is in ``direct_calls``.)
+24. ``find_clauses`` of an update-expression tree that fast path 12 parsed once and keeps (``UpdateExpressionParser
+    .make`` per text; nobody changes such a tree): moto's ``update_item`` asks it for its name and value placeholders
+    on every call. The clauses found in a kept tree are remembered per tree and clause types, and handed out as a
+    new list of the same nodes. Any other tree (the validators' copies, which they change) is searched every time.
+25. One condition expression, one parse per request: moto's response layer parses a ``ConditionExpression`` to check
+    the placeholders it uses, then its backend parses the same text with the same name and value dicts to evaluate
+    it (PutItem, UpdateItem, DeleteItem). The tree moto builds (``Op``/``Func`` objects, never changed once built)
+    is kept, per thread, for the next parse of the same three objects (the same ``str`` and the very same dicts,
+    which moto passes from one to the other untouched), once; any other parse runs as before.
 """
 
 from __future__ import annotations
 
 import functools
 import string
+import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -451,6 +462,44 @@ def _lex_condition(self: Any) -> deque[Any]:
     return deque(token._replace(children=[]) for token in tokens)
 
 
+# -- fast path 24: the clauses of a kept update-expression tree, found once ----------------------------------
+_kept_trees: dict[int, Any] = {}  # id -> a tree fast path 12 keeps for its text (never changed)
+_clauses: dict[tuple[int, tuple[type, ...]], tuple[Any, tuple[Any, ...]]] = {}
+
+
+def keep_tree(tree: Any) -> None:
+    """Called by fast path 12 for every tree it keeps per expression text."""
+    _kept_trees[id(tree)] = tree
+
+
+def _find_clauses(self: Any, clause_types: list[type]) -> list[Any]:
+    if _kept_trees.get(id(self)) is not self:
+        return _original_find_clauses(self, clause_types)  # type: ignore[no-any-return]
+    key = (id(self), tuple(clause_types))
+    known = _clauses.get(key)
+    if known is None:
+        known = _clauses[key] = (self, tuple(_original_find_clauses(self, clause_types)))
+    return list(known[1])
+
+
+# -- fast path 25: a condition expression parsed once per request ------------------------------------------
+_last_condition = threading.local()
+
+
+def _parse_condition(self: Any) -> Any:
+    inputs = (self.condition_expression, self.expression_attribute_names, self.expression_attribute_values)
+    last = getattr(_last_condition, "parsed", None)
+    _last_condition.parsed = None
+    if last is not None and all(a is b for a, b in zip(last[0], inputs, strict=True)):
+        return last[1]  # the backend's parse of what the response layer just parsed: the same (immutable) tree
+    op = _original_parse_condition(self)
+    if self.condition_expression:
+        _last_condition.parsed = (inputs, op)
+    return op
+
+
+_original_find_clauses = ast_nodes.Node.find_clauses
+_original_parse_condition = ConditionExpressionParser.parse
 _original_request_structure = MotoJSONParser._parse_structure
 _original_lex = ConditionExpressionParser._lex_condition_expression
 _original_json_structure = BaseJSONParser._handle_structure  # type: ignore[attr-defined]
@@ -468,6 +517,8 @@ PATCHES: list[tuple[Any, str, Callable[..., Any]]] = [
     (MotoRandom, "get_random_string", _random_string),
     (ConditionExpressionParser, "_lex_condition_expression", _lex_condition),
     (MotoJSONParser, "_parse_structure", _request_structure),
+    (ast_nodes.Node, "find_clauses", _find_clauses),
+    (ConditionExpressionParser, "parse", _parse_condition),
     (moto_responses, "camelcase_to_underscores", functools.lru_cache(maxsize=1024)(camelcase_to_underscores)),
 ]
 
@@ -477,3 +528,4 @@ def clear() -> None:
     _passed.clear()
     _plans.clear()
     _lexed.clear()
+    _last_condition.parsed = None  # (kept trees and their clauses live as long as fast path 12 keeps the trees)

@@ -61,7 +61,11 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     (which moto's routing never calls) only when a URL is first built with it; the program ANTLR parses
     from the state machine definition is kept between processes as a pickle (``PROGRAM_CACHE_ENV``), and so
     are botocore's parsed model files and service lists and jinja2's compiled templates (``startup_cache``).
-16 and up: per-call costs of moto's backends, in ``fast_calls`` (see there).
+16 to 22, 24 and 25: per-call costs of moto's backends, in ``fast_calls`` (see there).
+23. The DynamoDB calls the handlers make most (Query, UpdateItem, PutItem, GetItem, DeleteItem) go from botocore's
+    validated parameters to moto's response class and from moto's serialised structure to botocore's parser, with
+    no JSON text, request object or ``setup_class`` in between (``direct_calls``; compared call by call with plain
+    moto in ``tests/simulation/test_direct_calls.py``).
 """
 
 from __future__ import annotations
@@ -92,7 +96,7 @@ from urllib.parse import urlsplit
 import moto.backend_index as backend_index
 from botocore import loaders as botocore_loaders
 from botocore import session as botocore_session
-from botocore.awsrequest import AWSPreparedRequest, AWSResponse, create_request_object
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse, _urljoin, create_request_object  # type: ignore[attr-defined]
 from botocore.client import BaseClient
 from botocore.endpoint import convert_to_response_dict
 from botocore.httpchecksum import resolve_checksum_context
@@ -130,7 +134,7 @@ from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from werkzeug.datastructures import Headers, MultiDict
 from werkzeug.routing.rules import Rule as WerkzeugRule
 
-from outreach.simulator import fast_calls, metering, startup_cache
+from outreach.simulator import direct_calls, fast_calls, metering, startup_cache
 from outreach.simulator.patching import installed
 
 Handler = Callable[[dict[str, Any], Any], Any]
@@ -522,26 +526,37 @@ def _direct_api_call(self: Any, operation_name: str, api_params: dict[str, Any])
         "auth_options": service_model.metadata.get("auth"),
     }
     api_params = self._emit_api_params(api_params=api_params, operation_model=operation_model, context=request_context)
-    request_dict = self._convert_to_request_dict(
-        api_params=api_params,
-        operation_model=operation_model,
-        endpoint_url=self.meta.endpoint_url,
-        context=request_context,
-        set_user_agent_header=False,
-    )
-    resolve_checksum_context(request_dict, operation_model, api_params)
     service_id = service_model.service_id.hyphenize()
-    _, event_response = self.meta.events.emit_until_response(
-        f"before-call.{service_id}.{operation_name}",
-        model=operation_model,
-        params=request_dict,
-        request_signer=self._request_signer,
-        context=request_context,
-    )
-    if event_response is not None:
-        http, parsed = event_response
+
+    def request_dict() -> dict[str, Any]:
+        prepared = self._convert_to_request_dict(
+            api_params=api_params,
+            operation_model=operation_model,
+            endpoint_url=self.meta.endpoint_url,
+            context=request_context,
+            set_user_agent_header=False,
+        )
+        resolve_checksum_context(prepared, operation_model, api_params)
+        return prepared
+
+    direct = _direct_answer(self, operation_model, api_params)  # fast path 23: no HTTP-shaped round trip
+    if direct is not None:
+        http, parsed = direct
+        if parsed is None:  # not a plain success: botocore parses moto's text, with its retry rules
+            http, parsed = _answer_from_moto(self, operation_model, request_dict, http)
     else:
-        http, parsed = _answer_from_moto(self, operation_model, request_dict)
+        prepared = request_dict()
+        _, event_response = self.meta.events.emit_until_response(
+            f"before-call.{service_id}.{operation_name}",
+            model=operation_model,
+            params=prepared,
+            request_signer=self._request_signer,
+            context=request_context,
+        )
+        if event_response is not None:
+            http, parsed = event_response
+        else:
+            http, parsed = _answer_from_moto(self, operation_model, lambda: prepared)
     self.meta.events.emit(
         f"after-call.{service_id}.{operation_name}",
         http_response=http,
@@ -555,12 +570,20 @@ def _direct_api_call(self: Any, operation_name: str, api_params: dict[str, Any])
     return parsed
 
 
-def _answer_from_moto(client: Any, operation_model: Any, request_dict: dict[str, Any]) -> tuple[Any, Any]:
+def _answer_from_moto(
+    client: Any, operation_model: Any, request_dict: Callable[[], dict[str, Any]], first: AWSResponse | None = None
+) -> tuple[Any, Any]:
+    """moto's answer to the request, parsed by botocore, with botocore's retries; ``first``: moto's answer to the
+    first attempt, already given (fast path 23), so only a retry sends the request (built then)."""
     endpoint = client._endpoint
     attempts = 1
+    prepared: dict[str, Any] | None = None
     while True:
-        request = create_request_object(request_dict).prepare()
-        http = _moto_response(request)
+        if first is not None:
+            http, first = first, None
+        else:
+            prepared = prepared or request_dict()
+            http = _moto_response(create_request_object(prepared).prepare())
         response_dict = convert_to_response_dict(http, operation_model)
         parser = endpoint._response_parser_factory.create_parser(operation_model.service_model.resolved_protocol)
         parsed = parser.parse(response_dict, operation_model.output_shape)
@@ -568,14 +591,38 @@ def _answer_from_moto(client: Any, operation_model: Any, request_dict: dict[str,
             break
         endpoint._add_modeled_error_fields(response_dict, parsed, operation_model, parser)
         # botocore's retry bookkeeping (an invocation id per call) only matters once a call may be retried
-        endpoint._update_retries_context(request_dict["context"], attempts)
-        if not endpoint._needs_retry(attempts, operation_model, request_dict, (http, parsed), None):
+        prepared = prepared or request_dict()
+        endpoint._update_retries_context(prepared["context"], attempts)
+        if not endpoint._needs_retry(attempts, operation_model, prepared, (http, parsed), None):
             break
         attempts += 1
-        endpoint._update_retries_context(request_dict["context"], attempts, (http, parsed))
+        endpoint._update_retries_context(prepared["context"], attempts, (http, parsed))
     if "ResponseMetadata" in parsed:
         parsed["ResponseMetadata"]["RetryAttempts"] = attempts - 1
     return http, parsed
+
+
+def _direct_answer(client: Any, operation_model: Any, api_params: dict[str, Any]) -> tuple[AWSResponse, Any] | None:
+    """Fast path 23 (``direct_calls``): moto's answer to a covered call without the HTTP-shaped round trip, as
+    (response, parsed); parsed is None when botocore must parse the text (an error). None: not covered."""
+    url = _json_url(client.meta.endpoint_url)
+    parsed_url, _ = _aws_url(url)
+    handler = _moto_handler(f"{parsed_url.scheme}://{parsed_url.netloc}{parsed_url.path}")
+    call = direct_calls.prepare(client, operation_model, api_params, url, handler)
+    if call is None:
+        return None
+    with _aws_lock:
+        if _active is not None:
+            _active.quiescence.progress += 1
+            _active.direct_calls += 1
+        status, headers, body, wire = call()
+    if status < 300 and wire is not None:
+        return direct_calls.parsed_success(client, operation_model, url, status, headers, body, wire)
+    return AWSResponse(url, status, headers, MockRawResponse(body)), None  # type: ignore[arg-type]
+
+
+#: the URL botocore sends a JSON-protocol request to (``prepare_request_dict`` with the path ``/``)
+_json_url = functools.lru_cache(maxsize=64)(lambda endpoint_url: _urljoin(endpoint_url, "/", None))
 
 
 def _moto_response(request: AWSPreparedRequest) -> AWSResponse:
@@ -768,7 +815,9 @@ def _execute_result(self: ActionResult, context: ActionContext) -> Any:
     except _NotPlainJson:
         return _original_execute_result(self, context)
     headers = {"Content-Type": serializer._get_protocol_specific_content_type()}
-    return operation.http.get("responseCode", 200), headers, json.dumps(wire)
+    body = json.dumps(wire)
+    direct_calls.keep_wire(body, wire)  # fast path 23 parses the structure, not the text
+    return operation.http.get("responseCode", 200), headers, body
 
 
 def _serialize_json(serializer: Any, serialized: dict[str, Any], value: Any, shape: Any, key: str) -> None:
@@ -834,6 +883,7 @@ _ast_copies: dict[int, tuple[Any, bytes]] = {}  # id(cached tree) -> (tree, its 
 def _update_expression_ast(expression: str) -> Any:
     tree = _original_update_expression_make(expression)
     _ast_copies[id(tree)] = (tree, pickle.dumps(tree, protocol=pickle.HIGHEST_PROTOCOL))
+    fast_calls.keep_tree(tree)  # fast path 24: its clauses are found once
     return tree
 
 
@@ -1047,3 +1097,4 @@ def patched(handlers: dict[str, Handler], *, fast: bool = True) -> Iterator[Runt
         _token_pools.clear()
         _pool_owners.clear()
         fast_calls.clear()
+        direct_calls.clear()

@@ -1,0 +1,269 @@
+"""Fast path 23: the DynamoDB calls the handlers make most, answered by moto without the HTTP round trip.
+
+Fast path 11 (``moto_runtime._direct_api_call``) already hands botocore's request to moto's handler without a
+socket, but the request still travels as HTTP would carry it: botocore serialises the parameters to a JSON body,
+builds and prepares a request object, moto's ``setup_class`` parses the URL, the body (twice: as a query string,
+then as JSON against the operation's input shape) and the headers; moto's answer is serialised to a JSON body and
+botocore parses that body back. For the operations listed in ``COVERED`` (Query, UpdateItem, PutItem, GetItem,
+DeleteItem: about 50 of the ~80 calls of a happy order) this module does the same call without the round trip:
+
+- **Request**: botocore's own parameter events have run (``_emit_api_params``) and botocore's own validator checks
+  the parameters (``ParamValidator``, the check ``serialize_to_request`` makes, raising the same
+  ``ParamValidationError``). The validated parameters become what moto's JSON request parser would have produced
+  from botocore's body: per the operation's input shape, structures keep their non-``None`` members in the shape's
+  member order (botocore drops ``None`` members, moto lists members in shape order), blobs become the bytes that
+  base64 carried (a ``str`` encoded as UTF-8, as botocore encodes it), integers ``int``; strings, booleans, lists and
+  maps are what the JSON round trip gives back (the same values). An input shape with any other type (timestamps,
+  floats, documents, streams) is not covered.
+- **moto**: the service's own response class (``DynamoHandler``) is set up with what ``setup_class`` derives from
+  such a request (URL, region, account, action, the ``X-Amz-Target`` and ``Content-Type`` headers, the server and
+  date response headers; the IAM "account visited" mark), and moto's own ``call_action`` runs: the same
+  validations, backend calls, errors, request id (the same draws from moto's random generator), CRC32 header.
+- **Response**: moto's answer is serialised by fast path 12 (``_execute_result``), which keeps the JSON-ready
+  structure it dumps; botocore's own parser reads that structure instead of ``json.loads`` of the text (the text is
+  ``json.dumps`` of that very structure, and every value in it is a ``str``, ``int``, ``float``, ``bool``, ``None``,
+  list or ``str``-keyed dict, which the JSON round trip gives back unchanged), and ``ResponseMetadata`` is filled as
+  botocore fills it (request id, status, lower-cased headers, retry attempts). Any answer that is not a plain
+  success (an error, a body moto changed after serialising it) is parsed from its text by botocore, with its retry
+  rules, exactly as fast path 11 does.
+
+Not covered, so fast path 11 answers: other operations; a client without parameter validation; any ``before-call``
+handler other than botocore's two header-only ones (a fault a scenario injects; a stubber); moto's request recorder
+or IAM authorisation switched on. One moto quirk is not reproduced: ``setup_class`` reads a JSON body as a query
+string too, so a string value containing ``&Action=`` would make moto look for that action instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlparse
+
+from botocore.awsrequest import AWSResponse
+from botocore.exceptions import ParamValidationError
+from botocore.handlers import add_recursion_detection_header, inject_api_version_header_if_needed
+from botocore.utils import lowercase_dict
+from botocore.validate import ParamValidationDecorator
+from moto import settings as moto_settings
+from moto.core.authorization import ActionAuthenticatorMixin
+from moto.core.botocore_stubber import MockRawResponse
+from moto.core.exceptions import HTTPException
+from moto.core.responses import BaseResponse
+from moto.core.utils import utcnow
+from moto.iam.models import mark_account_as_visited
+from moto.moto_api import recorder as moto_recorder
+from moto.utilities.utils import get_partition
+from werkzeug.datastructures import Headers, MultiDict
+from werkzeug.http import http_date
+
+#: (service, operation) answered here; everything else goes fast path 11's way
+COVERED = frozenset(
+    ("dynamodb", operation) for operation in ("Query", "UpdateItem", "PutItem", "GetItem", "DeleteItem")
+)
+#: botocore's ``before-call`` handlers that only add request headers moto's DynamoDB handler never reads
+_HEADER_ONLY = (add_recursion_detection_header, inject_api_version_header_if_needed)
+_SCALARS = frozenset(("string", "boolean", "integer", "long", "blob"))
+
+_wire = threading.local()  # fast path 12 leaves (body, structure) here while a covered call is answered
+
+
+def keep_wire(body: str, wire: dict[str, Any]) -> None:
+    """Called by fast path 12 with the JSON text it returns and the structure it dumped."""
+    slot = getattr(_wire, "slot", None)
+    if slot is not None:
+        slot[:] = [body, wire]
+
+
+class _NotCovered(Exception):
+    """A parameter the request conversion leaves to fast path 11."""
+
+
+def _plain_shape(shape: Any, scalars: frozenset[str] | None, seen: frozenset[str] = frozenset()) -> bool:
+    """True when no shape reachable from ``shape`` is a document or an event stream, and every scalar is of a type
+    in ``scalars`` (None: any type)."""
+    if shape.name in seen:  # a recursive shape (DynamoDB's AttributeValue): checked where it started
+        return True
+    seen = seen | {shape.name}
+    kind = shape.type_name
+    if kind == "structure":
+        if shape.is_document_type or shape.serialization.get("eventstream"):
+            return False
+        return all(_plain_shape(member, scalars, seen) for member in shape.members.values())
+    if kind == "list":
+        return _plain_shape(shape.member, scalars, seen)
+    if kind == "map":
+        return _plain_shape(shape.key, scalars, seen) and _plain_shape(shape.value, scalars, seen)
+    return (scalars is None or kind in scalars) and not shape.serialization.get("jsonvalue")
+
+
+@functools.lru_cache(maxsize=64)
+def _operation_plan(operation_model: Any) -> tuple[str, str] | None:
+    """(X-Amz-Target, Content-Type) of a covered operation whose shapes the conversion handles, else None."""
+    service_model = operation_model.service_model
+    if (service_model.service_name, operation_model.name) not in COVERED:
+        return None
+    if service_model.resolved_protocol != "json" or operation_model.has_streaming_input:
+        return None
+    if operation_model.http_checksum or operation_model.http_checksum_required:
+        return None
+    if operation_model.input_shape is None or not _plain_shape(operation_model.input_shape, _SCALARS):
+        return None
+    output = operation_model.output_shape  # its timestamps make fast path 12 leave the answer to moto: no structure
+    if output is not None and not _plain_shape(output, None):
+        return None
+    target = f"{service_model.metadata['targetPrefix']}.{operation_model.name}"
+    content_type = f"application/x-amz-json-{service_model.metadata.get('jsonVersion', '1.0')}"
+    return target, content_type
+
+
+def _as_moto_params(shape: Any, value: Any) -> Any:
+    """What moto's JSON request parser makes of botocore's serialisation of ``value`` (validated against ``shape``)."""
+    kind = shape.type_name
+    if kind == "structure":
+        parsed = {}
+        for name, member in shape.members.items():
+            raw = value.get(name)
+            if raw is not None:
+                parsed[name] = _as_moto_params(member, raw)
+        return parsed
+    if kind == "list":
+        member = shape.member
+        return [_as_moto_params(member, item) for item in value]
+    if kind == "map":
+        key_shape, value_shape = shape.key, shape.value
+        return {_as_moto_params(key_shape, k): _as_moto_params(value_shape, v) for k, v in value.items()}
+    if kind == "blob":
+        if isinstance(value, str):
+            return value.encode("utf-8")
+        if isinstance(value, bytes | bytearray):
+            return bytes(value)
+        raise _NotCovered("a file-like blob")  # botocore would read it: leave it to fast path 11
+    if kind in ("integer", "long"):
+        return int(value)
+    return value  # string, boolean
+
+
+def _before_call_is_header_only(client: Any, event_name: str) -> bool:
+    emitter = getattr(client.meta.events, "_emitter", None)
+    cache = getattr(emitter, "_lookup_cache", None)
+    handlers = getattr(emitter, "_handlers", None)
+    if cache is None or handlers is None:
+        return False
+    found = cache.get(event_name)
+    if found is None:
+        found = handlers.prefix_search(event_name)
+    return all(handler in _HEADER_ONLY for handler in found)
+
+
+@functools.lru_cache(maxsize=64)
+def _url_parts(url: str) -> tuple[Any, str]:
+    parsed = urlparse(url)
+    match = BaseResponse.region_regex.search(url)
+    return parsed, match.group(1) if match else BaseResponse.default_region
+
+
+def prepare(
+    client: Any,
+    operation_model: Any,
+    api_params: dict[str, Any],
+    url: str,
+    handler: Callable[..., Any] | None,
+) -> Callable[[], tuple[int, dict[str, Any], str, dict[str, Any] | None]] | None:
+    """The call of a covered operation, validated and converted, ready to run under the AWS lock; it answers
+    (status, headers, body, the structure the body is the JSON text of). None when the call is not covered
+    (nothing has happened yet: fast path 11 takes it from the start)."""
+    plan = _operation_plan(operation_model)
+    responder = getattr(handler, "__self__", None)
+    if (
+        plan is None
+        or not isinstance(responder, type)
+        or not issubclass(responder, BaseResponse)
+        or getattr(handler, "__func__", None) is not _DISPATCH
+        or not isinstance(client._serializer, ParamValidationDecorator)
+        or moto_recorder._user_enabled
+        or ActionAuthenticatorMixin.request_count >= moto_settings.INITIAL_NO_AUTH_ACTION_COUNT  # IAM checks on
+        or not _before_call_is_header_only(
+            client, f"before-call.{operation_model.service_model.service_id.hyphenize()}.{operation_model.name}"
+        )
+    ):
+        return None
+    validator: Any = client._serializer
+    report = validator._param_validator.validate(api_params, operation_model.input_shape)
+    if report.has_errors():
+        raise ParamValidationError(report=report.generate_report())
+    try:
+        params = _as_moto_params(operation_model.input_shape, api_params)
+    except _NotCovered:
+        return None
+    target, content_type = plan
+    return functools.partial(_call, responder, params, url, target, content_type)
+
+
+_DISPATCH = BaseResponse.dispatch.__func__  # type: ignore[attr-defined]
+
+
+def _call(
+    responder: type[BaseResponse], params: dict[str, Any], url: str, target: str, content_type: str
+) -> tuple[int, dict[str, Any], str, dict[str, Any] | None]:
+    """``responder.dispatch`` of the request botocore would send, from ``setup_class`` on."""
+    parsed_url, region = _url_parts(url)
+    response: Any = responder()
+    response.is_werkzeug_request = False
+    response.normalized_request = None
+    response.parsed_url = parsed_url
+    response.form_data = MultiDict()
+    response.querystring = {}
+    response.data = response.querystring
+    response.uri = url
+    response.path = response.raw_path = parsed_url.path or "/"
+    response.method = "POST"
+    response.region = region
+    response.partition = get_partition(region)
+    response.uri_match = {}
+    response.headers = Headers([("X-Amz-Target", target), ("Content-Type", content_type), ("Host", parsed_url.netloc)])
+    response.response_headers = {"server": "amazon.com", "date": http_date(utcnow())}
+    response.params = params
+    response.body = params
+    response.access_key = response.get_access_key()
+    response.current_account = response.get_current_account()
+    mark_account_as_visited(
+        account_id=response.current_account,
+        access_key=response.access_key,
+        service=response.service_name,
+        region=region,
+    )
+    outer = getattr(_wire, "slot", None)
+    slot: list[Any] = []
+    _wire.slot = slot
+    try:
+        status, headers, body = response.call_action()
+    except HTTPException as exc:
+        status, headers, body = exc.code, exc.get_headers(), exc.get_body()
+    finally:
+        _wire.slot = outer
+    wire = slot[1] if slot and slot[0] == body else None
+    return status, headers, body, wire
+
+
+def parsed_success(
+    client: Any, operation_model: Any, url: str, status: int, headers: Any, body: str, wire: dict[str, Any]
+) -> tuple[AWSResponse, dict[str, Any]]:
+    """botocore's parse of a successful answer, read from the structure its body is the JSON text of."""
+    http = AWSResponse(url, status, headers, MockRawResponse(body))  # type: ignore[arg-type]
+    parser = client._endpoint._response_parser_factory.create_parser(operation_model.service_model.resolved_protocol)
+    shape = operation_model.output_shape
+    parsed: dict[str, Any] = parser._parse_shape(shape, wire) if shape is not None else {}
+    parser._inject_response_metadata(parsed, http.headers)
+    metadata = parsed.get("ResponseMetadata", {})
+    metadata["HTTPStatusCode"] = status
+    metadata["HTTPHeaders"] = lowercase_dict(http.headers)
+    parsed["ResponseMetadata"] = metadata
+    metadata["RetryAttempts"] = 0
+    return http, parsed
+
+
+def clear() -> None:
+    _operation_plan.cache_clear()
+    _url_parts.cache_clear()

@@ -1,0 +1,308 @@
+"""Fast path 23 (``outreach.simulator.direct_calls``): the DynamoDB calls answered without the HTTP-shaped round trip
+give, call by call, what plain moto gives: the same answer (``ResponseMetadata`` included: request id, status,
+headers, CRC32), the same error (class, code, message, ``Item`` of a failed condition), the same items stored, the
+same AWS calls and DynamoDB units counted by ``metering.py``."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import boto3
+import pytest
+from boto3.dynamodb.conditions import Attr, Key
+from botocore.exceptions import ClientError, ParamValidationError
+from moto import mock_aws
+from moto.moto_api._internal import mock_random
+
+from outreach.simulator import direct_calls, metering, moto_runtime
+
+REGION = "us-east-1"
+STATE = {"pk": "ORDER#1", "sk": "STATE"}
+
+
+def _stable(value: Any) -> Any:
+    """The answer without its ``date`` header (wall-clock seconds): everything else must match exactly."""
+    if isinstance(value, dict):
+        return {k: _stable(v) for k, v in value.items() if k != "date"}
+    if isinstance(value, list):
+        return [_stable(v) for v in value]
+    return value
+
+
+def _call(fn: Any, **kwargs: Any) -> Any:
+    try:
+        return ("ok", _stable(fn(**kwargs)))
+    except ClientError as exc:
+        return ("error", type(exc).__name__, exc.response["Error"], _stable(exc.response), str(exc))
+    except ParamValidationError as exc:
+        return ("invalid", str(exc))
+    except Exception as exc:  # moto (or botocore's parse of moto's answer) fails some input with a raw error
+        return ("crash", type(exc).__name__, str(exc))
+
+
+def _create_tables() -> None:
+    ddb = boto3.client("dynamodb", region_name=REGION)
+    ddb.create_table(
+        TableName="t",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "S"},
+            {"AttributeName": "gsiKey", "AttributeType": "S"},
+        ],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "byGsiKey",
+                "KeySchema": [{"AttributeName": "gsiKey", "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    ddb.create_table(
+        TableName="h",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+
+
+def _conversation() -> list[Any]:
+    """Every covered operation, valid and refused, through the resource (as the handlers call) and the client."""
+    _create_tables()
+    ddb = boto3.client("dynamodb", region_name=REGION)
+    t = boto3.resource("dynamodb", region_name=REGION).Table("t")
+    h = boto3.resource("dynamodb", region_name=REGION).Table("h")
+    state = {
+        **STATE,
+        "version": 1,
+        "phase": "placed",
+        "stateBlob": b"\x00\x01compressed\xff",
+        "tags": {"a", "b"},
+        "nums": {Decimal("1"), Decimal("2.5")},
+        "doc": {"x": [1, "y", None, True, {"deep": Decimal("0.10")}], "bin": b"\x02"},
+        "gsiKey": "G1",
+    }
+    out: list[Any] = []
+    # PutItem
+    out.append(_call(t.put_item, Item=state, ConditionExpression="attribute_not_exists(pk)"))
+    out.append(_call(t.put_item, Item=state, ConditionExpression="attribute_not_exists(pk)"))
+    out.append(
+        _call(
+            t.put_item,
+            Item=state,
+            ConditionExpression="attribute_not_exists(pk)",
+            ReturnValuesOnConditionCheckFailure="ALL_OLD",
+        )
+    )
+    out.append(_call(t.put_item, Item={**state, "version": 2}, ReturnValues="ALL_OLD"))
+    for n in range(4):
+        out.append(_call(t.put_item, Item={"pk": "ORDER#1", "sk": f"EVENT#{n}", "n": n, "gsiKey": f"G{n % 2}"}))
+    out.append(_call(t.put_item, Item={"pk": "ORDER#1", "sk": "X", "s": "text"}, ReturnValues="ALL_NEW"))
+    out.append(_call(t.put_item, Item={"pk": "ORDER#1", "sk": ""}))
+    out.append(_call(t.put_item, Item={"pk": "ORDER#1"}))
+    out.append(_call(t.put_item, Item={"pk": "ORDER#1", "sk": "Y", "gsiKey": ""}))
+    out.append(_call(t.put_item, Item={"pk": "ORDER#1", "sk": "Y", "e": set()}))
+    out.append(_call(t.put_item, Item={"pk": "ORDER#1", "sk": "Y"}, ConditionExpression="#nope = :v"))
+    out.append(_call(t.put_item, Item={"pk": "ORDER#1", "sk": "Y"}, ConditionExpression="a = :v"))
+    out.append(_call(ddb.put_item, TableName="t", Item={"pk": {"S": "ORDER#2"}, "sk": {"S": "S"}, "b": {"B": "txt"}}))
+    out.append(
+        _call(
+            ddb.put_item, TableName="t", Item={"pk": {"S": "ORDER#2"}, "sk": {"S": "T"}, "b": {"B": bytearray(b"ba")}}
+        )
+    )
+    out.append(_call(ddb.put_item, TableName="nope", Item={"pk": {"S": "A"}}))
+    out.append(_call(ddb.put_item, TableName="t", Item={"pk": {"S": "A"}, "sk": {"N": "1"}}))
+    out.append(_call(ddb.put_item, TableName="t", Item="not a map"))  # botocore refuses it
+    out.append(_call(h.put_item, Item={"id": "1", "v": 1}))
+    # GetItem
+    out.append(_call(t.get_item, Key=STATE, ConsistentRead=True))
+    out.append(_call(t.get_item, Key={"pk": "ORDER#9", "sk": "STATE"}))
+    out.append(
+        _call(
+            t.get_item, Key=STATE, ProjectionExpression="#v, doc.x[0], tags", ExpressionAttributeNames={"#v": "version"}
+        )
+    )
+    out.append(_call(t.get_item, Key=STATE, ProjectionExpression="version, version"))
+    out.append(_call(t.get_item, Key=STATE, ExpressionAttributeNames={"#v": "version"}))
+    out.append(_call(t.get_item, Key={"pk": "ORDER#1"}))
+    out.append(_call(t.get_item, Key={"pk": "", "sk": "STATE"}))
+    out.append(_call(h.get_item, Key={"id": "1"}))
+    out.append(_call(ddb.get_item, TableName="nope", Key={"pk": {"S": "A"}}))
+    # UpdateItem: the handlers' shapes, every ReturnValues, failed conditions with and without the old item
+    update = {
+        "Key": STATE,
+        "UpdateExpression": "SET version = :next, phase = :phase, stateBlob = :blob REMOVE waitToken",
+        "ConditionExpression": "version = :version",
+        "ExpressionAttributeValues": {":next": 3, ":phase": "production", ":blob": b"\x03new", ":version": 2},
+    }
+    for n, returns in enumerate(("NONE", "ALL_OLD", "ALL_NEW", "UPDATED_OLD", "UPDATED_NEW")):
+        update["ExpressionAttributeValues"] = {**update["ExpressionAttributeValues"], ":version": 2 + n, ":next": 3 + n}
+        out.append(_call(t.update_item, **update, ReturnValues=returns))
+    out.append(_call(t.update_item, **update, ReturnValuesOnConditionCheckFailure="ALL_OLD"))
+    out.append(_call(t.update_item, **update, ReturnValuesOnConditionCheckFailure="NONE"))
+    out.append(
+        _call(
+            t.update_item,
+            Key=STATE,
+            UpdateExpression="ADD arrived :one REMOVE waitToken",
+            ExpressionAttributeValues={":one": 1},
+            ReturnValues="ALL_OLD",
+        )
+    )
+    out.append(
+        _call(
+            t.update_item,
+            Key=STATE,
+            UpdateExpression="SET #n = if_not_exists(#n, :zero) + :one",
+            ExpressionAttributeNames={"#n": "count"},
+            ExpressionAttributeValues={":zero": 0, ":one": 1},
+            ReturnValues="UPDATED_NEW",
+        )
+    )
+    out.append(
+        _call(
+            t.update_item,
+            Key={"pk": "ORDER#3", "sk": "NEW"},
+            UpdateExpression="SET a = :a",
+            ExpressionAttributeValues={":a": {"m": [b"\x04", "s"]}},
+            ReturnValues="ALL_NEW",
+        )
+    )
+    out.append(_call(t.update_item, Key=STATE, UpdateExpression="SET a = :a"))
+    out.append(
+        _call(t.update_item, Key=STATE, UpdateExpression="SET a = :a", ExpressionAttributeValues={":a": 1, ":b": 2})
+    )
+    out.append(_call(t.update_item, Key=STATE, UpdateExpression="SET sk = :a", ExpressionAttributeValues={":a": "x"}))
+    out.append(_call(t.update_item, Key=STATE, UpdateExpression="", ExpressionAttributeValues={":a": "x"}))
+    out.append(
+        _call(t.update_item, Key={"pk": "ORDER#1"}, UpdateExpression="SET a = :a", ExpressionAttributeValues={":a": 1})
+    )
+    out.append(
+        _call(
+            t.update_item,
+            Key=STATE,
+            UpdateExpression="SET a = :a",
+            ExpressionAttributeValues={":a": 1},
+            ReturnValues="BOGUS",
+        )
+    )
+    out.append(
+        _call(
+            ddb.update_item,
+            TableName="nope",
+            Key={"pk": {"S": "A"}},
+            UpdateExpression="SET a = :a",
+            ExpressionAttributeValues={":a": {"S": "x"}},
+        )
+    )
+    # Query: key conditions, filters, projections, paging, an index, errors
+    out.append(_call(t.query, KeyConditionExpression=Key("pk").eq("ORDER#1"), ConsistentRead=True))
+    out.append(_call(t.query, KeyConditionExpression=Key("pk").eq("ORDER#1") & Key("sk").begins_with("EVENT#")))
+    out.append(_call(t.query, KeyConditionExpression=Key("pk").eq("ORDER#1"), ScanIndexForward=False, Limit=2))
+    first = t.query(KeyConditionExpression=Key("pk").eq("ORDER#1"), Limit=2)
+    out.append(
+        _call(
+            t.query,
+            KeyConditionExpression=Key("pk").eq("ORDER#1"),
+            Limit=2,
+            ExclusiveStartKey=first["LastEvaluatedKey"],
+        )
+    )
+    out.append(_call(t.query, KeyConditionExpression=Key("pk").eq("ORDER#1"), FilterExpression=Attr("n").gte(2)))
+    out.append(_call(t.query, KeyConditionExpression=Key("pk").eq("ORDER#1"), ProjectionExpression="sk, n"))
+    out.append(_call(t.query, KeyConditionExpression=Key("pk").eq("ORDER#1"), Select="COUNT"))
+    out.append(_call(t.query, IndexName="byGsiKey", KeyConditionExpression=Key("gsiKey").eq("G1")))
+    out.append(_call(t.query, KeyConditionExpression=Key("pk").eq("NOPE")))
+    out.append(_call(t.query, KeyConditionExpression=Key("sk").eq("STATE")))
+    out.append(_call(t.query, KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": "ORDER#1", ":x": 1}))
+    out.append(_call(t.query, KeyConditionExpression=Key("pk").eq("ORDER#1"), Select="BOGUS"))
+    out.append(
+        _call(
+            ddb.query,
+            TableName="nope",
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": {"S": "A"}},
+        )
+    )
+    # DeleteItem
+    out.append(_call(t.delete_item, Key={"pk": "ORDER#1", "sk": "EVENT#0"}, ReturnValues="ALL_OLD"))
+    out.append(
+        _call(
+            t.delete_item,
+            Key={"pk": "ORDER#1", "sk": "EVENT#1"},
+            ConditionExpression="n = :n",
+            ExpressionAttributeValues={":n": 7},
+            ReturnValuesOnConditionCheckFailure="ALL_OLD",
+        )
+    )
+    out.append(_call(t.delete_item, Key={"pk": "ORDER#1", "sk": "EVENT#1"}))
+    out.append(_call(t.delete_item, Key={"pk": "ORDER#1", "sk": "GONE"}, ReturnValues="ALL_OLD"))
+    out.append(_call(t.delete_item, Key={"pk": "ORDER#1"}))
+    out.append(_call(t.delete_item, Key=STATE, ReturnValues="ALL_NEW"))
+    # what is stored at the end
+    out.append(_call(ddb.scan, TableName="t"))
+    out.append(_call(ddb.scan, TableName="h"))
+    return out
+
+
+def _run(fast: bool) -> tuple[list[Any], dict[str, Any], int]:
+    mock_random.seed(7)  # the same request ids in both runs: they are compared too
+    with (
+        mock_aws(),
+        moto_runtime.patched({}, fast=fast) as runtime,
+        metering.metered() as meter,
+        metering.in_function("timeline"),
+    ):
+        answers = _conversation()
+    counted = meter.summary()
+    for timed in ("lambdaBilledMs", "logBytes"):  # estimates from real time
+        counted.pop(timed)
+    return answers, counted, runtime.direct_calls
+
+
+def test_given_every_covered_call_valid_or_not_when_answered_directly_then_all_is_as_in_plain_moto():
+    answered: list[str] = []
+    original = direct_calls.parsed_success
+
+    def spy(client: Any, operation_model: Any, *args: Any) -> Any:
+        answered.append(operation_model.name)
+        return original(client, operation_model, *args)
+
+    direct_calls.parsed_success = spy  # type: ignore[assignment]
+    try:
+        fast, fast_counts, _ = _run(fast=True)
+    finally:
+        direct_calls.parsed_success = original  # type: ignore[assignment]
+    plain, plain_counts, _ = _run(fast=False)
+
+    assert len(fast) == len(plain)
+    for n, (got, expected) in enumerate(zip(fast, plain, strict=True)):
+        assert got == expected, n
+    assert fast_counts == plain_counts
+    assert {"PutItem", "GetItem", "UpdateItem", "Query", "DeleteItem"} <= set(answered)  # answered directly
+    assert {"ok", "error", "invalid"} <= {answer[0] for answer in plain}
+    assert any(a[0] == "error" and "Item" in a[3] for a in plain)  # a failed condition returned the old item
+
+
+def test_given_a_fault_hook_on_a_covered_call_then_it_runs_as_before_the_call_left_to_fast_path_11():
+    seen: list[str] = []
+
+    def hook(params: dict[str, Any], **_: Any) -> None:
+        seen.append(params["headers"]["X-Amz-Target"])
+
+    with mock_aws(), moto_runtime.patched({}, fast=True):
+        _create_tables()
+        client = boto3.client("dynamodb", region_name=REGION)
+        client.meta.events.register("before-call.dynamodb.GetItem", hook)
+        client.get_item(TableName="h", Key={"id": {"S": "1"}})
+        boto3.client("dynamodb", region_name=REGION).get_item(TableName="h", Key={"id": {"S": "1"}})
+
+    assert seen == ["DynamoDB_20120810.GetItem"]
+
+
+@pytest.mark.parametrize("operation", ["Scan", "TransactWriteItems", "DescribeTable", "BatchWriteItem"])
+def test_given_an_operation_not_covered_then_it_is_left_to_fast_path_11(operation):
+    model = boto3.client("dynamodb", region_name=REGION).meta.service_model.operation_model(operation)
+    assert direct_calls._operation_plan(model) is None
