@@ -57,9 +57,22 @@ def test_given_writes_and_reads_of_a_function_when_metered_then_units_are_billed
             )
             table.get_item(Key={"pk": "A", "sk": "STATE"}, ConsistentRead=True)
             table.get_item(Key={"pk": "A", "sk": "STATE"})
+            # A write that returns the old item bills no read units (moto reads the item to answer it).
+            table.update_item(
+                Key={"pk": "A", "sk": "STATE"},
+                UpdateExpression="SET n = :n",
+                ExpressionAttributeValues={":n": 1},
+                ReturnValues="ALL_OLD",
+            )
 
-    assert meter.calls == {"dynamodb:PutItem": 2, "dynamodb:TransactWriteItems": 1, "dynamodb:GetItem": 2}
-    assert meter.write_units == {"PutItem": 4, "TransactWriteItems": 4}  # 2 + 2; 2 items x 2 (transactional)
+    assert meter.calls == {
+        "dynamodb:PutItem": 2,
+        "dynamodb:TransactWriteItems": 1,
+        "dynamodb:GetItem": 2,
+        "dynamodb:UpdateItem": 1,
+    }
+    # 2 + 2; 2 items x 2 (transactional); the update 2 (the larger of before and after: 1.5 KB)
+    assert meter.write_units == {"PutItem": 4, "TransactWriteItems": 4, "UpdateItem": 2}
     assert meter.read_units == {"GetItem": 1.5}  # strongly consistent 1, eventually consistent 0.5
     assert meter.invocations == {"timeline": 1}
 

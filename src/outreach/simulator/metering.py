@@ -346,12 +346,17 @@ def _transact(method: Callable[..., Any]) -> Any:
     return transact
 
 
+#: The calls DynamoDB bills read units for. moto's own handling of a write reads the item through ``get_item``
+#: too (UpdateItem's response layer does, for its return values); DynamoDB bills such a write no read units.
+READ_OPERATIONS = frozenset(("GetItem", "BatchGetItem", "TransactGetItems", "Query", "Scan"))
+
+
 def _get(method: Callable[..., Any]) -> Any:
     def get(self: DynamoDBBackend, *args: Any, **kwargs: Any) -> Any:
         item = method(self, *args, **kwargs)
         call = getattr(_local, "call", None)
         operation = _current_operation()
-        if operation is not None and call is not None:
+        if operation in READ_OPERATIONS and call is not None:
             _count_read(operation, _read_units(item_size(item), call[1]))
         return item
 
