@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import boto3
 
 
-def create_keyed_table(name: str, region: str | None = None) -> None:
-    """Create table ``name`` with the project's key schema in moto (inside ``mock_aws``)."""
+def create_keyed_table(name: str, region: str | None = None, index_key: str | None = None) -> None:
+    """Create table ``name`` with the project's key schema in moto (inside ``mock_aws``); with ``index_key``, also
+    a global secondary index ``by<IndexKey>`` on that string attribute (all attributes projected)."""
+    attributes = [{"AttributeName": key, "AttributeType": "S"} for key in ("pk", "sk", index_key) if key is not None]
+    indexes: dict[str, Any] = {}
+    if index_key is not None:
+        indexes["GlobalSecondaryIndexes"] = [
+            {
+                "IndexName": f"by{index_key[0].upper()}{index_key[1:]}",
+                "KeySchema": [{"AttributeName": index_key, "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ]
     boto3.client("dynamodb", region_name=region).create_table(
         TableName=name,
         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "S"},
-        ],
+        AttributeDefinitions=attributes,
         BillingMode="PAY_PER_REQUEST",
+        **indexes,
     )

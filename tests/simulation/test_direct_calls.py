@@ -16,6 +16,7 @@ from moto import mock_aws
 from moto.moto_api._internal import mock_random
 
 from outreach.simulator import direct_calls, metering, moto_runtime
+from tests.dynamo import create_keyed_table
 
 REGION = "us-east-1"
 STATE = {"pk": "ORDER#1", "sk": "STATE"}
@@ -42,25 +43,8 @@ def _call(fn: Any, **kwargs: Any) -> Any:
 
 
 def _create_tables() -> None:
-    ddb = boto3.client("dynamodb", region_name=REGION)
-    ddb.create_table(
-        TableName="t",
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "S"},
-            {"AttributeName": "gsiKey", "AttributeType": "S"},
-        ],
-        GlobalSecondaryIndexes=[
-            {
-                "IndexName": "byGsiKey",
-                "KeySchema": [{"AttributeName": "gsiKey", "KeyType": "HASH"}],
-                "Projection": {"ProjectionType": "ALL"},
-            }
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    ddb.create_table(
+    create_keyed_table("t", REGION, index_key="gsiKey")
+    boto3.client("dynamodb", region_name=REGION).create_table(
         TableName="h",
         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],

@@ -11,6 +11,7 @@ import boto3
 from moto import mock_aws
 
 from outreach.simulator import fast_calls, moto_runtime
+from tests.dynamo import create_keyed_table
 from tests.simulation.test_fast_path_parity import REGION
 from tests.simulation.test_fast_path_parity import _call as _answer
 
@@ -88,24 +89,7 @@ def _used_values(update: dict[str, Any]) -> dict[str, Any]:
 
 
 def _updates() -> list[Any]:
-    ddb = boto3.client("dynamodb", region_name=REGION)
-    ddb.create_table(
-        TableName="t",
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "S"},
-            {"AttributeName": "gsiKey", "AttributeType": "S"},
-        ],
-        GlobalSecondaryIndexes=[
-            {
-                "IndexName": "byGsiKey",
-                "KeySchema": [{"AttributeName": "gsiKey", "KeyType": "HASH"}],
-                "Projection": {"ProjectionType": "ALL"},
-            }
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    create_keyed_table("t", REGION, index_key="gsiKey")
     table = boto3.resource("dynamodb", region_name=REGION).Table("t")
     out: list[Any] = []
     for n, update in enumerate(UPDATES):

@@ -39,7 +39,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 from types import CodeType
-from typing import Any
+from typing import Any, TypeVar
 
 import boto3
 import botocore
@@ -51,6 +51,8 @@ from moto.core.base_backend import AccountSpecificBackend
 #: Where the simulator keeps what it computed once: a directory, or ``off``. Default:
 #: ``$XDG_CACHE_HOME/outreach-simulator`` (``~/.cache/outreach-simulator``).
 CACHE_ENV = "OUTREACH_SIMULATOR_CACHE"
+
+T = TypeVar("T")
 
 
 def directory() -> Path | None:
@@ -89,6 +91,29 @@ def write(path: Path, data: bytes) -> None:
             partial.unlink(missing_ok=True)
 
 
+def remembered(
+    path: Path,
+    compute: Callable[[], T],
+    loads: Callable[[bytes], Any],
+    dumps: Callable[[T], bytes],
+    kind: type[T],
+) -> T:
+    """What an earlier process kept at ``path`` when it loads as a ``kind``; else ``compute()``, kept there."""
+    data = read(path)
+    if data is not None:
+        with suppress(Exception):  # a cache: whatever is wrong with the file, compute again
+            found = loads(data)
+            if isinstance(found, kind):
+                return found
+    computed = compute()
+    write(path, dumps(computed))
+    return computed
+
+
+def _pickled(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 # -- botocore's model files ------------------------------------------------------------------------------
 _original_load_file = botocore_loaders.JSONFileLoader.load_file
 _original_list_services = botocore_loaders.Loader.list_available_services
@@ -116,7 +141,7 @@ def _load_file(self: botocore_loaders.JSONFileLoader, file_path: str) -> Any:
                 return pickle.loads(data)
         loaded = self._load_file(full_path, open_method)  # type: ignore[attr-defined]
         if loaded is not None:
-            write(kept, pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL))
+            write(kept, _pickled(loaded))
             return loaded
     return None
 
@@ -139,16 +164,7 @@ def _kept_list(name: str, compute: Callable[[], list[str]]) -> list[str]:
     cache = directory()
     if cache is None:
         return compute()
-    kept = cache / "botocore" / f"{name}.pickle"
-    data = read(kept)
-    if data is not None:
-        with suppress(Exception):
-            found = pickle.loads(data)
-            if isinstance(found, list):
-                return found
-    computed = compute()
-    write(kept, pickle.dumps(computed, protocol=pickle.HIGHEST_PROTOCOL))
-    return computed
+    return remembered(cache / "botocore" / f"{name}.pickle", compute, pickle.loads, _pickled, list)
 
 
 _VERSIONS = (botocore.__version__, boto3.__version__, moto.__version__)
@@ -237,15 +253,13 @@ def _compile(
     if cache is None or settings is None:
         return _original_compile(self, source, name, filename, raw, defer_init)  # type: ignore[call-overload]
     kept = cache / "jinja2" / f"{key(jinja2.__version__, settings, name, filename, defer_init, source)}.code"
-    data = read(kept)
-    if data is not None:
-        with suppress(Exception):
-            code = marshal.loads(data)
-            if isinstance(code, CodeType):
-                return code
-    code = _original_compile(self, source, name, filename, False, defer_init)
-    write(kept, marshal.dumps(code))
-    return code
+    return remembered(
+        kept,
+        lambda: _original_compile(self, source, name, filename, False, defer_init),
+        marshal.loads,
+        marshal.dumps,
+        CodeType,
+    )
 
 
 jinja2.utils.internal_code.add(_compile.__code__)  # like the method it replaces: left out of template tracebacks
