@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import boto3
+from moto import mock_aws
+from outreach_lambda import cold_start
 
 
 def create_keyed_table(name: str, region: str | None = None, index_key: str | None = None) -> None:
@@ -27,3 +31,14 @@ def create_keyed_table(name: str, region: str | None = None, index_key: str | No
         BillingMode="PAY_PER_REQUEST",
         **indexes,
     )
+
+
+@contextmanager
+def keyed_table_on_moto(name: str) -> Iterator[str]:
+    """Inside ``mock_aws``: table ``name`` (``create_keyed_table``), for an adapter the test builds itself; the
+    handlers' cached clients (``cold_start``) are dropped before and after, so none outlives the mock."""
+    with mock_aws():
+        cold_start.reset()
+        create_keyed_table(name)
+        yield name
+        cold_start.reset()

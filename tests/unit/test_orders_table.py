@@ -13,13 +13,11 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from domain_builders import at, inbound, placed_detail
-from moto import mock_aws
-from outreach_lambda import cold_start
 from outreach_lambda.adapters.orders import OrdersRepository
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.timeline import advance
 
-from tests.dynamo import create_keyed_table
+from tests.dynamo import keyed_table_on_moto
 
 NOW = at("2026-11-02T09:00:00Z")
 CONFIG = OutreachConfig()
@@ -28,11 +26,8 @@ CONFIG = OutreachConfig()
 @pytest.fixture
 def orders(monkeypatch: pytest.MonkeyPatch) -> Iterator[OrdersRepository]:
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-central-1")
-    with mock_aws():
-        cold_start.reset()
-        create_keyed_table("orders")
-        yield OrdersRepository("orders")
-        cold_start.reset()
+    with keyed_table_on_moto("orders") as name:
+        yield OrdersRepository(name)
 
 
 def _step(orders: OrdersRepository) -> None:

@@ -6,11 +6,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from moto import mock_aws
-from outreach_lambda import cold_start
 from outreach_lambda.adapters.send_rate import SendRateLimiter
 
-from tests.dynamo import create_keyed_table
+from tests.dynamo import keyed_table_on_moto
 
 NOW = datetime(2026, 11, 2, 9, 0, 0, 500000, tzinfo=UTC)
 
@@ -18,11 +16,8 @@ NOW = datetime(2026, 11, 2, 9, 0, 0, 500000, tzinfo=UTC)
 @pytest.fixture
 def table(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-central-1")
-    with mock_aws():
-        cold_start.reset()
-        create_keyed_table("orders")
-        yield "orders"
-        cold_start.reset()
+    with keyed_table_on_moto("orders") as name:
+        yield name
 
 
 def test_given_two_per_second_when_five_sends_reserve_at_once_then_two_go_now_and_the_rest_in_the_next_seconds(
