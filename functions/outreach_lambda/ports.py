@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
-from outreach_lambda.adapters.orders import OrderRecord
+from outreach_lambda.adapters.orders import OrderRecord, OrderStanding
 from outreach_lambda.domain.events import CatalogRequested, CustomerMessageReceived
 from outreach_lambda.domain.model import Decision, InboundEvent
 from outreach_lambda.domain.rendering import Message
@@ -30,6 +30,10 @@ class OrdersStore(Protocol):
         placed_at: datetime,
     ) -> bool: ...
     def get(self, order_id: str) -> OrderRecord | None: ...
+    def standing(self, order_id: str) -> OrderStanding | None:
+        """The order's run status and placedAt, without its state or events (what intake judges an event by)."""
+        ...
+
     def load(self, order_id: str) -> tuple[OrderRecord | None, list[tuple[str, InboundEvent]]]:
         """The record and its pending events (stored, not applied yet), in one read."""
         ...

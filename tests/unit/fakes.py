@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from outreach_lambda.adapters.contacts import CLAIMED_AT, claimed_at
-from outreach_lambda.adapters.orders import MAX_EVENTS_PER_STEP, OrderRecord
+from outreach_lambda.adapters.orders import MAX_EVENTS_PER_STEP, OrderRecord, OrderStanding
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.events import CatalogRequested
 from outreach_lambda.domain.model import Decision, InboundEvent, Quote
@@ -87,6 +87,13 @@ class FakeOrders:
         self._call("get")
         order = self.orders.get(order_id)
         return order.record if order else None
+
+    def standing(self, order_id: str) -> OrderStanding | None:
+        self._call("standing")
+        order = self.orders.get(order_id)
+        if order is None:
+            return None
+        return OrderStanding(order_id, order.record.run_status, order.record.placed_at)
 
     def load(self, order_id: str) -> tuple[OrderRecord | None, list[tuple[str, InboundEvent]]]:
         self._call("load")

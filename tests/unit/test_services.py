@@ -328,6 +328,23 @@ def test_given_a_date_before_the_order_was_placed_then_dead_lettered_naming_it(
     assert placed.orders.batches == {}
 
 
+def test_given_an_order_registered_before_placed_at_was_kept_then_an_early_date_is_judged_by_its_state(
+    placed: Shop,
+) -> None:
+    order = placed.orders.orders["SO-1"]
+    # a STATE item of an older version: placedAt only in the state
+    order.record = dataclasses.replace(order.record, placed_at=None)
+
+    placed.event("Order Delivered", {"orderId": "SO-1", "deliveredAt": "2026-11-02T08:59:00Z"}, PLACED_AT)
+
+    assert rejected(placed) == [
+        (
+            "INVALID_EVENT",
+            "detail.deliveredAt: must not be before the order was placed (2026-11-02T09:00:00+00:00) (order 'SO-1')",
+        )
+    ]
+
+
 def test_given_an_early_completion_before_the_first_step_then_the_stored_placement_still_rejects_it(
     shop: Shop,
 ) -> None:

@@ -118,6 +118,20 @@ def promise_ledger(state: OrderState | None) -> list[dict[str, str]]:
     ]
 
 
+def _needed(sk: str, entry: dict[str, Any], state_item: dict[str, Any] | None, applied: frozenset[bytes]) -> bool:
+    """Whether a step must parse this item of the order's range: a pending event, or the Order Placed event
+    (the order's detail). An applied ``EVENT#<id>`` item is known by its key alone (``applied`` holds the
+    digests of the ids), so its JSON is not parsed; items of the older layout are always parsed."""
+    if "event" not in entry:
+        return False
+    if sk.startswith(EVENT_PREFIX):
+        event_id = sk[len(EVENT_PREFIX) :]
+        if state_item is None or event_id == state_item.get("placedEventId"):
+            return True
+        return event_digest(event_id) not in applied
+    return sk.startswith(LEGACY_INBOX_PREFIX)
+
+
 def _digests(raw: Any) -> frozenset[bytes]:
     blob = bytes(getattr(raw, "value", raw)) if raw is not None else b""
     return frozenset(blob[i : i + DIGEST_BYTES] for i in range(0, len(blob), DIGEST_BYTES))
@@ -145,6 +159,20 @@ class OrderRecord:
     #: Keys (``timer_key``) of the order's timers that fired and were announced (``claim_timer``) since the last
     #: step read them: the step forgets the armed timer when it is among them.
     fired_timers: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class OrderStanding:
+    """What intake judges a later event by, read from the STATE item alone (not the order's events or state)."""
+
+    order_id: str
+    run_status: str
+    #: The order's placedAt in the customer's zone; None on a STATE item registered before it was kept there.
+    placed_at: datetime | None
+
+
+#: The STATE attributes an ``OrderStanding`` is read from.
+STANDING_ATTRIBUTES = ("orderId", "runStatus", "placedAt")
 
 
 class OrdersRepository:
@@ -203,6 +231,23 @@ class OrdersRepository:
     def get(self, order_id: str) -> OrderRecord | None:
         return self.load(order_id)[0]
 
+    def standing(self, order_id: str) -> OrderStanding | None:
+        """The order's run status and placedAt, from its STATE item only (one strongly consistent GetItem, no
+        state to unpack, no events to parse); None for an unknown order."""
+        item = self._table.get_item(
+            Key={"pk": order_pk(order_id), "sk": "STATE"},
+            ConsistentRead=True,
+            ProjectionExpression=", ".join(f"#a{i}" for i in range(len(STANDING_ATTRIBUTES))),
+            ExpressionAttributeNames={f"#a{i}": name for i, name in enumerate(STANDING_ATTRIBUTES)},
+        ).get("Item")
+        if item is None:
+            return None
+        return OrderStanding(
+            order_id=item.get("orderId", order_id),
+            run_status=item.get("runStatus", "starting"),
+            placed_at=datetime.fromisoformat(item["placedAt"]) if item.get("placedAt") else None,
+        )
+
     def load(self, order_id: str) -> tuple[OrderRecord | None, list[tuple[str, InboundEvent]]]:
         """The order as a step needs it, in one Query: its record (state with the order detail) and its pending
         events (not applied yet) in the order they arrived."""
@@ -217,13 +262,16 @@ class OrdersRepository:
         }
         events: list[tuple[str, InboundEvent]] = []
         item: dict[str, Any] | None = None
+        applied: frozenset[bytes] = frozenset()
         while True:
             page = self._table.query(**kwargs)
             for entry in page["Items"]:
-                if entry["sk"] == "STATE":
+                sk = entry["sk"]
+                if sk == "STATE":
                     item = entry
-                elif entry["sk"].startswith((EVENT_PREFIX, LEGACY_INBOX_PREFIX)) and "event" in entry:
-                    events.append((entry["sk"], InboundEvent.model_validate_json(entry["event"])))
+                    applied = _digests(item.get("applied"))
+                elif _needed(sk, entry, item, applied):
+                    events.append((sk, InboundEvent.model_validate_json(entry["event"])))
             if "LastEvaluatedKey" not in page:
                 break
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]

@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from outreach_lambda.adapters.orders import OrderRecord
+from outreach_lambda.adapters.orders import OrderStanding
 from outreach_lambda.domain.business_hours import add_business_minutes
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.events import (
@@ -143,31 +143,35 @@ class Intake:
         else:
             order_ids = [detail.order_id]  # type: ignore[attr-defined]
 
-        records = [(order_id, self.orders.get(order_id)) for order_id in order_ids]
-        for order_id, record in records:
-            problem = _placement_problem(detail, record)
+        # What the event is judged by: each order's run status and placedAt, not its whole record.
+        standings = [(order_id, self.orders.standing(order_id)) for order_id in order_ids]
+        for order_id, standing in standings:
+            problem = self._placement_problem(detail, order_id, standing)
             if problem is not None:
                 return self._reject(raw, "INVALID_EVENT", f"detail.{problem} (order {order_id!r})")
         if batch:
             assert isinstance(detail, ProductionDelayed)
             # Known before any execution reports back, so the last one can report the batch to ops.
-            open_orders = sum(1 for _, r in records if r is not None and r.run_status not in FINISHED)
+            open_orders = sum(1 for _, s in standings if s is not None and s.run_status not in FINISHED)
             self.orders.open_batch(event_id, detail.sku or "", detail.reason, open_orders, now)
         delivered: list[str] = []
-        for order_id, record in records:
-            if record is None:
+        for order_id, standing in standings:
+            if standing is None:
                 return self._reject(raw, "UNKNOWN_ORDER", f"detail.orderId: unknown order {order_id!r}")
-            if record.run_status in FINISHED:
-                if isinstance(detail, FeedbackReceived) and record.state is not None:
+            if standing.run_status in FINISHED:
+                # Served after the timeline from the order's state: read only in this rare case.
+                served_late = isinstance(detail, FeedbackReceived | AddressChangeRequested)
+                record = self.orders.get(order_id) if served_late else None
+                if isinstance(detail, FeedbackReceived) and record is not None and record.state is not None:
                     self._late_feedback(record.state, detail, now)
                     delivered.append(order_id)
                     continue
-                if isinstance(detail, AddressChangeRequested) and record.state is not None:
+                if isinstance(detail, AddressChangeRequested) and record is not None and record.state is not None:
                     for alert in late_address_change(record.state, detail, now):
                         self.alerts.publish(alert.model_dump(mode="json", by_alias=True))
                     delivered.append(order_id)
                     continue
-                logger.info("event for a finished order ignored", extra=_ctx(inbound, order_id, record.run_status))
+                logger.info("event for a finished order ignored", extra=_ctx(inbound, order_id, standing.run_status))
                 metrics.add_metric(name="EventsIgnored", unit="Count", value=1)
                 continue
             if self._store_and_wake(order_id, inbound):
@@ -380,6 +384,18 @@ class Intake:
         if token is not None:
             self.timeline.invoke(WakeRequest(order_id=order_id, task_token=token, woken_by=reason).to_payload())
 
+    def _placement_problem(self, detail: Detail, order_id: str, standing: OrderStanding | None) -> str | None:
+        """A date of the event before the order was placed (judged by its placedAt in the customer's zone)."""
+        if standing is None:
+            return None
+        placed_at = standing.placed_at
+        if placed_at is None:  # registered before placedAt was kept on the STATE item: it is in the state
+            record = self.orders.get(order_id)
+            if record is not None and record.state is not None:
+                order = record.state.order
+                placed_at = order.placed_at.astimezone(order.customer.zone)
+        return placement_problem(detail, placed_at) if placed_at is not None else None
+
     def _reject(self, raw: Any, code: str, reason: str) -> IntakeResult:
         self.dead_letters.reject(raw, code, reason)
         logger.warning("event rejected", extra={"errorCode": code, "reason": reason, "eventId": _safe_id(raw)})
@@ -402,17 +418,6 @@ def _problems(exc: ValidationError) -> str:
             path.insert(0, "detail")
         parts.append(f"{'.'.join(path) or '(event)'}: {err['msg']}")
     return "; ".join(parts)
-
-
-def _placement_problem(detail: Detail, record: OrderRecord | None) -> str | None:
-    """A date of the event before the order was placed (needs the order: its placedAt in the customer's zone)."""
-    if record is None:
-        return None
-    placed_at = record.placed_at
-    if placed_at is None and record.state is not None:  # registered before placedAt was kept on the STATE item
-        order = record.state.order
-        placed_at = order.placed_at.astimezone(order.customer.zone)
-    return placement_problem(detail, placed_at) if placed_at is not None else None
 
 
 def _safe_id(raw: Any) -> Any:
