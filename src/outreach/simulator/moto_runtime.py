@@ -134,7 +134,7 @@ from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from werkzeug.datastructures import Headers, MultiDict
 from werkzeug.routing.rules import Rule as WerkzeugRule
 
-from outreach.simulator import direct_calls, fast_calls, metering, startup_cache
+from outreach.simulator import direct_calls, fast_calls, inline_states, metering, startup_cache
 from outreach.simulator.patching import installed
 
 Handler = Callable[[dict[str, Any], Any], Any]
@@ -1070,6 +1070,7 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
         for name in ("send_task_success", "send_task_failure", "send_task_heartbeat")
     ],
     *fast_calls.PATCHES,  # fast paths 16 and up
+    *inline_states.PATCHES,  # fast path 29
 ]
 
 
