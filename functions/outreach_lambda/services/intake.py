@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from outreach_lambda.adapters.orders import OrderStanding
+from outreach_lambda.adapters.orders import OrderRecord, OrderStanding
 from outreach_lambda.domain.business_hours import add_business_minutes
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.events import (
@@ -143,10 +143,16 @@ class Intake:
         else:
             order_ids = [detail.order_id]  # type: ignore[attr-defined]
 
-        # What the event is judged by: each order's run status and placedAt, not its whole record.
-        standings = [(order_id, self.orders.standing(order_id)) for order_id in order_ids]
+        # What the event is judged by: each order's run status and placedAt. Feedback and an address change are
+        # served from the order's state once its timeline is over, so for those the whole record is read.
+        served_late = isinstance(detail, FeedbackReceived | AddressChangeRequested)
+        records = {order_id: self.orders.get(order_id) for order_id in order_ids} if served_late else {}
+        standings = [
+            (order_id, _standing(records[order_id]) if served_late else self.orders.standing(order_id))
+            for order_id in order_ids
+        ]
         for order_id, standing in standings:
-            problem = self._placement_problem(detail, order_id, standing)
+            problem = self._placement_problem(detail, order_id, standing, records.get(order_id))
             if problem is not None:
                 return self._reject(raw, "INVALID_EVENT", f"detail.{problem} (order {order_id!r})")
         if batch:
@@ -159,9 +165,7 @@ class Intake:
             if standing is None:
                 return self._reject(raw, "UNKNOWN_ORDER", f"detail.orderId: unknown order {order_id!r}")
             if standing.run_status in FINISHED:
-                # Served after the timeline from the order's state: read only in this rare case.
-                served_late = isinstance(detail, FeedbackReceived | AddressChangeRequested)
-                record = self.orders.get(order_id) if served_late else None
+                record = records.get(order_id)
                 if isinstance(detail, FeedbackReceived) and record is not None and record.state is not None:
                     self._late_feedback(record.state, detail, now)
                     delivered.append(order_id)
@@ -384,13 +388,15 @@ class Intake:
         if token is not None:
             self.timeline.invoke(WakeRequest(order_id=order_id, task_token=token, woken_by=reason).to_payload())
 
-    def _placement_problem(self, detail: Detail, order_id: str, standing: OrderStanding | None) -> str | None:
+    def _placement_problem(
+        self, detail: Detail, order_id: str, standing: OrderStanding | None, record: OrderRecord | None
+    ) -> str | None:
         """A date of the event before the order was placed (judged by its placedAt in the customer's zone)."""
         if standing is None:
             return None
         placed_at = standing.placed_at
         if placed_at is None:  # registered before placedAt was kept on the STATE item: it is in the state
-            record = self.orders.get(order_id)
+            record = record or self.orders.get(order_id)
             if record is not None and record.state is not None:
                 order = record.state.order
                 placed_at = order.placed_at.astimezone(order.customer.zone)
@@ -418,6 +424,10 @@ def _problems(exc: ValidationError) -> str:
             path.insert(0, "detail")
         parts.append(f"{'.'.join(path) or '(event)'}: {err['msg']}")
     return "; ".join(parts)
+
+
+def _standing(record: OrderRecord | None) -> OrderStanding | None:
+    return None if record is None else OrderStanding(record.order_id, record.run_status, record.placed_at)
 
 
 def _safe_id(raw: Any) -> Any:
