@@ -30,8 +30,8 @@ class OrdersStore(Protocol):
         placed_at: datetime,
     ) -> bool: ...
     def get(self, order_id: str) -> OrderRecord | None: ...
-    def standing(self, order_id: str) -> OrderStanding | None:
-        """The order's run status and placedAt, without its state or events (what intake judges an event by)."""
+    def standings(self, order_ids: list[str]) -> dict[str, OrderStanding | None]:
+        """Each order's run status and placedAt, without state or events (what intake judges an event by)."""
         ...
 
     def load(self, order_id: str) -> tuple[OrderRecord | None, list[tuple[str, InboundEvent]]]:

@@ -77,6 +77,20 @@ def test_given_writes_and_reads_of_a_function_when_metered_then_units_are_billed
     assert meter.invocations == {"timeline": 1}
 
 
+def test_given_a_batch_get_when_metered_then_each_item_is_billed_as_its_table_asks_consistency(table) -> None:
+    """BatchGetItem says per table whether it reads strongly consistently (a sku delay reads every order so)."""
+    for pk in ("A", "B", "C"):
+        table.put_item(Item={"pk": pk, "sk": "STATE", "state": "x" * 5000})  # 5 KB: 2 units of 4 KB each read
+    keys = [{"pk": {"S": pk}, "sk": {"S": "STATE"}} for pk in ("A", "B", "C")]
+    with metering.metered() as meter, metering.in_function("intake"):
+        dynamodb = boto3.client("dynamodb", region_name=REGION)
+        dynamodb.batch_get_item(RequestItems={"t": {"Keys": keys, "ConsistentRead": True}})
+        dynamodb.batch_get_item(RequestItems={"t": {"Keys": keys[:1]}})
+
+    assert meter.calls == {"dynamodb:BatchGetItem": 2}
+    assert meter.read_units == {"BatchGetItem": 3 * 2 + 1}  # 3 items x 2 units; 1 item eventually consistent: 1
+
+
 def test_given_a_happy_order_when_simulated_then_its_calls_and_units_are_counted_by_caller() -> None:
     result = runner.run(load(EXAMPLES / "happy_path.json"))
     counted = result.meter.summary()

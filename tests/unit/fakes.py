@@ -88,12 +88,14 @@ class FakeOrders:
         order = self.orders.get(order_id)
         return order.record if order else None
 
-    def standing(self, order_id: str) -> OrderStanding | None:
-        self._call("standing")
-        order = self.orders.get(order_id)
-        if order is None:
-            return None
-        return OrderStanding(order_id, order.record.run_status, order.record.placed_at)
+    def standings(self, order_ids: list[str]) -> dict[str, OrderStanding | None]:
+        self._call("standings")
+        found: dict[str, OrderStanding | None] = {}
+        for order_id in order_ids:
+            order = self.orders.get(order_id)
+            record = order.record if order is not None else None
+            found[order_id] = None if record is None else OrderStanding(order_id, record.run_status, record.placed_at)
+        return found
 
     def load(self, order_id: str) -> tuple[OrderRecord | None, list[tuple[str, InboundEvent]]]:
         self._call("load")

@@ -181,11 +181,25 @@ def test_given_an_applied_event_whose_stored_form_no_longer_reads_then_the_order
 
 
 def test_given_an_order_then_its_standing_is_read_from_the_state_item_alone(placed: OrdersRepository) -> None:
-    standing = placed.standing("SO-1")
+    standing = placed.standings(["SO-1"])["SO-1"]
 
     assert standing is not None
     assert (standing.order_id, standing.run_status, standing.placed_at) == ("SO-1", "running", NOW)
-    assert placed.standing("SO-404") is None
+    assert placed.standings(["SO-404"]) == {"SO-404": None}
+
+
+def test_given_a_sku_delay_reaching_many_orders_then_every_standing_is_read_unknown_ones_as_none(
+    orders: OrdersRepository,
+) -> None:
+    ids = [f"SO-{n:03d}" for n in range(230)]  # more than two BatchGetItem requests of 100
+    for n, order_id in enumerate(ids[:-5]):
+        assert orders.register(order_id, f"placed-{n}", ["SOFA"], NOW, fingerprint="f", placed_at=NOW)
+
+    found = orders.standings(ids)
+
+    assert list(found) == ids
+    assert all(found[i] is not None and found[i].run_status == "starting" for i in ids[:-5])  # type: ignore[union-attr]
+    assert [found[i] for i in ids[-5:]] == [None] * 5
 
 
 def test_given_an_inbox_item_of_the_older_layout_then_a_step_applies_it_once(placed: OrdersRepository) -> None:

@@ -147,10 +147,8 @@ class Intake:
         # served from the order's state once its timeline is over, so for those the whole record is read.
         served_late = isinstance(detail, FeedbackReceived | AddressChangeRequested)
         records = {order_id: self.orders.get(order_id) for order_id in order_ids} if served_late else {}
-        standings = [
-            (order_id, _standing(records[order_id]) if served_late else self.orders.standing(order_id))
-            for order_id in order_ids
-        ]
+        found = {i: _standing(r) for i, r in records.items()} if served_late else self.orders.standings(order_ids)
+        standings = [(order_id, found.get(order_id)) for order_id in order_ids]
         for order_id, standing in standings:
             problem = self._placement_problem(detail, order_id, standing, records.get(order_id))
             if problem is not None:

@@ -260,7 +260,7 @@ def _metered_call(inner: Callable[..., Any]) -> Callable[..., Any]:
             meter.calls[name] += 1
             meter.calls_by_origin[origin] += 1
         outer = getattr(_local, "call", None)
-        _local.call = (operation_name, bool(api_params.get("ConsistentRead")))
+        _local.call = (operation_name, _consistency(operation_name, api_params))
         started = time.perf_counter()
         try:
             return inner(self, operation_name, api_params)
@@ -351,13 +351,24 @@ def _transact(method: Callable[..., Any]) -> Any:
 READ_OPERATIONS = frozenset(("GetItem", "BatchGetItem", "TransactGetItems", "Query", "Scan"))
 
 
+def _consistency(operation_name: str, api_params: dict[str, Any]) -> bool | frozenset[str]:
+    """Whether a call reads strongly consistently: for BatchGetItem, which tables do (each says so itself)."""
+    if operation_name == "BatchGetItem":
+        requests = api_params.get("RequestItems") or {}
+        return frozenset(name for name, request in requests.items() if request.get("ConsistentRead"))
+    return bool(api_params.get("ConsistentRead"))
+
+
 def _get(method: Callable[..., Any]) -> Any:
     def get(self: DynamoDBBackend, *args: Any, **kwargs: Any) -> Any:
         item = method(self, *args, **kwargs)
         call = getattr(_local, "call", None)
         operation = _current_operation()
         if operation in READ_OPERATIONS and call is not None:
-            _count_read(operation, _read_units(item_size(item), call[1]))
+            consistent = call[1]
+            if isinstance(consistent, frozenset):  # BatchGetItem: moto reads each key with get_item(table, ...)
+                consistent = (args[0] if args else kwargs.get("table_name")) in consistent
+            _count_read(operation, _read_units(item_size(item), consistent))
         return item
 
     return get
