@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 from collections.abc import Iterator
@@ -548,3 +549,42 @@ def test_given_the_links_in_messages_then_they_point_at_the_endpoints_stage(synt
         url = synth.resources[synth.function_id(module)]["Properties"]["Environment"]["Variables"]["ACTIONS_BASE_URL"]
         assert api_id in json.dumps(url) and "execute-api" in flatten(url), module
     assert "ActionsUrl" in synth.template.to_json()["Outputs"]
+
+
+# -- what the code calls, the roles allow ------------------------------------------------------------------
+#: botocore's name of a call -> the IAM action that allows it (where the two differ)
+IAM_SERVICE = {"sesv2": "ses", "stepfunctions": "states"}
+IAM_OPERATION = {"lambda:Invoke": "lambda:InvokeFunction", "sns:Publish(SMS)": "sns:Publish"}
+
+
+def _iam_action(call: str) -> str:
+    call = IAM_OPERATION.get(call, call)
+    service, operation = call.split(":", 1)
+    return f"{IAM_SERVICE.get(service, service)}:{operation}"
+
+
+def test_given_every_example_and_a_sku_delay_when_simulated_then_each_function_s_role_allows_each_call_it_made(
+    synth: Synth,
+) -> None:
+    """moto checks no IAM: a call the code makes and its role does not allow would only fail once deployed.
+    Every kind of call each function made in the simulated examples (and a sku delay, which reads its orders in
+    batches) must be an action of its role's policies."""
+    from benchmarks.sku_delay import scenario as sku_delay
+    from outreach.simulator import runner
+    from outreach.simulator.scenario import load, parse
+
+    scenarios = [load(p) for p in sorted((REPO_ROOT / "examples").glob("*.json"))]
+    made: set[tuple[str, str]] = set()
+    for scenario in [*scenarios, parse(sku_delay(orders=4, rate=14.0))]:
+        made |= set(runner.run(scenario).meter.operations_by_origin)
+
+    missing = []
+    for name in FunctionName:
+        allowed = {a for s in synth.statements_of(name.value) if s["Effect"] == "Allow" for a in actions_of(s)}
+        for origin, call in sorted(made):
+            if origin == f"outreach-{name.value}":
+                action = _iam_action(call)
+                if not any(fnmatch.fnmatchcase(action, pattern) for pattern in allowed):
+                    missing.append(f"{name.value}: {action}")
+    assert {origin for origin, _ in made} >= {f"outreach-{n.value}" for n in FunctionName} - {"outreach-reconciler"}
+    assert missing == []

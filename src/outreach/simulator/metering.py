@@ -61,6 +61,8 @@ SMS = "sns:Publish(SMS)"
 class Metering:
     calls: Counter[str] = field(default_factory=Counter)  # "dynamodb:TransactWriteItems" -> count
     calls_by_origin: Counter[str] = field(default_factory=Counter)  # function name or "states" -> count
+    #: (function name or "states", "service:Operation"): which caller made which kind of call (IAM needs it)
+    operations_by_origin: Counter[tuple[str, str]] = field(default_factory=Counter)
     write_units: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))  # operation -> WRU
     read_units: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))  # operation -> RRU
     invocations: Counter[str] = field(default_factory=Counter)  # function name -> count
@@ -259,6 +261,7 @@ def _metered_call(inner: Callable[..., Any]) -> Callable[..., Any]:
         with meter.lock:
             meter.calls[name] += 1
             meter.calls_by_origin[origin] += 1
+            meter.operations_by_origin[origin, name] += 1
         outer = getattr(_local, "call", None)
         _local.call = (operation_name, _consistency(operation_name, api_params))
         started = time.perf_counter()
