@@ -66,6 +66,9 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     validated parameters to moto's response class and from moto's serialised structure to botocore's parser, with
     no JSON text, request object or ``setup_class`` in between (``direct_calls``; compared call by call with plain
     moto in ``tests/simulation/test_direct_calls.py``).
+26. REST-protocol calls (Lambda Invoke, SES v2, Scheduler) reach moto's handler as the WSGI environ werkzeug would
+    build from botocore's serialised request, built directly: no ``AWSRequest``, no ``normalize_request``
+    (``rest_calls``; compared with werkzeug's environ and with plain moto in ``tests/simulation/test_rest_calls.py``).
 """
 
 from __future__ import annotations
@@ -134,7 +137,7 @@ from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from werkzeug.datastructures import Headers, MultiDict
 from werkzeug.routing.rules import Rule as WerkzeugRule
 
-from outreach.simulator import direct_calls, fast_calls, inline_states, metering, startup_cache
+from outreach.simulator import direct_calls, fast_calls, inline_states, metering, rest_calls, startup_cache
 from outreach.simulator.patching import installed
 
 Handler = Callable[[dict[str, Any], Any], Any]
@@ -583,7 +586,8 @@ def _answer_from_moto(
             http, first = first, None
         else:
             prepared = prepared or request_dict()
-            http = _moto_response(create_request_object(prepared).prepare())
+            light = rest_calls.light_request(prepared, operation_model)  # fast path 26: no werkzeug, no AWSRequest
+            http = _moto_response(light or create_request_object(prepared).prepare())
         response_dict = convert_to_response_dict(http, operation_model)
         parser = endpoint._response_parser_factory.create_parser(operation_model.service_model.resolved_protocol)
         parsed = parser.parse(response_dict, operation_model.output_shape)
@@ -625,7 +629,7 @@ def _direct_answer(client: Any, operation_model: Any, api_params: dict[str, Any]
 _json_url = functools.lru_cache(maxsize=64)(lambda endpoint_url: _urljoin(endpoint_url, "/", None))
 
 
-def _moto_response(request: AWSPreparedRequest) -> AWSResponse:
+def _moto_response(request: AWSPreparedRequest | rest_calls.LightRequest) -> AWSResponse:
     """What ``BotocoreStubber`` answers for ``request``, under the same lock as every mocked call."""
     parsed_url, _ = _aws_url(request.url)
     handler = _moto_handler(f"{parsed_url.scheme}://{parsed_url.netloc}{parsed_url.path}")
@@ -635,10 +639,12 @@ def _moto_response(request: AWSPreparedRequest) -> AWSResponse:
         if _active is not None:
             _active.quiescence.progress += 1
             _active.direct_calls += 1
-        json_protocol = "X-Amz-Target" in request.headers and request.method == "POST"
-        normalized: Any = _JsonRequest(request) if json_protocol and not moto_recorder._user_enabled else None
+        normalized: Any = getattr(request, "moto_request", None)  # fast path 26 (``rest_calls``)
         if normalized is None:
-            normalized = normalize_request(request)
+            json_protocol = "X-Amz-Target" in request.headers and request.method == "POST"
+            normalized = _JsonRequest(request) if json_protocol and not moto_recorder._user_enabled else None  # type: ignore[arg-type]
+        if normalized is None:
+            normalized = normalize_request(request)  # type: ignore[arg-type]
         try:
             moto_recorder._record_request(normalized)
             status, headers, body = handler(normalized, normalized.raw_url, normalized.headers)

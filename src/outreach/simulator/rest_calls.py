@@ -1,0 +1,172 @@
+"""Fast path 26: REST-protocol calls (Lambda ``Invoke``, SES v2, EventBridge Scheduler) reach moto's handler without
+werkzeug's request normalisation and without botocore's request object.
+
+Fast path 11 hands botocore's serialised request to moto's handler as ``BotocoreStubber`` would: botocore builds an
+``AWSRequest`` and prepares it (``create_request_object(...).prepare()``), and moto's ``normalize_request`` turns that
+into a werkzeug ``Request`` through werkzeug's test ``EnvironBuilder`` (``Request.from_values``): header objects, a
+body stream, URL quoting, then the WSGI environ. For a ``rest-json`` operation (every field is a path label, a query
+argument, a header or a JSON/blob body; never a form) this module builds that very environ directly from the request
+dict botocore serialised, key by key as ``AWSRequest.prepare`` and ``EnvironBuilder.get_environ`` produce it (same
+keys, same order, same values, the same body bytes in ``wsgi.input``), and moto's own ``Request`` class is made from
+it. Everything moto reads of the request (``path`` decoded, ``raw_path``/``raw_url`` as sent, ``args``, ``headers``,
+``data``, ``host``, ``content_type``) is then computed by werkzeug's and moto's own code, as before; routing, the
+response class, the backend, request ids and errors are untouched. ``tests/simulation/test_rest_calls.py`` compares
+the environ with ``normalize_request``'s for every operation the simulator calls and for awkward URLs (encoded e-mail
+addresses and ARNs, non-ASCII, ports, empty and text bodies), and the answers, errors and moto's stored state with
+plain moto.
+
+Not covered (fast path 11's way as before): other protocols (the JSON protocol has its own light request, query and
+XML protocols carry forms), file-like bodies (a blob payload such as Lambda's ``Payload`` given as bytes or text is
+covered), ``Transfer-Encoding``, form content types, non-HTTP(S)
+URLs, and moto's request recorder.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from contextlib import suppress
+from io import BytesIO
+from typing import Any
+from urllib.parse import unquote, urlparse, urlsplit
+
+from moto.core.request import PRESERVED_HEADER_NAMES_ENVIRON_KEY, Request, should_preserve_original_header_name
+from moto.moto_api import recorder as moto_recorder
+from werkzeug.urls import iri_to_uri
+
+#: botocore protocols whose requests this module builds (the JSON protocol has ``moto_runtime._JsonRequest``)
+PROTOCOLS = frozenset(("rest-json",))
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class LightRequest:
+    """What ``moto_runtime._moto_response`` reads of a prepared ``AWSPreparedRequest`` (its URL, method and headers),
+    plus the moto ``Request`` that ``normalize_request`` would have made of it."""
+
+    __slots__ = ("headers", "method", "moto_request", "url")
+
+    def __init__(self, url: str, method: str, headers: dict[str, Any], moto_request: Request) -> None:
+        self.url = url
+        self.method = method
+        self.headers = headers
+        self.moto_request = moto_request
+
+
+def light_request(prepared: dict[str, Any], operation_model: Any) -> LightRequest | None:
+    """The request for botocore's serialised request dict ``prepared`` (``_convert_to_request_dict``), or None when it
+    is not covered (nothing has happened: the caller builds botocore's request object as before)."""
+    if operation_model.service_model.resolved_protocol not in PROTOCOLS or moto_recorder._user_enabled:
+        return None
+    body = prepared["body"]
+    if isinstance(body, str):
+        data = body.encode("utf-8")  # werkzeug encodes a text body as UTF-8
+    elif isinstance(body, bytes | bytearray):
+        data = bytes(body)
+    elif body is None:
+        data = b""
+    else:
+        return None  # a dict (a form) or a file-like body
+    url: str = prepared["url"]
+    method: str = prepared["method"]
+    raw_headers: dict[str, Any] = prepared["headers"]
+    if len({key.lower() for key in raw_headers}) != len(raw_headers):
+        return None  # botocore's HeadersDict would merge them
+    headers: list[tuple[str, str]] = []
+    content_type = None
+    for key, value in raw_headers.items():
+        text = value.decode("utf-8") if isinstance(value, bytes) else value
+        if not isinstance(text, str) or "\n" in text or "\r" in text:
+            return None  # werkzeug's Headers would convert or refuse it
+        lowered = key.lower()
+        if lowered == "transfer-encoding":
+            return None
+        if lowered == "content-type":
+            if content_type is None:
+                content_type = text
+            continue
+        if lowered == "content-length":
+            continue  # werkzeug derives it from the body
+        headers.append((key, text))
+    if content_type is not None and content_type.partition(";")[0].strip().lower() in _FORM_TYPES:
+        return None
+    parsed = urlparse(url)  # as moto's ``Request.from_primitives`` splits it (``;params`` leave the path)
+    if parsed.scheme not in ("http", "https") or parsed.fragment or not parsed.netloc:
+        return None
+    if parsed.path.startswith("//") or "?" in parsed.path or "#" in parsed.path:
+        return None  # werkzeug would split such a path again
+    environ = _environ(parsed, method, data, content_type, headers)
+    if environ is None:
+        return None
+    return LightRequest(url, method, raw_headers, Request(environ))
+
+
+def _environ(
+    parsed: Any, method: str, data: bytes, content_type: str | None, headers: list[tuple[str, str]]
+) -> dict[str, Any] | None:
+    """``EnvironBuilder(path, base_url, query_string, method, data, headers).get_environ()`` as moto's
+    ``Request.from_primitives`` calls it, then moto's two additions."""
+    server = _server(parsed.scheme, parsed.netloc)
+    if server is None:
+        return None
+    host, name, port = server
+    path = parsed.path
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": method,
+        "SCRIPT_NAME": "",
+        "PATH_INFO": _wsgi_encoding_dance(unquote(iri_to_uri(path))),  # werkzeug decodes the path it is given
+        "QUERY_STRING": _wsgi_encoding_dance(parsed.query),
+        "REQUEST_URI": _wsgi_encoding_dance(path),
+        "RAW_URI": _wsgi_encoding_dance(path),
+        "SERVER_NAME": name,
+        "SERVER_PORT": str(port),
+        "HTTP_HOST": host,
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": parsed.scheme,
+        "wsgi.input": BytesIO(data) if data else BytesIO(),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+    }
+    if content_type is not None:
+        environ["CONTENT_TYPE"] = content_type
+    if data:
+        environ["CONTENT_LENGTH"] = str(len(data))
+    combined: dict[str, list[str]] = {}
+    for key, value in headers:
+        combined.setdefault(f"HTTP_{key.upper().replace('-', '_')}", []).append(value)
+    for key, values in combined.items():
+        environ[key] = ", ".join(values)
+    environ[PRESERVED_HEADER_NAMES_ENVIRON_KEY] = {
+        _environ_key(key): key for key, _ in headers if should_preserve_original_header_name(key)
+    }
+    environ.setdefault("CONTENT_LENGTH", "0")
+    return environ
+
+
+@functools.lru_cache(maxsize=256)
+def _server(scheme: str, netloc: str) -> tuple[str, str, int] | None:
+    """(host, server name, port) of ``EnvironBuilder(base_url=scheme://netloc)``; None where werkzeug would refuse the
+    URL or see a script root in it."""
+    try:
+        base = urlsplit(iri_to_uri(f"{scheme}://{netloc}"))
+    except ValueError:
+        return None
+    if base.path or base.query or base.fragment:
+        return None
+    name, sep, port_text = base.netloc.partition(":")
+    port = 443 if base.scheme == "https" else 80
+    if sep:
+        with suppress(ValueError):  # werkzeug keeps the default port for a port that is not a number
+            port = int(port_text)
+    return base.netloc, name, port
+
+
+def _environ_key(header_name: str) -> str:
+    key = header_name.upper().replace("-", "_")
+    return key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{key}"
+
+
+def _wsgi_encoding_dance(text: str) -> str:
+    return text.encode().decode("latin1")
