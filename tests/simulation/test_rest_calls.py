@@ -45,6 +45,8 @@ def _as_moto_sees_it(request: Any) -> dict[str, Any]:
         "raw_path": request.raw_path,
         "raw_url": request.raw_url,
         "host": request.host,
+        "url_root": request.url_root,
+        "root_url": request.root_url,
         "args": list(request.args.items(multi=True)),
         "values": list(request.values.items(multi=True)),
         "form": list(request.form.items(multi=True)),
@@ -349,3 +351,66 @@ def test_given_every_rest_call_the_simulator_makes_when_answered_by_the_fast_pat
     assert {"Invoke", "SendEmail", "CreateSchedule", "DeleteSchedule", "GetEmailIdentity"} <= set(built)
     assert len(fast[1]["sent"]) == 2 and fast[1]["schedules"]  # the conversation did send and schedule
     assert {"ok", "error", "invalid"} <= {answer[0] for answer in plain[0]}
+
+
+# -- fast path 27: the operation a REST request routes to, found once per route ------------------------------------
+CONCURRENCY = "https://lambda.us-east-1.amazonaws.com/2019-09-30/functions/f/provisioned-concurrency"
+ROUTED = [
+    ("awslambda", "POST", f"{LAMBDA}/f/invocations", {}),
+    ("awslambda", "POST", f"{LAMBDA}/f/invocations?Qualifier=1", {}),
+    ("awslambda", "POST", f"{LAMBDA}/arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3Afunction%3Af/invocations", {}),
+    ("awslambda", "GET", "https://lambda.us-east-1.amazonaws.com/2021-10-31/functions/f/url", {}),
+    ("awslambda", "GET", "https://lambda.us-east-1.amazonaws.com/2021-10-31/functions/f/url?Qualifier=q", {}),
+    ("awslambda", "GET", "https://lambda.us-east-1.amazonaws.com/2015-03-31/functions/f", {}),
+    ("awslambda", "GET", "https://lambda.us-east-1.amazonaws.com/2015-03-31/functions/f?Qualifier=2", {}),
+    ("awslambda", "DELETE", f"{LAMBDA}/f/invocations", {}),  # no such route
+    ("sesv2", "POST", "https://email.us-east-1.amazonaws.com/v2/email/outbound-emails", {}),
+    ("sesv2", "GET", "https://email.us-east-1.amazonaws.com/v2/email/identities/a%2Bb%40example.com", {}),
+    ("sesv2", "GET", "https://email.us-east-1.amazonaws.com/v2/email/suppression/addresses/x%40y.de", {}),
+    ("scheduler", "POST", "https://scheduler.us-east-1.amazonaws.com/schedules/n-1", {}),
+    ("scheduler", "DELETE", "https://scheduler.us-east-1.amazonaws.com/schedules/n-1?groupName=g", {}),
+    # one path, the operation picked by the query arguments the rules require
+    ("awslambda", "GET", f"{CONCURRENCY}?Qualifier=1", {}),
+    ("awslambda", "GET", f"{CONCURRENCY}?List=ALL", {}),
+    ("awslambda", "GET", f"{CONCURRENCY}?List=SOME", {}),
+    ("awslambda", "GET", CONCURRENCY, {}),
+    ("awslambda", "GET", "https://lambda.us-east-1.amazonaws.com/2018-10-31/layers?find=LayerVersion&Arn=a", {}),
+    ("awslambda", "GET", "https://lambda.us-east-1.amazonaws.com/2018-10-31/layers?find=LayerVersion", {}),
+    ("awslambda", "GET", "https://lambda.us-east-1.amazonaws.com/2018-10-31/layers", {}),
+    ("iot", "POST", "https://iot.us-east-1.amazonaws.com/target-policies/p", {"x-amzn-iot-principal": "me"}),
+    ("iot", "POST", "https://iot.us-east-1.amazonaws.com/target-policies/p", {}),
+]
+
+
+def _route(service: str, method: str, url: str, headers: dict[str, str], route: Any) -> Any:
+    from moto.core.responses import BaseResponse
+
+    light = rest_calls.light_request(_prepared(url, method, b"", headers), _REST_JSON)
+    assert light is not None
+    response = BaseResponse(service_name=service)
+    response.uri_match = {}
+    try:
+        operation = route(response, light.moto_request)
+    except Exception as exc:  # moto's router refuses it (a redirect): the same either way
+        return ("raised", type(exc).__name__)
+    return operation, response.uri_match
+
+
+def test_given_rest_requests_when_routed_twice_then_each_finds_the_operation_and_labels_moto_finds():
+    rest_calls.clear()
+    try:
+        first = [_route(*request, rest_calls._route_once) for request in ROUTED]
+        again = [_route(*request, rest_calls._route_once) for request in ROUTED]
+        moto = [_route(*request, rest_calls._original_route) for request in ROUTED]
+        assert rest_calls._routes  # routes were kept
+    finally:
+        rest_calls.clear()
+
+    assert first == moto
+    assert again == moto
+    operations = [operation for operation, *_ in moto]
+    assert {"Invoke", "SendEmail", "GetProvisionedConcurrencyConfig", "ListProvisionedConcurrencyConfigs"} <= set(
+        operations
+    )
+    assert {"GetLayerVersionByArn", "ListLayers"} <= set(operations)  # query arguments the rules require decide
+    assert None in operations or "raised" in operations  # and a request no rule accepts is not kept

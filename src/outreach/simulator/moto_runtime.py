@@ -69,6 +69,10 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
 26. REST-protocol calls (Lambda Invoke, SES v2, Scheduler) reach moto's handler as the WSGI environ werkzeug would
     build from botocore's serialised request, built directly: no ``AWSRequest``, no ``normalize_request``
     (``rest_calls``; compared with werkzeug's environ and with plain moto in ``tests/simulation/test_rest_calls.py``).
+27. moto's REST router (werkzeug's URL map, then the rules' query-argument and header constraints) runs once per
+    route: the operation and path labels it found are kept by everything the router reads of a request (protocol,
+    host, method, raw path, the constrained arguments and headers); requests it matches to nothing take its way
+    each time (``rest_calls``).
 """
 
 from __future__ import annotations
@@ -1076,6 +1080,7 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
         for name in ("send_task_success", "send_task_failure", "send_task_heartbeat")
     ],
     *fast_calls.PATCHES,  # fast paths 16 and up
+    *rest_calls.PATCHES,  # fast path 27
     *inline_states.PATCHES,  # fast path 29
 ]
 
@@ -1105,3 +1110,4 @@ def patched(handlers: dict[str, Handler], *, fast: bool = True) -> Iterator[Runt
         _pool_owners.clear()
         fast_calls.clear()
         direct_calls.clear()
+        rest_calls.clear()

@@ -1,4 +1,4 @@
-"""Fast path 26: REST-protocol calls (Lambda ``Invoke``, SES v2, EventBridge Scheduler) reach moto's handler without
+"""Fast paths 26 and 27: REST-protocol calls (Lambda ``Invoke``, SES v2, EventBridge Scheduler) reach moto's handler without
 werkzeug's request normalisation and without botocore's request object.
 
 Fast path 11 hands botocore's serialised request to moto's handler as ``BotocoreStubber`` would: botocore builds an
@@ -15,7 +15,18 @@ the environ with ``normalize_request``'s for every operation the simulator calls
 addresses and ARNs, non-ASCII, ports, empty and text bodies), and the answers, errors and moto's stored state with
 plain moto.
 
-Not covered (fast path 11's way as before): other protocols (the JSON protocol has its own light request, query and
+moto's own werkzeug ``Request`` computes its host and root URL from the scheme, ``Host`` header, server name and port
+and script name; those are computed by werkzeug once per such combination and handed to later requests as werkzeug's
+own cached values.
+
+Fast path 27: for a REST request moto finds the operation with its router on every call (werkzeug's URL map matched
+against the raw path, then each candidate operation's ``RequiredArg``/``RequiredHeader`` constraints). The result (the
+operation and its path labels) is kept by everything the router reads: the service, the content type (the protocol),
+the host, the method, the raw path, and the presence and value of each query argument and header any of the
+service's rules constrains. Only plain ``RestRouter`` routes are kept (not S3's); a request the router matches to
+nothing, or that makes it raise, goes the router's way every time.
+
+Not covered by fast path 26 (fast path 11's way as before): other protocols (the JSON protocol has its own light request, query and
 XML protocols carry forms), file-like bodies (a blob payload such as Lambda's ``Payload`` given as bytes or text is
 covered), ``Transfer-Encoding``, form content types, non-HTTP(S)
 URLs, and moto's request recorder.
@@ -30,8 +41,16 @@ from io import BytesIO
 from typing import Any
 from urllib.parse import unquote, urlparse, urlsplit
 
-from moto.core.request import PRESERVED_HEADER_NAMES_ENVIRON_KEY, Request, should_preserve_original_header_name
+from moto.core.request import (
+    PRESERVED_HEADER_NAMES_ENVIRON_KEY,
+    Request,
+    determine_request_protocol,
+    should_preserve_original_header_name,
+)
+from moto.core.responses import BaseResponse
+from moto.core.routing import RequiredArg, RequiredHeader, RestRouter, get_service_router
 from moto.moto_api import recorder as moto_recorder
+from werkzeug.exceptions import NotFound
 from werkzeug.urls import iri_to_uri
 
 #: botocore protocols whose requests this module builds (the JSON protocol has ``moto_runtime._JsonRequest``)
@@ -97,7 +116,32 @@ def light_request(prepared: dict[str, Any], operation_model: Any) -> LightReques
     environ = _environ(parsed, method, data, content_type, headers)
     if environ is None:
         return None
-    return LightRequest(url, method, raw_headers, Request(environ))
+    return LightRequest(url, method, raw_headers, _request(environ))
+
+
+#: werkzeug's cached ``host``, ``root_url`` and ``url_root`` of a request, by everything they are computed from
+_roots: dict[tuple[Any, ...], tuple[str, str, str]] = {}
+
+
+def _request(environ: dict[str, Any]) -> Request:
+    """moto's ``Request`` of ``environ``; its host and root URL (werkzeug's ``get_host`` and ``get_current_url`` of
+    the scheme, ``Host`` header, server name and port, script name and trusted hosts) computed once per such key by
+    werkzeug itself, then given to each request with the same key as werkzeug's own cached values."""
+    request = Request(environ)
+    key = (
+        environ["wsgi.url_scheme"],
+        environ.get("HTTP_HOST"),
+        environ["SERVER_NAME"],
+        environ["SERVER_PORT"],
+        environ["SCRIPT_NAME"],
+        None if request.trusted_hosts is None else tuple(request.trusted_hosts),
+    )
+    known = _roots.get(key)
+    if known is None:
+        _roots[key] = (request.host, request.root_url, request.url_root)
+    else:
+        request.host, request.root_url, request.url_root = known  # type: ignore[misc]
+    return request
 
 
 def _environ(
@@ -170,3 +214,88 @@ def _environ_key(header_name: str) -> str:
 
 def _wsgi_encoding_dance(text: str) -> str:
     return text.encode().decode("latin1")
+
+
+def clear() -> None:
+    _roots.clear()
+    _server.cache_clear()
+    _routes.clear()
+    _constraint_names.clear()
+
+
+# -- fast path 27: a REST request's operation found once per route -------------------------------------------------
+_routes: dict[tuple[Any, ...], tuple[str, dict[str, Any]]] = {}
+_constraint_names: dict[int, tuple[RestRouter, tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _names_constrained(router: RestRouter) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The query arguments and headers any rule of ``router`` looks at to pick an operation (``SmithyRule``'s
+    ``RequiredArg`` and ``RequiredHeader`` constraints), in a fixed order."""
+    known = _constraint_names.get(id(router))
+    if known is not None and known[0] is router:
+        return known[1], known[2]
+    args: set[str] = set()
+    headers: set[str] = set()
+    for rule in router._map.iter_rules():
+        for candidate in rule._action_selector.candidates:  # type: ignore[attr-defined]
+            for constraint in candidate.constraints:
+                if type(constraint) is RequiredArg:
+                    args.add(constraint.name)
+                elif type(constraint) is RequiredHeader:
+                    headers.add(constraint.name)
+                else:
+                    raise _Unroutable  # a constraint of another kind: moto's way
+    names = (tuple(sorted(args)), tuple(sorted(headers)))
+    _constraint_names[id(router)] = (router, *names)
+    return names
+
+
+class _Unroutable(Exception):
+    pass
+
+
+def _route_key(response: BaseResponse, request: Any) -> tuple[Any, ...] | None:
+    """Everything ``RestRouter.match`` reads of ``request``: the protocol (from the content type), the host (the
+    map's binding and host labels), the method, the raw path, and the query arguments and headers its rules'
+    constraints test. None when the router is not a plain ``RestRouter`` (S3's, RPC protocols) or unknown."""
+    service = response.boto3_service_name
+    content_type = request.content_type
+    try:
+        service_router = get_service_router(service)
+        router = service_router._get_router(determine_request_protocol(service_router._service_model, content_type))
+        if type(router) is not RestRouter:
+            return None
+        arg_names, header_names = _names_constrained(router)
+    except (NotFound, _Unroutable):  # no router for the protocol, a constraint of another kind: moto's way
+        return None
+    args, headers = request.args, request.headers
+    return (
+        service,
+        content_type,
+        request.host,
+        request.method,
+        request.raw_path,
+        tuple((name in args, args.get(name)) for name in arg_names),
+        tuple((name in headers, headers.get(name)) for name in header_names),
+    )
+
+
+def _route_once(self: BaseResponse, request: Any) -> str:
+    """``BaseResponse._get_action_from_method_and_request_uri`` (moto's router: werkzeug's URL map, then the rules'
+    constraints) answered from the result for the same route inputs (``_route_key``). Only found operations are
+    kept; a request that matches none, or raises, goes moto's way every time."""
+    key = _route_key(self, request)
+    if key is None:
+        return _original_route(self, request)
+    known = _routes.get(key)
+    if known is not None:
+        self.uri_match = dict(known[1])
+        return known[0]
+    operation = _original_route(self, request)
+    if operation is not None:
+        _routes[key] = (operation, dict(self.uri_match))
+    return operation
+
+
+_original_route = BaseResponse._get_action_from_method_and_request_uri
+PATCHES: list[tuple[Any, str, Any]] = [(BaseResponse, "_get_action_from_method_and_request_uri", _route_once)]
