@@ -1,5 +1,5 @@
-"""Fast paths 26 and 27: REST-protocol calls (Lambda ``Invoke``, SES v2, EventBridge Scheduler) reach moto's handler without
-werkzeug's request normalisation and without botocore's request object.
+"""Fast paths 26 and 27: REST-protocol calls (Lambda ``Invoke``, SES v2, EventBridge Scheduler) reach moto's handler
+without werkzeug's request normalisation and without botocore's request object, and moto routes each route once.
 
 Fast path 11 hands botocore's serialised request to moto's handler as ``BotocoreStubber`` would: botocore builds an
 ``AWSRequest`` and prepares it (``create_request_object(...).prepare()``), and moto's ``normalize_request`` turns that
@@ -22,14 +22,13 @@ own cached values.
 Fast path 27: for a REST request moto finds the operation with its router on every call (werkzeug's URL map matched
 against the raw path, then each candidate operation's ``RequiredArg``/``RequiredHeader`` constraints). The result (the
 operation and its path labels) is kept by everything the router reads: the service, the content type (the protocol),
-the host, the method, the raw path, and the presence and value of each query argument and header any of the
-service's rules constrains. Only plain ``RestRouter`` routes are kept (not S3's); a request the router matches to
-nothing, or that makes it raise, goes the router's way every time.
+the host, the method, the raw path, the query string (when any of the service's rules constrains a query argument)
+and the presence and value of each header any of its rules constrains. Only plain ``RestRouter`` routes are kept
+(not S3's); a request the router matches to nothing, or that makes it raise, goes the router's way every time.
 
-Not covered by fast path 26 (fast path 11's way as before): other protocols (the JSON protocol has its own light request, query and
-XML protocols carry forms), file-like bodies (a blob payload such as Lambda's ``Payload`` given as bytes or text is
-covered), ``Transfer-Encoding``, form content types, non-HTTP(S)
-URLs, and moto's request recorder.
+Not covered by fast path 26 (fast path 11's way as before): other protocols (the JSON protocol has its own light
+request, query and XML protocols carry forms), file-like bodies (a blob payload such as Lambda's ``Payload`` given as
+bytes or text is covered), ``Transfer-Encoding``, form content types, non-HTTP(S) URLs, and moto's request recorder.
 """
 
 from __future__ import annotations
@@ -256,8 +255,9 @@ class _Unroutable(Exception):
 
 def _route_key(response: BaseResponse, request: Any) -> tuple[Any, ...] | None:
     """Everything ``RestRouter.match`` reads of ``request``: the protocol (from the content type), the host (the
-    map's binding and host labels), the method, the raw path, and the query arguments and headers its rules'
-    constraints test. None when the router is not a plain ``RestRouter`` (S3's, RPC protocols) or unknown."""
+    map's binding and host labels), the method, the raw path, the query string (whose parse, ``args``, the rules'
+    argument constraints test; not needed when no rule has one) and the headers the rules' constraints test. None
+    when the router is not a plain ``RestRouter`` (S3's, RPC protocols) or unknown."""
     service = response.boto3_service_name
     content_type = request.content_type
     try:
@@ -268,14 +268,19 @@ def _route_key(response: BaseResponse, request: Any) -> tuple[Any, ...] | None:
         arg_names, header_names = _names_constrained(router)
     except (NotFound, _Unroutable):  # no router for the protocol, a constraint of another kind: moto's way
         return None
-    args, headers = request.args, request.headers
+    environ = getattr(request, "environ", None)
+    if not isinstance(environ, dict):
+        return None
+    if arg_names:  # the query string itself: ``args`` is werkzeug's parse of it
+        query = environ.get("QUERY_STRING", "")
+    headers = request.headers
     return (
         service,
         content_type,
         request.host,
         request.method,
         request.raw_path,
-        tuple((name in args, args.get(name)) for name in arg_names),
+        query if arg_names else None,
         tuple((name in headers, headers.get(name)) for name in header_names),
     )
 
