@@ -73,6 +73,8 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     route: the operation and path labels it found are kept by everything the router reads of a request (protocol,
     host, method, raw path, the constrained arguments and headers); requests it matches to nothing take its way
     each time (``rest_calls``).
+29. A Task (Map, Parallel) state runs in its execution's own thread: moto's thread per state and its real-time
+    wait for it decide nothing in virtual time (``inline_states``).
 """
 
 from __future__ import annotations
