@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
 from domain_builders import at, inbound, placed_detail
+from outreach_lambda.adapters import orders as orders_module
 from outreach_lambda.adapters.orders import OrdersRepository
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.timeline import advance
@@ -227,3 +229,41 @@ def test_given_a_step_saved_meanwhile_when_a_stale_step_saves_then_it_fails(plac
 
     with pytest.raises(ClientError, match="ConditionalCheckFailed"):
         placed.save_step(stale, advance(stale.state, [], NOW, CONFIG), [], phase="production", timer=None, accounted=0)
+
+
+class _Throttling:
+    """A DynamoDB client whose BatchGetItem leaves the last key of each request unprocessed ``times`` times."""
+
+    def __init__(self, real: Any, times: int) -> None:
+        self._real, self._left = real, times
+
+    def batch_get_item(self, RequestItems: dict[str, Any]) -> dict[str, Any]:
+        if self._left == 0:
+            return dict(self._real.batch_get_item(RequestItems=RequestItems))
+        self._left -= 1
+        [(name, request)] = RequestItems.items()
+        served = request["Keys"][:-1]
+        answer = dict(self._real.batch_get_item(RequestItems={name: {**request, "Keys": served}})) if served else {}
+        answer["UnprocessedKeys"] = {name: {**request, "Keys": request["Keys"][-1:]}}
+        return answer
+
+
+@pytest.mark.parametrize(("throttled", "found"), [(2, True), (5, False)])
+def test_given_dynamodb_leaves_keys_unprocessed_then_they_are_asked_again_and_at_last_the_event_fails(
+    orders: OrdersRepository, monkeypatch: pytest.MonkeyPatch, throttled: int, found: bool
+) -> None:
+    for n in range(3):
+        assert orders.register(f"SO-{n}", f"placed-{n}", ["SOFA"], NOW, fingerprint="f", placed_at=NOW)
+    stub = _Throttling(boto3.client("dynamodb"), throttled)
+    monkeypatch.setattr(orders_module, "client", lambda service: stub)
+    slept: list[float] = []
+    monkeypatch.setattr(orders_module.time, "sleep", slept.append)
+
+    if found:
+        assert sorted(orders.standings(["SO-0", "SO-1", "SO-2"])) == ["SO-0", "SO-1", "SO-2"]
+        assert all(s is not None for s in orders.standings(["SO-0", "SO-1", "SO-2"]).values())
+        assert slept == [0.05, 0.1]  # backing off before each request again
+    else:
+        with pytest.raises(RuntimeError, match="still unprocessed after 5 requests"):
+            orders.standings(["SO-0", "SO-1", "SO-2"])
+        assert slept == [0.05, 0.1, 0.2, 0.4]  # no sleep after the last request: the event is redelivered

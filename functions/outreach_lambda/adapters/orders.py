@@ -139,7 +139,7 @@ def _standing(item: dict[str, Any] | None) -> OrderStanding | None:
         return None
     text = {name: value["S"] for name, value in item.items() if "S" in value}
     return OrderStanding(
-        order_id=text["orderId"],
+        order_id=text["pk"].removeprefix(order_pk("")),
         run_status=text.get("runStatus", "starting"),
         placed_at=datetime.fromisoformat(text["placedAt"]) if text.get("placedAt") else None,
     )
@@ -185,7 +185,7 @@ class OrderStanding:
 
 
 #: The STATE attributes an ``OrderStanding`` is read from.
-STANDING_ATTRIBUTES = ("orderId", "runStatus", "placedAt")
+STANDING_ATTRIBUTES = ("pk", "runStatus", "placedAt")
 BATCH_GET_KEYS = 100  # DynamoDB's limit per BatchGetItem request
 BATCH_GET_ATTEMPTS = 5  # requests for keys DynamoDB leaves unprocessed, with backoff; then the event is redelivered
 
@@ -268,11 +268,12 @@ class OrdersRepository:
                 for item in answer.get("Responses", {}).get(self._name, []):
                     standing = _standing(item)
                     if standing is not None:
-                        found[standing.order_id] = standing
+                        found[standing.order_id] = standing  # the key's order id: ids asked are keys of found
                 request = answer.get("UnprocessedKeys") or {}
                 if not request:
                     break
-                time.sleep(0.05 * 2**attempt)  # DynamoDB's advice for keys it left unprocessed (throttled)
+                if attempt + 1 < BATCH_GET_ATTEMPTS:
+                    time.sleep(0.05 * 2**attempt)  # DynamoDB's advice for keys it left unprocessed (throttled)
             else:
                 raise RuntimeError(f"orders table: STATE items still unprocessed after {BATCH_GET_ATTEMPTS} requests")
         return found
