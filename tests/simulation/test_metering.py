@@ -87,8 +87,12 @@ def test_given_a_batch_get_when_metered_then_each_item_is_billed_as_its_table_as
         dynamodb.batch_get_item(RequestItems={"t": {"Keys": keys, "ConsistentRead": True}})
         dynamodb.batch_get_item(RequestItems={"t": {"Keys": keys[:1]}})
 
-    assert meter.calls == {"dynamodb:BatchGetItem": 2}
-    assert meter.read_units == {"BatchGetItem": 3 * 2 + 1}  # 3 items x 2 units; 1 item eventually consistent: 1
+        # A projection returns less; DynamoDB bills the whole item (5 KB, strongly consistent: 2 units).
+        projected = dynamodb.get_item(TableName="t", Key=keys[0], ConsistentRead=True, ProjectionExpression="pk")
+        assert projected["Item"] == {"pk": {"S": "A"}}  # and the answer is still the projection
+
+    assert meter.calls == {"dynamodb:BatchGetItem": 2, "dynamodb:GetItem": 1}
+    assert meter.read_units == {"BatchGetItem": 3 * 2 + 1, "GetItem": 2}  # 3 items x 2; 1 eventually consistent
 
 
 def test_given_a_happy_order_when_simulated_then_its_calls_and_units_are_counted_by_caller() -> None:

@@ -368,10 +368,15 @@ def _get(method: Callable[..., Any]) -> Any:
         call = getattr(_local, "call", None)
         operation = _current_operation()
         if operation in READ_OPERATIONS and call is not None:
+            table_name: str = args[0] if args else kwargs["table_name"]
             consistent = call[1]
             if isinstance(consistent, frozenset):  # BatchGetItem: moto reads each key with get_item(table, ...)
-                consistent = (args[0] if args else kwargs.get("table_name")) in consistent
-            _count_read(operation, _read_units(item_size(item), consistent))
+                consistent = table_name in consistent
+            billed = item
+            projected = args[2] if len(args) > 2 else kwargs.get("projection_expressions")
+            if projected and item is not None:  # moto answers the projection; DynamoDB bills the whole item
+                billed = _stored(self, table_name, args[1] if len(args) > 1 else kwargs["keys"])
+            _count_read(operation, _read_units(item_size(billed), consistent))
         return item
 
     return get
