@@ -56,8 +56,9 @@ FUNCTIONS_DIR = REPO_ROOT / "functions"
 DEFINITION_FILE = REPO_ROOT / "statemachines" / "order_timeline.asl.json"
 
 RUNTIME = lambda_.Runtime.PYTHON_3_12
-#: What each DynamoDB access allows: exactly the calls the adapters make (GetItem, BatchGetItem, Query, conditional
-#: Put/Update/Delete, TransactWriteItems, which IAM authorises per item action). No Scan, no BatchWriteItem:
+#: What each DynamoDB access allows: the calls the adapters make (GetItem, Query, conditional Put/Update/Delete,
+#: TransactWriteItems, which IAM authorises per item action; BatchGetItem, which only intake makes, for a sku
+#: delay's orders, reads nothing GetItem on the same table could not). No Scan, no BatchWriteItem:
 #: only the simulator and the operator's commands scan, and they do not run with these roles.
 DYNAMODB_READ = (
     "dynamodb:GetItem",
