@@ -328,6 +328,18 @@ def test_given_a_date_before_the_order_was_placed_then_dead_lettered_naming_it(
     assert placed.orders.batches == {}
 
 
+def test_given_a_sku_index_entry_without_an_order_when_the_sku_is_delayed_then_the_real_orders_still_hear_of_it(
+    placed: Shop,
+) -> None:
+    placed.orders.skus["SOFA-3S-VELVET"].add("SO-0")  # an index entry whose order was never registered
+
+    delay = {"sku": "SOFA-3S-VELVET", "estimatedCompletion": "2026-12-20"}
+    result = placed.event("Production Delayed", delay, PLACED_AT)
+
+    assert rejected(placed) == []
+    assert (result["outcome"], result["orderIds"]) == ("accepted", ["SO-1"])
+
+
 def test_given_an_order_registered_before_placed_at_was_kept_then_an_early_date_is_judged_by_its_state(
     placed: Shop,
 ) -> None:

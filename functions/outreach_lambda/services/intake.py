@@ -161,6 +161,10 @@ class Intake:
         delivered: list[str] = []
         for order_id, standing in standings:
             if standing is None:
+                if batch:  # in the sku index without an order (not written so): the other orders still hear of it
+                    logger.warning("sku index entry without an order skipped", extra=_ctx(inbound, order_id))
+                    metrics.add_metric(name="EventsIgnored", unit="Count", value=1)
+                    continue
                 return self._reject(raw, "UNKNOWN_ORDER", f"detail.orderId: unknown order {order_id!r}")
             if standing.run_status in FINISHED:
                 record = records.get(order_id)
