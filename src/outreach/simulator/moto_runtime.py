@@ -62,6 +62,7 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     from the state machine definition is kept between processes as a pickle (``PROGRAM_CACHE_ENV``), and so
     are botocore's parsed model files and service lists and jinja2's compiled templates (``startup_cache``).
 16 to 22, 24 and 25: per-call costs of moto's backends, in ``fast_calls`` (see there).
+26 and up: copies of DynamoDB items nobody can see, in ``item_copies`` (see there).
 23. The DynamoDB calls the handlers make most (Query, UpdateItem, PutItem, GetItem, DeleteItem) go from botocore's
     validated parameters to moto's response class and from moto's serialised structure to botocore's parser, with
     no JSON text, request object or ``setup_class`` in between (``direct_calls``; compared call by call with plain
@@ -141,7 +142,7 @@ from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from werkzeug.datastructures import Headers, MultiDict
 from werkzeug.routing.rules import Rule as WerkzeugRule
 
-from outreach.simulator import direct_calls, fast_calls, inline_states, metering, rest_calls, startup_cache
+from outreach.simulator import direct_calls, fast_calls, inline_states, item_copies, metering, rest_calls, startup_cache
 from outreach.simulator.patching import installed
 
 Handler = Callable[[dict[str, Any], Any], Any]
@@ -380,11 +381,12 @@ def _serialised_aws_call(self: BotocoreStubber, event_name: str, request: Any, *
 
 
 class _NoTableCopies:
-    """Stands in for the ``copy`` module inside moto's DynamoDB backend: tables are not copied."""
+    """Stands in for the ``copy`` module inside moto's DynamoDB backend: tables are not copied, nor (fast path 26a)
+    the item ``update_item`` copies for a stream the table does not have."""
 
     @staticmethod
     def deepcopy(obj: Any, memo: Any = None) -> Any:
-        return obj if isinstance(obj, DynamoTable) else copy.deepcopy(obj, memo)
+        return obj if isinstance(obj, DynamoTable) or item_copies.unread_copy(obj, memo) else copy.deepcopy(obj, memo)
 
     copy = staticmethod(copy.copy)
 
@@ -1059,7 +1061,7 @@ _PATCHES: list[tuple[Any, str, Any]] = [
 ]
 
 _FAST_PATCHES: list[tuple[Any, str, Any]] = [
-    (DynamoTable, "query", _partition_query),
+    (DynamoTable, "query", item_copies.without_result_copy(_partition_query)),  # fast paths 7 and 26c
     (AmazonStateLanguageParser, "parse", staticmethod(_parse_asl)),
     (json_path, "parse", _jsonpath_ext_parse),
     (result_path, "parse", _jsonpath_parse),
@@ -1079,9 +1081,10 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
         (StepFunctionsParserBackend, name, _with_token_hint(getattr(StepFunctionsParserBackend, name)))
         for name in ("send_task_success", "send_task_failure", "send_task_heartbeat")
     ],
-    *fast_calls.PATCHES,  # fast paths 16 and up
+    *fast_calls.PATCHES,  # fast paths 16 to 25
     *rest_calls.PATCHES,  # fast path 27
     *inline_states.PATCHES,  # fast path 29
+    *item_copies.PATCHES,  # fast paths 26 and up
 ]
 
 
