@@ -9,6 +9,7 @@ from typing import Any
 
 import boto3
 from moto import mock_aws
+from moto.dynamodb.models.dynamo_type import DynamoType
 
 from outreach.simulator import fast_calls, moto_runtime
 from tests.dynamo import create_keyed_table
@@ -131,3 +132,89 @@ def test_given_the_planned_shapes_then_the_fast_path_takes_them_and_leaves_the_r
         fast_calls._planned = original  # type: ignore[assignment]
 
     assert any(planned) and not all(planned)
+
+
+# -- fast path 28: a condition parsed once per text, names and values ---------------------------------------------
+CONDITIONS: list[dict[str, Any]] = [
+    {"ConditionExpression": "n = :v", "ExpressionAttributeValues": {":v": 1}},
+    {"ConditionExpression": "n = :v", "ExpressionAttributeValues": {":v": 2}},
+    {"ConditionExpression": "n = :v", "ExpressionAttributeValues": {":v": "2"}},  # same text, a string
+    {"ConditionExpression": "n = :v", "ExpressionAttributeValues": {":v": 2}},  # seen before: the kept parse
+    {"ConditionExpression": "n = :v", "ExpressionAttributeValues": {":v": True}},  # True == 1 in Python
+    {"ConditionExpression": "n = :v", "ExpressionAttributeValues": {":v": 1}},
+    {"ConditionExpression": "n = :v", "ExpressionAttributeValues": {":w": 1}},  # an undefined value
+    {"ConditionExpression": "n = :v", "ExpressionAttributeValues": {":v": 1, ":w": 1}},  # an unused one
+    {"ConditionExpression": "#n = :v", "ExpressionAttributeNames": {"#n": "n"}, "ExpressionAttributeValues": {":v": 1}},
+    {"ConditionExpression": "#n = :v", "ExpressionAttributeNames": {"#n": "s"}, "ExpressionAttributeValues": {":v": 1}},
+    {"ConditionExpression": "#n = :v", "ExpressionAttributeNames": {"#x": "n"}, "ExpressionAttributeValues": {":v": 1}},
+    {"ConditionExpression": "contains(tags, :t)", "ExpressionAttributeValues": {":t": "x"}},
+    {"ConditionExpression": "contains(tags, :t)", "ExpressionAttributeValues": {":t": "q"}},
+    {"ConditionExpression": "doc = :d", "ExpressionAttributeValues": {":d": {"a": [1, {"b": "c"}]}}},
+    {"ConditionExpression": "doc = :d", "ExpressionAttributeValues": {":d": {"a": [1, {"b": "d"}]}}},
+    {"ConditionExpression": "tags = :t", "ExpressionAttributeValues": {":t": {"x", "y"}}},
+    {"ConditionExpression": "tags = :t", "ExpressionAttributeValues": {":t": {"x"}}},
+    {"ConditionExpression": "n IN (:a, :b)", "ExpressionAttributeValues": {":a": 5, ":b": 1}},
+    {"ConditionExpression": "n IN (:a, :b)", "ExpressionAttributeValues": {":a": 5, ":b": 6}},
+    {"ConditionExpression": "n = = :v", "ExpressionAttributeValues": {":v": 1}},
+    {"ConditionExpression": "size = :v", "ExpressionAttributeValues": {":v": 1}},  # a reserved word
+]
+
+
+def _conditions() -> list[Any]:
+    create_keyed_table("t", REGION)
+    table = boto3.resource("dynamodb", region_name=REGION).Table("t")
+    key = {"pk": "P", "sk": "S"}
+    table.put_item(Item={**key, "n": 1, "s": "1", "tags": {"x", "y"}, "doc": {"a": [1, {"b": "c"}]}})
+    out: list[Any] = []
+    for n, condition in enumerate(CONDITIONS):
+        for operation in (table.update_item, table.delete_item):
+            kwargs: dict[str, Any] = {"Key": key, **condition, "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}
+            if operation == table.update_item:
+                kwargs["UpdateExpression"] = "SET m = :m"
+                kwargs["ExpressionAttributeValues"] = {**condition.get("ExpressionAttributeValues", {}), ":m": n}
+            else:
+                kwargs["ReturnValues"] = "ALL_OLD"
+            out.append(_call(operation, **kwargs))
+            if operation == table.delete_item and out[-1][0] == "ok":  # put it back for the next condition
+                table.put_item(Item={**key, "n": 1, "s": "1", "tags": {"x", "y"}, "doc": {"a": [1, {"b": "c"}]}})
+        out.append(
+            _call(
+                table.query,
+                KeyConditionExpression="pk = :p",
+                FilterExpression=condition["ConditionExpression"],
+                ExpressionAttributeValues={":p": "P", **condition.get("ExpressionAttributeValues", {})},
+                **(
+                    {"ExpressionAttributeNames": condition["ExpressionAttributeNames"]}
+                    if "ExpressionAttributeNames" in condition
+                    else {}
+                ),
+            )
+        )
+    out.append(_call(table.scan))
+    return out
+
+
+def test_given_conditions_repeated_with_other_values_when_run_fast_then_answers_and_errors_match_plain_moto():
+    with mock_aws(), moto_runtime.patched({}, fast=False):
+        plain = _conditions()
+    with mock_aws(), moto_runtime.patched({}, fast=True):
+        fast = _conditions()
+
+    assert len(fast) == len(plain)
+    for n, (got, expected) in enumerate(zip(fast, plain, strict=True)):
+        assert got == expected, (n, CONDITIONS[n // 3] if n < 3 * len(CONDITIONS) else "scan")
+    assert {"ok", "error"} <= {answer[0] for answer in plain}
+
+
+def test_given_a_kept_condition_then_it_shares_nothing_with_the_values_it_was_parsed_from():
+    from moto.dynamodb.comparisons import ConditionExpressionParser
+    from moto.dynamodb.models.dynamo_type import Item
+
+    item = Item(DynamoType({"S": "P"}), None, {"pk": {"S": "P"}, "tags": {"SS": ["x"]}})
+    values = {":t": {"SS": ["x"]}}
+    with moto_runtime.patched({}, fast=True):
+        first = ConditionExpressionParser("tags = :t", {}, values).parse()
+        values[":t"]["SS"].append("y")  # the caller changes its values after the call
+        again = ConditionExpressionParser("tags = :t", {}, {":t": {"SS": ["x"]}}).parse()
+        assert again is first  # kept
+        assert again.expr(item)  # still compares with ["x"]

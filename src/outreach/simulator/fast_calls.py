@@ -56,10 +56,19 @@ with and without them, and ``tests/simulation/test_fast_calls.py`` the cases no 
     it (PutItem, UpdateItem, DeleteItem). The tree moto builds (``Op``/``Func`` objects, never changed once built)
     is kept, per thread, for the next parse of the same three objects (the same ``str`` and the very same dicts,
     which moto passes from one to the other untouched), once; any other parse runs as before.
+(26 and 27 are in ``item_copies``.)
+28. One condition expression, one parse per text, names and values: moto's parse depends on the text, the names and
+    the values of the placeholders the text uses, nothing else (``Op``/``Func`` trees, never changed once built; the
+    values only end up in its ``AttributeValue`` leaves). A parse that succeeds is made from a private deep copy of
+    the values (so the tree shares nothing with any request or stored item) and kept per (text, names, the values
+    it used, compared by type and value all the way down); a later parse of the same finds it, and reports the
+    same names and placeholders found. A parse that fails (an undefined name or value, a syntax error, a reserved
+    word), and any value that is not plain JSON-like data, takes moto's way: the same error every time.
 """
 
 from __future__ import annotations
 
+import copy
 import functools
 import string
 import threading
@@ -492,9 +501,74 @@ def _parse_condition(self: Any) -> Any:
     _last_condition.parsed = None
     if last is not None and all(a is b for a, b in zip(last[0], inputs, strict=True)):
         return last[1]  # the backend's parse of what the response layer just parsed: the same (immutable) tree
-    op = _original_parse_condition(self)
+    op = _parse_condition_once(self)
     if self.condition_expression:
         _last_condition.parsed = (inputs, op)
+    return op
+
+
+# -- fast path 28: a condition expression parsed once per text, names and values --------------------------------
+class _NotPlain(Exception):
+    """A value fast path 28 does not compare (not a dict, list, str, bytes, bool, int, float or None)."""
+
+
+_PLAIN = (str, bytes, bool, int, float, type(None))
+_CONDITIONS_KEPT = 20_000  # forgotten all at once past this many (a long run's versions and instants)
+_placeholders: dict[tuple[Any, ...], tuple[str, ...]] = {}  # (text, names) -> the values its parse looks up
+_conditions: dict[tuple[Any, ...], tuple[Any, tuple[str, ...], tuple[str, ...]]] = {}  # -> (op, names, values found)
+
+
+def _frozen(value: Any) -> Any:
+    """``value`` as a hashable key, equal only for values of the same types and contents all the way down."""
+    kind = type(value)
+    if kind is dict:
+        return (dict, tuple((k, _frozen(v)) for k, v in value.items()))
+    if kind is list:
+        return (list, tuple(_frozen(v) for v in value))
+    if kind in _PLAIN:
+        return (kind, value)
+    raise _NotPlain
+
+
+def _parse_condition_once(self: Any) -> Any:
+    text, names, values = self.condition_expression, self.expression_attribute_names, self.expression_attribute_values
+    if (
+        type(self) is not ConditionExpressionParser
+        or not text
+        or type(names) not in (dict, type(None))
+        or type(values) not in (dict, type(None))
+    ):
+        return _original_parse_condition(self)
+    shape = (text, _frozen(names))
+    used = _placeholders.get(shape)
+    key: tuple[Any, ...] | None = None
+    if used is not None:
+        try:
+            key = (shape, tuple(_frozen(values[name]) for name in used))  # type: ignore[index]
+        except (KeyError, TypeError, _NotPlain):
+            return _original_parse_condition(self)  # moto's error, or a value not compared here
+        kept = _conditions.get(key)
+        if kept is not None:
+            op, names_found, values_found = kept
+            self.expr_attr_names_found.extend(names_found)
+            self.expr_attr_values_found.extend(values_found)
+            return op
+    private = ConditionExpressionParser(text, names, copy.deepcopy(values))
+    try:
+        op = _original_parse_condition(private)
+    except Exception:
+        return _original_parse_condition(self)  # raises what moto raises, with moto's side effects
+    used = tuple(dict.fromkeys(private.expr_attr_values_found))
+    try:
+        key = (shape, tuple(_frozen(values[name]) for name in used))  # type: ignore[index]
+    except (KeyError, TypeError, _NotPlain):
+        return _original_parse_condition(self)
+    if len(_conditions) >= _CONDITIONS_KEPT:
+        _conditions.clear()
+    _placeholders[shape] = used
+    _conditions[key] = (op, tuple(private.expr_attr_names_found), tuple(private.expr_attr_values_found))
+    self.expr_attr_names_found.extend(private.expr_attr_names_found)
+    self.expr_attr_values_found.extend(private.expr_attr_values_found)
     return op
 
 
@@ -528,4 +602,6 @@ def clear() -> None:
     _passed.clear()
     _plans.clear()
     _lexed.clear()
+    _placeholders.clear()
+    _conditions.clear()
     _last_condition.parsed = None  # (kept trees and their clauses live as long as fast path 12 keeps the trees)
