@@ -18,7 +18,8 @@ from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.dynamodb import responses as dynamodb_responses
 from moto.dynamodb.models import dynamodb_backends
-from moto.dynamodb.models.dynamo_type import DynamoType
+from moto.dynamodb.models.dynamo_type import DynamoType, Item
+from moto.dynamodb.models.utilities import dynamo_to_dict
 from moto.moto_api._internal import mock_random
 
 from outreach.simulator import item_copies, metering, moto_runtime
@@ -199,3 +200,20 @@ def test_given_any_value_when_rendered_then_it_is_moto_s_rendering_and_shares_no
     assert got == expected
     _scramble(got)
     assert value.to_regular_json() == expected  # the value itself is untouched
+
+
+# -- fast path 29: dynamo_to_dict --------------------------------------------------------------------------------
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.text(max_size=3), _values, max_size=4), st.integers(0, 3))
+def test_given_any_answer_when_converted_then_it_is_moto_s_conversion(attributes, count):
+    item = Item(DynamoType({"S": "P"}), None, attributes)
+    answer = {
+        "Items": [item.attrs] * count,
+        "Attributes": dict(item.attrs),
+        "Count": count,
+        "ConsumedCapacity": {"TableName": "t", "CapacityUnits": 0.5},
+        "LastEvaluatedKey": {"pk": DynamoType({"S": "P"})},
+        "Item": item,  # an object with to_json: moto's way
+        "Flags": [True, None, 1.5],
+    }
+    assert item_copies._dynamo_to_dict(answer) == dynamo_to_dict(answer)

@@ -1,4 +1,4 @@
-"""Fast paths 26 and up: the copies moto's DynamoDB makes of an item that nobody can see.
+"""Fast paths 26, 27 and 29: the copies moto's DynamoDB makes of an item that nobody can see, and its conversions.
 
 Installed with the other fast paths of :mod:`moto_runtime` (``patched(fast=True)``, listed in ``PATCHES``).
 Who can see a stored item: moto's backend (the table holds it, writes change it in place) and, through a
@@ -29,6 +29,11 @@ errors and stored items with plain moto.
     times. Here each level builds its new dict or list once: the same rendering (binary values decoded, sets as
     new lists, anything not a ``DynamoType`` deep-copied as moto copies it), with no object shared with the item
     that moto's copy would not share (``str``, ``bytes``, ``bool``, ``None``, numbers).
+29. ``dynamo_to_dict``, which turns every DynamoDB answer into plain data (``DynamoResult``), asks of every value
+    in turn whether it is a ``datetime``, a ``DynamoType``, has a ``to_json``, is a dict or a list. Here a value of
+    one of the classes the answers are made of (``dict``, moto's item ``LimitedSizeDict``, ``list``, ``DynamoType``,
+    ``str``, ``int``, ``float``, ``bool``, ``None``) is converted by its class, as moto's branches convert it (binary
+    values decoded to bytes; a ``LimitedSizeDict`` becomes a plain dict, as there); anything else is moto's own.
 """
 
 from __future__ import annotations
@@ -42,8 +47,9 @@ from typing import Any
 from moto.dynamodb import responses as dynamodb_responses
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models import table as dynamodb_table
-from moto.dynamodb.models.dynamo_type import DynamoType, Item
+from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 from moto.dynamodb.models.table import Table
+from moto.dynamodb.models.utilities import dynamo_to_dict
 
 _IMMUTABLE = (str, bytes, bool, int, float, type(None))
 
@@ -148,6 +154,28 @@ def _to_regular_json(self: DynamoType) -> dict[str, Any]:
     return {self.type: value}
 
 
+# -- 29: dynamo_to_dict by class ----------------------------------------------------------------------------------
+_AS_IS = frozenset((str, int, float, bool, type(None)))
+
+
+def _dynamo_to_dict(obj: Any) -> Any:
+    kind = type(obj)
+    if kind is dict or kind is LimitedSizeDict:
+        return {key: _dynamo_to_dict(value) for key, value in obj.items()}
+    if kind is list:
+        return [_dynamo_to_dict(value) for value in obj]
+    if kind is DynamoType:
+        value = obj.value
+        if obj.type == "B":
+            return {"B": value if isinstance(value, bytes) else base64.b64decode(value)}
+        if obj.type == "BS":
+            return {"BS": [v if isinstance(v, bytes) else base64.b64decode(v) for v in value]}
+        return {obj.type: _dynamo_to_dict(value)}
+    if kind in _AS_IS:
+        return obj
+    return dynamo_to_dict(obj)
+
+
 _original_update_item = DynamoDBBackend.update_item
 _original_to_regular_json = DynamoType.to_regular_json
 #: with fast path 7 (``Table.query``, see ``without_result_copy``); 26a's copy module is patch 6's (``unread_copy``)
@@ -156,4 +184,5 @@ PATCHES: list[tuple[Any, str, Any]] = [
     (dynamodb_responses, "copy", _ResponseCopies),
     (dynamodb_table, "copy", _TableCopies),
     (DynamoType, "to_regular_json", _to_regular_json),
+    (dynamodb_responses, "dynamo_to_dict", _dynamo_to_dict),
 ]

@@ -49,7 +49,8 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     the validators' ``deepcopy`` of such a cached tree unpickles a pickle of it taken once;
     ``ActionResult.execute_result`` serialises JSON-protocol results (DynamoDB, Step Functions) with a
     straight walk of moto's own JSON serializer steps (``_serialize_json``; timestamps, errors and event
-    streams go moto's way).
+    streams go moto's way; a dict with one key, as every DynamoDB attribute value is, serialises the members
+    that list that key among their candidate keys, which is all the loop over every member finds).
 13. Task tokens: ``CallbackPoolManager.add`` records which pool issued a token, and while
     ``send_task_success``/``send_task_failure``/``send_task_heartbeat`` of ``StepFunctionsParserBackend``
     run, ``_get_executions`` answers with the token's execution alone instead of every execution (moto
@@ -775,6 +776,18 @@ def _dict_members(serializer: Any, shape: Any) -> list[tuple[str, Any, list[str]
     return plan
 
 
+_listing: dict[tuple[int, str], tuple[list[Any], list[tuple[str, Any]]]] = {}
+
+
+def _members_listing(plan: list[tuple[str, Any, list[str]]], key: str) -> list[tuple[str, Any]]:
+    """For a dict with the one key ``key``: the members (in order) whose candidate keys include it, which is every
+    member the loop over ``plan`` serialises for such a dict (the first candidate present can only be ``key``)."""
+    known = _listing.get((id(plan), key))
+    if known is None or known[0] is not plan:
+        known = _listing[(id(plan), key)] = (plan, [(k, shape) for k, shape, keys in plan if key in keys])
+    return known[1]
+
+
 class _NotPlainJson(Exception):
     """A value the fast JSON serializer leaves to moto's (a timestamp)."""
 
@@ -842,7 +855,12 @@ def _serialize_json(serializer: Any, serialized: dict[str, Any], value: Any, sha
             return
         wrapper: dict[str, Any] = {} if key else serialized
         plan = _dict_members(serializer, shape) if type(value) is dict else None
-        if plan is not None:  # the same members, values and order as the loop below, looked up the same way
+        if plan is not None and len(value) == 1:  # (every DynamoDB AttributeValue) the members that list its key
+            ((only, member_value),) = value.items()
+            if member_value is not None:
+                for member_key, member_shape in _members_listing(plan, only):
+                    _serialize_json(serializer, wrapper, member_value, member_shape, member_key)
+        elif plan is not None:  # the same members, values and order as the loop below, looked up the same way
             for member_key, member_shape, candidates in plan:
                 for candidate in candidates:
                     if candidate in value:
