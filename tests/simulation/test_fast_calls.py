@@ -31,6 +31,21 @@ UPDATES: list[dict[str, Any]] = [
     {"UpdateExpression": "ADD s :one"},  # a string: moto refuses
     {"UpdateExpression": "ADD n :a"},
     {"UpdateExpression": "ADD tags :set"},
+    {"UpdateExpression": "ADD tags :set2, n :one REMOVE a"},  # a set that has some of them, with a number
+    {"UpdateExpression": "ADD fresh_set :set2"},  # a new set
+    {"UpdateExpression": "ADD tags :nums"},  # a number set into a string set: moto refuses
+    {"UpdateExpression": "ADD n :set"},  # a set into a number: moto refuses
+    {"UpdateExpression": "ADD tags :one"},  # a number into a set: moto refuses
+    {"UpdateExpression": "ADD tags :a"},  # a string: moto refuses
+    {"UpdateExpression": "DELETE tags :set2"},  # some members go
+    {"UpdateExpression": "DELETE tags :absent"},  # none of them there
+    {"UpdateExpression": "DELETE nothing_there :set"},
+    {"UpdateExpression": "DELETE tags :nums"},  # another set type: moto refuses
+    {"UpdateExpression": "DELETE tags :a"},  # not a set: moto refuses
+    {"UpdateExpression": "DELETE n :set"},
+    {"UpdateExpression": "SET a = :a REMOVE b DELETE tags :all"},  # the set emptied: the attribute goes
+    {"UpdateExpression": "DELETE tags :missing"},
+    {"UpdateExpression": "ADD tags :set DELETE tags :set2"},  # two actions on one attribute: moto refuses
     {"UpdateExpression": "ADD n :missing"},
     {"UpdateExpression": "ADD pk :one"},
     {"UpdateExpression": "SET a = :a", "ConditionExpression": "attribute_exists(pk)"},
@@ -74,6 +89,10 @@ VALUES = {
     ":list": [1],
     ":half": Decimal("0.50"),
     ":set": {"x", "y"},
+    ":set2": {"y", "z"},
+    ":absent": {"q"},
+    ":all": {"x", "y", "z"},
+    ":nums": {Decimal("1"), Decimal("2")},
 }
 
 

@@ -19,16 +19,19 @@ with and without them, and ``tests/simulation/test_fast_calls.py`` the cases no 
        every processor). Processors that override the walk take moto's way.
 
 17. UpdateItem's evaluation, for the shapes the handlers write: ``SET`` of top-level attributes to a value (``a =
-    :v``, ``#n = :v``) or to ``if_not_exists(b, :zero) + :one``, ``ADD`` of a number to a top-level attribute and
-    ``REMOVE`` of top-level attributes. ``update_item`` asks ``UpdateExpressionValidator`` for a validated tree and
-    hands it to ``UpdateExpressionExecutor``; here, for an expression of those shapes, a plan is read once from
-    moto's own parsed tree (per expression, names and table schema) and, for each call, the plan is checked against
-    the item and values for everything moto's ten processors could object to (an undefined name or value, a reserved
-    word, a key attribute or an attribute of an index set, two actions on one attribute, an operand that is not a
-    number, an attribute that does not exist, an item over moto's size limit). Only when nothing could go wrong is
-    the plan applied: the same values (moto's ``DynamoType`` and its ``+``), set (or added) in the expression's
-    order, then the removals, as moto's normalised tree does. Anything else, and every call that could fail, takes
-    moto's way, which raises what it always raised.
+    :v``, ``#n = :v``) or to ``if_not_exists(b, :zero) + :one``, ``ADD`` of a number or a set to a top-level
+    attribute, ``REMOVE`` of top-level attributes and ``DELETE`` of a set's members from a top-level attribute (a
+    set is changed in place, as moto's executors change it, and an emptied one removed). ``update_item`` asks
+    ``UpdateExpressionValidator`` for a validated tree and hands it to ``UpdateExpressionExecutor``; here, for an
+    expression of those shapes, a plan is read once from moto's own parsed tree (per expression, names and table
+    schema) and, for each call, the plan is checked against the item and values for everything moto's ten
+    processors and its executors could object to (an undefined name or value, a reserved word, a key attribute or an
+    attribute of an index set, two actions on one attribute, an operand that is not a number, an empty set or one of
+    another type, an attribute that does not exist, an item over moto's size limit). Only when nothing could go
+    wrong is the plan applied: the same values (moto's ``DynamoType`` and its ``+``), set (or added) in the
+    expression's order, then the removals, then the deletions, as moto's normalised tree does (the actions are on
+    different attributes: only the order of new attributes could show, and only SET and ADD make them). Anything
+    else, and every call that could fail, takes moto's way, which raises what it always raised.
 18. botocore's JSON response parser (``BaseJSONParser._handle_structure``): the same members, in the same
     order, read under the same wire names, computed once per shape; a tagged union (DynamoDB's
     ``AttributeValue``, the most common structure of all) with its one member set parses that member alone,
@@ -68,6 +71,7 @@ with and without them, and ``tests/simulation/test_fast_calls.py`` the cases no 
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import string
@@ -215,6 +219,7 @@ class _Set:
 class _Plan:
     sets: tuple[_Set, ...]
     removes: tuple[str, ...]
+    deletes: tuple[tuple[str, str], ...] = ()  # (attribute, placeholder of the set to take out of it)
 
 
 _plans: dict[tuple[Any, ...], _Plan | None] = {}
@@ -255,6 +260,7 @@ def _make_plan(tree: Any, names: dict[str, str], table: Any) -> _Plan | None:
     guarded = {d["AttributeName"] for d in table.attr} | set(table.attribute_keys)
     sets: list[_Set] = []
     removes: list[str] = []
+    deletes: list[tuple[str, str]] = []
     actions = tree.find_clauses(
         [
             ast_nodes.UpdateExpressionSetAction,
@@ -275,7 +281,13 @@ def _make_plan(tree: Any, names: dict[str, str], table: Any) -> _Plan | None:
             addend = _value_placeholder(action.children[1])
             if addend is None:
                 return None
-            sets.append(_Set(target, addend, (target, "", addend)))  # ADD n :v: n = (n or 0) + :v, numbers only
+            sets.append(_Set(target, addend, (target, "", addend)))  # ADD n :v: n = (n or 0) + :v, or a set's union
+            continue
+        if type(action) is ast_nodes.UpdateExpressionDeleteAction and len(action.children) == 2:
+            removed = _value_placeholder(action.children[1])
+            if removed is None:
+                return None
+            deletes.append((target, removed))  # DELETE s :v: the members of :v taken out of the set s
             continue
         if type(action) is not ast_nodes.UpdateExpressionSetAction or len(action.children) != 2 or token in guarded:
             return None
@@ -301,19 +313,25 @@ def _make_plan(tree: Any, names: dict[str, str], table: Any) -> _Plan | None:
                 sets.append(_Set(target, addend, (source, default, addend)))
                 continue
         return None
-    every = [s.name for s in sets] + removes
+    every = [s.name for s in sets] + removes + [name for name, _ in deletes]
     if len(set(every)) != len(every):
         return None  # moto raises DuplicateUpdateExpression (or acts on overlapping paths)
-    return _Plan(tuple(sets), tuple(removes))
+    return _Plan(tuple(sets), tuple(removes), tuple(deletes))
 
 
 class _Planned:
     """What ``UpdateExpressionValidator(...)`` returns for a planned update: ``validate()`` has checked the item
     and values (nothing can fail), ``normalize()`` has nothing to do; ``_execute`` applies the values."""
 
-    def __init__(self, values: list[tuple[str, DynamoType]], removes: tuple[str, ...]) -> None:
-        self.values = values
+    def __init__(
+        self,
+        values: list[tuple[str, DynamoType, DynamoType | None]],
+        removes: tuple[str, ...],
+        deletes: list[tuple[str, DynamoType]],
+    ) -> None:
+        self.values = values  # (attribute, its new value, the set ADD merges into it in place, or None)
         self.removes = removes
+        self.deletes = deletes  # (attribute, the set DELETE takes out of it in place)
 
     def validate(self) -> _Planned:
         return self
@@ -352,28 +370,45 @@ def _planned(
         return None
     values = values or {}
     try:
-        new: list[tuple[str, DynamoType]] = []
+        new: list[tuple[str, DynamoType, DynamoType | None]] = []
         for action in plan.sets:
             if action.if_absent is None:
-                new.append((action.name, DynamoType(values[action.value])))
+                new.append((action.name, DynamoType(values[action.value]), None))
                 continue
             source, default, addend = action.if_absent
             # if_not_exists(source, :default) + :addend reads :default whether used or not (as moto reads every
             # value of the expression); ADD starts a missing number at 0 (moto's AddExecutor)
             fallback = DynamoType(values[default]) if default else DynamoType({"N": "0"})
-            left = item.attrs.get(source, fallback)
             right = DynamoType(values[addend])
+            if not default and right.is_set():  # ADD s :set: moto's AddExecutor appends the new members in place
+                current = item.attrs.get(source)
+                if not right.value or (current is not None and current.type != right.type):
+                    return None  # moto raises for an empty set, IncorrectDataType for another type
+                merged = list(current.value) if current is not None else []
+                for member in right.value:
+                    if member not in merged:
+                        merged.append(member)
+                new.append((action.name, DynamoType({right.type: merged}), right))
+                continue
+            left = item.attrs.get(source, fallback)
             if left.type != "N" or right.type != "N":
                 return None  # moto raises IncorrectOperandType
-            new.append((action.name, left + right))
+            new.append((action.name, left + right, None))
+        deletes: list[tuple[str, DynamoType]] = []
+        for name, placeholder in plan.deletes:
+            removed = DynamoType(values[placeholder])
+            current = item.attrs.get(name)
+            if not removed.is_set() or (current is not None and current.type != removed.type):
+                return None  # moto raises IncorrectOperandType, or IncorrectDataType
+            deletes.append((name, removed))
     except Exception:
         return None  # an undefined value, or one moto cannot read: moto's way raises what it raises
     current = sum(
         v.size() if type(v) is DynamoType else bytesize(str(v)) for v in (list(item.attrs) + list(item.attrs.values()))
     )
-    if current + sum(bytesize(name) + value.size() for name, value in new) > _ITEM_LIMIT:
+    if current + sum(bytesize(name) + value.size() for name, value, _ in new) > _ITEM_LIMIT:
         return None  # moto might raise ItemSizeToUpdateTooLarge part-way
-    return _Planned(new, plan.removes)
+    return _Planned(new, plan.removes, deletes)
 
 
 def _update_executor(update_ast: Any, item: Item, expression_attribute_names: dict[str, str]) -> Any:
@@ -390,10 +425,28 @@ class _PlannedExecution:
 
     def execute(self) -> None:
         attrs = self.item.attrs
-        for name, value in self.planned.values:
-            dict.__setitem__(attrs, name, value)  # moto's size check per set: proven to pass (see _planned)
+        for name, value, added in self.planned.values:
+            if added is None:
+                dict.__setitem__(attrs, name, value)  # moto's size check per set: proven to pass (see _planned)
+                continue
+            current = attrs.get(name)  # ADD of a set, in place as moto's AddExecutor (a new set starts empty)
+            if current is None:
+                current = DynamoType({added.type: []})
+                dict.__setitem__(attrs, name, current)
+            for member in added.value:
+                if member not in current.value:
+                    current.value.append(member)
         for name in self.planned.removes:
             attrs.pop(name, None)
+        for name, removed in self.planned.deletes:  # in place as moto's DeleteExecutor; an emptied set goes
+            current = attrs.get(name)
+            if current is None:
+                continue
+            for member in removed.value:
+                with contextlib.suppress(KeyError, ValueError):
+                    current.value.remove(member)
+            if not current.value:
+                del attrs[name]
 
 
 # -- fast path 18: botocore's JSON structures, members listed once per shape -------------------------------
