@@ -39,7 +39,11 @@ with and without them, and ``tests/simulation/test_fast_calls.py`` the cases no 
     unknown one takes botocore's way (its error or its "unknown member" answer).
 19. moto's request ids (``MotoRandom.get_random_string``, 52 characters for every response): the same draws
     from moto's random generator (``choice`` is ``seq[_randbelow(len(seq))]``), so the same ids and the same
-    state of the generator afterwards, without a method call per character.
+    state of the generator afterwards, without a method call per character: ``_randbelow(n)`` takes the top
+    ``n.bit_length()`` bits of the generator's next 32-bit word, again while they are ``n`` or more, so the
+    characters are the draws below ``n`` in the order drawn; the ``length`` words a string needs at least come
+    from one ``getrandbits(32 * length)`` (the generator's next words, the first in the lowest bits), any more
+    one by one (a generator with other ``getrandbits`` or ``_randbelow`` methods draws moto's way).
 20. DynamoDB condition expressions: ``ConditionExpressionParser._lex_condition_expression`` splits the text
     into tokens with eight regular expressions per token, on every call (an UpdateItem lexes its condition
     twice). The tokens depend on the text alone: they are remembered per text (only what lexed without
@@ -67,6 +71,11 @@ with and without them, and ``tests/simulation/test_fast_calls.py`` the cases no 
     it used, compared by type and value all the way down); a later parse of the same finds it, and reports the
     same names and placeholders found. A parse that fails (an undefined name or value, a syntax error, a reserved
     word), and any value that is not plain JSON-like data, takes moto's way: the same error every time.
+30. Two regular expressions moto applies to every call: ``DynamoDBBackend.update_item`` takes the spaces around
+    ``=``, ``+`` and ``-`` out of the update expression's text (``re.sub``, a pure function of the text: remembered
+    per text), and ``BaseResponse._enrich_response`` looks for ``<RequestId>...</RequestId>`` in every answer's
+    body to put the request id there, which for a text without ``<RequestId>`` (every JSON answer) cannot match:
+    such a body is returned as it is. Both modules see ``re`` with that one function changed.
 """
 
 from __future__ import annotations
@@ -74,10 +83,13 @@ from __future__ import annotations
 import contextlib
 import copy
 import functools
+import random
+import re
 import string
+import struct
 import threading
+import types
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -485,10 +497,30 @@ def _json_structure(self: Any, shape: Any, value: Any) -> Any:
 # -- fast path 19: moto's request ids, the same draws without a call per character ---------------------------
 def _random_string(self: Any, length: int = 20, include_digits: bool = True, lower_case: bool = False) -> str:
     pool = string.ascii_letters + (string.digits if include_digits else "")
-    below = self._randbelow
     size = len(pool)
-    random_str = "".join([pool[below(size)] for _ in range(length)])
+    if (
+        type(self).getrandbits is not random.Random.getrandbits
+        or getattr(self._randbelow, "__func__", None) is not _RANDBELOW
+        or length <= 0
+    ):
+        below = self._randbelow
+        random_str = "".join([pool[below(size)] for _ in range(length)])
+    else:
+        shift = 32 - size.bit_length()
+        # the characters are the draws below ``size`` in the order drawn: the next ``length`` words at once (the
+        # first in the lowest bits), then one by one while rejected draws leave the string short
+        block = self.getrandbits(32 * length).to_bytes(4 * length, "little")
+        drawn = [word >> shift for word in struct.unpack(f"<{length}I", block)]
+        accepted = [d for d in drawn if d < size]
+        while len(accepted) < length:
+            d = self.getrandbits(32) >> shift
+            if d < size:
+                accepted.append(d)
+        random_str = "".join([pool[d] for d in accepted])
     return random_str.lower() if lower_case else random_str
+
+
+_RANDBELOW = random.Random._randbelow_with_getrandbits  # type: ignore[attr-defined]
 
 
 # -- fast path 22: moto's JSON request structures, members listed once per shape -------------------------
@@ -625,6 +657,31 @@ def _parse_condition_once(self: Any) -> Any:
     return op
 
 
+# -- fast path 30: two regular expressions per call ---------------------------------------------------------------
+_sub_once = functools.lru_cache(maxsize=1024)(re.sub)
+_REQUEST_ID_IN_XML = r"(?<=<RequestId>).*(?=<\/RequestId>)"  # moto.core.responses.BaseResponse._enrich_response
+
+
+def _module_with(module: types.ModuleType, **changes: Any) -> types.ModuleType:
+    """A copy of ``module`` with ``changes``, for one importer to see in its place."""
+    changed = types.ModuleType(module.__name__, module.__doc__)
+    changed.__dict__.update(module.__dict__)
+    changed.__dict__.update(changes)
+    return changed
+
+
+def _sub_remembered(pattern: Any, repl: Any, string: Any, count: int = 0, flags: int = 0) -> Any:
+    if type(pattern) is str and type(repl) is str and type(string) is str:
+        return _sub_once(pattern, repl, string, count, flags)
+    return re.sub(pattern, repl, string, count=count, flags=flags)
+
+
+def _sub_request_id(pattern: Any, repl: Any, string: Any, count: int = 0, flags: int = 0) -> Any:
+    if pattern == _REQUEST_ID_IN_XML and type(string) is str and "<RequestId>" not in string:
+        return string  # a match needs "<RequestId>" right before it
+    return re.sub(pattern, repl, string, count=count, flags=flags)
+
+
 _original_find_clauses = ast_nodes.Node.find_clauses
 _original_parse_condition = ConditionExpressionParser.parse
 _original_request_structure = MotoJSONParser._parse_structure
@@ -634,7 +691,7 @@ _original_validator_init = dynamodb_validators.Validator.__init__
 _original_validate = dynamodb_validators.Validator.validate
 _original_traverse = DepthFirstTraverser.traverse_node_recursively
 
-PATCHES: list[tuple[Any, str, Callable[..., Any]]] = [
+PATCHES: list[tuple[Any, str, Any]] = [
     (dynamodb_validators.Validator, "__init__", _validator_init),
     (dynamodb_validators.Validator, "validate", _validate),
     (DepthFirstTraverser, "traverse_node_recursively", _traverse_node_recursively),
@@ -647,6 +704,8 @@ PATCHES: list[tuple[Any, str, Callable[..., Any]]] = [
     (ast_nodes.Node, "find_clauses", _find_clauses),
     (ConditionExpressionParser, "parse", _parse_condition),
     (moto_responses, "camelcase_to_underscores", functools.lru_cache(maxsize=1024)(camelcase_to_underscores)),
+    (dynamodb_models, "re", _module_with(re, sub=_sub_remembered)),
+    (moto_responses, "re", _module_with(re, sub=_sub_request_id)),
 ]
 
 
