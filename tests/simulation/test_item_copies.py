@@ -217,3 +217,30 @@ def test_given_any_answer_when_converted_then_it_is_moto_s_conversion(attributes
         "Flags": [True, None, 1.5],
     }
     assert item_copies._dynamo_to_dict(answer) == dynamo_to_dict(answer)
+
+
+# -- fast path 31: item sizes --------------------------------------------------------------------------------------
+@settings(max_examples=200, deadline=None)
+@given(_values)
+def test_given_any_value_when_measured_then_its_size_is_moto_s(raw):
+    value = DynamoType(raw)
+    expected = value.size()
+    with installed([(DynamoType, "size", item_copies._size)]):
+        assert value.size() == expected
+
+
+def _built(attributes: dict[str, Any]) -> Any:
+    try:
+        item = Item(DynamoType({"S": "P"}), None, attributes)
+    except Exception as exc:
+        return type(exc).__name__
+    return list(item.attrs.items()), item.size()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.dictionaries(st.text(max_size=3), _values, max_size=5), st.lists(st.integers(100_000, 210_000), max_size=4))
+def test_given_any_item_even_over_the_size_limit_when_built_then_it_is_as_moto_builds_it(attributes, big):
+    attributes = {**attributes, **{f"big{n}": {"S": "x" * size} for n, size in enumerate(big)}}
+    expected = _built(attributes)
+    with installed([(DynamoType, "size", item_copies._size), (Item, "__init__", item_copies._item_init)]):
+        assert _built(attributes) == expected

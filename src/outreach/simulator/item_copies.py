@@ -34,6 +34,12 @@ errors and stored items with plain moto.
     one of the classes the answers are made of (``dict``, moto's item ``LimitedSizeDict``, ``list``, ``DynamoType``,
     ``str``, ``int``, ``float``, ``bool``, ``None``) is converted by its class, as moto's branches convert it (binary
     values decoded to bytes; a ``LimitedSizeDict`` becomes a plain dict, as there); anything else is moto's own.
+31. Item sizes as moto computes them (``DynamoType.size``, for its 400 KB limit and a Query's 1 MB page): a
+    number, string, binary, boolean or null value is measured straight away (moto asks four type questions first,
+    each a method call), the others moto's way; and a new ``Item`` (every PutItem, every new item of an
+    UpdateItem) checks each attribute against the limit with the running total of the attributes before it, where
+    moto's ``LimitedSizeDict`` adds up every attribute stored so far again for each one (the same sums, the same
+    ``ItemSizeTooLarge`` at the same attribute).
 """
 
 from __future__ import annotations
@@ -45,11 +51,12 @@ from collections.abc import Callable
 from typing import Any
 
 from moto.dynamodb import responses as dynamodb_responses
+from moto.dynamodb.exceptions import ItemSizeTooLarge
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models import table as dynamodb_table
 from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 from moto.dynamodb.models.table import Table
-from moto.dynamodb.models.utilities import dynamo_to_dict
+from moto.dynamodb.models.utilities import bytesize, dynamo_to_dict
 
 _IMMUTABLE = (str, bytes, bool, int, float, type(None))
 
@@ -176,6 +183,37 @@ def _dynamo_to_dict(obj: Any) -> Any:
     return dynamo_to_dict(obj)
 
 
+# -- 31: item sizes ----------------------------------------------------------------------------------------------
+def _size(self: DynamoType) -> int:
+    kind = self.type
+    if kind == "N":
+        return len(str(self.value))
+    if kind in _MEASURED:  # not a set, list or map: moto's last two branches
+        value = self.value
+        return 1 if isinstance(value, bool) else bytesize(value)
+    return _original_size(self)
+
+
+_MEASURED = frozenset(("S", "B", "BOOL", "NULL"))
+
+
+def _item_init(self: Item, hash_key: DynamoType, range_key: DynamoType | None, attrs: dict[str, Any]) -> None:
+    """``Item.__init__``: each attribute converted and checked against moto's limit in turn, as there."""
+    self.hash_key = hash_key
+    self.range_key = range_key
+    self.attrs = LimitedSizeDict()
+    stored = 0  # what LimitedSizeDict.__setitem__ adds up: every key and value stored so far
+    for key, value in attrs.items():
+        converted = DynamoType(value)
+        size = bytesize(key) + converted.size()
+        if stored + size > _ITEM_LIMIT:
+            raise ItemSizeTooLarge
+        dict.__setitem__(self.attrs, key, converted)
+        stored += size
+
+
+_ITEM_LIMIT = 405000  # moto's LimitedSizeDict
+_original_size = DynamoType.size
 _original_update_item = DynamoDBBackend.update_item
 _original_to_regular_json = DynamoType.to_regular_json
 #: with fast path 7 (``Table.query``, see ``without_result_copy``); 26a's copy module is patch 6's (``unread_copy``)
@@ -185,4 +223,6 @@ PATCHES: list[tuple[Any, str, Any]] = [
     (dynamodb_table, "copy", _TableCopies),
     (DynamoType, "to_regular_json", _to_regular_json),
     (dynamodb_responses, "dynamo_to_dict", _dynamo_to_dict),
+    (DynamoType, "size", _size),
+    (Item, "__init__", _item_init),
 ]
