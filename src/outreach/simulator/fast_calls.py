@@ -43,7 +43,9 @@ with and without them, and ``tests/simulation/test_fast_calls.py`` the cases no 
     ``n.bit_length()`` bits of the generator's next 32-bit word, again while they are ``n`` or more, so the
     characters are the draws below ``n`` in the order drawn; the ``length`` words a string needs at least come
     from one ``getrandbits(32 * length)`` (the generator's next words, the first in the lowest bits), any more
-    one by one (a generator with other ``getrandbits`` or ``_randbelow`` methods draws moto's way).
+    one by one (a generator with other ``getrandbits`` or ``_randbelow`` methods draws moto's way); a draw is the
+    top 6 bits of a word (both pools have 52 or 62 characters), so the string is the words' top bytes translated
+    through a table of 256 characters with the rejected draws taken out.
 20. DynamoDB condition expressions: ``ConditionExpressionParser._lex_condition_expression`` splits the text
     into tokens with eight regular expressions per token, on every call (an UpdateItem lexes its condition
     twice). The tokens depend on the text alone: they are remembered per text (only what lexed without
@@ -86,7 +88,6 @@ import functools
 import random
 import re
 import string
-import struct
 import threading
 import types
 from collections import deque
@@ -506,18 +507,28 @@ def _random_string(self: Any, length: int = 20, include_digits: bool = True, low
         below = self._randbelow
         random_str = "".join([pool[below(size)] for _ in range(length)])
     else:
-        shift = 32 - size.bit_length()
         # the characters are the draws below ``size`` in the order drawn: the next ``length`` words at once (the
-        # first in the lowest bits), then one by one while rejected draws leave the string short
+        # first in the lowest bits), then one by one while rejected draws leave the string short; a draw is the top
+        # ``size.bit_length()`` bits of a word, in the top byte of its four (little-endian)
+        shift = 32 - size.bit_length()
         block = self.getrandbits(32 * length).to_bytes(4 * length, "little")
-        drawn = [word >> shift for word in struct.unpack(f"<{length}I", block)]
-        accepted = [d for d in drawn if d < size]
-        while len(accepted) < length:
+        drawn = block[3::4].translate(_draw_table(pool)).replace(b"\0", b"")
+        chars = [drawn.decode("ascii")]
+        missing = length - len(drawn)
+        while missing:
             d = self.getrandbits(32) >> shift
             if d < size:
-                accepted.append(d)
-        random_str = "".join([pool[d] for d in accepted])
+                chars.append(pool[d])
+                missing -= 1
+        random_str = "".join(chars)
     return random_str.lower() if lower_case else random_str
+
+
+@functools.lru_cache(maxsize=4)
+def _draw_table(pool: str) -> bytes:
+    """Top byte of a word -> its draw's character in ``pool``, or NUL for a rejected draw."""
+    shift = 8 - len(pool).bit_length()
+    return bytes(ord(pool[b >> shift]) if (b >> shift) < len(pool) else 0 for b in range(256))
 
 
 _RANDBELOW = random.Random._randbelow_with_getrandbits  # type: ignore[attr-defined]
