@@ -635,7 +635,10 @@ def _parse_condition_once(self: Any) -> Any:
         or type(values) not in (dict, type(None))
     ):
         return _original_parse_condition(self)
-    shape = (text, _frozen(names))
+    try:
+        shape = (text, _frozen(names))
+    except _NotPlain:
+        return _original_parse_condition(self)
     used = _placeholders.get(shape)
     key: tuple[Any, ...] | None = None
     if used is not None:
