@@ -153,7 +153,7 @@ def test_given_the_planned_shapes_then_the_fast_path_takes_them_and_leaves_the_r
     assert any(planned) and not all(planned)
 
 
-# -- fast path 28: a condition parsed once per text, names and values ---------------------------------------------
+# -- fast path 32: a condition parsed once per text, names and values ---------------------------------------------
 CONDITIONS: list[dict[str, Any]] = [
     {"ConditionExpression": "n = :v", "ExpressionAttributeValues": {":v": 1}},
     {"ConditionExpression": "n = :v", "ExpressionAttributeValues": {":v": 2}},
@@ -253,7 +253,7 @@ def test_given_any_seed_when_request_ids_are_drawn_then_they_and_the_generator_a
         assert fast_way.getstate() == moto_way.getstate()
 
 
-# -- fast path 30: two regular expressions per call ----------------------------------------------------------------
+# -- fast path 34: two regular expressions per call ----------------------------------------------------------------
 def test_given_answers_with_and_without_a_request_id_element_then_the_request_id_goes_where_moto_puts_it():
     pattern = fast_calls._REQUEST_ID_IN_XML
     bodies = ['{"Item": {"pk": {"S": "<RequestId>"}}}', "<R><RequestId>old</RequestId></R>", "", "{}", b"<RequestId>x"]

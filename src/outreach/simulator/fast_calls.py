@@ -65,15 +65,15 @@ with and without them, and ``tests/simulation/test_fast_calls.py`` the cases no 
     it (PutItem, UpdateItem, DeleteItem). The tree moto builds (``Op``/``Func`` objects, never changed once built)
     is kept, per thread, for the next parse of the same three objects (the same ``str`` and the very same dicts,
     which moto passes from one to the other untouched), once; any other parse runs as before.
-(26 and 27 are in ``item_copies``.)
-28. One condition expression, one parse per text, names and values: moto's parse depends on the text, the names and
+(29 is in ``inline_states``; 30, 31, 33 and 35 in ``item_copies``.)
+32. One condition expression, one parse per text, names and values: moto's parse depends on the text, the names and
     the values of the placeholders the text uses, nothing else (``Op``/``Func`` trees, never changed once built; the
     values only end up in its ``AttributeValue`` leaves). A parse that succeeds is made from a private deep copy of
     the values (so the tree shares nothing with any request or stored item) and kept per (text, names, the values
     it used, compared by type and value all the way down); a later parse of the same finds it, and reports the
     same names and placeholders found. A parse that fails (an undefined name or value, a syntax error, a reserved
     word), and any value that is not plain JSON-like data, takes moto's way: the same error every time.
-30. Two regular expressions moto applies to every call: ``DynamoDBBackend.update_item`` takes the spaces around
+34. Two regular expressions moto applies to every call: ``DynamoDBBackend.update_item`` takes the spaces around
     ``=``, ``+`` and ``-`` out of the update expression's text (``re.sub``, a pure function of the text: remembered
     per text), and ``BaseResponse._enrich_response`` looks for ``<RequestId>...</RequestId>`` in every answer's
     body to put the request id there, which for a text without ``<RequestId>`` (every JSON answer) cannot match:
@@ -603,9 +603,9 @@ def _parse_condition(self: Any) -> Any:
     return op
 
 
-# -- fast path 28: a condition expression parsed once per text, names and values --------------------------------
+# -- fast path 32: a condition expression parsed once per text, names and values --------------------------------
 class _NotPlain(Exception):
-    """A value fast path 28 does not compare (not a dict, list, str, bytes, bool, int, float or None)."""
+    """A value fast path 32 does not compare (not a dict, list, str, bytes, bool, int, float or None)."""
 
 
 _PLAIN = (str, bytes, bool, int, float, type(None))
@@ -671,7 +671,7 @@ def _parse_condition_once(self: Any) -> Any:
     return op
 
 
-# -- fast path 30: two regular expressions per call ---------------------------------------------------------------
+# -- fast path 34: two regular expressions per call ---------------------------------------------------------------
 _sub_once = functools.lru_cache(maxsize=1024)(re.sub)
 _REQUEST_ID_IN_XML = r"(?<=<RequestId>).*(?=<\/RequestId>)"  # moto.core.responses.BaseResponse._enrich_response
 

@@ -1,15 +1,15 @@
-"""Fast paths 26, 27 and 29: the copies moto's DynamoDB makes of an item that nobody can see, and its conversions.
+"""Fast paths 30, 31, 33 and 35: copies of DynamoDB items nobody can see, moto's conversions and item sizes.
 
 Installed with the other fast paths of :mod:`moto_runtime` (``patched(fast=True)``, listed in ``PATCHES``).
 Who can see a stored item: moto's backend (the table holds it, writes change it in place) and, through a
 response, the caller. Every answer leaves moto through ``DynamoResult`` (``dynamo_to_dict``: new dicts and lists
-all the way down, sharing only ``str``, ``bytes``, ``bool`` and ``None``) or ``Item.to_json`` (the same, see 27),
+all the way down, sharing only ``str``, ``bytes``, ``bool`` and ``None``) or ``Item.to_json`` (the same, see 31),
 so no answer shares a mutable object with the table, with or without the copies below; the copies skipped here
 are the ones nothing reads afterwards or that are read before anything can change them.
 ``tests/simulation/test_item_copies.py`` changes returned answers and checks the table, and compares answers,
 errors and stored items with plain moto.
 
-26. UpdateItem's two deep copies of the item:
+30. UpdateItem's two deep copies of the item:
 
     a. ``DynamoDBBackend.update_item`` deep-copies the stored item before changing it (``orig_item``) and reads
        that copy only to hand it to the table's stream (``table.stream_shard.add(orig_item, item)``). For a table
@@ -18,23 +18,23 @@ errors and stored items with plain moto.
     b. moto's response layer (``DynamoHandler.update_item``) deep-copies the stored item to keep its attributes as
        they were before the update, and only ever calls ``to_json()["Attributes"]`` of that copy (and tests that it
        is not None). Here the copy is ``_Before``: ``to_json()`` of the stored item taken at the same moment (before
-       the update), which builds new containers (27) and so cannot change when the update changes the item.
+       the update), which builds new containers (31) and so cannot change when the update changes the item.
     c. ``Table.query`` (base table, fast path 7) deep-copies the list of items it found, then filters and projects
        the copies (``project`` builds new items; filters only read) and hands them to ``DynamoResult``, which
        converts them to new dicts and lists (metering reads their sizes). The copy is not made: the same values
        reach ``DynamoResult``.
-27. ``DynamoType.to_regular_json`` (every map and list value of every item ``to_json`` renders: UpdateItem's old
+31. ``DynamoType.to_regular_json`` (every map and list value of every item ``to_json`` renders: UpdateItem's old
     and new attributes, PutItem's and DeleteItem's return values, conditions' old items) deep-copies its value,
     then renders each nested value, which deep-copies its value again: a value at depth ``d`` is copied ``d``
     times. Here each level builds its new dict or list once: the same rendering (binary values decoded, sets as
     new lists, anything not a ``DynamoType`` deep-copied as moto copies it), with no object shared with the item
     that moto's copy would not share (``str``, ``bytes``, ``bool``, ``None``, numbers).
-29. ``dynamo_to_dict``, which turns every DynamoDB answer into plain data (``DynamoResult``), asks of every value
+33. ``dynamo_to_dict``, which turns every DynamoDB answer into plain data (``DynamoResult``), asks of every value
     in turn whether it is a ``datetime``, a ``DynamoType``, has a ``to_json``, is a dict or a list. Here a value of
     one of the classes the answers are made of (``dict``, moto's item ``LimitedSizeDict``, ``list``, ``DynamoType``,
     ``str``, ``int``, ``float``, ``bool``, ``None``) is converted by its class, as moto's branches convert it (binary
     values decoded to bytes; a ``LimitedSizeDict`` becomes a plain dict, as there); anything else is moto's own.
-31. Item sizes as moto computes them (``DynamoType.size``, for its 400 KB limit and a Query's 1 MB page): a
+35. Item sizes as moto computes them (``DynamoType.size``, for its 400 KB limit and a Query's 1 MB page): a
     number, string, binary, boolean or null value is measured straight away (moto asks four type questions first,
     each a method call), the others moto's way; and a new ``Item`` (every PutItem, every new item of an
     UpdateItem) checks each attribute against the limit with the running total of the attributes before it, where
@@ -60,7 +60,7 @@ from moto.dynamodb.models.utilities import bytesize, dynamo_to_dict
 
 _IMMUTABLE = (str, bytes, bool, int, float, type(None))
 
-# -- 26a: no copy of an item whose table has no stream ----------------------------------------------------------
+# -- 30a: no copy of an item whose table has no stream ----------------------------------------------------------
 _skip = threading.local()  # .item_copy: the next Item copy in the backend is unread; .query_copy: likewise in query
 
 
@@ -75,7 +75,7 @@ def _update_item(self: DynamoDBBackend, table_name: str, *args: Any, **kwargs: A
 
 
 def unread_copy(obj: Any, memo: Any) -> bool:
-    """True for the one copy of an item ``update_item`` makes for a stream the table does not have (26a): the
+    """True for the one copy of an item ``update_item`` makes for a stream the table does not have (30a): the
     backend's ``copy`` module (patch 6, ``moto_runtime._NoTableCopies``) hands out the item itself."""
     if type(obj) is Item and memo is None and getattr(_skip, "item_copy", False):
         _skip.item_copy = False
@@ -83,7 +83,7 @@ def unread_copy(obj: Any, memo: Any) -> bool:
     return False
 
 
-# -- 26b: the old attributes UpdateItem answers with, rendered instead of copied ---------------------------------
+# -- 30b: the old attributes UpdateItem answers with, rendered instead of copied ---------------------------------
 class _Before:
     """Stands in for ``copy.deepcopy(item)`` in ``DynamoHandler.update_item``: what its ``to_json`` would give."""
 
@@ -108,7 +108,7 @@ class _ResponseCopies:
     copy = staticmethod(copy.copy)
 
 
-# -- 26c: Table.query's copy of what it found --------------------------------------------------------------------
+# -- 30c: Table.query's copy of what it found --------------------------------------------------------------------
 def without_result_copy(query: Callable[..., Any]) -> Callable[..., Any]:
     """``Table.query`` (here: fast path 7's) with its copy of the items found left out, on the base table."""
 
@@ -125,7 +125,7 @@ def without_result_copy(query: Callable[..., Any]) -> Callable[..., Any]:
 
 class _TableCopies:
     """The ``copy`` module as ``moto.dynamodb.models.table`` sees it: a base-table query's list of found items is
-    not copied (26c, once per call); everything else (scans, backups, restores) is copied as before."""
+    not copied (30c, once per call); everything else (scans, backups, restores) is copied as before."""
 
     @staticmethod
     def deepcopy(obj: Any, memo: Any = None) -> Any:
@@ -142,7 +142,7 @@ class _TableCopies:
     copy = staticmethod(copy.copy)
 
 
-# -- 27: to_regular_json, each level built once -----------------------------------------------------------------
+# -- 31: to_regular_json, each level built once -----------------------------------------------------------------
 def _to_regular_json(self: DynamoType) -> dict[str, Any]:
     value = self.value
     if type(value) is dict:
@@ -161,7 +161,7 @@ def _to_regular_json(self: DynamoType) -> dict[str, Any]:
     return {self.type: value}
 
 
-# -- 29: dynamo_to_dict by class ----------------------------------------------------------------------------------
+# -- 33: dynamo_to_dict by class ----------------------------------------------------------------------------------
 _AS_IS = frozenset((str, int, float, bool, type(None)))
 
 
@@ -183,7 +183,7 @@ def _dynamo_to_dict(obj: Any) -> Any:
     return dynamo_to_dict(obj)
 
 
-# -- 31: item sizes ----------------------------------------------------------------------------------------------
+# -- 35: item sizes ----------------------------------------------------------------------------------------------
 def _size(self: DynamoType) -> int:
     kind = self.type
     if kind == "N":
@@ -216,7 +216,7 @@ _ITEM_LIMIT = 405000  # moto's LimitedSizeDict
 _original_size = DynamoType.size
 _original_update_item = DynamoDBBackend.update_item
 _original_to_regular_json = DynamoType.to_regular_json
-#: with fast path 7 (``Table.query``, see ``without_result_copy``); 26a's copy module is patch 6's (``unread_copy``)
+#: with fast path 7 (``Table.query``, see ``without_result_copy``); 30a's copy module is patch 6's (``unread_copy``)
 PATCHES: list[tuple[Any, str, Any]] = [
     (DynamoDBBackend, "update_item", _update_item),
     (dynamodb_responses, "copy", _ResponseCopies),

@@ -62,8 +62,8 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     (which moto's routing never calls) only when a URL is first built with it; the program ANTLR parses
     from the state machine definition is kept between processes as a pickle (``PROGRAM_CACHE_ENV``), and so
     are botocore's parsed model files and service lists and jinja2's compiled templates (``startup_cache``).
-16 to 22, 24 and 25: per-call costs of moto's backends, in ``fast_calls`` (see there).
-26 and up: copies of DynamoDB items nobody can see, in ``item_copies`` (see there).
+16 to 22, 24, 25, 32 and 34: per-call costs of moto's backends, in ``fast_calls`` (see there).
+30, 31, 33 and 35: copies of DynamoDB items nobody can see, conversions and item sizes, in ``item_copies``.
 23. The DynamoDB calls the handlers make most (Query, UpdateItem, PutItem, GetItem, DeleteItem) go from botocore's
     validated parameters to moto's response class and from moto's serialised structure to botocore's parser, with
     no JSON text, request object or ``setup_class`` in between (``direct_calls``; compared call by call with plain
@@ -382,7 +382,7 @@ def _serialised_aws_call(self: BotocoreStubber, event_name: str, request: Any, *
 
 
 class _NoTableCopies:
-    """Stands in for the ``copy`` module inside moto's DynamoDB backend: tables are not copied, nor (fast path 26a)
+    """Stands in for the ``copy`` module inside moto's DynamoDB backend: tables are not copied, nor (fast path 30a)
     the item ``update_item`` copies for a stream the table does not have."""
 
     @staticmethod
@@ -1079,7 +1079,7 @@ _PATCHES: list[tuple[Any, str, Any]] = [
 ]
 
 _FAST_PATCHES: list[tuple[Any, str, Any]] = [
-    (DynamoTable, "query", item_copies.without_result_copy(_partition_query)),  # fast paths 7 and 26c
+    (DynamoTable, "query", item_copies.without_result_copy(_partition_query)),  # fast paths 7 and 30c
     (AmazonStateLanguageParser, "parse", staticmethod(_parse_asl)),
     (json_path, "parse", _jsonpath_ext_parse),
     (result_path, "parse", _jsonpath_parse),
@@ -1099,10 +1099,10 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
         (StepFunctionsParserBackend, name, _with_token_hint(getattr(StepFunctionsParserBackend, name)))
         for name in ("send_task_success", "send_task_failure", "send_task_heartbeat")
     ],
-    *fast_calls.PATCHES,  # fast paths 16 to 25
+    *fast_calls.PATCHES,  # fast paths 16 to 25, 32 and 34
     *rest_calls.PATCHES,  # fast path 27
     *inline_states.PATCHES,  # fast path 29
-    *item_copies.PATCHES,  # fast paths 26 and up
+    *item_copies.PATCHES,  # fast paths 30, 31, 33 and 35
 ]
 
 
