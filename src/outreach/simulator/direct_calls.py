@@ -207,6 +207,8 @@ def prepare(
     return functools.partial(_call, responder, params, url, target, content_type)
 
 
+#: the ``date`` header of an instant, formatted once (the virtual clock stands still while a step runs)
+_http_date = functools.lru_cache(maxsize=16)(http_date)
 _DISPATCH = BaseResponse.dispatch.__func__  # type: ignore[attr-defined]
 
 
@@ -229,7 +231,7 @@ def _call(
     response.partition = get_partition(region)
     response.uri_match = {}
     response.headers = Headers([("X-Amz-Target", target), ("Content-Type", content_type), ("Host", parsed_url.netloc)])
-    response.response_headers = {"server": "amazon.com", "date": http_date(utcnow())}
+    response.response_headers = {"server": "amazon.com", "date": _http_date(utcnow())}
     response.params = params
     response.body = params
     response.access_key = response.get_access_key()
@@ -271,5 +273,6 @@ def parsed_success(
 
 
 def clear() -> None:
+    _http_date.cache_clear()
     _operation_plan.cache_clear()
     _url_parts.cache_clear()
