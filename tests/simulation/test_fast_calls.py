@@ -9,6 +9,7 @@ from typing import Any
 
 import boto3
 from moto import mock_aws
+from moto.dynamodb.models.dynamo_type import DynamoType
 
 from outreach.simulator import fast_calls, moto_runtime
 from tests.dynamo import create_keyed_table
@@ -30,6 +31,21 @@ UPDATES: list[dict[str, Any]] = [
     {"UpdateExpression": "ADD s :one"},  # a string: moto refuses
     {"UpdateExpression": "ADD n :a"},
     {"UpdateExpression": "ADD tags :set"},
+    {"UpdateExpression": "ADD tags :set2, n :one REMOVE a"},  # a set that has some of them, with a number
+    {"UpdateExpression": "ADD fresh_set :set2"},  # a new set
+    {"UpdateExpression": "ADD tags :nums"},  # a number set into a string set: moto refuses
+    {"UpdateExpression": "ADD n :set"},  # a set into a number: moto refuses
+    {"UpdateExpression": "ADD tags :one"},  # a number into a set: moto refuses
+    {"UpdateExpression": "ADD tags :a"},  # a string: moto refuses
+    {"UpdateExpression": "DELETE tags :set2"},  # some members go
+    {"UpdateExpression": "DELETE tags :absent"},  # none of them there
+    {"UpdateExpression": "DELETE nothing_there :set"},
+    {"UpdateExpression": "DELETE tags :nums"},  # another set type: moto refuses
+    {"UpdateExpression": "DELETE tags :a"},  # not a set: moto refuses
+    {"UpdateExpression": "DELETE n :set"},
+    {"UpdateExpression": "SET a = :a REMOVE b DELETE tags :all"},  # the set emptied: the attribute goes
+    {"UpdateExpression": "DELETE tags :missing"},
+    {"UpdateExpression": "ADD tags :set DELETE tags :set2"},  # two actions on one attribute: moto refuses
     {"UpdateExpression": "ADD n :missing"},
     {"UpdateExpression": "ADD pk :one"},
     {"UpdateExpression": "SET a = :a", "ConditionExpression": "attribute_exists(pk)"},
@@ -73,6 +89,10 @@ VALUES = {
     ":list": [1],
     ":half": Decimal("0.50"),
     ":set": {"x", "y"},
+    ":set2": {"y", "z"},
+    ":absent": {"q"},
+    ":all": {"x", "y", "z"},
+    ":nums": {Decimal("1"), Decimal("2")},
 }
 
 
@@ -131,3 +151,121 @@ def test_given_the_planned_shapes_then_the_fast_path_takes_them_and_leaves_the_r
         fast_calls._planned = original  # type: ignore[assignment]
 
     assert any(planned) and not all(planned)
+
+
+# -- fast path 32: a condition parsed once per text, names and values ---------------------------------------------
+CONDITIONS: list[dict[str, Any]] = [
+    {"ConditionExpression": "n = :v", "ExpressionAttributeValues": {":v": 1}},
+    {"ConditionExpression": "n = :v", "ExpressionAttributeValues": {":v": 2}},
+    {"ConditionExpression": "n = :v", "ExpressionAttributeValues": {":v": "2"}},  # same text, a string
+    {"ConditionExpression": "n = :v", "ExpressionAttributeValues": {":v": 2}},  # seen before: the kept parse
+    {"ConditionExpression": "n = :v", "ExpressionAttributeValues": {":v": True}},  # True == 1 in Python
+    {"ConditionExpression": "n = :v", "ExpressionAttributeValues": {":v": 1}},
+    {"ConditionExpression": "n = :v", "ExpressionAttributeValues": {":w": 1}},  # an undefined value
+    {"ConditionExpression": "n = :v", "ExpressionAttributeValues": {":v": 1, ":w": 1}},  # an unused one
+    {"ConditionExpression": "#n = :v", "ExpressionAttributeNames": {"#n": "n"}, "ExpressionAttributeValues": {":v": 1}},
+    {"ConditionExpression": "#n = :v", "ExpressionAttributeNames": {"#n": "s"}, "ExpressionAttributeValues": {":v": 1}},
+    {"ConditionExpression": "#n = :v", "ExpressionAttributeNames": {"#x": "n"}, "ExpressionAttributeValues": {":v": 1}},
+    {"ConditionExpression": "contains(tags, :t)", "ExpressionAttributeValues": {":t": "x"}},
+    {"ConditionExpression": "contains(tags, :t)", "ExpressionAttributeValues": {":t": "q"}},
+    {"ConditionExpression": "doc = :d", "ExpressionAttributeValues": {":d": {"a": [1, {"b": "c"}]}}},
+    {"ConditionExpression": "doc = :d", "ExpressionAttributeValues": {":d": {"a": [1, {"b": "d"}]}}},
+    {"ConditionExpression": "tags = :t", "ExpressionAttributeValues": {":t": {"x", "y"}}},
+    {"ConditionExpression": "tags = :t", "ExpressionAttributeValues": {":t": {"x"}}},
+    {"ConditionExpression": "n IN (:a, :b)", "ExpressionAttributeValues": {":a": 5, ":b": 1}},
+    {"ConditionExpression": "n IN (:a, :b)", "ExpressionAttributeValues": {":a": 5, ":b": 6}},
+    {"ConditionExpression": "n = = :v", "ExpressionAttributeValues": {":v": 1}},
+    {"ConditionExpression": "size = :v", "ExpressionAttributeValues": {":v": 1}},  # a reserved word
+]
+
+
+def _conditions() -> list[Any]:
+    create_keyed_table("t", REGION)
+    table = boto3.resource("dynamodb", region_name=REGION).Table("t")
+    key = {"pk": "P", "sk": "S"}
+    table.put_item(Item={**key, "n": 1, "s": "1", "tags": {"x", "y"}, "doc": {"a": [1, {"b": "c"}]}})
+    out: list[Any] = []
+    for n, condition in enumerate(CONDITIONS):
+        for operation in (table.update_item, table.delete_item):
+            kwargs: dict[str, Any] = {"Key": key, **condition, "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}
+            if operation == table.update_item:
+                kwargs["UpdateExpression"] = "SET m = :m"
+                kwargs["ExpressionAttributeValues"] = {**condition.get("ExpressionAttributeValues", {}), ":m": n}
+            else:
+                kwargs["ReturnValues"] = "ALL_OLD"
+            out.append(_call(operation, **kwargs))
+            if operation == table.delete_item and out[-1][0] == "ok":  # put it back for the next condition
+                table.put_item(Item={**key, "n": 1, "s": "1", "tags": {"x", "y"}, "doc": {"a": [1, {"b": "c"}]}})
+        out.append(
+            _call(
+                table.query,
+                KeyConditionExpression="pk = :p",
+                FilterExpression=condition["ConditionExpression"],
+                ExpressionAttributeValues={":p": "P", **condition.get("ExpressionAttributeValues", {})},
+                **(
+                    {"ExpressionAttributeNames": condition["ExpressionAttributeNames"]}
+                    if "ExpressionAttributeNames" in condition
+                    else {}
+                ),
+            )
+        )
+    out.append(_call(table.scan))
+    return out
+
+
+def test_given_conditions_repeated_with_other_values_when_run_fast_then_answers_and_errors_match_plain_moto():
+    with mock_aws(), moto_runtime.patched({}, fast=False):
+        plain = _conditions()
+    with mock_aws(), moto_runtime.patched({}, fast=True):
+        fast = _conditions()
+
+    assert len(fast) == len(plain)
+    for n, (got, expected) in enumerate(zip(fast, plain, strict=True)):
+        assert got == expected, (n, CONDITIONS[n // 3] if n < 3 * len(CONDITIONS) else "scan")
+    assert {"ok", "error"} <= {answer[0] for answer in plain}
+
+
+def test_given_a_kept_condition_then_it_shares_nothing_with_the_values_it_was_parsed_from():
+    from moto.dynamodb.comparisons import ConditionExpressionParser
+    from moto.dynamodb.models.dynamo_type import Item
+
+    item = Item(DynamoType({"S": "P"}), None, {"pk": {"S": "P"}, "tags": {"SS": ["x"]}})
+    values = {":t": {"SS": ["x"]}}
+    with moto_runtime.patched({}, fast=True):
+        first = ConditionExpressionParser("tags = :t", {}, values).parse()
+        values[":t"]["SS"].append("y")  # the caller changes its values after the call
+        again = ConditionExpressionParser("tags = :t", {}, {":t": {"SS": ["x"]}}).parse()
+        assert again is first  # kept
+        assert again.expr(item)  # still compares with ["x"]
+
+
+# -- fast path 19: request ids ----------------------------------------------------------------------------------
+def test_given_any_seed_when_request_ids_are_drawn_then_they_and_the_generator_are_moto_s():
+    from moto.moto_api._internal.moto_random import MotoRandom
+
+    for seed in range(200):
+        moto_way, fast_way = MotoRandom(seed), MotoRandom(seed)
+        for length in (0, 1, 7, 20, 52, 64):
+            for digits in (True, False):
+                for lower in (True, False):
+                    expected = moto_way.get_random_string(length, digits, lower)
+                    assert fast_calls._random_string(fast_way, length, digits, lower) == expected, (seed, length)
+        assert fast_way.getstate() == moto_way.getstate()
+
+
+# -- fast path 34: two regular expressions per call ----------------------------------------------------------------
+def test_given_answers_with_and_without_a_request_id_element_then_the_request_id_goes_where_moto_puts_it():
+    pattern = fast_calls._REQUEST_ID_IN_XML
+    bodies = ['{"Item": {"pk": {"S": "<RequestId>"}}}', "<R><RequestId>old</RequestId></R>", "", "{}", b"<RequestId>x"]
+    for body in bodies:
+        try:
+            expected: Any = re.sub(pattern, "NEWID", body)
+        except TypeError as exc:  # bytes: moto's caller ignores the error
+            expected = type(exc)
+        try:
+            got: Any = fast_calls._sub_request_id(pattern, "NEWID", body)
+        except TypeError as exc:
+            got = type(exc)
+        assert got == expected, body
+    text = " SET a = :a ,  b=b + :one - :two"
+    assert fast_calls._sub_remembered(r"\s*([=\+-])\s*", "\\1", text) == re.sub(r"\s*([=\+-])\s*", "\\1", text)

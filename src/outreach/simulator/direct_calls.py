@@ -13,8 +13,9 @@ DeleteItem: about 50 of the ~80 calls of a happy order) this module does the sam
   from botocore's body: per the operation's input shape, structures keep their non-``None`` members in the shape's
   member order (botocore drops ``None`` members, moto lists members in shape order), blobs become the bytes that
   base64 carried (a ``str`` encoded as UTF-8, as botocore encodes it), integers ``int``; strings, booleans, lists and
-  maps are what the JSON round trip gives back (the same values). An input shape with any other type (timestamps,
-  floats, documents, streams) is not covered.
+  maps are what the JSON round trip gives back (the same values); a structure with one key set (every attribute
+  value) converts that member alone, which is all the loop over the shape's members finds. An input shape with any
+  other type (timestamps, floats, documents, streams) is not covered.
 - **moto**: the service's own response class (``DynamoHandler``) is set up with what ``setup_class`` derives from
   such a request (URL, region, account, action, the ``X-Amz-Target`` and ``Content-Type`` headers, the server and
   date response headers; the IAM "account visited" mark), and moto's own ``call_action`` runs: the same
@@ -122,6 +123,11 @@ def _as_moto_params(shape: Any, value: Any) -> Any:
     """What moto's JSON request parser makes of botocore's serialisation of ``value`` (validated against ``shape``)."""
     kind = shape.type_name
     if kind == "structure":
+        if len(value) == 1:  # (every DynamoDB AttributeValue) the loop below finds this one member alone
+            ((name, raw),) = value.items()
+            member = shape.members.get(name)
+            if member is not None:
+                return {} if raw is None else {name: _as_moto_params(member, raw)}
         parsed = {}
         for name, member in shape.members.items():
             raw = value.get(name)
@@ -201,6 +207,8 @@ def prepare(
     return functools.partial(_call, responder, params, url, target, content_type)
 
 
+#: the ``date`` header of an instant, formatted once (the virtual clock stands still while a step runs)
+_http_date = functools.lru_cache(maxsize=16)(http_date)
 _DISPATCH = BaseResponse.dispatch.__func__  # type: ignore[attr-defined]
 
 
@@ -223,7 +231,7 @@ def _call(
     response.partition = get_partition(region)
     response.uri_match = {}
     response.headers = Headers([("X-Amz-Target", target), ("Content-Type", content_type), ("Host", parsed_url.netloc)])
-    response.response_headers = {"server": "amazon.com", "date": http_date(utcnow())}
+    response.response_headers = {"server": "amazon.com", "date": _http_date(utcnow())}
     response.params = params
     response.body = params
     response.access_key = response.get_access_key()
@@ -265,5 +273,6 @@ def parsed_success(
 
 
 def clear() -> None:
+    _http_date.cache_clear()
     _operation_plan.cache_clear()
     _url_parts.cache_clear()

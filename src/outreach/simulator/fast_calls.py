@@ -19,16 +19,19 @@ with and without them, and ``tests/simulation/test_fast_calls.py`` the cases no 
        every processor). Processors that override the walk take moto's way.
 
 17. UpdateItem's evaluation, for the shapes the handlers write: ``SET`` of top-level attributes to a value (``a =
-    :v``, ``#n = :v``) or to ``if_not_exists(b, :zero) + :one``, ``ADD`` of a number to a top-level attribute and
-    ``REMOVE`` of top-level attributes. ``update_item`` asks ``UpdateExpressionValidator`` for a validated tree and
-    hands it to ``UpdateExpressionExecutor``; here, for an expression of those shapes, a plan is read once from
-    moto's own parsed tree (per expression, names and table schema) and, for each call, the plan is checked against
-    the item and values for everything moto's ten processors could object to (an undefined name or value, a reserved
-    word, a key attribute or an attribute of an index set, two actions on one attribute, an operand that is not a
-    number, an attribute that does not exist, an item over moto's size limit). Only when nothing could go wrong is
-    the plan applied: the same values (moto's ``DynamoType`` and its ``+``), set (or added) in the expression's
-    order, then the removals, as moto's normalised tree does. Anything else, and every call that could fail, takes
-    moto's way, which raises what it always raised.
+    :v``, ``#n = :v``) or to ``if_not_exists(b, :zero) + :one``, ``ADD`` of a number or a set to a top-level
+    attribute, ``REMOVE`` of top-level attributes and ``DELETE`` of a set's members from a top-level attribute (a
+    set is changed in place, as moto's executors change it, and an emptied one removed). ``update_item`` asks
+    ``UpdateExpressionValidator`` for a validated tree and hands it to ``UpdateExpressionExecutor``; here, for an
+    expression of those shapes, a plan is read once from moto's own parsed tree (per expression, names and table
+    schema) and, for each call, the plan is checked against the item and values for everything moto's ten
+    processors and its executors could object to (an undefined name or value, a reserved word, a key attribute or an
+    attribute of an index set, two actions on one attribute, an operand that is not a number, an empty set or one of
+    another type, an attribute that does not exist, an item over moto's size limit). Only when nothing could go
+    wrong is the plan applied: the same values (moto's ``DynamoType`` and its ``+``), set (or added) in the
+    expression's order, then the removals, then the deletions, as moto's normalised tree does (the actions are on
+    different attributes: only the order of new attributes could show, and only SET and ADD make them). Anything
+    else, and every call that could fail, takes moto's way, which raises what it always raised.
 18. botocore's JSON response parser (``BaseJSONParser._handle_structure``): the same members, in the same
     order, read under the same wire names, computed once per shape; a tagged union (DynamoDB's
     ``AttributeValue``, the most common structure of all) with its one member set parses that member alone,
@@ -36,7 +39,13 @@ with and without them, and ``tests/simulation/test_fast_calls.py`` the cases no 
     unknown one takes botocore's way (its error or its "unknown member" answer).
 19. moto's request ids (``MotoRandom.get_random_string``, 52 characters for every response): the same draws
     from moto's random generator (``choice`` is ``seq[_randbelow(len(seq))]``), so the same ids and the same
-    state of the generator afterwards, without a method call per character.
+    state of the generator afterwards, without a method call per character: ``_randbelow(n)`` takes the top
+    ``n.bit_length()`` bits of the generator's next 32-bit word, again while they are ``n`` or more, so the
+    characters are the draws below ``n`` in the order drawn; the ``length`` words a string needs at least come
+    from one ``getrandbits(32 * length)`` (the generator's next words, the first in the lowest bits), any more
+    one by one (a generator with other ``getrandbits`` or ``_randbelow`` methods draws moto's way); a draw is the
+    top 6 bits of a word (both pools have 52 or 62 characters), so the string is the words' top bytes translated
+    through a table of 256 characters with the rejected draws taken out.
 20. DynamoDB condition expressions: ``ConditionExpressionParser._lex_condition_expression`` splits the text
     into tokens with eight regular expressions per token, on every call (an UpdateItem lexes its condition
     twice). The tokens depend on the text alone: they are remembered per text (only what lexed without
@@ -56,15 +65,32 @@ with and without them, and ``tests/simulation/test_fast_calls.py`` the cases no 
     it (PutItem, UpdateItem, DeleteItem). The tree moto builds (``Op``/``Func`` objects, never changed once built)
     is kept, per thread, for the next parse of the same three objects (the same ``str`` and the very same dicts,
     which moto passes from one to the other untouched), once; any other parse runs as before.
+(29 is in ``inline_states``; 30, 31, 33 and 35 in ``item_copies``.)
+32. One condition expression, one parse per text, names and values: moto's parse depends on the text, the names and
+    the values of the placeholders the text uses, nothing else (``Op``/``Func`` trees, never changed once built; the
+    values only end up in its ``AttributeValue`` leaves). A parse that succeeds is made from a private deep copy of
+    the values (so the tree shares nothing with any request or stored item) and kept per (text, names, the values
+    it used, compared by type and value all the way down); a later parse of the same finds it, and reports the
+    same names and placeholders found. A parse that fails (an undefined name or value, a syntax error, a reserved
+    word), and any value that is not plain JSON-like data, takes moto's way: the same error every time.
+34. Two regular expressions moto applies to every call: ``DynamoDBBackend.update_item`` takes the spaces around
+    ``=``, ``+`` and ``-`` out of the update expression's text (``re.sub``, a pure function of the text: remembered
+    per text), and ``BaseResponse._enrich_response`` looks for ``<RequestId>...</RequestId>`` in every answer's
+    body to put the request id there, which for a text without ``<RequestId>`` (every JSON answer) cannot match:
+    such a body is returned as it is. Both modules see ``re`` with that one function changed.
 """
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import functools
+import random
+import re
 import string
 import threading
+import types
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -206,6 +232,7 @@ class _Set:
 class _Plan:
     sets: tuple[_Set, ...]
     removes: tuple[str, ...]
+    deletes: tuple[tuple[str, str], ...] = ()  # (attribute, placeholder of the set to take out of it)
 
 
 _plans: dict[tuple[Any, ...], _Plan | None] = {}
@@ -246,6 +273,7 @@ def _make_plan(tree: Any, names: dict[str, str], table: Any) -> _Plan | None:
     guarded = {d["AttributeName"] for d in table.attr} | set(table.attribute_keys)
     sets: list[_Set] = []
     removes: list[str] = []
+    deletes: list[tuple[str, str]] = []
     actions = tree.find_clauses(
         [
             ast_nodes.UpdateExpressionSetAction,
@@ -266,7 +294,13 @@ def _make_plan(tree: Any, names: dict[str, str], table: Any) -> _Plan | None:
             addend = _value_placeholder(action.children[1])
             if addend is None:
                 return None
-            sets.append(_Set(target, addend, (target, "", addend)))  # ADD n :v: n = (n or 0) + :v, numbers only
+            sets.append(_Set(target, addend, (target, "", addend)))  # ADD n :v: n = (n or 0) + :v, or a set's union
+            continue
+        if type(action) is ast_nodes.UpdateExpressionDeleteAction and len(action.children) == 2:
+            removed = _value_placeholder(action.children[1])
+            if removed is None:
+                return None
+            deletes.append((target, removed))  # DELETE s :v: the members of :v taken out of the set s
             continue
         if type(action) is not ast_nodes.UpdateExpressionSetAction or len(action.children) != 2 or token in guarded:
             return None
@@ -292,19 +326,25 @@ def _make_plan(tree: Any, names: dict[str, str], table: Any) -> _Plan | None:
                 sets.append(_Set(target, addend, (source, default, addend)))
                 continue
         return None
-    every = [s.name for s in sets] + removes
+    every = [s.name for s in sets] + removes + [name for name, _ in deletes]
     if len(set(every)) != len(every):
         return None  # moto raises DuplicateUpdateExpression (or acts on overlapping paths)
-    return _Plan(tuple(sets), tuple(removes))
+    return _Plan(tuple(sets), tuple(removes), tuple(deletes))
 
 
 class _Planned:
     """What ``UpdateExpressionValidator(...)`` returns for a planned update: ``validate()`` has checked the item
     and values (nothing can fail), ``normalize()`` has nothing to do; ``_execute`` applies the values."""
 
-    def __init__(self, values: list[tuple[str, DynamoType]], removes: tuple[str, ...]) -> None:
-        self.values = values
+    def __init__(
+        self,
+        values: list[tuple[str, DynamoType, DynamoType | None]],
+        removes: tuple[str, ...],
+        deletes: list[tuple[str, DynamoType]],
+    ) -> None:
+        self.values = values  # (attribute, its new value, the set ADD merges into it in place, or None)
         self.removes = removes
+        self.deletes = deletes  # (attribute, the set DELETE takes out of it in place)
 
     def validate(self) -> _Planned:
         return self
@@ -343,28 +383,45 @@ def _planned(
         return None
     values = values or {}
     try:
-        new: list[tuple[str, DynamoType]] = []
+        new: list[tuple[str, DynamoType, DynamoType | None]] = []
         for action in plan.sets:
             if action.if_absent is None:
-                new.append((action.name, DynamoType(values[action.value])))
+                new.append((action.name, DynamoType(values[action.value]), None))
                 continue
             source, default, addend = action.if_absent
             # if_not_exists(source, :default) + :addend reads :default whether used or not (as moto reads every
             # value of the expression); ADD starts a missing number at 0 (moto's AddExecutor)
             fallback = DynamoType(values[default]) if default else DynamoType({"N": "0"})
-            left = item.attrs.get(source, fallback)
             right = DynamoType(values[addend])
+            if not default and right.is_set():  # ADD s :set: moto's AddExecutor appends the new members in place
+                current = item.attrs.get(source)
+                if not right.value or (current is not None and current.type != right.type):
+                    return None  # moto raises for an empty set, IncorrectDataType for another type
+                merged = list(current.value) if current is not None else []
+                for member in right.value:
+                    if member not in merged:
+                        merged.append(member)
+                new.append((action.name, DynamoType({right.type: merged}), right))
+                continue
+            left = item.attrs.get(source, fallback)
             if left.type != "N" or right.type != "N":
                 return None  # moto raises IncorrectOperandType
-            new.append((action.name, left + right))
+            new.append((action.name, left + right, None))
+        deletes: list[tuple[str, DynamoType]] = []
+        for name, placeholder in plan.deletes:
+            removed = DynamoType(values[placeholder])
+            current = item.attrs.get(name)
+            if not removed.is_set() or (current is not None and current.type != removed.type):
+                return None  # moto raises IncorrectOperandType, or IncorrectDataType
+            deletes.append((name, removed))
     except Exception:
         return None  # an undefined value, or one moto cannot read: moto's way raises what it raises
     current = sum(
         v.size() if type(v) is DynamoType else bytesize(str(v)) for v in (list(item.attrs) + list(item.attrs.values()))
     )
-    if current + sum(bytesize(name) + value.size() for name, value in new) > _ITEM_LIMIT:
+    if current + sum(bytesize(name) + value.size() for name, value, _ in new) > _ITEM_LIMIT:
         return None  # moto might raise ItemSizeToUpdateTooLarge part-way
-    return _Planned(new, plan.removes)
+    return _Planned(new, plan.removes, deletes)
 
 
 def _update_executor(update_ast: Any, item: Item, expression_attribute_names: dict[str, str]) -> Any:
@@ -381,10 +438,28 @@ class _PlannedExecution:
 
     def execute(self) -> None:
         attrs = self.item.attrs
-        for name, value in self.planned.values:
-            dict.__setitem__(attrs, name, value)  # moto's size check per set: proven to pass (see _planned)
+        for name, value, added in self.planned.values:
+            if added is None:
+                dict.__setitem__(attrs, name, value)  # moto's size check per set: proven to pass (see _planned)
+                continue
+            current = attrs.get(name)  # ADD of a set, in place as moto's AddExecutor (a new set starts empty)
+            if current is None:
+                current = DynamoType({added.type: []})
+                dict.__setitem__(attrs, name, current)
+            for member in added.value:
+                if member not in current.value:
+                    current.value.append(member)
         for name in self.planned.removes:
             attrs.pop(name, None)
+        for name, removed in self.planned.deletes:  # in place as moto's DeleteExecutor; an emptied set goes
+            current = attrs.get(name)
+            if current is None:
+                continue
+            for member in removed.value:
+                with contextlib.suppress(KeyError, ValueError):
+                    current.value.remove(member)
+            if not current.value:
+                del attrs[name]
 
 
 # -- fast path 18: botocore's JSON structures, members listed once per shape -------------------------------
@@ -423,10 +498,40 @@ def _json_structure(self: Any, shape: Any, value: Any) -> Any:
 # -- fast path 19: moto's request ids, the same draws without a call per character ---------------------------
 def _random_string(self: Any, length: int = 20, include_digits: bool = True, lower_case: bool = False) -> str:
     pool = string.ascii_letters + (string.digits if include_digits else "")
-    below = self._randbelow
     size = len(pool)
-    random_str = "".join([pool[below(size)] for _ in range(length)])
+    if (
+        type(self).getrandbits is not random.Random.getrandbits
+        or getattr(self._randbelow, "__func__", None) is not _RANDBELOW
+        or length <= 0
+    ):
+        below = self._randbelow
+        random_str = "".join([pool[below(size)] for _ in range(length)])
+    else:
+        # the characters are the draws below ``size`` in the order drawn: the next ``length`` words at once (the
+        # first in the lowest bits), then one by one while rejected draws leave the string short; a draw is the top
+        # ``size.bit_length()`` bits of a word, in the top byte of its four (little-endian)
+        shift = 32 - size.bit_length()
+        block = self.getrandbits(32 * length).to_bytes(4 * length, "little")
+        drawn = block[3::4].translate(_draw_table(pool)).replace(b"\0", b"")
+        chars = [drawn.decode("ascii")]
+        missing = length - len(drawn)
+        while missing:
+            d = self.getrandbits(32) >> shift
+            if d < size:
+                chars.append(pool[d])
+                missing -= 1
+        random_str = "".join(chars)
     return random_str.lower() if lower_case else random_str
+
+
+@functools.lru_cache(maxsize=4)
+def _draw_table(pool: str) -> bytes:
+    """Top byte of a word -> its draw's character in ``pool``, or NUL for a rejected draw."""
+    shift = 8 - len(pool).bit_length()
+    return bytes(ord(pool[b >> shift]) if (b >> shift) < len(pool) else 0 for b in range(256))
+
+
+_RANDBELOW = random.Random._randbelow_with_getrandbits  # type: ignore[attr-defined]
 
 
 # -- fast path 22: moto's JSON request structures, members listed once per shape -------------------------
@@ -492,10 +597,103 @@ def _parse_condition(self: Any) -> Any:
     _last_condition.parsed = None
     if last is not None and all(a is b for a, b in zip(last[0], inputs, strict=True)):
         return last[1]  # the backend's parse of what the response layer just parsed: the same (immutable) tree
-    op = _original_parse_condition(self)
+    op = _parse_condition_once(self)
     if self.condition_expression:
         _last_condition.parsed = (inputs, op)
     return op
+
+
+# -- fast path 32: a condition expression parsed once per text, names and values --------------------------------
+class _NotPlain(Exception):
+    """A value fast path 32 does not compare (not a dict, list, str, bytes, bool, int, float or None)."""
+
+
+_PLAIN = (str, bytes, bool, int, float, type(None))
+_CONDITIONS_KEPT = 20_000  # forgotten all at once past this many (a long run's versions and instants)
+_placeholders: dict[tuple[Any, ...], tuple[str, ...]] = {}  # (text, names) -> the values its parse looks up
+_conditions: dict[tuple[Any, ...], tuple[Any, tuple[str, ...], tuple[str, ...]]] = {}  # -> (op, names, values found)
+
+
+def _frozen(value: Any) -> Any:
+    """``value`` as a hashable key, equal only for values of the same types and contents all the way down."""
+    kind = type(value)
+    if kind is dict:
+        return (dict, tuple((k, _frozen(v)) for k, v in value.items()))
+    if kind is list:
+        return (list, tuple(_frozen(v) for v in value))
+    if kind in _PLAIN:
+        return (kind, value)
+    raise _NotPlain
+
+
+def _parse_condition_once(self: Any) -> Any:
+    text, names, values = self.condition_expression, self.expression_attribute_names, self.expression_attribute_values
+    if (
+        type(self) is not ConditionExpressionParser
+        or not text
+        or type(names) not in (dict, type(None))
+        or type(values) not in (dict, type(None))
+    ):
+        return _original_parse_condition(self)
+    try:
+        shape = (text, _frozen(names))
+    except _NotPlain:
+        return _original_parse_condition(self)
+    used = _placeholders.get(shape)
+    key: tuple[Any, ...] | None = None
+    if used is not None:
+        try:
+            key = (shape, tuple(_frozen(values[name]) for name in used))  # type: ignore[index]
+        except (KeyError, TypeError, _NotPlain):
+            return _original_parse_condition(self)  # moto's error, or a value not compared here
+        kept = _conditions.get(key)
+        if kept is not None:
+            op, names_found, values_found = kept
+            self.expr_attr_names_found.extend(names_found)
+            self.expr_attr_values_found.extend(values_found)
+            return op
+    private = ConditionExpressionParser(text, names, copy.deepcopy(values))
+    try:
+        op = _original_parse_condition(private)
+    except Exception:
+        return _original_parse_condition(self)  # raises what moto raises, with moto's side effects
+    used = tuple(dict.fromkeys(private.expr_attr_values_found))
+    try:
+        key = (shape, tuple(_frozen(values[name]) for name in used))  # type: ignore[index]
+    except (KeyError, TypeError, _NotPlain):
+        return _original_parse_condition(self)
+    if len(_conditions) >= _CONDITIONS_KEPT:
+        _conditions.clear()
+    _placeholders[shape] = used
+    _conditions[key] = (op, tuple(private.expr_attr_names_found), tuple(private.expr_attr_values_found))
+    self.expr_attr_names_found.extend(private.expr_attr_names_found)
+    self.expr_attr_values_found.extend(private.expr_attr_values_found)
+    return op
+
+
+# -- fast path 34: two regular expressions per call ---------------------------------------------------------------
+_sub_once = functools.lru_cache(maxsize=1024)(re.sub)
+_REQUEST_ID_IN_XML = r"(?<=<RequestId>).*(?=<\/RequestId>)"  # moto.core.responses.BaseResponse._enrich_response
+
+
+def _module_with(module: types.ModuleType, **changes: Any) -> types.ModuleType:
+    """A copy of ``module`` with ``changes``, for one importer to see in its place."""
+    changed = types.ModuleType(module.__name__, module.__doc__)
+    changed.__dict__.update(module.__dict__)
+    changed.__dict__.update(changes)
+    return changed
+
+
+def _sub_remembered(pattern: Any, repl: Any, string: Any, count: int = 0, flags: int = 0) -> Any:
+    if type(pattern) is str and type(repl) is str and type(string) is str:
+        return _sub_once(pattern, repl, string, count, flags)
+    return re.sub(pattern, repl, string, count=count, flags=flags)
+
+
+def _sub_request_id(pattern: Any, repl: Any, string: Any, count: int = 0, flags: int = 0) -> Any:
+    if pattern == _REQUEST_ID_IN_XML and type(string) is str and "<RequestId>" not in string:
+        return string  # a match needs "<RequestId>" right before it
+    return re.sub(pattern, repl, string, count=count, flags=flags)
 
 
 _original_find_clauses = ast_nodes.Node.find_clauses
@@ -507,7 +705,7 @@ _original_validator_init = dynamodb_validators.Validator.__init__
 _original_validate = dynamodb_validators.Validator.validate
 _original_traverse = DepthFirstTraverser.traverse_node_recursively
 
-PATCHES: list[tuple[Any, str, Callable[..., Any]]] = [
+PATCHES: list[tuple[Any, str, Any]] = [
     (dynamodb_validators.Validator, "__init__", _validator_init),
     (dynamodb_validators.Validator, "validate", _validate),
     (DepthFirstTraverser, "traverse_node_recursively", _traverse_node_recursively),
@@ -520,6 +718,8 @@ PATCHES: list[tuple[Any, str, Callable[..., Any]]] = [
     (ast_nodes.Node, "find_clauses", _find_clauses),
     (ConditionExpressionParser, "parse", _parse_condition),
     (moto_responses, "camelcase_to_underscores", functools.lru_cache(maxsize=1024)(camelcase_to_underscores)),
+    (dynamodb_models, "re", _module_with(re, sub=_sub_remembered)),
+    (moto_responses, "re", _module_with(re, sub=_sub_request_id)),
 ]
 
 
@@ -528,4 +728,6 @@ def clear() -> None:
     _passed.clear()
     _plans.clear()
     _lexed.clear()
+    _placeholders.clear()
+    _conditions.clear()
     _last_condition.parsed = None  # (kept trees and their clauses live as long as fast path 12 keeps the trees)

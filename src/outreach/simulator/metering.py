@@ -315,12 +315,13 @@ def _single_write(method: Callable[..., Any], key_from: Callable[[Any, tuple[Any
         operation = _current_operation()
         if operation is None:
             return method(self, table_name, *args, **kwargs)
-        key = key_from(self.get_table(table_name), args, kwargs)
-        before = item_size(_stored(self, table_name, key))
+        table = self.get_table(table_name)
+        hash_key, range_key = self.get_keys_value(table, key_from(table, args, kwargs))  # looked up once for both
+        before = item_size(table.get_item(hash_key, range_key))
         try:
             return method(self, table_name, *args, **kwargs)
         finally:  # a failed condition still costs the existing item's size
-            after = item_size(_stored(self, table_name, key))
+            after = item_size(table.get_item(hash_key, range_key))
             _count_write(operation, _write_units(max(before, after)))
 
     return write

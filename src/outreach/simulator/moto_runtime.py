@@ -49,7 +49,8 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     the validators' ``deepcopy`` of such a cached tree unpickles a pickle of it taken once;
     ``ActionResult.execute_result`` serialises JSON-protocol results (DynamoDB, Step Functions) with a
     straight walk of moto's own JSON serializer steps (``_serialize_json``; timestamps, errors and event
-    streams go moto's way).
+    streams go moto's way; a dict with one key, as every DynamoDB attribute value is, serialises the members
+    that list that key among their candidate keys, which is all the loop over every member finds).
 13. Task tokens: ``CallbackPoolManager.add`` records which pool issued a token, and while
     ``send_task_success``/``send_task_failure``/``send_task_heartbeat`` of ``StepFunctionsParserBackend``
     run, ``_get_executions`` answers with the token's execution alone instead of every execution (moto
@@ -61,7 +62,8 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     (which moto's routing never calls) only when a URL is first built with it; the program ANTLR parses
     from the state machine definition is kept between processes as a pickle (``PROGRAM_CACHE_ENV``), and so
     are botocore's parsed model files and service lists and jinja2's compiled templates (``startup_cache``).
-16 to 22, 24 and 25: per-call costs of moto's backends, in ``fast_calls`` (see there).
+16 to 22, 24, 25, 32 and 34: per-call costs of moto's backends, in ``fast_calls`` (see there).
+30, 31, 33 and 35: copies of DynamoDB items nobody can see, conversions and item sizes, in ``item_copies``.
 23. The DynamoDB calls the handlers make most (Query, UpdateItem, PutItem, GetItem, DeleteItem) go from botocore's
     validated parameters to moto's response class and from moto's serialised structure to botocore's parser, with
     no JSON text, request object or ``setup_class`` in between (``direct_calls``; compared call by call with plain
@@ -143,7 +145,7 @@ from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from werkzeug.datastructures import Headers, MultiDict
 from werkzeug.routing.rules import Rule as WerkzeugRule
 
-from outreach.simulator import direct_calls, fast_calls, inline_states, metering, rest_calls, startup_cache
+from outreach.simulator import direct_calls, fast_calls, inline_states, item_copies, metering, rest_calls, startup_cache
 from outreach.simulator.patching import installed
 
 Handler = Callable[[dict[str, Any], Any], Any]
@@ -382,11 +384,12 @@ def _serialised_aws_call(self: BotocoreStubber, event_name: str, request: Any, *
 
 
 class _NoTableCopies:
-    """Stands in for the ``copy`` module inside moto's DynamoDB backend: tables are not copied."""
+    """Stands in for the ``copy`` module inside moto's DynamoDB backend: tables are not copied, nor (fast path 30a)
+    the item ``update_item`` copies for a stream the table does not have."""
 
     @staticmethod
     def deepcopy(obj: Any, memo: Any = None) -> Any:
-        return obj if isinstance(obj, DynamoTable) else copy.deepcopy(obj, memo)
+        return obj if isinstance(obj, DynamoTable) or item_copies.unread_copy(obj, memo) else copy.deepcopy(obj, memo)
 
     copy = staticmethod(copy.copy)
 
@@ -775,6 +778,18 @@ def _dict_members(serializer: Any, shape: Any) -> list[tuple[str, Any, list[str]
     return plan
 
 
+_listing: dict[tuple[int, str], tuple[list[Any], list[tuple[str, Any]]]] = {}
+
+
+def _members_listing(plan: list[tuple[str, Any, list[str]]], key: str) -> list[tuple[str, Any]]:
+    """For a dict with the one key ``key``: the members (in order) whose candidate keys include it, which is every
+    member the loop over ``plan`` serialises for such a dict (the first candidate present can only be ``key``)."""
+    known = _listing.get((id(plan), key))
+    if known is None or known[0] is not plan:
+        known = _listing[(id(plan), key)] = (plan, [(k, shape) for k, shape, keys in plan if key in keys])
+    return known[1]
+
+
 class _NotPlainJson(Exception):
     """A value the fast JSON serializer leaves to moto's (a timestamp)."""
 
@@ -842,7 +857,12 @@ def _serialize_json(serializer: Any, serialized: dict[str, Any], value: Any, sha
             return
         wrapper: dict[str, Any] = {} if key else serialized
         plan = _dict_members(serializer, shape) if type(value) is dict else None
-        if plan is not None:  # the same members, values and order as the loop below, looked up the same way
+        if plan is not None and len(value) == 1:  # (every DynamoDB AttributeValue) the members that list its key
+            ((only, member_value),) = value.items()
+            if member_value is not None:
+                for member_key, member_shape in _members_listing(plan, only):
+                    _serialize_json(serializer, wrapper, member_value, member_shape, member_key)
+        elif plan is not None:  # the same members, values and order as the loop below, looked up the same way
             for member_key, member_shape, candidates in plan:
                 for candidate in candidates:
                     if candidate in value:
@@ -1061,7 +1081,7 @@ _PATCHES: list[tuple[Any, str, Any]] = [
 ]
 
 _FAST_PATCHES: list[tuple[Any, str, Any]] = [
-    (DynamoTable, "query", _partition_query),
+    (DynamoTable, "query", item_copies.without_result_copy(_partition_query)),  # fast paths 7 and 30c
     (AmazonStateLanguageParser, "parse", staticmethod(_parse_asl)),
     (json_path, "parse", _jsonpath_ext_parse),
     (result_path, "parse", _jsonpath_parse),
@@ -1081,9 +1101,10 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
         (StepFunctionsParserBackend, name, _with_token_hint(getattr(StepFunctionsParserBackend, name)))
         for name in ("send_task_success", "send_task_failure", "send_task_heartbeat")
     ],
-    *fast_calls.PATCHES,  # fast paths 16 and up
+    *fast_calls.PATCHES,  # fast paths 16 to 25, 32 and 34
     *rest_calls.PATCHES,  # fast path 27
     *inline_states.PATCHES,  # fast path 29
+    *item_copies.PATCHES,  # fast paths 30, 31, 33 and 35
 ]
 
 

@@ -1,0 +1,228 @@
+"""Fast paths 30, 31, 33 and 35: copies of DynamoDB items nobody can see, moto's conversions and item sizes.
+
+Installed with the other fast paths of :mod:`moto_runtime` (``patched(fast=True)``, listed in ``PATCHES``).
+Who can see a stored item: moto's backend (the table holds it, writes change it in place) and, through a
+response, the caller. Every answer leaves moto through ``DynamoResult`` (``dynamo_to_dict``: new dicts and lists
+all the way down, sharing only ``str``, ``bytes``, ``bool`` and ``None``) or ``Item.to_json`` (the same, see 31),
+so no answer shares a mutable object with the table, with or without the copies below; the copies skipped here
+are the ones nothing reads afterwards or that are read before anything can change them.
+``tests/simulation/test_item_copies.py`` changes returned answers and checks the table, and compares answers,
+errors and stored items with plain moto.
+
+30. UpdateItem's two deep copies of the item:
+
+    a. ``DynamoDBBackend.update_item`` deep-copies the stored item before changing it (``orig_item``) and reads
+       that copy only to hand it to the table's stream (``table.stream_shard.add(orig_item, item)``). For a table
+       without a stream (``stream_shard is None`` when the call starts; nothing in the call can add one) the copy
+       is not made: the stored item itself stands in for the copy nobody reads.
+    b. moto's response layer (``DynamoHandler.update_item``) deep-copies the stored item to keep its attributes as
+       they were before the update, and only ever calls ``to_json()["Attributes"]`` of that copy (and tests that it
+       is not None). Here the copy is ``_Before``: ``to_json()`` of the stored item taken at the same moment (before
+       the update), which builds new containers (31) and so cannot change when the update changes the item.
+    c. ``Table.query`` (base table, fast path 7) deep-copies the list of items it found, then filters and projects
+       the copies (``project`` builds new items; filters only read) and hands them to ``DynamoResult``, which
+       converts them to new dicts and lists (metering reads their sizes). The copy is not made: the same values
+       reach ``DynamoResult``.
+31. ``DynamoType.to_regular_json`` (every map and list value of every item ``to_json`` renders: UpdateItem's old
+    and new attributes, PutItem's and DeleteItem's return values, conditions' old items) deep-copies its value,
+    then renders each nested value, which deep-copies its value again: a value at depth ``d`` is copied ``d``
+    times. Here each level builds its new dict or list once: the same rendering (binary values decoded, sets as
+    new lists, anything not a ``DynamoType`` deep-copied as moto copies it), with no object shared with the item
+    that moto's copy would not share (``str``, ``bytes``, ``bool``, ``None``, numbers).
+33. ``dynamo_to_dict``, which turns every DynamoDB answer into plain data (``DynamoResult``), asks of every value
+    in turn whether it is a ``datetime``, a ``DynamoType``, has a ``to_json``, is a dict or a list. Here a value of
+    one of the classes the answers are made of (``dict``, moto's item ``LimitedSizeDict``, ``list``, ``DynamoType``,
+    ``str``, ``int``, ``float``, ``bool``, ``None``) is converted by its class, as moto's branches convert it (binary
+    values decoded to bytes; a ``LimitedSizeDict`` becomes a plain dict, as there); anything else is moto's own.
+35. Item sizes as moto computes them (``DynamoType.size``, for its 400 KB limit and a Query's 1 MB page): a
+    number, string, binary, boolean or null value is measured straight away (moto asks four type questions first,
+    each a method call), the others moto's way; and a new ``Item`` (every PutItem, every new item of an
+    UpdateItem) checks each attribute against the limit with the running total of the attributes before it, where
+    moto's ``LimitedSizeDict`` adds up every attribute stored so far again for each one (the same sums, the same
+    ``ItemSizeTooLarge`` at the same attribute).
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from moto.dynamodb import responses as dynamodb_responses
+from moto.dynamodb.exceptions import ItemSizeTooLarge
+from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models import table as dynamodb_table
+from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
+from moto.dynamodb.models.table import Table
+from moto.dynamodb.models.utilities import bytesize, dynamo_to_dict
+
+_IMMUTABLE = (str, bytes, bool, int, float, type(None))
+
+# -- 30a: no copy of an item whose table has no stream ----------------------------------------------------------
+_skip = threading.local()  # .item_copy: the next Item copy in the backend is unread; .query_copy: likewise in query
+
+
+def _update_item(self: DynamoDBBackend, table_name: str, *args: Any, **kwargs: Any) -> Any:
+    """``DynamoDBBackend.update_item``, its copy of the item for the stream left out when there is no stream."""
+    table = self.tables.get(table_name)  # moto's own ``get_table`` raises where this is None, as before
+    _skip.item_copy = table is not None and table.stream_shard is None
+    try:
+        return _original_update_item(self, table_name, *args, **kwargs)
+    finally:
+        _skip.item_copy = False
+
+
+def unread_copy(obj: Any, memo: Any) -> bool:
+    """True for the one copy of an item ``update_item`` makes for a stream the table does not have (30a): the
+    backend's ``copy`` module (patch 6, ``moto_runtime._NoTableCopies``) hands out the item itself."""
+    if type(obj) is Item and memo is None and getattr(_skip, "item_copy", False):
+        _skip.item_copy = False
+        return True
+    return False
+
+
+# -- 30b: the old attributes UpdateItem answers with, rendered instead of copied ---------------------------------
+class _Before:
+    """Stands in for ``copy.deepcopy(item)`` in ``DynamoHandler.update_item``: what its ``to_json`` would give."""
+
+    def __init__(self, item: Item) -> None:
+        self._json = item.to_json()
+
+    def to_json(self, root_attr_name: str = "Attributes") -> dict[str, Any]:
+        if root_attr_name != "Attributes":  # pragma: no cover - moto asks for "Attributes" only
+            raise ValueError(root_attr_name)
+        return self._json
+
+
+class _ResponseCopies:
+    """The ``copy`` module as ``moto.dynamodb.responses`` sees it (its one use: UpdateItem's old item)."""
+
+    @staticmethod
+    def deepcopy(obj: Any, memo: Any = None) -> Any:
+        if type(obj) is Item and memo is None:
+            return _Before(obj)
+        return copy.deepcopy(obj, memo)
+
+    copy = staticmethod(copy.copy)
+
+
+# -- 30c: Table.query's copy of what it found --------------------------------------------------------------------
+def without_result_copy(query: Callable[..., Any]) -> Callable[..., Any]:
+    """``Table.query`` (here: fast path 7's) with its copy of the items found left out, on the base table."""
+
+    def base_table_query(self: Table, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
+        index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
+        _skip.query_copy = index_name is None
+        try:
+            return query(self, hash_key, *args, **kwargs)
+        finally:
+            _skip.query_copy = False
+
+    return base_table_query
+
+
+class _TableCopies:
+    """The ``copy`` module as ``moto.dynamodb.models.table`` sees it: a base-table query's list of found items is
+    not copied (30c, once per call); everything else (scans, backups, restores) is copied as before."""
+
+    @staticmethod
+    def deepcopy(obj: Any, memo: Any = None) -> Any:
+        if (
+            type(obj) is list
+            and memo is None
+            and getattr(_skip, "query_copy", False)
+            and all(type(item) is Item for item in obj)
+        ):
+            _skip.query_copy = False
+            return list(obj)
+        return copy.deepcopy(obj, memo)
+
+    copy = staticmethod(copy.copy)
+
+
+# -- 31: to_regular_json, each level built once -----------------------------------------------------------------
+def _to_regular_json(self: DynamoType) -> dict[str, Any]:
+    value = self.value
+    if type(value) is dict:
+        value = {
+            key: nested.to_regular_json() if isinstance(nested, DynamoType) else copy.deepcopy(nested)
+            for key, nested in value.items()
+        }
+    elif type(value) is list:
+        value = [
+            nested.to_regular_json() if isinstance(nested, DynamoType) else copy.deepcopy(nested) for nested in value
+        ]
+    elif not isinstance(value, _IMMUTABLE):
+        return _original_to_regular_json(self)  # a value moto's copy would copy: moto's way
+    if self.type == "B" and isinstance(value, str):
+        value = base64.b64decode(value)
+    return {self.type: value}
+
+
+# -- 33: dynamo_to_dict by class ----------------------------------------------------------------------------------
+_AS_IS = frozenset((str, int, float, bool, type(None)))
+
+
+def _dynamo_to_dict(obj: Any) -> Any:
+    kind = type(obj)
+    if kind is dict or kind is LimitedSizeDict:
+        return {key: _dynamo_to_dict(value) for key, value in obj.items()}
+    if kind is list:
+        return [_dynamo_to_dict(value) for value in obj]
+    if kind is DynamoType:
+        value = obj.value
+        if obj.type == "B":
+            return {"B": value if isinstance(value, bytes) else base64.b64decode(value)}
+        if obj.type == "BS":
+            return {"BS": [v if isinstance(v, bytes) else base64.b64decode(v) for v in value]}
+        return {obj.type: _dynamo_to_dict(value)}
+    if kind in _AS_IS:
+        return obj
+    return dynamo_to_dict(obj)
+
+
+# -- 35: item sizes ----------------------------------------------------------------------------------------------
+def _size(self: DynamoType) -> int:
+    kind = self.type
+    if kind == "N":
+        return len(str(self.value))
+    if kind in _MEASURED:  # not a set, list or map: moto's last two branches
+        value = self.value
+        return 1 if isinstance(value, bool) else bytesize(value)
+    return _original_size(self)
+
+
+_MEASURED = frozenset(("S", "B", "BOOL", "NULL"))
+
+
+def _item_init(self: Item, hash_key: DynamoType, range_key: DynamoType | None, attrs: dict[str, Any]) -> None:
+    """``Item.__init__``: each attribute converted and checked against moto's limit in turn, as there."""
+    self.hash_key = hash_key
+    self.range_key = range_key
+    self.attrs = LimitedSizeDict()
+    stored = 0  # what LimitedSizeDict.__setitem__ adds up: every key and value stored so far
+    for key, value in attrs.items():
+        converted = DynamoType(value)
+        size = bytesize(key) + converted.size()
+        if stored + size > _ITEM_LIMIT:
+            raise ItemSizeTooLarge
+        dict.__setitem__(self.attrs, key, converted)
+        stored += size
+
+
+_ITEM_LIMIT = 405000  # moto's LimitedSizeDict
+_original_size = DynamoType.size
+_original_update_item = DynamoDBBackend.update_item
+_original_to_regular_json = DynamoType.to_regular_json
+#: with fast path 7 (``Table.query``, see ``without_result_copy``); 30a's copy module is patch 6's (``unread_copy``)
+PATCHES: list[tuple[Any, str, Any]] = [
+    (DynamoDBBackend, "update_item", _update_item),
+    (dynamodb_responses, "copy", _ResponseCopies),
+    (dynamodb_table, "copy", _TableCopies),
+    (DynamoType, "to_regular_json", _to_regular_json),
+    (dynamodb_responses, "dynamo_to_dict", _dynamo_to_dict),
+    (DynamoType, "size", _size),
+    (Item, "__init__", _item_init),
+]
