@@ -11,12 +11,12 @@ from typing import Any
 import boto3
 import pytest
 from boto3.dynamodb.conditions import Attr, Key
-from botocore.exceptions import ClientError, ParamValidationError
 from moto import mock_aws
 from moto.moto_api._internal import mock_random
 
 from outreach.simulator import direct_calls, metering, moto_runtime
 from tests.dynamo import create_keyed_table
+from tests.simulation.outcomes import outcome
 
 REGION = "us-east-1"
 STATE = {"pk": "ORDER#1", "sk": "STATE"}
@@ -32,14 +32,7 @@ def _stable(value: Any) -> Any:
 
 
 def _call(fn: Any, **kwargs: Any) -> Any:
-    try:
-        return ("ok", _stable(fn(**kwargs)))
-    except ClientError as exc:
-        return ("error", type(exc).__name__, exc.response["Error"], _stable(exc.response), str(exc))
-    except ParamValidationError as exc:
-        return ("invalid", str(exc))
-    except Exception as exc:  # moto (or botocore's parse of moto's answer) fails some input with a raw error
-        return ("crash", type(exc).__name__, str(exc))
+    return outcome(_stable, fn, **kwargs)
 
 
 def _create_tables() -> None:

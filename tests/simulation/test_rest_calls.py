@@ -14,7 +14,6 @@ from typing import Any
 import boto3
 import pytest
 from botocore.awsrequest import create_request_object
-from botocore.exceptions import ClientError, ParamValidationError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
@@ -25,6 +24,7 @@ from moto.scheduler.models import scheduler_backends
 from moto.ses.models import ses_backends
 
 from outreach.simulator import metering, moto_runtime, rest_calls
+from tests.simulation.outcomes import outcome
 
 REGION = "us-east-1"
 SENDER = "noreply@example.com"
@@ -169,14 +169,7 @@ def _stable(value: Any) -> Any:
 
 
 def _call(fn: Any, **kwargs: Any) -> Any:
-    try:
-        return ("ok", _stable(fn(**kwargs)))
-    except ClientError as exc:
-        return ("error", type(exc).__name__, exc.response["Error"], _stable(exc.response), str(exc))
-    except ParamValidationError as exc:
-        return ("invalid", str(exc))
-    except Exception as exc:  # moto fails some input with a raw error (a payload that is not JSON)
-        return ("crash", type(exc).__name__, str(exc))
+    return outcome(_stable, fn, **kwargs)
 
 
 def _zip() -> bytes:
