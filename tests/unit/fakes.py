@@ -94,7 +94,7 @@ class FakeOrders:
         for order_id in order_ids:
             order = self.orders.get(order_id)
             record = order.record if order is not None else None
-            found[order_id] = None if record is None else OrderStanding(order_id, record.run_status, record.placed_at)
+            found[order_id] = None if record is None else record.standing
         return found
 
     def load(self, order_id: str) -> tuple[OrderRecord | None, list[tuple[str, InboundEvent]]]:

@@ -173,6 +173,11 @@ class OrderRecord:
     #: step read them: the step forgets the armed timer when it is among them.
     fired_timers: frozenset[str] = frozenset()
 
+    @property
+    def standing(self) -> OrderStanding:
+        """What intake judges a later event by, from the whole record (when it was read anyway)."""
+        return OrderStanding(self.order_id, self.run_status, self.placed_at)
+
 
 @dataclass(frozen=True)
 class OrderStanding:
@@ -307,13 +312,13 @@ class OrdersRepository:
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
         if item is None:
             return None, []
-        record = self._record(item, events)
+        record = self._record(item, events, applied)
         pending = [(sk, e) for sk, e in events if event_digest(e.event_id) not in record.applied]
         pending.sort(key=lambda entry: (entry[1].received_at, entry[1].event_id))
         return record, pending
 
     @staticmethod
-    def _record(item: dict[str, Any], events: list[tuple[str, InboundEvent]]) -> OrderRecord:
+    def _record(item: dict[str, Any], events: list[tuple[str, InboundEvent]], applied: frozenset[bytes]) -> OrderRecord:
         raw_state = item.get("state")
         placed_id = item.get("placedEventId")
         placed = next((e.detail for _, e in events if e.event_id == placed_id), None)
@@ -327,7 +332,7 @@ class OrdersRepository:
             timer_due_at=item.get("timerDueAt"),
             placed_fingerprint=item.get("placedFingerprint"),
             placed_at=datetime.fromisoformat(item["placedAt"]) if item.get("placedAt") else None,
-            applied=_digests(item.get("applied")),
+            applied=applied,
             arrived=int(item.get("arrived", 0)),
             accounted=int(item.get("accounted", 0)),
             fired_timers=frozenset(item.get("firedTimers", ())),

@@ -147,7 +147,11 @@ class Intake:
         # served from the order's state once its timeline is over, so for those the whole record is read.
         served_late = isinstance(detail, FeedbackReceived | AddressChangeRequested)
         records = {order_id: self.orders.get(order_id) for order_id in order_ids} if served_late else {}
-        found = {i: _standing(r) for i, r in records.items()} if served_late else self.orders.standings(order_ids)
+        found = (
+            {i: r.standing if r else None for i, r in records.items()}
+            if served_late
+            else self.orders.standings(order_ids)
+        )
         standings = [(order_id, found.get(order_id)) for order_id in order_ids]
         for order_id, standing in standings:
             problem = self._placement_problem(detail, order_id, standing, records.get(order_id))
@@ -426,10 +430,6 @@ def _problems(exc: ValidationError) -> str:
             path.insert(0, "detail")
         parts.append(f"{'.'.join(path) or '(event)'}: {err['msg']}")
     return "; ".join(parts)
-
-
-def _standing(record: OrderRecord | None) -> OrderStanding | None:
-    return None if record is None else OrderStanding(record.order_id, record.run_status, record.placed_at)
 
 
 def _safe_id(raw: Any) -> Any:
