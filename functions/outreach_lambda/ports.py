@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
-from outreach_lambda.adapters.orders import OrderRecord, OrderStanding
+from outreach_lambda.adapters.orders import Announcement, OrderRecord, OrderStanding
 from outreach_lambda.domain.events import CatalogRequested, CustomerMessageReceived
 from outreach_lambda.domain.model import Decision, InboundEvent
 from outreach_lambda.domain.rendering import Message
@@ -50,6 +50,15 @@ class OrdersStore(Protocol):
 
     def claim_token(self, order_id: str) -> str | None:
         """Announce a stored event; the wait token if the execution is parked."""
+        ...
+
+    def announce(self, order_id: str) -> Announcement:
+        """Announce a stored event and take the wait token, only on a known order that is not finished: what the
+        order was (None standing: unknown), whether the event was announced, the token if it was parked."""
+        ...
+
+    def forget_event(self, order_id: str, event_id: str) -> None:
+        """Remove a stored event that turned out not to be for its order (unknown or finished)."""
         ...
 
     def claim_timer(self, order_id: str, due: str) -> tuple[bool, str | None]:

@@ -14,10 +14,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from outreach_lambda.adapters.contacts import CLAIMED_AT, claimed_at
-from outreach_lambda.adapters.orders import MAX_EVENTS_PER_STEP, OrderRecord, OrderStanding
+from outreach_lambda.adapters.orders import MAX_EVENTS_PER_STEP, Announcement, OrderRecord, OrderStanding
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.events import CatalogRequested
-from outreach_lambda.domain.model import Decision, InboundEvent, Quote
+from outreach_lambda.domain.model import FINISHED_RUN_STATUSES, Decision, InboundEvent, Quote
 from outreach_lambda.domain.opt_outs import normalise
 from outreach_lambda.domain.rendering import Message
 from outreach_lambda.services.intake import Intake
@@ -49,6 +49,8 @@ class FakeOrders:
         self.skus: dict[str, set[str]] = {}
         self.catalog: dict[str, CatalogRequested] = {}
         self.batches: dict[str, dict[str, Any]] = {}
+        #: Events stored for an order that does not exist (intake removes them again: ``forget_event``).
+        self.orphans: dict[str, dict[str, InboundEvent]] = {}
         self.calls: list[str] = []
         self._at: dict[int, Callable[[], None]] = {}
 
@@ -143,12 +145,38 @@ class FakeOrders:
 
     def put_inbox(self, order_id: str, event: InboundEvent) -> bool:
         self._call("put_inbox")
-        order = self.orders[order_id]
+        order = self.orders.get(order_id)
+        if order is None:  # DynamoDB stores it all the same: an event item without its order's STATE item
+            stored = self.orphans.setdefault(order_id, {})
+            if event.event_id in stored:
+                return False
+            stored[event.event_id] = event
+            return True
         if event.event_id in order.seen_events:
             return False
         order.seen_events.add(event.event_id)
         order.inbox[f"INBOX#{event.received_at.isoformat()}#{event.event_id}"] = event
         return True
+
+    def forget_event(self, order_id: str, event_id: str) -> None:
+        self._call("forget_event")
+        self.orphans.get(order_id, {}).pop(event_id, None)
+        order = self.orders.get(order_id)
+        if order is not None:
+            order.seen_events.discard(event_id)
+            order.inbox = {k: e for k, e in order.inbox.items() if e.event_id != event_id}
+
+    def announce(self, order_id: str) -> Announcement:
+        self._call("announce")
+        order = self.orders.get(order_id)
+        if order is None:
+            return Announcement(None, announced=False)
+        standing = order.record.standing
+        if order.record.run_status in FINISHED_RUN_STATUSES:
+            return Announcement(standing, announced=False)
+        order.arrived += 1
+        token, order.token = order.token, None
+        return Announcement(standing, announced=True, token=token)
 
     def inbox(self, order_id: str, limit: int = MAX_EVENTS_PER_STEP) -> list[tuple[str, InboundEvent]]:
         """The pending events (a test's view, not a store call)."""

@@ -267,3 +267,56 @@ def test_given_dynamodb_leaves_keys_unprocessed_then_they_are_asked_again_and_at
         with pytest.raises(RuntimeError, match="still unprocessed after 5 requests"):
             orders.standings(["SO-0", "SO-1", "SO-2"])
         assert slept == [0.05, 0.1, 0.2, 0.4]  # no sleep after the last request: the event is redelivered
+
+
+# -- announcing an event without reading the order first (intake, events with no date to judge) ---------------
+def _state(name: str = "orders") -> dict[str, Any] | None:
+    key = {"pk": {"S": "ORDER#SO-1"}, "sk": {"S": "STATE"}}
+    return boto3.client("dynamodb").get_item(TableName=name, Key=key, ConsistentRead=True).get("Item")
+
+
+def test_given_a_parked_order_then_the_announcement_takes_the_token_and_says_how_the_order_stands(
+    placed: OrdersRepository,
+) -> None:
+    assert placed.park("SO-1", "t1", "production")
+
+    found = placed.announce("SO-1")
+
+    assert (found.announced, found.token) == (True, "t1")
+    assert found.standing is not None and found.standing.placed_at == NOW
+    assert found.standing.run_status == "running"
+    assert not placed.park("SO-1", "t2", "production")  # counted: the next wait advances instead of parking
+
+
+def test_given_an_unknown_order_then_the_announcement_writes_nothing_and_its_stored_event_can_be_forgotten(
+    orders: OrdersRepository,
+) -> None:
+    event = inbound("Order Shipped", {"orderId": "SO-1"}, NOW)
+    assert orders.put_inbox("SO-1", event)
+
+    found = orders.announce("SO-1")
+
+    assert (found.standing, found.announced, found.token) == (None, False, None)
+    assert _state() is None  # no STATE item was made by the refused update
+    orders.forget_event("SO-1", event.event_id)
+    assert orders.put_inbox("SO-1", event)  # stored anew: a redrive is not taken for a redelivery
+
+
+def test_given_a_finished_order_then_nothing_is_announced_and_a_parked_token_is_left_alone(
+    placed: OrdersRepository,
+) -> None:
+    record, _ = placed.load("SO-1")
+    assert record is not None
+    boto3.client("dynamodb").update_item(
+        TableName="orders",
+        Key={"pk": {"S": "ORDER#SO-1"}, "sk": {"S": "STATE"}},
+        UpdateExpression="SET runStatus = :c, waitToken = :t",
+        ExpressionAttributeValues={":c": {"S": "cancelled"}, ":t": {"S": "t9"}},
+    )
+    before = _state()
+
+    found = placed.announce("SO-1")
+
+    assert (found.announced, found.token) == (False, None)
+    assert found.standing is not None and found.standing.run_status == "cancelled"
+    assert _state() == before

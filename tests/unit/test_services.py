@@ -234,6 +234,52 @@ def test_given_an_event_about_an_unknown_order_then_it_is_dead_lettered(shop: Sh
     assert shop.dead_letters.rejected[0][1] == "UNKNOWN_ORDER"
 
 
+def test_given_an_unknown_orders_event_then_nothing_of_it_stays_and_a_redrive_once_the_order_exists_reaches_it(
+    shop: Shop,
+) -> None:
+    first = shop.event("Order Shipped", shipped(), PLACED_AT, event_id="ship-1")
+
+    assert first["outcome"] == "rejected"
+    assert [code for _, code, _ in shop.dead_letters.rejected] == ["UNKNOWN_ORDER"]
+    assert shop.orders.orphans.get("SO-1", {}) == {}  # stored for the write that found no order, then removed
+    # The order arrives late; ops redrive the dead-lettered shipment: it is new to the order, not a redelivery.
+    shop.event("Order Placed", placed_detail(), PLACED_AT + timedelta(minutes=5))
+    shop.start("SO-1", PLACED_AT + timedelta(minutes=5))
+    assert shop.park("SO-1", "t0", PLACED_AT + timedelta(minutes=5)) == "parked"
+    redriven = shop.event("Order Shipped", shipped(), PLACED_AT + timedelta(minutes=30), event_id="ship-1")
+
+    assert redriven["outcome"] == "accepted"
+    assert [WakeRequest.model_validate(p).task_token for p in shop.timeline_invoker.payloads] == ["t0"]
+    assert [m.subject for m in shop.customer.sent] == ["Thank you for your order SO-1", "Your order SO-1 is on its way"]
+
+
+def test_given_an_unknown_orders_event_left_stored_by_a_stopped_intake_then_its_redelivery_is_still_dead_lettered(
+    shop: Shop,
+) -> None:
+    shop.orders.at_call(1, lambda: (_ for _ in ()).throw(TimeoutError("intake timed out")))  # after the store
+    with pytest.raises(TimeoutError):
+        shop.event("Order Shipped", shipped(), PLACED_AT, event_id="ship-1")
+    assert shop.dead_letters.rejected == []
+
+    again = shop.event("Order Shipped", shipped(), PLACED_AT, event_id="ship-1")
+
+    assert again["outcome"] == "rejected"
+    assert [code for _, code, _ in shop.dead_letters.rejected] == ["UNKNOWN_ORDER"]
+    assert shop.orders.orphans.get("SO-1", {}) == {}
+
+
+def test_given_an_event_for_a_cancelled_order_then_it_is_ignored_and_nobody_is_woken(placed: Shop) -> None:
+    order = placed.orders.orders["SO-1"]
+    order.record = dataclasses.replace(order.record, run_status="cancelled")
+
+    outcome = placed.event("Order Shipped", shipped(), PLACED_AT + timedelta(days=9), event_id="ship-1")
+    again = placed.event("Order Shipped", shipped(), PLACED_AT + timedelta(days=9), event_id="ship-1")
+
+    assert (outcome["outcome"], again["outcome"]) == ("ignored", "ignored")
+    assert placed.timeline_invoker.payloads == []
+    assert order.token == "t0" and placed.dead_letters.rejected == []
+
+
 def test_given_a_redelivered_event_then_the_order_is_advanced_once(placed: Shop) -> None:
     first = placed.event("Order Shipped", shipped(), PLACED_AT + timedelta(days=9), event_id="ship-1")
     second = placed.event("Order Shipped", shipped(), PLACED_AT + timedelta(days=9), event_id="ship-1")

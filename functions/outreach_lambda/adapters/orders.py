@@ -40,7 +40,7 @@ from botocore.exceptions import ClientError
 
 from outreach_lambda.adapters.aws import CONDITION_FAILED, client, error_code, put_if_absent, table, update_if
 from outreach_lambda.domain.events import STORED, CatalogRequested
-from outreach_lambda.domain.model import Decision, InboundEvent, OrderState
+from outreach_lambda.domain.model import FINISHED_RUN_STATUSES, Decision, InboundEvent, OrderState
 
 MAX_EVENTS_PER_STEP = 90  # applied by one step; more wait for the next (the wait finds them pending)
 EVENT_PREFIX = "EVENT#"
@@ -187,6 +187,18 @@ class OrderStanding:
     run_status: str
     #: The order's placedAt in the customer's zone; None on a STATE item registered before it was kept there.
     placed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """What announcing an event to its order found (``announce``)."""
+
+    #: The order's run status and placedAt before the write; None: no such order (nothing was written).
+    standing: OrderStanding | None
+    #: The event was counted (``arrived``): the order exists and is not finished.
+    announced: bool
+    #: The wait token, taken: the execution was parked and its holder must hand it on. None: nobody was parked.
+    token: str | None = None
 
 
 #: The STATE attributes an ``OrderStanding`` is read from.
@@ -440,6 +452,38 @@ class OrdersRepository:
             ReturnValues="ALL_OLD",
         )
         return None if old is None else old.get("waitToken")
+
+    def announce(self, order_id: str) -> Announcement:
+        """Announce a stored event (``arrived`` + 1) and take the wait token, only on an order that exists and is
+        not finished, in one write that also says what the order is: the STATE item as it was, on success and
+        (``ReturnValuesOnConditionCheckFailure``) when the condition was false. No read before it."""
+        values = {":one": {"N": "1"}} | {f":f{i}": {"S": s} for i, s in enumerate(FINISHED_RUN_STATUSES)}
+        finished = ", ".join(f":f{i}" for i in range(len(FINISHED_RUN_STATUSES)))
+        try:
+            answer = client("dynamodb").update_item(
+                TableName=self._name,
+                Key={"pk": {"S": order_pk(order_id)}, "sk": {"S": "STATE"}},
+                UpdateExpression="ADD arrived :one REMOVE waitToken",
+                ConditionExpression=f"attribute_exists(pk) AND NOT runStatus IN ({finished})",
+                ExpressionAttributeValues=values,
+                ReturnValues="ALL_OLD",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except ClientError as exc:
+            if error_code(exc) not in CONDITION_FAILED:
+                raise
+            item = exc.response.get("Item")
+            return Announcement(_standing(item if isinstance(item, dict) else None), announced=False)
+        old = answer.get("Attributes", {})
+        token = old.get("waitToken", {}).get("S")
+        return Announcement(_standing({"pk": {"S": order_pk(order_id)}, **old}), announced=True, token=token)
+
+    def forget_event(self, order_id: str, event_id: str) -> None:
+        """Remove an event stored for an order it turned out not to be for (an unknown or finished order), so
+        that the event, dead-lettered and redriven later, is taken as new."""
+        client("dynamodb").delete_item(
+            TableName=self._name, Key={"pk": {"S": order_pk(order_id)}, "sk": {"S": f"{EVENT_PREFIX}{event_id}"}}
+        )
 
     def claim_timer(self, order_id: str, due: str) -> tuple[bool, str | None]:
         """Announce that the order's armed timer (due at ``due``, a ``timer_key``) fired, and take the wait token

@@ -746,6 +746,13 @@ _AFTER_PLACEMENT = {
 }
 
 
+def dated_after_placement(detail: Detail) -> bool:
+    """The detail carries a date that must not be before the order was placed (``placement_problem``): judging
+    it needs the order's placedAt before the event is stored."""
+    names = _AFTER_PLACEMENT.get(type(detail))
+    return names is not None and getattr(detail, names[0]) is not None
+
+
 def placement_problem(detail: Detail, placed_at: datetime) -> str | None:
     """A completion, delivery or estimate before the order was placed: ``"completedAt: ..."``, else None.
 

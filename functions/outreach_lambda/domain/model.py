@@ -28,6 +28,8 @@ ContactKind = Literal[
 ]
 Channel = Literal["email", "sms"]
 RunStatus = Literal["running", "cancelled", "complete"]
+#: Run statuses after which an order's timeline is over: later order events are not applied to it.
+FINISHED_RUN_STATUSES: tuple[RunStatus, ...] = ("cancelled", "complete")
 
 
 class Model(BaseModel):

@@ -44,12 +44,14 @@ from outreach_lambda.domain.events import (
     WrongSource,
     check_received,
     check_source,
+    dated_after_placement,
     fingerprint,
     parse_detail,
     parse_envelope,
     placement_problem,
     timer_key,
 )
+from outreach_lambda.domain.model import FINISHED_RUN_STATUSES as FINISHED
 from outreach_lambda.domain.model import InboundEvent, OrderState
 from outreach_lambda.domain.quiet_hours import next_allowed
 from outreach_lambda.domain.rules import late_address_change, late_feedback, order_context
@@ -73,7 +75,6 @@ from outreach_lambda.step_contract import (
     WakeRequest,
 )
 
-FINISHED = ("cancelled", "complete")
 #: Served by intake itself, never by an order's timeline (events.OUTSIDE_TIMELINE but the catalog request).
 OUTSIDE_TIMELINE_MODELS = (
     Unsubscribed,
@@ -146,6 +147,8 @@ class Intake:
         # What the event is judged by: each order's run status and placedAt. Feedback and an address change are
         # served from the order's state once its timeline is over, so for those the whole record is read.
         served_late = isinstance(detail, FeedbackReceived | AddressChangeRequested)
+        if not batch and not served_late and not dated_after_placement(detail):
+            return self._announce(order_ids[0], raw, inbound)
         records = {order_id: self.orders.get(order_id) for order_id in order_ids} if served_late else {}
         found = (
             {i: r.standing if r else None for i, r in records.items()}
@@ -181,8 +184,7 @@ class Intake:
                         self.alerts.publish(alert.model_dump(mode="json", by_alias=True))
                     delivered.append(order_id)
                     continue
-                logger.info("event for a finished order ignored", extra=_ctx(inbound, order_id, standing.run_status))
-                metrics.add_metric(name="EventsIgnored", unit="Count", value=1)
+                self._ignored(inbound, order_id, standing.run_status)
                 continue
             if self._store_and_wake(order_id, inbound):
                 delivered.append(order_id)
@@ -375,6 +377,40 @@ class Intake:
             note = FeedbackNote(rating=feedback.rating, comment=feedback.comment)
             self.sender.invoke(SendRequest(order_id=state.order_id, contact=contact, feedback=note).to_payload())
         logger.info("feedback after the timeline served", extra={"orderId": state.order_id, "rating": feedback.rating})
+
+    def _announce(self, order_id: str, raw: Any, inbound: InboundEvent) -> IntakeResult:
+        """An event for one order with no date to judge against the placement: stored, then announced in the one
+        write that also says whether the order exists and is open (no read before it, one call fewer).
+
+        An unknown order's event is removed again and dead-lettered (a redrive once the order exists stores it
+        anew); a finished order's stays stored, unapplied, and is ignored. A redelivery finds the event stored:
+        only then is the order read, to tell a redelivery from an event an intake stored for an unknown order
+        and stopped before removing. An event that arrives in the very moment its order is placed may be both
+        applied by the order's first step and dead-lettered as unknown; a redrive then finds it applied."""
+        if not self.orders.put_inbox(order_id, inbound):
+            standing = self.orders.standings([order_id]).get(order_id)
+            if standing is None:
+                self.orders.forget_event(order_id, inbound.event_id)
+                return self._reject(raw, "UNKNOWN_ORDER", f"detail.orderId: unknown order {order_id!r}")
+            self._ignored(inbound, order_id, standing.run_status)
+            return _accepted([])
+        found = self.orders.announce(order_id)
+        if found.standing is None:
+            self.orders.forget_event(order_id, inbound.event_id)
+            return self._reject(raw, "UNKNOWN_ORDER", f"detail.orderId: unknown order {order_id!r}")
+        if not found.announced:
+            self._ignored(inbound, order_id, found.standing.run_status)
+            return _accepted([])
+        self._hand_over(order_id, found.token, inbound.detail_type)
+        return _accepted([order_id])
+
+    @staticmethod
+    def _ignored(inbound: InboundEvent, order_id: str, run_status: str) -> None:
+        if run_status in FINISHED:
+            logger.info("event for a finished order ignored", extra=_ctx(inbound, order_id, run_status))
+            metrics.add_metric(name="EventsIgnored", unit="Count", value=1)
+        else:
+            logger.info("redelivered event ignored", extra=_ctx(inbound, order_id))
 
     def _store_and_wake(self, order_id: str, inbound: InboundEvent) -> bool:
         """Store the event for the order's execution and wake it; False for a redelivery (stored before)."""
