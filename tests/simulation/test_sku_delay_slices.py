@@ -79,3 +79,21 @@ def test_given_the_full_timeout_then_the_same_delay_takes_one_invocation_and_tel
     assert sorted(told) == sorted(f"SO-{n:03d}" for n in range(ORDERS) if n != 4)
     assert set(told.values()) == {1}
     assert result.meter.invocations[world.function_name(FunctionName.INTAKE)] == ORDERS + 1 + 1
+
+
+@pytest.mark.slow
+def test_given_a_sliced_sku_delay_then_the_fast_path_and_plain_moto_report_the_same(
+    one_group_per_invocation: None,
+) -> None:
+    """The context's time counts AWS calls, not CPU time: where the slices fall is the same on every run."""
+    from outreach.simulator import runner
+    from outreach.simulator.scenario import parse
+
+    raw = {"name": "sliced", "start": "2026-11-02T09:00:00Z", "until": "P4D", "config": {}, "events": _scenario()}
+    runs = [runner.run(parse(raw), fast=fast) for fast in (True, False)]
+    outputs = [r.to_json() for r in runs]
+    for output in outputs:
+        output["stats"].pop("wallSeconds")
+
+    assert outputs[0] == outputs[1]
+    assert runs[0].meter.invocations == runs[1].meter.invocations
