@@ -72,7 +72,7 @@ class OrderEvents(Construct):
                 events.EventPattern(detail_type=ORDER_DETAIL_TYPES, source=events.Match.anything_but(*INTERNAL)),
             ),
             "TimerWakeUps": (
-                "One-time wake-up timers of order timelines (EventBridge Scheduler) go to intake",
+                "Internal events go to intake: wake-up timers (EventBridge Scheduler), sku delay continuations",
                 events.EventPattern(detail_type=INTERNAL_TYPES, source=INTERNAL),
             ),
             "UnservedEvents": (
