@@ -127,6 +127,8 @@ def sku_delay(n: int, fast: bool) -> dict[str, Any]:
         "wallSeconds": round(wall, 2),
         "cpuSeconds": round(cpu, 2),
         "stateTransitions": result.stats["stateTransitions"],
+        # the delay's first intake and its continuations (Sku Delay Continued, put on the bus by intake)
+        "intakeInvocationsForTheDelay": 1 + result.meter.operations_by_origin["outreach-intake", "events:PutEvents"],
     }
 
 

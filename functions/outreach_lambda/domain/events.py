@@ -661,6 +661,8 @@ DETAIL_TYPES: dict[str, type[Detail]] = {
     OFFER_DUE_DETAIL_TYPE: DesignAdviceDue,
     SKU_DELAY_CONTINUED_DETAIL_TYPE: SkuDelayContinued,
 }
+#: Each model's detail-type (what an event intake builds itself is stored as).
+DETAIL_TYPE_OF: dict[type[Detail], str] = {model: name for name, model in DETAIL_TYPES.items()}
 
 
 #: Events intake serves itself, outside any order's timeline (they also concern customers without an order, or

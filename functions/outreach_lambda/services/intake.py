@@ -24,6 +24,7 @@ from outreach_lambda.adapters.orders import OrderRecord, OrderStanding
 from outreach_lambda.domain.business_hours import add_business_minutes
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.events import (
+    DETAIL_TYPE_OF,
     OFFER_DUE_DETAIL_TYPE,
     REPLY_DUE_DETAIL_TYPE,
     SKU_DELAY_CONTINUED_DETAIL_TYPE,
@@ -210,7 +211,7 @@ class Intake:
         delay = continued.delay()
         inbound = InboundEvent(
             event_id=continued.event_id,
-            detail_type="Production Delayed",
+            detail_type=DETAIL_TYPE_OF[ProductionDelayed],
             detail=delay.model_dump(mode="json", by_alias=True, exclude_none=True),
             time=continued.event_time,
             received_at=continued.received_at,
