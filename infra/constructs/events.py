@@ -72,7 +72,7 @@ class OrderEvents(Construct):
                 events.EventPattern(detail_type=ORDER_DETAIL_TYPES, source=events.Match.anything_but(*INTERNAL)),
             ),
             "TimerWakeUps": (
-                "Internal events go to intake: wake-up timers (EventBridge Scheduler), sku delay continuations",
+                "One-time wake-up timers (EventBridge Scheduler) and intake's own sku delay continuations go to intake",
                 events.EventPattern(detail_type=INTERNAL_TYPES, source=INTERNAL),
             ),
             "UnservedEvents": (
