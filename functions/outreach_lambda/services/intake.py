@@ -113,7 +113,6 @@ class Intake:
     timers: InternalTimers | None = None
     #: Where a sku delay too large for one invocation is handed on (None: one invocation does it all).
     bus: OrderEvents | None = None
-    continue_below_ms: int = CONTINUE_BELOW_MS
 
     def handle(self, raw: Any, now: datetime, budget: RemainingTime | None = None) -> IntakeResult:
         """Serve one event; ``budget`` (the Lambda context) says how long this invocation may still run."""
@@ -256,7 +255,7 @@ class Intake:
     def _time_short(self, budget: RemainingTime | None) -> bool:
         if budget is None or self.bus is None:
             return False
-        return budget.get_remaining_time_in_millis() < self.continue_below_ms
+        return budget.get_remaining_time_in_millis() < CONTINUE_BELOW_MS
 
     def _continue(self, inbound: InboundEvent, after: str) -> None:
         """Hand the rest of a sku delay on: the original event and the last order id done, not the ids left."""
