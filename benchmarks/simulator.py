@@ -141,6 +141,8 @@ def sku_delay(n: int, fast: bool, repeat: int = 1) -> dict[str, Any]:
         "cpuSeconds": round(cpu, 2),
         "stateTransitions": result.stats["stateTransitions"],
         "runsWallSeconds": walls,
+        # the delay's first intake and its continuations (Sku Delay Continued, put on the bus by intake)
+        "intakeInvocationsForTheDelay": 1 + result.meter.operations_by_origin["outreach-intake", "events:PutEvents"],
     }
 
 

@@ -141,6 +141,7 @@ class IntakeSettings(FunctionSettings):
     timer_role_arn: TimerRoleArn
     timer_dead_letter_arn: TimerDeadLetterArn
     contacts_table: ContactsTable
+    event_bus_name: EventBusName
 
 
 class ActionsSettings(FunctionSettings):

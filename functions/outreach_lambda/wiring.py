@@ -57,7 +57,10 @@ ENV_MEANING: Final[dict[Env, str]] = {
     Env.SENDER_FUNCTION_NAME: "sender function, invoked for contacts outside a running timeline",
     Env.TIMELINE_FUNCTION_NAME: "timeline function, invoked to advance an order whose wait token intake claimed",
     Env.OUTREACH_CONFIG: "JSON of the validated OutreachConfig (padding, timing, quiet hours)",
-    Env.EVENT_BUS_NAME: "the Outreach event bus the customer action endpoint puts order events on",
+    Env.EVENT_BUS_NAME: (
+        "the Outreach event bus the customer action endpoint puts order events on, and intake the rest of a sku "
+        "delay too large for one invocation ('Sku Delay Continued')"
+    ),
     Env.LINK_KEY_SECRET_ARN: "Secrets Manager secret holding the one-click link keys (read once per cold start)",
     Env.ACTIONS_BASE_URL: "base URL of the customer action endpoint the signed links in messages point to",
     Env.SES_CONFIGURATION_SET: "SES configuration set every customer e-mail is sent with (bounce/complaint events)",
@@ -100,6 +103,10 @@ class FunctionName(StrEnum):
     SENDER = "sender"
     ACTIONS = "actions"
     RECONCILER = "reconciler"
+
+
+#: How long any function may run (the CDK app's ``timeout``; the simulator's Lambda context counts down from it).
+FUNCTION_TIMEOUT: Final = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -171,6 +178,8 @@ FUNCTIONS: Final[dict[FunctionName, FunctionSpec]] = {
             Env.TIMER_DEAD_LETTER_ARN: Access.VALUE,
             # An Unsubscribed click puts the address on the shop's opt-out list (and nothing else there).
             Env.CONTACTS_TABLE: Access.ADD_OPT_OUTS,
+            # A sku delay reaching more orders than one invocation can: the rest goes on in a continuation.
+            Env.EVENT_BUS_NAME: Access.PUT_EVENTS,
         },
     ),
     FunctionName.ACTIONS: FunctionSpec(

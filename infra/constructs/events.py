@@ -72,7 +72,7 @@ class OrderEvents(Construct):
                 events.EventPattern(detail_type=ORDER_DETAIL_TYPES, source=events.Match.anything_but(*INTERNAL)),
             ),
             "TimerWakeUps": (
-                "One-time wake-up timers of order timelines (EventBridge Scheduler) go to intake",
+                "One-time wake-up timers (EventBridge Scheduler) and intake's own sku delay continuations go to intake",
                 events.EventPattern(detail_type=INTERNAL_TYPES, source=INTERNAL),
             ),
             "UnservedEvents": (

@@ -30,6 +30,7 @@ from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.wiring import (
     DEFINITION_RESOURCES,
     DEFINITION_SUBSTITUTIONS,
+    FUNCTION_TIMEOUT,
     FUNCTIONS,
     STATE_MACHINE_ACCESS,
     Access,
@@ -297,7 +298,7 @@ class Workflow(Construct):
             handler=spec.handler,
             layers=self._layers,
             memory_size=256,
-            timeout=Duration.seconds(30),
+            timeout=Duration.seconds(int(FUNCTION_TIMEOUT.total_seconds())),
             tracing=lambda_.Tracing.ACTIVE,
             role=role,
             log_group=log_group,

@@ -428,7 +428,9 @@ def read_event(path: Path, now: datetime | None = None, *, redate: bool = False)
         raise OperateError(f"{path}: {', '.join(missing)}: missing")
     source, detail_type, detail = raw["source"], raw["detail-type"], raw["detail"]
     if detail_type in INTERNAL_DETAIL_TYPES:
-        raise OperateError(f"{path}: detail-type: {detail_type!r} is internal; only the timers send it")
+        raise OperateError(
+            f"{path}: detail-type: {detail_type!r} is internal; only Outreach itself sends it (its timers, intake)"
+        )
     when = now or datetime.now(UTC)
     try:
         if "time" in raw:

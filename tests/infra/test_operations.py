@@ -179,7 +179,7 @@ def test_given_the_rules_then_each_serves_only_its_types_and_the_rest_still_reac
     from outreach_lambda.domain.events import INTERNAL_DETAIL_TYPES
 
     external = sorted(set(PUBLISHED))
-    internal = sorted(INTERNAL_DETAIL_TYPES)  # Timer Due, and the reply-SLA and design-advice timers
+    internal = sorted(INTERNAL_DETAIL_TYPES)  # Timer Due, the reply-SLA and design-advice timers, Sku Delay Continued
     assert orders["EventPattern"] == {
         "detail-type": external,
         "source": [{"anything-but": ["outreach.timer"]}],

@@ -6,6 +6,7 @@ import fnmatch
 import json
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -573,21 +574,28 @@ def _iam_actions(call: str) -> tuple[str, ...]:
 
 
 def test_given_every_example_and_a_sku_delay_when_simulated_then_each_function_s_role_allows_each_call_it_made(
-    synth: Synth,
+    synth: Synth, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """moto checks no IAM: a call the code makes and its role does not allow would only fail once deployed.
     Every kind of call each function made in the simulated examples (and a sku delay, which reads its orders in
     batches) must be an action of its role's policies. Actions only: which resources each role reaches is
     checked by the tests above (the wiring table's grants). The reconciler runs on a schedule no example
     reaches; its calls are pinned by its own test above."""
+    from outreach_lambda.services import intake
+
     from benchmarks.sku_delay import scenario as sku_delay
-    from outreach.simulator import runner
+    from outreach.simulator import moto_runtime, runner
     from outreach.simulator.scenario import load, parse
 
     scenarios = [load(p) for p in sorted((REPO_ROOT / "examples").glob("*.json"))]
     made: set[tuple[str, str]] = set()
     for scenario in [*scenarios, parse(sku_delay(orders=4, rate=14.0))]:
         made |= set(runner.run(scenario).meter.operations_by_origin)
+    with monkeypatch.context() as short:  # ... and in slices: each intake has time for one group of two orders
+        short.setattr(intake, "SKU_DELAY_GROUP", 2)
+        short.setattr(moto_runtime, "FUNCTION_TIMEOUT", timedelta(milliseconds=intake.CONTINUE_BELOW_MS + 50))
+        made |= set(runner.run(parse(sku_delay(orders=4, rate=14.0))).meter.operations_by_origin)
+    assert ("outreach-intake", "events:PutEvents") in made
 
     _, state_machine = synth.only("AWS::StepFunctions::StateMachine")
     roles = {f"outreach-{name.value}": synth.statements_of(name.value) for name in FunctionName}

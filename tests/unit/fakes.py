@@ -20,6 +20,7 @@ from outreach_lambda.domain.events import CatalogRequested
 from outreach_lambda.domain.model import FINISHED_RUN_STATUSES, Decision, InboundEvent, Quote
 from outreach_lambda.domain.opt_outs import normalise
 from outreach_lambda.domain.rendering import Message
+from outreach_lambda.ports import RemainingTime
 from outreach_lambda.services.intake import Intake
 from outreach_lambda.services.sender import Sender
 from outreach_lambda.services.timeline import Timeline
@@ -51,6 +52,7 @@ class FakeOrders:
         self.batches: dict[str, dict[str, Any]] = {}
         #: Events stored for an order that does not exist (intake removes them again: ``forget_event``).
         self.orphans: dict[str, dict[str, InboundEvent]] = {}
+        self.registered: dict[str, datetime] = {}
         self.calls: list[str] = []
         self._at: dict[int, Callable[[], None]] = {}
 
@@ -81,6 +83,7 @@ class FakeOrders:
             return False
         record = OrderRecord(order_id, "starting", placed_event_id, None, 0, None, None, fingerprint, placed_at)
         self.orders[order_id] = _Order(record)
+        self.registered[order_id] = now
         for sku in skus:
             self.skus.setdefault(sku, set()).add(order_id)
         return True
@@ -96,7 +99,8 @@ class FakeOrders:
         for order_id in order_ids:
             order = self.orders.get(order_id)
             record = order.record if order is not None else None
-            found[order_id] = None if record is None else record.standing
+            standing = None if record is None else record.standing
+            found[order_id] = standing and replace(standing, registered_at=self.registered.get(order_id))
         return found
 
     def load(self, order_id: str) -> tuple[OrderRecord | None, list[tuple[str, InboundEvent]]]:
@@ -106,9 +110,9 @@ class FakeOrders:
             return None, []
         return replace(order.record, arrived=order.arrived, accounted=order.accounted), sorted(order.inbox.items())
 
-    def orders_with_sku(self, sku: str) -> list[str]:
+    def orders_with_sku(self, sku: str, after: str | None = None) -> list[str]:
         self._call("orders_with_sku")
-        return sorted(self.skus.get(sku, set()))
+        return sorted(i for i in self.skus.get(sku, set()) if after is None or i > after)
 
     def put_catalog_request(self, request: CatalogRequested, event_id: str, now: datetime) -> bool:
         self._call("put_catalog_request")
@@ -121,11 +125,31 @@ class FakeOrders:
         self._call("get_catalog_request")
         return self.catalog.get(request_id)
 
-    def open_batch(self, event_id: str, sku: str, reason: str | None, targeted: int, now: datetime) -> None:
+    def open_batch(self, event_id: str, sku: str, reason: str | None, now: datetime) -> str:
         self._call("open_batch")
-        self.batches.setdefault(
-            event_id, {"sku": sku, "reason": reason or "", "targeted": targeted, "told": 0, "absorbed": 0}
-        )
+        if event_id in self.batches:
+            return str(self.batches[event_id].get("fanOut", "counted"))
+        self.batches[event_id] = {
+            "sku": sku,
+            "reason": reason or "",
+            "targeted": 0,
+            "told": 0,
+            "absorbed": 0,
+            "fanOut": "open",
+        }
+        return "open"
+
+    def add_batch_targets(self, event_id: str, count: int) -> None:
+        self._call("add_batch_targets")
+        self.batches[event_id]["targeted"] += count
+
+    def close_batch(self, event_id: str) -> dict[str, Any] | None:
+        self._call("close_batch")
+        batch = self.batches.get(event_id)
+        if batch is None or batch.get("fanOut") != "open":
+            return None
+        batch["fanOut"] = "closed"
+        return self._summary(batch)
 
     def count_batch_outcome(self, event_id: str, told: bool) -> dict[str, Any] | None:
         self._call("count_batch_outcome")
@@ -133,7 +157,12 @@ class FakeOrders:
         if batch is None:
             return None
         batch["told" if told else "absorbed"] += 1
-        if batch["told"] + batch["absorbed"] != batch["targeted"]:
+        return self._summary(batch) if batch.get("fanOut") != "open" else None
+
+    @staticmethod
+    def _summary(batch: dict[str, Any]) -> dict[str, Any] | None:
+        done = batch["told"] + batch["absorbed"]
+        if done != batch["targeted"] or not done:
             return None
         return {
             "sku": batch["sku"],
@@ -435,6 +464,20 @@ class FakeInvoker:
 
 
 @dataclass
+class FakeBus:
+    """Events put on the Outreach bus (intake's continuations of a sku delay), kept until a test delivers them."""
+
+    events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    def put(self, detail_type: str, detail: dict[str, Any]) -> None:
+        self.events.append((detail_type, detail))
+
+    def take(self) -> list[tuple[str, dict[str, Any]]]:
+        taken, self.events = self.events, []
+        return taken
+
+
+@dataclass
 class InstantSlots:
     """A send-rate limiter with room for every send at once."""
 
@@ -470,8 +513,15 @@ class Shop:
             self.orders, self.ops, InstantSlots(), self.sender, self.timers, self.machine, self.config
         )
         self.timeline_invoker = FakeInvoker(then=self._wake)
+        self.bus = FakeBus()
         self.intake = Intake(
-            self.orders, self.machine, self.timeline_invoker, self.dead_letters, self.sender_invoker, self.ops
+            self.orders,
+            self.machine,
+            self.timeline_invoker,
+            self.dead_letters,
+            self.sender_invoker,
+            self.ops,
+            bus=self.bus,
         )
         self.last: TimelineResult | None = None
         self._ids = itertools.count(1)
@@ -483,6 +533,7 @@ class Shop:
         when: datetime,
         event_id: str | None = None,
         source: str = "com.example.shop",
+        budget: RemainingTime | None = None,
     ) -> dict[str, Any]:
         envelope = {
             "id": event_id or f"evt-{next(self._ids)}",
@@ -492,7 +543,7 @@ class Shop:
             "detail": detail,
         }
         self.now = when
-        return self.intake.handle(envelope, when).to_payload()
+        return self.intake.handle(envelope, when, budget).to_payload()
 
     def start(self, order_id: str, now: datetime) -> TimelineResult:
         """The execution's first task ("Record the order and promise")."""

@@ -16,6 +16,7 @@ import time_machine
 from domain_builders import at, placed_detail
 from fakes import Shop
 from outreach_lambda.handlers import intake, sender, timeline
+from outreach_lambda.services import intake as intake_service
 from outreach_lambda.step_contract import (
     IntakeResult,
     RecordRequest,
@@ -41,6 +42,10 @@ class Context:
     memory_limit_in_mb: int = 256
     invoked_function_arn: str = "arn:aws:lambda:eu-central-1:123456789012:function:outreach-test"
     aws_request_id: str = "test-request"
+    remaining_ms: int = 30_000
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.remaining_ms
 
 
 @pytest.fixture
@@ -80,6 +85,22 @@ def test_given_a_timer_due_event_then_intake_hands_the_parked_execution_to_the_t
 
     assert IntakeResult.model_validate(out).order_ids == ["SO-1"]
     assert [WakeRequest.model_validate(p).task_token for p in shop.timeline_invoker.payloads] == ["t0"]
+
+
+def test_given_a_sku_delay_and_little_time_left_then_intake_hands_the_rest_on_from_the_lambda_context(
+    shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(intake_service, "SKU_DELAY_GROUP", 2)
+    for n in range(3):
+        shop.event("Order Placed", placed_detail(order_id=f"SO-{n}"), PLACED_AT)
+    delay = {**payload("intake"), "detail-type": "Production Delayed", "id": "delay-1"}
+    delay["detail"] = {"sku": "SOFA-3S-VELVET", "estimatedCompletion": "2026-12-20"}
+
+    out = intake.handler(delay, Context(remaining_ms=intake_service.CONTINUE_BELOW_MS - 1))
+
+    assert IntakeResult.model_validate(out).order_ids == ["SO-0", "SO-1"]
+    [(detail_type, detail)] = shop.bus.events
+    assert (detail_type, detail["eventId"], detail["after"]) == ("Sku Delay Continued", "delay-1", "SO-1")
 
 
 def test_given_the_record_payload_then_the_first_step_answers_the_state_data(shop: Shop) -> None:

@@ -320,3 +320,78 @@ def test_given_a_finished_order_then_nothing_is_announced_and_a_parked_token_is_
     assert (found.announced, found.token) == (False, None)
     assert found.standing is not None and found.standing.run_status == "cancelled"
     assert _state() == before
+
+
+# -- a sku delay in slices: the index read from a cursor, and the report counted as the orders are reached -----
+def test_given_a_sku_index_then_its_orders_come_in_id_order_and_from_after_a_cursor(orders: OrdersRepository) -> None:
+    for order_id in ("SO-3", "SO-10", "SO-2", "SO-1"):
+        assert orders.register(order_id, f"placed-{order_id}", ["VELVET"], NOW, fingerprint="f", placed_at=NOW)
+
+    assert orders.orders_with_sku("VELVET") == ["SO-1", "SO-10", "SO-2", "SO-3"]
+    assert orders.orders_with_sku("VELVET", after="SO-10") == ["SO-2", "SO-3"]
+    assert orders.orders_with_sku("VELVET", after="SO-3") == []
+    assert orders.standings(["SO-1"])["SO-1"].registered_at == NOW  # type: ignore[union-attr]
+
+
+def test_given_a_batch_counted_as_it_fans_out_then_it_reports_once_when_closed_and_every_order_reported(
+    orders: OrdersRepository,
+) -> None:
+    assert orders.open_batch("delay-1", "VELVET", "mill strike", NOW) == "open"
+    orders.add_batch_targets("delay-1", 2)
+    assert orders.count_batch_outcome("delay-1", told=True) is None
+    assert orders.count_batch_outcome("delay-1", told=False) is None  # 2 of 2, but more orders may come
+    assert orders.open_batch("delay-1", "VELVET", "mill strike", NOW) == "open"  # a redelivery keeps it
+    orders.add_batch_targets("delay-1", 1)
+
+    assert orders.close_batch("delay-1") is None  # the third has not reported yet
+    summary = orders.count_batch_outcome("delay-1", told=True)
+
+    assert summary == {
+        "sku": "VELVET",
+        "reason": "mill strike",
+        "orders": 3,
+        "customersTold": 2,
+        "absorbedByPadding": 1,
+    }
+    assert orders.close_batch("delay-1") is None
+    assert orders.open_batch("delay-1", "VELVET", "mill strike", NOW) == "closed"
+
+
+def test_given_every_order_reported_before_the_fan_out_closed_then_closing_it_reports(orders: OrdersRepository) -> None:
+    orders.open_batch("delay-1", "VELVET", None, NOW)
+    orders.add_batch_targets("delay-1", 1)
+    assert orders.count_batch_outcome("delay-1", told=True) is None
+
+    assert orders.close_batch("delay-1") == {
+        "sku": "VELVET",
+        "reason": "",
+        "orders": 1,
+        "customersTold": 1,
+        "absorbedByPadding": 0,
+    }
+    assert orders.close_batch("delay-1") is None
+
+
+def test_given_a_batch_summary_counted_up_front_by_the_older_intake_then_it_still_reports_when_the_counts_meet(
+    orders: OrdersRepository,
+) -> None:
+    boto3.resource("dynamodb").Table("orders").put_item(
+        Item={
+            "pk": "BATCH#old",
+            "sk": "SUMMARY",
+            "sku": "VELVET",
+            "reason": "",
+            "targeted": 1,
+            "told": 0,
+            "absorbed": 0,
+        }
+    )
+
+    assert orders.open_batch("old", "VELVET", None, NOW) == "counted"
+    assert orders.count_batch_outcome("old", told=True) == {
+        "sku": "VELVET",
+        "reason": "",
+        "orders": 1,
+        "customersTold": 1,
+        "absorbedByPadding": 0,
+    }

@@ -68,13 +68,15 @@ class LinkUses:
 
 
 class BusEvents:
-    """Order events from the action endpoint, on the Outreach bus with the endpoint's own source."""
+    """Events on the Outreach bus: order events from the action endpoint (its own source), or intake's
+    continuations of a large sku delay (the internal source)."""
 
-    def __init__(self, bus_name: str) -> None:
+    def __init__(self, bus_name: str, source: str = ACTIONS_SOURCE) -> None:
         self._bus = bus_name
+        self._source = source
 
     def put(self, detail_type: str, detail: dict[str, Any]) -> None:
-        entry = {"EventBusName": self._bus, "Source": ACTIONS_SOURCE, "DetailType": detail_type}
+        entry = {"EventBusName": self._bus, "Source": self._source, "DetailType": detail_type}
         response = client("events").put_events(Entries=[{**entry, "Detail": json.dumps(detail)}])
         if response.get("FailedEntryCount"):
             code = response["Entries"][0].get("ErrorCode", "unknown")

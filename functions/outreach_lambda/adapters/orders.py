@@ -78,6 +78,24 @@ def park_request(table_name: str, order_id: str, token: str, waiting_for: str) -
     }
 
 
+def batch_pk(event_id: str) -> str:
+    return f"BATCH#{event_id}"
+
+
+def _batch_summary(item: dict[str, Any]) -> dict[str, Any] | None:
+    """The batch_delay report's details once every order counted reported its outcome (none reached: nothing)."""
+    done = int(item["told"]) + int(item["absorbed"])
+    if done != int(item["targeted"]) or not done:
+        return None
+    return {
+        "sku": item["sku"],
+        "reason": item["reason"],
+        "orders": int(item["targeted"]),
+        "customersTold": int(item["told"]),
+        "absorbedByPadding": int(item["absorbed"]),
+    }
+
+
 def catalog_pk(request_id: str) -> str:
     return f"CATALOG#{request_id}"
 
@@ -142,6 +160,7 @@ def _standing(item: dict[str, Any] | None) -> OrderStanding | None:
         order_id=text["pk"].removeprefix(order_pk("")),
         run_status=text.get("runStatus", "starting"),
         placed_at=datetime.fromisoformat(text["placedAt"]) if text.get("placedAt") else None,
+        registered_at=datetime.fromisoformat(text["registeredAt"]) if text.get("registeredAt") else None,
     )
 
 
@@ -187,6 +206,9 @@ class OrderStanding:
     run_status: str
     #: The order's placedAt in the customer's zone; None on a STATE item registered before it was kept there.
     placed_at: datetime | None
+    #: When intake registered the order (its Order Placed arrived); None when not read (``OrderRecord.standing``).
+    #: A sku delay that arrived earlier does not reach it (a slice after the first may find it in the sku index).
+    registered_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -202,7 +224,7 @@ class Announcement:
 
 
 #: The STATE attributes an ``OrderStanding`` is read from.
-STANDING_ATTRIBUTES = ("pk", "runStatus", "placedAt")
+STANDING_ATTRIBUTES = ("pk", "runStatus", "placedAt", "registeredAt")
 BATCH_GET_KEYS = 100  # DynamoDB's limit per BatchGetItem request
 BATCH_GET_ATTEMPTS = 5  # requests for keys DynamoDB leaves unprocessed, with backoff; then the event is redelivered
 
@@ -246,11 +268,13 @@ class OrdersRepository:
             self._table.put_item(Item={"pk": f"SKU#{sku}", "sk": order_pk(order_id), "orderId": order_id})
         return True
 
-    def orders_with_sku(self, sku: str) -> list[str]:
+    def orders_with_sku(self, sku: str, after: str | None = None) -> list[str]:
+        """The ids of the sku's open orders, in sort order (the index's own: ``ORDER#<id>``); with ``after``, only
+        the ids sorting after it (where a sku delay's next slice goes on)."""
         ids: list[str] = []
         kwargs: dict[str, Any] = {
-            "KeyConditionExpression": "pk = :pk",
-            "ExpressionAttributeValues": {":pk": f"SKU#{sku}"},
+            "KeyConditionExpression": "pk = :pk" + (" AND sk > :after" if after is not None else ""),
+            "ExpressionAttributeValues": {":pk": f"SKU#{sku}", **({":after": order_pk(after)} if after else {})},
             "ConsistentRead": True,
         }
         while True:
@@ -370,46 +394,64 @@ class OrdersRepository:
         return CatalogRequested.model_validate_json(item["request"], context=STORED) if item else None
 
     # -- sku batch delays: how many customers were told -------------------------------------------
-    def open_batch(self, event_id: str, sku: str, reason: str | None, targeted: int, now: datetime) -> None:
-        """Record a sku delay fanned out to ``targeted`` open orders (kept on a redelivery)."""
-        put_if_absent(
-            self._name,
-            {
-                "pk": f"BATCH#{event_id}",
-                "sk": "SUMMARY",
-                "sku": sku,
-                "reason": reason or "",
-                "targeted": targeted,
-                "told": 0,
-                "absorbed": 0,
-                "openedAt": now.isoformat(),
-            },
+    # The orders reached are counted as intake stores the delay for them (``add_batch_targets``, a group at a time,
+    # before it wakes them), and the fan-out is closed once the last slice is done (``close_batch``): the report
+    # goes to ops once every order counted has reported its outcome and the fan-out is closed, whichever comes last.
+    # A summary written before slicing (no ``fanOut``) was counted up front: it reports when the counts meet.
+    def open_batch(self, event_id: str, sku: str, reason: str | None, now: datetime) -> str:
+        """Record a sku delay whose fan-out begins; on a redelivery keep the record. Returns how the fan-out
+        stands: ``"open"`` (new, or still under way), ``"closed"`` (done before), ``"counted"`` (an older
+        record, counted up front: its orders must not be counted again)."""
+        item = {
+            "pk": batch_pk(event_id),
+            "sk": "SUMMARY",
+            "sku": sku,
+            "reason": reason or "",
+            "targeted": 0,
+            "told": 0,
+            "absorbed": 0,
+            "fanOut": "open",
+            "openedAt": now.isoformat(),
+        }
+        if put_if_absent(self._name, item):
+            return "open"
+        found = self._table.get_item(Key={"pk": batch_pk(event_id), "sk": "SUMMARY"}, ConsistentRead=True)
+        return str(found.get("Item", {}).get("fanOut", "counted"))
+
+    def add_batch_targets(self, event_id: str, count: int) -> None:
+        """Count ``count`` more orders the delay was stored for (before they are woken)."""
+        self._table.update_item(
+            Key={"pk": batch_pk(event_id), "sk": "SUMMARY"},
+            UpdateExpression="ADD targeted :n",
+            ExpressionAttributeValues={":n": count},
         )
+
+    def close_batch(self, event_id: str) -> dict[str, Any] | None:
+        """The fan-out is done: no more orders will be counted. Returns the summary when every order counted has
+        reported already (then the caller reports it; exactly once: only the write that closes it may)."""
+        item = update_if(
+            self._name,
+            Key={"pk": batch_pk(event_id), "sk": "SUMMARY"},
+            UpdateExpression="SET fanOut = :closed",
+            ConditionExpression="fanOut = :open",
+            ExpressionAttributeValues={":closed": "closed", ":open": "open"},
+            ReturnValues="ALL_NEW",
+        )
+        return _batch_summary(item) if item is not None else None
 
     def count_batch_outcome(self, event_id: str, told: bool) -> dict[str, Any] | None:
         """Count one order's outcome; returns the summary exactly once, to the step that completes it."""
         field = "told" if told else "absorbed"
         item = update_if(
             self._name,
-            Key={"pk": f"BATCH#{event_id}", "sk": "SUMMARY"},
+            Key={"pk": batch_pk(event_id), "sk": "SUMMARY"},
             UpdateExpression="ADD #f :one",
             ConditionExpression="attribute_exists(pk)",
             ExpressionAttributeNames={"#f": field},
             ExpressionAttributeValues={":one": 1},
             ReturnValues="ALL_NEW",
         )
-        if item is None:
-            return None
-        done = int(item["told"]) + int(item["absorbed"])
-        if done != int(item["targeted"]):
-            return None
-        return {
-            "sku": item["sku"],
-            "reason": item["reason"],
-            "orders": int(item["targeted"]),
-            "customersTold": int(item["told"]),
-            "absorbedByPadding": int(item["absorbed"]),
-        }
+        return _batch_summary(item) if item is not None and item.get("fanOut") != "open" else None
 
     # -- inbox ---------------------------------------------------------------------------------------
     def put_inbox(self, order_id: str, event: InboundEvent) -> bool:

@@ -121,8 +121,12 @@ TIMER_SOURCE = "outreach.timer"
 TIMER_DETAIL_TYPE = "Timer Due"
 REPLY_DUE_DETAIL_TYPE = "Reply Due"
 OFFER_DUE_DETAIL_TYPE = "Design Advice Due"
+#: Intake's own hand-over of a sku-wide delay it could not finish within one invocation (``SkuDelayContinued``).
+SKU_DELAY_CONTINUED_DETAIL_TYPE = "Sku Delay Continued"
 INTERNAL_SOURCES = frozenset({TIMER_SOURCE})
-INTERNAL_DETAIL_TYPES = frozenset({TIMER_DETAIL_TYPE, REPLY_DUE_DETAIL_TYPE, OFFER_DUE_DETAIL_TYPE})
+INTERNAL_DETAIL_TYPES = frozenset(
+    {TIMER_DETAIL_TYPE, REPLY_DUE_DETAIL_TYPE, OFFER_DUE_DETAIL_TYPE, SKU_DELAY_CONTINUED_DETAIL_TYPE}
+)
 #: The customer action endpoint's source: it sends only what a signed link can ask for (others, e.g. the shop's
 #: own systems, may send these detail-types too).
 ACTIONS_SOURCE = "outreach.actions"
@@ -598,6 +602,30 @@ class DesignAdviceDue(Detail):
     due_at: Instant = Field(alias="dueAt")
 
 
+class SkuDelayContinued(Detail):
+    """Internal: the rest of a sku-wide ``Production Delayed`` (source ``outreach.timer``, put on the bus by intake
+    itself when its time ran short). It carries the original event, not the orders left: those are the sku's open
+    orders after ``after`` (order ids in sort order, the sku index's own order), read again when it arrives."""
+
+    event_id: Annotated[
+        str, Text(128, strip=False, pattern=EVENT_ID_PATTERN, hint="must be an EventBridge event id")
+    ] = Field(alias="eventId")
+    sku: Identifier
+    estimated_completion: InstantOrDate = Field(alias="estimatedCompletion")
+    reason: Reason = None
+    #: The original event's own time, and when intake received it (orders registered later are not part of it).
+    event_time: Instant = Field(alias="eventTime")
+    received_at: Instant = Field(alias="receivedAt")
+    #: The last order id done: the next slice goes on with the ids sorting after it.
+    after: Identifier
+
+    def delay(self) -> ProductionDelayed:
+        """The original event's detail, as intake stored it in every order's inbox."""
+        return ProductionDelayed.model_validate(
+            {"sku": self.sku, "estimatedCompletion": self.estimated_completion, "reason": self.reason}
+        )
+
+
 OrderEventDetail = (
     OrderPlaced
     | ProductionDelayed
@@ -631,7 +659,10 @@ DETAIL_TYPES: dict[str, type[Detail]] = {
     TIMER_DETAIL_TYPE: TimerDue,
     REPLY_DUE_DETAIL_TYPE: ReplyDue,
     OFFER_DUE_DETAIL_TYPE: DesignAdviceDue,
+    SKU_DELAY_CONTINUED_DETAIL_TYPE: SkuDelayContinued,
 }
+#: Each model's detail-type (what an event intake builds itself is stored as).
+DETAIL_TYPE_OF: dict[type[Detail], str] = {model: name for name, model in DETAIL_TYPES.items()}
 
 
 #: Events intake serves itself, outside any order's timeline (they also concern customers without an order, or
@@ -645,6 +676,7 @@ OUTSIDE_TIMELINE = frozenset(
         "Customer Message Answered",
         REPLY_DUE_DETAIL_TYPE,
         OFFER_DUE_DETAIL_TYPE,
+        SKU_DELAY_CONTINUED_DETAIL_TYPE,  # intake's own: the orders it reaches get the original Production Delayed
     }
 )
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from outreach_lambda.adapters.actions import BusEvents
 from outreach_lambda.adapters.conversations import ConversationsRepository
 from outreach_lambda.adapters.dead_letters import SqsDeadLetters
 from outreach_lambda.adapters.messaging import AsyncInvoke, SnsAlerts
@@ -15,6 +16,7 @@ from outreach_lambda.adapters.orders import OrdersRepository
 from outreach_lambda.adapters.timers import SchedulerTimers
 from outreach_lambda.adapters.workflow import Executions
 from outreach_lambda.cold_start import once
+from outreach_lambda.domain.events import TIMER_SOURCE
 from outreach_lambda.observability import logger, metrics, traced
 from outreach_lambda.services.intake import Intake
 from outreach_lambda.settings import IntakeSettings, load
@@ -39,6 +41,7 @@ def service() -> Intake:
             settings.timer_role_arn,
             settings.timer_dead_letter_arn,
         ),
+        bus=BusEvents(settings.event_bus_name, source=TIMER_SOURCE),
     )
 
 
@@ -47,5 +50,6 @@ def service() -> Intake:
 @traced
 def handler(event: Any, context: LambdaContext) -> dict[str, Any]:
     # Parsed by the service, not by a decorator: an invalid event (even one that is not a JSON object) is
-    # dead-lettered with its reason.
-    return service().handle(event, datetime.now(UTC)).to_payload()
+    # dead-lettered with its reason. The context says how long it may still run (a large sku delay goes on in
+    # a continuation of intake when time runs short).
+    return service().handle(event, datetime.now(UTC), context).to_payload()

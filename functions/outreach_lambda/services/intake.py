@@ -24,8 +24,10 @@ from outreach_lambda.adapters.orders import OrderRecord, OrderStanding
 from outreach_lambda.domain.business_hours import add_business_minutes
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.events import (
+    DETAIL_TYPE_OF,
     OFFER_DUE_DETAIL_TYPE,
     REPLY_DUE_DETAIL_TYPE,
+    SKU_DELAY_CONTINUED_DETAIL_TYPE,
     AddressChangeRequested,
     CallbackRequested,
     CatalogRequested,
@@ -38,6 +40,7 @@ from outreach_lambda.domain.events import (
     OrderPlaced,
     ProductionDelayed,
     ReplyDue,
+    SkuDelayContinued,
     TimerDue,
     UnknownDetailType,
     Unsubscribed,
@@ -64,7 +67,9 @@ from outreach_lambda.ports import (
     Executions,
     InternalTimers,
     OptOuts,
+    OrderEvents,
     OrdersStore,
+    RemainingTime,
 )
 from outreach_lambda.step_contract import (
     CatalogSendRequest,
@@ -75,6 +80,14 @@ from outreach_lambda.step_contract import (
     WakeRequest,
 )
 
+#: Orders of a sku delay handled between two looks at the clock: read, stored, counted (one write), then woken.
+SKU_DELAY_GROUP = 25
+#: With less time than this left, intake hands the rest of a sku delay on (``Sku Delay Continued``) and returns.
+#: A group is at most 25 x 3 AWS calls (store the event, claim the wait token, invoke the timeline) + 2 (read
+#: the group's standings, count it): ~0.8 s at the ~10 ms such calls take, 3.9 s even at 50 ms each; then one
+#: PutEvents and the metrics flush. 6 s of the 30 s timeout (``wiring.FUNCTION_TIMEOUT``) leaves room for a slow
+#: group, and an invocation still spends 80% of its time on orders.
+CONTINUE_BELOW_MS = 6_000
 #: Served by intake itself, never by an order's timeline (events.OUTSIDE_TIMELINE but the catalog request).
 OUTSIDE_TIMELINE_MODELS = (
     Unsubscribed,
@@ -99,8 +112,11 @@ class Intake:
     conversations: Conversations | None = None
     opt_outs: OptOuts | None = None
     timers: InternalTimers | None = None
+    #: Where a sku delay too large for one invocation is handed on (None: one invocation does it all).
+    bus: OrderEvents | None = None
 
-    def handle(self, raw: Any, now: datetime) -> IntakeResult:
+    def handle(self, raw: Any, now: datetime, budget: RemainingTime | None = None) -> IntakeResult:
+        """Serve one event; ``budget`` (the Lambda context) says how long this invocation may still run."""
         try:
             envelope = parse_envelope(raw)
             event_time = envelope.time or now
@@ -135,60 +151,140 @@ class Intake:
         if isinstance(detail, TimerDue):
             return self._timer_due(detail, inbound)
 
-        batch = isinstance(detail, ProductionDelayed) and not detail.order_id  # one sku, every open order of it
-        if batch:
-            assert isinstance(detail, ProductionDelayed) and detail.sku is not None
-            order_ids = self.orders.orders_with_sku(detail.sku)
-            if not order_ids:
-                return self._reject(raw, "UNKNOWN_ORDER", f"detail.sku: no open order has sku {detail.sku!r}")
-        else:
-            order_ids = [detail.order_id]  # type: ignore[attr-defined]
+        if isinstance(detail, ProductionDelayed) and not detail.order_id:
+            return self._sku_delay(detail, raw, inbound, now, budget)
+        if isinstance(detail, SkuDelayContinued):
+            return self._sku_delay_continued(detail, now, budget)
+        order_id: str = detail.order_id  # type: ignore[attr-defined]
 
-        # What the event is judged by: each order's run status and placedAt. Feedback and an address change are
+        # What the event is judged by: the order's run status and placedAt. Feedback and an address change are
         # served from the order's state once its timeline is over, so for those the whole record is read.
         served_late = isinstance(detail, FeedbackReceived | AddressChangeRequested)
-        if not batch and not served_late and not dated_after_placement(detail):
-            return self._announce(order_ids[0], raw, inbound)
-        records = {order_id: self.orders.get(order_id) for order_id in order_ids} if served_late else {}
-        found = (
-            {i: r.standing if r else None for i, r in records.items()}
-            if served_late
-            else self.orders.standings(order_ids)
-        )
-        standings = [(order_id, found.get(order_id)) for order_id in order_ids]
-        for order_id, standing in standings:
-            problem = self._placement_problem(detail, order_id, standing, records.get(order_id))
+        if not served_late and not dated_after_placement(detail):
+            return self._announce(order_id, raw, inbound)
+        record = self.orders.get(order_id) if served_late else None
+        standing = (record.standing if record else None) if served_late else self.orders.standings([order_id])[order_id]
+        problem = self._placement_problem(detail, order_id, standing, record)
+        if problem is not None:
+            return self._reject(raw, "INVALID_EVENT", f"detail.{problem} (order {order_id!r})")
+        if standing is None:
+            return self._reject(raw, "UNKNOWN_ORDER", f"detail.orderId: unknown order {order_id!r}")
+        if standing.run_status in FINISHED:
+            if isinstance(detail, FeedbackReceived) and record is not None and record.state is not None:
+                self._late_feedback(record.state, detail, now)
+                return _accepted([order_id])
+            if isinstance(detail, AddressChangeRequested) and record is not None and record.state is not None:
+                for alert in late_address_change(record.state, detail, now):
+                    self.alerts.publish(alert.model_dump(mode="json", by_alias=True))
+                return _accepted([order_id])
+            self._ignored(inbound, order_id, standing.run_status)
+            return _accepted([])
+        return _accepted([order_id] if self._store_and_wake(order_id, inbound) else [])
+
+    # -- a delay of one sku: every open order of it, in slices ------------------------------------------------
+    def _sku_delay(
+        self, delay: ProductionDelayed, raw: Any, inbound: InboundEvent, now: datetime, budget: RemainingTime | None
+    ) -> IntakeResult:
+        """Every open order of the sku hears of the delay, in order id order. The whole event is judged first
+        (one order it contradicts rejects it); then the orders are reached a group at a time while time lasts,
+        and the rest is handed on to a continuation of intake (``Sku Delay Continued``), as often as needed."""
+        assert delay.sku is not None
+        order_ids = sorted(self.orders.orders_with_sku(delay.sku))
+        if not order_ids:
+            return self._reject(raw, "UNKNOWN_ORDER", f"detail.sku: no open order has sku {delay.sku!r}")
+        # One BatchGetItem per 100 orders: ~1% of what reaching them costs, so the check fits the first slice.
+        standings = self.orders.standings(order_ids)
+        for order_id in order_ids:
+            problem = self._placement_problem(delay, order_id, standings.get(order_id), None)
             if problem is not None:
                 return self._reject(raw, "INVALID_EVENT", f"detail.{problem} (order {order_id!r})")
-        if batch:
-            assert isinstance(detail, ProductionDelayed)
-            # Known before any execution reports back, so the last one can report the batch to ops.
-            open_orders = sum(1 for _, s in standings if s is not None and s.run_status not in FINISHED)
-            self.orders.open_batch(event_id, detail.sku or "", detail.reason, open_orders, now)
+        fan_out = self.orders.open_batch(inbound.event_id, delay.sku, delay.reason, now)
+        if fan_out == "closed":  # a redelivery after every order was reached: each has it stored already
+            logger.info("redelivered sku delay ignored", extra={"eventId": inbound.event_id})
+            return _accepted([])
+        return self._fan_out(inbound, order_ids, standings, fan_out == "open", now, budget)
+
+    def _sku_delay_continued(
+        self, continued: SkuDelayContinued, now: datetime, budget: RemainingTime | None
+    ) -> IntakeResult:
+        """The next slice of a sku delay: the sku's open orders after the last one done, read again now (an order
+        finished since is skipped, one placed after the delay arrived is not part of it)."""
+        delay = continued.delay()
+        inbound = InboundEvent(
+            event_id=continued.event_id,
+            detail_type=DETAIL_TYPE_OF[ProductionDelayed],
+            detail=delay.model_dump(mode="json", by_alias=True, exclude_none=True),
+            time=continued.event_time,
+            received_at=continued.received_at,
+        )
+        fan_out = self.orders.open_batch(continued.event_id, continued.sku, continued.reason, now)
+        if fan_out == "closed":  # a redelivered continuation, or a second chain after a redelivered original
+            logger.info("sku delay already reached every order", extra={"eventId": continued.event_id})
+            return _accepted([])
+        order_ids = sorted(self.orders.orders_with_sku(continued.sku, after=continued.after))
+        return self._fan_out(inbound, order_ids, None, fan_out == "open", now, budget)
+
+    def _fan_out(
+        self,
+        inbound: InboundEvent,
+        order_ids: list[str],
+        standings: dict[str, OrderStanding | None] | None,
+        counting: bool,
+        now: datetime,
+        budget: RemainingTime | None,
+    ) -> IntakeResult:
+        """Store and hand over the delay for ``order_ids`` a group at a time (their ``standings`` read per group
+        when not given); hand the rest on when time runs short; close the batch report after the last group."""
         delivered: list[str] = []
-        for order_id, standing in standings:
-            if standing is None:
-                if batch:  # in the sku index without an order (not written so): the other orders still hear of it
-                    logger.warning("sku index entry without an order skipped", extra=_ctx(inbound, order_id))
-                    metrics.add_metric(name="EventsIgnored", unit="Count", value=1)
-                    continue
-                return self._reject(raw, "UNKNOWN_ORDER", f"detail.orderId: unknown order {order_id!r}")
-            if standing.run_status in FINISHED:
-                record = records.get(order_id)
-                if isinstance(detail, FeedbackReceived) and record is not None and record.state is not None:
-                    self._late_feedback(record.state, detail, now)
-                    delivered.append(order_id)
-                    continue
-                if isinstance(detail, AddressChangeRequested) and record is not None and record.state is not None:
-                    for alert in late_address_change(record.state, detail, now):
-                        self.alerts.publish(alert.model_dump(mode="json", by_alias=True))
-                    delivered.append(order_id)
-                    continue
-                self._ignored(inbound, order_id, standing.run_status)
-                continue
-            if self._store_and_wake(order_id, inbound):
-                delivered.append(order_id)
+        for start in range(0, len(order_ids), SKU_DELAY_GROUP):
+            if start and self._time_short(budget):
+                self._continue(inbound, after=order_ids[start - 1])
+                return _accepted(delivered)
+            group = order_ids[start : start + SKU_DELAY_GROUP]
+            found = standings if standings is not None else self.orders.standings(group)
+            stored = [i for i in group if self._reaches(inbound, i, found.get(i)) and self._store(i, inbound)]
+            if counting and stored:  # counted before any of them is woken (and can report its outcome)
+                self.orders.add_batch_targets(inbound.event_id, len(stored))
+            for order_id in stored:
+                self._wake(order_id, inbound.detail_type)
+            delivered.extend(stored)
+        if counting:
+            summary = self.orders.close_batch(inbound.event_id)
+            if summary is not None:  # every order reported before the fan-out closed: the report is intake's
+                self._publish("batch_delay", None, now, summary)
         return _accepted(delivered)
+
+    def _time_short(self, budget: RemainingTime | None) -> bool:
+        if budget is None or self.bus is None:
+            return False
+        return budget.get_remaining_time_in_millis() < CONTINUE_BELOW_MS
+
+    def _continue(self, inbound: InboundEvent, after: str) -> None:
+        """Hand the rest of a sku delay on: the original event and the last order id done, not the ids left."""
+        assert self.bus is not None
+        detail = {
+            "eventId": inbound.event_id,
+            **inbound.detail,
+            "eventTime": inbound.time.isoformat(),
+            "receivedAt": inbound.received_at.isoformat(),
+            "after": after,
+        }
+        self.bus.put(SKU_DELAY_CONTINUED_DETAIL_TYPE, detail)
+        logger.info("sku delay continued", extra={"eventId": inbound.event_id, "after": after})
+        metrics.add_metric(name="SkuDelaysContinued", unit="Count", value=1)
+
+    def _reaches(self, inbound: InboundEvent, order_id: str, standing: OrderStanding | None) -> bool:
+        """Whether a sku delay is for this order of the sku index: open, and registered before it arrived."""
+        if standing is None:  # in the sku index without an order (not written so): the other orders still hear of it
+            logger.warning("sku index entry without an order skipped", extra=_ctx(inbound, order_id))
+        elif standing.run_status in FINISHED:
+            logger.info("event for a finished order ignored", extra=_ctx(inbound, order_id, standing.run_status))
+        elif standing.registered_at is not None and standing.registered_at > inbound.received_at:
+            logger.info("order placed after the sku delay arrived: not part of it", extra=_ctx(inbound, order_id))
+        else:
+            return True
+        metrics.add_metric(name="EventsIgnored", unit="Count", value=1)
+        return False
 
     def _place(self, placed: OrderPlaced, raw: Any, inbound: InboundEvent, now: datetime) -> IntakeResult:
         order_id = placed.order_id
@@ -414,10 +510,16 @@ class Intake:
 
     def _store_and_wake(self, order_id: str, inbound: InboundEvent) -> bool:
         """Store the event for the order's execution and wake it; False for a redelivery (stored before)."""
+        if not self._store(order_id, inbound):
+            return False
+        self._wake(order_id, inbound.detail_type)
+        return True
+
+    def _store(self, order_id: str, inbound: InboundEvent) -> bool:
+        """Store the event in the order's inbox; False for a redelivery (stored before)."""
         if not self.orders.put_inbox(order_id, inbound):
             logger.info("redelivered event ignored", extra=_ctx(inbound, order_id))
             return False
-        self._wake(order_id, inbound.detail_type)
         return True
 
     def _wake(self, order_id: str, reason: str) -> None:

@@ -210,6 +210,13 @@ def in_function(name: str) -> Iterator[None]:
             meter.billed_ms += math.ceil(own_ms + CALL_LATENCY_MS * frame.calls)
 
 
+def calls_so_far() -> int:
+    """AWS calls the handler running in this thread has made so far in its invocation (0 outside one): what the
+    simulated Lambda context's remaining time counts down by (``moto_runtime._FakeContext``)."""
+    frames = _frames()
+    return frames[-1].calls if frames else 0
+
+
 def mark_state_machine_client(client: Any) -> Any:
     """A client moto's Step Functions interpreter calls AWS with: its calls are service integrations."""
     client._sim_state_machine = True

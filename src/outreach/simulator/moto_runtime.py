@@ -142,6 +142,7 @@ from moto.stepfunctions.parser.asl.utils import boto_client as moto_boto_client
 from moto.stepfunctions.parser.asl.utils import json_path
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+from outreach_lambda.wiring import FUNCTION_TIMEOUT
 from werkzeug.datastructures import Headers, MultiDict
 from werkzeug.routing.rules import Rule as WerkzeugRule
 
@@ -263,7 +264,15 @@ class _FakeContext:
     log_stream_name: str = "simulated"
 
     def get_remaining_time_in_millis(self) -> int:
-        return 30_000
+        """The function's timeout less ``CALL_LATENCY_MS`` for every AWS call the invocation made so far: the
+        simulator's clock does not move while a handler runs, and counting calls (not CPU time) keeps every run,
+        fast path or plain moto, the same."""
+        return int(timeout_ms() - metering.CALL_LATENCY_MS * metering.calls_so_far())
+
+
+def timeout_ms() -> int:
+    """How long a simulated function may run (``wiring.FUNCTION_TIMEOUT``; tests shorten it to slice a sku delay)."""
+    return int(FUNCTION_TIMEOUT.total_seconds() * 1000)
 
 
 def _invoke_in_process(self: LambdaFunction, event: Any = None) -> tuple[str, bool, str]:

@@ -23,7 +23,7 @@ from typing import Any
 import boto3
 from moto.core import DEFAULT_ACCOUNT_ID
 from outreach_lambda.adapters.contacts import CLAIMED_AT, IN_FLIGHT, SENDING_INDEX
-from outreach_lambda.domain.events import ACTIONS_SOURCE
+from outreach_lambda.domain.events import ACTIONS_SOURCE, SKU_DELAY_CONTINUED_DETAIL_TYPE, TIMER_SOURCE
 from outreach_lambda.wiring import (
     DEFINITION_RESOURCES,
     DEFINITION_SUBSTITUTIONS,
@@ -168,6 +168,17 @@ def build(config_json: str) -> World:
     )
     events.put_targets(
         Rule="outreach-actions-tap", EventBusName="outreach-orders", Targets=[{"Id": "tap", "Arn": actions_tap_arn}]
+    )
+    # ... and so does what intake puts there itself: the rest of a sku delay it could not finish in one invocation.
+    events.put_rule(
+        Name="outreach-continuations-tap",
+        EventBusName="outreach-orders",
+        EventPattern=json.dumps({"source": [TIMER_SOURCE], "detail-type": [SKU_DELAY_CONTINUED_DETAIL_TYPE]}),
+    )
+    events.put_targets(
+        Rule="outreach-continuations-tap",
+        EventBusName="outreach-orders",
+        Targets=[{"Id": "tap", "Arn": actions_tap_arn}],
     )
     link_secret_arn = _client("secretsmanager").create_secret(
         Name="outreach-link-keys", SecretString=json.dumps(SIMULATED_LINK_KEYS)
