@@ -578,9 +578,9 @@ def test_given_every_example_and_a_sku_delay_when_simulated_then_each_function_s
 ) -> None:
     """moto checks no IAM: a call the code makes and its role does not allow would only fail once deployed.
     Every kind of call each function made in the simulated examples (and a sku delay, which reads its orders in
-    batches) must be an action of its role's policies. Actions only: which resources each role reaches is
-    checked by the tests above (the wiring table's grants). The reconciler runs on a schedule no example
-    reaches; its calls are pinned by its own test above."""
+    batches, and an event about an unknown order) must be an action of its role's policies. Actions only: which
+    resources each role reaches is checked by the tests above (the wiring table's grants). The reconciler runs on
+    a schedule no example reaches; its calls are pinned by its own test above."""
     from outreach_lambda.services import intake
 
     from benchmarks.sku_delay import scenario as sku_delay
@@ -588,14 +588,19 @@ def test_given_every_example_and_a_sku_delay_when_simulated_then_each_function_s
     from outreach.simulator.scenario import load, parse
 
     scenarios = [load(p) for p in sorted((REPO_ROOT / "examples").glob("*.json"))]
+    # An event about an order intake does not know: stored, found unknown by the announcing write, removed again.
+    shipped = {"orderId": "SO-404", "carrier": "DHL Freight", "trackingNumber": "JD0146"}
+    unknown = {"name": "unknown order", "start": "2026-11-02T09:00:00Z", "until": "PT1H"}
+    unknown["events"] = [{"at": "PT0S", "detailType": "Order Shipped", "detail": shipped}]
     made: set[tuple[str, str]] = set()
-    for scenario in [*scenarios, parse(sku_delay(orders=4, rate=14.0))]:
+    for scenario in [*scenarios, parse(sku_delay(orders=4, rate=14.0)), parse(unknown)]:
         made |= set(runner.run(scenario).meter.operations_by_origin)
     with monkeypatch.context() as short:  # ... and in slices: each intake has time for one group of two orders
         short.setattr(intake, "SKU_DELAY_GROUP", 2)
         short.setattr(moto_runtime, "FUNCTION_TIMEOUT", timedelta(milliseconds=intake.CONTINUE_BELOW_MS + 50))
         made |= set(runner.run(parse(sku_delay(orders=4, rate=14.0))).meter.operations_by_origin)
     assert ("outreach-intake", "events:PutEvents") in made
+    assert ("outreach-intake", "dynamodb:DeleteItem") in made
 
     _, state_machine = synth.only("AWS::StepFunctions::StateMachine")
     roles = {f"outreach-{name.value}": synth.statements_of(name.value) for name in FunctionName}
