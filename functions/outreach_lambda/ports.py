@@ -48,6 +48,10 @@ class OrdersStore(Protocol):
         """Open a sku delay's report (kept on a redelivery): ``"open"``, ``"closed"`` or ``"counted"`` (older)."""
         ...
 
+    def batch_fan_out(self, event_id: str) -> str | None:
+        """How an opened sku delay's fan-out stands; None: never opened."""
+        ...
+
     def add_batch_targets(self, event_id: str, count: int) -> None: ...
     def close_batch(self, event_id: str) -> dict[str, Any] | None:
         """No more orders will be counted; the report's details if every order counted has reported already."""
@@ -55,6 +59,11 @@ class OrdersStore(Protocol):
 
     def count_batch_outcome(self, event_id: str, told: bool) -> dict[str, Any] | None: ...
     def put_inbox(self, order_id: str, event: InboundEvent) -> bool: ...
+    def put_inbox_counted(self, order_id: str, event: InboundEvent) -> bool:
+        """Store a sku delay for one of its orders and count it on the batch report, in one transaction; False:
+        stored before (nothing written), or the fan-out was closed."""
+        ...
+
     def park(self, order_id: str, token: str, waiting_for: str) -> bool:
         """Store the wait token unless an event arrived since the last step or the phase moved on."""
         ...
@@ -68,8 +77,8 @@ class OrdersStore(Protocol):
         order was (None standing: unknown), whether the event was announced, the token if it was parked."""
         ...
 
-    def forget_event(self, order_id: str, event_id: str) -> None:
-        """Remove a stored event that turned out not to be for its order (unknown or finished)."""
+    def forget_event(self, order_id: str, event_id: str) -> bool:
+        """Remove a stored event of an unknown order while it is still unknown; False: it exists now."""
         ...
 
     def claim_timer(self, order_id: str, due: str) -> tuple[bool, str | None]:

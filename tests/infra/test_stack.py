@@ -600,7 +600,7 @@ def test_given_every_example_and_a_sku_delay_when_simulated_then_each_function_s
         short.setattr(moto_runtime, "FUNCTION_TIMEOUT", timedelta(milliseconds=intake.CONTINUE_BELOW_MS + 50))
         made |= set(runner.run(parse(sku_delay(orders=4, rate=14.0))).meter.operations_by_origin)
     assert ("outreach-intake", "events:PutEvents") in made
-    assert ("outreach-intake", "dynamodb:DeleteItem") in made
+    assert ("outreach-intake", "dynamodb:TransactWriteItems") in made
 
     _, state_machine = synth.only("AWS::StepFunctions::StateMachine")
     roles = {f"outreach-{name.value}": synth.statements_of(name.value) for name in FunctionName}

@@ -139,6 +139,11 @@ class FakeOrders:
         }
         return "open"
 
+    def batch_fan_out(self, event_id: str) -> str | None:
+        self._call("batch_fan_out")
+        batch = self.batches.get(event_id)
+        return None if batch is None else str(batch.get("fanOut", "counted"))
+
     def add_batch_targets(self, event_id: str, count: int) -> None:
         self._call("add_batch_targets")
         self.batches[event_id]["targeted"] += count
@@ -149,7 +154,14 @@ class FakeOrders:
         if batch is None or batch.get("fanOut") != "open":
             return None
         batch["fanOut"] = "closed"
-        return self._summary(batch)
+        return self._once(batch, self._summary(batch))
+
+    @staticmethod
+    def _once(batch: dict[str, Any], summary: dict[str, Any] | None) -> dict[str, Any] | None:
+        if summary is None or batch.get("reported"):
+            return None
+        batch["reported"] = True
+        return summary
 
     def count_batch_outcome(self, event_id: str, told: bool) -> dict[str, Any] | None:
         self._call("count_batch_outcome")
@@ -157,7 +169,7 @@ class FakeOrders:
         if batch is None:
             return None
         batch["told" if told else "absorbed"] += 1
-        return self._summary(batch) if batch.get("fanOut") != "open" else None
+        return self._once(batch, self._summary(batch)) if batch.get("fanOut") != "open" else None
 
     @staticmethod
     def _summary(batch: dict[str, Any]) -> dict[str, Any] | None:
@@ -187,13 +199,22 @@ class FakeOrders:
         order.inbox[f"INBOX#{event.received_at.isoformat()}#{event.event_id}"] = event
         return True
 
-    def forget_event(self, order_id: str, event_id: str) -> None:
+    def put_inbox_counted(self, order_id: str, event: InboundEvent) -> bool:
+        batch = self.batches[event.event_id]
+        if batch.get("fanOut") != "open":
+            self._call("put_inbox_counted")
+            return False
+        stored = FakeOrders.put_inbox(self, order_id, event)  # one transaction: no hook between the two writes
+        if stored:
+            batch["targeted"] += 1
+        return stored
+
+    def forget_event(self, order_id: str, event_id: str) -> bool:
         self._call("forget_event")
+        if order_id in self.orders:
+            return False
         self.orphans.get(order_id, {}).pop(event_id, None)
-        order = self.orders.get(order_id)
-        if order is not None:
-            order.seen_events.discard(event_id)
-            order.inbox = {k: e for k, e in order.inbox.items() if e.event_id != event_id}
+        return True
 
     def announce(self, order_id: str) -> Announcement:
         self._call("announce")

@@ -350,7 +350,10 @@ class OrdersRepository:
             return None, []
         record = self._record(item, events, applied)
         pending = [(sk, e) for sk, e in events if event_digest(e.event_id) not in record.applied]
-        pending.sort(key=lambda entry: (entry[1].received_at, entry[1].event_id))
+        # The Order Placed first: an event of the order received before it (stored by an intake that found no order
+        # yet and stopped, or raced the registration) is applied to the order, not to nothing and marked applied.
+        placed_id = record.placed_event_id
+        pending.sort(key=lambda entry: (entry[1].event_id != placed_id, entry[1].received_at, entry[1].event_id))
         return record, pending
 
     @staticmethod
@@ -437,7 +440,27 @@ class OrdersRepository:
             ExpressionAttributeValues={":closed": "closed", ":open": "open"},
             ReturnValues="ALL_NEW",
         )
-        return _batch_summary(item) if item is not None else None
+        return self._report_once(event_id, _batch_summary(item) if item is not None else None)
+
+    def batch_fan_out(self, event_id: str) -> str | None:
+        """How a sku delay's fan-out stands (``"open"``, ``"closed"``, ``"counted"``); None: no such delay was opened
+        (a continuation of it is not Outreach's own)."""
+        found = self._table.get_item(Key={"pk": batch_pk(event_id), "sk": "SUMMARY"}, ConsistentRead=True)
+        return str(found["Item"].get("fanOut", "counted")) if "Item" in found else None
+
+    def _report_once(self, event_id: str, summary: dict[str, Any] | None) -> dict[str, Any] | None:
+        """The summary to whichever write first finds the batch complete: closing it or counting an outcome."""
+        if summary is None:
+            return None
+        won = update_if(
+            self._name,
+            Key={"pk": batch_pk(event_id), "sk": "SUMMARY"},
+            UpdateExpression="SET reported = :t",
+            ConditionExpression="attribute_not_exists(reported)",
+            ExpressionAttributeValues={":t": True},
+            ReturnValues="NONE",
+        )
+        return summary if won is not None else None
 
     def count_batch_outcome(self, event_id: str, told: bool) -> dict[str, Any] | None:
         """Count one order's outcome; returns the summary exactly once, to the step that completes it."""
@@ -451,7 +474,9 @@ class OrdersRepository:
             ExpressionAttributeValues={":one": 1},
             ReturnValues="ALL_NEW",
         )
-        return _batch_summary(item) if item is not None and item.get("fanOut") != "open" else None
+        return self._report_once(
+            event_id, _batch_summary(item) if item is not None and item.get("fanOut") != "open" else None
+        )
 
     # -- inbox ---------------------------------------------------------------------------------------
     def put_inbox(self, order_id: str, event: InboundEvent) -> bool:
@@ -466,6 +491,38 @@ class OrdersRepository:
             "event": event.model_dump_json(by_alias=True),
         }
         return put_if_absent(self._name, item)
+
+    def put_inbox_counted(self, order_id: str, event: InboundEvent) -> bool:
+        """``put_inbox`` of a sku delay and ``ADD targeted 1`` on its batch report (only while the fan-out is
+        open), in one transaction. False when either condition is false (nothing written)."""
+        item = {
+            "pk": {"S": order_pk(order_id)},
+            "sk": {"S": f"{EVENT_PREFIX}{event.event_id}"},
+            "event": {"S": event.model_dump_json(by_alias=True)},
+        }
+        try:
+            client("dynamodb").transact_write_items(
+                TransactItems=[
+                    {"Put": {"TableName": self._name, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}},
+                    {
+                        "Update": {
+                            "TableName": self._name,
+                            "Key": {"pk": {"S": batch_pk(event.event_id)}, "sk": {"S": "SUMMARY"}},
+                            "UpdateExpression": "ADD targeted :one",
+                            "ConditionExpression": "fanOut = :open",
+                            "ExpressionAttributeValues": {":one": {"N": "1"}, ":open": {"S": "open"}},
+                        }
+                    },
+                ]
+            )
+        except ClientError as exc:
+            reasons = exc.response.get("CancellationReasons", [])
+            if error_code(exc) == "TransactionCanceledException" and any(
+                r.get("Code") == "ConditionalCheckFailed" for r in reasons
+            ):
+                return False
+            raise
+        return True
 
     # -- the wait token: exactly one of intake / the parking wait claims it -------------------------
     def park(self, order_id: str, token: str, waiting_for: str) -> bool:
@@ -520,12 +577,32 @@ class OrdersRepository:
         token = old.get("waitToken", {}).get("S")
         return Announcement(_standing({"pk": {"S": order_pk(order_id)}, **old}), announced=True, token=token)
 
-    def forget_event(self, order_id: str, event_id: str) -> None:
-        """Remove an event stored for an order it turned out not to be for (an unknown or finished order), so
-        that the event, dead-lettered and redriven later, is taken as new."""
-        client("dynamodb").delete_item(
-            TableName=self._name, Key={"pk": {"S": order_pk(order_id)}, "sk": {"S": f"{EVENT_PREFIX}{event_id}"}}
-        )
+    def forget_event(self, order_id: str, event_id: str) -> bool:
+        """Remove an event stored for an order that does not exist, only while it still does not (one transaction
+        with a check of the STATE item): no step of the order can have read it. False: the order was registered
+        meanwhile; the event stays stored for it (announce it)."""
+        key = {"pk": {"S": order_pk(order_id)}}
+        try:
+            client("dynamodb").transact_write_items(
+                TransactItems=[
+                    {
+                        "ConditionCheck": {
+                            "TableName": self._name,
+                            "Key": {**key, "sk": {"S": "STATE"}},
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                    {"Delete": {"TableName": self._name, "Key": {**key, "sk": {"S": f"{EVENT_PREFIX}{event_id}"}}}},
+                ]
+            )
+        except ClientError as exc:
+            reasons = exc.response.get("CancellationReasons", [])
+            if error_code(exc) == "TransactionCanceledException" and any(
+                r.get("Code") == "ConditionalCheckFailed" for r in reasons
+            ):
+                return False
+            raise
+        return True
 
     def claim_timer(self, order_id: str, due: str) -> tuple[bool, str | None]:
         """Announce that the order's armed timer (due at ``due``, a ``timer_key``) fired, and take the wait token

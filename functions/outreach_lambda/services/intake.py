@@ -154,7 +154,7 @@ class Intake:
         if isinstance(detail, ProductionDelayed) and not detail.order_id:
             return self._sku_delay(detail, raw, inbound, now, budget)
         if isinstance(detail, SkuDelayContinued):
-            return self._sku_delay_continued(detail, now, budget)
+            return self._sku_delay_continued(detail, raw, now, budget)
         order_id: str = detail.order_id  # type: ignore[attr-defined]
 
         # What the event is judged by: the order's run status and placedAt. Feedback and an address change are
@@ -205,7 +205,7 @@ class Intake:
         return self._fan_out(inbound, order_ids, standings, fan_out == "open", now, budget)
 
     def _sku_delay_continued(
-        self, continued: SkuDelayContinued, now: datetime, budget: RemainingTime | None
+        self, continued: SkuDelayContinued, raw: Any, now: datetime, budget: RemainingTime | None
     ) -> IntakeResult:
         """The next slice of a sku delay: the sku's open orders after the last one done, read again now (an order
         finished since is skipped, one placed after the delay arrived is not part of it)."""
@@ -217,7 +217,10 @@ class Intake:
             time=continued.event_time,
             received_at=continued.received_at,
         )
-        fan_out = self.orders.open_batch(continued.event_id, continued.sku, continued.reason, now)
+        fan_out = self.orders.batch_fan_out(continued.event_id)
+        if fan_out is None:  # no sku delay of that id was judged and opened here: not intake's own continuation
+            reason = f"detail.eventId: no sku delay {continued.event_id!r} is being reached"
+            return self._reject(raw, "SOURCE_MISMATCH", reason)
         if fan_out == "closed":  # a redelivered continuation, or a second chain after a redelivered original
             logger.info("sku delay already reached every order", extra={"eventId": continued.event_id})
             return _accepted([])
@@ -241,11 +244,18 @@ class Intake:
                 self._continue(inbound, after=order_ids[start - 1])
                 return _accepted(delivered)
             group = order_ids[start : start + SKU_DELAY_GROUP]
-            found = standings if standings is not None else self.orders.standings(group)
-            stored = [i for i in group if self._reaches(inbound, i, found.get(i)) and self._store(i, inbound)]
-            if counting and stored:  # counted before any of them is woken (and can report its outcome)
-                self.orders.add_batch_targets(inbound.event_id, len(stored))
-            for order_id in stored:
+            # The judging read is fresh for the first group only: an order may finish while the slice runs.
+            found = standings if standings is not None and not start else self.orders.standings(group)
+            reached = [i for i in group if self._reaches(inbound, i, found.get(i))]
+            # Stored and counted in one write (a transaction): no order is ever stored uncounted, so one stored
+            # by another chain or by an invocation that stopped can be woken too, and the fan-out closes only
+            # after every stored order was counted.
+            stored = [
+                i
+                for i in reached
+                if (self.orders.put_inbox_counted(i, inbound) if counting else self._store(i, inbound))
+            ]
+            for order_id in reached:
                 self._wake(order_id, inbound.detail_type)
             delivered.extend(stored)
         if counting:
@@ -478,27 +488,27 @@ class Intake:
         """An event for one order with no date to judge against the placement: stored, then announced in the one
         write that also says whether the order exists and is open (no read before it, one call fewer).
 
-        An unknown order's event is removed again and dead-lettered (a redrive once the order exists stores it
-        anew); a finished order's stays stored, unapplied, and is ignored. A redelivery finds the event stored:
-        only then is the order read, to tell a redelivery from an event an intake stored for an unknown order
-        and stopped before removing. An event that arrives in the very moment its order is placed may be both
-        applied by the order's first step and dead-lettered as unknown; a redrive then finds it applied."""
-        if not self.orders.put_inbox(order_id, inbound):
-            standing = self.orders.standings([order_id]).get(order_id)
-            if standing is None:
-                self.orders.forget_event(order_id, inbound.event_id)
-                return self._reject(raw, "UNKNOWN_ORDER", f"detail.orderId: unknown order {order_id!r}")
-            self._ignored(inbound, order_id, standing.run_status)
-            return _accepted([])
+        An unknown order's event is removed again, only while the order still does not exist (``forget_event``
+        checks its STATE item in the same transaction), and dead-lettered: a redrive once the order exists stores
+        it anew. If the order was registered meanwhile, its first step may already have read the event: it stays
+        the order's and is announced (a step applies the Order Placed before any event received earlier). A
+        finished order's event stays stored, unapplied, and is ignored. A redelivery is announced again: the intake
+        before it may have stopped between storing and announcing (an extra announcement costs one step, no more);
+        one left stored for an unknown order by an intake that stopped is removed and dead-lettered then."""
+        redelivered = not self.orders.put_inbox(order_id, inbound)
         found = self.orders.announce(order_id)
         if found.standing is None:
-            self.orders.forget_event(order_id, inbound.event_id)
-            return self._reject(raw, "UNKNOWN_ORDER", f"detail.orderId: unknown order {order_id!r}")
-        if not found.announced:
+            if self.orders.forget_event(order_id, inbound.event_id):
+                return self._reject(raw, "UNKNOWN_ORDER", f"detail.orderId: unknown order {order_id!r}")
+            found = self.orders.announce(order_id)  # registered in the meantime: the event is the order's
+            if found.standing is None:  # pragma: no cover - an order is never deleted
+                raise RuntimeError(f"order {order_id!r} registered and gone")
+        if not found.announced or redelivered:
             self._ignored(inbound, order_id, found.standing.run_status)
+        if not found.announced:
             return _accepted([])
         self._hand_over(order_id, found.token, inbound.detail_type)
-        return _accepted([order_id])
+        return _accepted([] if redelivered else [order_id])
 
     @staticmethod
     def _ignored(inbound: InboundEvent, order_id: str, run_status: str) -> None:

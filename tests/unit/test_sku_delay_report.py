@@ -1,0 +1,143 @@
+"""A sliced sku delay's batch report (exactly one, with the right count, whatever is redelivered, fails or finishes
+meanwhile) and the continuation's validation (only intake's own)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from outreach_lambda.domain.events import SKU_DELAY_CONTINUED_DETAIL_TYPE, TIMER_SOURCE
+from test_sku_delay_slices import (  # noqa: F401  (the autouse fixture: groups of 3)
+    DELAY,
+    DELAY_AT,
+    GROUP,
+    SKU,
+    NoTimeLeft,
+    PlentyOfTime,
+    batch_reports,
+    order_id,
+    shop_with,
+    small_groups,
+    told,
+)
+
+
+def test_given_a_continuation_delivered_twice_at_once_then_ops_get_one_report_of_every_order() -> None:
+    """EventBridge/Lambda async deliver at least once: the last continuation runs twice, in lockstep. Chain B
+    stores SO-06; chain A finds it stored and closes the fan-out. Each order is stored and counted in one
+    transaction and only one writer may report: one report, of 7."""
+    shop = shop_with(7)
+    shop.event("Production Delayed", DELAY, DELAY_AT, event_id="delay-1", budget=NoTimeLeft())
+    [(_, c1)] = shop.bus.take()
+    shop.event(SKU_DELAY_CONTINUED_DETAIL_TYPE, c1, DELAY_AT, event_id="c1", source=TIMER_SOURCE, budget=NoTimeLeft())
+    [(_, c2)] = shop.bus.take()  # after SO-05: the last group is [SO-06]
+
+    raced = []
+
+    def after_write(real):
+        def write(order_id: str, event: Any) -> bool:
+            stored = real(order_id, event)
+            if stored and order_id == "SO-06" and not raced:  # chain B wrote SO-06: chain A runs to its end
+                raced.append(True)
+                shop.event(SKU_DELAY_CONTINUED_DETAIL_TYPE, c2, DELAY_AT, event_id="c2", source=TIMER_SOURCE)
+            return stored
+
+        return write
+
+    shop.orders.put_inbox = after_write(shop.orders.put_inbox)  # type: ignore[method-assign]
+    shop.orders.put_inbox_counted = after_write(shop.orders.put_inbox_counted)  # type: ignore[method-assign]
+    shop.event(SKU_DELAY_CONTINUED_DETAIL_TYPE, c2, DELAY_AT, event_id="c2", source=TIMER_SOURCE)
+
+    assert told(shop) == dict.fromkeys((order_id(n) for n in range(7)), 1)
+    assert [r["orders"] for r in batch_reports(shop)] == [7]
+
+
+def test_given_a_fault_in_the_middle_of_a_group_then_the_retry_counts_and_wakes_every_order_once() -> None:
+    """Intake stores (and counts, in the same transaction) the first order of a group, then stops on the second
+    (a throttled write beyond retries, or the Lambda timeout in a slow group). The retry finds that order stored:
+    it is woken all the same, and the report says 4 orders, as 4 customers were told."""
+    shop = shop_with(4)
+    calls = shop.orders.calls
+    stores = []
+
+    def put_inbox(order_id, event, real=shop.orders.put_inbox):
+        stores.append(order_id)
+        if len(stores) == 2:  # the group's second write fails: the first order is stored, the group not counted
+            raise RuntimeError("ProvisionedThroughputExceededException")
+        return real(order_id, event)
+
+    shop.orders.put_inbox = put_inbox  # type: ignore[method-assign]
+    shop.orders.put_inbox_counted = lambda o, e, real=shop.orders.put_inbox_counted: put_inbox(o, e, real)
+    with pytest.raises(RuntimeError):
+        shop.event("Production Delayed", DELAY, DELAY_AT, event_id="delay-1", budget=PlentyOfTime())
+    shop.event("Production Delayed", DELAY, DELAY_AT, event_id="delay-1", budget=PlentyOfTime())  # the retry
+    del calls
+
+    assert [r["orders"] for r in batch_reports(shop)] == [4]
+    assert told(shop) == dict.fromkeys((order_id(n) for n in range(4)), 1)
+
+
+def test_given_an_order_finished_while_the_first_invocation_runs_then_it_is_skipped_and_the_report_goes() -> None:
+    """The first invocation reads the standings again for every group after the first: an order cancelled
+    meanwhile is skipped (not stored, not counted), so the report is not left waiting for it."""
+    shop = shop_with(7)
+
+    class CancelSo04ThenPlenty:
+        def get_remaining_time_in_millis(self) -> int:
+            if "SO-04" in shop.orders.skus.get(SKU, set()):
+                shop.event("Order Cancelled", {"orderId": "SO-04"}, DELAY_AT)
+            return 30_000
+
+    shop.event("Production Delayed", DELAY, DELAY_AT, event_id="delay-1", budget=CancelSo04ThenPlenty())
+
+    assert told(shop) == {order_id(n): 1 for n in (0, 1, 2, 3, 5, 6)}
+    assert [r["orders"] for r in batch_reports(shop)] == [6]
+
+
+def test_given_a_continuation_of_a_delay_intake_never_accepted_then_it_is_dead_lettered() -> None:
+    """Any principal that may PutEvents on the bus can send source outreach.timer. A Sku Delay Continued whose
+    delay intake never judged and opened (here one rejected for an estimate before every order was placed) is
+    refused, not fanned out."""
+    shop = shop_with(4)
+    bad = {**DELAY, "estimatedCompletion": "2026-10-01"}
+    assert shop.event("Production Delayed", bad, DELAY_AT, event_id="delay-0")["outcome"] == "rejected"
+
+    forged = {
+        "eventId": "delay-0",
+        **bad,
+        "eventTime": DELAY_AT.isoformat(),
+        "receivedAt": (DELAY_AT + timedelta(days=365)).isoformat(),
+        "after": "A",
+    }
+    result = shop.event(SKU_DELAY_CONTINUED_DETAIL_TYPE, forged, DELAY_AT, event_id="x", source=TIMER_SOURCE)
+
+    assert result["outcome"] == "rejected"
+    assert told(shop) == {}
+
+
+def test_given_the_orders_table_then_a_delay_is_stored_and_counted_together_and_reported_once() -> None:
+    """The adapter (``put_inbox_counted``, the ``reported`` flag) on a moto table."""
+    import os
+
+    from domain_builders import at, inbound
+    from outreach_lambda.adapters.orders import OrdersRepository
+
+    from tests.dynamo import keyed_table_on_moto
+
+    os.environ.setdefault("AWS_DEFAULT_REGION", "eu-central-1")
+    with keyed_table_on_moto("orders") as name:
+        orders = OrdersRepository(name)
+        now = at("2026-11-05T09:00:00Z")
+        delay = inbound("Production Delayed", DELAY, now).model_copy(update={"event_id": "d-1"})
+        assert orders.open_batch("d-1", SKU, "mill strike", now) == "open"
+        assert orders.put_inbox_counted("SO-1", delay)
+        assert not orders.put_inbox_counted("SO-1", delay)  # stored before: nothing counted again
+        assert orders.put_inbox_counted("SO-2", delay)
+        assert orders.count_batch_outcome("d-1", told=True) is None  # fan-out still open
+        assert orders.count_batch_outcome("d-1", told=True) is None
+        summary = orders.close_batch("d-1")
+        assert summary is not None and summary["orders"] == 2
+        assert not orders.put_inbox_counted("SO-3", delay)  # closed: refused, not stored
+        assert orders.load("SO-3") == (None, [])
+        assert orders.close_batch("d-1") is None
