@@ -5,6 +5,8 @@ mail sent, the same AWS calls counted by ``metering.py``."""
 
 from __future__ import annotations
 
+import email.parser
+import email.policy
 from functools import cache
 from typing import Any
 
@@ -125,3 +127,13 @@ def test_given_the_handlers_mail_then_only_its_header_section_is_parsed() -> Non
         assert "Content-Transfer-Encoding" not in head  # the parts' headers are not read
     for text in ("To: a@example.com\nSubject: LF\n\nbody", "To: a@example.com\r\nno end"):
         assert ses_calls.header_section(text) == text  # no CRLF CRLF: parsed whole
+
+
+def test_given_any_raw_mail_when_its_header_section_is_parsed_then_its_headers_are_the_whole_messages() -> None:
+    # what the runner reads back of each sent e-mail (To, Subject) with policy.default, as SES reads it with compat32
+    for policy in (email.policy.compat32, email.policy.default):
+        parser = email.parser.Parser(policy=policy)
+        for text in [raw.decode() for raw in _handlers_mail()] + [text for _, text in _awkward_mail()]:
+            whole = parser.parsestr(text)
+            section = parser.parsestr(ses_calls.header_section(text), headersonly=True)
+            assert [(k, str(v)) for k, v in section.items()] == [(k, str(v)) for k, v in whole.items()], text[:80]
