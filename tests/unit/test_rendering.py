@@ -255,3 +255,20 @@ def test_given_catalog_request_when_follow_up_rendered_then_catalog_swatches_and
     assert "free fabric swatches" in message.text
     assert "free design advice" in message.text
     assert message.promised_date is None
+
+
+@pytest.mark.parametrize("mode", ["html", "text"])
+def test_every_phrase_taken_as_its_own_text_is_what_jinja2_renders_of_it(mode: str) -> None:
+    # rendering skips jinja2 for a phrase without template syntax: it must read exactly as jinja2 would render it
+    from outreach_lambda.domain.rendering import _compiled, _engine, _is_static, languages
+
+    engine = _engine()
+    static = 0
+    for language in languages():
+        for section in engine.copy(language).values():
+            for source in section.values():
+                if isinstance(source, str) and _is_static(source):
+                    static += 1
+                    assert str(_compiled(engine, mode, source).render({})) == source
+    assert static > 0
+    assert not _is_static("Hello {{ first_name }}") and not _is_static("a\r\nb") and not _is_static("{% if x %}")

@@ -107,13 +107,16 @@ class Language:
 # --- language and dates -------------------------------------------------------------------------------------------
 
 
+@cache
 def languages() -> tuple[str, ...]:
-    """The languages there is copy for (one file each in templates/copy/)."""
+    """The languages there is copy for (one file each in templates/copy/, which ship with the code: read once)."""
     return tuple(sorted(p.stem for p in COPY_DIR.glob("*.toml")))
 
 
+@lru_cache(maxsize=256)
 def resolve_language(requested: str | None, default: str) -> Language:
-    """``requested`` if there is copy for its language, else ``default`` (see the module docstring)."""
+    """``requested`` if there is copy for its language, else ``default`` (see the module docstring). Depends on
+    nothing but the two tags and the copy files, so each pair is resolved once."""
     from babel import Locale, UnknownLocaleError
 
     available = languages()
@@ -135,20 +138,29 @@ def resolve_language(requested: str | None, default: str) -> Language:
 def long_date(value: date, language: Language) -> str:
     from babel.dates import format_date
 
-    return format_date(value, format="full", locale=language.locale)
+    return format_date(value, format="full", locale=_babel_locale(language.locale))
 
 
 def short_date(value: date, language: Language) -> str:
     from babel.dates import format_date
 
-    return format_date(value, format="medium", locale=language.locale)
+    return format_date(value, format="medium", locale=_babel_locale(language.locale))
 
 
 def day_count(days: int, language: Language) -> str:
     """'6 days', '1 day', '6 Tage' (CLDR plural rules)."""
     from babel.units import format_unit
 
-    return str(format_unit(days, "duration-day", length="long", locale=language.locale))
+    return str(format_unit(days, "duration-day", length="long", locale=_babel_locale(language.locale)))
+
+
+@lru_cache(maxsize=64)
+def _babel_locale(identifier: str) -> Any:
+    """Babel's ``Locale`` of ``identifier`` ("de_DE"), parsed once: Babel's formatters take it as it is, where they
+    parse an identifier on every call."""
+    from babel import Locale
+
+    return Locale.parse(identifier)
 
 
 # --- links --------------------------------------------------------------------------------------------------------
@@ -351,7 +363,7 @@ def render_message_acknowledgement(
         "order_id": message.order_id or "",
         "request_id": message.request_id or "",
         "answer_by": _when(local, zone, language),
-        "answer_by_short": format_datetime(local, format="short", tzinfo=zone, locale=language.locale),
+        "answer_by_short": format_datetime(local, format="short", tzinfo=zone, locale=_babel_locale(language.locale)),
     }
     owner = message.order_id or message.request_id or message.message_id
     return compose("message_acknowledgement", facts, language, config, owner, None)
@@ -361,8 +373,9 @@ def _when(local: datetime, zone: ZoneInfo, language: Language) -> str:
     """'Tuesday, November 24, 2026 at 10:00 (CET)': the day in full, the time, and the zone's short name."""
     from babel.dates import format_date, format_time
 
-    day = format_date(local.date(), format="full", locale=language.locale)
-    clock = format_time(local, format="short", tzinfo=zone, locale=language.locale)
+    locale = _babel_locale(language.locale)
+    day = format_date(local.date(), format="full", locale=locale)
+    clock = format_time(local, format="short", tzinfo=zone, locale=locale)
     return f"{day}, {clock} ({local.tzname()})"
 
 
@@ -461,6 +474,8 @@ class _Engine:
             if optional:
                 return ""
             raise CopyError(f"templates/copy/{language}.toml: [{kind}] has no {key!r} (nor has [common])")
+        if _is_static(source):  # half the phrases: what jinja2 would render is the text itself
+            return source
         return str(_compiled(self, mode, source).render(context))
 
     def page(self, language: str, kind: str, context: dict[str, Any], mode: Mode) -> str:
@@ -472,10 +487,17 @@ class _Engine:
             context = {**context, "phone": self.markup(nowrap).format(context["phone"])}
 
         def t(key: str, **extra: Any) -> Any:
-            text = self.phrase(language, kind, key, {**context, **extra}, mode)
+            text = self.phrase(language, kind, key, {**context, **extra} if extra else context, mode)
             return self.markup(text) if mode == "html" else text
 
         return str(template.render(context, t=t))
+
+
+@lru_cache(maxsize=2048)
+def _is_static(source: str) -> bool:
+    """No jinja2 syntax (``{{``, ``{%``, ``{#``) and no carriage return (which jinja2 would turn into a line feed):
+    rendered, the phrase is its own text (``keep_trailing_newline``, no line statements)."""
+    return not any(marker in source for marker in ("{{", "{%", "{#", "\r"))
 
 
 @lru_cache(maxsize=2048)
@@ -496,6 +518,7 @@ def _engine() -> _Engine:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,  # the templates ship with the code: no stat() of each file on every message
         )
 
     return _Engine(

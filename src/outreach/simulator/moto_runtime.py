@@ -77,6 +77,9 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     each time (``rest_calls``).
 29. A Task (Map, Parallel) state runs in its execution's own thread: moto's thread per state and its real-time
     wait for it decide nothing in virtual time (``inline_states``).
+40. SES ``SendRawEmail`` (SES v2 ``SendEmail`` with ``Raw`` content) parses the header section of the message, the
+    only part moto reads, instead of the whole message (``ses_calls``; compared with plain moto in
+    ``tests/simulation/test_ses_calls.py``).
 """
 
 from __future__ import annotations
@@ -146,7 +149,16 @@ from outreach_lambda.wiring import FUNCTION_TIMEOUT
 from werkzeug.datastructures import Headers, MultiDict
 from werkzeug.routing.rules import Rule as WerkzeugRule
 
-from outreach.simulator import direct_calls, fast_calls, inline_states, item_copies, metering, rest_calls, startup_cache
+from outreach.simulator import (
+    direct_calls,
+    fast_calls,
+    inline_states,
+    item_copies,
+    metering,
+    rest_calls,
+    ses_calls,
+    startup_cache,
+)
 from outreach.simulator.patching import installed
 
 Handler = Callable[[dict[str, Any], Any], Any]
@@ -1114,6 +1126,7 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
     *rest_calls.PATCHES,  # fast path 27
     *inline_states.PATCHES,  # fast path 29
     *item_copies.PATCHES,  # fast paths 30, 31, 33 and 35
+    *ses_calls.PATCHES,  # fast path 40
 ]
 
 

@@ -43,7 +43,7 @@ from outreach_lambda.wiring import FUNCTIONS, FunctionName
 
 from outreach import operate
 from outreach.collector import fewer_collections
-from outreach.simulator import metering, moto_runtime, ses_suppression, world
+from outreach.simulator import metering, moto_runtime, ses_calls, ses_suppression, world
 from outreach.simulator.clicks import ActionClicks
 from outreach.simulator.faults import Faults
 from outreach.simulator.scenario import Scenario, ScenarioError, ScenarioEvent
@@ -384,7 +384,8 @@ def _contacts(w: world.World) -> list[tuple[dict[str, Any], bytes | str]]:
                 raise RuntimeError(f"ledger says {item['sk']} was e-mailed but SES has no message {message_id}")
             content: bytes | str
             if hasattr(sent, "raw_data"):  # SES v2 Raw content: the MIME message as the customer gets it
-                mail = _HEADERS.parsestr(sent.raw_data, headersonly=True)  # To and Subject: the body is not read
+                # To and Subject: only the header section is read (as SES reads it, fast path 40)
+                mail = _HEADERS.parsestr(ses_calls.header_section(sent.raw_data), headersonly=True)
                 to, subject, content = str(mail["To"]), str(mail["Subject"]), sent.raw_data.encode()
             else:
                 to, subject, content = sent.destinations["ToAddresses"][0], sent.subject, sent.body
