@@ -49,10 +49,14 @@ class DeployConfigError(ValueError):
 
 
 def _email(value: str) -> str:
+    # SES takes ASCII addresses only (an internationalised domain in its punycode form); the Lambdas' mime()
+    # refuses anything else, so every e-mail would be parked.
     try:
-        validate_email(value, check_deliverability=False)
+        validate_email(value, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as exc:
         raise ValueError(f"must be an e-mail address: {exc}") from None
+    if not value.isascii():
+        raise ValueError(f"must be an ASCII e-mail address (a domain in its punycode form, xn--...), got {value!r}")
     return value
 
 

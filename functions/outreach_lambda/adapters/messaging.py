@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any
 
 from outreach_lambda.adapters.aws import client, error_code
+from outreach_lambda.adapters.send_errors import MessageRefused
 from outreach_lambda.domain.rendering import Message
 
 
@@ -195,13 +196,13 @@ def _folded(name: str, value: str, encoded: Any) -> str:
 
 def _one_line(name: str, value: str) -> str:
     if "\r" in value or "\n" in value:
-        raise ValueError(f"{name}: a header value may not contain a line break, got {value[:80]!r}")
+        raise MessageRefused(name, f"a header value may not contain a line break, got {value[:80]!r}")
     return value
 
 
 def _address(name: str, value: str) -> str:
     if not value.isascii():
-        raise ValueError(f"{name}: not an ASCII e-mail address (intake keeps the ASCII form of a domain)")
+        raise MessageRefused(name, "not an ASCII e-mail address (intake keeps the ASCII form of a domain)")
     return _one_line(name, value)
 
 

@@ -28,6 +28,15 @@ from botocore.exceptions import (
 )
 
 
+class MessageRefused(ValueError):
+    """``mime`` cannot write the e-mail (an address that is not ASCII, a line break in a header value): nothing was
+    sent. ``header`` names the field."""
+
+    def __init__(self, header: str, reason: str) -> None:
+        super().__init__(f"{header}: {reason}")
+        self.header = header
+
+
 class SendFault(StrEnum):
     TRANSIENT = "transient"
     RECIPIENT = "recipient"
@@ -92,7 +101,10 @@ class Classified:
 
 
 def classify(exc: BaseException) -> Classified:
-    """The fault of a failed send (``ClientError`` or a botocore transport error)."""
+    """The fault of a failed send (``ClientError``, a botocore transport error, or a message ``mime`` refused:
+    the customer's address is the recipient's fault, anything else the deployment's, parked until fixed)."""
+    if isinstance(exc, MessageRefused):
+        return Classified(R if exc.header == "To" else A, "MessageRefused", str(exc))
     if isinstance(exc, ClientError):
         error = exc.response.get("Error", {})
         code = str(error.get("Code") or "Unknown")

@@ -12,7 +12,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from outreach_lambda.adapters.aws import error_code
 from outreach_lambda.adapters.conversations import message_pk
 from outreach_lambda.adapters.orders import catalog_pk, order_pk
-from outreach_lambda.adapters.send_errors import Classified, SendFault, classify
+from outreach_lambda.adapters.send_errors import Classified, MessageRefused, SendFault, classify
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.contacts import contact_key, retry_at
 from outreach_lambda.domain.events import CustomerMessageReceived, FeedbackReceived
@@ -248,7 +248,7 @@ class Sender:
             return result.model_copy(update={"status": "skipped", "reason": skip})
         try:
             message_id = self._send(result, owner, to, message)
-        except (ClientError, BotoCoreError) as exc:
+        except (ClientError, BotoCoreError, MessageRefused) as exc:  # MessageRefused: built before any request
             return self._not_sent(owner, result, classify(exc), attempt, now, {**log, "to": mask(to)})
         self.ledger.finish(
             owner.pk, result.key, LedgerStatus.SENT, {"messageId": message_id, "sentAt": now.isoformat()}
