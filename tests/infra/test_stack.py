@@ -560,7 +560,12 @@ IAM_OPERATION = {"lambda:Invoke": "lambda:InvokeFunction", "sns:Publish(SMS)": "
 
 #: calls IAM authorises per item action instead (a transaction's Put/Update/Delete/ConditionCheck)
 PER_ITEM = {
-    "dynamodb:TransactWriteItems": ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
+    "dynamodb:TransactWriteItems": (
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:ConditionCheckItem",  # forget_event's check of the STATE item
+    ),
     "dynamodb:TransactGetItems": ("dynamodb:GetItem",),
 }
 

@@ -333,17 +333,15 @@ def test_given_a_sku_index_then_its_orders_come_in_id_order_and_from_after_a_cur
     assert orders.standings(["SO-1"])["SO-1"].registered_at == NOW  # type: ignore[union-attr]
 
 
-def test_given_a_batch_counted_as_it_fans_out_then_it_reports_once_when_closed_and_every_order_reported(
+def test_given_a_batch_closed_with_the_orders_its_slices_reached_then_it_reports_once_every_order_reported(
     orders: OrdersRepository,
 ) -> None:
     assert orders.open_batch("delay-1", "VELVET", "mill strike", NOW) == "open"
-    orders.add_batch_targets("delay-1", 2)
     assert orders.count_batch_outcome("delay-1", told=True) is None
-    assert orders.count_batch_outcome("delay-1", told=False) is None  # 2 of 2, but more orders may come
+    assert orders.count_batch_outcome("delay-1", told=False) is None  # 2 reported, but more orders may come
     assert orders.open_batch("delay-1", "VELVET", "mill strike", NOW) == "open"  # a redelivery keeps it
-    orders.add_batch_targets("delay-1", 1)
 
-    assert orders.close_batch("delay-1") is None  # the third has not reported yet
+    assert orders.close_batch("delay-1", 3) is None  # the third has not reported yet
     summary = orders.count_batch_outcome("delay-1", told=True)
 
     assert summary == {
@@ -353,23 +351,23 @@ def test_given_a_batch_counted_as_it_fans_out_then_it_reports_once_when_closed_a
         "customersTold": 2,
         "absorbedByPadding": 1,
     }
-    assert orders.close_batch("delay-1") is None
+    assert orders.close_batch("delay-1", 3) is None  # a second chain of a redelivered delay: closed already
     assert orders.open_batch("delay-1", "VELVET", "mill strike", NOW) == "closed"
 
 
 def test_given_every_order_reported_before_the_fan_out_closed_then_closing_it_reports(orders: OrdersRepository) -> None:
     orders.open_batch("delay-1", "VELVET", None, NOW)
-    orders.add_batch_targets("delay-1", 1)
     assert orders.count_batch_outcome("delay-1", told=True) is None
 
-    assert orders.close_batch("delay-1") == {
+    assert orders.close_batch("delay-1", 1) == {
         "sku": "VELVET",
         "reason": "",
         "orders": 1,
         "customersTold": 1,
         "absorbedByPadding": 0,
     }
-    assert orders.close_batch("delay-1") is None
+    assert orders.close_batch("delay-1", 1) is None
+    assert orders.count_batch_outcome("delay-1", told=True) is None  # reported once: a late count publishes nothing
 
 
 def test_given_a_batch_summary_counted_up_front_by_the_older_intake_then_it_still_reports_when_the_counts_meet(

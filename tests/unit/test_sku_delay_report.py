@@ -25,8 +25,9 @@ from test_sku_delay_slices import (  # noqa: F401  (the autouse fixture: groups 
 
 def test_given_a_continuation_delivered_twice_at_once_then_ops_get_one_report_of_every_order() -> None:
     """EventBridge/Lambda async deliver at least once: the last continuation runs twice, in lockstep. Chain B
-    stores SO-06; chain A finds it stored and closes the fan-out. Each order is stored and counted in one
-    transaction and only one writer may report: one report, of 7."""
+    stores SO-06; chain A finds it stored, counts and wakes it all the same, and closes the fan-out. Each chain
+    counts the open orders it reaches (carried from slice to slice), the first close wins, and only one writer
+    may report: one report, of 7."""
     shop = shop_with(7)
     shop.event("Production Delayed", DELAY, DELAY_AT, event_id="delay-1", budget=NoTimeLeft())
     [(_, c1)] = shop.bus.take()
@@ -46,7 +47,6 @@ def test_given_a_continuation_delivered_twice_at_once_then_ops_get_one_report_of
         return write
 
     shop.orders.put_inbox = after_write(shop.orders.put_inbox)  # type: ignore[method-assign]
-    shop.orders.put_inbox_counted = after_write(shop.orders.put_inbox_counted)  # type: ignore[method-assign]
     shop.event(SKU_DELAY_CONTINUED_DETAIL_TYPE, c2, DELAY_AT, event_id="c2", source=TIMER_SOURCE)
 
     assert told(shop) == dict.fromkeys((order_id(n) for n in range(7)), 1)
@@ -54,9 +54,9 @@ def test_given_a_continuation_delivered_twice_at_once_then_ops_get_one_report_of
 
 
 def test_given_a_fault_in_the_middle_of_a_group_then_the_retry_counts_and_wakes_every_order_once() -> None:
-    """Intake stores (and counts, in the same transaction) the first order of a group, then stops on the second
-    (a throttled write beyond retries, or the Lambda timeout in a slow group). The retry finds that order stored:
-    it is woken all the same, and the report says 4 orders, as 4 customers were told."""
+    """Intake stores the first order of a group, then stops on the second (a throttled write beyond retries, or
+    the Lambda timeout in a slow group). The retry finds that order stored: it is counted and woken all the same
+    (the count is of the orders reached, not of this invocation's writes), and the report says 4 orders."""
     shop = shop_with(4)
     calls = shop.orders.calls
     stores = []
@@ -68,7 +68,6 @@ def test_given_a_fault_in_the_middle_of_a_group_then_the_retry_counts_and_wakes_
         return real(order_id, event)
 
     shop.orders.put_inbox = put_inbox  # type: ignore[method-assign]
-    shop.orders.put_inbox_counted = lambda o, e, real=shop.orders.put_inbox_counted: put_inbox(o, e, real)
     with pytest.raises(RuntimeError):
         shop.event("Production Delayed", DELAY, DELAY_AT, event_id="delay-1", budget=PlentyOfTime())
     shop.event("Production Delayed", DELAY, DELAY_AT, event_id="delay-1", budget=PlentyOfTime())  # the retry
@@ -114,30 +113,3 @@ def test_given_a_continuation_of_a_delay_intake_never_accepted_then_it_is_dead_l
 
     assert result["outcome"] == "rejected"
     assert told(shop) == {}
-
-
-def test_given_the_orders_table_then_a_delay_is_stored_and_counted_together_and_reported_once() -> None:
-    """The adapter (``put_inbox_counted``, the ``reported`` flag) on a moto table."""
-    import os
-
-    from domain_builders import at, inbound
-    from outreach_lambda.adapters.orders import OrdersRepository
-
-    from tests.dynamo import keyed_table_on_moto
-
-    os.environ.setdefault("AWS_DEFAULT_REGION", "eu-central-1")
-    with keyed_table_on_moto("orders") as name:
-        orders = OrdersRepository(name)
-        now = at("2026-11-05T09:00:00Z")
-        delay = inbound("Production Delayed", DELAY, now).model_copy(update={"event_id": "d-1"})
-        assert orders.open_batch("d-1", SKU, "mill strike", now) == "open"
-        assert orders.put_inbox_counted("SO-1", delay)
-        assert not orders.put_inbox_counted("SO-1", delay)  # stored before: nothing counted again
-        assert orders.put_inbox_counted("SO-2", delay)
-        assert orders.count_batch_outcome("d-1", told=True) is None  # fan-out still open
-        assert orders.count_batch_outcome("d-1", told=True) is None
-        summary = orders.close_batch("d-1")
-        assert summary is not None and summary["orders"] == 2
-        assert not orders.put_inbox_counted("SO-3", delay)  # closed: refused, not stored
-        assert orders.load("SO-3") == (None, [])
-        assert orders.close_batch("d-1") is None

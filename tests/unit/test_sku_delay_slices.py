@@ -98,7 +98,9 @@ def test_given_a_delay_reaching_more_orders_than_an_invocation_can_then_all_are_
         "eventTime": DELAY_AT.isoformat(),
         "receivedAt": DELAY_AT.isoformat(),
         "after": "SO-02",
+        "reached": 3,
     }
+    assert [c["reached"] for c in handed_on] == [3, 6, 9]
     assert told(shop) == dict.fromkeys((order_id(n) for n in range(10)), 1)
     assert batch_reports(shop) == [
         {"sku": SKU, "reason": "mill strike", "orders": 10, "customersTold": 10, "absorbedByPadding": 0}

@@ -85,12 +85,14 @@ def batch_pk(event_id: str) -> str:
 def _batch_summary(item: dict[str, Any]) -> dict[str, Any] | None:
     """The batch_delay report's details once every order counted reported its outcome (none reached: nothing)."""
     done = int(item["told"]) + int(item["absorbed"])
-    if done != int(item["targeted"]) or not done:
+    if done < int(item["targeted"]) or not done:
         return None
     return {
         "sku": item["sku"],
         "reason": item["reason"],
-        "orders": int(item["targeted"]),
+        # More outcomes than orders counted: a second chain of a redelivered delay closed it, after an order the
+        # first chain reached had finished. The report still goes, with every outcome.
+        "orders": max(int(item["targeted"]), done),
         "customersTold": int(item["told"]),
         "absorbedByPadding": int(item["absorbed"]),
     }
@@ -227,6 +229,33 @@ class Announcement:
 STANDING_ATTRIBUTES = ("pk", "runStatus", "placedAt", "registeredAt")
 BATCH_GET_KEYS = 100  # DynamoDB's limit per BatchGetItem request
 BATCH_GET_ATTEMPTS = 5  # requests for keys DynamoDB leaves unprocessed, with backoff; then the event is redelivered
+#: Attempts of a transaction DynamoDB cancelled only for another request in flight on one of its items (nothing
+#: written), repeated with backoff: ``forget_event``'s check of an order's STATE item meets the order's registration.
+CONFLICT_ATTEMPTS = 6
+
+
+def _conflicted(exc: ClientError) -> bool:
+    """The write was rejected only because another request held one of its items (nothing written)."""
+    code = error_code(exc)
+    if code == "TransactionConflictException":
+        return True
+    reasons = {r.get("Code") for r in exc.response.get("CancellationReasons", [])}
+    return code == "TransactionCanceledException" and "TransactionConflict" in reasons and reasons <= _CONFLICT_ONLY
+
+
+_CONFLICT_ONLY = {"TransactionConflict", "None", None}  # the other items of the transaction had nothing against them
+
+
+def _again_on_conflict(write: Any) -> Any:
+    """``write()``, repeated with backoff while DynamoDB rejects it for a conflicting request in flight."""
+    for attempt in range(CONFLICT_ATTEMPTS):
+        try:
+            return write()
+        except ClientError as exc:
+            if not _conflicted(exc) or attempt + 1 == CONFLICT_ATTEMPTS:
+                raise
+            time.sleep(0.02 * 2**attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 class OrdersRepository:
@@ -397,9 +426,11 @@ class OrdersRepository:
         return CatalogRequested.model_validate_json(item["request"], context=STORED) if item else None
 
     # -- sku batch delays: how many customers were told -------------------------------------------
-    # The orders reached are counted as intake stores the delay for them (``add_batch_targets``, a group at a time,
-    # before it wakes them), and the fan-out is closed once the last slice is done (``close_batch``): the report
-    # goes to ops once every order counted has reported its outcome and the fan-out is closed, whichever comes last.
+    # The slices count the open orders they reach (in memory, carried from one slice to the next in the
+    # continuation: no write per order or group on this one item, which every woken step also writes), and the
+    # last slice closes the fan-out with the total (``close_batch``): the report goes to ops once the fan-out is
+    # closed and every order counted has reported its outcome, whichever comes last, by the one writer that sets
+    # ``reported``.
     # A summary written before slicing (no ``fanOut``) was counted up front: it reports when the counts meet.
     def open_batch(self, event_id: str, sku: str, reason: str | None, now: datetime) -> str:
         """Record a sku delay whose fan-out begins; on a redelivery keep the record. Returns how the fan-out
@@ -421,23 +452,16 @@ class OrdersRepository:
         found = self._table.get_item(Key={"pk": batch_pk(event_id), "sk": "SUMMARY"}, ConsistentRead=True)
         return str(found.get("Item", {}).get("fanOut", "counted"))
 
-    def add_batch_targets(self, event_id: str, count: int) -> None:
-        """Count ``count`` more orders the delay was stored for (before they are woken)."""
-        self._table.update_item(
-            Key={"pk": batch_pk(event_id), "sk": "SUMMARY"},
-            UpdateExpression="ADD targeted :n",
-            ExpressionAttributeValues={":n": count},
-        )
-
-    def close_batch(self, event_id: str) -> dict[str, Any] | None:
-        """The fan-out is done: no more orders will be counted. Returns the summary when every order counted has
-        reported already (then the caller reports it; exactly once: only the write that closes it may)."""
+    def close_batch(self, event_id: str, targeted: int) -> dict[str, Any] | None:
+        """The fan-out is done: it reached ``targeted`` open orders (counted by the slices and carried from one to
+        the next). Returns the summary when every one of them has reported already (then the caller reports it).
+        Only the first close counts: a second chain of the same delay (a redelivery) finds it closed."""
         item = update_if(
             self._name,
             Key={"pk": batch_pk(event_id), "sk": "SUMMARY"},
-            UpdateExpression="SET fanOut = :closed",
+            UpdateExpression="SET fanOut = :closed, targeted = :n",
             ConditionExpression="fanOut = :open",
-            ExpressionAttributeValues={":closed": "closed", ":open": "open"},
+            ExpressionAttributeValues={":closed": "closed", ":open": "open", ":n": targeted},
             ReturnValues="ALL_NEW",
         )
         return self._report_once(event_id, _batch_summary(item) if item is not None else None)
@@ -463,7 +487,7 @@ class OrdersRepository:
         return summary if won is not None else None
 
     def count_batch_outcome(self, event_id: str, told: bool) -> dict[str, Any] | None:
-        """Count one order's outcome; returns the summary exactly once, to the step that completes it."""
+        """Count one order's outcome; returns the summary once, to the step that completes a closed fan-out."""
         field = "told" if told else "absorbed"
         item = update_if(
             self._name,
@@ -491,38 +515,6 @@ class OrdersRepository:
             "event": event.model_dump_json(by_alias=True),
         }
         return put_if_absent(self._name, item)
-
-    def put_inbox_counted(self, order_id: str, event: InboundEvent) -> bool:
-        """``put_inbox`` of a sku delay and ``ADD targeted 1`` on its batch report (only while the fan-out is
-        open), in one transaction. False when either condition is false (nothing written)."""
-        item = {
-            "pk": {"S": order_pk(order_id)},
-            "sk": {"S": f"{EVENT_PREFIX}{event.event_id}"},
-            "event": {"S": event.model_dump_json(by_alias=True)},
-        }
-        try:
-            client("dynamodb").transact_write_items(
-                TransactItems=[
-                    {"Put": {"TableName": self._name, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}},
-                    {
-                        "Update": {
-                            "TableName": self._name,
-                            "Key": {"pk": {"S": batch_pk(event.event_id)}, "sk": {"S": "SUMMARY"}},
-                            "UpdateExpression": "ADD targeted :one",
-                            "ConditionExpression": "fanOut = :open",
-                            "ExpressionAttributeValues": {":one": {"N": "1"}, ":open": {"S": "open"}},
-                        }
-                    },
-                ]
-            )
-        except ClientError as exc:
-            reasons = exc.response.get("CancellationReasons", [])
-            if error_code(exc) == "TransactionCanceledException" and any(
-                r.get("Code") == "ConditionalCheckFailed" for r in reasons
-            ):
-                return False
-            raise
-        return True
 
     # -- the wait token: exactly one of intake / the parking wait claims it -------------------------
     def park(self, order_id: str, token: str, waiting_for: str) -> bool:
@@ -583,17 +575,19 @@ class OrdersRepository:
         meanwhile; the event stays stored for it (announce it)."""
         key = {"pk": {"S": order_pk(order_id)}}
         try:
-            client("dynamodb").transact_write_items(
-                TransactItems=[
-                    {
-                        "ConditionCheck": {
-                            "TableName": self._name,
-                            "Key": {**key, "sk": {"S": "STATE"}},
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
-                    {"Delete": {"TableName": self._name, "Key": {**key, "sk": {"S": f"{EVENT_PREFIX}{event_id}"}}}},
-                ]
+            _again_on_conflict(
+                lambda: client("dynamodb").transact_write_items(
+                    TransactItems=[
+                        {
+                            "ConditionCheck": {
+                                "TableName": self._name,
+                                "Key": {**key, "sk": {"S": "STATE"}},
+                                "ConditionExpression": "attribute_not_exists(pk)",
+                            }
+                        },
+                        {"Delete": {"TableName": self._name, "Key": {**key, "sk": {"S": f"{EVENT_PREFIX}{event_id}"}}}},
+                    ]
+                )
             )
         except ClientError as exc:
             reasons = exc.response.get("CancellationReasons", [])

@@ -618,6 +618,8 @@ class SkuDelayContinued(Detail):
     received_at: Instant = Field(alias="receivedAt")
     #: The last order id done: the next slice goes on with the ids sorting after it.
     after: Identifier
+    #: How many open orders the slices before reached (the batch report's count when the last slice closes it).
+    reached: int = Field(default=0, ge=0, le=10_000_000)
 
     def delay(self) -> ProductionDelayed:
         """The original event's detail, as intake stored it in every order's inbox."""

@@ -225,7 +225,7 @@ class Intake:
             logger.info("sku delay already reached every order", extra={"eventId": continued.event_id})
             return _accepted([])
         order_ids = sorted(self.orders.orders_with_sku(continued.sku, after=continued.after))
-        return self._fan_out(inbound, order_ids, None, fan_out == "open", now, budget)
+        return self._fan_out(inbound, order_ids, None, fan_out == "open", now, budget, continued.reached)
 
     def _fan_out(
         self,
@@ -235,31 +235,31 @@ class Intake:
         counting: bool,
         now: datetime,
         budget: RemainingTime | None,
+        reached_before: int = 0,
     ) -> IntakeResult:
         """Store and hand over the delay for ``order_ids`` a group at a time (their ``standings`` read per group
-        when not given); hand the rest on when time runs short; close the batch report after the last group."""
+        when not given); hand the rest on when time runs short; close the batch report after the last group.
+
+        Every open order reached is counted and woken, also one that has the delay stored already (by an intake
+        that stopped mid-group, or by another chain of a redelivered delay): the count is of the orders the delay
+        is for, not of this invocation's writes, so faults and redeliveries cannot make it short or double. It is
+        carried to the next slice in the continuation and written once, when the last slice closes the report."""
         delivered: list[str] = []
+        reached_total = reached_before
         for start in range(0, len(order_ids), SKU_DELAY_GROUP):
             if start and self._time_short(budget):
-                self._continue(inbound, after=order_ids[start - 1])
+                self._continue(inbound, after=order_ids[start - 1], reached=reached_total)
                 return _accepted(delivered)
             group = order_ids[start : start + SKU_DELAY_GROUP]
             # The judging read is fresh for the first group only: an order may finish while the slice runs.
             found = standings if standings is not None and not start else self.orders.standings(group)
             reached = [i for i in group if self._reaches(inbound, i, found.get(i))]
-            # Stored and counted in one write (a transaction): no order is ever stored uncounted, so one stored
-            # by another chain or by an invocation that stopped can be woken too, and the fan-out closes only
-            # after every stored order was counted.
-            stored = [
-                i
-                for i in reached
-                if (self.orders.put_inbox_counted(i, inbound) if counting else self._store(i, inbound))
-            ]
-            for order_id in reached:
+            delivered.extend(i for i in reached if self._store(i, inbound))
+            for order_id in reached:  # a second wake-up of an order costs it one step, never a second message
                 self._wake(order_id, inbound.detail_type)
-            delivered.extend(stored)
+            reached_total += len(reached)
         if counting:
-            summary = self.orders.close_batch(inbound.event_id)
+            summary = self.orders.close_batch(inbound.event_id, reached_total)
             if summary is not None:  # every order reported before the fan-out closed: the report is intake's
                 self._publish("batch_delay", None, now, summary)
         return _accepted(delivered)
@@ -269,8 +269,9 @@ class Intake:
             return False
         return budget.get_remaining_time_in_millis() < CONTINUE_BELOW_MS
 
-    def _continue(self, inbound: InboundEvent, after: str) -> None:
-        """Hand the rest of a sku delay on: the original event and the last order id done, not the ids left."""
+    def _continue(self, inbound: InboundEvent, after: str, reached: int) -> None:
+        """Hand the rest of a sku delay on: the original event, the last order id done (not the ids left) and how
+        many open orders the slices so far reached."""
         assert self.bus is not None
         detail = {
             "eventId": inbound.event_id,
@@ -278,6 +279,7 @@ class Intake:
             "eventTime": inbound.time.isoformat(),
             "receivedAt": inbound.received_at.isoformat(),
             "after": after,
+            "reached": reached,
         }
         self.bus.put(SKU_DELAY_CONTINUED_DETAIL_TYPE, detail)
         logger.info("sku delay continued", extra={"eventId": inbound.event_id, "after": after})
