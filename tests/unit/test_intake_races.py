@@ -4,6 +4,7 @@ an event stored for an order is never used up for nothing, never lost, never dea
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from domain_builders import at, inbound, placed_detail
@@ -24,28 +25,15 @@ def test_given_an_intake_that_stopped_after_storing_an_event_before_its_order_wa
     it, then stops before the announcing write (throttled, timed out). SO-1 is placed before the retry; its first
     step reads the event stored in the order's range: the Order Placed is applied first, then the cancellation,
     so the order is cancelled (not the cancellation used up on no order). The retry is taken for a redelivery."""
-    dead = FakeDeadLetters()
-    intake = Intake(orders, FakeStateMachine(), FakeInvoker(), dead, FakeInvoker(), FakeAlerts())
-    cancel = {
-        "id": "cancel-1",
-        "detail-type": "Order Cancelled",
-        "source": "com.example.shop",
-        "time": NOW.isoformat(),
-        "detail": {"orderId": "SO-1"},
-    }
+    intake, dead = _intake(orders)
+    cancel = _envelope("cancel-1", "Order Cancelled", {"orderId": "SO-1"})
     real_announce = orders.announce
     orders.announce = lambda order_id: (_ for _ in ()).throw(TimeoutError("throttled"))  # type: ignore[method-assign]
     with pytest.raises(TimeoutError):
         intake.handle(cancel, NOW)
     orders.announce = real_announce  # type: ignore[method-assign]
 
-    placed = {
-        "id": "placed-1",
-        "detail-type": "Order Placed",
-        "source": "com.example.shop",
-        "time": NOW.isoformat(),
-        "detail": placed_detail(),
-    }
+    placed = _envelope("placed-1", "Order Placed", placed_detail())
     assert intake.handle(placed, NOW + timedelta(seconds=1)).outcome == "accepted"
     _step(orders, NOW + timedelta(seconds=2))  # the execution's first task
     retry = intake.handle(cancel, NOW + timedelta(minutes=1))  # Lambda's async retry of the stopped invocation
@@ -54,6 +42,23 @@ def test_given_an_intake_that_stopped_after_storing_an_event_before_its_order_wa
     assert record is not None and record.state is not None
     assert retry.outcome == "ignored" and dead.rejected == []
     assert record.state.status == "cancelled"
+
+
+def _intake(orders: OrdersRepository) -> tuple[Intake, FakeDeadLetters]:  # noqa: F811
+    """Intake on the moto orders table (the rest faked), and where it dead-letters."""
+    dead = FakeDeadLetters()
+    return Intake(orders, FakeStateMachine(), FakeInvoker(), dead, FakeInvoker(), FakeAlerts()), dead
+
+
+def _envelope(event_id: str, detail_type: str, detail: dict[str, Any]) -> dict[str, Any]:
+    """An order event from the shop, as EventBridge hands it to intake."""
+    return {
+        "id": event_id,
+        "detail-type": detail_type,
+        "source": "com.example.shop",
+        "time": NOW.isoformat(),
+        "detail": detail,
+    }
 
 
 def _step(orders: OrdersRepository, now) -> None:  # noqa: F811
@@ -90,22 +95,9 @@ def test_given_an_event_racing_its_orders_registration_then_it_is_the_orders_and
     """Order Cancelled arrives in the very moment SO-1 is placed: the announcing write finds no order, then SO-1 is
     registered and its first step reads the cancellation before intake would remove it. The removal is refused
     (the order exists now), the event is announced to the order instead, and the order ends cancelled."""
-    dead = FakeDeadLetters()
-    intake = Intake(orders, FakeStateMachine(), FakeInvoker(), dead, FakeInvoker(), FakeAlerts())
-    cancel = {
-        "id": "cancel-1",
-        "detail-type": "Order Cancelled",
-        "source": "com.example.shop",
-        "time": NOW.isoformat(),
-        "detail": {"orderId": "SO-1"},
-    }
-    placed = {
-        "id": "placed-1",
-        "detail-type": "Order Placed",
-        "source": "com.example.shop",
-        "time": NOW.isoformat(),
-        "detail": placed_detail(),
-    }
+    intake, dead = _intake(orders)
+    cancel = _envelope("cancel-1", "Order Cancelled", {"orderId": "SO-1"})
+    placed = _envelope("placed-1", "Order Placed", placed_detail())
     real_forget = orders.forget_event
 
     def forget_late(order_id: str, event_id: str) -> bool:  # the DeleteItem comes late (throttled, retried)

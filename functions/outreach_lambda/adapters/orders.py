@@ -449,8 +449,7 @@ class OrdersRepository:
         }
         if put_if_absent(self._name, item):
             return "open"
-        found = self._table.get_item(Key={"pk": batch_pk(event_id), "sk": "SUMMARY"}, ConsistentRead=True)
-        return str(found.get("Item", {}).get("fanOut", "counted"))
+        return self.batch_fan_out(event_id) or "counted"
 
     def close_batch(self, event_id: str, targeted: int) -> dict[str, Any] | None:
         """The fan-out is done: it reached ``targeted`` open orders (counted by the slices and carried from one to
