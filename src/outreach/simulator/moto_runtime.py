@@ -64,6 +64,8 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     are botocore's parsed model files and service lists and jinja2's compiled templates (``startup_cache``).
 16 to 22, 24, 25, 32 and 34: per-call costs of moto's backends, in ``fast_calls`` (see there).
 30, 31, 33 and 35: copies of DynamoDB items nobody can see, conversions and item sizes, in ``item_copies``.
+41 and 42: moto's Step Functions state data and boto3's DynamoDB parameters are deep-copied without
+    ``copy.deepcopy``'s per-object dispatch, object for object the same copy (``data_copies``).
 23. The DynamoDB calls the handlers make most (Query, UpdateItem, PutItem, GetItem, DeleteItem) go from botocore's
     validated parameters to moto's response class and from moto's serialised structure to botocore's parser, with
     no JSON text, request object or ``setup_class`` in between (``direct_calls``; compared call by call with plain
@@ -150,6 +152,7 @@ from werkzeug.datastructures import Headers, MultiDict
 from werkzeug.routing.rules import Rule as WerkzeugRule
 
 from outreach.simulator import (
+    data_copies,
     direct_calls,
     fast_calls,
     inline_states,
@@ -1127,6 +1130,7 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
     *inline_states.PATCHES,  # fast path 29
     *item_copies.PATCHES,  # fast paths 30, 31, 33 and 35
     *ses_calls.PATCHES,  # fast path 40
+    *data_copies.PATCHES,  # fast paths 41 and 42
 ]
 
 
