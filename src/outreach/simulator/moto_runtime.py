@@ -66,6 +66,8 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
 30, 31, 33 and 35: copies of DynamoDB items nobody can see, conversions and item sizes, in ``item_copies``.
 41 and 42: moto's Step Functions state data and boto3's DynamoDB parameters are deep-copied without
     ``copy.deepcopy``'s per-object dispatch, object for object the same copy (``data_copies``).
+43. The account of every request and the mark that its access key was used: backends that exist are read from
+    moto's dicts directly, anything missing is built moto's way (``accounts``).
 23. The DynamoDB calls the handlers make most (Query, UpdateItem, PutItem, GetItem, DeleteItem) go from botocore's
     validated parameters to moto's response class and from moto's serialised structure to botocore's parser, with
     no JSON text, request object or ``setup_class`` in between (``direct_calls``; compared call by call with plain
@@ -152,6 +154,7 @@ from werkzeug.datastructures import Headers, MultiDict
 from werkzeug.routing.rules import Rule as WerkzeugRule
 
 from outreach.simulator import (
+    accounts,
     data_copies,
     direct_calls,
     fast_calls,
@@ -1131,6 +1134,7 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
     *item_copies.PATCHES,  # fast paths 30, 31, 33 and 35
     *ses_calls.PATCHES,  # fast path 40
     *data_copies.PATCHES,  # fast paths 41 and 42
+    *accounts.PATCHES,  # fast path 43
 ]
 
 
