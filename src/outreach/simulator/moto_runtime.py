@@ -68,6 +68,8 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     ``copy.deepcopy``'s per-object dispatch, object for object the same copy (``data_copies``).
 43. The account of every request and the mark that its access key was used: backends that exist are read from
     moto's dicts directly, anything missing is built moto's way (``accounts``).
+44. Pure helpers of moto's request path computed once per argument (the ``date`` header per instant, the partition
+    per region) and ``utcnow`` without its import per call (``call_plumbing``).
 23. The DynamoDB calls the handlers make most (Query, UpdateItem, PutItem, GetItem, DeleteItem) go from botocore's
     validated parameters to moto's response class and from moto's serialised structure to botocore's parser, with
     no JSON text, request object or ``setup_class`` in between (``direct_calls``; compared call by call with plain
@@ -155,6 +157,7 @@ from werkzeug.routing.rules import Rule as WerkzeugRule
 
 from outreach.simulator import (
     accounts,
+    call_plumbing,
     data_copies,
     direct_calls,
     fast_calls,
@@ -1135,6 +1138,7 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
     *ses_calls.PATCHES,  # fast path 40
     *data_copies.PATCHES,  # fast paths 41 and 42
     *accounts.PATCHES,  # fast path 43
+    *call_plumbing.PATCHES,  # fast path 44
 ]
 
 
