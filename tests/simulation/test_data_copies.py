@@ -9,6 +9,8 @@ equal, share objects among themselves in the same places, and share no mutable o
 from __future__ import annotations
 
 import copy
+from collections import OrderedDict
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -121,6 +123,25 @@ def test_given_a_program_state_when_copied_then_a_new_object_of_its_class_with_i
         _assert_same_copy(state, data_copies.deepcopy(state), copy.deepcopy(state), comparable=False)
     copied = data_copies.deepcopy(running)
     assert type(copied) is ProgramRunning and copied.next_state_name == "Wait" and copied is not running
+
+
+def test_given_tuples_when_copied_then_a_tuple_of_immutables_is_itself_and_one_with_a_list_is_new() -> None:
+    immutable, holding = ("a", Decimal("1"), b"x"), ("a", ["b"])
+    for params in ({"v": immutable}, {"v": holding}):
+        theirs, ours = copy_dynamodb_params(params), None
+        with installed(data_copies.PATCHES):
+            ours = copy_dynamodb_params(params)
+        assert (ours["v"] is params["v"]) == (theirs["v"] is params["v"]) and ours == theirs
+    assert data_copies.deepcopy(immutable) is immutable and data_copies.deepcopy(holding) is not holding
+
+
+def test_given_the_classes_copied_as_plain_objects_then_they_are_plain_and_others_are_not() -> None:
+    from boto3.dynamodb.conditions import And, AttributeNotExists, BeginsWith, Equals
+
+    for cls in (And, AttributeNotExists, BeginsWith, Equals, Attr, Key, Binary, ProgramRunning, ProgramEnded):
+        assert data_copies.is_plain(cls), cls
+    for cls in (dict, list, tuple, set, Decimal, datetime, OrderedDict, type, Exception):
+        assert not data_copies.is_plain(cls), cls
 
 
 def test_given_the_patches_then_the_moto_and_boto3_modules_copy_with_data_copies() -> None:

@@ -10,11 +10,14 @@ through ``__reduce_ex__``; for the plain data these copies are made of, that boo
 records it (so an object met twice is copied once, as there; boto3's ``_ForgetfulDict`` memo records nothing, and
 every occurrence is copied afresh, as there); ``str``, ``int``, ``float``, ``bool``, ``None``, ``bytes`` and
 ``Decimal`` are returned as they are (``copy.deepcopy`` returns them too: ``Decimal.__deepcopy__`` returns the
-value itself); anything else (a tuple, a boto3 condition, a ``Binary``, a subclass of ``dict``) is handed to
-``copy.deepcopy`` with the same memo. moto's ``ProgramRunning`` (``Environment.program_state()`` copies it at
-every state) is rebuilt as ``copy.deepcopy`` rebuilds a plain object: a new instance of the class, its attributes
-copied. ``tests/simulation/test_data_copies.py`` compares the copies with ``copy.deepcopy``'s (values, which
-objects are shared within the copy, and nothing shared with the original) over random JSON-like values.
+value itself); an instance of a plain Python class (``is_plain``: boto3's conditions and ``Binary``, moto's
+``ProgramRunning``, which ``Environment.program_state()`` copies at every state) is rebuilt as ``copy.deepcopy``'s
+``_reconstruct`` rebuilds it: ``cls.__new__(cls)``, its ``__dict__`` updated with a copy of the original's; a tuple
+is copied as ``copy.deepcopy`` copies it (the same tuple when every member copies to itself) with the forgetful
+memo; anything else (a subclass of ``dict``, a ``datetime``, a tuple with a remembering memo) is handed to
+``copy.deepcopy`` with the same memo. ``tests/simulation/test_data_copies.py`` compares the copies with
+``copy.deepcopy``'s (values, which objects are shared within the copy, nothing shared with the original) over
+random JSON-like values.
 
 41. moto's Step Functions modules that deep-copy state data (``eval/states.py``, ``eval/environment.py``, the
     JSONPath and context-path samplers of ``string_expression.py``, ``result_path.py``, ``execute_state.py``,
@@ -26,6 +29,8 @@ objects are shared within the copy, and nothing shared with the original) over r
 from __future__ import annotations
 
 import copy
+import copyreg
+import functools
 import types
 from decimal import Decimal
 from typing import Any
@@ -36,11 +41,32 @@ from moto.stepfunctions.parser.asl.component.common.string import string_express
 from moto.stepfunctions.parser.asl.component.state.exec import execute_state
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import state_task_service
 from moto.stepfunctions.parser.asl.eval import environment, states
-from moto.stepfunctions.parser.asl.eval.program_state import ProgramEnded, ProgramRunning, ProgramTimedOut
 
 _ATOMIC = frozenset({str, int, float, bool, type(None), bytes, Decimal})
-# Plain classes (no __deepcopy__, __reduce__, __setstate__ or __slots__ of their own) whose attributes are atomic.
-_PLAIN = frozenset({ProgramRunning, ProgramEnded, ProgramTimedOut})
+_HEAP_TYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: a class defined in Python
+
+
+@functools.cache
+def is_plain(cls: type) -> bool:
+    """Whether ``copy.deepcopy`` copies an instance of ``cls`` as a plain object: ``__reduce_ex__(4)`` is object's
+    (``copyreg.__newobj__``, ``(cls,)``, the instance's ``__dict__`` as state) and nothing on the way is overridden
+    (no ``__deepcopy__``, ``__reduce__``, ``__getstate__``, ``__setstate__``, non-empty ``__slots__`` or
+    ``copyreg`` entry; every class of its MRO but ``object`` defined in Python). ``_reconstruct`` then makes
+    ``cls.__new__(cls)``, records it in the memo, and updates its ``__dict__`` with a deep copy of the original's
+    (when not empty)."""
+    return (
+        cls not in copy._deepcopy_dispatch  # type: ignore[attr-defined]
+        and cls not in copyreg.dispatch_table
+        and not issubclass(cls, type)
+        and getattr(cls, "__deepcopy__", None) is None
+        and cls.__reduce_ex__ is object.__reduce_ex__  # type: ignore[comparison-overlap]
+        and cls.__reduce__ is object.__reduce__  # type: ignore[comparison-overlap]
+        and getattr(cls, "__getstate__", None) is object.__getstate__  # type: ignore[attr-defined]
+        and not hasattr(cls, "__setstate__")
+        and all(k is object or (k.__flags__ & _HEAP_TYPE and not vars(k).get("__slots__")) for k in cls.__mro__)
+    )
+
+
 _deepcopy = copy.deepcopy
 _FORGETFUL: type = dynamodb_transform._ForgetfulDict  # type: ignore[attr-defined]
 
@@ -80,18 +106,18 @@ def _remembering(x: Any, memo: dict[int, Any]) -> Any:
         s = set([_remembering(value, memo) for value in x])
         memo[id(x)] = s
         return s
-    if cls in _PLAIN and all(type(value) in _ATOMIC for value in x.__dict__.values()):
+    if is_plain(cls) and hasattr(x, "__dict__"):
         obj = cls.__new__(cls)
         memo[id(x)] = obj
         if x.__dict__:
-            obj.__dict__.update(x.__dict__)
+            obj.__dict__.update(_remembering(x.__dict__, memo))
         return obj
     return _deepcopy(x, memo)
 
 
 def _forgetful(x: Any, memo: dict[int, Any]) -> Any:
     """The same with a memo that records nothing (boto3's ``_ForgetfulDict``): every occurrence is a new copy."""
-    cls = type(x)
+    cls: Any = type(x)
     if cls in _ATOMIC:
         return x
     if cls is dict:
@@ -102,6 +128,17 @@ def _forgetful(x: Any, memo: dict[int, Any]) -> Any:
         return [_forgetful(value, memo) for value in x]
     if cls is set:
         return set([_forgetful(value, memo) for value in x])
+    if cls is tuple:  # copy._deepcopy_tuple: the tuple itself when every member copied to itself
+        members = [_forgetful(value, memo) for value in x]
+        for member, copied in zip(x, members, strict=True):
+            if member is not copied:
+                return tuple(members)
+        return x
+    if is_plain(cls) and hasattr(x, "__dict__"):
+        obj = cls.__new__(cls)
+        if x.__dict__:
+            obj.__dict__.update(_forgetful(x.__dict__, memo))
+        return obj
     return _deepcopy(x, memo)
 
 
