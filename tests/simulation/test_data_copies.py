@@ -24,7 +24,7 @@ from moto.stepfunctions.parser.asl.eval.program_state import ProgramEnded, Progr
 from outreach.simulator import data_copies
 from outreach.simulator.patching import installed
 
-_IMMUTABLE = (str, int, float, bool, type(None), bytes, Decimal)
+_IMMUTABLE = (str, int, float, bool, type(None), bytes, Decimal, datetime)
 
 scalars = st.one_of(
     st.text(max_size=5),
@@ -152,3 +152,20 @@ def test_given_the_patches_then_the_moto_and_boto3_modules_copy_with_data_copies
         assert states.copy.deepcopy is data_copies.deepcopy
         assert transform.copy.deepcopy is data_copies.deepcopy
     assert states.copy is copy and transform.copy is copy
+
+
+@settings(max_examples=100, deadline=None)
+@given(values)
+def test_given_a_callers_memo_when_copied_then_it_records_and_keeps_alive_the_originals_as_deepcopy_does(
+    value: Any,
+) -> None:
+    original = {"a": value, "b": [value]}
+    ours: dict[int, Any] = {}
+    theirs: dict[int, Any] = {}
+    data_copies.deepcopy(original, ours)
+    copy.deepcopy(original, theirs)
+    # for the objects of the original (copy.deepcopy also records the temporary arguments it rebuilds a set from)
+    reachable = _mutable_ids(original, set())
+    assert set(ours) & reachable == set(theirs) & reachable == reachable
+    ours_alive, theirs_alive = {id(x) for x in ours[id(ours)]}, {id(x) for x in theirs[id(theirs)]}
+    assert ours_alive & reachable == theirs_alive & reachable == reachable

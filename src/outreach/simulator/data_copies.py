@@ -90,29 +90,35 @@ def _remembering(x: Any, memo: dict[int, Any]) -> Any:
     seen = memo.get(id(x), memo)
     if seen is not memo:
         return seen
+    y: Any
     if cls is dict:
-        d: dict[Any, Any] = {}
-        memo[id(x)] = d
+        y = {}
+        memo[id(x)] = y
         for key, value in x.items():
-            d[key if type(key) in _ATOMIC else _remembering(key, memo)] = _remembering(value, memo)
-        return d
-    if cls is list:
-        lst: list[Any] = []
-        memo[id(x)] = lst
+            y[key if type(key) in _ATOMIC else _remembering(key, memo)] = _remembering(value, memo)
+    elif cls is list:
+        y = []
+        memo[id(x)] = y
         for value in x:
-            lst.append(_remembering(value, memo))
-        return lst
-    if cls is set:
-        s = set([_remembering(value, memo) for value in x])
-        memo[id(x)] = s
-        return s
-    if is_plain(cls) and hasattr(x, "__dict__"):
-        obj = cls.__new__(cls)
-        memo[id(x)] = obj
+            y.append(_remembering(value, memo))
+    elif cls is set:
+        y = set([_remembering(value, memo) for value in x])
+        memo[id(x)] = y
+    elif is_plain(cls) and hasattr(x, "__dict__"):
+        y = cls.__new__(cls)
+        memo[id(x)] = y
         if x.__dict__:
-            obj.__dict__.update(_remembering(x.__dict__, memo))
-        return obj
-    return _deepcopy(x, memo)
+            y.__dict__.update(_remembering(x.__dict__, memo))
+    else:
+        return _deepcopy(x, memo)
+    # copy._keep_alive: the original stays alive as long as the memo, so its id cannot be reused by another object
+    # copied with the same memo (a caller that copies several values, temporaries among them, with one memo)
+    alive = memo.get(id(memo))
+    if alive is None:
+        memo[id(memo)] = [x]
+    else:
+        alive.append(x)
+    return y
 
 
 def _forgetful(x: Any, memo: dict[int, Any]) -> Any:
