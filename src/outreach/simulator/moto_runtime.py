@@ -64,12 +64,6 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     are botocore's parsed model files and service lists and jinja2's compiled templates (``startup_cache``).
 16 to 22, 24, 25, 32 and 34: per-call costs of moto's backends, in ``fast_calls`` (see there).
 30, 31, 33 and 35: copies of DynamoDB items nobody can see, conversions and item sizes, in ``item_copies``.
-41 and 42: moto's Step Functions state data and boto3's DynamoDB parameters are deep-copied without
-    ``copy.deepcopy``'s per-object dispatch, object for object the same copy (``data_copies``).
-43. The account of every request and the mark that its access key was used: backends that exist are read from
-    moto's dicts directly, anything missing is built moto's way (``accounts``).
-44. Pure helpers of moto's request path computed once per argument (the ``date`` header per instant, the partition
-    per region) and ``utcnow`` without its import per call (``call_plumbing``).
 23. The DynamoDB calls the handlers make most (Query, UpdateItem, PutItem, GetItem, DeleteItem) go from botocore's
     validated parameters to moto's response class and from moto's serialised structure to botocore's parser, with
     no JSON text, request object or ``setup_class`` in between (``direct_calls``; compared call by call with plain
@@ -86,6 +80,12 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
 40. SES ``SendRawEmail`` (SES v2 ``SendEmail`` with ``Raw`` content) parses the header section of the message, the
     only part moto reads, instead of the whole message (``ses_calls``; compared with plain moto in
     ``tests/simulation/test_ses_calls.py``).
+41 and 42: moto's Step Functions state data and boto3's DynamoDB parameters are deep-copied without
+    ``copy.deepcopy``'s per-object dispatch, object for object the same copy (``data_copies``).
+43. The account of every request and the mark that its access key was used: backends that exist are read from
+    moto's dicts directly, anything missing is built moto's way (``accounts``).
+44. Pure helpers of moto's request path computed once per argument (the ``date`` header per instant, the partition
+    per region) and ``utcnow`` without its import per call (``call_plumbing``).
 """
 
 from __future__ import annotations
