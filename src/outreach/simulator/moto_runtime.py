@@ -80,6 +80,12 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
 40. SES ``SendRawEmail`` (SES v2 ``SendEmail`` with ``Raw`` content) parses the header section of the message, the
     only part moto reads, instead of the whole message (``ses_calls``; compared with plain moto in
     ``tests/simulation/test_ses_calls.py``).
+41 and 42: moto's Step Functions state data and boto3's DynamoDB parameters are deep-copied without
+    ``copy.deepcopy``'s per-object dispatch, object for object the same copy (``data_copies``).
+43. The account of every request and the mark that its access key was used: backends that exist are read from
+    moto's dicts directly, anything missing is built moto's way (``accounts``).
+44. Pure helpers of moto's request path computed once per argument (the ``date`` header per instant, the partition
+    per region) and ``utcnow`` without its import per call (``call_plumbing``).
 """
 
 from __future__ import annotations
@@ -150,6 +156,9 @@ from werkzeug.datastructures import Headers, MultiDict
 from werkzeug.routing.rules import Rule as WerkzeugRule
 
 from outreach.simulator import (
+    accounts,
+    call_plumbing,
+    data_copies,
     direct_calls,
     fast_calls,
     inline_states,
@@ -1127,6 +1136,9 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
     *inline_states.PATCHES,  # fast path 29
     *item_copies.PATCHES,  # fast paths 30, 31, 33 and 35
     *ses_calls.PATCHES,  # fast path 40
+    *data_copies.PATCHES,  # fast paths 41 and 42
+    *accounts.PATCHES,  # fast path 43
+    *call_plumbing.PATCHES,  # fast path 44
 ]
 
 
