@@ -87,6 +87,8 @@ def check_the_wire(raw: bytes) -> None:
     mail = email.message_from_bytes(raw, policy=email.policy.default)
     assert mail.get_all("MIME-Version") == ["1.0"]
     for part in mail.walk():
+        if part is not mail:
+            assert part["MIME-Version"] is None, "MIME-Version belongs to the message's own header only"
         if part.is_multipart():
             continue
         encoding = part["Content-Transfer-Encoding"]

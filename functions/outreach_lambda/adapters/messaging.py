@@ -150,9 +150,9 @@ def mime(sender: str, to: str, message: Message, default_reply_to: str | None = 
         for body, subtype in ((text, "plain"), (html, "html")):
             part = MimePart()
             part.set_payload(body, plain if _seven_bit(body) else encoded)
-            del part["MIME-Version"]  # one, at the top
             if subtype != "plain":
                 part.set_type(f"text/{subtype}")
+            del part["MIME-Version"]  # one, at the top (set_payload and set_type each add one to a part)
             mail.attach(part)
     else:
         body = _body(message.text)
