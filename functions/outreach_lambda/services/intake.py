@@ -80,13 +80,13 @@ from outreach_lambda.step_contract import (
     WakeRequest,
 )
 
-#: Orders of a sku delay handled between two looks at the clock: read, stored, counted (one write), then woken.
+#: Orders of a sku delay handled between two looks at the clock: their standings read, the delay stored, then woken.
 SKU_DELAY_GROUP = 25
 #: With less time than this left, intake hands the rest of a sku delay on (``Sku Delay Continued``) and returns.
-#: A group is at most 25 x 3 AWS calls (store the event, claim the wait token, invoke the timeline) + 2 (read
-#: the group's standings, count it): ~0.8 s at the ~10 ms such calls take, 3.9 s even at 50 ms each; then one
-#: PutEvents and the metrics flush. 6 s of the 30 s timeout (``wiring.FUNCTION_TIMEOUT``) leaves room for a slow
-#: group, and an invocation still spends 80% of its time on orders.
+#: A group is at most 25 x 3 AWS calls (store the event, claim the wait token, invoke the timeline) + 1 (read
+#: the group's standings): ~0.8 s at the ~10 ms such calls take, 3.8 s even at 50 ms each; then one PutEvents
+#: (or the report's closing write) and the metrics flush. 6 s of the 30 s timeout (``wiring.FUNCTION_TIMEOUT``)
+#: leaves room for a slow group, and an invocation still spends 80% of its time on orders.
 CONTINUE_BELOW_MS = 6_000
 #: Served by intake itself, never by an order's timeline (events.OUTSIDE_TIMELINE but the catalog request).
 OUTSIDE_TIMELINE_MODELS = (
@@ -505,10 +505,11 @@ class Intake:
             found = self.orders.announce(order_id)  # registered in the meantime: the event is the order's
             if found.standing is None:  # pragma: no cover - an order is never deleted
                 raise RuntimeError(f"order {order_id!r} registered and gone")
-        if not found.announced or redelivered:
-            self._ignored(inbound, order_id, found.standing.run_status)
         if not found.announced:
+            self._ignored(inbound, order_id, found.standing.run_status)
             return _accepted([])
+        if redelivered:  # accepted before; announced again in case the intake before stopped short of it
+            logger.info("redelivered event announced again", extra=_ctx(inbound, order_id))
         self._hand_over(order_id, found.token, inbound.detail_type)
         return _accepted([] if redelivered else [order_id])
 
