@@ -235,19 +235,20 @@ CONFLICT_ATTEMPTS = 6
 
 
 def _conflicted(exc: ClientError) -> bool:
-    """The write was rejected only because another request held one of its items (nothing written)."""
-    code = error_code(exc)
-    if code == "TransactionConflictException":
-        return True
+    """The transaction was cancelled only because another request held one of its items (nothing written)."""
     reasons = {r.get("Code") for r in exc.response.get("CancellationReasons", [])}
-    return code == "TransactionCanceledException" and "TransactionConflict" in reasons and reasons <= _CONFLICT_ONLY
+    return (
+        error_code(exc) == "TransactionCanceledException"
+        and "TransactionConflict" in reasons
+        and reasons <= _CONFLICT_ONLY
+    )
 
 
 _CONFLICT_ONLY = {"TransactionConflict", "None", None}  # the other items of the transaction had nothing against them
 
 
 def _again_on_conflict(write: Any) -> Any:
-    """``write()``, repeated with backoff while DynamoDB rejects it for a conflicting request in flight."""
+    """``write()`` (a transaction), repeated with backoff while DynamoDB cancels it for a conflicting request."""
     for attempt in range(CONFLICT_ATTEMPTS):
         try:
             return write()

@@ -780,11 +780,20 @@ _AFTER_PLACEMENT = {
 }
 
 
+def _placement_dated(detail: Detail) -> tuple[datetime | date, str] | None:
+    """The detail's date that must not be before the order was placed, with its wire name; None: it has none."""
+    names = _AFTER_PLACEMENT.get(type(detail))
+    if names is None:
+        return None
+    attribute, wire_name = names
+    value = getattr(detail, attribute)
+    return None if value is None else (value, wire_name)
+
+
 def dated_after_placement(detail: Detail) -> bool:
     """The detail carries a date that must not be before the order was placed (``placement_problem``): judging
     it needs the order's placedAt before the event is stored."""
-    names = _AFTER_PLACEMENT.get(type(detail))
-    return names is not None and getattr(detail, names[0]) is not None
+    return _placement_dated(detail) is not None
 
 
 def placement_problem(detail: Detail, placed_at: datetime) -> str | None:
@@ -792,13 +801,10 @@ def placement_problem(detail: Detail, placed_at: datetime) -> str | None:
 
     ``placed_at`` is the order's placedAt in the customer's zone: a plain date is compared with its local date.
     """
-    names = _AFTER_PLACEMENT.get(type(detail))
-    if names is None:
+    dated = _placement_dated(detail)
+    if dated is None:
         return None
-    attribute, wire_name = names
-    value = getattr(detail, attribute)
-    if value is None:
-        return None
+    value, wire_name = dated
     before = value < placed_at if isinstance(value, datetime) else value < placed_at.date()
     if before:
         return f"{wire_name}: must not be before the order was placed ({placed_at.isoformat()})"
