@@ -62,10 +62,6 @@ class OrdersStore(Protocol):
         """Store the wait token unless an event arrived since the last step or the phase moved on."""
         ...
 
-    def claim_token(self, order_id: str) -> str | None:
-        """Announce a stored event; the wait token if the execution is parked."""
-        ...
-
     def announce(self, order_id: str) -> Announcement:
         """Announce a stored event and take the wait token, only on a known order that is not finished: what the
         order was (None standing: unknown), whether the event was announced, the token if it was parked."""

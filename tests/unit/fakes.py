@@ -14,7 +14,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from outreach_lambda.adapters.contacts import CLAIMED_AT, claimed_at
-from outreach_lambda.adapters.orders import MAX_EVENTS_PER_STEP, Announcement, OrderRecord, OrderStanding
+from outreach_lambda.adapters.orders import (
+    MAX_EVENTS_PER_STEP,
+    Announcement,
+    ArrivedMeanwhile,
+    OrderRecord,
+    OrderStanding,
+)
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.events import CatalogRequested
 from outreach_lambda.domain.model import FINISHED_RUN_STATUSES, Decision, InboundEvent, Quote
@@ -38,7 +44,7 @@ class _Order:
     inbox: dict[str, InboundEvent] = field(default_factory=dict)
     seen_events: set[str] = field(default_factory=set)
     quotes: list[Quote] = field(default_factory=list)
-    #: Events announced by intake (``claim_token``) and accounted for by the last step; the last step's phase.
+    #: Events announced by intake (``announce``) and accounted for by the last step; the last step's phase.
     arrived: int = 0
     accounted: int = 0
     phase: str | None = None
@@ -234,15 +240,6 @@ class FakeOrders:
         order.token = token
         return True
 
-    def claim_token(self, order_id: str) -> str | None:
-        self._call("claim_token")
-        order = self.orders.get(order_id)
-        if order is None:
-            return None
-        order.arrived += 1
-        token, order.token = order.token, None
-        return token
-
     def claim_timer(self, order_id: str, due: str) -> tuple[bool, str | None]:
         self._call("claim_timer")
         order = self.orders.get(order_id)
@@ -267,6 +264,8 @@ class FakeOrders:
         order = self.orders[record.order_id]
         if order.record.version != record.version:
             raise VersionConflict(f"order {record.order_id} is at version {order.record.version}")
+        if decision.run_status in FINISHED_RUN_STATUSES and order.arrived != record.arrived:
+            raise ArrivedMeanwhile(f"order {record.order_id}: an event was announced as the step finished it")
         order.record = replace(
             order.record,
             state=decision.state,

@@ -70,9 +70,9 @@ def test_given_an_event_announced_while_the_execution_was_busy_then_the_next_wai
     placed: OrdersRepository,
 ) -> None:
     assert placed.park("SO-1", "t1", "production")
-    assert placed.claim_token("SO-1") == "t1"  # intake took the token: the execution is busy now
+    assert placed.announce("SO-1").token == "t1"  # intake took the token: the execution is busy now
     placed.put_inbox("SO-1", inbound("Production Completed", {"orderId": "SO-1"}, NOW + timedelta(days=1)))
-    assert placed.claim_token("SO-1") is None  # announced, nobody parked
+    assert placed.announce("SO-1").token is None  # announced, nobody parked
 
     assert not placed.park("SO-1", "t2", "production")  # the wait advances instead
     _step(placed)  # the step sees both arrivals: it accounts for them
@@ -85,9 +85,47 @@ def test_given_an_event_stored_but_not_yet_announced_then_the_wait_parks_and_the
     placed.put_inbox("SO-1", inbound("Production Completed", {"orderId": "SO-1"}, NOW + timedelta(days=1)))
 
     assert placed.park("SO-1", "t1", "production")
-    assert placed.claim_token("SO-1") == "t1"
+    assert placed.announce("SO-1").token == "t1"
     _, pending = placed.load("SO-1")
     assert [e.detail_type for _, e in pending] == ["Production Completed"]
+
+
+def test_given_an_event_announced_after_a_finishing_step_read_the_order_then_its_save_is_refused_to_run_again(
+    placed: OrdersRepository,
+) -> None:
+    """A step that would end the order must not leave an event announced meanwhile unread: its save is refused
+    (``ArrivedMeanwhile``); once it has read the event it saves. A non-finishing step saves regardless (its wait
+    refuses to park instead), and a stale version stays a plain conflict."""
+    placed.put_inbox("SO-1", inbound("Order Cancelled", {"orderId": "SO-1"}, NOW + timedelta(days=1)))
+    assert placed.announce("SO-1").announced
+    record, pending = placed.load("SO-1")
+    assert record is not None
+    decision = advance(record.state, [e for _, e in pending], NOW, CONFIG)
+    assert decision.run_status == "cancelled"
+    late = inbound("Production Delayed", {"orderId": "SO-1", "estimatedCompletion": "2026-12-20"}, NOW)
+    placed.put_inbox("SO-1", late)
+    assert placed.announce("SO-1").announced  # the order is not finished yet: the delay is announced
+
+    with pytest.raises(orders_module.ArrivedMeanwhile):
+        placed.save_step(record, decision, [e.event_id for _, e in pending], phase="x", timer=None, accounted=1)
+    _step(placed)  # runs again: reads both events, saves the cancelled order
+
+    record, pending = placed.load("SO-1")
+    assert record is not None and record.run_status == "cancelled" and pending == []
+    assert not placed.announce("SO-1").announced  # from now on an event is refused as for a finished order
+
+
+def test_given_a_stale_finishing_step_then_its_save_is_a_plain_version_conflict(placed: OrdersRepository) -> None:
+    placed.put_inbox("SO-1", inbound("Order Cancelled", {"orderId": "SO-1"}, NOW + timedelta(days=1)))
+    placed.announce("SO-1")
+    record, pending = placed.load("SO-1")
+    assert record is not None
+    decision = advance(record.state, [e for _, e in pending], NOW, CONFIG)
+    _step(placed)  # another step got there first
+
+    with pytest.raises(ClientError) as raised:
+        placed.save_step(record, decision, [e.event_id for _, e in pending], phase="x", timer=None, accounted=1)
+    assert not isinstance(raised.value, orders_module.ArrivedMeanwhile)
 
 
 def _step_arming(orders: OrdersRepository, due: str | None) -> None:

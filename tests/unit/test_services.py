@@ -58,7 +58,7 @@ def _busy_order() -> Shop:
     shop.event("Order Placed", placed_detail(), PLACED_AT)
     shop.start("SO-1", PLACED_AT)
     shop.park("SO-1", "t0", PLACED_AT)
-    assert shop.orders.claim_token("SO-1") == "t0"
+    assert shop.orders.announce("SO-1").token == "t0"
     shop.timeline.step("SO-1", PLACED_AT)  # the step the token was taken for: it accounts for that arrival
     return shop
 
@@ -523,7 +523,7 @@ def test_given_a_reason_too_long_for_the_order_item_then_dead_lettered_naming_it
 
 def test_given_an_accepted_event_then_the_inbox_holds_its_validated_detail(placed: Shop) -> None:
     detail = {"orderId": "SO-1", "reason": "  changed my mind ", "attachment": "x" * 100_000}
-    placed.orders.claim_token("SO-1")  # the execution is busy: the event waits in the inbox
+    placed.orders.announce("SO-1")  # the execution is busy: the event waits in the inbox
 
     placed.event("Order Cancelled", detail, PLACED_AT + timedelta(days=1))
 

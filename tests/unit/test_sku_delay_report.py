@@ -113,3 +113,44 @@ def test_given_a_continuation_of_a_delay_intake_never_accepted_then_it_is_dead_l
 
     assert result["outcome"] == "rejected"
     assert told(shop) == {}
+
+
+def test_given_an_order_cancelled_after_intake_read_its_standing_then_it_is_not_awaited_and_the_report_goes() -> None:
+    """Intake reads the group's standings, then an order is cancelled before the delay reaches it. Its
+    announcement is refused (the order finished): it is not counted, so the report does not wait for an order
+    that will never report, and the cancelled customer hears nothing of the delay."""
+    shop = shop_with(3)
+    cancelled = []
+
+    def put_inbox(order_id: str, event: Any, real: Any = shop.orders.put_inbox) -> bool:
+        if order_id == "SO-01" and event.detail_type == "Production Delayed" and not cancelled:
+            cancelled.append(True)
+            assert shop.event("Order Cancelled", {"orderId": "SO-01"}, DELAY_AT)["outcome"] == "accepted"
+        return bool(real(order_id, event))
+
+    shop.orders.put_inbox = put_inbox  # type: ignore[method-assign]
+    shop.event("Production Delayed", DELAY, DELAY_AT, event_id="delay-1", budget=PlentyOfTime())
+
+    assert cancelled and told(shop) == {"SO-00": 1, "SO-02": 1}
+    assert [(r["orders"], r["customersTold"]) for r in batch_reports(shop)] == [(2, 2)]
+
+
+def test_given_a_delay_announced_while_a_step_cancels_the_order_then_the_step_runs_again_and_the_report_goes() -> None:
+    """The delay reaches an order whose step is cancelling it: read, not yet saved. The finishing save is refused
+    (an event was announced since the read) and the step runs again with the delay: the order ends cancelled, the
+    customer gets no delay notice, and the order reports its outcome, so ops get the batch report."""
+    shop = shop_with(3)
+    delayed = []
+
+    def save_step(record: Any, decision: Any, *args: Any, real: Any = shop.orders.save_step, **kwargs: Any) -> None:
+        if record.order_id == "SO-01" and decision.run_status == "cancelled" and not delayed:
+            delayed.append(True)  # the delay arrives between the cancelling step's read and its save
+            shop.event("Production Delayed", DELAY, DELAY_AT, event_id="delay-1", budget=PlentyOfTime())
+        real(record, decision, *args, **kwargs)
+
+    shop.orders.save_step = save_step  # type: ignore[method-assign]
+    shop.event("Order Cancelled", {"orderId": "SO-01"}, DELAY_AT - timedelta(minutes=1))
+
+    assert delayed and told(shop) == {"SO-00": 1, "SO-02": 1}
+    assert shop.orders.orders["SO-01"].record.run_status == "cancelled"
+    assert [(r["orders"], r["customersTold"]) for r in batch_reports(shop)] == [(3, 2)]

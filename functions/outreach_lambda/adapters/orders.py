@@ -13,7 +13,7 @@ Query, STATE first.
 - ``STATE``: ``state`` (the ``OrderState`` without its order detail, with every quote of the promise ledger:
   compact JSON, zlib-compressed, one write unit for a usual order), ``runStatus``, ``phase``, ``version`` (every
   step's write is conditional on it), ``applied``; the wait token and the handshake around it: ``arrived``
-  (events and timer fires intake announced, ``claim_token``/``claim_timer``) and ``accounted`` (how many of them
+  (events and timer fires intake announced, ``announce``/``claim_timer``) and ``accounted`` (how many of them
   the last step saw: the wait parks only while the two are equal); the armed timer (``timerName``,
   ``timerDueAt``) and the fires of it not read by a step yet (``firedTimers``: a timer is not stored as an
   event); and what intake judges later events by: the accepted Order Placed's event id, fingerprint and
@@ -186,7 +186,7 @@ class OrderRecord:
     placed_at: datetime | None = None
     #: Digests (``event_digest``) of the events already applied to ``state``.
     applied: frozenset[bytes] = field(default_factory=frozenset)
-    #: How many events intake announced (``claim_token``), and how many of them the last step accounted for:
+    #: How many events intake announced (``announce``), and how many of them the last step accounted for:
     #: the wait parks only while they are equal (nothing arrived since).
     arrived: int = 0
     accounted: int = 0
@@ -198,6 +198,11 @@ class OrderRecord:
     def standing(self) -> OrderStanding:
         """What intake judges a later event by, from the whole record (when it was read anyway)."""
         return OrderStanding(self.order_id, self.run_status, self.placed_at)
+
+
+class ArrivedMeanwhile(RuntimeError):
+    """A step that finishes the order (complete, cancelled) was refused: an event was announced to the order after
+    the step read it. The order must not end with that event unread; the step runs again and applies it."""
 
 
 @dataclass(frozen=True)
@@ -531,19 +536,6 @@ class OrdersRepository:
             raise
         return True
 
-    def claim_token(self, order_id: str) -> str | None:
-        """Announce a stored event (``arrived`` + 1) and take the wait token if the execution is parked: the
-        token, or None when there is none (the execution is busy: its next wait sees the arrival)."""
-        old = update_if(
-            self._name,
-            Key={"pk": order_pk(order_id), "sk": "STATE"},
-            UpdateExpression="ADD arrived :one REMOVE waitToken",
-            ConditionExpression="attribute_exists(pk)",
-            ExpressionAttributeValues={":one": 1},
-            ReturnValues="ALL_OLD",
-        )
-        return None if old is None else old.get("waitToken")
-
     def announce(self, order_id: str) -> Announcement:
         """Announce a stored event (``arrived`` + 1) and take the wait token, only on an order that exists and is
         not finished, in one write that also says what the order is: the STATE item as it was, on success and
@@ -632,7 +624,11 @@ class OrdersRepository:
         ``accounted`` for.
 
         One write of the STATE item, conditional on its version: a retried or concurrent step fails instead of
-        applying events twice.
+        applying events twice. A step that finishes the order is also conditional on nothing announced since it
+        read the order (``arrived`` as read): no event is left unread by an order that ends, so the answer to it
+        is never "ignored" because it came in the instant the order finished (``ArrivedMeanwhile``, and the
+        step runs again). An announcement refused because the order had finished (``announce``) is the other
+        side of the same line: every event is either applied or refused as for a finished order.
         """
         state = decision.state
         pk = order_pk(record.order_id)
@@ -654,15 +650,32 @@ class OrdersRepository:
         if record.fired_timers:  # the timer fires this step read; one announced since stays for the next step
             values[":fired"] = {"SS": sorted(record.fired_timers)}
             forget = " DELETE firedTimers :fired"
+        condition = "version = :v0"
+        finishing = decision.run_status in FINISHED_RUN_STATUSES
+        if finishing:
+            values[":seen"] = {"N": str(record.arrived)}
+            condition += " AND " + (
+                "(attribute_not_exists(arrived) OR arrived = :seen)" if not record.arrived else "arrived = :seen"
+            )
         update: dict[str, Any] = {
             "TableName": self._name,
             "Key": {"pk": {"S": pk}, "sk": {"S": "STATE"}},
             "UpdateExpression": sets + (" REMOVE timerName, timerDueAt" if timer is None else "") + forget,
-            "ConditionExpression": "version = :v0",
+            "ConditionExpression": condition,
             "ExpressionAttributeNames": {"#s": "state", "#ph": "phase"},
             "ExpressionAttributeValues": values,
         }
-        client("dynamodb").update_item(**update)
+        if finishing:
+            update["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+        try:
+            client("dynamodb").update_item(**update)
+        except ClientError as exc:
+            old = exc.response.get("Item") if finishing and error_code(exc) in CONDITION_FAILED else None
+            if isinstance(old, dict) and old.get("version", {}).get("N") == str(record.version):
+                raise ArrivedMeanwhile(
+                    f"order {record.order_id!r}: an event was announced as the step finished it"
+                ) from exc
+            raise
 
     def release_skus(self, order_id: str, skus: list[str]) -> None:
         for sku in sorted(set(skus)):

@@ -253,11 +253,13 @@ class Intake:
             group = order_ids[start : start + SKU_DELAY_GROUP]
             # The judging read is fresh for the first group only: an order may finish while the slice runs.
             found = standings if standings is not None and not start else self.orders.standings(group)
-            reached = [i for i in group if self._reaches(inbound, i, found.get(i))]
-            delivered.extend(i for i in reached if self._store(i, inbound))
-            for order_id in reached:  # a second wake-up of an order costs it one step, never a second message
-                self._wake(order_id, inbound.detail_type)
-            reached_total += len(reached)
+            for order_id in (i for i in group if self._reaches(inbound, i, found.get(i))):
+                stored = self._store(order_id, inbound)
+                # A second wake-up of an order costs it one step, never a second message. An order that finished
+                # since its standing was read refuses the announcement: not counted, its report never awaited.
+                if self._wake(order_id, inbound):
+                    reached_total += 1
+                    delivered.extend([order_id] if stored else [])
         if counting:
             summary = self.orders.close_batch(inbound.event_id, reached_total)
             if summary is not None:  # every order reported before the fan-out closed: the report is intake's
@@ -522,11 +524,9 @@ class Intake:
             logger.info("redelivered event ignored", extra=_ctx(inbound, order_id))
 
     def _store_and_wake(self, order_id: str, inbound: InboundEvent) -> bool:
-        """Store the event for the order's execution and wake it; False for a redelivery (stored before)."""
-        if not self._store(order_id, inbound):
-            return False
-        self._wake(order_id, inbound.detail_type)
-        return True
+        """Store the event for the order's execution and wake it; False for a redelivery (stored before) and for
+        an order that finished since it was read."""
+        return self._store(order_id, inbound) and self._wake(order_id, inbound)
 
     def _store(self, order_id: str, inbound: InboundEvent) -> bool:
         """Store the event in the order's inbox; False for a redelivery (stored before)."""
@@ -535,10 +535,19 @@ class Intake:
             return False
         return True
 
-    def _wake(self, order_id: str, reason: str) -> None:
-        """Hand a parked execution's token to the timeline function, which advances the order and lets it go
-        on. An execution that is busy has no stored token: it finds the event itself before it parks again."""
-        self._hand_over(order_id, self.orders.claim_token(order_id), reason)
+    def _wake(self, order_id: str, inbound: InboundEvent) -> bool:
+        """Announce a stored event to its order and hand a parked execution's token to the timeline function,
+        which advances the order and lets it go on. An execution that is busy has no stored token: it finds the
+        event itself before it parks again (or, finishing the order, is refused and runs again with it).
+
+        False: the order finished after it was read; the event stays stored, unapplied, as for any finished
+        order (the announcement and the finishing step are one line: each event is on one side of it)."""
+        found = self.orders.announce(order_id)
+        if not found.announced:
+            self._ignored(inbound, order_id, found.standing.run_status if found.standing else "unknown")
+            return False
+        self._hand_over(order_id, found.token, inbound.detail_type)
+        return True
 
     def _hand_over(self, order_id: str, token: str | None, reason: str) -> None:
         """Invoke the timeline function (asynchronously) with a token intake claimed; None: nothing to hand."""

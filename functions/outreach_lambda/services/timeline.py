@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from outreach_lambda.adapters.orders import MAX_EVENTS_PER_STEP, OrderRecord
+from outreach_lambda.adapters.orders import MAX_EVENTS_PER_STEP, ArrivedMeanwhile, OrderRecord
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.events import TIMER_DETAIL_TYPE, timer_key
 from outreach_lambda.domain.model import Decision, InboundEvent
@@ -49,6 +49,9 @@ IDLE_RECHECK = timedelta(days=7)
 
 #: A wake-up this late, with its timer still armed, means the timer did not fire.
 OVERDUE = timedelta(minutes=5)
+#: Runs of a step in one invocation while events keep arriving as it would finish the order (then the state
+#: machine's retry takes over).
+FINISH_ATTEMPTS = 3
 
 
 class OrderNotRegistered(RuntimeError):
@@ -116,6 +119,20 @@ class Timeline:
         return result
 
     def step(self, order_id: str, now: datetime) -> TimelineResult:
+        """Apply what arrived, send what is due, save. A step that would finish the order while another event
+        was announced to it runs again at once with that event (``ArrivedMeanwhile``): what it sent the first
+        time the contact ledger answers as sent. Past ``FINISH_ATTEMPTS`` the error goes to the state machine,
+        which retries the step later."""
+        for attempt in range(1, FINISH_ATTEMPTS + 1):
+            try:
+                return self._step(order_id, now)
+            except ArrivedMeanwhile:
+                if attempt == FINISH_ATTEMPTS:
+                    raise
+                logger.info("an event arrived as the order finished: the step runs again", extra={"orderId": order_id})
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _step(self, order_id: str, now: datetime) -> TimelineResult:
         record, pending = self.orders.load(order_id)  # one read: the state and the events not applied yet
         if record is None:
             raise OrderNotRegistered(f"orderId: order {order_id!r} has no STATE item")
