@@ -5,6 +5,7 @@ from __future__ import annotations
 from domain_builders import OrderRun, at, inbound
 from outreach_lambda.domain.events import DETAIL_TYPES, OUTSIDE_TIMELINE, CatalogRequested
 from outreach_lambda.domain.rules import RULES, Effects, apply_event
+from outreach_lambda.domain.timeline import advance
 
 NOW = at("2026-11-05T10:00:00Z")
 
@@ -75,3 +76,18 @@ def test_given_sku_batch_delay_breaking_the_promise_when_applied_then_outcome_tr
     assert state.delay_notices == 1
     assert effects.batch_outcomes == {event.event_id: True}
     assert effects.alerts == []  # a batch is reported to ops once, as batch_delay
+
+
+def test_given_a_sku_delay_and_then_a_cancellation_in_one_step_then_no_notice_and_the_batch_outcome_is_not_told(
+    order: OrderRun,
+) -> None:
+    """Both pending when the step runs (the execution was busy): the delay breaks the promise, the cancellation
+    then forbids its notice. The batch report must not count this customer as told."""
+    order.place()
+    delay = inbound("Production Delayed", {"sku": "SOFA-3S-VELVET", "estimatedCompletion": "2026-11-26"}, NOW)
+    cancel = inbound("Order Cancelled", {"orderId": "SO-1"}, NOW)
+
+    decision = advance(order.state, [delay, cancel], NOW, order.config)
+
+    assert [c.kind for c in decision.contacts] == ["cancellation_confirmation"]
+    assert decision.batch_outcomes == {delay.event_id: False}

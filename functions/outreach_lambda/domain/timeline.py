@@ -71,7 +71,8 @@ def advance(
         run_status=run_status,
         notes=effects.notes,
         first_slip=state.slipped and not slipped_before,
-        batch_outcomes=effects.batch_outcomes,
+        # A sku delay applied before a cancellation in the same step is not told: its notice is never sent.
+        batch_outcomes={e: told and state.status != "cancelled" for e, told in effects.batch_outcomes.items()},
     )
 
 
