@@ -89,6 +89,29 @@ def test_given_an_intake_that_stopped_before_announcing_then_the_redelivery_wake
     assert [m.subject for m in shop.customer.sent][-1] == "Your order SO-1 is on its way"
 
 
+def test_given_an_intake_that_stopped_before_announcing_a_dated_event_then_the_redelivery_wakes_the_order() -> None:
+    """The same for an event whose date is judged against the placement (its order's standing is read first):
+    Order Delivered with its deliveredAt. The redelivery finds it stored and announces it again, so the order
+    takes the delivery now (the satisfaction check is planned from it), not at the wait's timeout."""
+    shop = Shop()
+    shop.event("Order Placed", placed_detail(), NOW)
+    shop.start("SO-1", NOW)
+    assert shop.park("SO-1", "t0", NOW) == "parked"
+    shop.orders.at_call(2, lambda: (_ for _ in ()).throw(TimeoutError("intake timed out")))  # read, store, then
+    when = NOW + timedelta(days=20)
+    delivered = {"orderId": "SO-1", "deliveredAt": when.isoformat()}
+    with pytest.raises(TimeoutError):
+        shop.event("Order Delivered", delivered, when, event_id="delivered-1")
+    assert shop.orders.orders["SO-1"].token == "t0"  # stored, never announced: the execution still parked
+
+    retry = shop.event("Order Delivered", delivered, when, event_id="delivered-1")  # EventBridge / Lambda retry
+
+    record, pending = shop.orders.load("SO-1")
+    assert retry["outcome"] == "ignored"  # accepted the first time
+    assert pending == [] and record is not None and record.state is not None
+    assert record.state.delivered_at is not None
+
+
 def test_given_an_event_racing_its_orders_registration_then_it_is_the_orders_and_not_dead_lettered(
     orders: OrdersRepository,  # noqa: F811
 ) -> None:

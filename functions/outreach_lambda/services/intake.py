@@ -525,13 +525,15 @@ class Intake:
 
     def _store_and_wake(self, order_id: str, inbound: InboundEvent) -> bool:
         """Store the event for the order's execution and wake it; False for a redelivery (stored before) and for
-        an order that finished since it was read."""
-        return self._store(order_id, inbound) and self._wake(order_id, inbound)
+        an order that finished since it was read. A redelivery is announced again, as in ``_announce``: the
+        intake before it may have stopped between storing and announcing."""
+        stored = self._store(order_id, inbound)
+        return self._wake(order_id, inbound) and stored
 
     def _store(self, order_id: str, inbound: InboundEvent) -> bool:
-        """Store the event in the order's inbox; False for a redelivery (stored before)."""
+        """Store the event in the order's inbox; False for a redelivery (stored before: it is announced again)."""
         if not self.orders.put_inbox(order_id, inbound):
-            logger.info("redelivered event ignored", extra=_ctx(inbound, order_id))
+            logger.info("redelivered event announced again", extra=_ctx(inbound, order_id))
             return False
         return True
 
