@@ -84,7 +84,11 @@ class OrdersStore(Protocol):
         phase: str,
         timer: tuple[str, str] | None,
         accounted: int,
-    ) -> None: ...
+    ) -> None:
+        """Save a step in one write conditional on the version read; a step that finishes the order also on no
+        event announced since its read (else ``adapters.orders.ArrivedMeanwhile``: the step runs again)."""
+        ...
+
     def release_skus(self, order_id: str, skus: list[str]) -> None: ...
 
 

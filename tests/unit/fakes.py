@@ -20,6 +20,7 @@ from outreach_lambda.adapters.orders import (
     ArrivedMeanwhile,
     OrderRecord,
     OrderStanding,
+    event_digest,
 )
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.events import CatalogRequested
@@ -274,6 +275,7 @@ class FakeOrders:
             timer_name=timer[0] if timer else None,
             timer_due_at=timer[1] if timer else None,
             fired_timers=order.record.fired_timers - record.fired_timers,  # those read; a later fire stays
+            applied=order.record.applied | {event_digest(event_id) for event_id in consumed},
         )
         order.phase, order.accounted = phase, accounted
         order.quotes.extend(decision.new_quotes)

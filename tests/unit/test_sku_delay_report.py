@@ -153,4 +153,51 @@ def test_given_a_delay_announced_while_a_step_cancels_the_order_then_the_step_ru
 
     assert delayed and told(shop) == {"SO-00": 1, "SO-02": 1}
     assert shop.orders.orders["SO-01"].record.run_status == "cancelled"
-    assert [(r["orders"], r["customersTold"]) for r in batch_reports(shop)] == [(3, 2)]
+    assert [(r["orders"], r["customersTold"], r["absorbedByPadding"]) for r in batch_reports(shop)] == [(3, 2, 1)]
+
+
+def test_given_a_cancelling_step_that_read_the_stored_delay_before_its_announcement_then_the_order_is_counted() -> None:
+    """Intake stores the delay for SO-01; before it announces it, SO-01's cancelling step reads the order (the
+    cancellation and the stored delay), applies both and finishes; then the announcement is refused (finished).
+    The order did apply the delay and reports its outcome, so it is counted: one report of 3 orders, not an early
+    report of 2 that drops the last order's outcome."""
+    shop = shop_with(3)
+    shop.timeline_invoker.then = None  # asynchronous invokes: run later, in the order the test chooses
+    real_announce = shop.orders.announce
+    raced = []
+
+    def announce(order_id: str) -> Any:
+        if order_id == "SO-01" and not raced and "delay-1" in shop.orders.orders["SO-01"].seen_events:
+            raced.append(True)
+            shop.event("Order Cancelled", {"orderId": "SO-01"}, DELAY_AT)
+            shop._wake(shop.timeline_invoker.payloads.pop())  # reads the cancellation and the stored delay
+            shop.now = DELAY_AT
+        return real_announce(order_id)
+
+    shop.orders.announce = announce  # type: ignore[method-assign]
+    result = shop.event("Production Delayed", DELAY, DELAY_AT, event_id="delay-1", budget=PlentyOfTime())
+    for payload in list(shop.timeline_invoker.payloads):
+        shop._wake(payload)
+
+    assert raced and result["orderIds"] == ["SO-00", "SO-01", "SO-02"]
+    assert told(shop) == {"SO-00": 1, "SO-02": 1}
+    assert [(r["orders"], r["customersTold"], r["absorbedByPadding"]) for r in batch_reports(shop)] == [(3, 2, 1)]
+
+
+def test_given_more_events_pending_than_a_step_takes_then_the_order_does_not_finish_before_reading_them() -> None:
+    """The execution was busy while 97 events arrived: a cancellation, 95 more, then the sku delay. The first
+    step takes 90 and would end the order; it does not while announced events are unread, so its wait advances
+    at once and the next step applies the rest: the delay's outcome is reported, the order ends cancelled."""
+    shop = shop_with(1)
+    assert shop.orders.announce("SO-00").token == "t-0"  # the execution is busy: nothing is handed over
+    for n in range(96):
+        shop.event("Order Cancelled", {"orderId": "SO-00", "reason": f"try {n}"}, DELAY_AT)
+    shop.event("Production Delayed", DELAY, DELAY_AT + timedelta(seconds=1), event_id="delay-1")
+
+    shop.last = shop.timeline.step("SO-00", DELAY_AT)  # the step the token was taken for: 90 events
+    assert shop.last.phase == "closing" and batch_reports(shop) == []
+    assert shop.park("SO-00", "t-1", DELAY_AT) == "advanced"  # the rest, at once
+
+    assert shop.orders.orders["SO-00"].record.run_status == "cancelled"
+    assert shop.orders.inbox("SO-00") == []
+    assert [(r["orders"], r["customersTold"], r["absorbedByPadding"]) for r in batch_reports(shop)] == [(1, 0, 1)]

@@ -163,6 +163,7 @@ def _standing(item: dict[str, Any] | None) -> OrderStanding | None:
         run_status=text.get("runStatus", "starting"),
         placed_at=datetime.fromisoformat(text["placedAt"]) if text.get("placedAt") else None,
         registered_at=datetime.fromisoformat(text["registeredAt"]) if text.get("registeredAt") else None,
+        applied=_digests(item.get("applied", {}).get("B")),
     )
 
 
@@ -197,7 +198,7 @@ class OrderRecord:
     @property
     def standing(self) -> OrderStanding:
         """What intake judges a later event by, from the whole record (when it was read anyway)."""
-        return OrderStanding(self.order_id, self.run_status, self.placed_at)
+        return OrderStanding(self.order_id, self.run_status, self.placed_at, applied=self.applied)
 
 
 class ArrivedMeanwhile(RuntimeError):
@@ -216,6 +217,13 @@ class OrderStanding:
     #: When intake registered the order (its Order Placed arrived); None when not read (``OrderRecord.standing``).
     #: A sku delay that arrived earlier does not reach it (a slice after the first may find it in the sku index).
     registered_at: datetime | None = None
+    #: Digests (``event_digest``) of the events the order has applied.
+    applied: frozenset[bytes] = frozenset()
+
+    def has_applied(self, event_id: str) -> bool:
+        """Whether the order applied this event: a step may read a stored event before intake announces it, and
+        finish the order, so an event refused for a finished order may still be the order's."""
+        return event_digest(event_id) in self.applied
 
 
 @dataclass(frozen=True)
@@ -231,7 +239,7 @@ class Announcement:
 
 
 #: The STATE attributes an ``OrderStanding`` is read from.
-STANDING_ATTRIBUTES = ("pk", "runStatus", "placedAt", "registeredAt")
+STANDING_ATTRIBUTES = ("pk", "runStatus", "placedAt", "registeredAt", "applied")
 BATCH_GET_KEYS = 100  # DynamoDB's limit per BatchGetItem request
 BATCH_GET_ATTEMPTS = 5  # requests for keys DynamoDB leaves unprocessed, with backoff; then the event is redelivered
 #: Attempts of a transaction DynamoDB cancelled only for another request in flight on one of its items (nothing

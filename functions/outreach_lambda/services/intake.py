@@ -1,8 +1,9 @@
 """Event intake: validate an order event, hand it to its order's timeline, or dead-letter it with a reason.
 
-An event is first stored in the order's inbox, then the execution's wait token (if it is parked) is
-claimed and completed. An execution that is busy finds the event itself before it parks again
-(services/timeline.py), so no event is lost between two waits.
+An event is first stored in the order's inbox, then announced to the order in one write that also takes the
+execution's wait token (if it is parked), which intake hands to the timeline function. An execution that is busy
+finds the event itself before it parks again, or before it finishes the order (services/timeline.py), so no event
+is lost between two waits.
 
 What is rejected, each to the dead-letter queue with a code and a reason naming the field
 (docs/contracts.md, "Validation and bounds"): a malformed envelope or a non-object event or detail, an event
@@ -83,10 +84,11 @@ from outreach_lambda.step_contract import (
 #: Orders of a sku delay handled between two looks at the clock: their standings read, the delay stored, then woken.
 SKU_DELAY_GROUP = 25
 #: With less time than this left, intake hands the rest of a sku delay on (``Sku Delay Continued``) and returns.
-#: A group is at most 25 x 3 AWS calls (store the event, claim the wait token, invoke the timeline) + 1 (read
-#: the group's standings): ~0.8 s at the ~10 ms such calls take, 3.8 s even at 50 ms each; then one PutEvents
-#: (or the report's closing write) and the metrics flush. 6 s of the 30 s timeout (``wiring.FUNCTION_TIMEOUT``)
-#: leaves room for a slow group, and an invocation still spends 80% of its time on orders.
+#: A group is at most 25 x 3 AWS calls (store the event, announce it and take the wait token, invoke the
+#: timeline) + 1 (read the group's standings): ~0.8 s at the ~10 ms such calls take, 3.8 s even at 50 ms each;
+#: then one PutEvents (or the report's closing write) and the metrics flush. 6 s of the 30 s timeout
+#: (``wiring.FUNCTION_TIMEOUT``) leaves room for a slow group, and an invocation still spends 80% of its time on
+#: orders.
 CONTINUE_BELOW_MS = 6_000
 #: Served by intake itself, never by an order's timeline (events.OUTSIDE_TIMELINE but the catalog request).
 OUTSIDE_TIMELINE_MODELS = (
@@ -291,6 +293,8 @@ class Intake:
         """Whether a sku delay is for this order of the sku index: open, and registered before it arrived."""
         if standing is None:  # in the sku index without an order (not written so): the other orders still hear of it
             logger.warning("sku index entry without an order skipped", extra=_ctx(inbound, order_id))
+        elif standing.run_status in FINISHED and standing.has_applied(inbound.event_id):
+            return True  # applied before the order finished (an earlier chain of this delay): counted again
         elif standing.run_status in FINISHED:
             logger.info("event for a finished order ignored", extra=_ctx(inbound, order_id, standing.run_status))
         elif standing.registered_at is not None and standing.registered_at > inbound.received_at:
@@ -507,6 +511,9 @@ class Intake:
             found = self.orders.announce(order_id)  # registered in the meantime: the event is the order's
             if found.standing is None:  # pragma: no cover - an order is never deleted
                 raise RuntimeError(f"order {order_id!r} registered and gone")
+        if not found.announced and found.standing.has_applied(inbound.event_id):
+            logger.info("event applied before its order finished", extra=_ctx(inbound, order_id))
+            return _accepted([] if redelivered else [order_id])
         if not found.announced:
             self._ignored(inbound, order_id, found.standing.run_status)
             return _accepted([])
@@ -542,14 +549,18 @@ class Intake:
         which advances the order and lets it go on. An execution that is busy has no stored token: it finds the
         event itself before it parks again (or, finishing the order, is refused and runs again with it).
 
-        False: the order finished after it was read; the event stays stored, unapplied, as for any finished
-        order (the announcement and the finishing step are one line: each event is on one side of it)."""
+        False: the order finished after it was read without the event; it stays stored, unapplied, as for any
+        finished order. A finishing step that read the event before this announcement (it was stored) applied
+        it: then the event is the order's (True), and the order has counted its outcome."""
         found = self.orders.announce(order_id)
-        if not found.announced:
-            self._ignored(inbound, order_id, found.standing.run_status if found.standing else "unknown")
-            return False
-        self._hand_over(order_id, found.token, inbound.detail_type)
-        return True
+        if found.announced:
+            self._hand_over(order_id, found.token, inbound.detail_type)
+            return True
+        if found.standing is not None and found.standing.has_applied(inbound.event_id):
+            logger.info("event applied before its order finished", extra=_ctx(inbound, order_id))
+            return True  # a step read it stored (before this announcement) and finished the order with it
+        self._ignored(inbound, order_id, found.standing.run_status if found.standing else "unknown")
+        return False
 
     def _hand_over(self, order_id: str, token: str | None, reason: str) -> None:
         """Invoke the timeline function (asynchronously) with a token intake claimed; None: nothing to hand."""

@@ -7,7 +7,7 @@ Whoever holds the order's wait token advances the order, so exactly one does at 
   .park_request``, an AWS SDK integration of the state machine), only if no event was announced since the last
   step and the order's phase is the one it waits in; when that write is refused, or the wait times out, the
   state machine advances the order at once with this step;
-- ``wake``: intake stored an event (or a timer fired), claimed the stored token and handed it over;
+- ``wake``: intake stored an event (or a timer fired), took the stored token as it announced it, and handed it over;
 - ``wait``: a "Waiting for ..." task of an execution started under the older definition, which invoked this
   function to park (the same write, or the step when it is refused or its wake-up time has come). Kept until
   those executions have ended (docs/runbook.md, "Deploying the SDK park").
@@ -15,7 +15,10 @@ Whoever holds the order's wait token advances the order, so exactly one does at 
 Intake stores the event *then* announces it (``arrived`` + 1) and takes the token in one write; a step reads
 ``arrived`` before the events and records how many it ``accounted`` for; ``wait`` parks only while the two are
 equal. So an event stored while the execution was busy is always seen by one of the two sides, and exactly one
-advances the order. Each step arms the timer for its next wake-up (``_rearm``) and records it with its state.
+advances the order. A step that finishes the order has no wait after it: its save is refused when an event was
+announced since it read the order (``ArrivedMeanwhile``), and it runs again with that event; nor does it finish
+while announced events it did not take are pending. Each step arms the timer for its next wake-up (``_rearm``)
+and records it with its state.
 
 A step sends its due contacts in-process (services/sender.py) *before* saving: if the save fails, the next
 step plans them again and the contact ledger answers "already sent". A contact whose send provably failed is
@@ -142,6 +145,10 @@ class Timeline:
         )
         sent = [self.sender.deliver(decision.state, c, now) for c in decision.contacts] if decision.state else []
         decision = reschedule(decision, {r.key: r.retry_at for r in sent if r.status == "retry" and r.retry_at})
+        if len(pending) > MAX_EVENTS_PER_STEP and decision.run_status != "running":
+            # Not finished while events it has not read are pending: the order waits in its last phase, whose
+            # wait refuses to park (arrived > accounted), so the next step reads the rest at once.
+            decision = decision.model_copy(update={"run_status": "running"})
         state = decision.state
         result = TimelineResult(
             order_id=order_id,
