@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from domain_builders import OrderRun, at, inbound
 from outreach_lambda.domain.events import DETAIL_TYPES, OUTSIDE_TIMELINE, CatalogRequested
 from outreach_lambda.domain.rules import RULES, Effects, apply_event
@@ -78,16 +79,26 @@ def test_given_sku_batch_delay_breaking_the_promise_when_applied_then_outcome_tr
     assert effects.alerts == []  # a batch is reported to ops once, as batch_delay
 
 
-def test_given_a_sku_delay_and_then_a_cancellation_in_one_step_then_no_notice_and_the_batch_outcome_is_not_told(
-    order: OrderRun,
+@pytest.mark.parametrize(
+    "later",
+    [
+        [("Order Cancelled", {"orderId": "SO-1"})],
+        [
+            ("Order Shipped", {"orderId": "SO-1", "carrier": "DHL", "trackingNumber": "T1"}),
+            ("Order Delivered", {"orderId": "SO-1"}),
+        ],
+    ],
+    ids=["cancelled", "delivered"],
+)
+def test_given_a_sku_delay_then_events_that_forbid_its_notice_in_one_step_then_the_batch_outcome_is_not_told(
+    order: OrderRun, later: list[tuple[str, dict[str, str]]]
 ) -> None:
-    """Both pending when the step runs (the execution was busy): the delay breaks the promise, the cancellation
-    then forbids its notice. The batch report must not count this customer as told."""
+    """All pending when the step runs (the execution was busy): the delay breaks the promise, the later events
+    move the order to a stage where a delay notice is never sent. The batch report must not count it as told."""
     order.place()
     delay = inbound("Production Delayed", {"sku": "SOFA-3S-VELVET", "estimatedCompletion": "2026-11-26"}, NOW)
-    cancel = inbound("Order Cancelled", {"orderId": "SO-1"}, NOW)
 
-    decision = advance(order.state, [delay, cancel], NOW, order.config)
+    decision = advance(order.state, [delay, *(inbound(t, d, NOW) for t, d in later)], NOW, order.config)
 
-    assert [c.kind for c in decision.contacts] == ["cancellation_confirmation"]
+    assert "delay_notice" not in [c.kind for c in decision.contacts]
     assert decision.batch_outcomes == {delay.event_id: False}

@@ -127,6 +127,30 @@ def test_given_no_event_when_the_execution_parks_then_it_stays_parked_with_the_t
     assert [due for _, due in busy.timers.armed.values()] == [at("2026-11-13T09:00:00Z")]
 
 
+def test_given_a_step_whose_save_fails_then_the_timer_the_order_records_still_exists(placed: Shop) -> None:
+    """A delay moves the order's next wake-up, so its step replaces the timer; then its save fails (another step
+    saved first, or the write was throttled beyond retries). The order still records the old timer, so that one
+    must still exist: a step deletes the timer it replaces only once it is saved. The retried step moves it."""
+    [old] = placed.timers.armed
+    real_save = placed.orders.save_step
+    failures = [RuntimeError("ProvisionedThroughputExceededException")]
+
+    def save_once_failing(*args: Any, **kwargs: Any) -> None:
+        if failures:
+            raise failures.pop()
+        real_save(*args, **kwargs)
+
+    placed.orders.save_step = save_once_failing  # type: ignore[method-assign]
+    later = {"orderId": "SO-1", "estimatedCompletion": "2026-11-26"}
+    placed.event("Production Delayed", later, PLACED_AT + timedelta(days=1))
+
+    assert placed.machine.failed == [("t0", "TimelineStepFailed")]  # the wait is retried
+    assert placed.orders.orders["SO-1"].record.timer_name == old and old in placed.timers.armed
+    assert placed.park("SO-1", "t1", PLACED_AT + timedelta(days=1)) == "advanced"  # the retried wait: the step
+    [new] = placed.timers.armed
+    assert new != old and placed.orders.orders["SO-1"].record.timer_name == new
+
+
 # -- what the customer receives ---------------------------------------------------------------------
 def test_given_an_order_placed_then_the_customer_is_thanked_once_and_ops_hear_nothing(placed: Shop) -> None:
     assert [(m.channel, m.to) for m in placed.customer.sent] == [("email", "ada@example.com")]

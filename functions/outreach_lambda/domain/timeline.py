@@ -71,8 +71,9 @@ def advance(
         run_status=run_status,
         notes=effects.notes,
         first_slip=state.slipped and not slipped_before,
-        # A sku delay applied before a cancellation in the same step is not told: its notice is never sent.
-        batch_outcomes={e: told and state.status != "cancelled" for e, told in effects.batch_outcomes.items()},
+        # A sku delay applied before a cancellation or a delivery in the same step is not told: the order's stage
+        # forbids its notice.
+        batch_outcomes={e: told and may_send("delay_notice", state) for e, told in effects.batch_outcomes.items()},
     )
 
 

@@ -145,7 +145,7 @@ class Timeline:
         )
         sent = [self.sender.deliver(decision.state, c, now) for c in decision.contacts] if decision.state else []
         decision = reschedule(decision, {r.key: r.retry_at for r in sent if r.status == "retry" and r.retry_at})
-        if len(pending) > MAX_EVENTS_PER_STEP and decision.run_status != "running":
+        if len(pending) > MAX_EVENTS_PER_STEP and decision.run_status != "running" and decision.state is not None:
             # Not finished while events it has not read are pending: the order waits in its last phase, whose
             # wait refuses to park (arrived > accounted), so the next step reads the rest at once.
             decision = decision.model_copy(update={"run_status": "running"})
@@ -158,7 +158,7 @@ class Timeline:
             promised_date=state.promised if state is not None else None,
             contacts_sent=list(state.issued) if state is not None else [],
         )
-        timer = self._rearm(record, inbox, decision, now)
+        timer, stale_timer = self._rearm(record, inbox, decision, now)
         # Every event intake announced is accounted for once every pending one is applied (the wait parks only
         # then); with more than a step takes, the next wait finds the rest.
         accounted = record.arrived if len(pending) <= MAX_EVENTS_PER_STEP else record.accounted
@@ -179,6 +179,8 @@ class Timeline:
             metrics.add_metric(name="PromisesBroken", unit="Count", value=len(decision.new_quotes))
         if decision.run_status != "running" and state is not None:
             self.orders.release_skus(order_id, [i.sku for i in state.order.items])
+        if stale_timer is not None:
+            self._disarm(order_id, stale_timer)
         logger.info(
             "timeline step",
             extra={
@@ -193,12 +195,15 @@ class Timeline:
 
     def _rearm(
         self, record: OrderRecord, inbox: list[tuple[str, InboundEvent]], decision: Decision, now: datetime
-    ) -> tuple[str, str] | None:
-        """The order's timer after this step (name, due), armed for the next wake-up; None: no timer.
+    ) -> tuple[tuple[str, str] | None, str | None]:
+        """The order's timer after this step (name, due), armed for the next wake-up (None: no timer), and the
+        name of the armed timer it replaces (None: none), which the caller disarms once the step is saved: a step
+        whose save fails (and runs again) must not have deleted the timer the order still records.
 
         A timer deletes itself when it fires: the step that reads it fired (intake recorded it on the order)
         forgets it. One still armed well past its time never fired (ops watch ``TimersOverdue``); a finished
-        order's is disarmed."""
+        order's is disarmed. A timer armed by a step whose save then fails fires for nothing: intake announces
+        only the timer the order records."""
         armed = (record.timer_name, record.timer_due_at) if record.timer_name and record.timer_due_at else None
         if armed is not None and armed[1] in record.fired_timers | _timers_fired(event for _, event in inbox):
             armed = None
@@ -208,12 +213,19 @@ class Timeline:
         wake_at = decision.wake_at if decision.run_status == "running" else None
         wanted = timer_key(wake_at) if wake_at is not None and wake_at > now else None
         if (armed[1] if armed else None) == wanted:
-            return armed
-        if armed is not None:
-            self.timers.disarm(armed[0])
+            return armed, None
+        stale = armed[0] if armed is not None else None
         if wake_at is None or wanted is None:
-            return None
-        return self.timers.arm(record.order_id, wake_at), wanted
+            return None, stale
+        return (self.timers.arm(record.order_id, wake_at), wanted), stale
+
+    def _disarm(self, order_id: str, name: str) -> None:
+        """Delete a timer the saved step replaced. If that fails it fires for nothing (intake announces only the
+        timer the order records), so the step is not failed for it."""
+        try:
+            self.timers.disarm(name)
+        except Exception:
+            logger.warning("replaced timer not deleted: it will fire for nothing", extra={"orderId": order_id})
 
     def _count_batch_outcome(self, event_id: str, told: bool, now: datetime) -> None:
         """Count one order's outcome of a sku batch delay; the last one reports the batch to ops, once."""
