@@ -86,6 +86,8 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     moto's dicts directly, anything missing is built moto's way (``accounts``).
 44. Pure helpers of moto's request path computed once per argument (the ``date`` header per instant, the partition
     per region) and ``utcnow`` without its import per call (``call_plumbing``).
+45. The runner's own deliveries (the rule invoking intake or the reconciler, Scheduler deleting a fired schedule) call
+    moto's Lambda and Scheduler backends as moto's response classes would, under the same lock (``own_calls``).
 """
 
 from __future__ import annotations
@@ -404,6 +406,16 @@ def _worker_logic(self: ExecutionWorker) -> None:
 
 
 _aws_lock = threading.RLock()
+
+
+@contextmanager
+def aws_call() -> Iterator[None]:
+    """Around a call the simulator makes of moto's backends itself (``own_calls``): the lock of every mocked AWS
+    call, and the progress the watchdog looks for."""
+    with _aws_lock:
+        if _active is not None:
+            _active.quiescence.progress += 1
+        yield
 
 
 def _serialised_aws_call(self: BotocoreStubber, event_name: str, request: Any, **kwargs: Any) -> Any:
