@@ -88,6 +88,8 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     per region) and ``utcnow`` without its import per call (``call_plumbing``).
 45. The runner's own deliveries (the rule invoking intake or the reconciler, Scheduler deleting a fired schedule) call
     moto's Lambda and Scheduler backends as moto's response classes would, under the same lock (``own_calls``).
+46. Fast path 23 also answers Step Functions' ``SendTaskSuccess``/``SendTaskFailure`` and the valid calls of clients
+    that do not validate (moto's interpreter's: the waits' ``aws-sdk:dynamodb:updateItem``) (``direct_calls``).
 """
 
 from __future__ import annotations
