@@ -1,4 +1,4 @@
-"""Fast paths 30, 31, 33 and 35: copies of DynamoDB items nobody can see, moto's conversions and item sizes.
+"""Fast paths 30, 31, 33, 35 and 47: copies of DynamoDB items nobody can see, moto's conversions and item sizes.
 
 Installed with the other fast paths of :mod:`moto_runtime` (``patched(fast=True)``, listed in ``PATCHES``).
 Who can see a stored item: moto's backend (the table holds it, writes change it in place) and, through a
@@ -40,6 +40,9 @@ errors and stored items with plain moto.
     UpdateItem) checks each attribute against the limit with the running total of the attributes before it, where
     moto's ``LimitedSizeDict`` adds up every attribute stored so far again for each one (the same sums, the same
     ``ItemSizeTooLarge`` at the same attribute).
+47. ``Table.scan`` of the base table deep-copies every item it finds, then filters (reading), projects (a new item) and
+    hands them to ``DynamoResult`` (new dicts and lists), as 30c's query does: the copy is not made (the simulator
+    reads the contact ledger back with a scan of every item at the end of a run). An index's scan is left as it is.
 """
 
 from __future__ import annotations
@@ -123,12 +126,27 @@ def without_result_copy(query: Callable[..., Any]) -> Callable[..., Any]:
     return base_table_query
 
 
+# -- 47: Table.scan's copy of each item it finds ------------------------------------------------------------------
+def _scan(self: Table, *args: Any, **kwargs: Any) -> Any:
+    """``Table.scan`` with its copy of each item found left out, on the base table (an index's projection of the
+    copy builds a new item anyway: index scans are left as they are)."""
+    index_name = args[4] if len(args) > 4 else kwargs.get("index_name")
+    _skip.scan_copy = index_name is None
+    try:
+        return _original_scan(self, *args, **kwargs)
+    finally:
+        _skip.scan_copy = False
+
+
 class _TableCopies:
     """The ``copy`` module as ``moto.dynamodb.models.table`` sees it: a base-table query's list of found items is
-    not copied (30c, once per call); everything else (scans, backups, restores) is copied as before."""
+    not copied (30c, once per call), nor each item a base-table scan finds (47); everything else (index scans,
+    backups, restores) is copied as before."""
 
     @staticmethod
     def deepcopy(obj: Any, memo: Any = None) -> Any:
+        if type(obj) is Item and memo is None and getattr(_skip, "scan_copy", False):
+            return obj
         if (
             type(obj) is list
             and memo is None
@@ -216,6 +234,7 @@ _ITEM_LIMIT = 405000  # moto's LimitedSizeDict
 _original_size = DynamoType.size
 _original_update_item = DynamoDBBackend.update_item
 _original_to_regular_json = DynamoType.to_regular_json
+_original_scan = Table.scan
 #: with fast path 7 (``Table.query``, see ``without_result_copy``); 30a's copy module is patch 6's (``unread_copy``)
 PATCHES: list[tuple[Any, str, Any]] = [
     (DynamoDBBackend, "update_item", _update_item),
@@ -225,4 +244,5 @@ PATCHES: list[tuple[Any, str, Any]] = [
     (dynamodb_responses, "dynamo_to_dict", _dynamo_to_dict),
     (DynamoType, "size", _size),
     (Item, "__init__", _item_init),
+    (Table, "scan", _scan),
 ]
