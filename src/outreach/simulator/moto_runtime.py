@@ -90,6 +90,8 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     moto's Lambda and Scheduler backends as moto's response classes would, under the same lock (``own_calls``).
 46. Fast path 23 also answers Step Functions' ``SendTaskSuccess``/``SendTaskFailure`` and the valid calls of clients
     that do not validate (moto's interpreter's: the waits' ``aws-sdk:dynamodb:updateItem``) (``direct_calls``).
+48. boto3's DynamoDB parameter transformer does not walk the parts of a call or an answer where the shape it transforms
+    cannot be (``dynamodb_transforms``).
 """
 
 from __future__ import annotations
@@ -164,6 +166,7 @@ from outreach.simulator import (
     call_plumbing,
     data_copies,
     direct_calls,
+    dynamodb_transforms,
     fast_calls,
     inline_states,
     item_copies,
@@ -1151,6 +1154,7 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
     *item_copies.PATCHES,  # fast paths 30, 31, 33, 35 and 47
     *ses_calls.PATCHES,  # fast path 40
     *data_copies.PATCHES,  # fast paths 41 and 42
+    *dynamodb_transforms.PATCHES,  # fast path 48
     *accounts.PATCHES,  # fast path 43
     *call_plumbing.PATCHES,  # fast path 44
 ]
@@ -1181,4 +1185,5 @@ def patched(handlers: dict[str, Handler], *, fast: bool = True) -> Iterator[Runt
         _pool_owners.clear()
         fast_calls.clear()
         direct_calls.clear()
+        dynamodb_transforms.clear()
         rest_calls.clear()
