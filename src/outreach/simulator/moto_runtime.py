@@ -92,6 +92,8 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     that do not validate (moto's interpreter's: the waits' ``aws-sdk:dynamodb:updateItem``) (``direct_calls``).
 48. boto3's DynamoDB parameter transformer does not walk the parts of a call or an answer where the shape it transforms
     cannot be (``dynamodb_transforms``).
+49. botocore's parameter validation answers "no errors" from a check compiled once per shape, and walks as before
+    (the same report) whenever that check fails or cannot tell (``param_checks``).
 """
 
 from __future__ import annotations
@@ -171,6 +173,7 @@ from outreach.simulator import (
     inline_states,
     item_copies,
     metering,
+    param_checks,
     rest_calls,
     ses_calls,
     startup_cache,
@@ -1155,6 +1158,7 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
     *ses_calls.PATCHES,  # fast path 40
     *data_copies.PATCHES,  # fast paths 41 and 42
     *dynamodb_transforms.PATCHES,  # fast path 48
+    *param_checks.PATCHES,  # fast path 49
     *accounts.PATCHES,  # fast path 43
     *call_plumbing.PATCHES,  # fast path 44
 ]
@@ -1186,4 +1190,5 @@ def patched(handlers: dict[str, Handler], *, fast: bool = True) -> Iterator[Runt
         fast_calls.clear()
         direct_calls.clear()
         dynamodb_transforms.clear()
+        param_checks.clear()
         rest_calls.clear()
