@@ -1,5 +1,5 @@
-"""Fast paths 30, 31, 33, 35 and 47 (``outreach.simulator.item_copies``): the copies of DynamoDB items moto makes and
-nobody sees are left out, and nothing changes for a user: answers, errors, stored items and stream records are those
+"""Fast paths 30, 31, 33, 35, 47 and 50 (``outreach.simulator.item_copies``): the copies of DynamoDB items moto makes
+and nobody sees are left out, and nothing changes for a user: answers, errors, stored items and stream records are those
 of plain moto, and no answer shares anything with the table (changing every answer after the call leaves the table as
 it was); moto's conversions and item sizes are computed faster to the same results."""
 
@@ -100,6 +100,17 @@ def _conversation() -> list[Any]:
                 ReturnValues="ALL_OLD",
             )
         )
+        # fast path 50: answers without old or new attributes render neither; a refused ReturnValues as before
+        for returns in ("NONE", "ALL_NEW", "ALL_OLD", "SOMETIMES"):
+            out.append(
+                _call(
+                    table.update_item,
+                    Key={**key, "pk": f"FRESH-{returns}"},
+                    UpdateExpression="SET a = :a ADD n :one",
+                    ExpressionAttributeValues={":a": {"n": [1]}, ":one": 1},
+                    ReturnValues=returns,
+                )
+            )
         out.append(_call(table.get_item, Key=key, ConsistentRead=True))
     for n in range(3):
         out.append(

@@ -63,7 +63,8 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     from the state machine definition is kept between processes as a pickle (``PROGRAM_CACHE_ENV``), and so
     are botocore's parsed model files and service lists and jinja2's compiled templates (``startup_cache``).
 16 to 22, 24, 25, 32 and 34: per-call costs of moto's backends, in ``fast_calls`` (see there).
-30, 31, 33, 35 and 47: copies of DynamoDB items nobody can see, conversions and item sizes, in ``item_copies``.
+30, 31, 33, 35, 47 and 50: copies (and renderings) of DynamoDB items nobody can see, conversions and item sizes, in
+    ``item_copies``.
 23. The DynamoDB calls the handlers make most (Query, UpdateItem, PutItem, GetItem, DeleteItem) go from botocore's
     validated parameters to moto's response class and from moto's serialised structure to botocore's parser, with
     no JSON text, request object or ``setup_class`` in between (``direct_calls``; compared call by call with plain
@@ -1154,7 +1155,7 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
     *fast_calls.PATCHES,  # fast paths 16 to 25, 32 and 34
     *rest_calls.PATCHES,  # fast path 27
     *inline_states.PATCHES,  # fast path 29
-    *item_copies.PATCHES,  # fast paths 30, 31, 33, 35 and 47
+    *item_copies.PATCHES,  # fast paths 30, 31, 33, 35, 47 and 50
     *ses_calls.PATCHES,  # fast path 40
     *data_copies.PATCHES,  # fast paths 41 and 42
     *dynamodb_transforms.PATCHES,  # fast path 48
