@@ -134,7 +134,18 @@ def item_size(item: Any) -> int:
     every write)."""
     if item is None:
         return 0
-    return sum(len(name.encode()) + _stored_size(value, nested=False) for name, value in item.attrs.items())
+    total = 0
+    for name, value in item.attrs.items():  # text and numbers (most attributes) measured here, the rest below
+        total += len(name) if name.isascii() else len(name.encode())
+        kind = value.type
+        if kind == "S":
+            raw = value.value
+            total += len(raw) if raw.isascii() else len(raw.encode())
+        elif kind == "N":
+            total += _number_size_cached(value.value)
+        else:
+            total += _stored_size(value, nested=False)
+    return total
 
 
 @functools.lru_cache(maxsize=4096)
