@@ -53,6 +53,8 @@ def _as_moto_sees_it(request: Any) -> dict[str, Any]:
         "files": list(request.files.items(multi=True)),
         "headers": list(request.headers),
         "data": request.data,
+        "data again": request.get_data(parse_form_data=True),
+        "stream after": request.stream.read(),  # nothing more to read once moto has the body
         "content_type": request.content_type,
         "content_encoding": request.content_encoding,
     }

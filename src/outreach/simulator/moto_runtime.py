@@ -95,6 +95,8 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     cannot be (``dynamodb_transforms``).
 49. botocore's parameter validation answers "no errors" from a check compiled once per shape, and walks as before
     (the same report) whenever that check fails or cannot tell (``param_checks``).
+51. A REST request built by fast path 26 carries its body, form and files as werkzeug leaves them once moto has read
+    them (``rest_calls``).
 """
 
 from __future__ import annotations
