@@ -303,14 +303,18 @@ def _scheduled_envelope(now: datetime) -> dict[str, Any]:
 def _next_timer(group: str) -> tuple[datetime, str, dict[str, Any]] | None:
     """The earliest pending one-time schedule, read from moto's EventBridge Scheduler backend."""
     backend = scheduler_backends[DEFAULT_ACCOUNT_ID][world.REGION]
-    best: tuple[datetime, str, dict[str, Any]] | None = None
-    for schedule in backend.schedule_groups[group].schedules.values():
+    best: Any = None  # the earliest (due, name) so far, compared without building a tuple per schedule
+    best_due: datetime | None = None
+    best_name = ""
+    for schedule in backend.schedule_groups[group].schedules.values():  # every step looks at every pending timer
         due = _due(schedule.schedule_expression)
         if due is None or schedule.state != "ENABLED":
             continue
-        if best is None or (due, schedule.name) < (best[0], best[1]):
-            best = (due, schedule.name, schedule.target)
-    return best
+        if best_due is None or due < best_due or (due == best_due and schedule.name < best_name):
+            best, best_due, best_name = schedule, due, schedule.name
+    if best is None or best_due is None:
+        return None
+    return best_due, best_name, best.target
 
 
 @functools.lru_cache(maxsize=65536)
