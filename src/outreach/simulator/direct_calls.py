@@ -56,7 +56,6 @@ from urllib.parse import parse_qs, parse_qsl, urlparse
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ParamValidationError
 from botocore.handlers import add_recursion_detection_header, inject_api_version_header_if_needed
-from botocore.utils import lowercase_dict
 from botocore.validate import ParamValidationDecorator, ParamValidator
 from moto import settings as moto_settings
 from moto.core.authorization import ActionAuthenticatorMixin
@@ -312,10 +311,13 @@ def parsed_success(
     parser = client._endpoint._response_parser_factory.create_parser(operation_model.service_model.resolved_protocol)
     shape = operation_model.output_shape
     parsed: dict[str, Any] = parser._parse_shape(shape, wire) if shape is not None else {}
-    parser._inject_response_metadata(parsed, http.headers)
+    # ``lowercase_dict(http.headers)``, read from moto's dict: a name's first place, its last value, as botocore's
+    # case-insensitive ``HeadersDict`` keeps them
+    lowered = {str(name).lower(): value for name, value in headers.items()}
+    parser._inject_response_metadata(parsed, lowered)
     metadata = parsed.get("ResponseMetadata", {})
     metadata["HTTPStatusCode"] = status
-    metadata["HTTPHeaders"] = lowercase_dict(http.headers)
+    metadata["HTTPHeaders"] = lowered
     parsed["ResponseMetadata"] = metadata
     metadata["RetryAttempts"] = 0
     return http, parsed
