@@ -97,6 +97,8 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     (the same report) whenever that check fails or cannot tell (``param_checks``).
 51. A REST request built by fast path 26 carries its body, form and files as werkzeug leaves them once moto has read
     them (``rest_calls``).
+52. The handler of a URL seen for the first time (a schedule's, an address's: a resource named in the path) is found
+    among each service's URL patterns compiled once per run, not formatted and compiled again (``_service_urls``).
 """
 
 from __future__ import annotations
@@ -754,21 +756,30 @@ _aws_url = functools.lru_cache(maxsize=4096)(get_equivalent_url_in_aws_domain)
 
 @functools.lru_cache(maxsize=4096)
 def _moto_handler(clean_url: str) -> Callable[..., Any] | None:
-    """The handler ``BotocoreStubber.process_request`` picks for a URL (same search, done once)."""
-    import moto.backends as backends
-
+    """The handler ``BotocoreStubber.process_request`` picks for a URL (same search, done once per URL; a service's
+    URL patterns compiled once per run, fast path 52)."""
     for service, pattern in backend_index.backend_url_patterns:
         if pattern.match(clean_url):
-            backend_dict: Any = backends.get_backend(service)  # type: ignore[call-overload]
-            if isinstance(backend_dict, BackendDict):
-                regions = backend_dict[DEFAULT_ACCOUNT_ID]
-                backend = regions["us-east-1"] if "us-east-1" in regions else regions["aws"]
-            else:
-                backend = backend_dict["global"]
-            for url, method_to_execute in backend.urls.items():
-                if re.compile(url).match(clean_url):
-                    return method_to_execute  # type: ignore[no-any-return]
+            for url, method_to_execute in _service_urls(service):
+                if url.match(clean_url):
+                    return method_to_execute
     return None
+
+
+@functools.lru_cache(maxsize=256)
+def _service_urls(service: str) -> list[tuple[re.Pattern[str], Callable[..., Any]]]:
+    """Fast path 52: a service's URL patterns and handlers (``backend.urls``, which moto formats again on every call,
+    each compiled), as ``BotocoreStubber`` reads them, once per run: a URL of a resource by name (a schedule, an
+    address) is a new URL, and looking its handler up made them again."""
+    import moto.backends as backends
+
+    backend_dict: Any = backends.get_backend(service)  # type: ignore[call-overload]
+    if isinstance(backend_dict, BackendDict):
+        regions = backend_dict[DEFAULT_ACCOUNT_ID]
+        backend = regions["us-east-1"] if "us-east-1" in regions else regions["aws"]
+    else:
+        backend = backend_dict["global"]
+    return [(re.compile(url), method_to_execute) for url, method_to_execute in backend.urls.items()]
 
 
 # -- fast path 12: the cost of moto's response handling, not its result ------------------------------
@@ -1188,6 +1199,7 @@ def patched(handlers: dict[str, Handler], *, fast: bool = True) -> Iterator[Runt
     finally:
         _cached_client.cache_clear()
         _aws_url.cache_clear()
+        _service_urls.cache_clear()
         _token_pools.clear()
         _pool_owners.clear()
         fast_calls.clear()
