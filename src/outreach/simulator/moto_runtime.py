@@ -99,6 +99,8 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     them (``rest_calls``).
 52. The handler of a URL seen for the first time (a schedule's, an address's: a resource named in the path) is found
     among each service's URL patterns compiled once per run, not formatted and compiled again (``_service_urls``).
+53. ``BaseResponse._get_param`` decodes a JSON body once per request, each parameter handed out once from that decoding
+    (a parameter read again is decoded afresh, as moto decodes it for every read) (``call_plumbing``).
 """
 
 from __future__ import annotations
