@@ -101,6 +101,9 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     among each service's URL patterns compiled once per run, not formatted and compiled again (``_service_urls``).
 53. ``BaseResponse._get_param`` decodes a JSON body once per request, each parameter handed out once from that decoding
     (a parameter read again is decoded afresh, as moto decodes it for every read) (``call_plumbing``).
+54. The runner's earliest pending timer is kept in a heap of the schedules that came since the last step, not found by
+    a look at every schedule at every step; a schedule changed in place (``Schedule.update``) rebuilds it
+    (``timer_index``).
 """
 
 from __future__ import annotations
@@ -184,6 +187,7 @@ from outreach.simulator import (
     rest_calls,
     ses_calls,
     startup_cache,
+    timer_index,
 )
 from outreach.simulator.patching import installed
 
@@ -1175,6 +1179,7 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
     *data_copies.PATCHES,  # fast paths 41 and 42
     *dynamodb_transforms.PATCHES,  # fast path 48
     *param_checks.PATCHES,  # fast path 49
+    *timer_index.PATCHES,  # fast path 54
     *accounts.PATCHES,  # fast path 43
     *call_plumbing.PATCHES,  # fast path 44
 ]
