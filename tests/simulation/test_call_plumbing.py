@@ -1,4 +1,4 @@
-"""Fast path 44 (``outreach.simulator.call_plumbing``): moto's per-request helpers give what moto's give.
+"""Fast paths 44 and 53 (``outreach.simulator.call_plumbing``): moto's per-request helpers give what moto's give.
 
 Given any instant, region name or virtual clock, when the remembered ``http_date`` and ``get_partition`` and the
 import-free ``utcnow`` are asked (again and again), then they answer what werkzeug's and moto's functions answer.
@@ -6,7 +6,10 @@ import-free ``utcnow`` are asked (again and again), then they answer what werkze
 
 from __future__ import annotations
 
+import copy
+import json
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import time_machine
 from hypothesis import given, settings
@@ -54,3 +57,50 @@ def test_given_the_patches_then_motos_request_path_uses_them() -> None:
         assert moto_responses.http_date is call_plumbing.cached_http_date
         assert moto_responses.utcnow is call_plumbing.utcnow is moto_utils.utcnow is direct_calls.utcnow
     assert moto_utils.utcnow is MOTO_UTCNOW
+
+
+# -- fast path 53: _get_param with the JSON body decoded once per request -----------------------------------------
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.text(max_size=3),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["a", "b", "Name"]), inner, max_size=3),
+    max_leaves=6,
+)
+_bodies = st.one_of(
+    _json.map(json.dumps),
+    st.dictionaries(st.sampled_from(["a", "b", "Name", "Target"]), _json, max_size=4).map(json.dumps),
+    st.just("not json"),
+    st.just(""),
+    st.none(),
+)
+_names = st.sampled_from(["a", "b", "Name", "Target", "missing"])
+
+
+def _response(body: Any, query: dict[str, list[str]], labels: dict[str, str]) -> Any:
+    response = moto_responses.BaseResponse(service_name="scheduler")
+    response.body = body
+    response.querystring = query
+    response.uri_match = labels
+    return response
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    _bodies,
+    st.dictionaries(_names, st.lists(st.text(max_size=2), min_size=1, max_size=2), max_size=2),
+    st.dictionaries(_names, st.text(max_size=2), max_size=2),
+    st.lists(_names, max_size=6),
+)
+def test_given_any_body_and_reads_when_decoded_once_then_each_read_answers_as_moto_and_owns_its_answer(
+    body, query, labels, reads
+):
+    moto = _response(body, query, labels)
+    fast = _response(body, query, labels)
+    answered = []
+    with installed(call_plumbing.PATCHES):
+        for name in reads:
+            got = fast._get_param(name, if_none="none")
+            answered.append(copy.deepcopy(got))
+            if isinstance(got, dict | list):  # what a caller does with its answer changes no later answer
+                got.clear()
+    expected = [call_plumbing._original_get_param(moto, name, "none") for name in reads]
+    assert answered == expected

@@ -5,6 +5,7 @@ same AWS calls and DynamoDB units counted by ``metering.py``."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -283,3 +284,124 @@ def test_given_a_fault_hook_on_a_covered_call_then_it_runs_as_before_the_call_le
 def test_given_an_operation_not_covered_then_it_is_left_to_fast_path_11(operation):
     model = boto3.client("dynamodb", region_name=REGION).meta.service_model.operation_model(operation)
     assert direct_calls._operation_plan(model) is None
+
+
+# -- fast path 46: Step Functions' task-token answers, and clients that do not validate their parameters -----------
+MACHINE = {
+    "StartAt": "Wait",
+    "States": {
+        "Wait": {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+            "Parameters": {"QueueUrl.$": "$.queue", "MessageBody": {"token.$": "$$.Task.Token"}},
+            "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Failed"}],
+            "End": True,
+        },
+        "Failed": {"Type": "Pass", "End": True},
+    },
+}
+
+
+def _task_tokens() -> list[Any]:
+    """Executions parked on task tokens, answered valid and refused by a validating and a non-validating client;
+    then DynamoDB calls through a client that does not validate (as moto's interpreter makes its SDK tasks')."""
+    from botocore.config import Config
+
+    runtime = moto_runtime._active
+    assert runtime is not None
+    sqs = boto3.client("sqs", region_name=REGION)
+    queue = sqs.create_queue(QueueName="tokens")["QueueUrl"]
+    role = boto3.client("iam", region_name=REGION).create_role(RoleName="r", AssumeRolePolicyDocument="{}")["Role"]
+    sfn = boto3.client("stepfunctions", region_name=REGION)
+    lax_sfn = boto3.client("stepfunctions", region_name=REGION, config=Config(parameter_validation=False))
+    machine = sfn.create_state_machine(name="m", definition=json.dumps(MACHINE), roleArn=role["Arn"])
+    tokens = []
+    for n in range(4):
+        sfn.start_execution(
+            stateMachineArn=machine["stateMachineArn"], name=f"e{n}", input=json.dumps({"queue": queue})
+        )
+        runtime.quiescence.wait_idle(30)
+        message = sqs.receive_message(QueueUrl=queue)["Messages"][0]
+        sqs.delete_message(QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"])
+        tokens.append(json.loads(message["Body"])["token"])
+    out: list[Any] = []
+
+    def answer(fn: Any, **kwargs: Any) -> None:
+        out.append(_call(fn, **kwargs))
+        runtime.quiescence.wait_idle(30)  # the execution resumes before the next call
+
+    # moto reads ``output`` from the query string it makes of the JSON body first: "&output=b" is what it gets
+    answer(sfn.send_task_success, taskToken=tokens[0], output=json.dumps({"ü": "a&output=b", "n": 1}))
+    answer(sfn.send_task_success, taskToken=tokens[0], output="{}")  # answered already
+    answer(lax_sfn.send_task_success, taskToken=tokens[1], output="[1, 2]")
+    answer(sfn.send_task_success, taskToken="no such token", output="{}")
+    answer(sfn.send_task_success, taskToken=tokens[2])  # botocore refuses it: no output
+    answer(lax_sfn.send_task_success, taskToken=tokens[2], output=5)  # sent as it is
+    answer(sfn.send_task_success, taskToken=tokens[2], output="not json")
+    answer(sfn.send_task_failure, taskToken=tokens[3], error="Oops", cause="because")
+    answer(lax_sfn.send_task_failure, taskToken=tokens[3])
+    for execution in sfn.list_executions(stateMachineArn=machine["stateMachineArn"])["executions"]:
+        described = sfn.describe_execution(executionArn=execution["executionArn"])
+        out.append((described["name"], described["status"], described.get("output")))
+    lax = boto3.client("dynamodb", region_name=REGION, config=Config(parameter_validation=False))
+    _create_tables()
+    key = {"pk": {"S": "ORDER#9"}, "sk": {"S": "STATE"}}
+    out.append(_call(lax.put_item, TableName="t", Item={**key, "n": {"N": "1"}}))
+    out.append(
+        _call(
+            lax.update_item,
+            TableName="t",
+            Key=key,
+            UpdateExpression="SET n = n + :one",
+            ExpressionAttributeValues={":one": {"N": "1"}},
+            ReturnValues="ALL_NEW",
+        )
+    )
+    out.append(
+        _call(
+            lax.update_item, TableName="t", Key=key, UpdateExpression="SET n = :v", ExpressionAttributeValues={":v": 5}
+        )
+    )
+    out.append(_call(lax.get_item, TableName="t", Key={"pk": "ORDER#9", "sk": {"S": "STATE"}}))
+    out.append(_call(lax.get_item, TableName="t", Key=key, ConsistentRead="yes"))
+    out.append(_call(lax.get_item, TableName="t", Key=key))
+    return out
+
+
+def _run_tokens(fast: bool) -> tuple[list[Any], dict[str, Any]]:
+    mock_random.seed(7)
+    with (
+        mock_aws(config={"stepfunctions": {"execute_state_machine": True}}),
+        moto_runtime.patched({}, fast=fast),
+        metering.metered() as meter,
+        metering.in_function("timeline"),
+    ):
+        answers = _task_tokens()
+    counted = meter.summary()
+    for timed in ("lambdaBilledMs", "logBytes"):
+        counted.pop(timed)
+    return answers, counted
+
+
+def test_given_task_token_answers_and_unvalidated_clients_when_answered_directly_then_all_is_as_in_plain_moto():
+    answered: list[str] = []
+    original = direct_calls.parsed_success
+
+    def spy(client: Any, operation_model: Any, *args: Any) -> Any:
+        answered.append(operation_model.name)
+        return original(client, operation_model, *args)
+
+    direct_calls.parsed_success = spy  # type: ignore[assignment]
+    try:
+        fast, fast_counts = _run_tokens(fast=True)
+    finally:
+        direct_calls.parsed_success = original  # type: ignore[assignment]
+    plain, plain_counts = _run_tokens(fast=False)
+
+    for n, (got, expected) in enumerate(zip(fast, plain, strict=True)):
+        assert got == expected, n
+    assert fast_counts == plain_counts
+    assert {"SendTaskSuccess", "SendTaskFailure", "UpdateItem", "GetItem", "PutItem"} <= set(answered)
+    assert {"ok", "error", "invalid"} <= {answer[0] for answer in plain}
+    assert ("e1", "SUCCEEDED", "[1, 2]") in plain
+    assert any(a[0] == "e0" and "States.Runtime" in a[2] for a in plain)  # moto's quirk, the same both ways

@@ -1,5 +1,5 @@
-"""Fast paths 30, 31, 33 and 35 (``outreach.simulator.item_copies``): the copies of DynamoDB items moto makes and
-nobody sees are left out, and nothing changes for a user: answers, errors, stored items and stream records are those
+"""Fast paths 30, 31, 33, 35, 47 and 50 (``outreach.simulator.item_copies``): the copies of DynamoDB items moto makes
+and nobody sees are left out, and nothing changes for a user: answers, errors, stored items and stream records are those
 of plain moto, and no answer shares anything with the table (changing every answer after the call leaves the table as
 it was); moto's conversions and item sizes are computed faster to the same results."""
 
@@ -53,7 +53,7 @@ def _scramble(value: Any) -> None:
 
 
 def _conversation() -> list[Any]:
-    create_keyed_table("t", REGION)
+    create_keyed_table("t", REGION, index_key="gsiKey")
     ddb = boto3.client("dynamodb", region_name=REGION)
     ddb.create_table(
         TableName="s",
@@ -100,9 +100,22 @@ def _conversation() -> list[Any]:
                 ReturnValues="ALL_OLD",
             )
         )
+        # fast path 50: answers without old or new attributes render neither; a refused ReturnValues as before
+        for returns in ("NONE", "ALL_NEW", "ALL_OLD", "SOMETIMES"):
+            out.append(
+                _call(
+                    table.update_item,
+                    Key={**key, "pk": f"FRESH-{returns}"},
+                    UpdateExpression="SET a = :a ADD n :one",
+                    ExpressionAttributeValues={":a": {"n": [1]}, ":one": 1},
+                    ReturnValues=returns,
+                )
+            )
         out.append(_call(table.get_item, Key=key, ConsistentRead=True))
     for n in range(3):
-        out.append(_call(t.put_item, Item={"pk": "ORDER#1", "sk": f"EVENT#{n}", "doc": {"n": [n, {"m": n}]}}))
+        out.append(
+            _call(t.put_item, Item={"pk": "ORDER#1", "sk": f"EVENT#{n}", "doc": {"n": [n, {"m": n}]}, "gsiKey": "G"})
+        )
     out.append(_call(t.query, KeyConditionExpression=Key("pk").eq("ORDER#1"), ConsistentRead=True))
     out.append(_call(t.query, KeyConditionExpression=Key("pk").eq("ORDER#1"), FilterExpression=Attr("doc").exists()))
     out.append(_call(t.query, KeyConditionExpression=Key("pk").eq("ORDER#1"), ProjectionExpression="doc.n[1], sk"))
@@ -110,6 +123,23 @@ def _conversation() -> list[Any]:
     out.append(_call(t.delete_item, Key={"pk": "ORDER#1", "sk": "EVENT#0"}, ReturnValues="ALL_OLD"))
     out.append(_call(ddb.scan, TableName="t"))
     out.append(_call(ddb.scan, TableName="s"))
+    # fast path 47: scans of the base table hand moto's items on without a copy; an index's are copied as before
+    out.append(_call(t.scan, FilterExpression=Attr("doc.n").exists(), ConsistentRead=True))
+    out.append(_call(t.scan, ProjectionExpression="doc.x[4], sk, #l", ExpressionAttributeNames={"#l": "list"}))
+    first = _call(t.scan, Limit=2)
+    out.append(first)
+    out.append(_call(t.scan, Limit=2, ExclusiveStartKey=first[1]["LastEvaluatedKey"]))
+    out.append(_call(t.scan, Segment=1, TotalSegments=2))
+    out.append(_call(t.scan, IndexName="byGsiKey"))
+    out.append(_call(t.scan, Select="COUNT"))
+    out.append(
+        _call(
+            ddb.scan,
+            TableName="t",
+            ScanFilter={"version": {"ComparisonOperator": "GT", "AttributeValueList": [{"N": "0"}]}},
+        )
+    )
+    out.append(_call(ddb.scan, TableName="t"))  # after every answer above was changed (the scrambling run)
     shard = dynamodb_backends[DEFAULT_ACCOUNT_ID][REGION].get_table("s").stream_shard  # what a stream reader reads
     out.append(
         [

@@ -13,12 +13,15 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from moto import mock_aws
 
 from outreach.simulator import metering, runner
 from outreach.simulator.metering import value_size
 from outreach.simulator.scenario import load
 from tests.dynamo import create_keyed_table
+from tests.simulation.test_item_copies import _values
 
 REGION = "us-east-1"
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -138,3 +141,14 @@ def _backend() -> Any:
     from moto.dynamodb.models import dynamodb_backends
 
     return dynamodb_backends[DEFAULT_ACCOUNT_ID][REGION]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.text(min_size=1, max_size=4), _values, max_size=5))
+def test_given_any_item_then_its_size_is_that_of_its_json_form(attributes) -> None:
+    from moto.dynamodb.models.dynamo_type import DynamoType, Item
+
+    item = Item(hash_key=DynamoType({"S": "A"}), range_key=None, attrs={"pk": {"S": "Ä"}, **attributes})
+    as_json = item.to_json()["Attributes"]
+
+    assert metering.item_size(item) == sum(len(k.encode()) + value_size(v) for k, v in as_json.items())

@@ -53,6 +53,8 @@ def _as_moto_sees_it(request: Any) -> dict[str, Any]:
         "files": list(request.files.items(multi=True)),
         "headers": list(request.headers),
         "data": request.data,
+        "data again": request.get_data(parse_form_data=True),
+        "stream after": request.stream.read(),  # nothing more to read once moto has the body
         "content_type": request.content_type,
         "content_encoding": request.content_encoding,
     }
@@ -410,3 +412,48 @@ def test_given_rest_requests_when_routed_twice_then_each_finds_the_operation_and
     )
     assert {"GetLayerVersionByArn", "ListLayers"} <= set(operations)  # query arguments the rules require decide
     assert None in operations or "raised" in operations  # and a request no rule accepts is not kept
+
+
+# -- fast path 52: a new URL's handler, found among each service's URL patterns compiled once per run ------------
+def _moto_s_search(clean_url: str) -> Any:
+    """``BotocoreStubber.process_request``'s search for the handler of ``clean_url``, as moto makes it."""
+    import re
+
+    import moto.backends as backends
+    from moto.backend_index import backend_url_patterns
+    from moto.core.base_backend import BackendDict
+
+    for service, pattern in backend_url_patterns:
+        if pattern.match(clean_url):
+            backend_dict: Any = backends.get_backend(service)  # type: ignore[call-overload]
+            if isinstance(backend_dict, BackendDict):
+                regions = backend_dict[DEFAULT_ACCOUNT_ID]
+                backend = regions["us-east-1"] if "us-east-1" in regions else regions["aws"]
+            else:
+                backend = backend_dict["global"]
+            for url, method in backend.urls.items():
+                if re.compile(url).match(clean_url):
+                    return method
+    return None
+
+
+@pytest.mark.parametrize(
+    "clean_url",
+    [
+        "https://scheduler.us-east-1.amazonaws.com/schedules/order-SO-1-production",
+        "https://scheduler.us-east-1.amazonaws.com/schedules/a.b_c-9",
+        "https://scheduler.eu-west-1.amazonaws.com/schedule-groups/timers",
+        "https://email.us-east-1.amazonaws.com/v2/email/suppression/addresses/a%2Bb%40example.com",
+        "https://email.us-east-1.amazonaws.com/v2/email/outbound-emails",
+        "https://lambda.us-east-1.amazonaws.com/2015-03-31/functions/outreach-timeline/invocations",
+        "https://dynamodb.us-east-1.amazonaws.com/",
+        "https://states.us-east-1.amazonaws.com/",
+        "https://sns.us-east-1.amazonaws.com/",
+        "https://sqs.us-east-1.amazonaws.com/123456789012/alerts",
+        "https://nothing.example.com/at/all",
+        "https://email.us-east-1.amazonaws.com/v2/email/no/such/route.amazonaws.com",
+    ],
+)
+def test_given_a_url_seen_for_the_first_time_then_its_handler_is_the_one_moto_finds(clean_url):
+    with mock_aws(), moto_runtime.patched({}, fast=True):
+        assert moto_runtime._moto_handler.__wrapped__(clean_url) == _moto_s_search(clean_url)

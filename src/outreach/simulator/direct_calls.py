@@ -28,30 +28,40 @@ DeleteItem: about 50 of the ~80 calls of a happy order) this module does the sam
   success (an error, a body moto changed after serialising it) is parsed from its text by botocore, with its retry
   rules, exactly as fast path 11 does.
 
-Not covered, so fast path 11 answers: other operations; a client without parameter validation; any ``before-call``
-handler other than botocore's two header-only ones (a fault a scenario injects; a stubber); moto's request recorder
-or IAM authorisation switched on. One moto quirk is not reproduced: ``setup_class`` reads a JSON body as a query
-string too, so a string value containing ``&Action=`` would make moto look for that action instead.
+Fast path 46 adds Step Functions' ``SendTaskSuccess`` and ``SendTaskFailure`` (a timeline step answers its task token:
+six calls of a happy order) and clients that do not validate their parameters (the clients moto's Step Functions
+interpreter calls AWS with, ``parameter_validation=False``: every wait's ``aws-sdk:dynamodb:updateItem``). Such a
+client's call is answered here when botocore's validator finds nothing wrong with it (its serialisation is then the one
+described above); otherwise botocore sends it unvalidated, fast path 11's way. moto's Step Functions responses parse no
+parameters themselves: they read the JSON text (``_get_param`` decodes it), so they get the body botocore's own
+serialiser writes, and the query string ``setup_class`` makes of that body (moto reads a JSON body as a query string
+too, and a parameter there comes first: ``"a&output=b"`` in a value answers ``output`` with ``b``, the same quirk).
+
+Not covered, so fast path 11 answers: other operations; a client without parameter validation whose call is invalid;
+any ``before-call`` handler other than botocore's two header-only ones (a fault a scenario injects; a stubber);
+moto's request recorder or IAM authorisation switched on. One moto quirk is not reproduced: ``setup_class`` reads a
+JSON body as a query string too, so a string value containing ``&Action=`` would make moto look for that action
+instead.
 """
 
 from __future__ import annotations
 
 import functools
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, parse_qsl, urlparse
 
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ParamValidationError
 from botocore.handlers import add_recursion_detection_header, inject_api_version_header_if_needed
-from botocore.utils import lowercase_dict
-from botocore.validate import ParamValidationDecorator
+from botocore.validate import ParamValidationDecorator, ParamValidator
 from moto import settings as moto_settings
 from moto.core.authorization import ActionAuthenticatorMixin
 from moto.core.botocore_stubber import MockRawResponse
 from moto.core.exceptions import HTTPException
-from moto.core.responses import BaseResponse
+from moto.core.responses import BaseResponse, _decode_dict
 from moto.core.utils import utcnow
 from moto.iam.models import mark_account_as_visited
 from moto.moto_api import recorder as moto_recorder
@@ -61,8 +71,11 @@ from werkzeug.http import http_date
 
 #: (service, operation) answered here; everything else goes fast path 11's way
 COVERED = frozenset(
-    ("dynamodb", operation) for operation in ("Query", "UpdateItem", "PutItem", "GetItem", "DeleteItem")
+    [("dynamodb", operation) for operation in ("Query", "UpdateItem", "PutItem", "GetItem", "DeleteItem")]
+    + [("stepfunctions", operation) for operation in ("SendTaskSuccess", "SendTaskFailure")]  # fast path 46
 )
+#: what checks the parameters of a client that does not (fast path 46: such a call is answered here only when valid)
+_VALIDATOR = ParamValidator()
 #: botocore's ``before-call`` handlers that only add request headers moto's DynamoDB handler never reads
 _HEADER_ONLY = (add_recursion_detection_header, inject_api_version_header_if_needed)
 _SCALARS = frozenset(("string", "boolean", "integer", "long", "blob"))
@@ -187,7 +200,6 @@ def prepare(
         or not isinstance(responder, type)
         or not issubclass(responder, BaseResponse)
         or getattr(handler, "__func__", None) is not _DISPATCH
-        or not isinstance(client._serializer, ParamValidationDecorator)
         or moto_recorder._user_enabled
         or ActionAuthenticatorMixin.request_count >= moto_settings.INITIAL_NO_AUTH_ACTION_COUNT  # IAM checks on
         or not _before_call_is_header_only(
@@ -195,16 +207,28 @@ def prepare(
         )
     ):
         return None
-    validator: Any = client._serializer
-    report = validator._param_validator.validate(api_params, operation_model.input_shape)
-    if report.has_errors():
-        raise ParamValidationError(report=report.generate_report())
+    serializer: Any = client._serializer
+    if isinstance(serializer, ParamValidationDecorator):
+        checking: Any = serializer
+        report = checking._param_validator.validate(api_params, operation_model.input_shape)
+        if report.has_errors():
+            raise ParamValidationError(report=report.generate_report())
+        serializer = checking._serializer
+    elif _VALIDATOR.validate(api_params, operation_model.input_shape).has_errors():
+        return None  # fast path 46: a client without validation sends it as it is, fast path 11's way
     try:
         params = _as_moto_params(operation_model.input_shape, api_params)
     except _NotCovered:
         return None
     target, content_type = plan
-    return functools.partial(_call, responder, params, url, target, content_type)
+    text = functools.partial(_body_text, serializer, api_params, operation_model)
+    return functools.partial(_call, responder, params, url, target, content_type, text)
+
+
+def _body_text(serializer: Any, api_params: dict[str, Any], operation_model: Any) -> str:
+    """The JSON text botocore sends for the call (a response class that parses its parameters itself reads it)."""
+    body: bytes = serializer.serialize_to_request(api_params, operation_model)["body"]
+    return body.decode("utf-8")
 
 
 #: the ``date`` header of an instant, formatted once (the virtual clock stands still while a step runs)
@@ -213,7 +237,12 @@ _DISPATCH = BaseResponse.dispatch.__func__  # type: ignore[attr-defined]
 
 
 def _call(
-    responder: type[BaseResponse], params: dict[str, Any], url: str, target: str, content_type: str
+    responder: type[BaseResponse],
+    params: dict[str, Any],
+    url: str,
+    target: str,
+    content_type: str,
+    text: Callable[[], str],
 ) -> tuple[int, dict[str, Any], str, dict[str, Any] | None]:
     """``responder.dispatch`` of the request botocore would send, from ``setup_class`` on."""
     parsed_url, region = _url_parts(url)
@@ -222,8 +251,6 @@ def _call(
     response.normalized_request = None
     response.parsed_url = parsed_url
     response.form_data = MultiDict()
-    response.querystring = {}
-    response.data = response.querystring
     response.uri = url
     response.path = response.raw_path = parsed_url.path or "/"
     response.method = "POST"
@@ -232,8 +259,14 @@ def _call(
     response.uri_match = {}
     response.headers = Headers([("X-Amz-Target", target), ("Content-Type", content_type), ("Host", parsed_url.netloc)])
     response.response_headers = {"server": "amazon.com", "date": _http_date(utcnow())}
-    response.params = params
-    response.body = params
+    if response.automated_parameter_parsing:  # (DynamoDB) moto reads the parameters its parser made of the body
+        response.querystring = {}
+        response.params = params
+        response.body = params
+    else:  # fast path 46 (Step Functions): moto reads the JSON text, and the query string setup_class makes of it
+        response.body = text()
+        response.querystring = _querystring(parsed_url, response.body, response.headers)
+    response.data = response.querystring
     response.access_key = response.get_access_key()
     response.current_account = response.get_current_account()
     mark_account_as_visited(
@@ -255,6 +288,21 @@ def _call(
     return status, headers, body, wire
 
 
+def _querystring(parsed_url: Any, body: str, headers: Headers) -> dict[str, Any]:
+    """What ``setup_class`` makes the query string of a JSON-protocol request with no form: the URL's query, else the
+    body read as one (a JSON text seldom makes sense so, yet what it makes is kept), else the headers."""
+    querystring: dict[str, Any] = OrderedDict()
+    querystring.update(parse_qs(parsed_url.query, keep_blank_values=True))
+    if not querystring and body:
+        querystring.update(OrderedDict((key, [value]) for key, value in parse_qsl(body, keep_blank_values=True)))
+    if not querystring:
+        querystring.update(headers)
+    try:
+        return _decode_dict(querystring)  # type: ignore[no-any-return]
+    except UnicodeDecodeError:
+        return querystring
+
+
 def parsed_success(
     client: Any, operation_model: Any, url: str, status: int, headers: Any, body: str, wire: dict[str, Any]
 ) -> tuple[AWSResponse, dict[str, Any]]:
@@ -263,10 +311,13 @@ def parsed_success(
     parser = client._endpoint._response_parser_factory.create_parser(operation_model.service_model.resolved_protocol)
     shape = operation_model.output_shape
     parsed: dict[str, Any] = parser._parse_shape(shape, wire) if shape is not None else {}
-    parser._inject_response_metadata(parsed, http.headers)
+    # ``lowercase_dict(http.headers)``, read from moto's dict: a name's first place, its last value, as botocore's
+    # case-insensitive ``HeadersDict`` keeps them
+    lowered = {str(name).lower(): value for name, value in headers.items()}
+    parser._inject_response_metadata(parsed, lowered)
     metadata = parsed.get("ResponseMetadata", {})
     metadata["HTTPStatusCode"] = status
-    metadata["HTTPHeaders"] = lowercase_dict(http.headers)
+    metadata["HTTPHeaders"] = lowered
     parsed["ResponseMetadata"] = metadata
     metadata["RetryAttempts"] = 0
     return http, parsed

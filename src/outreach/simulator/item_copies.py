@@ -1,4 +1,4 @@
-"""Fast paths 30, 31, 33 and 35: copies of DynamoDB items nobody can see, moto's conversions and item sizes.
+"""Fast paths 30, 31, 33, 35, 47 and 50: copies of DynamoDB items nobody can see, moto's conversions and item sizes.
 
 Installed with the other fast paths of :mod:`moto_runtime` (``patched(fast=True)``, listed in ``PATCHES``).
 Who can see a stored item: moto's backend (the table holds it, writes change it in place) and, through a
@@ -40,6 +40,15 @@ errors and stored items with plain moto.
     UpdateItem) checks each attribute against the limit with the running total of the attributes before it, where
     moto's ``LimitedSizeDict`` adds up every attribute stored so far again for each one (the same sums, the same
     ``ItemSizeTooLarge`` at the same attribute).
+47. ``Table.scan`` of the base table deep-copies every item it finds, then filters (reading), projects (a new item) and
+    hands them to ``DynamoResult`` (new dicts and lists), as 30c's query does: the copy is not made (the simulator
+    reads the contact ledger back with a scan of every item at the end of a run). An index's scan is left as it is.
+50. ``DynamoHandler.update_item`` renders the whole item before the update (30b) and after it, and compares the two
+    attribute by attribute, for every call; its answer holds the old attributes only for ``ReturnValues`` ``ALL_OLD``,
+    ``UPDATED_OLD`` and ``UPDATED_NEW``, the new ones only for ``ALL_NEW``, ``UPDATED_OLD`` and ``UPDATED_NEW`` (the
+    comparison feeds the two ``UPDATED_*`` answers only). Otherwise (a happy order's 21 ``NONE``, 5 ``ALL_NEW`` and 5
+    ``ALL_OLD`` updates) the side it does not answer with is ``_Unread``, an item without attributes: ``to_json``
+    gives none, so the comparison finds nothing to compare and the answer is the same.
 """
 
 from __future__ import annotations
@@ -65,13 +74,17 @@ _skip = threading.local()  # .item_copy: the next Item copy in the backend is un
 
 
 def _update_item(self: DynamoDBBackend, table_name: str, *args: Any, **kwargs: Any) -> Any:
-    """``DynamoDBBackend.update_item``, its copy of the item for the stream left out when there is no stream."""
+    """``DynamoDBBackend.update_item``, its copy of the item for the stream left out when there is no stream; the item
+    it returns to an UpdateItem request that answers without the new attributes is ``_UNREAD`` (50)."""
     table = self.tables.get(table_name)  # moto's own ``get_table`` raises where this is None, as before
     _skip.item_copy = table is not None and table.stream_shard is None
+    unread_after = getattr(_skip, "after", False)
+    _skip.after = False
     try:
-        return _original_update_item(self, table_name, *args, **kwargs)
+        item = _original_update_item(self, table_name, *args, **kwargs)
     finally:
         _skip.item_copy = False
+    return _UNREAD if unread_after else item
 
 
 def unread_copy(obj: Any, memo: Any) -> bool:
@@ -102,10 +115,40 @@ class _ResponseCopies:
     @staticmethod
     def deepcopy(obj: Any, memo: Any = None) -> Any:
         if type(obj) is Item and memo is None:
+            if getattr(_skip, "before", False):  # 50: the old attributes are not in the answer
+                _skip.before = False
+                return _UNREAD
             return _Before(obj)
         return copy.deepcopy(obj, memo)
 
     copy = staticmethod(copy.copy)
+
+
+# -- 50: UpdateItem renders only the attributes its answer holds --------------------------------------------------
+class _Unread:
+    """Stands in for an item whose attributes an UpdateItem answer does not hold: ``to_json`` has none."""
+
+    def to_json(self, root_attr_name: str = "Attributes") -> dict[str, Any]:
+        return {root_attr_name: {}}
+
+
+_UNREAD = _Unread()
+#: ReturnValues whose answer holds the old attributes (``existing_attributes``), the new ones (``item_dict``)
+_OLD_READ = frozenset(("ALL_OLD", "UPDATED_OLD", "UPDATED_NEW"))
+_NEW_READ = frozenset(("ALL_NEW", "UPDATED_OLD", "UPDATED_NEW"))
+
+
+def _update_item_response(self: Any) -> Any:
+    """``DynamoHandler.update_item`` rendering the item before the update only when ``ReturnValues`` answers with old
+    attributes, and after it only when it answers with new ones (it renders both, and compares them attribute by
+    attribute, for every call)."""
+    returns = self.body.get("ReturnValues", "NONE") if isinstance(self.body, dict) else None
+    _skip.before = returns not in _OLD_READ
+    _skip.after = returns not in _NEW_READ
+    try:
+        return _original_update_item_response(self)
+    finally:
+        _skip.before = _skip.after = False
 
 
 # -- 30c: Table.query's copy of what it found --------------------------------------------------------------------
@@ -123,12 +166,27 @@ def without_result_copy(query: Callable[..., Any]) -> Callable[..., Any]:
     return base_table_query
 
 
+# -- 47: Table.scan's copy of each item it finds ------------------------------------------------------------------
+def _scan(self: Table, *args: Any, **kwargs: Any) -> Any:
+    """``Table.scan`` with its copy of each item found left out, on the base table (an index's projection of the
+    copy builds a new item anyway: index scans are left as they are)."""
+    index_name = args[4] if len(args) > 4 else kwargs.get("index_name")
+    _skip.scan_copy = index_name is None
+    try:
+        return _original_scan(self, *args, **kwargs)
+    finally:
+        _skip.scan_copy = False
+
+
 class _TableCopies:
     """The ``copy`` module as ``moto.dynamodb.models.table`` sees it: a base-table query's list of found items is
-    not copied (30c, once per call); everything else (scans, backups, restores) is copied as before."""
+    not copied (30c, once per call), nor each item a base-table scan finds (47); everything else (index scans,
+    backups, restores) is copied as before."""
 
     @staticmethod
     def deepcopy(obj: Any, memo: Any = None) -> Any:
+        if type(obj) is Item and memo is None and getattr(_skip, "scan_copy", False):
+            return obj
         if (
             type(obj) is list
             and memo is None
@@ -216,6 +274,8 @@ _ITEM_LIMIT = 405000  # moto's LimitedSizeDict
 _original_size = DynamoType.size
 _original_update_item = DynamoDBBackend.update_item
 _original_to_regular_json = DynamoType.to_regular_json
+_original_scan = Table.scan
+_original_update_item_response = dynamodb_responses.DynamoHandler.update_item
 #: with fast path 7 (``Table.query``, see ``without_result_copy``); 30a's copy module is patch 6's (``unread_copy``)
 PATCHES: list[tuple[Any, str, Any]] = [
     (DynamoDBBackend, "update_item", _update_item),
@@ -225,4 +285,6 @@ PATCHES: list[tuple[Any, str, Any]] = [
     (dynamodb_responses, "dynamo_to_dict", _dynamo_to_dict),
     (DynamoType, "size", _size),
     (Item, "__init__", _item_init),
+    (Table, "scan", _scan),
+    (dynamodb_responses.DynamoHandler, "update_item", _update_item_response),
 ]

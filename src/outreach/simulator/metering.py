@@ -134,7 +134,18 @@ def item_size(item: Any) -> int:
     every write)."""
     if item is None:
         return 0
-    return sum(len(name.encode()) + _stored_size(value, nested=False) for name, value in item.attrs.items())
+    total = 0
+    for name, value in item.attrs.items():  # text and numbers (most attributes) measured here, the rest below
+        total += len(name) if name.isascii() else len(name.encode())
+        kind = value.type
+        if kind == "S":
+            raw = value.value
+            total += len(raw) if raw.isascii() else len(raw.encode())
+        elif kind == "N":
+            total += _number_size_cached(value.value)
+        else:
+            total += _stored_size(value, nested=False)
+    return total
 
 
 @functools.lru_cache(maxsize=4096)
@@ -147,17 +158,23 @@ def _stored_size(value: Any, nested: bool) -> int:
     stored, values inside maps and lists as ``to_regular_json`` renders them (binary values decoded)."""
     kind, raw = value.type, value.value
     if kind == "S":
-        return len(raw.encode())
+        return len(raw) if raw.isascii() else len(raw.encode())
     if kind == "N":
         return _number_size_cached(raw)
     if kind == "B":
         if nested and isinstance(raw, str):
             raw = base64.b64decode(raw)
         return len(raw) * 3 // 4 if isinstance(raw, str) else len(raw)
-    if kind == "L":
-        return 3 + sum(_stored_size(v, nested=True) + 1 for v in raw)
+    if kind == "L":  # loops, not generators: an item's nested values are measured twice per write
+        total = 3
+        for member in raw:
+            total += _stored_size(member, True) + 1
+        return total
     if kind == "M":
-        return 3 + sum(len(k.encode()) + _stored_size(v, nested=True) + 1 for k, v in raw.items())
+        total = 3
+        for key, member in raw.items():
+            total += (len(key) if key.isascii() else len(key.encode())) + _stored_size(member, True) + 1
+        return total
     return value_size({kind: raw})  # BOOL, NULL and the sets: their values are stored as they are rendered
 
 

@@ -63,7 +63,8 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     from the state machine definition is kept between processes as a pickle (``PROGRAM_CACHE_ENV``), and so
     are botocore's parsed model files and service lists and jinja2's compiled templates (``startup_cache``).
 16 to 22, 24, 25, 32 and 34: per-call costs of moto's backends, in ``fast_calls`` (see there).
-30, 31, 33 and 35: copies of DynamoDB items nobody can see, conversions and item sizes, in ``item_copies``.
+30, 31, 33, 35, 47 and 50: copies (and renderings) of DynamoDB items nobody can see, conversions and item sizes, in
+    ``item_copies``.
 23. The DynamoDB calls the handlers make most (Query, UpdateItem, PutItem, GetItem, DeleteItem) go from botocore's
     validated parameters to moto's response class and from moto's serialised structure to botocore's parser, with
     no JSON text, request object or ``setup_class`` in between (``direct_calls``; compared call by call with plain
@@ -86,6 +87,23 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     moto's dicts directly, anything missing is built moto's way (``accounts``).
 44. Pure helpers of moto's request path computed once per argument (the ``date`` header per instant, the partition
     per region) and ``utcnow`` without its import per call (``call_plumbing``).
+45. The runner's own deliveries (the rule invoking intake or the reconciler, Scheduler deleting a fired schedule) call
+    moto's Lambda and Scheduler backends as moto's response classes would, under the same lock (``own_calls``).
+46. Fast path 23 also answers Step Functions' ``SendTaskSuccess``/``SendTaskFailure`` and the valid calls of clients
+    that do not validate (moto's interpreter's: the waits' ``aws-sdk:dynamodb:updateItem``) (``direct_calls``).
+48. boto3's DynamoDB parameter transformer does not walk the parts of a call or an answer where the shape it transforms
+    cannot be (``dynamodb_transforms``).
+49. botocore's parameter validation answers "no errors" from a check compiled once per shape, and walks as before
+    (the same report) whenever that check fails or cannot tell (``param_checks``).
+51. A REST request built by fast path 26 carries its body, form and files as werkzeug leaves them once moto has read
+    them (``rest_calls``).
+52. The handler of a URL seen for the first time (a schedule's, an address's: a resource named in the path) is found
+    among each service's URL patterns compiled once per run, not formatted and compiled again (``_service_urls``).
+53. ``BaseResponse._get_param`` decodes a JSON body once per request, each parameter handed out once from that decoding
+    (a parameter read again is decoded afresh, as moto decodes it for every read) (``call_plumbing``).
+54. The runner's earliest pending timer is kept in a heap of the schedules that came since the last step, not found by
+    a look at every schedule at every step; a schedule changed in place (``Schedule.update``) rebuilds it
+    (``timer_index``).
 """
 
 from __future__ import annotations
@@ -160,13 +178,16 @@ from outreach.simulator import (
     call_plumbing,
     data_copies,
     direct_calls,
+    dynamodb_transforms,
     fast_calls,
     inline_states,
     item_copies,
     metering,
+    param_checks,
     rest_calls,
     ses_calls,
     startup_cache,
+    timer_index,
 )
 from outreach.simulator.patching import installed
 
@@ -404,6 +425,16 @@ def _worker_logic(self: ExecutionWorker) -> None:
 
 
 _aws_lock = threading.RLock()
+
+
+@contextmanager
+def aws_call() -> Iterator[None]:
+    """Around a call the simulator makes of moto's backends itself (``own_calls``): the lock of every mocked AWS
+    call, and the progress the watchdog looks for."""
+    with _aws_lock:
+        if _active is not None:
+            _active.quiescence.progress += 1
+        yield
 
 
 def _serialised_aws_call(self: BotocoreStubber, event_name: str, request: Any, **kwargs: Any) -> Any:
@@ -731,21 +762,30 @@ _aws_url = functools.lru_cache(maxsize=4096)(get_equivalent_url_in_aws_domain)
 
 @functools.lru_cache(maxsize=4096)
 def _moto_handler(clean_url: str) -> Callable[..., Any] | None:
-    """The handler ``BotocoreStubber.process_request`` picks for a URL (same search, done once)."""
-    import moto.backends as backends
-
+    """The handler ``BotocoreStubber.process_request`` picks for a URL (same search, done once per URL; a service's
+    URL patterns compiled once per run, fast path 52)."""
     for service, pattern in backend_index.backend_url_patterns:
         if pattern.match(clean_url):
-            backend_dict: Any = backends.get_backend(service)  # type: ignore[call-overload]
-            if isinstance(backend_dict, BackendDict):
-                regions = backend_dict[DEFAULT_ACCOUNT_ID]
-                backend = regions["us-east-1"] if "us-east-1" in regions else regions["aws"]
-            else:
-                backend = backend_dict["global"]
-            for url, method_to_execute in backend.urls.items():
-                if re.compile(url).match(clean_url):
-                    return method_to_execute  # type: ignore[no-any-return]
+            for url, method_to_execute in _service_urls(service):
+                if url.match(clean_url):
+                    return method_to_execute
     return None
+
+
+@functools.lru_cache(maxsize=256)
+def _service_urls(service: str) -> list[tuple[re.Pattern[str], Callable[..., Any]]]:
+    """Fast path 52: a service's URL patterns and handlers (``backend.urls``, which moto formats again on every call,
+    each compiled), as ``BotocoreStubber`` reads them, once per run: a URL of a resource by name (a schedule, an
+    address) is a new URL, and looking its handler up made them again."""
+    import moto.backends as backends
+
+    backend_dict: Any = backends.get_backend(service)  # type: ignore[call-overload]
+    if isinstance(backend_dict, BackendDict):
+        regions = backend_dict[DEFAULT_ACCOUNT_ID]
+        backend = regions["us-east-1"] if "us-east-1" in regions else regions["aws"]
+    else:
+        backend = backend_dict["global"]
+    return [(re.compile(url), method_to_execute) for url, method_to_execute in backend.urls.items()]
 
 
 # -- fast path 12: the cost of moto's response handling, not its result ------------------------------
@@ -1134,9 +1174,12 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
     *fast_calls.PATCHES,  # fast paths 16 to 25, 32 and 34
     *rest_calls.PATCHES,  # fast path 27
     *inline_states.PATCHES,  # fast path 29
-    *item_copies.PATCHES,  # fast paths 30, 31, 33 and 35
+    *item_copies.PATCHES,  # fast paths 30, 31, 33, 35, 47 and 50
     *ses_calls.PATCHES,  # fast path 40
     *data_copies.PATCHES,  # fast paths 41 and 42
+    *dynamodb_transforms.PATCHES,  # fast path 48
+    *param_checks.PATCHES,  # fast path 49
+    *timer_index.PATCHES,  # fast path 54
     *accounts.PATCHES,  # fast path 43
     *call_plumbing.PATCHES,  # fast path 44
 ]
@@ -1163,8 +1206,11 @@ def patched(handlers: dict[str, Handler], *, fast: bool = True) -> Iterator[Runt
     finally:
         _cached_client.cache_clear()
         _aws_url.cache_clear()
+        _service_urls.cache_clear()
         _token_pools.clear()
         _pool_owners.clear()
         fast_calls.clear()
         direct_calls.clear()
+        dynamodb_transforms.clear()
+        param_checks.clear()
         rest_calls.clear()

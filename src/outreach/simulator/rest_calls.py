@@ -1,4 +1,4 @@
-"""Fast paths 26 and 27: REST-protocol calls (Lambda ``Invoke``, SES v2, EventBridge Scheduler) reach moto's handler
+"""Fast paths 26, 27 and 51: REST-protocol calls (Lambda ``Invoke``, SES v2, EventBridge Scheduler) reach moto's handler
 without werkzeug's request normalisation and without botocore's request object, and moto routes each route once.
 
 Fast path 11 hands botocore's serialised request to moto's handler as ``BotocoreStubber`` would: botocore builds an
@@ -25,6 +25,13 @@ operation and its path labels) is kept by everything the router reads: the servi
 the host, the method, the raw path, the query string (when any of the service's rules constrains a query argument)
 and the presence and value of each header any of its rules constrains. Only plain ``RestRouter`` routes are kept
 (not S3's); a request the router matches to nothing, or that makes it raise, goes the router's way every time.
+
+Fast path 51: moto's ``setup_class`` reads the body of every request (``request.data``: werkzeug sets up a form parser
+or decides it needs none, wraps ``wsgi.input`` in a limited stream and reads it) and its form and files (empty for
+anything but a form). A request built here gets them as werkzeug leaves them after that read: the body bytes cached,
+an empty form and no files (werkzeug's ``parameter_storage_class``), a stream with nothing more to read. A body with
+a ``Content-Encoding`` (moto decompresses a gzip body from the stream) is left to werkzeug. The same test compares
+what moto reads (the body twice, the stream after it, form, files, values) with ``normalize_request``'s request.
 
 Not covered by fast path 26 (fast path 11's way as before): other protocols (the JSON protocol has its own light
 request, query and XML protocols carry forms), file-like bodies (a blob payload such as Lambda's ``Payload`` given as
@@ -115,18 +122,28 @@ def light_request(prepared: dict[str, Any], operation_model: Any) -> LightReques
     environ = _environ(parsed, method, data, content_type, headers)
     if environ is None:
         return None
-    return LightRequest(url, method, raw_headers, _request(environ))
+    return LightRequest(url, method, raw_headers, _request(environ, data))
 
 
 #: werkzeug's cached ``host``, ``root_url`` and ``url_root`` of a request, by everything they are computed from
 _roots: dict[tuple[Any, ...], tuple[str, str, str]] = {}
 
 
-def _request(environ: dict[str, Any]) -> Request:
+def _request(environ: dict[str, Any], data: bytes) -> Request:
     """moto's ``Request`` of ``environ``; its host and root URL (werkzeug's ``get_host`` and ``get_current_url`` of
     the scheme, ``Host`` header, server name and port, script name and trusted hosts) computed once per such key by
-    werkzeug itself, then given to each request with the same key as werkzeug's own cached values."""
+    werkzeug itself, then given to each request with the same key as werkzeug's own cached values; and (fast path 51)
+    its body as werkzeug reads it for moto, given at once."""
     request = Request(environ)
+    if "HTTP_CONTENT_ENCODING" not in environ:  # (a gzip body is decompressed by moto from the stream)
+        # What werkzeug leaves once moto has read ``data`` (``get_data(parse_form_data=True)``): a request that is not
+        # a form (forms are not built here) has an empty form and no files, the body bytes cached, and a stream with
+        # nothing more to read. ``Request.form``, ``files`` and ``stream`` are cached properties: set, they are read.
+        values = request.__dict__
+        values["form"] = request.parameter_storage_class()
+        values["files"] = request.parameter_storage_class()
+        values["stream"] = BytesIO()
+        request._cached_data = data  # type: ignore[attr-defined]
     key = (
         environ["wsgi.url_scheme"],
         environ.get("HTTP_HOST"),

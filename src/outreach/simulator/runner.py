@@ -43,7 +43,7 @@ from outreach_lambda.wiring import FUNCTIONS, FunctionName
 
 from outreach import operate
 from outreach.collector import fewer_collections
-from outreach.simulator import metering, moto_runtime, ses_calls, ses_suppression, world
+from outreach.simulator import metering, moto_runtime, own_calls, ses_calls, ses_suppression, timer_index, world
 from outreach.simulator.clicks import ActionClicks
 from outreach.simulator.faults import Faults
 from outreach.simulator.scenario import Scenario, ScenarioError, ScenarioEvent
@@ -198,6 +198,7 @@ def _loop(
     now = scenario.start
     index = 0
     actions = ActionClicks(w, lam)
+    timers = timer_index.TimerIndex(_due) if runtime.fast else None
     while True:
         runtime.quiescence.wait_idle(WATCHDOG_SECONDS)
         inboxes.harvest()
@@ -209,7 +210,7 @@ def _loop(
             candidates.append((events[index][0], 0, events[index]))
         if redrives:
             candidates.append((redrives[0], 1, None))
-        timer = _next_timer(w.schedule_group)
+        timer = _next_timer(w.schedule_group, timers)
         if timer is not None:
             candidates.append((timer[0], 2, timer))
         if runtime.deadlines:
@@ -243,7 +244,10 @@ def _loop(
             continue
         elif kind == 2:
             due, name, target = what
-            scheduler.delete_schedule(Name=name, GroupName=w.schedule_group)  # ActionAfterCompletion=DELETE
+            if runtime.fast:  # fast path 45: straight to moto's backend (``own_calls``)
+                own_calls.delete_schedule(world.REGION, w.schedule_group, name)
+            else:
+                scheduler.delete_schedule(Name=name, GroupName=w.schedule_group)  # ActionAfterCompletion=DELETE
             if faults.loses_timer(due):
                 continue  # Scheduler never delivers it: the wait's timeout is the safety net
             envelope = _timer_envelope(name, target, now)
@@ -253,12 +257,20 @@ def _loop(
             continue
         else:
             reconciler = world.function_name(FunctionName.RECONCILER)
-            lam.invoke(FunctionName=reconciler, Payload=json.dumps(_scheduled_envelope(now)).encode())
+            _deliver(lam, runtime.fast, reconciler, _scheduled_envelope(now))
             continue
         meter.events += 1  # on the bus, then the rule invokes intake
-        lam.invoke(FunctionName=w.intake_function, Payload=json.dumps(envelope).encode())
+        _deliver(lam, runtime.fast, w.intake_function, envelope)
     runtime.quiescence.wait_idle(WATCHDOG_SECONDS)
     inboxes.harvest()
+
+
+def _deliver(lam: Any, fast: bool, function: str, event: Any) -> None:
+    """Invoke ``function`` with ``event`` as an EventBridge rule does (fast path 45: straight to moto's backend)."""
+    if fast:
+        own_calls.invoke(world.REGION, function, json.dumps(event))
+    else:
+        lam.invoke(FunctionName=function, Payload=json.dumps(event).encode())
 
 
 def _next_useful_reconcile(w: world.World, start: datetime) -> datetime | None:
@@ -289,17 +301,15 @@ def _scheduled_envelope(now: datetime) -> dict[str, Any]:
     }
 
 
-def _next_timer(group: str) -> tuple[datetime, str, dict[str, Any]] | None:
-    """The earliest pending one-time schedule, read from moto's EventBridge Scheduler backend."""
-    backend = scheduler_backends[DEFAULT_ACCOUNT_ID][world.REGION]
-    best: tuple[datetime, str, dict[str, Any]] | None = None
-    for schedule in backend.schedule_groups[group].schedules.values():
-        due = _due(schedule.schedule_expression)
-        if due is None or schedule.state != "ENABLED":
-            continue
-        if best is None or (due, schedule.name) < (best[0], best[1]):
-            best = (due, schedule.name, schedule.target)
-    return best
+def _next_timer(group: str, index: timer_index.TimerIndex | None = None) -> tuple[datetime, str, dict[str, Any]] | None:
+    """The earliest pending one-time schedule, read from moto's EventBridge Scheduler backend (with ``index``: fast path
+    54, the schedules that came and went since the last step; without: a look at every schedule)."""
+    schedules = scheduler_backends[DEFAULT_ACCOUNT_ID][world.REGION].schedule_groups[group].schedules
+    found = index.next(schedules) if index is not None else timer_index.scan(schedules, _due)
+    if found is None:
+        return None
+    due, name, schedule = found
+    return due, name, schedule.target
 
 
 @functools.lru_cache(maxsize=65536)

@@ -1,0 +1,135 @@
+"""Fast path 48 (``outreach.simulator.dynamodb_transforms``): boto3's DynamoDB transformer skips only the walks that
+cannot find their target shape, so the parameters botocore gets and the answers a handler gets are boto3's own."""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+from typing import Any
+
+import boto3
+import pytest
+from boto3.dynamodb.conditions import Attr, Key
+from boto3.dynamodb.transform import TransformationInjector
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from outreach.simulator import dynamodb_transforms
+from outreach.simulator.patching import installed
+
+MODEL = boto3.session.Session().client("dynamodb", region_name="us-east-1").meta.service_model
+TARGETS = ("ConditionExpression", "KeyExpression", "AttributeValue")
+
+
+def _names_below(shape_name: str) -> set[str]:
+    """Every shape name below ``shape_name`` in the service's raw model (not the shape itself, unless a cycle)."""
+    raw = MODEL._shape_resolver._shape_map
+    found: set[str] = set()
+    todo = [shape_name]
+    while todo:
+        shape = raw[todo.pop()]
+        refs = [m["shape"] for m in shape.get("members", {}).values()]
+        refs += [shape[k]["shape"] for k in ("member", "value") if k in shape]
+        for ref in refs:
+            if ref not in found:
+                found.add(ref)
+                todo.append(ref)
+    return found
+
+
+@pytest.mark.parametrize("operation", MODEL.operation_names)
+def test_given_every_operation_then_a_target_is_reachable_exactly_where_the_model_has_it(operation):
+    model = MODEL.operation_model(operation)
+    for shape in (model.input_shape, model.output_shape):
+        if shape is None:
+            continue
+        below = _names_below(shape.name)
+        for target in TARGETS:
+            assert dynamodb_transforms.reachable(shape, target) == (target in below), (shape.name, target)
+
+
+_leaf = st.one_of(
+    st.text(max_size=4),
+    st.integers(-5, 5).map(Decimal),
+    st.booleans(),
+    st.none(),
+    st.binary(max_size=3),
+    st.sets(st.text(max_size=2), min_size=1, max_size=2),
+)
+# keys that are also AttributeValue member names ("S", "M", "L"...) send boto3's walk into a user's map
+_keys = st.sampled_from(["a", "b", "S", "M", "L", "N", "NULL", "ConditionExpression"])
+_values = st.recursive(
+    _leaf, lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_keys, inner, max_size=3)), max_leaves=8
+)
+_items = st.dictionaries(_keys, _values, max_size=4)
+
+
+def _calls(item: dict[str, Any], value: Any) -> list[tuple[str, dict[str, Any]]]:
+    key = {"pk": "ORDER#1", "sk": "STATE"}
+    return [
+        ("PutItem", {"TableName": "t", "Item": {**item, **key}, "ConditionExpression": Attr("pk").not_exists()}),
+        (
+            "UpdateItem",
+            {
+                "TableName": "t",
+                "Key": key,
+                "UpdateExpression": "SET #v = :v",
+                "ExpressionAttributeNames": {"#v": "v"},
+                "ExpressionAttributeValues": {":v": value},
+                "ConditionExpression": Attr("version").eq(3) & Attr("doc").exists(),
+                "ReturnValues": "ALL_NEW",
+            },
+        ),
+        ("UpdateItem", {"TableName": "t", "Key": key, "ConditionExpression": "attribute_exists(pk)"}),
+        (
+            "Query",
+            {
+                "TableName": "t",
+                "KeyConditionExpression": Key("pk").eq("ORDER#1") & Key("sk").begins_with("E"),
+                "FilterExpression": Attr("n").gt(value) if not isinstance(value, dict | list) else Attr("n").exists(),
+                "ExclusiveStartKey": key,
+            },
+        ),
+        ("Scan", {"TableName": "t", "ScanFilter": {"a": {"ComparisonOperator": "EQ", "AttributeValueList": [value]}}}),
+        ("GetItem", {"TableName": "t", "Key": key, "ProjectionExpression": "a, b"}),
+        ("DeleteItem", {"TableName": "t", "Key": key, "Expected": {"a": {"Value": value}}}),
+        ("BatchWriteItem", {"RequestItems": {"t": [{"PutRequest": {"Item": {**item, **key}}}]}}),
+        (
+            "TransactWriteItems",
+            {
+                "TransactItems": [
+                    {"Put": {"TableName": "t", "Item": {**item, **key}, "ConditionExpression": Attr("x").ne(1)}},
+                    {"ConditionCheck": {"TableName": "t", "Key": key, "ConditionExpression": Attr("v").lt(2)}},
+                ]
+            },
+        ),
+    ]
+
+
+def _transformed(operation: str, params: dict[str, Any], fast: bool) -> Any:
+    injector = TransformationInjector()
+    model = MODEL.operation_model(operation)
+    params = copy.deepcopy(params)
+    patches = dynamodb_transforms.PATCHES if fast else []
+    with installed(patches):
+        injector.inject_condition_expressions(params, model)
+        injector.inject_attribute_value_input(params, model)
+        answer = {"Attributes": copy.deepcopy(params.get("Item", {})), "Items": [params.get("Key", {})]}
+        answer["ConsumedCapacity"] = {"TableName": "t", "CapacityUnits": 1.0}
+        injector.inject_attribute_value_output(answer, model)
+    return params, answer
+
+
+@settings(max_examples=150, deadline=None)
+@given(_items, _values)
+def test_given_any_data_when_transformed_with_the_pruned_walk_then_it_is_boto3_s_transformation(item, value):
+    for operation, params in _calls(item, value):
+        try:
+            expected: Any = _transformed(operation, params, fast=False)
+        except Exception as exc:  # boto3 refuses some values (an empty set, ...): the same refusal
+            expected = (type(exc).__name__, str(exc))
+        try:
+            got: Any = _transformed(operation, params, fast=True)
+        except Exception as exc:
+            got = (type(exc).__name__, str(exc))
+        assert got == expected, operation
