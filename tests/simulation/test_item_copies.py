@@ -12,6 +12,7 @@ from typing import Any
 import boto3
 from boto3.dynamodb.conditions import Attr, Key
 from botocore.client import BaseClient
+from botocore.config import Config
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
@@ -112,6 +113,19 @@ def _conversation() -> list[Any]:
                 )
             )
         out.append(_call(table.get_item, Key=key, ConsistentRead=True))
+    # ... and a ReturnValues that is no string, from a client that does not validate: moto's own error both ways
+    loose = boto3.client("dynamodb", region_name=REGION, config=Config(parameter_validation=False))
+    for odd in (["ALL_NEW"], {"a": 1}):
+        out.append(
+            _call(
+                loose.update_item,
+                TableName="t",
+                Key={"pk": {"S": "LOOSE"}, "sk": {"S": "STATE"}},
+                UpdateExpression="SET a = :a",
+                ExpressionAttributeValues={":a": {"S": "x"}},
+                ReturnValues=odd,
+            )
+        )
     for n in range(3):
         out.append(
             _call(t.put_item, Item={"pk": "ORDER#1", "sk": f"EVENT#{n}", "doc": {"n": [n, {"m": n}]}, "gsiKey": "G"})

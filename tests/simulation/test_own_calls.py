@@ -30,6 +30,7 @@ EVENTS: list[Any] = [
     12.5,
     {"fail": True},
     {},
+    {"detail-type": "Order Placed", "detail": {"items": [{"description": "Sofa & more&qualifier=7"}]}},
 ]
 
 
@@ -85,7 +86,7 @@ def _run(fast: bool) -> tuple[list[Any], list[tuple[str, str]], dict[str, list[s
             if fast:
                 own_calls.invoke(REGION, "intake", json.dumps(event))
             else:
-                lam.invoke(FunctionName="intake", Payload=json.dumps(event).encode())
+                own_calls.plain_invoke(lam, "intake", json.dumps(event))
         if fast:
             own_calls.delete_schedule(REGION, group, "a.b_c-9")
         else:
@@ -115,3 +116,16 @@ def test_given_an_unknown_function_or_schedule_when_delivered_straight_to_moto_t
             own_calls.invoke(REGION, "nope", "{}")
         with pytest.raises(Exception, match="missing"):
             own_calls.delete_schedule(REGION, group, "missing")
+
+
+def test_given_a_top_level_qualifier_in_the_payload_then_both_ways_invoke_the_version_moto_reads_from_it():
+    """moto reads ``qualifier`` from a JSON body's top level too: both ways ask for that (missing) version."""
+    with mock_aws(), moto_runtime.patched({"intake": lambda e, c: None}, fast=False):
+        _world()
+        lam = boto3.client("lambda", region_name=REGION)
+        with pytest.raises(Exception, match="intake:1"):
+            own_calls.plain_invoke(lam, "intake", json.dumps({"qualifier": "1"}))
+    with mock_aws(), moto_runtime.patched({"intake": lambda e, c: None}, fast=True):
+        _world()
+        with pytest.raises(Exception, match="intake:1"):
+            own_calls.invoke(REGION, "intake", json.dumps({"qualifier": "1"}))

@@ -143,8 +143,9 @@ def _update_item_response(self: Any) -> Any:
     attributes, and after it only when it answers with new ones (it renders both, and compares them attribute by
     attribute, for every call)."""
     returns = self.body.get("ReturnValues", "NONE") if isinstance(self.body, dict) else None
-    _skip.before = returns not in _OLD_READ
-    _skip.after = returns not in _NEW_READ
+    # Anything but a string (a client that does not validate may send a list) renders both, as moto does.
+    _skip.before = isinstance(returns, str) and returns not in _OLD_READ
+    _skip.after = isinstance(returns, str) and returns not in _NEW_READ
     try:
         return _original_update_item_response(self)
     finally:

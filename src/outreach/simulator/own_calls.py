@@ -23,6 +23,7 @@ boto3 calls.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from moto.awslambda.models import lambda_backends
@@ -31,11 +32,32 @@ from moto.scheduler.models import scheduler_backends
 
 from outreach.simulator import moto_runtime
 
+#: What the runner's boto3 ``Invoke`` sends besides the function and payload on plain moto. The qualifier in the URL
+#: is what a real rule's invocation has ($LATEST), and it keeps moto from reading the JSON body as a query string:
+#: with no URL query, moto's ``_get_param("qualifier")`` finds ``qualifier=...`` anywhere in the payload's text (a
+#: customer's ``&qualifier=7`` in an order's description made plain moto invoke a version that does not exist).
+#: moto reads the parameter lower-case, so the URL's ``Qualifier`` itself selects nothing.
+INVOKE_ARGS = {"Qualifier": "$LATEST"}
+
+
+def plain_invoke(lam: Any, function_name: str, payload: str) -> Any:
+    """The runner's delivery on plain moto: boto3's ``Invoke``."""
+    return lam.invoke(FunctionName=function_name, Payload=payload.encode(), **INVOKE_ARGS)
+
 
 def invoke(region: str, function_name: str, payload: str) -> Any:
     """What ``Invoke`` of ``function_name`` with the JSON text ``payload`` makes moto do; the function's answer."""
     with moto_runtime.aws_call():
-        return lambda_backends[DEFAULT_ACCOUNT_ID][region].invoke(function_name, None, payload, {}, {})
+        return lambda_backends[DEFAULT_ACCOUNT_ID][region].invoke(function_name, _qualifier(payload), payload, {}, {})
+
+
+def _qualifier(payload: str) -> Any:
+    """The qualifier moto's ``LambdaResponse.invoke`` reads for ``plain_invoke``: the URL has a query (not
+    ``qualifier``), so ``_get_param`` tries the JSON body's top-level ``qualifier``; None when there is none."""
+    try:
+        return json.loads(payload)["qualifier"]
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def delete_schedule(region: str, group: str, name: str) -> None:

@@ -270,7 +270,7 @@ def _deliver(lam: Any, fast: bool, function: str, event: Any) -> None:
     if fast:
         own_calls.invoke(world.REGION, function, json.dumps(event))
     else:
-        lam.invoke(FunctionName=function, Payload=json.dumps(event).encode())
+        own_calls.plain_invoke(lam, function, json.dumps(event))
 
 
 def _next_useful_reconcile(w: world.World, start: datetime) -> datetime | None:

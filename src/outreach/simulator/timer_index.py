@@ -26,8 +26,10 @@ _updates = 0  # ``Schedule.update`` calls so far: an index built before the last
 
 def _counting_update(self: Schedule, *args: Any, **kwargs: Any) -> Any:
     global _updates
-    _updates += 1
-    return _original_update(self, *args, **kwargs)
+    try:
+        return _original_update(self, *args, **kwargs)
+    finally:  # counted once the schedule has changed: an index built meanwhile is rebuilt all the same
+        _updates += 1
 
 
 class TimerIndex:
