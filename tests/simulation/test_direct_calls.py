@@ -5,7 +5,9 @@ same AWS calls and DynamoDB units counted by ``metering.py``."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -240,7 +242,9 @@ def _run(fast: bool) -> tuple[list[Any], dict[str, Any], int]:
     return answers, counted, runtime.direct_calls
 
 
-def test_given_every_covered_call_valid_or_not_when_answered_directly_then_all_is_as_in_plain_moto():
+@contextlib.contextmanager
+def _answered_directly() -> Iterator[list[str]]:
+    """The operations answered by the direct path while the block runs."""
     answered: list[str] = []
     original = direct_calls.parsed_success
 
@@ -250,9 +254,14 @@ def test_given_every_covered_call_valid_or_not_when_answered_directly_then_all_i
 
     direct_calls.parsed_success = spy  # type: ignore[assignment]
     try:
-        fast, fast_counts, _ = _run(fast=True)
+        yield answered
     finally:
         direct_calls.parsed_success = original  # type: ignore[assignment]
+
+
+def test_given_every_covered_call_valid_or_not_when_answered_directly_then_all_is_as_in_plain_moto():
+    with _answered_directly() as answered:
+        fast, fast_counts, _ = _run(fast=True)
     plain, plain_counts, _ = _run(fast=False)
 
     assert len(fast) == len(plain)
@@ -384,18 +393,8 @@ def _run_tokens(fast: bool) -> tuple[list[Any], dict[str, Any]]:
 
 
 def test_given_task_token_answers_and_unvalidated_clients_when_answered_directly_then_all_is_as_in_plain_moto():
-    answered: list[str] = []
-    original = direct_calls.parsed_success
-
-    def spy(client: Any, operation_model: Any, *args: Any) -> Any:
-        answered.append(operation_model.name)
-        return original(client, operation_model, *args)
-
-    direct_calls.parsed_success = spy  # type: ignore[assignment]
-    try:
+    with _answered_directly() as answered:
         fast, fast_counts = _run_tokens(fast=True)
-    finally:
-        direct_calls.parsed_success = original  # type: ignore[assignment]
     plain, plain_counts = _run_tokens(fast=False)
 
     for n, (got, expected) in enumerate(zip(fast, plain, strict=True)):
