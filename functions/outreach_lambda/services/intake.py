@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from outreach_lambda.adapters.orders import OrderRecord, OrderStanding
+from outreach_lambda.adapters.orders import Announcement, OrderRecord, OrderStanding
 from outreach_lambda.domain.business_hours import add_business_minutes
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.events import (
@@ -511,15 +511,10 @@ class Intake:
             found = self.orders.announce(order_id)  # registered in the meantime: the event is the order's
             if found.standing is None:  # pragma: no cover - an order is never deleted
                 raise RuntimeError(f"order {order_id!r} registered and gone")
-        if not found.announced and found.standing.has_applied(inbound.event_id):
-            logger.info("event applied before its order finished", extra=_ctx(inbound, order_id))
-            return _accepted([] if redelivered else [order_id])
-        if not found.announced:
-            self._ignored(inbound, order_id, found.standing.run_status)
+        if not self._taken(order_id, inbound, found):
             return _accepted([])
-        if redelivered:  # accepted before; announced again in case the intake before stopped short of it
+        if redelivered and found.announced:  # accepted before; announced again in case the intake before stopped
             logger.info("redelivered event announced again", extra=_ctx(inbound, order_id))
-        self._hand_over(order_id, found.token, inbound.detail_type)
         return _accepted([] if redelivered else [order_id])
 
     @staticmethod
@@ -552,7 +547,11 @@ class Intake:
         False: the order finished after it was read without the event; it stays stored, unapplied, as for any
         finished order. A finishing step that read the event before this announcement (it was stored) applied
         it: then the event is the order's (True), and the order has counted its outcome."""
-        found = self.orders.announce(order_id)
+        return self._taken(order_id, inbound, self.orders.announce(order_id))
+
+    def _taken(self, order_id: str, inbound: InboundEvent, found: Announcement) -> bool:
+        """What an announcement of the stored event found: announced (a parked execution's token handed over),
+        or refused by a finished order that had applied it all the same (True); refused otherwise (False)."""
         if found.announced:
             self._hand_over(order_id, found.token, inbound.detail_type)
             return True
