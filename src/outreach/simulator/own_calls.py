@@ -7,8 +7,9 @@ boto3: Lambda ``Invoke`` and Scheduler ``DeleteSchedule``, about a third of a ha
 calls are the simulator's own (``metering`` leaves them out), nothing but the runner sees their answers, and the runner
 reads none. Here they call what moto's response classes call for them, with the same arguments:
 
-- ``invoke``: ``LambdaBackend.invoke(function name, no qualifier, the JSON payload as text, no headers, ...)``, as
-  ``LambdaResponse.invoke`` calls it for botocore's request (an ``Invoke`` with no ``InvocationType`` sends no
+- ``invoke``: ``LambdaBackend.invoke(function name, the qualifier moto reads for ``plain_invoke``'s request (none for
+  an event: ``_qualifier``), the JSON payload as text, no headers, ...)``, as ``LambdaResponse.invoke`` calls it for
+  botocore's request (an ``Invoke`` with no ``InvocationType`` sends no
   ``X-Amz-Invocation-Type`` header: a ``RequestResponse`` invocation). moto decodes the payload and hands it to the
   function (``moto_runtime._invoke_in_process``: the real handler, the same event, the same request id counter).
 - ``delete_schedule``: ``EventBridgeSchedulerBackend.delete_schedule(group, name)``, as ``delete_schedule`` of moto's
