@@ -19,7 +19,7 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
-from outreach.simulator import moto_runtime, runner
+from outreach.simulator import json_answers, moto_runtime, runner
 from outreach.simulator.scenario import load
 from tests.dynamo import create_keyed_table
 
@@ -238,7 +238,7 @@ def test_given_a_json_result_when_serialized_the_fast_way_then_the_response_is_m
     handler = DynamoHandler() if service == "dynamodb" else StepFunctionResponse()
     context = ActionContext(service_model, service_model.operation_model(operation), JSONSerializer, handler)
 
-    expected = moto_runtime._original_execute_result(ActionResult(copy.deepcopy(result)), context)
+    expected = json_answers._original_execute_result(ActionResult(copy.deepcopy(result)), context)
     with moto_runtime.patched({}, fast=True):
         got = ActionResult(copy.deepcopy(result)).execute_result(context)
 

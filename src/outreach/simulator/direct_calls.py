@@ -46,6 +46,7 @@ instead.
 
 from __future__ import annotations
 
+import base64
 import functools
 import threading
 from collections import OrderedDict
@@ -56,6 +57,7 @@ from urllib.parse import parse_qs, parse_qsl, urlparse
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ParamValidationError
 from botocore.handlers import add_recursion_detection_header, inject_api_version_header_if_needed
+from botocore.parsers import ResponseParser
 from botocore.validate import ParamValidationDecorator, ParamValidator
 from moto import settings as moto_settings
 from moto.core.authorization import ActionAuthenticatorMixin
@@ -83,11 +85,13 @@ _SCALARS = frozenset(("string", "boolean", "integer", "long", "blob"))
 _wire = threading.local()  # fast path 12 leaves (body, structure) here while a covered call is answered
 
 
-def keep_wire(body: str, wire: dict[str, Any]) -> None:
-    """Called by fast path 12 with the JSON text it returns and the structure it dumped."""
+def keep_wire(body: str, wire: dict[str, Any], blobs: list[tuple[Any, Any, str]] | None = None) -> None:
+    """Called by fast path 12 with the JSON text it returns, the structure it dumped, and (fast path 55,
+    ``json_answers``) where that structure holds the base64 text of a blob when, those decoded, it is botocore's
+    parse of the text already (None: it is not)."""
     slot = getattr(_wire, "slot", None)
     if slot is not None:
-        slot[:] = [body, wire]
+        slot[:] = [body, wire, blobs]
 
 
 class _NotCovered(Exception):
@@ -189,9 +193,10 @@ def prepare(
     api_params: dict[str, Any],
     url: str,
     handler: Callable[..., Any] | None,
-) -> Callable[[], tuple[int, dict[str, Any], str, dict[str, Any] | None]] | None:
+) -> Callable[[], tuple[int, dict[str, Any], str, dict[str, Any] | None, Any]] | None:
     """The call of a covered operation, validated and converted, ready to run under the AWS lock; it answers
-    (status, headers, body, the structure the body is the JSON text of). None when the call is not covered
+    (status, headers, body, the structure the body is the JSON text of, where it holds blobs if it is botocore's parse
+    of that text once they are decoded, else None). None when the call is not covered
     (nothing has happened yet: fast path 11 takes it from the start)."""
     plan = _operation_plan(operation_model)
     responder = getattr(handler, "__self__", None)
@@ -234,6 +239,7 @@ def _body_text(serializer: Any, api_params: dict[str, Any], operation_model: Any
 #: the ``date`` header of an instant, formatted once (the virtual clock stands still while a step runs)
 _http_date = functools.lru_cache(maxsize=16)(http_date)
 _DISPATCH = BaseResponse.dispatch.__func__  # type: ignore[attr-defined]
+_DEFAULT_BLOB_PARSER = ResponseParser._default_blob_parser  # type: ignore[attr-defined]
 
 
 def _call(
@@ -243,7 +249,7 @@ def _call(
     target: str,
     content_type: str,
     text: Callable[[], str],
-) -> tuple[int, dict[str, Any], str, dict[str, Any] | None]:
+) -> tuple[int, dict[str, Any], str, dict[str, Any] | None, Any]:
     """``responder.dispatch`` of the request botocore would send, from ``setup_class`` on."""
     parsed_url, region = _url_parts(url)
     response: Any = responder()
@@ -284,8 +290,9 @@ def _call(
         status, headers, body = exc.code, exc.get_headers(), exc.get_body()
     finally:
         _wire.slot = outer
-    wire = slot[1] if slot and slot[0] == body else None
-    return status, headers, body, wire
+    if slot and slot[0] == body:
+        return status, headers, body, slot[1], slot[2]
+    return status, headers, body, None, None
 
 
 def _querystring(parsed_url: Any, body: str, headers: Headers) -> dict[str, Any]:
@@ -304,13 +311,29 @@ def _querystring(parsed_url: Any, body: str, headers: Headers) -> dict[str, Any]
 
 
 def parsed_success(
-    client: Any, operation_model: Any, url: str, status: int, headers: Any, body: str, wire: dict[str, Any]
+    client: Any,
+    operation_model: Any,
+    url: str,
+    status: int,
+    headers: Any,
+    body: str,
+    wire: dict[str, Any],
+    blobs: list[tuple[Any, Any, str]] | None = None,
 ) -> tuple[AWSResponse, dict[str, Any]]:
-    """botocore's parse of a successful answer, read from the structure its body is the JSON text of."""
+    """botocore's parse of a successful answer, read from the structure its body is the JSON text of (fast path 55:
+    that structure itself, its blobs decoded, where that is its parse and the parser decodes blobs botocore's way)."""
     http = AWSResponse(url, status, headers, MockRawResponse(body))  # type: ignore[arg-type]
     parser = client._endpoint._response_parser_factory.create_parser(operation_model.service_model.resolved_protocol)
     shape = operation_model.output_shape
-    parsed: dict[str, Any] = parser._parse_shape(shape, wire) if shape is not None else {}
+    parsed: dict[str, Any]
+    if shape is None:
+        parsed = {}
+    elif blobs is not None and getattr(parser._blob_parser, "__func__", None) is _DEFAULT_BLOB_PARSER:
+        for container, key, text in blobs:  # what botocore's default blob parser makes of each
+            container[key] = base64.b64decode(text)
+        parsed = wire
+    else:
+        parsed = parser._parse_shape(shape, wire)
     # ``lowercase_dict(http.headers)``, read from moto's dict: a name's first place, its last value, as botocore's
     # case-insensitive ``HeadersDict`` keeps them
     lowered = {str(name).lower(): value for name, value in headers.items()}

@@ -48,7 +48,7 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     cached per expression text (its callers only read the tree or deep-copy it before changing it), and
     the validators' ``deepcopy`` of such a cached tree unpickles a pickle of it taken once;
     ``ActionResult.execute_result`` serialises JSON-protocol results (DynamoDB, Step Functions) with a
-    straight walk of moto's own JSON serializer steps (``_serialize_json``; timestamps, errors and event
+    straight walk of moto's own JSON serializer steps (``json_answers.serialize_json``; timestamps, errors and event
     streams go moto's way; a dict with one key, as every DynamoDB attribute value is, serialises the members
     that list that key among their candidate keys, which is all the loop over every member finds).
 13. Task tokens: ``CallbackPoolManager.add`` records which pool issued a token, and while
@@ -104,6 +104,8 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
 54. The runner's earliest pending timer is kept in a heap of the schedules that came since the last step, not found by
     a look at every schedule at every step; a schedule changed in place (``Schedule.update``) rebuilds it
     (``timer_index``).
+55. A JSON answer answered directly (fast path 23) whose structure is botocore's parse of its text already (blobs
+    decoded in place) is handed over as it is, not walked by botocore's parser (``json_answers``).
 """
 
 from __future__ import annotations
@@ -127,7 +129,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from enum import Enum
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -138,7 +139,6 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse, _urljoin, creat
 from botocore.client import BaseClient
 from botocore.endpoint import convert_to_response_dict
 from botocore.httpchecksum import resolve_checksum_context
-from moto import settings as moto_settings
 from moto.awslambda.models import LambdaFunction
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core import responses as moto_responses
@@ -147,8 +147,7 @@ from moto.core.base_backend import BackendDict
 from moto.core.botocore_stubber import BotocoreStubber, MockRawResponse
 from moto.core.exceptions import HTTPException
 from moto.core.request import normalize_request
-from moto.core.responses import ActionContext, ActionResult
-from moto.core.serialize import AttributePickerContext, JSONSerializer, ResponseSerializer, XFormedAttributePicker
+from moto.core.serialize import AttributePickerContext, ResponseSerializer, XFormedAttributePicker
 from moto.core.utils import get_equivalent_url_in_aws_domain
 from moto.dynamodb import models as dynamodb_models
 from moto.dynamodb.models import DynamoDBBackend
@@ -182,6 +181,7 @@ from outreach.simulator import (
     fast_calls,
     inline_states,
     item_copies,
+    json_answers,
     metering,
     param_checks,
     rest_calls,
@@ -689,9 +689,9 @@ def _direct_answer(client: Any, operation_model: Any, api_params: dict[str, Any]
         if _active is not None:
             _active.quiescence.progress += 1
             _active.direct_calls += 1
-        status, headers, body, wire = call()
+        status, headers, body, wire, blobs = call()
     if status < 300 and wire is not None:
-        return direct_calls.parsed_success(client, operation_model, url, status, headers, body, wire)
+        return direct_calls.parsed_success(client, operation_model, url, status, headers, body, wire, blobs)
     return AWSResponse(url, status, headers, MockRawResponse(body)), None  # type: ignore[arg-type]
 
 
@@ -818,164 +818,6 @@ def _serializer_get_value(self: ResponseSerializer, value: Any, key: str, shape:
         if "." in candidate:
             return _original_get_value(self, value, key, shape)
     return None
-
-
-_member_plans: dict[tuple[Any, ...], list[tuple[str, Any, list[str]]] | None] = {}
-
-
-def _dict_members(serializer: Any, shape: Any) -> list[tuple[str, Any, list[str]]] | None:
-    """For a plain ``dict`` of a structure shape: each member with the keys ``_serializer_get_value`` would try
-    for it, in order (computed once per shape; None where a key needs moto's own lookup: a dotted path).
-
-    The candidates depend on the member key, its shape and parent and the value's class (``dict``) only, so
-    for a dict the member is the first candidate present in it (or None), exactly what the loop over
-    ``shape.members`` with ``get_value`` finds, member by member, in the same order."""
-    picker = serializer._value_picker
-    if type(picker) is not XFormedAttributePicker or picker.response_transformers:
-        return None
-    plan_key = (tuple(picker.alias_providers), shape)
-    if plan_key in _member_plans:
-        return _member_plans[plan_key]
-    plan: list[tuple[str, Any, list[str]]] | None = []
-    for member_key, member_shape in shape.members.items():
-        member_shape.parent = shape
-        keys = list(picker.get_possible_keys(AttributePickerContext(obj={}, key=member_key, shape=member_shape)))
-        if any("." in candidate for candidate in keys):
-            plan = None
-            break
-        plan.append((member_key, member_shape, keys))  # type: ignore[union-attr]
-    _member_plans[plan_key] = plan
-    return plan
-
-
-_listing: dict[tuple[int, str], tuple[list[Any], list[tuple[str, Any]]]] = {}
-
-
-def _members_listing(plan: list[tuple[str, Any, list[str]]], key: str) -> list[tuple[str, Any]]:
-    """For a dict with the one key ``key``: the members (in order) whose candidate keys include it, which is every
-    member the loop over ``plan`` serialises for such a dict (the first candidate present can only be ``key``)."""
-    known = _listing.get((id(plan), key))
-    if known is None or known[0] is not plan:
-        known = _listing[(id(plan), key)] = (plan, [(k, shape) for k, shape, keys in plan if key in keys])
-    return known[1]
-
-
-class _NotPlainJson(Exception):
-    """A value the fast JSON serializer leaves to moto's (a timestamp)."""
-
-
-_JSON_SERIALIZER_TYPES = {
-    "structure",
-    "map",
-    "list",
-    "string",
-    "timestamp",
-    "blob",
-    "integer",
-    "long",
-    "float",
-    "double",
-}
-_FAST_JSON_OK = {
-    name.removeprefix("_serialize_type_") for name in dir(JSONSerializer) if name.startswith("_serialize_type_")
-} == _JSON_SERIALIZER_TYPES  # moto's JSON serializer has exactly the methods mirrored below
-
-
-def _execute_result(self: ActionResult, context: ActionContext) -> Any:
-    """``ActionResult.execute_result`` for the JSON protocol (DynamoDB, Step Functions), moto's serializer
-    walked without its per-member bookkeeping.
-
-    ``_serialize_json`` follows ``BaseJSONSerializer`` step by step (the same member order, the same value
-    picking through ``get_value``, the same string/number/blob conversions, the same quirks for lists and
-    empty map keys); the body is the same ``json.dumps`` of the same dict. Errors, event streams, response
-    transformers, pretty-printing and timestamps take moto's way.
-    """
-    operation = context.operation_model
-    transformers = getattr(context.response, "RESPONSE_KEY_PATH_TO_TRANSFORMER", None)
-    result = self.result
-    if (
-        not _FAST_JSON_OK
-        or context.serializer_class is not JSONSerializer
-        or transformers
-        or moto_settings.PRETTIFY_RESPONSES
-        or isinstance(result, Exception)
-        or operation.has_event_stream_output
-    ):
-        return _original_execute_result(self, context)
-    serializer = JSONSerializer(
-        operation_model=operation, pretty_print=False, value_picker=XFormedAttributePicker(response_transformers={})
-    )
-    wire: dict[str, Any] = {}
-    try:
-        if operation.output_shape is not None:
-            _serialize_json(serializer, wire, result, operation.output_shape, "")
-    except _NotPlainJson:
-        return _original_execute_result(self, context)
-    headers = {"Content-Type": serializer._get_protocol_specific_content_type()}
-    body = json.dumps(wire)
-    direct_calls.keep_wire(body, wire)  # fast path 23 parses the structure, not the text
-    return operation.http.get("responseCode", 200), headers, body
-
-
-def _serialize_json(serializer: Any, serialized: dict[str, Any], value: Any, shape: Any, key: str) -> None:
-    kind = shape.type_name
-    if kind == "structure":
-        if shape.is_document_type:
-            serialized[key] = value
-            return
-        if value is None:
-            return
-        wrapper: dict[str, Any] = {} if key else serialized
-        plan = _dict_members(serializer, shape) if type(value) is dict else None
-        if plan is not None and len(value) == 1:  # (every DynamoDB AttributeValue) the members that list its key
-            ((only, member_value),) = value.items()
-            if member_value is not None:
-                for member_key, member_shape in _members_listing(plan, only):
-                    _serialize_json(serializer, wrapper, member_value, member_shape, member_key)
-        elif plan is not None:  # the same members, values and order as the loop below, looked up the same way
-            for member_key, member_shape, candidates in plan:
-                for candidate in candidates:
-                    if candidate in value:
-                        member_value = value[candidate]
-                        if member_value is not None:
-                            _serialize_json(serializer, wrapper, member_value, member_shape, member_key)
-                        break
-        else:
-            for member_key, member_shape in shape.members.items():
-                member_shape.parent = shape
-                member_value = serializer.get_value(value, member_key, member_shape)
-                if member_value is not None:
-                    _serialize_json(serializer, wrapper, member_value, member_shape, member_key)
-        if key:
-            serialized[shape.serialization.get("name", key)] = wrapper
-    elif kind == "map":
-        map_obj: dict[str, Any] = {}
-        serialized[shape.serialization.get("name", key)] = map_obj
-        for sub_key, sub_value in value.items():
-            _serialize_json(serializer, map_obj, sub_value, shape.value, sub_key)
-    elif kind == "list":
-        member = shape.member
-        item_key = member.name
-        items = []
-        for item in value:
-            holder: dict[str, Any] = {}
-            _serialize_json(serializer, holder, item, member, item_key)
-            items.append(holder.get(item_key, item))
-        serialized[shape.serialization.get("name", key)] = items
-    elif kind == "string":
-        if isinstance(value, Enum):
-            value = value.value
-        serialized[shape.serialization.get("name", key)] = str(value) if value not in [None, {}, []] else value
-    elif kind in ("integer", "long"):
-        serialized[shape.serialization.get("name", key)] = int(value)
-    elif kind in ("float", "double"):
-        serialized[shape.serialization.get("name", key)] = float(value)
-    elif kind == "blob":
-        serialized[shape.serialization.get("name", key)] = serializer._base64(value)
-    elif kind == "timestamp":
-        raise _NotPlainJson
-    else:
-        serialized[shape.serialization.get("name", key)] = value
 
 
 _ast_copies: dict[int, tuple[Any, bytes]] = {}  # id(cached tree) -> (tree, its pickle)
@@ -1129,7 +971,6 @@ _original_update_expression_make = UpdateExpressionParser.make
 _original_pool_add = CallbackPoolManager.add
 _original_get_executions = StepFunctionsParserBackend._get_executions
 _original_get_value = ResponseSerializer.get_value
-_original_execute_result = ActionResult.execute_result
 _original_make_api_call = BaseClient._make_api_call  # type: ignore[attr-defined]
 _original_asl_parse = AmazonStateLanguageParser.parse
 _original_compile_builder = WerkzeugRule._compile_builder
@@ -1162,7 +1003,7 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
     (WerkzeugRule, "_compile_builder", _lazy_url_builder),
     *startup_cache.PATCHES,
     (ResponseSerializer, "get_value", _serializer_get_value),
-    (ActionResult, "execute_result", _execute_result),
+    *json_answers.PATCHES,  # fast paths 12 (its serialisation) and 55
     (UpdateExpressionParser, "make", classmethod(_parse_update_expression)),
     (dynamodb_validators, "deepcopy", _copy_tree),
     (CallbackPoolManager, "add", _pool_add),

@@ -1,0 +1,232 @@
+"""JSON-protocol answers (DynamoDB, Step Functions): moto's serialisation (fast path 12) and botocore's parse (55).
+
+12. (the serialisation part, moved here from ``moto_runtime``) ``ActionResult.execute_result`` serialises
+    JSON-protocol results with a straight walk of moto's own JSON serializer steps (``serialize_json``; timestamps,
+    errors and event streams go moto's way; a dict with one key, as every DynamoDB attribute value is, serialises the
+    members that list that key among their candidate keys, which is all the loop over every member finds). The
+    structure it dumps is handed to fast path 23 (``direct_calls.keep_wire``), which parses it instead of the text.
+
+55. The parse of an answer that is its own parse. botocore's JSON parser turns the structure of a JSON text into its
+    answer by a walk down the output shape that, for the JSON protocol, changes nothing but blobs (base64 decoded),
+    timestamps, members whose wire name differs from their name, and tagged unions without exactly one member (an
+    error, or botocore's "unknown member" answer); structures keep their members that are not ``None`` in the shape's
+    order, maps and lists every entry (``None`` list items too), and strings, numbers and booleans are what the JSON
+    text gave. The structure ``serialize_json`` builds has exactly that form already: the members it writes, in the
+    shape's order, never ``None``; so where the walk met none of those cases, and every value it wrote is a new
+    container or an immutable scalar (a string shape's ``{}``/``[]``, a document, a list item moto's quirk leaves
+    unserialised, and any value of an unexpected class count as met), botocore's parse of it is an equal structure
+    of new containers, and the structure itself (built for this one answer, read by nobody after the JSON text was
+    made of it) is the answer. Otherwise botocore parses it, as before. ``tests/simulation/test_json_answers.py``
+    compares the two over random answers of every DynamoDB and Step Functions output shape.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from typing import Any
+
+from moto import settings as moto_settings
+from moto.core.responses import ActionContext, ActionResult
+from moto.core.serialize import AttributePickerContext, JSONSerializer, XFormedAttributePicker
+
+from outreach.simulator import direct_calls
+
+Blobs = list[tuple[Any, Any, str]]  # (container, key or index, base64 text) of each blob an answer's structure holds
+_member_plans: dict[tuple[Any, ...], list[tuple[str, Any, list[str]]] | None] = {}
+
+
+def dict_members(serializer: Any, shape: Any) -> list[tuple[str, Any, list[str]]] | None:
+    """For a plain ``dict`` of a structure shape: each member with the keys ``moto_runtime._serializer_get_value``
+    would try for it, in order (computed once per shape; None where a key needs moto's own lookup: a dotted path).
+
+    The candidates depend on the member key, its shape and parent and the value's class (``dict``) only, so
+    for a dict the member is the first candidate present in it (or None), exactly what the loop over
+    ``shape.members`` with ``get_value`` finds, member by member, in the same order."""
+    picker = serializer._value_picker
+    if type(picker) is not XFormedAttributePicker or picker.response_transformers:
+        return None
+    plan_key = (tuple(picker.alias_providers), shape)
+    if plan_key in _member_plans:
+        return _member_plans[plan_key]
+    plan: list[tuple[str, Any, list[str]]] | None = []
+    for member_key, member_shape in shape.members.items():
+        member_shape.parent = shape
+        keys = list(picker.get_possible_keys(AttributePickerContext(obj={}, key=member_key, shape=member_shape)))
+        if any("." in candidate for candidate in keys):
+            plan = None
+            break
+        plan.append((member_key, member_shape, keys))  # type: ignore[union-attr]
+    _member_plans[plan_key] = plan
+    return plan
+
+
+_listing: dict[tuple[int, str], tuple[list[Any], list[tuple[str, Any]]]] = {}
+
+
+def members_listing(plan: list[tuple[str, Any, list[str]]], key: str) -> list[tuple[str, Any]]:
+    """For a dict with the one key ``key``: the members (in order) whose candidate keys include it, which is every
+    member the loop over ``plan`` serialises for such a dict (the first candidate present can only be ``key``)."""
+    known = _listing.get((id(plan), key))
+    if known is None or known[0] is not plan:
+        known = _listing[(id(plan), key)] = (plan, [(k, shape) for k, shape, keys in plan if key in keys])
+    return known[1]
+
+
+class _NotPlainJson(Exception):
+    """A value the fast JSON serializer leaves to moto's (a timestamp)."""
+
+
+_JSON_SERIALIZER_TYPES = {
+    "structure",
+    "map",
+    "list",
+    "string",
+    "timestamp",
+    "blob",
+    "integer",
+    "long",
+    "float",
+    "double",
+}
+_FAST_JSON_OK = {
+    name.removeprefix("_serialize_type_") for name in dir(JSONSerializer) if name.startswith("_serialize_type_")
+} == _JSON_SERIALIZER_TYPES  # moto's JSON serializer has exactly the methods mirrored below
+
+
+def execute_result(self: ActionResult, context: ActionContext) -> Any:
+    """``ActionResult.execute_result`` for the JSON protocol (DynamoDB, Step Functions), moto's serializer
+    walked without its per-member bookkeeping.
+
+    ``serialize_json`` follows ``BaseJSONSerializer`` step by step (the same member order, the same value
+    picking through ``get_value``, the same string/number/blob conversions, the same quirks for lists and
+    empty map keys); the body is the same ``json.dumps`` of the same dict. Errors, event streams, response
+    transformers, pretty-printing and timestamps take moto's way.
+    """
+    operation = context.operation_model
+    transformers = getattr(context.response, "RESPONSE_KEY_PATH_TO_TRANSFORMER", None)
+    result = self.result
+    if (
+        not _FAST_JSON_OK
+        or context.serializer_class is not JSONSerializer
+        or transformers
+        or moto_settings.PRETTIFY_RESPONSES
+        or isinstance(result, Exception)
+        or operation.has_event_stream_output
+    ):
+        return _original_execute_result(self, context)
+    serializer = JSONSerializer(
+        operation_model=operation, pretty_print=False, value_picker=XFormedAttributePicker(response_transformers={})
+    )
+    wire: dict[str, Any] = {}
+    odd: list[Any] = []  # fast path 55: anything botocore's parse would change, or a value not built here
+    blobs: Blobs = []  # fast path 55: where the structure holds a blob's base64 text
+    try:
+        if operation.output_shape is not None:
+            serialize_json(serializer, wire, result, operation.output_shape, "", odd, blobs)
+    except _NotPlainJson:
+        return _original_execute_result(self, context)
+    headers = {"Content-Type": serializer._get_protocol_specific_content_type()}
+    body = json.dumps(wire)
+    direct_calls.keep_wire(body, wire, None if odd else blobs)  # fast path 23 parses the structure, not the text
+    return operation.http.get("responseCode", 200), headers, body
+
+
+#: classes of values a JSON answer may hold as they are: they cannot change, so sharing them shares nothing
+_IMMUTABLE = frozenset((str, int, float, bool, type(None)))
+
+
+def serialize_json(
+    serializer: Any, serialized: dict[str, Any], value: Any, shape: Any, key: str, odd: list[Any], blobs: Blobs
+) -> None:
+    """Write ``value`` of ``shape`` into ``serialized`` under ``key``, as moto's JSON serializer does; append to
+    ``odd`` whatever makes the structure written differ from botocore's parse of it other than a blob, and to
+    ``blobs`` where each blob's base64 text was written (container, key or index, text) (fast path 55)."""
+    kind = shape.type_name
+    if kind == "structure":
+        if shape.is_document_type:
+            odd.append(shape)
+            serialized[key] = value
+            return
+        if value is None:
+            return
+        wrapper: dict[str, Any] = {} if key else serialized
+        plan = dict_members(serializer, shape) if type(value) is dict else None
+        if plan is not None and len(value) == 1:  # (every DynamoDB AttributeValue) the members that list its key
+            ((only, member_value),) = value.items()
+            if member_value is not None:
+                for member_key, member_shape in members_listing(plan, only):
+                    serialize_json(serializer, wrapper, member_value, member_shape, member_key, odd, blobs)
+        elif plan is not None:  # the same members, values and order as the loop below, looked up the same way
+            for member_key, member_shape, candidates in plan:
+                for candidate in candidates:
+                    if candidate in value:
+                        member_value = value[candidate]
+                        if member_value is not None:
+                            serialize_json(serializer, wrapper, member_value, member_shape, member_key, odd, blobs)
+                        break
+        else:
+            for member_key, member_shape in shape.members.items():
+                member_shape.parent = shape
+                member_value = serializer.get_value(value, member_key, member_shape)
+                if member_value is not None:
+                    serialize_json(serializer, wrapper, member_value, member_shape, member_key, odd, blobs)
+        if len(wrapper) != 1 and shape.is_tagged_union:
+            odd.append(shape)  # botocore's parse raises, or answers with its "unknown member"
+        if key:
+            name = shape.serialization.get("name", key)
+            if name != key:
+                odd.append(shape)
+            serialized[name] = wrapper
+        return
+    name = shape.serialization.get("name", key)
+    if name != key:
+        odd.append(shape)  # botocore reads the member under its wire name and answers under its own
+    if kind == "map":
+        map_obj: dict[str, Any] = {}
+        serialized[name] = map_obj
+        for sub_key, sub_value in value.items():
+            if sub_key == "":
+                odd.append(shape)  # moto's quirk: a structure under an empty key is written into the map itself
+            serialize_json(serializer, map_obj, sub_value, shape.value, sub_key, odd, blobs)
+    elif kind == "list":
+        member = shape.member
+        item_key = member.name
+        items: list[Any] = []
+        for item in value:
+            holder: dict[str, Any] = {}
+            serialize_json(serializer, holder, item, member, item_key, odd, blobs)
+            if item_key in holder:
+                if blobs and blobs[-1][0] is holder:  # a blob item: its text is in the list, not in the holder
+                    blobs[-1] = (items, len(items), blobs[-1][2])
+                items.append(holder[item_key])
+            else:  # moto's quirk: the item as it is (None stays None; anything else was not serialised)
+                if item is not None:
+                    odd.append(shape)
+                items.append(item)
+        serialized[name] = items
+    elif kind == "string":
+        if isinstance(value, Enum):
+            value = value.value
+        if value in [None, {}, []]:
+            odd.append(shape)
+            serialized[name] = value
+        else:
+            serialized[name] = str(value)
+    elif kind in ("integer", "long"):
+        serialized[name] = int(value)
+    elif kind in ("float", "double"):
+        serialized[name] = float(value)
+    elif kind == "blob":
+        text = serialized[name] = serializer._base64(value)
+        blobs.append((serialized, name, text))  # botocore's parse decodes it
+    elif kind == "timestamp":
+        raise _NotPlainJson
+    else:
+        if type(value) not in _IMMUTABLE:
+            odd.append(shape)
+        serialized[name] = value
+
+
+_original_execute_result = ActionResult.execute_result
+PATCHES: list[tuple[Any, str, Any]] = [(ActionResult, "execute_result", execute_result)]

@@ -1,0 +1,129 @@
+"""Fast path 55 (``outreach.simulator.json_answers``): an answer's structure is handed to the caller as its own parse
+only where botocore's parse of the JSON text would give exactly the same: the same classes, values and key order
+all the way down. Checked over random answers of every DynamoDB and Step Functions output shape, odd values
+included (``None`` members and items, empty unions, blobs, wrong classes, a string shape's ``{}``)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import boto3
+import pytest
+from botocore.parsers import create_parser
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from moto.core.serialize import JSONSerializer, XFormedAttributePicker
+
+from outreach.simulator import json_answers
+
+SESSION = boto3.session.Session()
+MODELS = {
+    name: SESSION.client(name, region_name="us-east-1").meta.service_model for name in ("dynamodb", "stepfunctions")
+}
+OPERATIONS = [
+    (service, name)
+    for service, model in MODELS.items()
+    for name in model.operation_names
+    if model.operation_model(name).output_shape is not None
+]
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal with the same classes and the same key order all the way down (``1 == 1.0 == True`` is not enough)."""
+    if type(a) is not type(b):
+        return False
+    if type(a) is dict:
+        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
+    if type(a) is list:
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b) or (a != a and b != b)  # NaN
+
+
+_ODD = st.sampled_from([None, {}, [], "", 0, 1.5, True, "text", b"\x00bytes", ["x"], {"k": "v"}])
+
+
+def _value(draw: Any, shape: Any, depth: int) -> Any:
+    """A value moto's result could hold for ``shape``: mostly of the right kind, sometimes anything."""
+    if depth > 4 or draw(st.integers(0, 19)) == 0:
+        return draw(_ODD)
+    kind = shape.type_name
+    if kind == "structure":
+        members = list(shape.members.items())
+        if shape.is_tagged_union and members and draw(st.booleans()):
+            name, member = draw(st.sampled_from(members))
+            return {name: _value(draw, member, depth + 1)}
+        chosen = draw(st.lists(st.sampled_from(members), max_size=4, unique_by=lambda m: m[0])) if members else []
+        return {name: _value(draw, member, depth + 1) for name, member in chosen}
+    if kind == "list":
+        return [_value(draw, shape.member, depth + 1) for _ in range(draw(st.integers(0, 3)))]
+    if kind == "map":
+        keys = draw(st.lists(st.sampled_from(["a", "b", "", "S", "ü"]), max_size=3, unique=True))
+        return {key: _value(draw, shape.value, depth + 1) for key in keys}
+    if kind in ("integer", "long"):
+        return draw(st.one_of(st.integers(-(2**40), 2**40), st.sampled_from([2.0, "7", True])))
+    if kind in ("float", "double"):
+        return draw(st.one_of(st.floats(allow_nan=False), st.integers(-5, 5), st.just("0.5")))
+    if kind == "boolean":
+        return draw(st.booleans())
+    if kind == "blob":
+        return draw(st.one_of(st.binary(max_size=4), st.text(max_size=3)))
+    if kind == "timestamp":
+        return draw(st.just(1700000000))
+    return draw(st.text(max_size=4))
+
+
+@pytest.mark.parametrize(("service", "operation"), OPERATIONS)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_given_a_random_answer_when_it_is_its_own_parse_then_botocore_parses_its_text_to_the_same(
+    service, operation, data
+):
+    operation_model = MODELS[service].operation_model(operation)
+    shape = operation_model.output_shape
+    result = _value(data.draw, shape, 0)
+    serializer = JSONSerializer(
+        operation_model=operation_model,
+        pretty_print=False,
+        value_picker=XFormedAttributePicker(response_transformers={}),
+    )
+    wire: dict[str, Any] = {}
+    odd: list[Any] = []
+    blobs: json_answers.Blobs = []
+    try:
+        json_answers.serialize_json(serializer, wire, result, shape, "", odd, blobs)
+        text = json.dumps(wire)
+    except Exception:  # moto's serializer fails such a value too (a timestamp goes moto's way)
+        return
+    if odd:
+        return  # botocore parses it, as before
+    for container, key, encoded in blobs:  # as direct_calls.parsed_success decodes them
+        container[key] = base64.b64decode(encoded)
+    parsed = create_parser("json")._parse_shape(shape, json.loads(text))
+    assert _same(wire, parsed)
+
+
+def test_given_the_handlers_answers_then_they_are_their_own_parse_their_blobs_decoded():
+    """The answers of the handlers' calls take the short way, a binary attribute (the state's) decoded in place."""
+    model = MODELS["dynamodb"].operation_model("Query")
+    serializer = JSONSerializer(
+        operation_model=model, pretty_print=False, value_picker=XFormedAttributePicker(response_transformers={})
+    )
+    item = {"pk": {"S": "ORDER#1"}, "n": {"N": "1"}, "m": {"M": {"l": {"L": [{"NULL": True}, {"SS": ["a"]}]}}}}
+    answer = {
+        "Items": [item],
+        "Count": 1,
+        "ScannedCount": 1,
+        "ConsumedCapacity": {"TableName": "t", "CapacityUnits": 0.5},
+    }
+    with_blobs = {**answer, "Items": [{**item, "b": {"B": b"\x01"}, "bs": {"BS": [b"\x02", b"\x03"]}}]}
+    for result, found in ((answer, 0), (with_blobs, 3)):
+        wire: dict[str, Any] = {}
+        odd: list[Any] = []
+        blobs: json_answers.Blobs = []
+        json_answers.serialize_json(serializer, wire, result, model.output_shape, "", odd, blobs)
+        assert not odd
+        assert len(blobs) == found
+    assert wire["Items"][0]["b"] == {"B": base64.b64encode(b"\x01").decode()}
+    assert wire["Items"][0]["bs"]["BS"][1] == base64.b64encode(b"\x03").decode()
