@@ -127,3 +127,96 @@ def test_given_the_handlers_answers_then_they_are_their_own_parse_their_blobs_de
         assert len(blobs) == found
     assert wire["Items"][0]["b"] == {"B": base64.b64encode(b"\x01").decode()}
     assert wire["Items"][0]["bs"]["BS"][1] == base64.b64encode(b"\x03").decode()
+
+
+# -- fast path 56: attribute values written straight away ---------------------------------------------------------
+_strings = st.text(max_size=3)
+_scalar_values = st.one_of(
+    st.builds(lambda v: {"S": v}, _strings),
+    st.builds(lambda v: {"N": v}, st.sampled_from(["1", "-2.5", "1e3"])),
+    st.builds(lambda v: {"B": v}, st.one_of(st.binary(max_size=3), _strings)),
+    st.builds(lambda v: {"SS": v}, st.lists(_strings, max_size=2)),
+    st.builds(lambda v: {"NS": v}, st.lists(st.sampled_from(["1", "2"]), max_size=2)),
+    st.builds(lambda v: {"BS": v}, st.lists(st.one_of(st.binary(max_size=2), _strings), max_size=2)),
+    st.builds(lambda v: {"NULL": v}, st.booleans()),
+    st.builds(lambda v: {"BOOL": v}, st.one_of(st.booleans(), st.just("true"))),
+    _ODD,
+    st.just({"S": "a", "N": "1"}),
+    st.just({"X": "unknown"}),
+    st.just({"S": None}),
+    st.just({"S": 5}),
+)
+_attribute_values = st.recursive(
+    _scalar_values,
+    lambda inner: st.one_of(
+        st.builds(lambda v: {"M": v}, st.dictionaries(st.sampled_from(["a", "b", "", "S"]), inner, max_size=3)),
+        st.builds(lambda v: {"L": v}, st.lists(st.one_of(inner, st.none()), max_size=3)),
+    ),
+    max_leaves=6,
+)
+_attribute_maps = st.dictionaries(st.sampled_from(["pk", "sk", "", "S", "ü"]), st.one_of(_attribute_values, st.none()))
+
+
+@settings(max_examples=300, deadline=None)
+@given(items=st.lists(_attribute_maps, max_size=3), key=_attribute_maps, attributes=_attribute_maps)
+def test_given_random_attribute_values_when_written_straight_away_then_the_answer_is_the_walk_s(items, key, attributes):
+    from moto.core.utils import get_service_model
+
+    model = get_service_model("dynamodb")  # the model moto serialises with
+    for operation, result in (
+        ("Query", {"Items": items, "Count": len(items), "LastEvaluatedKey": key}),
+        ("UpdateItem", {"Attributes": attributes, "ConsumedCapacity": {"TableName": "t", "CapacityUnits": 0.5}}),
+        ("GetItem", {"Item": attributes}),
+    ):
+        shape = model.operation_model(operation).output_shape
+        serializer = JSONSerializer(
+            operation_model=model.operation_model(operation),
+            pretty_print=False,
+            value_picker=XFormedAttributePicker(response_transformers={}),
+        )
+        written = []
+        for straight_away in (True, False):
+            wire: dict[str, Any] = {}
+            odd: list[Any] = []
+            blobs: json_answers.Blobs = []
+            with _attribute_values_written(straight_away):
+                try:
+                    json_answers.serialize_json(serializer, wire, result, shape, "", odd, blobs)
+                except Exception as exc:  # the same failure both ways
+                    written.append(("raised", type(exc)))
+                    continue
+            text = json.dumps(wire)
+            for container, where, encoded in blobs:
+                container[where] = base64.b64decode(encoded)
+            written.append((text, bool(odd), wire))
+        fast, walked = written
+        assert fast[:2] == walked[:2]
+        if len(fast) > 2:
+            assert _same(fast[2], walked[2])
+
+
+class _attribute_values_written:
+    """Fast path 56 on (as installed) or off (every attribute value through the generic walk)."""
+
+    def __init__(self, on: bool) -> None:
+        self.on = on
+
+    def __enter__(self) -> None:
+        self.saved = json_answers._attribute_value_shape
+        if not self.on:
+            json_answers._attribute_value_shape = lambda serializer, shape: False  # type: ignore[assignment]
+
+    def __exit__(self, *exc: Any) -> None:
+        json_answers._attribute_value_shape = self.saved  # type: ignore[assignment]
+
+
+def test_given_dynamodb_s_model_then_its_attribute_value_is_written_straight_away():
+    from moto.core.utils import get_service_model
+
+    model = get_service_model("dynamodb").operation_model("Query")
+    serializer = JSONSerializer(
+        operation_model=model, pretty_print=False, value_picker=XFormedAttributePicker(response_transformers={})
+    )
+    attribute_value = model.output_shape.members["Items"].member.value
+    assert json_answers._attribute_value_shape(serializer, attribute_value)
+    assert not json_answers._attribute_value_shape(serializer, model.output_shape)

@@ -18,6 +18,14 @@
     of new containers, and the structure itself (built for this one answer, read by nobody after the JSON text was
     made of it) is the answer. Otherwise botocore parses it, as before. ``tests/simulation/test_json_answers.py``
     compares the two over random answers of every DynamoDB and Step Functions output shape.
+
+56. DynamoDB attribute values written straight away: for a map of ``AttributeValue`` (an item, a key), each value in
+    a form ``dynamo_to_dict`` leaves (a dict with one key: a ``str`` for ``S`` and ``N``, a ``bool`` for ``BOOL`` and
+    ``NULL``, a list of ``str`` for ``SS`` and ``NS``, ``bytes`` or a list of them for ``B`` and ``BS``, a dict or list
+    of such values for ``M`` and ``L``) is written as the generic walk writes it (the member of that key alone, sets and
+    containers copied, a blob's base64 text, recorded for 55) without going down the shape level by level; anything
+    else takes the walk. Only where moto's model has exactly DynamoDB's ten members, of those types, none renamed, each
+    the one member listing its key (``_attribute_value_shape``); a map with an empty key takes the walk (its quirk).
 """
 
 from __future__ import annotations
@@ -185,6 +193,12 @@ def serialize_json(
     if kind == "map":
         map_obj: dict[str, Any] = {}
         serialized[name] = map_obj
+        value_shape = shape.value
+        if "" not in value and _attribute_value_shape(serializer, value_shape):  # fast path 56
+            for sub_key, sub_value in value.items():
+                if sub_value is not None:
+                    map_obj[sub_key] = _attribute_value(serializer, value_shape, sub_value, odd, blobs)
+            return
         for sub_key, sub_value in value.items():
             if sub_key == "":
                 odd.append(shape)  # moto's quirk: a structure under an empty key is written into the map itself
@@ -226,6 +240,92 @@ def serialize_json(
         if type(value) not in _IMMUTABLE:
             odd.append(shape)
         serialized[name] = value
+
+
+# -- fast path 56: DynamoDB attribute values -------------------------------------------------------------------------
+_ATTRIBUTE_VALUE_MEMBERS = {
+    "S": ("string", None),
+    "N": ("string", None),
+    "B": ("blob", None),
+    "SS": ("list", "string"),
+    "NS": ("list", "string"),
+    "BS": ("list", "blob"),
+    "M": ("map", "self"),
+    "L": ("list", "self"),
+    "NULL": ("boolean", None),
+    "BOOL": ("boolean", None),
+}
+_attribute_value_shapes: dict[int, tuple[Any, Any, bool]] = {}  # id(shape) -> (shape, its member plan, answer)
+
+
+def _attribute_value_shape(serializer: Any, shape: Any) -> bool:
+    """True for DynamoDB's ``AttributeValue`` as moto's serializer walks it here: a structure of exactly the ten
+    members DynamoDB documents, of those types, none renamed, each written under its own name alone for a dict
+    holding its key (``members_listing``). Worked out once per shape and member plan (the serializer's picker)."""
+    plan = dict_members(serializer, shape) if shape.type_name == "structure" else None
+    known = _attribute_value_shapes.get(id(shape))
+    if known is None or known[0] is not shape or known[1] is not plan:
+        answer = plan is not None and _is_attribute_value(shape, plan)
+        known = _attribute_value_shapes[id(shape)] = (shape, plan, answer)
+    return known[2]
+
+
+def _is_attribute_value(shape: Any, plan: list[tuple[str, Any, list[str]]]) -> bool:
+    if shape.is_document_type or shape.serialization:  # (a union or not: its one member is written either way)
+        return False
+    if set(shape.members) != set(_ATTRIBUTE_VALUE_MEMBERS):
+        return False
+    for name, member in shape.members.items():
+        kind, inner = _ATTRIBUTE_VALUE_MEMBERS[name]
+        if member.type_name != kind or member.serialization:  # no other wire name, no JSON-value trait
+            return False
+        if [(k, m.name) for k, m in members_listing(plan, name)] != [(name, member.name)]:
+            return False
+        if kind == "list":
+            below = member.member
+            if below.serialization or (below.name != shape.name if inner == "self" else below.type_name != inner):
+                return False
+        if kind == "map" and (member.key.type_name != "string" or member.value.name != shape.name):
+            return False
+    return True
+
+
+def _attribute_value(serializer: Any, shape: Any, value: Any, odd: list[Any], blobs: Blobs) -> Any:
+    """What ``serialize_json`` writes for one (not ``None``) value of DynamoDB's ``AttributeValue`` shape, written
+    straight away for the forms ``dynamo_to_dict`` leaves (a dict with one key, the value of its type); anything else
+    through ``serialize_json``."""
+    if type(value) is dict and len(value) == 1:
+        ((kind, raw),) = value.items()
+        raw_type = type(raw)
+        if kind == "S" or kind == "N":
+            if raw_type is str:
+                return {kind: raw}
+        elif kind == "M":
+            if raw_type is dict and "" not in raw:
+                inner = {k: _attribute_value(serializer, shape, v, odd, blobs) for k, v in raw.items() if v is not None}
+                return {"M": inner}
+        elif kind == "L":
+            if raw_type is list:
+                return {"L": [None if v is None else _attribute_value(serializer, shape, v, odd, blobs) for v in raw]}
+        elif kind == "BOOL" or kind == "NULL":
+            if raw_type is bool:
+                return {kind: raw}
+        elif kind == "SS" or kind == "NS":
+            if raw_type is list and all(type(v) is str for v in raw):
+                return {kind: list(raw)}
+        elif kind == "B":
+            if raw_type is bytes:
+                text = serializer._base64(raw)
+                wire = {"B": text}
+                blobs.append((wire, "B", text))
+                return wire
+        elif kind == "BS" and raw_type is list and all(type(v) is bytes for v in raw):
+            texts = [serializer._base64(v) for v in raw]
+            blobs.extend((texts, index, text) for index, text in enumerate(texts))
+            return {"BS": texts}
+    holder: dict[str, Any] = {}
+    serialize_json(serializer, holder, value, shape, "value", odd, blobs)
+    return holder["value"]
 
 
 _original_execute_result = ActionResult.execute_result
