@@ -269,3 +269,50 @@ def test_given_answers_with_and_without_a_request_id_element_then_the_request_id
         assert got == expected, body
     text = " SET a = :a ,  b=b + :one - :two"
     assert fast_calls._sub_remembered(r"\s*([=\+-])\s*", "\\1", text) == re.sub(r"\s*([=\+-])\s*", "\\1", text)
+
+
+def _backend_state() -> Any:
+    """Which accounts and regions moto's DynamoDB backends hold, and whether they are registered."""
+    from moto.core.base_backend import BackendDict
+    from moto.dynamodb.models import dynamodb_backends
+
+    built = {account: sorted(dict(regions)) for account, regions in dict(dynamodb_backends).items()}
+    return built, any(known is dynamodb_backends for known in BackendDict._instances)  # type: ignore[misc]
+
+
+def test_given_requests_of_known_and_new_accounts_and_regions_then_the_backend_is_moto_s():
+    """Fast path 57: the backend of a request is the one moto's lookups give, and the same ones are built."""
+    from moto.core.base_backend import BackendDict
+    from moto.dynamodb.responses import DynamoHandler
+
+    from outreach.simulator.patching import installed
+
+    lookups: list[tuple[str, str]] = [
+        ("123456789012", "us-east-1"),
+        ("123456789012", "us-east-1"),
+        ("123456789012", "eu-west-1"),  # a region not built yet
+        ("222233334444", "us-east-1"),  # an account not met yet
+        ("123456789012", "global"),
+        ("123456789012", "aws"),
+    ]
+
+    def run(fast: bool) -> list[Any]:
+        seen: list[Any] = []
+        with mock_aws(), installed([p for p in fast_calls.PATCHES if p[1] == "dynamodb_backend"] if fast else []):
+            for lookup in [*lookups, None, *lookups]:
+                if lookup is None:
+                    BackendDict.reset()  # as a new mock does: nothing built, nothing registered
+                    seen.append(_backend_state())
+                    continue
+                account, region = lookup
+                handler = DynamoHandler()
+                handler.current_account, handler.region = account, region
+                try:
+                    backend = handler.dynamodb_backend
+                except KeyError as exc:  # a region DynamoDB does not have ("global" is "aws")
+                    seen.append(("KeyError", str(exc), _backend_state()))
+                    continue
+                seen.append((type(backend).__name__, backend.account_id, backend.region_name, _backend_state()))
+        return seen
+
+    assert run(fast=True) == run(fast=False)

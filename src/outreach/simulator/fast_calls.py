@@ -78,6 +78,14 @@ with and without them, and ``tests/simulation/test_fast_calls.py`` the cases no 
     per text), and ``BaseResponse._enrich_response`` looks for ``<RequestId>...</RequestId>`` in every answer's
     body to put the request id there, which for a text without ``<RequestId>`` (every JSON answer) cannot match:
     such a body is returned as it is. Both modules see ``re`` with that one function changed.
+(55 and 56 are in ``json_answers``.)
+57. ``DynamoHandler.dynamodb_backend``, read two or three times by every DynamoDB request: ``dynamodb_backends[account]
+    [region]`` goes through ``BackendDict.__getitem__`` (moto's backend lock, a list of the accounts, the registration
+    check that compares the ``BackendDict`` with every registered one through its Python ``__eq__``) and
+    ``AccountSpecificBackend.__getitem__`` (a look at its keys). As fast path 43 does for IAM, a backend that is there
+    (its account and region in the dicts, the ``BackendDict`` registered) is read from the dicts directly: what moto's
+    ``__getitem__`` returns, since it only creates and registers what is missing; anything missing, and the region
+    name ``global``, take moto's way.
 """
 
 from __future__ import annotations
@@ -96,9 +104,11 @@ from typing import Any
 
 from botocore.parsers import BaseJSONParser
 from moto.core import responses as moto_responses
+from moto.core.base_backend import BackendDict
 from moto.core.parse import BaseJSONParser as MotoJSONParser
 from moto.core.utils import camelcase_to_underscores
 from moto.dynamodb import models as dynamodb_models
+from moto.dynamodb import responses as dynamodb_responses
 from moto.dynamodb.comparisons import ConditionExpressionParser
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.utilities import bytesize
@@ -696,6 +706,21 @@ def _sub_request_id(pattern: Any, repl: Any, string: Any, count: int = 0, flags:
     return re.sub(pattern, repl, string, count=count, flags=flags)
 
 
+# -- fast path 57: the DynamoDB backend of a request, read from moto's dicts ----------------------------------------
+def _dynamodb_backend(self: Any) -> Any:
+    """``DynamoHandler.dynamodb_backend``: ``dynamodb_backends[self.current_account][self.region]``."""
+    backends = dynamodb_responses.dynamodb_backends
+    region = self.region
+    account = dict.get(backends, self.current_account)
+    registered: list[Any] = BackendDict._instances  # type: ignore[misc]
+    if account is not None and region != "global" and any(known is backends for known in registered):
+        backend = dict.get(account, region)
+        if backend is not None:
+            return backend
+    return _original_dynamodb_backend(self)
+
+
+_original_dynamodb_backend = dynamodb_responses.DynamoHandler.dynamodb_backend.fget  # type: ignore[attr-defined]
 _original_find_clauses = ast_nodes.Node.find_clauses
 _original_parse_condition = ConditionExpressionParser.parse
 _original_request_structure = MotoJSONParser._parse_structure
@@ -720,6 +745,7 @@ PATCHES: list[tuple[Any, str, Any]] = [
     (moto_responses, "camelcase_to_underscores", functools.lru_cache(maxsize=1024)(camelcase_to_underscores)),
     (dynamodb_models, "re", _module_with(re, sub=_sub_remembered)),
     (moto_responses, "re", _module_with(re, sub=_sub_request_id)),
+    (dynamodb_responses.DynamoHandler, "dynamodb_backend", property(_dynamodb_backend)),
 ]
 
 
