@@ -8,6 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 import boto3
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from moto import mock_aws
 from moto.dynamodb.models.dynamo_type import DynamoType
 
@@ -316,3 +318,52 @@ def test_given_requests_of_known_and_new_accounts_and_regions_then_the_backend_i
         return seen
 
     assert run(fast=True) == run(fast=False)
+
+
+# -- fast path 58: DynamoType's cast value, hash and equality ------------------------------------------------------
+_dynamo_scalars = st.one_of(
+    st.builds(lambda v: {"S": v}, st.sampled_from(["", "a", "1", "ORDER#1"])),
+    st.builds(lambda v: {"N": v}, st.sampled_from(["1", "1.0", "-0", "0", "2.50", "1e2"])),
+    st.builds(lambda v: {"B": v}, st.sampled_from([b"", b"a", b"1", "YQ=="])),
+    st.builds(lambda v: {"BOOL": v}, st.booleans()),
+    st.builds(lambda v: {"NULL": v}, st.booleans()),
+    st.builds(lambda v: {"SS": v}, st.lists(st.sampled_from(["a", "b"]), max_size=2)),
+    st.builds(lambda v: {"NS": v}, st.lists(st.sampled_from(["1", "1.0"]), max_size=2)),
+)
+_dynamo_values = st.recursive(
+    _dynamo_scalars,
+    lambda inner: st.one_of(
+        st.builds(lambda v: {"L": v}, st.lists(inner, max_size=2)),
+        st.builds(lambda v: {"M": v}, st.dictionaries(st.sampled_from(["a", "b"]), inner, max_size=2)),
+    ),
+    max_leaves=4,
+)
+
+
+def _compared(left: dict[str, Any], right: Any) -> Any:
+    a, b = DynamoType(left), DynamoType(right) if isinstance(right, dict) else right
+    out = []
+    for check in (
+        lambda: a.cast_value,
+        lambda: hash(a),
+        lambda: a == b,
+        lambda: a != b,
+        lambda: b == a,
+        lambda: {a: 1}.get(b) if isinstance(b, DynamoType) else None,
+    ):
+        try:
+            out.append(("ok", check()))
+        except Exception as exc:  # the same error both ways
+            out.append(("raised", type(exc).__name__))
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(left=_dynamo_values, right=st.one_of(_dynamo_values, st.sampled_from([None, "a", 1])))
+def test_given_any_two_values_then_cast_value_hash_and_equality_are_moto_s(left, right):
+    from outreach.simulator.patching import installed
+
+    names = ("cast_value", "__hash__", "__eq__")
+    with installed([p for p in fast_calls.PATCHES if p[0] is DynamoType and p[1] in names]):
+        fast = _compared(left, right)
+    assert fast == _compared(left, right)

@@ -79,6 +79,12 @@ with and without them, and ``tests/simulation/test_fast_calls.py`` the cases no 
     body to put the request id there, which for a text without ``<RequestId>`` (every JSON answer) cannot match:
     such a body is returned as it is. Both modules see ``re`` with that one function changed.
 (55 and 56 are in ``json_answers``.)
+58. ``DynamoType.cast_value``, ``__hash__`` and ``__eq__``: every look-up of an item by key hashes and compares its
+    key values (a table's items are dicts keyed by them), and moto's ``cast_value`` asks five questions (number, set,
+    list, map, null: a method call each) before it answers a string, binary or boolean value with the value itself.
+    Here a ``DynamoType`` (not a subclass) of type ``S``, ``B`` or ``BOOL`` answers with its value at once, ``N`` with
+    its ``Decimal``, and hashes and compares through them directly; every other type, and any comparison with a value
+    that is not a ``DynamoType``, takes moto's way.
 57. ``DynamoHandler.dynamodb_backend``, read two or three times by every DynamoDB request: ``dynamodb_backends[account]
     [region]`` goes through ``BackendDict.__getitem__`` (moto's backend lock, a list of the accounts, the registration
     check that compares the ``BackendDict`` with every registered one through its Python ``__eq__``) and
@@ -100,6 +106,7 @@ import threading
 import types
 from collections import deque
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from botocore.parsers import BaseJSONParser
@@ -720,6 +727,36 @@ def _dynamodb_backend(self: Any) -> Any:
     return _original_dynamodb_backend(self)
 
 
+# -- fast path 58: DynamoType's cast value, hash and equality for scalar values -------------------------------------
+_PLAIN_CAST = frozenset(("S", "B", "BOOL"))  # cast_value is the value itself (not N, a set, list, map or NULL)
+
+
+def _cast_value(self: DynamoType) -> Any:
+    if type(self) is DynamoType:
+        kind = self.type
+        if kind in _PLAIN_CAST:
+            return self.value
+        if kind == "N":
+            return Decimal(self.value)
+    return _original_cast_value(self)
+
+
+def _hash(self: DynamoType) -> int:
+    kind = self.type
+    if kind in _PLAIN_CAST and type(self) is DynamoType:
+        return hash((kind, self.value))
+    return hash((kind, self.cast_value))
+
+
+def _eq(self: DynamoType, other: Any) -> bool:
+    kind = self.type
+    if kind in _PLAIN_CAST and type(self) is DynamoType and type(other) is DynamoType:
+        return kind == other.type and self.value == other.value  # other's cast value is its value when it is equal
+    return _original_eq(self, other)  # type: ignore[no-any-return]
+
+
+_original_cast_value = DynamoType.cast_value.fget  # type: ignore[attr-defined]
+_original_eq = DynamoType.__eq__
 _original_dynamodb_backend = dynamodb_responses.DynamoHandler.dynamodb_backend.fget  # type: ignore[attr-defined]
 _original_find_clauses = ast_nodes.Node.find_clauses
 _original_parse_condition = ConditionExpressionParser.parse
@@ -746,6 +783,9 @@ PATCHES: list[tuple[Any, str, Any]] = [
     (dynamodb_models, "re", _module_with(re, sub=_sub_remembered)),
     (moto_responses, "re", _module_with(re, sub=_sub_request_id)),
     (dynamodb_responses.DynamoHandler, "dynamodb_backend", property(_dynamodb_backend)),
+    (DynamoType, "cast_value", property(_cast_value)),
+    (DynamoType, "__hash__", _hash),
+    (DynamoType, "__eq__", _eq),
 ]
 
 
