@@ -288,3 +288,52 @@ def test_given_any_item_even_over_the_size_limit_when_built_then_it_is_as_moto_b
     expected = _built(attributes)
     with installed([(DynamoType, "size", item_copies._size), (Item, "__init__", item_copies._item_init)]):
         assert _built(attributes) == expected
+
+
+# -- fast path 59: an item's size ----------------------------------------------------------------------------------
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.text(max_size=4), _values, max_size=6), st.sampled_from([None, 7, "x", b"y"]))
+def test_given_any_item_when_measured_then_its_size_is_moto_s(attributes, odd):
+    item = Item(DynamoType({"S": "P"}), None, attributes)
+    expected = item.size()
+    expected_sum = sum(
+        v.size() if type(v) is DynamoType else len(str(v).encode()) for v in [*item.attrs, *item.attrs.values()]
+    )
+    with installed([(Item, "size", item_copies._item_size)]):
+        assert item.size() == expected
+    assert item_copies.attrs_size(item.attrs) == expected == expected_sum
+    if odd is not None:  # a value that is not a DynamoType: the caller's own way
+        dict.__setitem__(item.attrs, "odd", odd)
+        assert item_copies.attrs_size(item.attrs) is None
+
+
+def test_given_an_item_changed_between_two_queries_then_the_second_query_measures_it_afresh():
+    """Sizes are remembered for one query only: an item updated in place after it is measured as it is now."""
+    seen: list[int] = []
+    with mock_aws(), moto_runtime.patched({}, fast=True):
+        create_keyed_table("t", REGION)
+        table = boto3.resource("dynamodb", region_name=REGION).Table("t")
+        table.put_item(Item={**KEY, "text": "short"})
+        stored = (
+            dynamodb_backends[DEFAULT_ACCOUNT_ID][REGION]
+            .get_table("t")
+            .get_item(DynamoType({"S": "ORDER#1"}), DynamoType({"S": "STATE"}))
+        )
+        original_size = Item.size
+
+        def spy(self: Item) -> int:
+            size = original_size(self)
+            seen.append(size)
+            return size
+
+        with installed([(Item, "size", spy)]):
+            table.query(KeyConditionExpression=Key("pk").eq("ORDER#1"))
+            table.update_item(
+                Key=KEY,
+                UpdateExpression="SET #t = :t",
+                ExpressionAttributeNames={"#t": "text"},
+                ExpressionAttributeValues={":t": "a much longer text"},
+            )
+            table.query(KeyConditionExpression=Key("pk").eq("ORDER#1"))
+        assert stored.size() == seen[-1]
+    assert seen[0] < seen[-1]

@@ -124,6 +124,8 @@ from moto.dynamodb.parsing import executors as dynamodb_executors
 from moto.dynamodb.parsing import validators as dynamodb_validators
 from moto.moto_api._internal.moto_random import MotoRandom
 
+from outreach.simulator import item_copies
+
 ast_nodes: Any = _ast_nodes  # an untyped module (``# type: ignore`` at its top)
 DepthFirstTraverser = ast_nodes.DepthFirstTraverser
 Node = ast_nodes.Node
@@ -433,9 +435,12 @@ def _planned(
             deletes.append((name, removed))
     except Exception:
         return None  # an undefined value, or one moto cannot read: moto's way raises what it raises
-    current = sum(
-        v.size() if type(v) is DynamoType else bytesize(str(v)) for v in (list(item.attrs) + list(item.attrs.values()))
-    )
+    current = item_copies.attrs_size(item.attrs)  # fast path 59
+    if current is None:
+        current = sum(
+            v.size() if type(v) is DynamoType else bytesize(str(v))
+            for v in (list(item.attrs) + list(item.attrs.values()))
+        )
     if current + sum(bytesize(name) + value.size() for name, value, _ in new) > _ITEM_LIMIT:
         return None  # moto might raise ItemSizeToUpdateTooLarge part-way
     return _Planned(new, plan.removes, deletes)

@@ -43,6 +43,11 @@ errors and stored items with plain moto.
 47. ``Table.scan`` of the base table deep-copies every item it finds, then filters (reading), projects (a new item) and
     hands them to ``DynamoResult`` (new dicts and lists), as 30c's query does: the copy is not made (the simulator
     reads the contact ledger back with a scan of every item at the end of a run). An index's scan is left as it is.
+59. An item's size (``Item.size``: every key's UTF-8 bytes and every value's ``DynamoType.size``; the same sum
+    ``LimitedSizeDict`` and fast path 17 check against moto's limit) with string and number attributes measured in the
+    loop itself (``attrs_size``), other values by their ``size``; a name that is not a ``str`` or a value that is not a
+    ``DynamoType`` takes the caller's own way. While a query runs (nothing changes an item then; moto asks twice for the
+    size of each item it keeps, to page at 1 MB) each item's size is kept for that query only.
 50. ``DynamoHandler.update_item`` renders the whole item before the update (30b) and after it, and compares the two
     attribute by attribute, for every call; its answer holds the old attributes only for ``ReturnValues`` ``ALL_OLD``,
     ``UPDATED_OLD`` and ``UPDATED_NEW``, the new ones only for ``ALL_NEW``, ``UPDATED_OLD`` and ``UPDATED_NEW`` (the
@@ -159,10 +164,13 @@ def without_result_copy(query: Callable[..., Any]) -> Callable[..., Any]:
     def base_table_query(self: Table, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
         index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
         _skip.query_copy = index_name is None
+        outer = getattr(_skip, "sizes", None)
+        _skip.sizes = {}  # 59: item sizes for this query (the same item measured twice as moto pages it)
         try:
             return query(self, hash_key, *args, **kwargs)
         finally:
             _skip.query_copy = False
+            _skip.sizes = outer
 
     return base_table_query
 
@@ -271,8 +279,48 @@ def _item_init(self: Item, hash_key: DynamoType, range_key: DynamoType | None, a
         stored += size
 
 
+# -- 59: an item's size, straight away, and once per item while a query runs --------------------------------------
+def attrs_size(attrs: dict[Any, Any]) -> int | None:
+    """moto's size of an item's attributes (``Item.size``, the sum ``LimitedSizeDict`` checks: each name's UTF-8 bytes
+    and each value's ``DynamoType.size``), strings and numbers measured in place; None for a name that is not a
+    ``str`` or a value that is not a ``DynamoType`` (where the two sums differ: the caller takes its own way)."""
+    total = 0
+    for key, value in attrs.items():
+        if type(key) is not str or type(value) is not DynamoType:
+            return None
+        total += len(key) if key.isascii() else len(key.encode("utf-8"))
+        kind = value.type
+        raw = value.value
+        if kind == "S" and type(raw) is str:
+            total += len(raw) if raw.isascii() else len(raw.encode("utf-8"))
+        elif kind == "N":
+            total += len(str(raw))
+        else:
+            total += value.size()
+    return total
+
+
+def _item_size(self: Item) -> int:
+    """``Item.size``: measured by ``attrs_size``; while a base-table query runs (which changes no item, and asks twice
+    for the size of every item it keeps), remembered per item for that query."""
+    if type(self) is not Item:
+        return _original_item_size(self)  # type: ignore[no-any-return]
+    sizes = getattr(_skip, "sizes", None)
+    if sizes is not None:
+        known = sizes.get(id(self))
+        if known is not None and known[0] is self:
+            return known[1]  # type: ignore[no-any-return]
+    size = attrs_size(self.attrs)
+    if size is None:
+        size = _original_item_size(self)
+    if sizes is not None:
+        sizes[id(self)] = (self, size)
+    return size
+
+
 _ITEM_LIMIT = 405000  # moto's LimitedSizeDict
 _original_size = DynamoType.size
+_original_item_size = Item.size
 _original_update_item = DynamoDBBackend.update_item
 _original_to_regular_json = DynamoType.to_regular_json
 _original_scan = Table.scan
@@ -288,4 +336,5 @@ PATCHES: list[tuple[Any, str, Any]] = [
     (Item, "__init__", _item_init),
     (Table, "scan", _scan),
     (dynamodb_responses.DynamoHandler, "update_item", _update_item_response),
+    (Item, "size", _item_size),
 ]
