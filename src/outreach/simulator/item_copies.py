@@ -1,4 +1,4 @@
-"""Fast paths 30, 31, 33, 35, 47 and 50: copies of DynamoDB items nobody can see, moto's conversions and item sizes.
+"""Fast paths 30, 31, 33, 35, 47, 50 and 59: copies of DynamoDB items nobody can see, moto's conversions and item sizes.
 
 Installed with the other fast paths of :mod:`moto_runtime` (``patched(fast=True)``, listed in ``PATCHES``).
 Who can see a stored item: moto's backend (the table holds it, writes change it in place) and, through a
@@ -43,17 +43,17 @@ errors and stored items with plain moto.
 47. ``Table.scan`` of the base table deep-copies every item it finds, then filters (reading), projects (a new item) and
     hands them to ``DynamoResult`` (new dicts and lists), as 30c's query does: the copy is not made (the simulator
     reads the contact ledger back with a scan of every item at the end of a run). An index's scan is left as it is.
-59. An item's size (``Item.size``: every key's UTF-8 bytes and every value's ``DynamoType.size``; the same sum
-    ``LimitedSizeDict`` and fast path 17 check against moto's limit) with string and number attributes measured in the
-    loop itself (``attrs_size``), other values by their ``size``; a name that is not a ``str`` or a value that is not a
-    ``DynamoType`` takes the caller's own way. While a query runs (nothing changes an item then; moto asks twice for the
-    size of each item it keeps, to page at 1 MB) each item's size is kept for that query only.
 50. ``DynamoHandler.update_item`` renders the whole item before the update (30b) and after it, and compares the two
     attribute by attribute, for every call; its answer holds the old attributes only for ``ReturnValues`` ``ALL_OLD``,
     ``UPDATED_OLD`` and ``UPDATED_NEW``, the new ones only for ``ALL_NEW``, ``UPDATED_OLD`` and ``UPDATED_NEW`` (the
     comparison feeds the two ``UPDATED_*`` answers only). Otherwise (a happy order's 21 ``NONE``, 5 ``ALL_NEW`` and 5
     ``ALL_OLD`` updates) the side it does not answer with is ``_Unread``, an item without attributes: ``to_json``
     gives none, so the comparison finds nothing to compare and the answer is the same.
+59. An item's size (``Item.size``: every key's UTF-8 bytes and every value's ``DynamoType.size``; the same sum
+    ``LimitedSizeDict`` and fast path 17 check against moto's limit) with string and number attributes measured in the
+    loop itself (``attrs_size``), other values by their ``size``; a name that is not a ``str`` or a value that is not a
+    ``DynamoType`` takes the caller's own way. While a query runs (nothing changes an item then; moto asks twice for the
+    size of each item it keeps, to page at 1 MB) each item's size is kept for that query only.
 """
 
 from __future__ import annotations
