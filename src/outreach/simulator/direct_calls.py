@@ -71,6 +71,9 @@ from moto.utilities.utils import get_partition
 from werkzeug.datastructures import Headers, MultiDict
 from werkzeug.http import http_date
 
+from outreach.simulator import request_params
+from outreach.simulator.request_params import FAIL
+
 #: (service, operation) answered here; everything else goes fast path 11's way
 COVERED = frozenset(
     [("dynamodb", operation) for operation in ("Query", "UpdateItem", "PutItem", "GetItem", "DeleteItem")]
@@ -199,6 +202,7 @@ def prepare(
     of that text once they are decoded, else None). None when the call is not covered
     (nothing has happened yet: fast path 11 takes it from the start)."""
     plan = _operation_plan(operation_model)
+    input_shape = operation_model.input_shape
     responder = getattr(handler, "__self__", None)
     if (
         plan is None
@@ -213,18 +217,27 @@ def prepare(
     ):
         return None
     serializer: Any = client._serializer
+    validator = (
+        getattr(serializer, "_param_validator", None)
+        if isinstance(serializer, ParamValidationDecorator)
+        else _VALIDATOR
+    )
+    # fast path 60: botocore's validator would find nothing wrong, and this is moto's conversion (else FAIL)
+    params = request_params.converted(input_shape, api_params) if type(validator) is ParamValidator else FAIL
     if isinstance(serializer, ParamValidationDecorator):
         checking: Any = serializer
-        report = checking._param_validator.validate(api_params, operation_model.input_shape)
-        if report.has_errors():
-            raise ParamValidationError(report=report.generate_report())
+        if params is FAIL:
+            report = checking._param_validator.validate(api_params, input_shape)
+            if report.has_errors():
+                raise ParamValidationError(report=report.generate_report())
         serializer = checking._serializer
-    elif _VALIDATOR.validate(api_params, operation_model.input_shape).has_errors():
+    elif params is FAIL and _VALIDATOR.validate(api_params, input_shape).has_errors():
         return None  # fast path 46: a client without validation sends it as it is, fast path 11's way
-    try:
-        params = _as_moto_params(operation_model.input_shape, api_params)
-    except _NotCovered:
-        return None
+    if params is FAIL:
+        try:
+            params = _as_moto_params(input_shape, api_params)
+        except _NotCovered:
+            return None
     target, content_type = plan
     text = functools.partial(_body_text, serializer, api_params, operation_model)
     return functools.partial(_call, responder, params, url, target, content_type, text)
@@ -347,6 +360,7 @@ def parsed_success(
 
 
 def clear() -> None:
+    request_params.clear()
     _http_date.cache_clear()
     _operation_plan.cache_clear()
     _url_parts.cache_clear()
