@@ -133,3 +133,61 @@ def test_given_any_data_when_transformed_with_the_pruned_walk_then_it_is_boto3_s
         except Exception as exc:
             got = (type(exc).__name__, str(exc))
         assert got == expected, operation
+
+
+# -- fast path 61: attribute values (de)serialised by their class -------------------------------------------------
+def _outcome(fn: Any, value: Any) -> Any:
+    try:
+        return ("ok", fn(value))
+    except Exception as exc:  # the same error both ways
+        return ("raised", type(exc).__name__, str(exc))
+
+
+def _typed(value: Any) -> Any:
+    """``value`` with the class of everything in it, to compare classes as well as values (``1 == True``)."""
+    if isinstance(value, dict):
+        return ("dict", [(k, _typed(v)) for k, v in value.items()])
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [_typed(v) for v in value]
+        return (type(value).__name__, sorted(items, key=repr) if isinstance(value, set | frozenset) else items)
+    if isinstance(value, float | Decimal):
+        return (type(value).__name__, repr(value))  # NaN is not equal to itself
+    return (type(value).__name__, value)
+
+
+_python_values = st.recursive(
+    st.one_of(
+        _leaf,
+        st.floats(allow_nan=True),
+        st.sampled_from([Decimal("Infinity"), Decimal("NaN"), 10**40, -1, True, ("t", 1), bytearray(b"x")]),
+    ),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_keys, inner, max_size=3)),
+    max_leaves=8,
+)
+_wire_values = st.recursive(
+    st.one_of(
+        st.builds(lambda v: {"S": v}, st.text(max_size=3)),
+        st.builds(lambda v: {"N": v}, st.sampled_from(["1", "-2.50", "1e3", "x"])),
+        st.builds(lambda v: {"BOOL": v}, st.booleans()),
+        st.just({"NULL": True}),
+        st.builds(lambda v: {"B": v}, st.binary(max_size=2)),
+        st.builds(lambda v: {"SS": v}, st.lists(st.text(max_size=2), max_size=2)),
+        st.sampled_from([{}, {"s": "lower"}, {"X": 1}, {"S": "a", "N": "1"}, {"N": "1", "S": "a"}, "text", None]),
+    ),
+    lambda inner: st.one_of(
+        st.builds(lambda v: {"M": v}, st.dictionaries(_keys, inner, max_size=3)),
+        st.builds(lambda v: {"L": v}, st.lists(inner, max_size=3)),
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(python=_python_values, wire=_wire_values)
+def test_given_any_value_when_serialised_or_deserialised_then_it_is_boto3_s(python, wire):
+    from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+    expected = (_outcome(TypeSerializer().serialize, python), _outcome(TypeDeserializer().deserialize, wire))
+    with installed([p for p in dynamodb_transforms.PATCHES if p[1] in ("serialize", "deserialize")]):
+        got = (_outcome(TypeSerializer().serialize, python), _outcome(TypeDeserializer().deserialize, wire))
+    assert _typed(got) == _typed(expected)

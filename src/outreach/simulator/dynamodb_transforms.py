@@ -1,4 +1,4 @@
-"""Fast path 48: boto3's DynamoDB parameter transformer does not walk where its target shape cannot be.
+"""Fast paths 48 and 61: boto3's DynamoDB layer walks less, and (de)serialises attribute values by their class.
 
 Every call of a DynamoDB resource or table walks its parameters three times before botocore sees them (boto3's
 ``TransformationInjector``: condition expressions, key condition expressions, then attribute values) and the parsed
@@ -16,14 +16,25 @@ the same ``isinstance`` checks, the same transformations and placeholder names).
 it would only read the data and test shape names that never match. ``tests/simulation/test_dynamodb_transforms.py``
 compares the transformed parameters and answers with boto3's for every DynamoDB operation's shapes over random data,
 conditions included, and which shapes are found reachable with a walk of the whole model.
+
+61. boto3's ``TypeSerializer.serialize`` and ``TypeDeserializer.deserialize`` (every attribute value of every item a
+    resource call sends or receives): ``serialize`` asks up to ten questions in turn (null, boolean, number, string,
+    binary, three kinds of set, map, list; an ``isinstance`` each) and looks its ``_serialize_<type>`` method up by
+    name; ``deserialize`` lists the value's keys and looks its method up by name. Here a value of exactly the class
+    ``str``, ``bool``, ``int``, ``Decimal``, ``dict``, ``list`` or ``None`` is serialised as boto3's chain of questions
+    answers for that class (the first that holds: ``bool`` before numbers, a ``dict`` a map, a ``list`` a list), and a
+    dict whose first key is ``S``, ``N``, ``BOOL``, ``NULL``, ``M`` or ``L`` deserialised by that key's method's code;
+    anything else (sets, binaries, floats, subclasses, other keys, another serializer class) takes boto3's way.
 """
 
 from __future__ import annotations
 
 import functools
+from decimal import Decimal
 from typing import Any
 
 from boto3.dynamodb.transform import ParameterTransformer
+from boto3.dynamodb.types import DYNAMODB_CONTEXT, TypeDeserializer, TypeSerializer
 
 
 @functools.cache
@@ -55,8 +66,50 @@ def _transform_parameters(
         _original(self, model, params, transformation, target_shape)
 
 
+# -- fast path 61: attribute values (de)serialised by their class -------------------------------------------------
+def _serialize(self: TypeSerializer, value: Any) -> dict[str, Any]:
+    if type(self) is TypeSerializer:
+        kind = type(value)
+        if kind is str:
+            return {"S": value}
+        if kind is bool:
+            return {"BOOL": value}
+        if kind is int or kind is Decimal:
+            return {"N": self._serialize_n(value)}  # type: ignore[attr-defined]
+        if kind is dict:
+            return {"M": {k: self.serialize(v) for k, v in value.items()}}
+        if kind is list:
+            return {"L": [self.serialize(v) for v in value]}
+        if value is None:
+            return {"NULL": True}
+    return _original_serialize(self, value)  # type: ignore[return-value]
+
+
+def _deserialize(self: TypeDeserializer, value: Any) -> Any:
+    if type(self) is TypeDeserializer and type(value) is dict and value:
+        kind = next(iter(value))  # boto3 reads the first key
+        raw = value[kind]
+        if kind == "S" or kind == "BOOL":
+            return raw
+        if kind == "N":
+            return DYNAMODB_CONTEXT.create_decimal(raw)
+        if kind == "M":
+            return {k: self.deserialize(v) for k, v in raw.items()}
+        if kind == "L":
+            return [self.deserialize(v) for v in raw]
+        if kind == "NULL":
+            return None
+    return _original_deserialize(self, value)
+
+
 _original = ParameterTransformer._transform_parameters  # type: ignore[attr-defined]
-PATCHES: list[tuple[Any, str, Any]] = [(ParameterTransformer, "_transform_parameters", _transform_parameters)]
+_original_serialize = TypeSerializer.serialize
+_original_deserialize = TypeDeserializer.deserialize
+PATCHES: list[tuple[Any, str, Any]] = [
+    (ParameterTransformer, "_transform_parameters", _transform_parameters),
+    (TypeSerializer, "serialize", _serialize),
+    (TypeDeserializer, "deserialize", _deserialize),
+]
 
 
 def clear() -> None:
