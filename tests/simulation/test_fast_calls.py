@@ -367,3 +367,70 @@ def test_given_any_two_values_then_cast_value_hash_and_equality_are_moto_s(left,
     with installed([p for p in fast_calls.PATCHES if p[0] is DynamoType and p[1] in names]):
         fast = _compared(left, right)
     assert fast == _compared(left, right)
+
+
+# -- fast path 62: a condition's tree per text and names, values bound per call ------------------------------------
+_CONDITION_TEXTS = [
+    "version = :v",
+    "attribute_not_exists(pk) OR #s < :s",
+    "#s = :old_s AND #u = :old_u",
+    "n BETWEEN :lo AND :hi",
+    "begins_with(#s, :p) AND NOT contains(tags, :t)",
+    "n IN (:a, :b, :c)",
+    "size(tags) > :n OR attribute_type(doc, :type)",
+    "(version = :v)",
+    "version = :v AND",
+]
+_condition_values = st.one_of(
+    st.builds(lambda v: {"N": v}, st.sampled_from(["1", "2", "1.0"])),
+    st.builds(lambda v: {"S": v}, st.sampled_from(["a", "M"])),
+    st.just({"NULL": True}),
+    st.just({"SS": ["x"]}),
+    st.just({}),
+    st.just("not a value"),
+)
+
+
+def _parsed(text: str, values: dict[str, Any]) -> Any:
+    from moto.dynamodb.comparisons import ConditionExpressionParser
+    from moto.dynamodb.models.dynamo_type import Item
+
+    item = Item(
+        DynamoType({"S": "P"}), None, {"pk": {"S": "P"}, "n": {"N": "1"}, "s": {"S": "ab"}, "tags": {"SS": ["x"]}}
+    )
+    parser = ConditionExpressionParser(text, {"#s": "s", "#u": "u"}, values)
+    try:
+        op = parser.parse()
+        try:
+            evaluated: Any = op.expr(item)
+        except Exception as exc:
+            evaluated = type(exc).__name__
+        return repr(op), evaluated, parser.expr_attr_names_found, parser.expr_attr_values_found
+    except Exception as exc:
+        return type(exc).__name__, str(exc), parser.expr_attr_names_found, parser.expr_attr_values_found
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    calls=st.lists(
+        st.tuples(
+            st.sampled_from(_CONDITION_TEXTS),
+            st.dictionaries(
+                st.sampled_from([":v", ":s", ":old_s", ":old_u", ":lo", ":hi", ":p", ":t", ":a", ":b", ":c", ":n"]),
+                _condition_values,
+                min_size=6,
+            ),
+        ),
+        min_size=2,
+        max_size=6,
+    )
+)
+def test_given_conditions_parsed_again_with_other_values_then_each_parse_is_moto_s(calls):
+    from outreach.simulator.patching import installed
+
+    expected = [_parsed(text, values) for text, values in calls]
+    parse = [p for p in fast_calls.PATCHES if p[1] in ("parse", "_lex_condition_expression")]
+    with installed(parse):
+        got = [_parsed(text, values) for text, values in calls]
+    fast_calls.clear()
+    assert got == expected

@@ -79,6 +79,14 @@ with and without them, and ``tests/simulation/test_fast_calls.py`` the cases no 
     body to put the request id there, which for a text without ``<RequestId>`` (every JSON answer) cannot match:
     such a body is returned as it is. Both modules see ``re`` with that one function changed.
 (55 and 56 are in ``json_answers``.)
+62. A condition expression seen before with other values (fast path 32 keeps a parse per text, names and values: a
+    version number, an instant or a token in the values makes every call a new parse): moto's parse builds a syntax
+    tree that depends on the text and the names only (the values are looked up by placeholder, in ``_parse_paths``,
+    into the leaves of placeholders; nothing else reads them), then the condition from that tree. The tree of the
+    first parse per text and names is kept, without its values, and a later call with every placeholder it uses
+    present gets moto's ``_make_op_condition`` of that tree with its own values in those leaves (not kept: its values
+    are the request's, as in moto's parse); a call whose condition fails to build parses moto's way, raising what moto
+    raises.
 58. ``DynamoType.cast_value``, ``__hash__`` and ``__eq__``: every look-up of an item by key hashes and compares its
     key values (a table's items are dicts keyed by them), and moto's ``cast_value`` asks five questions (number, set,
     list, map, null: a method call each) before it answers a string, binary or boolean value with the value itself.
@@ -674,9 +682,19 @@ def _parse_condition_once(self: Any) -> Any:
             self.expr_attr_names_found.extend(names_found)
             self.expr_attr_values_found.extend(values_found)
             return op
+        skeleton = _skeletons.get(shape)
+        if skeleton is not None:  # fast path 62: the tree of this text and names, these values in its leaves
+            tree, names_found, values_found = skeleton
+            try:
+                op = self._make_op_condition(_bind(tree, values))
+            except Exception:
+                return _original_parse_condition(self)  # raises what moto raises, with moto's side effects
+            self.expr_attr_names_found.extend(names_found)
+            self.expr_attr_values_found.extend(values_found)
+            return op
     private = ConditionExpressionParser(text, names, copy.deepcopy(values))
     try:
-        op = _original_parse_condition(private)
+        tree, op = _parse_keeping_tree(private)
     except Exception:
         return _original_parse_condition(self)  # raises what moto raises, with moto's side effects
     used = tuple(dict.fromkeys(private.expr_attr_values_found))
@@ -688,9 +706,41 @@ def _parse_condition_once(self: Any) -> Any:
         _conditions.clear()
     _placeholders[shape] = used
     _conditions[key] = (op, tuple(private.expr_attr_names_found), tuple(private.expr_attr_values_found))
+    _skeletons[shape] = (_bind(tree, None), _conditions[key][1], _conditions[key][2])
     self.expr_attr_names_found.extend(private.expr_attr_names_found)
     self.expr_attr_values_found.extend(private.expr_attr_values_found)
     return op
+
+
+# -- fast path 62: a condition's tree per text and names, the values bound per call --------------------------------
+_skeletons: dict[tuple[Any, ...], tuple[Any, tuple[str, ...], tuple[str, ...]]] = {}  # shape -> (tree, names, values)
+_VALUE = ConditionExpressionParser.Kind.EXPRESSION_ATTRIBUTE_VALUE
+
+
+def _parse_keeping_tree(parser: ConditionExpressionParser) -> tuple[Any, Any]:
+    """``ConditionExpressionParser.parse`` of a non-empty expression, step for step, also answering the syntax tree it
+    builds the condition from."""
+    nodes = parser._lex_condition_expression()
+    nodes = parser._parse_paths(nodes)
+    nodes = parser._apply_functions(nodes)
+    nodes = parser._apply_comparator(nodes)
+    nodes = parser._apply_in(nodes)
+    nodes = parser._apply_between(nodes)
+    nodes = parser._apply_parens_and_booleans(nodes)
+    node = nodes[0]
+    parser._assert_no_redundant_parentheses(node)
+    parser.expr_attr_names_found.extend(parser._find_literals(node))
+    parser.expr_attr_values_found.extend(parser._find_expr_attr_values(node))
+    return node, parser._make_op_condition(node)
+
+
+def _bind(node: Any, values: dict[str, Any] | None) -> Any:
+    """The syntax tree with each value placeholder's node holding ``values[placeholder]`` (None: nothing)."""
+    if node.kind == _VALUE:
+        return node._replace(value=None if values is None else values[node.text])
+    if not node.children:
+        return node
+    return node._replace(children=[_bind(child, values) for child in node.children])
 
 
 # -- fast path 34: two regular expressions per call ---------------------------------------------------------------
@@ -801,4 +851,5 @@ def clear() -> None:
     _lexed.clear()
     _placeholders.clear()
     _conditions.clear()
+    _skeletons.clear()
     _last_condition.parsed = None  # (kept trees and their clauses live as long as fast path 12 keeps the trees)
