@@ -404,3 +404,22 @@ def test_given_task_token_answers_and_unvalidated_clients_when_answered_directly
     assert {"ok", "error", "invalid"} <= {answer[0] for answer in plain}
     assert ("e1", "SUCCEEDED", "[1, 2]") in plain
     assert any(a[0] == "e0" and "States.Runtime" in a[2] for a in plain)  # moto's quirk, the same both ways
+
+
+# -- fast path 63: the request headers' look-ups ------------------------------------------------------------------
+def test_given_any_header_look_up_then_the_direct_call_s_headers_answer_as_werkzeug_s():
+    from werkzeug.datastructures import Headers
+
+    pairs = [
+        ("X-Amz-Target", "DynamoDB_20120810.GetItem"),
+        ("Content-Type", "application/x-amz-json-1.0"),
+        ("Host", "h"),
+    ]
+    pairs.append(("content-type", "second"))  # a name twice: the first wins
+    ours, theirs = direct_calls._Headers(pairs), Headers(pairs)
+    for key in ("X-Amz-Target", "x-amz-target", "CONTENT-TYPE", "Authorization", "x-moto-account-id", "", "Host"):
+        assert ours.get(key) == theirs.get(key)
+        assert ours.get(key, "default") == theirs.get(key, "default")
+        assert ours.get(key, 0, type=len) == theirs.get(key, 0, type=len)
+        assert (key in ours) == (key in theirs)
+    assert list(ours.items()) == list(theirs.items())
