@@ -434,3 +434,27 @@ def test_given_conditions_parsed_again_with_other_values_then_each_parse_is_moto
         got = [_parsed(text, values) for text, values in calls]
     fast_calls.clear()
     assert got == expected
+
+
+# -- fast path 64: DynamoType built from a one-key dict ------------------------------------------------------------
+def _as_built(value: Any) -> Any:
+    """A ``DynamoType`` as plain data, its nested ``DynamoType``s too (class, type, value all the way down)."""
+    if type(value) is DynamoType:
+        return ("DynamoType", value.type, _as_built(value.value))
+    if isinstance(value, dict):
+        return ("dict", [(k, _as_built(v)) for k, v in value.items()])
+    if isinstance(value, list):
+        return ("list", [_as_built(v) for v in value])
+    return (type(value).__name__, value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(raw=st.one_of(_dynamo_values, st.just({"S": "a", "N": "1"}), st.just({"L": [{"S": "x"}], "S": "y"})))
+def test_given_any_value_when_built_then_it_is_the_dynamo_type_moto_builds(raw):
+    from outreach.simulator.patching import installed
+
+    expected = _as_built(DynamoType(raw))
+    copied = _as_built(DynamoType(DynamoType(raw)))
+    with installed([p for p in fast_calls.PATCHES if p[0] is DynamoType and p[1] == "__init__"]):
+        assert _as_built(DynamoType(raw)) == expected
+        assert _as_built(DynamoType(DynamoType(raw))) == copied

@@ -79,6 +79,10 @@ with and without them, and ``tests/simulation/test_fast_calls.py`` the cases no 
     body to put the request id there, which for a text without ``<RequestId>`` (every JSON answer) cannot match:
     such a body is returned as it is. Both modules see ``re`` with that one function changed.
 (55 and 56 are in ``json_answers``.)
+64. ``DynamoType.__init__`` (about 600 per happy order: every key looked up, every value planned or compared): for a
+    plain dict with one key, moto takes its first key and first value through two lists and asks ``is_list`` and
+    ``is_map``; here a ``DynamoType`` (not a subclass) built from such a dict of any type but ``L`` and ``M`` takes that
+    key and value directly. Lists, maps, other dicts and copies of a ``DynamoType`` take moto's way.
 62. A condition expression seen before with other values (fast path 32 keeps a parse per text, names and values: a
     version number, an instant or a token in the values makes every call a new parse): moto's parse builds a syntax
     tree that depends on the text and the names only (the values are looked up by placeholder, in ``_parse_paths``,
@@ -810,6 +814,18 @@ def _eq(self: DynamoType, other: Any) -> bool:
     return _original_eq(self, other)  # type: ignore[no-any-return]
 
 
+# -- fast path 64: DynamoType built from a one-key dict -----------------------------------------------------------
+def _dynamo_type_init(self: DynamoType, type_as_dict: Any) -> None:
+    if type(type_as_dict) is dict and len(type_as_dict) == 1 and type(self) is DynamoType:
+        ((kind, value),) = type_as_dict.items()
+        if kind != "L" and kind != "M":
+            self.type = kind
+            self.value = value
+            return
+    _original_dynamo_type_init(self, type_as_dict)
+
+
+_original_dynamo_type_init = DynamoType.__init__
 _original_cast_value = DynamoType.cast_value.fget  # type: ignore[attr-defined]
 _original_eq = DynamoType.__eq__
 _original_dynamodb_backend = dynamodb_responses.DynamoHandler.dynamodb_backend.fget  # type: ignore[attr-defined]
@@ -841,6 +857,7 @@ PATCHES: list[tuple[Any, str, Any]] = [
     (DynamoType, "cast_value", property(_cast_value)),
     (DynamoType, "__hash__", _hash),
     (DynamoType, "__eq__", _eq),
+    (DynamoType, "__init__", _dynamo_type_init),
 ]
 
 

@@ -106,9 +106,10 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     (``timer_index``).
 55. A JSON answer answered directly (fast path 23) whose structure is botocore's parse of its text already (blobs
     decoded in place) is handed over as it is, not walked by botocore's parser (``json_answers``).
-56 to 63: the DynamoDB calls' per-call costs: attribute values serialised straight away (56, ``json_answers``), the
+56 to 64: the DynamoDB calls' per-call costs: attribute values serialised straight away (56, ``json_answers``), the
     request's backend read from moto's dicts (57), key values hashed and compared through their values (58), a
-    condition's syntax tree kept per text and names (62, all three in ``fast_calls``), an item's size measured in place
+    condition's syntax tree kept per text and names (62), ``DynamoType`` built directly (64, all four in
+    ``fast_calls``), an item's size measured in place
     (59, ``item_copies``), the parameters checked and converted in one walk (60, ``request_params``), boto3's attribute
     values (de)serialised by class (61, ``dynamodb_transforms``), request headers answering a missing name without an
     exception (63, ``direct_calls``).
