@@ -220,3 +220,27 @@ def test_given_dynamodb_s_model_then_its_attribute_value_is_written_straight_awa
     attribute_value = model.output_shape.members["Items"].member.value
     assert json_answers._attribute_value_shape(serializer, attribute_value)
     assert not json_answers._attribute_value_shape(serializer, model.output_shape)
+
+
+def test_given_answers_one_after_another_when_one_serializer_is_kept_then_each_is_moto_s():
+    """Fast path 65: the serializer kept per operation carries nothing from one answer to the next."""
+    import copy
+
+    from moto.core.responses import ActionContext, ActionResult
+    from moto.core.utils import get_service_model
+    from moto.dynamodb.responses import DynamoHandler
+
+    model = get_service_model("dynamodb")
+    item = {"pk": {"S": "ORDER#1"}, "b": {"B": b"\x01"}, "m": {"M": {"l": {"L": [{"N": "1"}]}}}}
+    results = [
+        ("Query", {"Items": [item], "Count": 1, "ScannedCount": 1}),
+        ("Query", {"Items": [], "Count": 0, "ScannedCount": 0, "LastEvaluatedKey": {"pk": {"S": "x"}}}),
+        ("GetItem", {"Item": item}),
+        ("Query", {"Items": [item, item], "Count": 2, "ScannedCount": 5}),
+        ("GetItem", {}),
+    ]
+    for operation, result in results * 2:
+        context = ActionContext(model, model.operation_model(operation), JSONSerializer, DynamoHandler())
+        expected = json_answers._original_execute_result(ActionResult(copy.deepcopy(result)), context)
+        assert json_answers.execute_result(ActionResult(copy.deepcopy(result)), context) == expected
+    assert len({id(known[1]) for known in json_answers._serializers.values()}) == len(json_answers._serializers)

@@ -26,6 +26,11 @@
     containers copied, a blob's base64 text, recorded for 55) without going down the shape level by level; anything
     else takes the walk. Only where moto's model has exactly DynamoDB's ten members, of those types, none renamed, each
     the one member listing its key (``_attribute_value_shape``); a map with an empty key takes the walk (its quirk).
+
+65. One serializer per operation: moto builds a ``JSONSerializer`` (with its value picker, timestamp serializer,
+    serialization context and path) for every answer. Nothing the walk above reads of it changes from one answer to
+    the next (its picker, which keeps nothing; its path, which only moto's own walk extends; its ``_base64``), so one
+    is made per operation model and kept, with the ``Content-Type`` it answers.
 """
 
 from __future__ import annotations
@@ -123,9 +128,13 @@ def execute_result(self: ActionResult, context: ActionContext) -> Any:
         or operation.has_event_stream_output
     ):
         return _original_execute_result(self, context)
-    serializer = JSONSerializer(
-        operation_model=operation, pretty_print=False, value_picker=XFormedAttributePicker(response_transformers={})
-    )
+    known = _serializers.get(id(operation))
+    if known is None or known[0] is not operation:  # fast path 65: one serializer per operation
+        made = JSONSerializer(
+            operation_model=operation, pretty_print=False, value_picker=XFormedAttributePicker(response_transformers={})
+        )
+        known = _serializers[id(operation)] = (operation, made, made._get_protocol_specific_content_type())
+    _, serializer, content_type = known
     wire: dict[str, Any] = {}
     odd: list[Any] = []  # fast path 55: anything botocore's parse would change, or a value not built here
     blobs: Blobs = []  # fast path 55: where the structure holds a blob's base64 text
@@ -134,11 +143,14 @@ def execute_result(self: ActionResult, context: ActionContext) -> Any:
             serialize_json(serializer, wire, result, operation.output_shape, "", odd, blobs)
     except _NotPlainJson:
         return _original_execute_result(self, context)
-    headers = {"Content-Type": serializer._get_protocol_specific_content_type()}
+    headers = {"Content-Type": content_type}
     body = json.dumps(wire)
     direct_calls.keep_wire(body, wire, None if odd else blobs)  # fast path 23 parses the structure, not the text
     return operation.http.get("responseCode", 200), headers, body
 
+
+#: fast path 65: id(operation model) -> (the model, kept alive with its id; its serializer; the Content-Type it answers)
+_serializers: dict[int, tuple[Any, Any, str]] = {}
 
 #: classes of values a JSON answer may hold as they are: they cannot change, so sharing them shares nothing
 _IMMUTABLE = frozenset((str, int, float, bool, type(None)))

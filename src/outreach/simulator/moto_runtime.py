@@ -106,7 +106,8 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     (``timer_index``).
 55. A JSON answer answered directly (fast path 23) whose structure is botocore's parse of its text already (blobs
     decoded in place) is handed over as it is, not walked by botocore's parser (``json_answers``).
-56 to 64: the DynamoDB calls' per-call costs: attribute values serialised straight away (56, ``json_answers``), the
+56 to 65: the DynamoDB calls' per-call costs: attribute values serialised straight away (56) with one serializer per
+    operation (65, both in ``json_answers``), the
     request's backend read from moto's dicts (57), key values hashed and compared through their values (58), a
     condition's syntax tree kept per text and names (62), ``DynamoType`` built directly (64, all four in
     ``fast_calls``), an item's size measured in place
