@@ -43,18 +43,6 @@ def converter_of(shape: Any) -> Convert:
     return known[1]
 
 
-def _lazy(shape: Any) -> Convert:
-    """``converter_of(shape)``, looked up when first called (recursive shapes)."""
-    found: list[Convert] = []
-
-    def convert(value: Any) -> Any:
-        if not found:
-            found.append(converter_of(shape))
-        return found[0](value)
-
-    return convert
-
-
 def _fail(value: Any) -> Any:
     return FAIL
 
@@ -71,11 +59,18 @@ def _compile(shape: Any) -> Convert:
         return _map(shape)
     if kind == "blob":
         return _blob
-    if kind in ("string", "boolean", "integer", "long"):
-        check = param_checks.check_of(shape)  # the same scalar check fast path 49 makes
-        if kind in ("integer", "long"):
-            return lambda value: int(value) if check(value) else FAIL
-        return lambda value: value if check(value) else FAIL
+    if kind in ("string", "boolean", "integer", "long"):  # the scalar checks fast path 49 makes, written out
+        types = _SCALARS[kind]
+        low = param_checks._min_of(shape)
+        if kind == "string":
+            if low is None:
+                return lambda value: value if isinstance(value, types) else FAIL
+            return lambda value: value if isinstance(value, types) and not len(value) < low else FAIL
+        if kind == "boolean":
+            return lambda value: value if isinstance(value, types) else FAIL
+        if low is None:
+            return lambda value: int(value) if isinstance(value, types) else FAIL
+        return lambda value: int(value) if isinstance(value, types) and not value < low else FAIL
     return _fail  # timestamps, floats and anything else: the two walks
 
 
@@ -88,13 +83,14 @@ def _blob(value: Any) -> Any:
 
 
 def _structure(shape: Any) -> Convert:
-    members = tuple((name, _lazy(member)) for name, member in shape.members.items())
-    by_name = dict(members)
     required = tuple(shape.metadata.get("required", []))
     union = bool(shape.is_tagged_union)
     types = _CONTAINERS["structure"]
+    resolved: dict[str, Convert] = {}  # the members' converters in the shape's order, looked up at the first call
 
     def convert_structure(value: Any) -> Any:
+        if not resolved:
+            resolved.update((name, converter_of(member)) for name, member in shape.members.items())
         if not isinstance(value, types):
             return FAIL
         size = len(value)
@@ -105,13 +101,13 @@ def _structure(shape: Any) -> Convert:
                 return FAIL
         if size == 1:  # (every DynamoDB AttributeValue) its one member
             ((name, raw),) = value.items()
-            member = by_name.get(name)
+            member = resolved.get(name)
             if member is None:
                 return FAIL
             result = member(raw)
             return FAIL if result is FAIL else {name: result}
         out = {}
-        for name, member in members:
+        for name, member in resolved.items():
             if name in value:
                 result = member(value[name])
                 if result is FAIL:
@@ -139,11 +135,14 @@ def _list(shape: Any) -> Convert:
             return list(value)
 
         return convert_scalars
-    member = _lazy(member_shape)
+    resolved: list[Convert] = []  # the member's converter, looked up at the first call
 
     def convert_list(value: Any) -> Any:
+        if not resolved:
+            resolved.append(converter_of(member_shape))
         if not isinstance(value, types) or (low is not None and len(value) < low):
             return FAIL
+        member = resolved[0]
         out = []
         for item in value:
             result = member(item)
@@ -156,12 +155,15 @@ def _list(shape: Any) -> Convert:
 
 
 def _map(shape: Any) -> Convert:
-    key, value_of = _lazy(shape.key), _lazy(shape.value)
     types = _CONTAINERS["map"]
+    resolved: list[Convert] = []  # the key's and the value's converters, looked up at the first call
 
     def convert_map(value: Any) -> Any:
+        if not resolved:
+            resolved.extend((converter_of(shape.key), converter_of(shape.value)))
         if not isinstance(value, types):
             return FAIL
+        key, value_of = resolved
         out = {}
         for k, v in value.items():
             converted_key = key(k)
