@@ -182,7 +182,7 @@ _wire_values = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(python=_python_values, wire=_wire_values)
 def test_given_any_value_when_serialised_or_deserialised_then_it_is_boto3_s(python, wire):
     from boto3.dynamodb.types import TypeDeserializer, TypeSerializer

@@ -358,7 +358,7 @@ def _compared(left: dict[str, Any], right: Any) -> Any:
     return out
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(left=_dynamo_values, right=st.one_of(_dynamo_values, st.sampled_from([None, "a", 1])))
 def test_given_any_two_values_then_cast_value_hash_and_equality_are_moto_s(left, right):
     from outreach.simulator.patching import installed
@@ -410,7 +410,7 @@ def _parsed(text: str, values: dict[str, Any]) -> Any:
         return type(exc).__name__, str(exc), parser.expr_attr_names_found, parser.expr_attr_values_found
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(
     calls=st.lists(
         st.tuples(
@@ -448,7 +448,7 @@ def _as_built(value: Any) -> Any:
     return (type(value).__name__, value)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(raw=st.one_of(_dynamo_values, st.just({"S": "a", "N": "1"}), st.just({"L": [{"S": "x"}], "S": "y"})))
 def test_given_any_value_when_built_then_it_is_the_dynamo_type_moto_builds(raw):
     from outreach.simulator.patching import installed

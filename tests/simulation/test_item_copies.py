@@ -291,7 +291,7 @@ def test_given_any_item_even_over_the_size_limit_when_built_then_it_is_as_moto_b
 
 
 # -- fast path 59: an item's size ----------------------------------------------------------------------------------
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(st.dictionaries(st.text(max_size=4), _values, max_size=6), st.sampled_from([None, 7, "x", b"y"]))
 def test_given_any_item_when_measured_then_its_size_is_moto_s(attributes, odd):
     item = Item(DynamoType({"S": "P"}), None, attributes)

@@ -157,7 +157,7 @@ _attribute_values = st.recursive(
 _attribute_maps = st.dictionaries(st.sampled_from(["pk", "sk", "", "S", "ü"]), st.one_of(_attribute_values, st.none()))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(items=st.lists(_attribute_maps, max_size=3), key=_attribute_maps, attributes=_attribute_maps)
 def test_given_random_attribute_values_when_written_straight_away_then_the_answer_is_the_walk_s(items, key, attributes):
     from moto.core.utils import get_service_model

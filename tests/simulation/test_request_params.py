@@ -31,7 +31,7 @@ def _expected(shape: Any, params: Any) -> Any:
 
 
 @pytest.mark.parametrize(("service", "operation"), COVERED, ids=[f"{s}-{o}" for s, o in COVERED])
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_given_any_parameters_then_the_one_walk_answers_the_two_walks_or_leaves_the_call_to_them(
     service, operation, data
