@@ -89,7 +89,7 @@ def _structure(shape: Any) -> Convert:
     resolved: dict[str, Convert] = {}  # the members' converters in the shape's order, looked up at the first call
 
     def convert_structure(value: Any) -> Any:
-        if not resolved:
+        if not resolved:  # (two threads at once would set the same converters under the same names)
             resolved.update((name, converter_of(member)) for name, member in shape.members.items())
         if not isinstance(value, types):
             return FAIL
@@ -139,7 +139,7 @@ def _list(shape: Any) -> Convert:
 
     def convert_list(value: Any) -> Any:
         if not resolved:
-            resolved.append(converter_of(member_shape))
+            resolved[:] = [converter_of(member_shape)]  # one assignment: a second thread finds it whole
         if not isinstance(value, types) or (low is not None and len(value) < low):
             return FAIL
         member = resolved[0]
@@ -160,7 +160,7 @@ def _map(shape: Any) -> Convert:
 
     def convert_map(value: Any) -> Any:
         if not resolved:
-            resolved.extend((converter_of(shape.key), converter_of(shape.value)))
+            resolved[:] = [converter_of(shape.key), converter_of(shape.value)]
         if not isinstance(value, types):
             return FAIL
         key, value_of = resolved
