@@ -86,11 +86,12 @@ def _structure(shape: Any) -> Convert:
     required = tuple(shape.metadata.get("required", []))
     union = bool(shape.is_tagged_union)
     types = _CONTAINERS["structure"]
-    resolved: dict[str, Convert] = {}  # the members' converters in the shape's order, looked up at the first call
+    resolved: list[dict[str, Convert]] = []  # the members' converters in the shape's order, found at the first call
 
     def convert_structure(value: Any) -> Any:
-        if not resolved:  # (two threads at once would set the same converters under the same names)
-            resolved.update((name, converter_of(member)) for name, member in shape.members.items())
+        if not resolved:  # one assignment of a whole dict: a second thread finds it whole
+            resolved[:] = [{name: converter_of(member) for name, member in shape.members.items()}]
+        members = resolved[0]
         if not isinstance(value, types):
             return FAIL
         size = len(value)
@@ -101,13 +102,13 @@ def _structure(shape: Any) -> Convert:
                 return FAIL
         if size == 1:  # (every DynamoDB AttributeValue) its one member
             ((name, raw),) = value.items()
-            member = resolved.get(name)
+            member = members.get(name)
             if member is None:
                 return FAIL
             result = member(raw)
             return FAIL if result is FAIL else {name: result}
         out = {}
-        for name, member in resolved.items():
+        for name, member in members.items():
             if name in value:
                 result = member(value[name])
                 if result is FAIL:
