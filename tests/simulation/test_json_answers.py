@@ -75,7 +75,7 @@ def _value(draw: Any, shape: Any, depth: int) -> Any:
 
 
 @pytest.mark.parametrize(("service", "operation"), OPERATIONS)
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_given_a_random_answer_when_it_is_its_own_parse_then_botocore_parses_its_text_to_the_same(
     service, operation, data
