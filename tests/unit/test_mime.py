@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import random
 import re
 from dataclasses import replace
 from email.header import decode_header, make_header
@@ -14,6 +15,9 @@ from email.message import EmailMessage
 from email.utils import parseaddr
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from outreach_lambda.adapters import messaging
 from outreach_lambda.adapters.messaging import mime
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.rendering import KINDS, Message, languages
@@ -52,6 +56,66 @@ def reference_mime(sender: str, to: str, message: Message, default_reply_to: str
         mail.add_alternative(message.html, subtype="html")
     mail["Content-Language"] = message.locale
     return mail.as_bytes()
+
+
+def generator_mime(sender: str, to: str, message: Message, default_reply_to: str | None = None) -> bytes:
+    """``mime`` as the second version wrote it, through the ``compat32`` message classes and
+    ``email.generator.BytesGenerator`` (the oracle for the bytes: ``mime`` now writes the frame itself)."""
+    from email.charset import BASE64, QP, Charset
+    from email.header import Header
+    from email.message import Message as MimePart
+    from email.policy import compat32
+    from email.utils import formataddr
+
+    plain = Charset("utf-8")
+    plain.body_encoding = None  # type: ignore[assignment]
+    encoded = Charset("utf-8")
+    encoded.body_encoding = QP
+    encoded.header_encoding = BASE64
+    wire = compat32.clone(linesep="\r\n", mangle_from_=False, max_line_length=998)
+    mail = MimePart()
+    mail["Subject"] = messaging._folded("Subject", message.subject, encoded)
+    name = message.from_name or ""
+    if name.isascii() and "=?" not in name:
+        mail["From"] = formataddr((name, sender))
+    else:
+        shop = Header(name, encoded, maxlinelen=78 - len("From: "))
+        shop.append(f"<{sender}>", "us-ascii")
+        mail["From"] = shop.encode(linesep="\r\n")
+    mail["To"] = to
+    reply_to = message.reply_to or default_reply_to
+    if reply_to:
+        mail["Reply-To"] = reply_to
+    if message.non_transactional:
+        links = message.list_unsubscribe or (f"mailto:{sender}?subject=unsubscribe",)
+        mail["List-Unsubscribe"] = ", ".join(f"<{link}>" for link in links)
+        if message.one_click:
+            mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    mail["MIME-Version"] = "1.0"
+    if message.html:
+        text, html = messaging._body(message.text), messaging._body(message.html)
+        mail.add_header("Content-Type", "multipart/alternative", boundary=messaging._boundary(text, html))
+        for body, subtype in ((text, "plain"), (html, "html")):
+            part = MimePart()
+            part.set_payload(body, plain if messaging._seven_bit(body) else encoded)
+            if subtype != "plain":
+                part.set_type(f"text/{subtype}")
+            del part["MIME-Version"]
+            mail.attach(part)
+    else:
+        body = messaging._body(message.text)
+        mail.set_payload(body, plain if messaging._seven_bit(body) else encoded)
+    mail["Content-Language"] = message.locale
+    return mail.as_bytes(policy=wire)
+
+
+def same_bytes_as_the_generator(message: Message, to: str = TO, default_reply_to: str | None = REPLY_TO) -> None:
+    """``mime`` writes, byte for byte, what the standard library's generator writes for the same message (the
+    boundary drawn from the same random state)."""
+    random.seed(7)
+    raw = mime(SENDER, to, message, default_reply_to=default_reply_to)
+    random.seed(7)
+    assert raw == generator_mime(SENDER, to, message, default_reply_to=default_reply_to)
 
 
 def shown(raw: bytes) -> dict[str, object]:
@@ -104,6 +168,7 @@ def same_for_the_customer(
     """``message`` as ``mime`` sends it, checked: shown as ``reference_mime``'s (but for the one header
     ``wrong_before`` that the first version showed wrongly) and within the wire rules."""
     raw = mime(SENDER, to, message, default_reply_to=default_reply_to)
+    same_bytes_as_the_generator(message, to, default_reply_to)
     now, before = shown(raw), shown(reference_mime(SENDER, to, message, default_reply_to=default_reply_to))
     now.pop(wrong_before, None)
     before.pop(wrong_before, None)
@@ -221,3 +286,27 @@ def test_given_a_sent_mail_when_previewed_then_subject_html_and_text_are_the_mes
     assert rendered.subject == message.subject
     assert rendered.text.replace("\r\n", "\n") == message.text
     assert rendered.html.replace("\r\n", "\n").rstrip("\n") == message.html.rstrip("\n")
+
+
+#: Text of every kind a template or a customer could put into a header or a body: ASCII and not, white space runs
+#: at either end, line breaks of each kind, quoted-printable and encoded-word look-alikes, long runs without a space.
+_PIECES = [*"ab Z09 =?_-.,;:<>\"'()\t", "\r", "\n", "\r\n", "ü", "ß", "…", "😀", "Å", "Ж", "\x85"]
+_RUNS = st.builds(lambda word, n: word * n, st.sampled_from(["plain ", "Grüße ", "x", "=3D", " "]), st.integers(0, 400))
+_TEXT = st.lists(st.sampled_from(_PIECES), max_size=300).map("".join) | _RUNS
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(subject=_TEXT, shop=_TEXT, text=_TEXT, html=_TEXT, locale=st.sampled_from(["de-DE", "en-US", "ja-JP"]))
+def test_given_any_text_when_sent_then_the_bytes_are_what_the_standard_librarys_generator_writes(
+    subject: str, shop: str, text: str, html: str, locale: str, config: OutreachConfig
+) -> None:
+    single = subject.replace("\r", " ").replace("\n", " ")  # a header value with a line break is refused
+    message = replace(
+        sample_message("catalog_follow_up", "en-US", config),
+        subject=single,
+        from_name=shop.replace("\r", " ").replace("\n", " "),
+        text=text,
+        html=html,
+        locale=locale,
+    )
+    same_bytes_as_the_generator(message)
