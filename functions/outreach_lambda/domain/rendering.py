@@ -476,7 +476,11 @@ class _Engine:
             raise CopyError(f"templates/copy/{language}.toml: [{kind}] has no {key!r} (nor has [common])")
         if _is_static(source):  # half the phrases: what jinja2 would render is the text itself
             return source
-        return str(_compiled(self, mode, source).render(context))
+        template = _compiled(self, mode, source)
+        # What Template.render does, but without merging the template's globals (a ChainMap, walked key by key on
+        # every render) into a copy of the context: the environment's globals are a plain dict, merged here once.
+        shared = template.new_context({**self.environments[mode].globals, **context}, shared=True)
+        return str(template.environment.concat(template.root_render_func(shared)))
 
     def page(self, language: str, kind: str, context: dict[str, Any], mode: Mode) -> str:
         environment = self.environments[mode]
