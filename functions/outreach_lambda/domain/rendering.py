@@ -480,7 +480,10 @@ class _Engine:
         # What Template.render does, but without merging the template's globals (a ChainMap, walked key by key on
         # every render) into a copy of the context: the environment's globals are a plain dict, merged here once.
         shared = template.new_context({**self.environments[mode].globals, **context}, shared=True)
-        return str(template.environment.concat(template.root_render_func(shared)))
+        try:
+            return str(template.environment.concat(template.root_render_func(shared)))
+        except Exception:
+            return str(template.environment.handle_exception())  # raises, with the template's own line numbers
 
     def page(self, language: str, kind: str, context: dict[str, Any], mode: Mode) -> str:
         environment = self.environments[mode]
