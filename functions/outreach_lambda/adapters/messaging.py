@@ -230,9 +230,10 @@ def _folded(name: str, value: str, encoded: Any) -> str:
     return Header(value, charset, maxlinelen=_FOLD_AT - len(name) - 2).encode(linesep=_CRLF)
 
 
-#: What ``str.splitlines`` breaks a line at (CR and LF, and also VT, FF, FS, GS, RS, NEL, LS and PS): ``Header``
-#: folds at each of them, and an ASCII value broken there would go on as a header line of its own.
-_BREAKS = re.compile("[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+#: The ASCII characters ``str.splitlines`` breaks a line at (CR and LF, and also VT, FF, FS, GS and RS): ``Header``
+#: folds at each of them, and an ASCII value broken there would go on as a header line of its own. (NEL, LS and
+#: PS make a value non-ASCII: it is written as encoded-words, each line of it on a continuation line.)
+_BREAKS = re.compile("[\r\n\x0b\x0c\x1c\x1d\x1e]")
 
 
 def _one_line(name: str, value: str) -> str:
