@@ -325,7 +325,8 @@ def render(
     language = resolve_language(state.order.customer.locale, config.branding.default_locale)
     facts = _order_facts(state, kind, language, config)
     promised = state.promised if kind in DATED_KINDS else None
-    return compose(kind, facts, language, config, state.order_id, promised, links)
+    # A text message needs its SMS copy and subject only, not the two pages of the e-mail.
+    return compose(kind, facts, language, config, state.order_id, promised, links, pages=contact.channel == "email")
 
 
 def _catalog_facts(request: CatalogRequested) -> dict[str, Any]:
@@ -395,9 +396,12 @@ def compose(
     owner_id: str,
     promised: date | None,
     actions: Mapping[str, str] | None = None,
+    *,
+    pages: bool = True,
 ) -> Message:
     """Subject, HTML, text and SMS of ``kind`` from the templates, with the shop's branding and links.
-    ``actions``: the message's signed one-click links by name (``{}``: none, the copy asks for a reply)."""
+    ``actions``: the message's signed one-click links by name (``{}``: none, the copy asks for a reply).
+    ``pages=False``: no HTML and no text (empty), for a message sent only as an SMS."""
     branding = config.branding
     actions = dict(actions or {})
     links = unsubscribe_links(config, kind, owner_id, actions.get("unsubscribe"))
@@ -417,8 +421,8 @@ def compose(
     }
     engine = _engine()
     subject = " ".join(engine.phrase(language.copy, kind, "subject", context, "text").split())
-    html = engine.page(language.copy, kind, context, "html")
-    text = _tidy_text(engine.page(language.copy, kind, context, "text"))
+    html = engine.page(language.copy, kind, context, "html") if pages else ""
+    text = _tidy_text(engine.page(language.copy, kind, context, "text")) if pages else ""
     bound = MAX_SMS_SEGMENTS[kind]
     sms = sms_rules.to_gsm7(" ".join(engine.phrase(language.copy, kind, "sms", context, "text").split()))
     if sms_rules.segments(sms) > bound:
