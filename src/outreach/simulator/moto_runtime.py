@@ -104,6 +104,8 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
 54. The runner's earliest pending timer is kept in a heap of the schedules that came since the last step, not found by
     a look at every schedule at every step; a schedule changed in place (``Schedule.update``) rebuilds it
     (``timer_index``).
+70. An execution's program runs in the execution's own thread: moto's extra thread per execution and its real-time
+    join with the machine's top-level timeout decide nothing in virtual time (``inline_states``, as fast path 29).
 """
 
 from __future__ import annotations
@@ -1173,7 +1175,7 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
     ],
     *fast_calls.PATCHES,  # fast paths 16 to 25, 32 and 34
     *rest_calls.PATCHES,  # fast path 27
-    *inline_states.PATCHES,  # fast path 29
+    *inline_states.PATCHES,  # fast paths 29 and 70
     *item_copies.PATCHES,  # fast paths 30, 31, 33, 35, 47 and 50
     *ses_calls.PATCHES,  # fast path 40
     *data_copies.PATCHES,  # fast paths 41 and 42
