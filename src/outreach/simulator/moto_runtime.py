@@ -106,6 +106,8 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     (``timer_index``).
 70. An execution's program runs in the execution's own thread: moto's extra thread per execution and its real-time
     join with the machine's top-level timeout decide nothing in virtual time (``inline_states``, as fast path 29).
+71. Not a patch: the runner reads each sent e-mail's ``To`` and ``Subject`` back as the header lines carry them where
+    ``policy.default``'s header registry provably reads the same (a bare address, plain ASCII words) (``read_back``).
 """
 
 from __future__ import annotations
