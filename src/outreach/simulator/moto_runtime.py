@@ -108,6 +108,8 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     join with the machine's top-level timeout decide nothing in virtual time (``inline_states``, as fast path 29).
 71. Not a patch: the runner reads each sent e-mail's ``To`` and ``Subject`` back as the header lines carry them where
     ``policy.default``'s header registry provably reads the same (a bare address, plain ASCII words) (``read_back``).
+72. Not a patch: ``world.process_environment`` (each in-process handler's environment) writes only the variables whose
+    value changes (``world``).
 """
 
 from __future__ import annotations
