@@ -110,6 +110,9 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     ``policy.default``'s header registry provably reads the same (a bare address, plain ASCII words) (``read_back``).
 72. Not a patch: ``world.process_environment`` (each in-process handler's environment) writes only the variables whose
     value changes (``world``).
+73. A Lambda ``Invoke`` of a simulated function (by name or unqualified ARN, a UTF-8 payload naming no ``qualifier``,
+    invocation type ``RequestResponse`` or ``Event``) sets up moto's ``LambdaResponse`` as ``setup_class`` would and
+    runs its ``call_action``: no botocore serialisation, WSGI environ, werkzeug request or router (``lambda_calls``).
 """
 
 from __future__ import annotations
@@ -188,6 +191,7 @@ from outreach.simulator import (
     fast_calls,
     inline_states,
     item_copies,
+    lambda_calls,
     metering,
     param_checks,
     rest_calls,
@@ -619,6 +623,8 @@ def _direct_api_call(self: Any, operation_name: str, api_params: dict[str, Any])
         return prepared
 
     direct = _direct_answer(self, operation_model, api_params)  # fast path 23: no HTTP-shaped round trip
+    if direct is None:
+        direct = _direct_invoke(self, operation_model, api_params)  # fast path 73: a simulated function's Invoke
     if direct is not None:
         http, parsed = direct
         if parsed is None:  # not a plain success: botocore parses moto's text, with its retry rules
@@ -699,6 +705,25 @@ def _direct_answer(client: Any, operation_model: Any, api_params: dict[str, Any]
     if status < 300 and wire is not None:
         return direct_calls.parsed_success(client, operation_model, url, status, headers, body, wire)
     return AWSResponse(url, status, headers, MockRawResponse(body)), None  # type: ignore[arg-type]
+
+
+def _direct_invoke(client: Any, operation_model: Any, api_params: dict[str, Any]) -> tuple[AWSResponse, None] | None:
+    """Fast path 73 (``lambda_calls``): moto's answer to a covered Lambda ``Invoke``, set up without the request, as
+    (response, None): botocore parses it. None: not covered."""
+    call = lambda_calls.prepare(client, operation_model, api_params, _handler_for_url)
+    if call is None:
+        return None
+    with _aws_lock:
+        if _active is not None:
+            _active.quiescence.progress += 1
+            _active.direct_calls += 1
+        return call(), None
+
+
+def _handler_for_url(url: str) -> Callable[..., Any] | None:
+    """The handler ``BotocoreStubber`` picks for ``url`` (``_moto_response``'s lookup)."""
+    parsed_url, _ = _aws_url(url)
+    return _moto_handler(f"{parsed_url.scheme}://{parsed_url.netloc}{parsed_url.path}")
 
 
 #: the URL botocore sends a JSON-protocol request to (``prepare_request_dict`` with the path ``/``)
