@@ -113,6 +113,9 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
 73. A Lambda ``Invoke`` of a simulated function (by name or unqualified ARN, a UTF-8 payload naming no ``qualifier``,
     invocation type ``RequestResponse`` or ``Event``) sets up moto's ``LambdaResponse`` as ``setup_class`` would and
     runs its ``call_action``: no botocore serialisation, WSGI environ, werkzeug request or router (``lambda_calls``).
+74. SES v2 ``SendEmail`` and Scheduler ``CreateSchedule``, once botocore has serialised them, set up moto's response
+    class as ``setup_class`` would and run its ``call_action``: no WSGI environ, werkzeug request or router
+    (``rest_answers``).
 """
 
 from __future__ import annotations
@@ -194,6 +197,7 @@ from outreach.simulator import (
     lambda_calls,
     metering,
     param_checks,
+    rest_answers,
     rest_calls,
     ses_calls,
     startup_cache,
@@ -668,8 +672,12 @@ def _answer_from_moto(
             http, first = first, None
         else:
             prepared = prepared or request_dict()
-            light = rest_calls.light_request(prepared, operation_model)  # fast path 26: no werkzeug, no AWSRequest
-            http = _moto_response(light or create_request_object(prepared).prepare())
+            answered = _direct_rest(prepared, operation_model)  # fast path 74: SendEmail, CreateSchedule
+            if answered is not None:
+                http = answered
+            else:
+                light = rest_calls.light_request(prepared, operation_model)  # fast path 26: no werkzeug, no AWSRequest
+                http = _moto_response(light or create_request_object(prepared).prepare())
         response_dict = convert_to_response_dict(http, operation_model)
         parser = endpoint._response_parser_factory.create_parser(operation_model.service_model.resolved_protocol)
         parsed = parser.parse(response_dict, operation_model.output_shape)
@@ -718,6 +726,18 @@ def _direct_invoke(client: Any, operation_model: Any, api_params: dict[str, Any]
             _active.quiescence.progress += 1
             _active.direct_calls += 1
         return call(), None
+
+
+def _direct_rest(prepared: dict[str, Any], operation_model: Any) -> AWSResponse | None:
+    """Fast path 74 (``rest_answers``): moto's answer to a covered REST request, set up without the request."""
+    call = rest_answers.prepare(prepared, operation_model, _handler_for_url)
+    if call is None:
+        return None
+    with _aws_lock:
+        if _active is not None:
+            _active.quiescence.progress += 1
+            _active.direct_calls += 1
+        return call()  # type: ignore[no-any-return]
 
 
 def _handler_for_url(url: str) -> Callable[..., Any] | None:
@@ -1245,3 +1265,4 @@ def patched(handlers: dict[str, Handler], *, fast: bool = True) -> Iterator[Runt
         dynamodb_transforms.clear()
         param_checks.clear()
         rest_calls.clear()
+        rest_answers.clear()
