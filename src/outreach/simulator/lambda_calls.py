@@ -86,7 +86,8 @@ def prepare(client: Any, operation_model: Any, api_params: dict[str, Any], handl
     elif _VALIDATOR.validate(api_params, operation_model.input_shape).has_errors():
         return None
     try:
-        text = payload.decode("utf-8") if isinstance(payload, bytes | bytearray) else payload
+        # bytes or str only: plain moto's request builder reads a bytearray as form data (and fails)
+        text = payload.decode("utf-8") if isinstance(payload, bytes) else payload
     except UnicodeDecodeError:
         return None
     if not isinstance(text, str) or not text:
