@@ -35,7 +35,8 @@ class OrdersStore(Protocol):
         ...
 
     def load(self, order_id: str) -> tuple[OrderRecord | None, list[tuple[str, InboundEvent]]]:
-        """The record and its pending events (stored, not applied yet), in one read."""
+        """The record and its pending events (stored, not applied yet), in one read. The record's state is the
+        caller's own (read fresh each time, shared with nothing): a step changes it in place."""
         ...
 
     def orders_with_sku(self, sku: str, after: str | None = None) -> list[str]:

@@ -187,3 +187,10 @@ def test_given_every_wait_then_it_has_a_timeout_past_its_wake_time_and_ops_hear_
         # The time came (the timer was lost): the order is advanced at once, then routed by its new phase.
         assert catches[("States.Timeout",)] in tasks, name
         assert states[catches[("States.Timeout",)]]["Next"] == "Where does the order stand?", name
+
+
+def test_given_the_definition_then_it_sets_no_timeout_for_the_whole_execution(definition) -> None:
+    # An order's execution lives as long as its timeline (weeks; each wait has its own timeout past its wake time).
+    # The simulator's virtual clock models the waits' timeouts, not a top-level one: moto would time one out in
+    # real seconds, and the simulator's fast path ignores it (docs/simulator.md, fast path 70).
+    assert "TimeoutSeconds" not in definition and "TimeoutSecondsPath" not in definition

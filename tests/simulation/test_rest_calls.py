@@ -346,7 +346,7 @@ def test_given_every_rest_call_the_simulator_makes_when_answered_by_the_fast_pat
     for n, (got, expected) in enumerate(zip(fast[0], plain[0], strict=True)):
         assert got == expected, n
     assert fast[1:] == plain[1:]  # stored mail and schedules, counted calls, handler errors
-    assert {"Invoke", "SendEmail", "CreateSchedule", "DeleteSchedule", "GetEmailIdentity"} <= set(built)
+    assert {"Invoke", "DeleteSchedule", "GetEmailIdentity"} <= set(built)  # (SendEmail, CreateSchedule: fast path 74)
     assert len(fast[1]["sent"]) == 2 and fast[1]["schedules"]  # the conversation did send and schedule
     assert {"ok", "error", "invalid"} <= {answer[0] for answer in plain[0]}
 

@@ -122,7 +122,9 @@ class FakeOrders:
             return None, []
         placed = order.record.placed_event_id  # the Order Placed first, as the adapter sorts them
         pending = sorted(order.inbox.items(), key=lambda entry: (entry[1].event_id != placed, entry[0]))
-        return replace(order.record, arrived=order.arrived, accounted=order.accounted), pending
+        # Each read gets its own copy of the state, as the adapter unpacks a fresh one (a step owns what it read).
+        state = order.record.state.model_copy(deep=True) if order.record.state is not None else None
+        return replace(order.record, state=state, arrived=order.arrived, accounted=order.accounted), pending
 
     def orders_with_sku(self, sku: str, after: str | None = None) -> list[str]:
         self._call("orders_with_sku")

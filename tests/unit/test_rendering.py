@@ -272,3 +272,13 @@ def test_every_phrase_taken_as_its_own_text_is_what_jinja2_renders_of_it(mode: s
                     assert str(_compiled(engine, mode, source).render({})) == source
     assert static > 0
     assert not _is_static("Hello {{ first_name }}") and not _is_static("a\r\nb") and not _is_static("{% if x %}")
+
+
+@pytest.mark.parametrize("kind", DATED_KINDS)
+def test_given_a_text_message_contact_when_rendered_then_the_sms_and_subject_are_the_e_mails_and_no_pages_are_made(
+    requoted: OrderState, config: OutreachConfig, kind: str
+) -> None:
+    by_email, by_sms = render(requoted, contact(kind), config), render(requoted, contact(kind, "sms"), config)
+    said = (by_sms.sms, by_sms.subject, by_sms.promised_date)
+    assert said == (by_email.sms, by_email.subject, by_email.promised_date)
+    assert by_sms.html == by_sms.text == ""  # an SMS-only contact renders no e-mail pages (~0.3 ms saved)

@@ -135,18 +135,23 @@ def resolve_language(requested: str | None, default: str) -> Language:
     raise ValueError(f"branding.defaultLocale: no copy for {default!r} in {COPY_DIR} (have {', '.join(available)})")
 
 
+# Dates and day counts are formatted once per value and language: a message writes each several times (its HTML and
+# text), and orders placed together share their dates.
+@lru_cache(maxsize=4096)
 def long_date(value: date, language: Language) -> str:
     from babel.dates import format_date
 
     return format_date(value, format="full", locale=_babel_locale(language.locale))
 
 
+@lru_cache(maxsize=4096)
 def short_date(value: date, language: Language) -> str:
     from babel.dates import format_date
 
     return format_date(value, format="medium", locale=_babel_locale(language.locale))
 
 
+@lru_cache(maxsize=1024)
 def day_count(days: int, language: Language) -> str:
     """'6 days', '1 day', '6 Tage' (CLDR plural rules)."""
     from babel.units import format_unit
@@ -320,7 +325,8 @@ def render(
     language = resolve_language(state.order.customer.locale, config.branding.default_locale)
     facts = _order_facts(state, kind, language, config)
     promised = state.promised if kind in DATED_KINDS else None
-    return compose(kind, facts, language, config, state.order_id, promised, links)
+    # A text message needs its SMS copy and subject only, not the two pages of the e-mail.
+    return compose(kind, facts, language, config, state.order_id, promised, links, pages=contact.channel == "email")
 
 
 def _catalog_facts(request: CatalogRequested) -> dict[str, Any]:
@@ -390,9 +396,12 @@ def compose(
     owner_id: str,
     promised: date | None,
     actions: Mapping[str, str] | None = None,
+    *,
+    pages: bool = True,
 ) -> Message:
     """Subject, HTML, text and SMS of ``kind`` from the templates, with the shop's branding and links.
-    ``actions``: the message's signed one-click links by name (``{}``: none, the copy asks for a reply)."""
+    ``actions``: the message's signed one-click links by name (``{}``: none, the copy asks for a reply).
+    ``pages=False``: no HTML and no text (empty), for a message sent only as an SMS."""
     branding = config.branding
     actions = dict(actions or {})
     links = unsubscribe_links(config, kind, owner_id, actions.get("unsubscribe"))
@@ -412,8 +421,8 @@ def compose(
     }
     engine = _engine()
     subject = " ".join(engine.phrase(language.copy, kind, "subject", context, "text").split())
-    html = engine.page(language.copy, kind, context, "html")
-    text = _tidy_text(engine.page(language.copy, kind, context, "text"))
+    html = engine.page(language.copy, kind, context, "html") if pages else ""
+    text = _tidy_text(engine.page(language.copy, kind, context, "text")) if pages else ""
     bound = MAX_SMS_SEGMENTS[kind]
     sms = sms_rules.to_gsm7(" ".join(engine.phrase(language.copy, kind, "sms", context, "text").split()))
     if sms_rules.segments(sms) > bound:
@@ -476,11 +485,11 @@ class _Engine:
             raise CopyError(f"templates/copy/{language}.toml: [{kind}] has no {key!r} (nor has [common])")
         if _is_static(source):  # half the phrases: what jinja2 would render is the text itself
             return source
-        return str(_compiled(self, mode, source).render(context))
+        return _render(_compiled(self, mode, source), {**self.environments[mode].globals, **context})
 
     def page(self, language: str, kind: str, context: dict[str, Any], mode: Mode) -> str:
         environment = self.environments[mode]
-        template = environment.get_template(f"kinds/{kind}.{'html' if mode == 'html' else 'txt'}")
+        template = _page_template(self, mode, kind)
 
         if mode == "html":  # a phone number never breaks across lines
             nowrap = '<span style="white-space: nowrap">{}</span>'
@@ -490,7 +499,24 @@ class _Engine:
             text = self.phrase(language, kind, key, {**context, **extra} if extra else context, mode)
             return self.markup(text) if mode == "html" else text
 
-        return str(template.render(context, t=t))
+        return _render(template, {**environment.globals, **context, "t": t})
+
+
+def _render(template: Any, variables: dict[str, Any]) -> str:
+    """What ``Template.render(variables)`` returns, without its two copies of the variables, one merged with the
+    template's globals (a ChainMap, walked key by key on every render): ``variables`` (a new dict, holding the
+    environment's globals) becomes the context's parent as it is. Errors are raised as jinja2 raises them."""
+    context = template.new_context(variables, shared=True)
+    try:
+        return str(template.environment.concat(template.root_render_func(context)))
+    except Exception:
+        return str(template.environment.handle_exception())  # raises, with the template's own line numbers
+
+
+@lru_cache(maxsize=256)
+def _page_template(engine: _Engine, mode: Mode, kind: str) -> Any:
+    """A kind's page template, looked up once (the loader's cache would build its key and check it every time)."""
+    return engine.environments[mode].get_template(f"kinds/{kind}.{'html' if mode == 'html' else 'txt'}")
 
 
 @lru_cache(maxsize=2048)

@@ -30,13 +30,18 @@ def advance(
     now: datetime,
     config: OutreachConfig,
     email_slot: SendSlot | None = None,
+    *,
+    owned: bool = False,
 ) -> Decision:
     """Apply the arrived events in order, then issue every contact that is due at ``now``.
 
     ``email_slot`` (the send-rate limiter) reserves the instant at which a due e-mail may go; one whose
     slot is later waits for it (the execution wakes at the slot), so a batch stays under the SES rate.
+    ``state`` is left as it was, unless the caller hands it over (``owned``: a copy just read, that nothing else
+    holds): the decision's state is then that object, changed, and the deep copy (~0.1 ms a step) is saved.
     """
-    state = state.model_copy(deep=True) if state is not None else None
+    if state is not None and not owned:
+        state = state.model_copy(deep=True)
     quotes_before = len(state.quotes) if state else 0
     slipped_before = state.slipped if state else False
     effects = Effects()

@@ -138,8 +138,14 @@ class Timeline:
         if record is None:
             raise OrderNotRegistered(f"orderId: order {order_id!r} has no STATE item")
         inbox = pending[:MAX_EVENTS_PER_STEP]
+        # The state just read is handed over (``owned``): only its being there or not is looked at again below.
         decision = advance(
-            record.state, [event for _, event in inbox], now, self.config, lambda _: self.slots.reserve(now)
+            record.state,
+            [event for _, event in inbox],
+            now,
+            self.config,
+            lambda _: self.slots.reserve(now),
+            owned=True,
         )
         sent = [self.sender.deliver(decision.state, c, now) for c in decision.contacts] if decision.state else []
         decision = reschedule(decision, {r.key: r.retry_at for r in sent if r.status == "retry" and r.retry_at})

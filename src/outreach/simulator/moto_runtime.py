@@ -107,13 +107,23 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
 55. A JSON answer answered directly (fast path 23) whose structure is botocore's parse of its text already (blobs
     decoded in place) is handed over as it is, not walked by botocore's parser (``json_answers``).
 56 to 65: the DynamoDB calls' per-call costs: attribute values serialised straight away (56) with one serializer per
-    operation (65, both in ``json_answers``), the
-    request's backend read from moto's dicts (57), key values hashed and compared through their values (58), a
-    condition's syntax tree kept per text and names (62), ``DynamoType`` built directly (64, all four in
-    ``fast_calls``), an item's size measured in place
-    (59, ``item_copies``), the parameters checked and converted in one walk (60, ``request_params``), boto3's attribute
-    values (de)serialised by class (61, ``dynamodb_transforms``), request headers answering a missing name without an
-    exception (63, ``direct_calls``).
+    operation (65, both in ``json_answers``), the request's backend read from moto's dicts (57), key values hashed and
+    compared through their values (58), a condition's syntax tree kept per text and names (62), ``DynamoType`` built
+    directly (64, all four in ``fast_calls``), an item's size measured in place (59, ``item_copies``), the parameters
+    checked and converted in one walk (60, ``request_params``), boto3's attribute values (de)serialised by class (61,
+    ``dynamodb_transforms``), request headers answering a missing name without an exception (63, ``direct_calls``).
+70. An execution's program runs in the execution's own thread: moto's extra thread per execution and its real-time
+    join with the machine's top-level timeout decide nothing in virtual time (``inline_states``, as fast path 29).
+71. Not a patch: the runner reads each sent e-mail's ``To`` and ``Subject`` back as the header lines carry them where
+    ``policy.default``'s header registry provably reads the same (a bare address, plain ASCII words) (``read_back``).
+72. Not a patch: ``world.process_environment`` (each in-process handler's environment) writes only the variables whose
+    value changes (``world``).
+73. A Lambda ``Invoke`` of a simulated function (by name or unqualified ARN, a UTF-8 payload naming no ``qualifier``,
+    invocation type ``RequestResponse`` or ``Event``) sets up moto's ``LambdaResponse`` as ``setup_class`` would and
+    runs its ``call_action``: no botocore serialisation, WSGI environ, werkzeug request or router (``lambda_calls``).
+74. SES v2 ``SendEmail`` and Scheduler ``CreateSchedule``, once botocore has serialised them, set up moto's response
+    class as ``setup_class`` would and run its ``call_action``: no WSGI environ, werkzeug request or router
+    (``rest_answers``).
 """
 
 from __future__ import annotations
@@ -190,8 +200,10 @@ from outreach.simulator import (
     inline_states,
     item_copies,
     json_answers,
+    lambda_calls,
     metering,
     param_checks,
+    rest_answers,
     rest_calls,
     ses_calls,
     startup_cache,
@@ -621,6 +633,8 @@ def _direct_api_call(self: Any, operation_name: str, api_params: dict[str, Any])
         return prepared
 
     direct = _direct_answer(self, operation_model, api_params)  # fast path 23: no HTTP-shaped round trip
+    if direct is None:
+        direct = _direct_invoke(self, operation_model, api_params)  # fast path 73: a simulated function's Invoke
     if direct is not None:
         http, parsed = direct
         if parsed is None:  # not a plain success: botocore parses moto's text, with its retry rules
@@ -664,8 +678,12 @@ def _answer_from_moto(
             http, first = first, None
         else:
             prepared = prepared or request_dict()
-            light = rest_calls.light_request(prepared, operation_model)  # fast path 26: no werkzeug, no AWSRequest
-            http = _moto_response(light or create_request_object(prepared).prepare())
+            answered = _direct_rest(prepared, operation_model)  # fast path 74: SendEmail, CreateSchedule
+            if answered is not None:
+                http = answered
+            else:
+                light = rest_calls.light_request(prepared, operation_model)  # fast path 26: no werkzeug, no AWSRequest
+                http = _moto_response(light or create_request_object(prepared).prepare())
         response_dict = convert_to_response_dict(http, operation_model)
         parser = endpoint._response_parser_factory.create_parser(operation_model.service_model.resolved_protocol)
         parsed = parser.parse(response_dict, operation_model.output_shape)
@@ -701,6 +719,37 @@ def _direct_answer(client: Any, operation_model: Any, api_params: dict[str, Any]
     if status < 300 and wire is not None:
         return direct_calls.parsed_success(client, operation_model, url, status, headers, body, wire, blobs)
     return AWSResponse(url, status, headers, MockRawResponse(body)), None  # type: ignore[arg-type]
+
+
+def _direct_invoke(client: Any, operation_model: Any, api_params: dict[str, Any]) -> tuple[AWSResponse, None] | None:
+    """Fast path 73 (``lambda_calls``): moto's answer to a covered Lambda ``Invoke``, set up without the request, as
+    (response, None): botocore parses it. None: not covered."""
+    call = lambda_calls.prepare(client, operation_model, api_params, _handler_for_url)
+    if call is None:
+        return None
+    with _aws_lock:
+        if _active is not None:
+            _active.quiescence.progress += 1
+            _active.direct_calls += 1
+        return call(), None
+
+
+def _direct_rest(prepared: dict[str, Any], operation_model: Any) -> AWSResponse | None:
+    """Fast path 74 (``rest_answers``): moto's answer to a covered REST request, set up without the request."""
+    call = rest_answers.prepare(prepared, operation_model, _handler_for_url)
+    if call is None:
+        return None
+    with _aws_lock:
+        if _active is not None:
+            _active.quiescence.progress += 1
+            _active.direct_calls += 1
+        return call()  # type: ignore[no-any-return]
+
+
+def _handler_for_url(url: str) -> Callable[..., Any] | None:
+    """The handler ``BotocoreStubber`` picks for ``url`` (``_moto_response``'s lookup)."""
+    parsed_url, _ = _aws_url(url)
+    return _moto_handler(f"{parsed_url.scheme}://{parsed_url.netloc}{parsed_url.path}")
 
 
 #: the URL botocore sends a JSON-protocol request to (``prepare_request_dict`` with the path ``/``)
@@ -1022,7 +1071,7 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
     ],
     *fast_calls.PATCHES,  # fast paths 16 to 25, 32 and 34
     *rest_calls.PATCHES,  # fast path 27
-    *inline_states.PATCHES,  # fast path 29
+    *inline_states.PATCHES,  # fast paths 29 and 70
     *item_copies.PATCHES,  # fast paths 30, 31, 33, 35, 47 and 50
     *ses_calls.PATCHES,  # fast path 40
     *data_copies.PATCHES,  # fast paths 41 and 42
@@ -1063,3 +1112,4 @@ def patched(handlers: dict[str, Handler], *, fast: bool = True) -> Iterator[Runt
         dynamodb_transforms.clear()
         param_checks.clear()
         rest_calls.clear()
+        rest_answers.clear()

@@ -85,8 +85,8 @@ def light_request(prepared: dict[str, Any], operation_model: Any) -> LightReques
     body = prepared["body"]
     if isinstance(body, str):
         data = body.encode("utf-8")  # werkzeug encodes a text body as UTF-8
-    elif isinstance(body, bytes | bytearray):
-        data = bytes(body)
+    elif isinstance(body, bytes):  # a bytearray goes moto's way: its request builder reads one as form data
+        data = body
     elif body is None:
         data = b""
     else:

@@ -11,9 +11,6 @@ not depend on thread timing. Faults a scenario asks for (``faults``) are injecte
 from __future__ import annotations
 
 import contextlib
-import email
-import email.parser
-import email.policy
 import functools
 import gc
 import io
@@ -43,7 +40,7 @@ from outreach_lambda.wiring import FUNCTIONS, FunctionName
 
 from outreach import operate
 from outreach.collector import fewer_collections
-from outreach.simulator import metering, moto_runtime, own_calls, ses_calls, ses_suppression, timer_index, world
+from outreach.simulator import metering, moto_runtime, own_calls, read_back, ses_suppression, timer_index, world
 from outreach.simulator.clicks import ActionClicks
 from outreach.simulator.faults import Faults
 from outreach.simulator.scenario import Scenario, ScenarioError, ScenarioEvent
@@ -355,7 +352,7 @@ def _collect(
     scenario: Scenario, w: world.World, runtime: moto_runtime.Runtime, inboxes: _QueueHarvest
 ) -> SimulationResult:
     result = SimulationResult(scenario=scenario.name)
-    contacts = _contacts(w)
+    contacts = _contacts(w, runtime.fast)
     result.contacts = [contact for contact, _ in contacts]
     result.sent = [content for _, content in contacts]
     result.alerts = _alerts(inboxes.messages["alerts"].values())
@@ -375,10 +372,7 @@ def _collect(
     return result
 
 
-_HEADERS = email.parser.Parser(policy=email.policy.default)
-
-
-def _contacts(w: world.World) -> list[tuple[dict[str, Any], bytes | str]]:
+def _contacts(w: world.World, fast: bool = False) -> list[tuple[dict[str, Any], bytes | str]]:
     """The contact ledger, each entry checked against what SES / SNS really sent, with what was sent."""
     emails = {m.id: m for m in ses_backends[DEFAULT_ACCOUNT_ID][world.REGION].sent_messages}
     sms = sns_backends[DEFAULT_ACCOUNT_ID][world.REGION].sms_messages
@@ -394,9 +388,9 @@ def _contacts(w: world.World) -> list[tuple[dict[str, Any], bytes | str]]:
                 raise RuntimeError(f"ledger says {item['sk']} was e-mailed but SES has no message {message_id}")
             content: bytes | str
             if hasattr(sent, "raw_data"):  # SES v2 Raw content: the MIME message as the customer gets it
-                # To and Subject: only the header section is read (as SES reads it, fast path 40)
-                mail = _HEADERS.parsestr(ses_calls.header_section(sent.raw_data), headersonly=True)
-                to, subject, content = str(mail["To"]), str(mail["Subject"]), sent.raw_data.encode()
+                # To and Subject: only the header section is read (as SES reads it, fast path 40; fast path 71)
+                to, subject = read_back.to_and_subject(sent.raw_data, fast)
+                content = sent.raw_data.encode()
             else:
                 to, subject, content = sent.destinations["ToAddresses"][0], sent.subject, sent.body
         else:

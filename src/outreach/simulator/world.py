@@ -298,13 +298,18 @@ def process_environment(values: dict[str, str]) -> Iterator[None]:
     (every function's value for a variable is the same; a variable of another function is ignored by the
     settings models, ``extra="ignore"``), and the last block to end restores the environment as it was before
     the first. Adding or overwriting a variable is safe for a concurrent copy (it lists the keys at once).
+
+    Fast path 72: a variable already holding its value is not written again (``os.environ[key] = value`` encodes both
+    and calls ``putenv``; a run's blocks mostly set what the block before left): the same environment either way.
     """
     global _ENV_ACTIVE
     with _ENV_LOCK:
         _ENV_ACTIVE += 1
         for key, value in values.items():
-            _ENV_BEFORE.setdefault(key, os.environ.get(key))
-            os.environ[key] = value
+            current = os.environ.get(key)
+            _ENV_BEFORE.setdefault(key, current)
+            if current != value:  # (fast path 72) most invocations find their values set by the one before
+                os.environ[key] = value
     try:
         yield
     finally:
