@@ -244,3 +244,32 @@ def test_given_answers_one_after_another_when_one_serializer_is_kept_then_each_i
         expected = json_answers._original_execute_result(ActionResult(copy.deepcopy(result)), context)
         assert json_answers.execute_result(ActionResult(copy.deepcopy(result)), context) == expected
     assert len({id(known[1]) for known in json_answers._serializers.values()}) == len(json_answers._serializers)
+
+
+@pytest.mark.parametrize(
+    "result",
+    [
+        {"Item": {1: {"S": "x"}}},
+        {"Item": {"a": {"M": {True: {"S": "x"}, None: {"N": "1"}}}}},
+        {"Item": {"1": {"S": "a"}, 1: {"S": "b"}}},
+    ],
+)
+def test_given_a_map_with_keys_that_are_not_text_then_botocore_parses_the_answer(result):
+    """botocore's parse of the text turns such keys into text (and merges colliding ones): never handed over as is."""
+    model = MODELS["dynamodb"].operation_model("GetItem")
+    serializer = JSONSerializer(
+        operation_model=model, pretty_print=False, value_picker=XFormedAttributePicker(response_transformers={})
+    )
+    wire: dict[str, Any] = {}
+    odd: list[Any] = []
+    json_answers.serialize_json(serializer, wire, result, model.output_shape, "", odd, [])
+    assert odd
+
+
+def test_given_a_map_that_is_not_a_dict_then_it_fails_as_moto_s_walk_fails():
+    model = MODELS["dynamodb"].operation_model("Query")
+    serializer = JSONSerializer(
+        operation_model=model, pretty_print=False, value_picker=XFormedAttributePicker(response_transformers={})
+    )
+    with pytest.raises(AttributeError):  # moto's: 'NoneType' object has no attribute 'items'
+        json_answers.serialize_json(serializer, {}, {"Items": [None], "Count": 1}, model.output_shape, "", [], [])

@@ -301,8 +301,8 @@ def attrs_size(attrs: dict[Any, Any]) -> int | None:
 
 
 def _item_size(self: Item) -> int:
-    """``Item.size``: measured by ``attrs_size``; while a base-table query runs (which changes no item, and asks twice
-    for the size of every item it keeps), remembered per item for that query."""
+    """``Item.size``: measured by ``attrs_size``; while a query runs (of the table or of an index: it changes no item,
+    and asks twice for the size of every item it keeps), remembered per item for that query."""
     if type(self) is not Item:
         return _original_item_size(self)  # type: ignore[no-any-return]
     sizes = getattr(_skip, "sizes", None)

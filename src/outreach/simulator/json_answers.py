@@ -206,12 +206,18 @@ def serialize_json(
         map_obj: dict[str, Any] = {}
         serialized[name] = map_obj
         value_shape = shape.value
-        if "" not in value and _attribute_value_shape(serializer, value_shape):  # fast path 56
+        # (only a dict with text keys: moto's walk fails on anything else as it fails, and botocore's parse of the
+        # text would turn any other key into text)
+        if type(value) is dict and "" not in value and _attribute_value_shape(serializer, value_shape):  # fast path 56
             for sub_key, sub_value in value.items():
+                if type(sub_key) is not str:
+                    odd.append(shape)
                 if sub_value is not None:
                     map_obj[sub_key] = _attribute_value(serializer, value_shape, sub_value, odd, blobs)
             return
         for sub_key, sub_value in value.items():
+            if type(sub_key) is not str:
+                odd.append(shape)
             if sub_key == "":
                 odd.append(shape)  # moto's quirk: a structure under an empty key is written into the map itself
             serialize_json(serializer, map_obj, sub_value, shape.value, sub_key, odd, blobs)
@@ -313,7 +319,7 @@ def _attribute_value(serializer: Any, shape: Any, value: Any, odd: list[Any], bl
             if raw_type is str:
                 return {kind: raw}
         elif kind == "M":
-            if raw_type is dict and "" not in raw:
+            if raw_type is dict and "" not in raw and all(type(k) is str for k in raw):
                 inner = {k: _attribute_value(serializer, shape, v, odd, blobs) for k, v in raw.items() if v is not None}
                 return {"M": inner}
         elif kind == "L":
