@@ -116,6 +116,8 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
 74. SES v2 ``SendEmail`` and Scheduler ``CreateSchedule``, once botocore has serialised them, set up moto's response
     class as ``setup_class`` would and run its ``call_action``: no WSGI environ, werkzeug request or router
     (``rest_answers``).
+75. The runner's earliest task timeout comes from a heap kept beside ``Runtime.deadlines`` (``timer_index.Deadlines``),
+    not from ``min`` over every parked task's deadline at every step; ties go to the first parked, as with ``min``.
 """
 
 from __future__ import annotations
@@ -1246,7 +1248,7 @@ def patched(handlers: dict[str, Handler], *, fast: bool = True) -> Iterator[Runt
 
     if moto.__version__ != MOTO_VERSION:
         raise RuntimeError(f"the simulator patches moto {MOTO_VERSION} internals, found moto {moto.__version__}")
-    runtime = Runtime(handlers=handlers, fast=fast)
+    runtime = Runtime(handlers=handlers, fast=fast, deadlines=timer_index.Deadlines() if fast else {})
     try:
         with installed(_PATCHES + (_FAST_PATCHES if fast else [])):
             _active = runtime
