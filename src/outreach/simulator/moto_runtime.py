@@ -118,6 +118,9 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     (``rest_answers``).
 75. The runner's earliest task timeout comes from a heap kept beside ``Runtime.deadlines`` (``timer_index.Deadlines``),
     not from ``min`` over every parked task's deadline at every step; ties go to the first parked, as with ``min``.
+76. A backend lookup (``BackendDict.__getitem__``) of an account that is there, in a ``BackendDict`` registered since
+    the last ``BackendDict.reset``, reads the dict directly: no lock, list of accounts or ``__eq__`` with every
+    registered ``BackendDict``; anything else as before (``accounts``).
 """
 
 from __future__ import annotations
@@ -1233,7 +1236,7 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
     *dynamodb_transforms.PATCHES,  # fast path 48
     *param_checks.PATCHES,  # fast path 49
     *timer_index.PATCHES,  # fast path 54
-    *accounts.PATCHES,  # fast path 43
+    *accounts.PATCHES,  # fast paths 43 and 76
     *call_plumbing.PATCHES,  # fast path 44
 ]
 
@@ -1268,3 +1271,4 @@ def patched(handlers: dict[str, Handler], *, fast: bool = True) -> Iterator[Runt
         param_checks.clear()
         rest_calls.clear()
         rest_answers.clear()
+        accounts.clear()
