@@ -13,8 +13,10 @@ from typing import Any
 import boto3
 import pytest
 import time_machine
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from moto import mock_aws
-from moto.core.base_backend import BackendDict
+from moto.core.base_backend import AccountSpecificBackend, BackendDict
 from moto.core.responses import BaseResponse
 from moto.iam import models as iam_models
 from werkzeug.datastructures import Headers
@@ -117,3 +119,79 @@ def test_given_the_patches_then_moto_and_direct_calls_use_the_fast_lookups() -> 
         assert iam_models.mark_account_as_visited is accounts.mark_account_as_visited
         assert direct_calls.mark_account_as_visited is accounts.mark_account_as_visited
         assert BaseResponse.get_current_account is accounts.get_current_account
+
+
+# -- fast path 76: backend lookups ---------------------------------------------------------------------------------
+class _Backend:
+    def __init__(self, region_name: str, account_id: str) -> None:
+        self.region_name, self.account_id = region_name, account_id
+
+    def reset(self) -> None:
+        pass
+
+
+_lookups = st.lists(
+    st.one_of(
+        st.tuples(st.just("get"), st.integers(0, 2), st.sampled_from(["111122223333", OTHER_ACCOUNT, "333344445555"])),
+        st.tuples(st.just("del"), st.integers(0, 2), st.sampled_from(["111122223333", OTHER_ACCOUNT])),
+        st.tuples(st.just("set"), st.integers(0, 2), st.sampled_from(["111122223333", OTHER_ACCOUNT])),
+        st.tuples(st.just("reset"), st.just(0), st.just("")),
+        st.tuples(st.just("end of run"), st.just(0), st.just("")),
+    ),
+    max_size=25,
+)
+
+
+def _play(operations: list[tuple[str, int, str]], fast: bool) -> list[Any]:
+    """Play lookups, accounts put in or deleted directly, and resets on three fresh BackendDicts: what each step shows
+    (each object named by first sight)."""
+    saved = list(BackendDict._instances)  # type: ignore[misc]
+    dicts = [BackendDict(_Backend, "sqs", use_boto3_regions=False, additional_regions=[REGION]) for _ in range(3)]
+    names: dict[int, int] = {}
+    kept: list[Any] = []  # every object found stays alive: its id names it for the whole play
+    seen: list[Any] = []
+    try:
+        with installed(accounts.PATCHES if fast else []):
+            for op, which, account in operations:
+                backends = dicts[which]
+                if op == "get":
+                    found = backends[account]
+                    kept.append(found)
+                    seen.append(("got", names.setdefault(id(found), len(names)), found.account_id))
+                elif op == "del" and account in backends:
+                    del backends[account]
+                elif op == "set":  # an account put in directly: the dict is not registered by that
+                    backends[account] = AccountSpecificBackend("sqs", account, _Backend, False, [REGION])
+                elif op == "reset":
+                    BackendDict.reset()
+                elif op == "end of run" and fast:
+                    accounts.clear()
+                seen.append(
+                    [
+                        (any(known is d for known in BackendDict._instances), sorted(dict.keys(d)))  # type: ignore[misc]
+                        for d in dicts
+                    ]
+                )
+    finally:
+        BackendDict._instances[:] = saved  # type: ignore[misc]
+    return seen
+
+
+@settings(max_examples=200, deadline=None)
+@given(_lookups)
+def test_given_lookups_deletions_and_resets_then_backend_lookups_answer_and_register_as_motos(operations):
+    assert _play(operations, fast=True) == _play(operations, fast=False)
+
+
+def test_given_a_registered_backend_dict_when_looked_up_again_then_the_same_object_comes_back_without_moto() -> None:
+    backends = BackendDict(_Backend, "sqs", use_boto3_regions=False, additional_regions=[REGION])
+    saved = list(BackendDict._instances)  # type: ignore[misc]
+    try:
+        with installed(accounts.PATCHES):
+            first = backends[OTHER_ACCOUNT]
+            with installed([(BackendDict, "_create_account_specific_backend", None)]):  # moto's way would fail
+                again = backends[OTHER_ACCOUNT]
+    finally:
+        BackendDict._instances[:] = saved  # type: ignore[misc]
+
+    assert again is first

@@ -78,3 +78,52 @@ def test_given_any_changes_between_steps_then_the_index_answers_as_a_look_at_eve
             assert got == expected
             answers.append(got)
     assert all(a is None or isinstance(a[0], datetime) for a in answers)
+
+
+# -- fast path 75: the earliest task timeout ----------------------------------------------------------------------
+_ENDPOINTS = [object() for _ in range(5)]  # parked tasks' endpoints: hashable by identity, not orderable
+_DEADLINES = [datetime(2026, 11, 2, 9), datetime(2026, 11, 2, 10), datetime(2026, 11, 3, 9)]  # few: many ties
+_deadline_steps = st.lists(
+    st.lists(
+        st.one_of(
+            st.tuples(st.just("park"), st.integers(0, 4), st.sampled_from(_DEADLINES)),
+            st.tuples(st.just("pop"), st.integers(0, 4), st.none()),
+            st.tuples(st.just("del"), st.integers(0, 4), st.none()),
+            st.tuples(st.just("setdefault"), st.integers(0, 4), st.sampled_from(_DEADLINES)),
+            st.tuples(st.just("update"), st.integers(0, 4), st.sampled_from(_DEADLINES)),
+            st.tuples(st.just("clear"), st.just(0), st.none()),
+        ),
+        max_size=6,
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_deadline_steps)
+def test_given_parks_and_wake_ups_between_steps_then_the_earliest_deadline_is_mins_first_on_ties(steps):
+    """Given parks (a key set anew or again in place), wake-ups and timeouts (pop, del, clear) between the runner's
+    steps, when the runner asks for the earliest deadline, then the index answers what ``min`` over a plain dict
+    answers: the same endpoint and deadline, the first in the dict's order on equal deadlines."""
+    index = timer_index.Deadlines()
+    plain: dict[Any, datetime] = {}
+    for step in steps:
+        for op, which, deadline in step:
+            key = _ENDPOINTS[which]
+            for deadlines in (index, plain):
+                if op == "park":
+                    deadlines[key] = deadline
+                elif op == "pop":
+                    deadlines.pop(key, None)
+                elif op == "del" and key in deadlines:
+                    del deadlines[key]
+                elif op == "setdefault":
+                    deadlines.setdefault(key, deadline)
+                elif op == "update":
+                    deadlines.update({key: deadline})
+                elif op == "clear":
+                    deadlines.clear()
+        expected = min(plain.items(), key=lambda item: item[1]) if plain else None
+
+        assert index.earliest() == expected
+        assert dict(index) == plain and list(index) == list(plain)

@@ -14,6 +14,17 @@ creates it. The rest is moto's code with its lookups resolved once: ``get_access
 ``Authorization`` header, and ``get_current_account`` the ``x-moto-account-id`` header, once (werkzeug's ``in``
 looks the header up, raises and catches a ``KeyError`` when it is missing, and moto then looks it up again).
 ``tests/simulation/test_accounts.py`` compares the answers and the IAM state (keys marked used) with moto's.
+
+Fast path 76: every backend lookup of every service (``dynamodb_backends[account]``, about 190 of a happy order:
+each response's ``backend``, the runner's own reads) went through ``BackendDict.__getitem__`` too: moto's backend lock,
+a list of the accounts, and ``self not in BackendDict._instances``, a Python ``__eq__`` (and ``__len__``) with each
+registered ``BackendDict`` before it (twelve services: up to eleven). That call only ever adds: the account's
+``AccountSpecificBackend`` if it is missing, and the ``BackendDict`` to ``_instances`` if it is not there, which only
+``BackendDict.reset`` empties (when a mock ends). So once moto's own ``__getitem__`` has run for a ``BackendDict``,
+that ``BackendDict`` stays registered until the next reset; here each one remembers the reset it was registered after
+(a count that ``reset`` advances), and a lookup of a string account it holds, registered since the last reset, is
+read from the dict directly: the same object. Anything else takes moto's way. ``tests/simulation/test_accounts.py``
+compares the answers, the accounts created and ``_instances`` with moto's over random lookups, deletions and resets.
 """
 
 from __future__ import annotations
@@ -91,10 +102,49 @@ def get_current_account(self: BaseResponse) -> str:
     return iam_models.get_account_id_from(self.get_access_key())
 
 
+_resets = 0  # BackendDict.reset calls so far (fast path 76)
+_original_backend_lookup = BackendDict.__getitem__
+_original_backends_reset = BackendDict.__dict__["reset"]
+_dict_contains = dict.__contains__
+_dict_getitem = dict.__getitem__
+
+
+def backend_lookup(self: BackendDict[Any], account_id: str) -> Any:
+    """``BackendDict.__getitem__``: read directly when the account is there and the dict registered since the last
+    reset (fast path 76)."""
+    if (
+        type(account_id) is str
+        and self.__dict__.get("_sim_registered_after") == _resets
+        and _dict_contains(self, account_id)
+    ):
+        return _dict_getitem(self, account_id)
+    found = _original_backend_lookup(self, account_id)
+    self.__dict__["_sim_registered_after"] = _resets  # moto's call registered it
+    return found
+
+
+def _reset_backends(cls: type[BackendDict[Any]]) -> None:
+    """``BackendDict.reset``, counted: every ``BackendDict`` registered before it must register again."""
+    global _resets
+    _resets += 1
+    try:
+        _original_backends_reset.__func__(cls)
+    finally:
+        _resets += 1
+
+
 PATCHES: list[tuple[Any, str, Any]] = [
+    (BackendDict, "__getitem__", backend_lookup),
+    (BackendDict, "reset", classmethod(_reset_backends)),
     (iam_models, "get_account_id_from", get_account_id_from),
     (iam_models, "mark_account_as_visited", mark_account_as_visited),
     (direct_calls, "mark_account_as_visited", mark_account_as_visited),
     (BaseResponse, "get_access_key", get_access_key),
     (BaseResponse, "get_current_account", get_current_account),
 ]
+
+
+def clear() -> None:
+    """At the end of a run: marks made meanwhile no longer count (a reset after it is not counted)."""
+    global _resets
+    _resets += 1

@@ -124,6 +124,11 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
 74. SES v2 ``SendEmail`` and Scheduler ``CreateSchedule``, once botocore has serialised them, set up moto's response
     class as ``setup_class`` would and run its ``call_action``: no WSGI environ, werkzeug request or router
     (``rest_answers``).
+75. The runner's earliest task timeout comes from a heap kept beside ``Runtime.deadlines`` (``timer_index.Deadlines``),
+    not from ``min`` over every parked task's deadline at every step; ties go to the first parked, as with ``min``.
+76. A backend lookup (``BackendDict.__getitem__``) of an account that is there, in a ``BackendDict`` registered since
+    the last ``BackendDict.reset``, reads the dict directly: no lock, list of accounts or ``__eq__`` with every
+    registered ``BackendDict``; anything else as before (``accounts``).
 """
 
 from __future__ import annotations
@@ -1078,7 +1083,7 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
     *dynamodb_transforms.PATCHES,  # fast path 48
     *param_checks.PATCHES,  # fast path 49
     *timer_index.PATCHES,  # fast path 54
-    *accounts.PATCHES,  # fast path 43
+    *accounts.PATCHES,  # fast paths 43 and 76
     *call_plumbing.PATCHES,  # fast path 44
 ]
 
@@ -1093,7 +1098,7 @@ def patched(handlers: dict[str, Handler], *, fast: bool = True) -> Iterator[Runt
 
     if moto.__version__ != MOTO_VERSION:
         raise RuntimeError(f"the simulator patches moto {MOTO_VERSION} internals, found moto {moto.__version__}")
-    runtime = Runtime(handlers=handlers, fast=fast)
+    runtime = Runtime(handlers=handlers, fast=fast, deadlines=timer_index.Deadlines() if fast else {})
     try:
         with installed(_PATCHES + (_FAST_PATCHES if fast else [])):
             _active = runtime
@@ -1113,3 +1118,4 @@ def patched(handlers: dict[str, Handler], *, fast: bool = True) -> Iterator[Runt
         param_checks.clear()
         rest_calls.clear()
         rest_answers.clear()
+        accounts.clear()

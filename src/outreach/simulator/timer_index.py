@@ -1,4 +1,5 @@
-"""Fast path 54: the runner finds the earliest pending timer without looking at every pending timer at every step.
+"""Fast paths 54 and 75: the runner finds the earliest pending timer, and the earliest task timeout, without looking at
+every pending one at every step.
 
 Before every step the runner asks which one-time schedule of the timers' group falls due first
 (``runner._next_timer``: the earliest ``at(...)`` of an enabled schedule, by name on ties). It used to read every
@@ -10,6 +11,16 @@ replaced under its name). A schedule changed in place (``Schedule.update``: Upda
 call) counts as a change of everything: the index is rebuilt at the next step. The answer is the scan's:
 ``tests/simulation/test_timer_index.py`` compares them after random creations, deletions, replacements, updates and
 disabled or undated schedules.
+
+Fast path 75: every execution parked on its task token with a timeout (the waits' ``TimeoutSecondsPath``: one per
+pending order) has a deadline in ``moto_runtime.Runtime.deadlines``, and before every step the runner took the earliest
+with ``min`` over all of them (the first in the dict's order on ties): a run of N orders looked at about 7 N x N/2
+deadlines. :class:`Deadlines` is that dict, and keeps a heap of (deadline, insertion number) beside it: a key set
+anew (not in the dict) gets the next number, a key set again in place keeps its number (and its place in the dict's
+order), so the heap's order is ``min``'s order, ties included. Removals (``pop``, ``del``, ``clear``...) are the
+dict's own; the top of the heap is skipped while its key went or holds another deadline or number.
+``tests/simulation/test_timer_index.py`` compares :meth:`Deadlines.earliest` with ``min`` after random parks, wake-ups,
+timeouts, re-parks and equal deadlines.
 """
 
 from __future__ import annotations
@@ -76,6 +87,50 @@ def scan(schedules: dict[str, Any], due_of: Callable[[str], datetime | None]) ->
         if best is None or (due, schedule.name) < (best[0], best[1]):
             best = (due, schedule.name, schedule)
     return best
+
+
+class Deadlines(dict[Any, datetime]):
+    """``Runtime.deadlines`` (a parked task's endpoint -> its deadline), the earliest at hand (fast path 75)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._number: dict[Any, int] = {}  # key -> the insertion that put it at its place in the dict's order
+        self._heap: list[tuple[datetime, int, int, Any]] = []
+        self._insertions = 0
+        self._pushes = 0
+
+    def __setitem__(self, key: Any, deadline: datetime) -> None:
+        if key not in self:
+            self._insertions += 1
+            self._number[key] = self._insertions
+        super().__setitem__(key, deadline)
+        self._pushes += 1
+        heapq.heappush(self._heap, (deadline, self._number[key], self._pushes, key))
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def __ior__(self, other: Any) -> Deadlines:  # type: ignore[override,misc]
+        self.update(other)
+        return self
+
+    def earliest(self) -> tuple[Any, datetime] | None:
+        """What ``min(self.items(), key=lambda item: item[1])`` answers (None when empty)."""
+        heap = self._heap
+        while heap:
+            deadline, number, _, key = heap[0]
+            if key in self and self._number.get(key) == number and dict.__getitem__(self, key) == deadline:
+                return key, deadline
+            heapq.heappop(heap)
+            if key not in self:
+                self._number.pop(key, None)
+        return None
 
 
 _original_update = Schedule.update
