@@ -234,7 +234,7 @@ _values = st.recursive(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(_values)
 def test_given_any_value_when_rendered_then_it_is_moto_s_rendering_and_shares_nothing_mutable(raw):
     value = DynamoType(raw)
@@ -247,7 +247,7 @@ def test_given_any_value_when_rendered_then_it_is_moto_s_rendering_and_shares_no
 
 
 # -- fast path 33: dynamo_to_dict --------------------------------------------------------------------------------
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.dictionaries(st.text(max_size=3), _values, max_size=4), st.integers(0, 3))
 def test_given_any_answer_when_converted_then_it_is_moto_s_conversion(attributes, count):
     item = Item(DynamoType({"S": "P"}), None, attributes)
@@ -264,7 +264,7 @@ def test_given_any_answer_when_converted_then_it_is_moto_s_conversion(attributes
 
 
 # -- fast path 35: item sizes --------------------------------------------------------------------------------------
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(_values)
 def test_given_any_value_when_measured_then_its_size_is_moto_s(raw):
     value = DynamoType(raw)

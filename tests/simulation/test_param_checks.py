@@ -82,7 +82,7 @@ def _value(draw: Any, shape: Any, depth: int) -> Any:
 
 
 @pytest.mark.parametrize("service,operation", OPERATIONS, ids=[f"{s}-{o}" for s, o in OPERATIONS])
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_given_any_parameters_then_the_check_passes_only_where_botocore_reports_no_error(service, operation, data):
     shape = SESSION.client(service, region_name="us-east-1").meta.service_model.operation_model(operation).input_shape

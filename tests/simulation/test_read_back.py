@@ -32,7 +32,7 @@ def _section(headers: list[tuple[str, str]], line_end: str) -> str:
     return line_end.join([*lines, "", "body text", ""])
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     to=st.lists(_ADDRESS, max_size=2),
     subject=st.lists(st.one_of(_TEXT, st.from_regex(r"[!-~]{1,8}( [!-~]{1,8}){0,4}", fullmatch=True)), max_size=2),

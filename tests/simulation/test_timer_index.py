@@ -48,7 +48,7 @@ _steps = st.lists(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(_steps)
 def test_given_any_changes_between_steps_then_the_index_answers_as_a_look_at_every_schedule(steps):
     schedules: dict[str, Any] = {}
@@ -99,7 +99,7 @@ _deadline_steps = st.lists(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(_deadline_steps)
 def test_given_parks_and_wake_ups_between_steps_then_the_earliest_deadline_is_mins_first_on_ties(steps):
     """Given parks (a key set anew or again in place), wake-ups and timeouts (pop, del, clear) between the runner's

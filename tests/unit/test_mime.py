@@ -311,7 +311,7 @@ _RUNS = st.builds(lambda word, n: word * n, st.sampled_from(["plain ", "Grüße 
 _TEXT = st.lists(st.sampled_from(_PIECES), max_size=300).map("".join) | _RUNS
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(subject=_TEXT, shop=_TEXT, text=_TEXT, html=_TEXT, locale=st.sampled_from(["de-DE", "en-US", "ja-JP"]))
 def test_given_any_text_when_sent_then_the_bytes_are_what_the_standard_librarys_generator_writes(
     subject: str, shop: str, text: str, html: str, locale: str, config: OutreachConfig
