@@ -255,6 +255,22 @@ _DISPATCH = BaseResponse.dispatch.__func__  # type: ignore[attr-defined]
 _DEFAULT_BLOB_PARSER = ResponseParser._default_blob_parser  # type: ignore[attr-defined]
 
 
+def set_up(response: Any, url: str, parsed_url: Any, path: str, region: str, uri_match: dict[str, Any]) -> None:
+    """What moto's ``setup_class`` sets on a response object for a POST to ``url`` in ``region``, with no request
+    object: the part every call answered in process shares (fast paths 23, 73 and 74)."""
+    response.is_werkzeug_request = False
+    response.normalized_request = None
+    response.parsed_url = parsed_url
+    response.form_data = MultiDict()
+    response.uri = url
+    response.path = response.raw_path = path
+    response.method = "POST"
+    response.region = region
+    response.partition = get_partition(region)
+    response.uri_match = uri_match
+    response.response_headers = {"server": "amazon.com", "date": _http_date(utcnow())}
+
+
 def _call(
     responder: type[BaseResponse],
     params: dict[str, Any],
@@ -266,18 +282,8 @@ def _call(
     """``responder.dispatch`` of the request botocore would send, from ``setup_class`` on."""
     parsed_url, region = _url_parts(url)
     response: Any = responder()
-    response.is_werkzeug_request = False
-    response.normalized_request = None
-    response.parsed_url = parsed_url
-    response.form_data = MultiDict()
-    response.uri = url
-    response.path = response.raw_path = parsed_url.path or "/"
-    response.method = "POST"
-    response.region = region
-    response.partition = get_partition(region)
-    response.uri_match = {}
+    set_up(response, url, parsed_url, parsed_url.path or "/", region, {})
     response.headers = _Headers([("X-Amz-Target", target), ("Content-Type", content_type), ("Host", parsed_url.netloc)])
-    response.response_headers = {"server": "amazon.com", "date": _http_date(utcnow())}
     if response.automated_parameter_parsing:  # (DynamoDB) moto reads the parameters its parser made of the body
         response.querystring = {}
         response.params = params

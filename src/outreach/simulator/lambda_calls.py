@@ -43,11 +43,9 @@ from moto.core.authorization import ActionAuthenticatorMixin
 from moto.core.botocore_stubber import MockRawResponse
 from moto.core.exceptions import HTTPException
 from moto.core.responses import _decode_dict
-from moto.core.utils import utcnow
 from moto.iam import models as iam_models
 from moto.moto_api import recorder as moto_recorder
-from moto.utilities.utils import get_partition
-from werkzeug.datastructures import Headers, MultiDict
+from werkzeug.datastructures import Headers
 
 from outreach.simulator import direct_calls
 
@@ -119,19 +117,10 @@ def prepare(client: Any, operation_model: Any, api_params: dict[str, Any], handl
         return None  # no such function: moto's way, with its error
 
     def call() -> AWSResponse:
-        response.is_werkzeug_request = False
-        response.normalized_request = None
-        response.parsed_url = parsed_url
-        response.form_data = MultiDict()
+        # (the router's labels hold no ``qualifier``: ``_get_param`` finds none there)
+        direct_calls.set_up(response, url, parsed_url, parsed_url.path, region_name, {})
         response.body = text
         response.raw_body = text.encode("utf-8")
-        response.uri = url
-        response.path = response.raw_path = parsed_url.path
-        response.method = "POST"
-        response.region = region_name
-        response.partition = get_partition(region_name)
-        response.uri_match = {}  # (the router's labels hold no ``qualifier``: ``_get_param`` finds none there)
-        response.response_headers = {"server": "amazon.com", "date": direct_calls._http_date(utcnow())}
         response.access_key = access_key
         response.current_account = account
         iam_models.mark_account_as_visited(

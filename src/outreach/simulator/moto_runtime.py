@@ -716,10 +716,7 @@ def _direct_answer(client: Any, operation_model: Any, api_params: dict[str, Any]
     call = direct_calls.prepare(client, operation_model, api_params, url, handler)
     if call is None:
         return None
-    with _aws_lock:
-        if _active is not None:
-            _active.quiescence.progress += 1
-            _active.direct_calls += 1
+    with _answering():
         status, headers, body, wire, blobs = call()
     if status < 300 and wire is not None:
         return direct_calls.parsed_success(client, operation_model, url, status, headers, body, wire, blobs)
@@ -732,10 +729,7 @@ def _direct_invoke(client: Any, operation_model: Any, api_params: dict[str, Any]
     call = lambda_calls.prepare(client, operation_model, api_params, _handler_for_url)
     if call is None:
         return None
-    with _aws_lock:
-        if _active is not None:
-            _active.quiescence.progress += 1
-            _active.direct_calls += 1
+    with _answering():
         return call(), None
 
 
@@ -744,11 +738,19 @@ def _direct_rest(prepared: dict[str, Any], operation_model: Any) -> AWSResponse 
     call = rest_answers.prepare(prepared, operation_model, _handler_for_url)
     if call is None:
         return None
+    with _answering():
+        return call()  # type: ignore[no-any-return]
+
+
+@contextmanager
+def _answering() -> Iterator[None]:
+    """Around moto answering one call: under the one lock every mocked call takes, counted as progress (quiescence)
+    and as a call answered in process."""
     with _aws_lock:
         if _active is not None:
             _active.quiescence.progress += 1
             _active.direct_calls += 1
-        return call()  # type: ignore[no-any-return]
+        yield
 
 
 def _handler_for_url(url: str) -> Callable[..., Any] | None:
@@ -767,10 +769,7 @@ def _moto_response(request: AWSPreparedRequest | rest_calls.LightRequest) -> AWS
     handler = _moto_handler(f"{parsed_url.scheme}://{parsed_url.netloc}{parsed_url.path}")
     if handler is None:
         raise RuntimeError(f"moto has no handler for {request.url}")
-    with _aws_lock:
-        if _active is not None:
-            _active.quiescence.progress += 1
-            _active.direct_calls += 1
+    with _answering():
         normalized: Any = getattr(request, "moto_request", None)  # fast path 26 (``rest_calls``)
         if normalized is None:
             json_protocol = "X-Amz-Target" in request.headers and request.method == "POST"

@@ -33,13 +33,11 @@ from moto.core.authorization import ActionAuthenticatorMixin
 from moto.core.botocore_stubber import MockRawResponse
 from moto.core.exceptions import HTTPException
 from moto.core.responses import BaseResponse, _decode_dict
-from moto.core.utils import utcnow
 from moto.iam import models as iam_models
 from moto.moto_api import recorder as moto_recorder
 from moto.scheduler.responses import EventBridgeSchedulerResponse
 from moto.sesv2.responses import SESV2Response
-from moto.utilities.utils import get_partition
-from werkzeug.datastructures import Headers, MultiDict
+from werkzeug.datastructures import Headers
 
 from outreach.simulator import direct_calls
 
@@ -137,21 +135,11 @@ def prepare(prepared: dict[str, Any], operation_model: Any, handler_for: Any) ->
 
     def call() -> AWSResponse:
         response: Any = responder()
-        response.is_werkzeug_request = False
-        response.normalized_request = None
-        response.parsed_url = parsed_url
-        response.form_data = MultiDict()
+        direct_calls.set_up(response, url, parsed_url, parsed_url.path, region_name, dict(labels))
         response.body = text
         response.raw_body = text.encode("utf-8")
-        response.uri = url
-        response.path = response.raw_path = parsed_url.path
         response.querystring = response.data = querystring
-        response.method = "POST"
-        response.region = region_name
-        response.partition = get_partition(region_name)
-        response.uri_match = dict(labels)
         response.headers = headers
-        response.response_headers = {"server": "amazon.com", "date": direct_calls._http_date(utcnow())}
         response.access_key = response.get_access_key()
         response.current_account = response.get_current_account()
         iam_models.mark_account_as_visited(
