@@ -271,6 +271,16 @@ def set_up(response: Any, url: str, parsed_url: Any, path: str, region: str, uri
     response.response_headers = {"server": "amazon.com", "date": _http_date(utcnow())}
 
 
+def call_action(response: Any, url: str) -> AWSResponse:
+    """The response object's ``call_action`` as botocore receives it, moto's ``HTTPException`` as moto's answer
+    (fast paths 73 and 74)."""
+    try:
+        status, headers, body = response.call_action()
+    except HTTPException as exc:
+        status, headers, body = exc.code, exc.get_headers(), exc.get_body()
+    return AWSResponse(url, status, headers, MockRawResponse(body))  # type: ignore[arg-type]
+
+
 def _call(
     responder: type[BaseResponse],
     params: dict[str, Any],

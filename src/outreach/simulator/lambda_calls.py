@@ -40,7 +40,6 @@ from moto import settings as moto_settings
 from moto.awslambda.models import lambda_backends
 from moto.awslambda.responses import LambdaResponse
 from moto.core.authorization import ActionAuthenticatorMixin
-from moto.core.botocore_stubber import MockRawResponse
 from moto.core.exceptions import HTTPException
 from moto.core.responses import _decode_dict
 from moto.iam import models as iam_models
@@ -127,11 +126,7 @@ def prepare(client: Any, operation_model: Any, api_params: dict[str, Any], handl
             account_id=account, access_key=access_key, service=response.service_name, region=region_name
         )
         response._get_action = _invoke  # what moto's router finds for this method and path
-        try:
-            status, answer_headers, body = response.call_action()
-        except HTTPException as exc:
-            status, answer_headers, body = exc.code, exc.get_headers(), exc.get_body()
-        return AWSResponse(url, status, answer_headers, MockRawResponse(body))  # type: ignore[arg-type]
+        return direct_calls.call_action(response, url)
 
     return call
 

@@ -30,8 +30,6 @@ from urllib.parse import parse_qsl, unquote, urlparse
 from botocore.awsrequest import AWSResponse
 from moto import settings as moto_settings
 from moto.core.authorization import ActionAuthenticatorMixin
-from moto.core.botocore_stubber import MockRawResponse
-from moto.core.exceptions import HTTPException
 from moto.core.responses import BaseResponse, _decode_dict
 from moto.iam import models as iam_models
 from moto.moto_api import recorder as moto_recorder
@@ -149,11 +147,7 @@ def prepare(prepared: dict[str, Any], operation_model: Any, handler_for: Any) ->
             region=region_name,
         )
         response._get_action = lambda: operation  # what moto's router finds for this method and path
-        try:
-            status, answer_headers, answer = response.call_action()
-        except HTTPException as exc:
-            status, answer_headers, answer = exc.code, exc.get_headers(), exc.get_body()
-        return AWSResponse(url, status, answer_headers, MockRawResponse(answer))  # type: ignore[arg-type]
+        return direct_calls.call_action(response, url)
 
     return call
 
