@@ -7,6 +7,7 @@ the account, the answers and the IAM state (each key's last use, the accounts an
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +24,14 @@ from werkzeug.datastructures import Headers
 
 from outreach.simulator import accounts
 from outreach.simulator.patching import installed
+
+
+@pytest.fixture(autouse=True)
+def _forget_marks() -> Iterator[None]:
+    """This module installs fast path 76 by hand: its marks must not outlive a test (``patched`` forgets its own)."""
+    yield
+    accounts.clear()
+
 
 REGION = "eu-central-1"
 OTHER_ACCOUNT = "222233334444"

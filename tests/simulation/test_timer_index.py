@@ -127,3 +127,25 @@ def test_given_parks_and_wake_ups_between_steps_then_the_earliest_deadline_is_mi
 
         assert index.earliest() == expected
         assert dict(index) == plain and list(index) == list(plain)
+
+
+def test_given_a_copy_or_a_pickle_of_the_deadlines_then_each_answers_for_itself_and_with_the_dicts_own_instant():
+    import copy
+    import pickle
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from outreach.simulator.timer_index import Deadlines
+
+    noon = datetime(2026, 12, 1, 12, tzinfo=UTC)
+    original = Deadlines()
+    original["x"], original["y"] = noon, noon + timedelta(hours=1)
+    for other in (copy.copy(original), copy.deepcopy(original), pickle.loads(pickle.dumps(original))):
+        assert list(other.items()) == list(original.items()) and other.earliest() == ("x", noon)
+        del other["x"]
+        other["x"] = noon + timedelta(hours=2)
+        assert other.earliest() == ("y", noon + timedelta(hours=1))
+        assert original.earliest() == ("x", noon)  # the copy shares no heap with the original
+    same_instant = noon.astimezone(timezone(timedelta(hours=2)))
+    original["x"] = same_instant
+    key, deadline = original.earliest()  # type: ignore[misc]
+    assert key == "x" and deadline.utcoffset() == timedelta(hours=2)  # what min() over the dict would answer

@@ -1098,6 +1098,7 @@ def patched(handlers: dict[str, Handler], *, fast: bool = True) -> Iterator[Runt
     if moto.__version__ != MOTO_VERSION:
         raise RuntimeError(f"the simulator patches moto {MOTO_VERSION} internals, found moto {moto.__version__}")
     runtime = Runtime(handlers=handlers, fast=fast, deadlines=timer_index.Deadlines() if fast else {})
+    accounts.clear()  # (and marks made by anything that installed fast path 76 on its own before: not counted)
     try:
         with installed(_PATCHES + (_FAST_PATCHES if fast else [])):
             _active = runtime

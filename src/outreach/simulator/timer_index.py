@@ -120,17 +120,31 @@ class Deadlines(dict[Any, datetime]):
         self.update(other)
         return self
 
+    def __copy__(self) -> Deadlines:
+        return _deadlines(list(dict.items(self)))
+
+    def __reduce__(self) -> tuple[Any, ...]:  # (pickle and deepcopy: rebuilt from the items, in the dict's order)
+        return (_deadlines, (list(dict.items(self)),))
+
     def earliest(self) -> tuple[Any, datetime] | None:
         """What ``min(self.items(), key=lambda item: item[1])`` answers (None when empty)."""
         heap = self._heap
         while heap:
             deadline, number, _, key = heap[0]
             if key in self and self._number.get(key) == number and dict.__getitem__(self, key) == deadline:
-                return key, deadline
+                return key, dict.__getitem__(self, key)  # the dict's own (an equal instant may be in another zone)
             heapq.heappop(heap)
             if key not in self:
                 self._number.pop(key, None)
         return None
+
+
+def _deadlines(items: list[tuple[Any, datetime]]) -> Deadlines:
+    """A copy of a ``Deadlines`` from its items in order: its own heap and numbering, shared with nothing."""
+    rebuilt = Deadlines()
+    for key, deadline in items:
+        rebuilt[key] = deadline
+    return rebuilt
 
 
 _original_update = Schedule.update
