@@ -18,7 +18,6 @@ from typing import Any
 import boto3
 import pytest
 from botocore.config import Config
-from botocore.exceptions import ClientError, ParamValidationError
 from moto import mock_aws
 from moto.awslambda.responses import LambdaResponse
 from moto.core import DEFAULT_ACCOUNT_ID
@@ -26,6 +25,7 @@ from moto.iam.models import iam_backends
 from moto.moto_api._internal import mock_random
 
 from outreach.simulator import lambda_calls, metering, moto_runtime, rest_calls
+from tests.simulation.outcomes import outcome
 from tests.simulation.test_rest_calls import _REST_JSON, _prepared
 
 REGION = "us-east-1"
@@ -39,20 +39,15 @@ def _zip() -> bytes:
     return buffer.getvalue()
 
 
-def _answer(fn: Any, **kwargs: Any) -> Any:
-    try:
-        answer = fn(**kwargs)
-    except ClientError as exc:
-        exc.response["ResponseMetadata"]["HTTPHeaders"].pop("date")  # (wall-clock time)
-        return ("error", exc.response)
-    except ParamValidationError as exc:
-        return ("invalid", str(exc))
-    except Exception as exc:  # moto's own failure, compared both ways
-        return ("raised", type(exc).__name__)
+def _stable(answer: Any) -> Any:
     answer["ResponseMetadata"]["HTTPHeaders"].pop("date")  # (wall-clock time)
     if "Payload" in answer:
         answer["Payload"] = answer["Payload"].read()
-    return ("ok", answer)
+    return answer
+
+
+def _answer(fn: Any, **kwargs: Any) -> Any:
+    return outcome(_stable, fn, crash_message=False, **kwargs)
 
 
 CALLS: list[dict[str, Any]] = [

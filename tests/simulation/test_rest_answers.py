@@ -15,7 +15,6 @@ from urllib.parse import quote
 import boto3
 import pytest
 from botocore.config import Config
-from botocore.exceptions import ClientError, ParamValidationError
 from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core.responses import BaseResponse
@@ -25,6 +24,7 @@ from moto.scheduler.models import scheduler_backends
 from moto.ses.models import ses_backends
 
 from outreach.simulator import metering, moto_runtime, rest_answers, rest_calls
+from tests.simulation.outcomes import outcome
 from tests.simulation.test_rest_calls import _REST_JSON, _prepared
 
 REGION = "us-east-1"
@@ -33,18 +33,13 @@ RAW = f"From: {SENDER}\r\nTo: c+1@example.com\r\nSubject: Hallo Jürgen\r\n\r\nK
 TARGET = {"Arn": f"arn:aws:events:{REGION}:{DEFAULT_ACCOUNT_ID}:event-bus/b", "RoleArn": "arn:aws:iam::1:role/r"}
 
 
-def _answer(fn: Any, **kwargs: Any) -> Any:
-    try:
-        answer = fn(**kwargs)
-    except ClientError as exc:
-        exc.response["ResponseMetadata"]["HTTPHeaders"].pop("date")  # (wall-clock time)
-        return ("error", exc.response)
-    except ParamValidationError as exc:
-        return ("invalid", str(exc))
-    except Exception as exc:  # moto's own failure, compared both ways
-        return ("raised", type(exc).__name__)
+def _stable(answer: Any) -> Any:
     answer["ResponseMetadata"]["HTTPHeaders"].pop("date")  # (wall-clock time)
-    return ("ok", answer)
+    return answer
+
+
+def _answer(fn: Any, **kwargs: Any) -> Any:
+    return outcome(_stable, fn, crash_message=False, **kwargs)
 
 
 def _schedule(name: str, **changes: Any) -> dict[str, Any]:
