@@ -339,3 +339,5 @@ def test_given_any_body_octets_then_quoted_printable_as_the_standard_library_wri
     from email.quoprimime import body_encode
 
     assert messaging._quoted_printable(body) == body_encode(body)
+    assert messaging._quoted_printable(body, "\r\n") == body_encode(body, eol="\r\n")
+    assert messaging._quoted_printable(body, "\r\n") == re.sub(r"\r\n|\r|\n", "\r\n", body_encode(body))

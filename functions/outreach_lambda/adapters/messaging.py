@@ -214,18 +214,19 @@ def _encoded(body: str) -> tuple[str, str]:
     and the generator write it: as it is when it is 7-bit, else quoted-printable of its UTF-8 octets."""
     if _seven_bit(body):
         return "7bit", _LINE_BREAKS.sub(_CRLF, body)
-    return "quoted-printable", _LINE_BREAKS.sub(_CRLF, _quoted_printable(body.encode("utf-8").decode("latin-1")))
+    return "quoted-printable", _quoted_printable(body.encode("utf-8").decode("latin-1"), _CRLF)
 
 
-def _quoted_printable(body: str) -> str:
-    """``email.quoprimime.body_encode(body)``, the same text: its first step (quoting every octet but printable
-    ASCII, space, tab, CR and LF as ``=XX``) done by one regular expression instead of ``str.translate`` with its
-    256-entry table, which looks up every character (5x slower on an HTML page, whose ``=`` and non-ASCII
-    octets are few). The wrapping at 76 characters that follows is the library's own, line for line."""
+def _quoted_printable(body: str, eol: str = "\n") -> str:
+    """``email.quoprimime.body_encode(body, eol=eol)``, the same text: its first step (quoting every octet but
+    printable ASCII, space, tab, CR and LF as ``=XX``) done by one regular expression instead of ``str.translate``
+    with its 256-entry table, which looks up every character (5x slower on an HTML page, whose ``=`` and non-ASCII
+    octets are few). The wrapping at 76 characters that follows is the library's own, line for line; every line
+    end of the result is ``eol`` (CR and LF are not quoted: each ends a line)."""
     if not body:
         return body
     body = _QP_UNSAFE.sub(_qp_quote, body)
-    soft_break = "=\n"
+    soft_break = "=" + eol
     encoded_body: list[str] = []
     append = encoded_body.append
     for line in body.splitlines():
@@ -255,7 +256,7 @@ def _quoted_printable(body: str) -> str:
             append(line[start:])
     if body[-1] in "\r\n":
         append("")
-    return "\n".join(encoded_body)
+    return eol.join(encoded_body)
 
 
 #: Quoted-printable's line width (RFC 2045) and the octets it quotes in a body (as ``email.quoprimime`` does).
