@@ -71,7 +71,7 @@ from moto.utilities.utils import get_partition
 from werkzeug.datastructures import Headers, MultiDict
 from werkzeug.http import http_date
 
-from outreach.simulator import dynamodb_calls, request_params
+from outreach.simulator import dynamodb_calls, request_params, update_answers
 from outreach.simulator.request_params import FAIL
 
 #: (service, operation) answered here; everything else goes fast path 11's way
@@ -428,3 +428,4 @@ def clear() -> None:
     _operation_plan.cache_clear()
     _url_parts.cache_clear()
     dynamodb_calls.template.cache_clear()
+    update_answers.clear()
