@@ -1,4 +1,4 @@
-"""Fast paths 30, 31, 33, 35, 47, 50 and 59: copies of DynamoDB items nobody can see, moto's conversions and item sizes.
+"""Fast paths 30, 31, 33, 35, 47, 50, 59 and 89: copies of DynamoDB items nobody can see, moto's conversions, sizes.
 
 Installed with the other fast paths of :mod:`moto_runtime` (``patched(fast=True)``, listed in ``PATCHES``).
 Who can see a stored item: moto's backend (the table holds it, writes change it in place) and, through a
@@ -54,6 +54,16 @@ errors and stored items with plain moto.
     loop itself (``attrs_size``), other values by their ``size``; a name that is not a ``str`` or a value that is not a
     ``DynamoType`` takes the caller's own way. While a query runs (nothing changes an item then; moto asks twice for the
     size of each item it keeps, to page at 1 MB) each item's size is kept for that query only.
+89. ``DynamoResult`` converts an answer with ``dynamo_to_dict`` (33) into new dicts and lists, ``{type: value}`` for
+    each ``DynamoType`` (a Query's and a GetItem's items are the table's own attributes), and the JSON writer
+    (``json_answers``) then builds new dicts and lists again from that. Here the containers are converted as before,
+    but a ``DynamoType`` is left as it is, and the writer writes it as what ``dynamo_to_dict`` makes of it
+    (``json_answers._stored_value``: new containers, nothing shared with the table but text, numbers and bytes; any
+    form it does not write directly is converted by 33 first). The answer is written within the same call, under the
+    lock of every mocked call, before anything can change the item. moto's DynamoDB responses read a result only in
+    ``include_consumed_capacity`` (its top level); where moto's own serializer writes the answer (fast path 12 steps
+    aside) the result is converted first (``_sim_deferred``). An UpdateItem answered by fast path 88 hands on the
+    answer ``Item.to_json`` rendered (new containers all the way down) without the copy.
 """
 
 from __future__ import annotations
@@ -258,6 +268,38 @@ def _dynamo_to_dict(obj: Any) -> Any:
     return dynamo_to_dict(obj)
 
 
+def as_plain(obj: Any) -> Any:
+    """``dynamo_to_dict`` of ``obj``, as ``DynamoResult`` converts an answer (33)."""
+    return _dynamo_to_dict(obj)
+
+
+# -- 89: DynamoResult leaves a table's values to the writer -------------------------------------------------------
+def _leaving_values(obj: Any, left: list[bool]) -> Any:
+    """``_dynamo_to_dict`` with every ``DynamoType`` (not a subclass) left as it is, to be written by the JSON writer
+    (``json_answers._stored_value``) as what ``dynamo_to_dict`` makes of it; ``left`` gets True if one was."""
+    kind = type(obj)
+    if kind is dict or kind is LimitedSizeDict:
+        return {key: _leaving_values(value, left) for key, value in obj.items()}
+    if kind is list:
+        return [_leaving_values(value, left) for value in obj]
+    if kind is DynamoType:
+        if not left:
+            left.append(True)
+        return obj
+    if kind in _AS_IS:
+        return obj
+    return dynamo_to_dict(obj)
+
+
+def _dynamo_result_init(self: Any, result: object) -> None:
+    """``DynamoResult.__init__`` (``ActionResult.__init__`` of ``dynamo_to_dict(result)``) with the table's values left
+    for the writer (89); ``_sim_deferred`` says some were (``json_answers`` converts them before moto's own serializer
+    reads the result)."""
+    left: list[bool] = []
+    self._result = _leaving_values(result, left)
+    self._sim_deferred = bool(left)
+
+
 # -- 35: item sizes ----------------------------------------------------------------------------------------------
 def _size(self: DynamoType) -> int:
     kind = self.type
@@ -344,5 +386,6 @@ PATCHES: list[tuple[Any, str, Any]] = [
     (Item, "__init__", _item_init),
     (Table, "scan", _scan),
     (dynamodb_responses.DynamoHandler, "update_item", _update_item_response),
+    (dynamodb_responses.DynamoResult, "__init__", _dynamo_result_init),
     (Item, "size", _item_size),
 ]
