@@ -14,6 +14,8 @@ from typing import Any
 import boto3
 import pytest
 from boto3.dynamodb.conditions import Attr, Key
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from moto import mock_aws
 from moto.moto_api._internal import mock_random
 
@@ -423,3 +425,31 @@ def test_given_any_header_look_up_then_the_direct_call_s_headers_answer_as_werkz
         assert ours.get(key, 0, type=len) == theirs.get(key, 0, type=len)
         assert (key in ours) == (key in theirs)
     assert list(ours.items()) == list(theirs.items())
+
+
+# -- fast path 92: botocore's response object built with a key object per header name ------------------------------
+@settings(max_examples=80, deadline=None)
+@given(
+    headers=st.dictionaries(
+        st.sampled_from(["Content-Type", "content-type", "x-amz-crc32", "X-Amzn-RequestId", "server", "date", "ü"]),
+        st.one_of(st.text(max_size=4), st.integers(0, 9)),
+        max_size=6,
+    ),
+    body=st.text(max_size=20),
+)
+def test_given_any_headers_when_the_response_object_is_built_then_it_is_botocore_s(headers, body):
+    from botocore.awsrequest import AWSResponse
+    from moto.core.botocore_stubber import MockRawResponse
+
+    for _ in range(2):  # the second time with the key objects made the first time
+        built = direct_calls.aws_response("https://dynamodb.us-east-1.amazonaws.com/", 200, dict(headers), body)
+        expected = AWSResponse("https://dynamodb.us-east-1.amazonaws.com/", 200, dict(headers), MockRawResponse(body))
+        assert list(vars(built)) == list(vars(expected))
+        assert (built.url, built.status_code, built._content) == (expected.url, expected.status_code, None)
+        assert list(built.headers.items()) == list(expected.headers.items())
+        assert repr(built.headers) == repr(expected.headers)
+        assert [built.headers.get(name.upper()) for name in headers] == [
+            expected.headers.get(name.upper()) for name in headers
+        ]
+        assert built.content == expected.content == body.encode()
+    direct_calls.clear()

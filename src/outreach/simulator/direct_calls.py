@@ -1,4 +1,4 @@
-"""Fast path 23: the DynamoDB calls the handlers make most, answered by moto without the HTTP round trip.
+"""Fast paths 23 and 92: the DynamoDB calls the handlers make most, answered by moto without the HTTP round trip.
 
 Fast path 11 (``moto_runtime._direct_api_call``) already hands botocore's request to moto's handler without a
 socket, but the request still travels as HTTP would carry it: botocore serialises the parameters to a JSON body,
@@ -37,6 +37,10 @@ parameters themselves: they read the JSON text (``_get_param`` decodes it), so t
 serialiser writes, and the query string ``setup_class`` makes of that body (moto reads a JSON body as a query string
 too, and a parameter there comes first: ``"a&output=b"`` in a value answers ``output`` with ``b``, the same quirk).
 
+Fast path 92 builds botocore's response object of a direct answer (``aws_response``): ``AWSResponse`` keys its
+``HeadersDict`` with a new ``_HeaderKey`` object per header (a Python ``__init__`` each, five per answer); here each
+name's key object is made once and shared (nothing changes one), the same pairs in the same dict, the same attributes.
+
 Not covered, so fast path 11 answers: other operations; a client without parameter validation whose call is invalid;
 any ``before-call`` handler other than botocore's two header-only ones (a fault a scenario injects; a stubber);
 moto's request recorder or IAM authorisation switched on. One moto quirk is not reproduced: ``setup_class`` reads a
@@ -54,7 +58,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, parse_qsl, urlparse
 
-from botocore.awsrequest import AWSResponse
+from botocore.awsrequest import AWSResponse, HeadersDict, _HeaderKey
 from botocore.exceptions import ParamValidationError
 from botocore.handlers import add_recursion_detection_header, inject_api_version_header_if_needed
 from botocore.parsers import ResponseParser
@@ -398,7 +402,7 @@ def parsed_success(
 ) -> tuple[AWSResponse, dict[str, Any]]:
     """botocore's parse of a successful answer, read from the structure its body is the JSON text of (fast path 55:
     that structure itself, its blobs decoded, where that is its parse and the parser decodes blobs botocore's way)."""
-    http = AWSResponse(url, status, headers, MockRawResponse(body))  # type: ignore[arg-type]
+    http = aws_response(url, status, headers, body)
     parser = client._endpoint._response_parser_factory.create_parser(operation_model.service_model.resolved_protocol)
     shape = operation_model.output_shape
     parsed: dict[str, Any]
@@ -422,10 +426,50 @@ def parsed_success(
     return http, parsed
 
 
+# -- fast path 92: botocore's response object, its headers keyed without a new key object per header ----------------
+_AWS_RESPONSE_INIT = AWSResponse.__init__
+_HEADERS_INIT = HeadersDict.__init__
+_HEADERS_SET = HeadersDict.__setitem__
+_header_keys: dict[str, _HeaderKey] = {}
+
+
+def aws_response(url: str, status: int, headers: Any, body: str) -> AWSResponse:
+    """``AWSResponse(url, status, headers, MockRawResponse(body))``: the same attributes in the same order, its
+    ``HeadersDict`` holding the same ``_HeaderKey`` -> value pairs as ``__setitem__`` per header puts them (the first
+    key of a name that differs only in case, the last value), each name's key object made once per name and shared
+    (nothing changes a ``_HeaderKey``). Anything unusual (headers not a ``dict`` of ``str``, a changed class) is built
+    botocore's way."""
+    if (
+        type(headers) is not dict
+        or AWSResponse.__init__ is not _AWS_RESPONSE_INIT
+        or HeadersDict.__init__ is not _HEADERS_INIT
+        or HeadersDict.__setitem__ is not _HEADERS_SET
+    ):
+        return AWSResponse(url, status, headers, MockRawResponse(body))  # type: ignore[arg-type]
+    keyed: dict[_HeaderKey, Any] = {}
+    for name, value in headers.items():
+        key = _header_keys.get(name) if type(name) is str else None
+        if key is None:
+            if type(name) is not str:
+                return AWSResponse(url, status, headers, MockRawResponse(body))  # type: ignore[arg-type]
+            key = _header_keys[name] = _HeaderKey(name)
+        keyed[key] = value
+    http: Any = AWSResponse.__new__(AWSResponse)
+    http.url = url
+    http.status_code = status
+    built: Any = HeadersDict.__new__(HeadersDict)
+    built._dict = keyed
+    http.headers = built
+    http.raw = MockRawResponse(body)
+    http._content = None
+    return http  # type: ignore[no-any-return]
+
+
 def clear() -> None:
     request_params.clear()
     _http_date.cache_clear()
     _operation_plan.cache_clear()
     _url_parts.cache_clear()
+    _header_keys.clear()
     dynamodb_calls.template.cache_clear()
     update_answers.clear()
