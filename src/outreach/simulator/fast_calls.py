@@ -146,7 +146,7 @@ from moto.dynamodb.parsing import executors as dynamodb_executors
 from moto.dynamodb.parsing import validators as dynamodb_validators
 from moto.moto_api._internal.moto_random import MotoRandom
 
-from outreach.simulator import item_copies
+from outreach.simulator import item_copies, key_conditions
 
 ast_nodes: Any = _ast_nodes  # an untyped module (``# type: ignore`` at its top)
 DepthFirstTraverser = ast_nodes.DepthFirstTraverser
@@ -947,6 +947,7 @@ PATCHES: list[tuple[Any, str, Any]] = [
     (DynamoType, "__hash__", _hash),
     (DynamoType, "__eq__", _eq),
     (DynamoType, "__init__", _dynamo_type_init),
+    *key_conditions.PATCHES,  # fast path 93
 ]
 
 
@@ -958,4 +959,5 @@ def clear() -> None:
     _placeholders.clear()
     _conditions.clear()
     _skeletons.clear()
+    key_conditions.clear()
     _last_condition.parsed = None  # (kept trees and their clauses live as long as fast path 12 keeps the trees)
