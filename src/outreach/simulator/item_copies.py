@@ -1,4 +1,4 @@
-"""Fast paths 30, 31, 33, 35, 47, 50, 59 and 89: copies of DynamoDB items nobody can see, moto's conversions, sizes.
+"""Fast paths 30, 31, 33, 35, 47, 50, 59, 89, 94: copies of DynamoDB items nobody can see, moto's conversions, sizes.
 
 Installed with the other fast paths of :mod:`moto_runtime` (``patched(fast=True)``, listed in ``PATCHES``).
 Who can see a stored item: moto's backend (the table holds it, writes change it in place) and, through a
@@ -64,6 +64,11 @@ errors and stored items with plain moto.
     ``include_consumed_capacity`` (its top level); where moto's own serializer writes the answer (fast path 12 steps
     aside) the result is converted first (``_sim_deferred``). An UpdateItem answered by fast path 88 hands on the
     answer ``Item.to_json`` rendered (new containers all the way down) without the copy.
+94. ``validate_put_has_empty_attrs`` (every PutItem) asks, for each attribute of the item, whether it is in
+    ``table.attribute_keys``: a property that builds the list of the table's and its indexes' key attributes again at
+    each ask. Here the list is read once per check (nothing in the check changes the table), and the same check of
+    every other attribute runs in the same order (moto's nested ``_validate_attr`` as it is), raising the same error.
+    Fast path 88 reads it once for its key check too.
 """
 
 from __future__ import annotations
@@ -75,7 +80,7 @@ from collections.abc import Callable
 from typing import Any
 
 from moto.dynamodb import responses as dynamodb_responses
-from moto.dynamodb.exceptions import ItemSizeTooLarge
+from moto.dynamodb.exceptions import ItemSizeTooLarge, MockValidationException
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models import table as dynamodb_table
 from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
@@ -300,6 +305,32 @@ def _dynamo_result_init(self: Any, result: object) -> None:
     self._sim_deferred = bool(left)
 
 
+# -- 94: PutItem's check of empty sets, with the table's key attributes listed once --------------------------------
+def _validate_put_has_empty_attrs(field_updates: dict[str, Any], table: Any) -> None:
+    """``validate_put_has_empty_attrs``: the same check of every attribute that is not a key attribute, in the same
+    order, raising the same error; ``table.attribute_keys`` (a property that builds the list from the table's and its
+    indexes' key schemas) is read once, not once per attribute (nothing in the check changes the table)."""
+    if table:
+        attribute_keys = table.attribute_keys
+        for attr, val in field_updates.items():
+            if attr not in attribute_keys:
+                _validate_attr(val)
+
+
+def _validate_attr(attr: dict[str, Any]) -> None:
+    """moto's nested ``_validate_attr`` of ``validate_put_has_empty_attrs``, as it is."""
+    for set_type, error in [("NS", "number"), ("SS", "string")]:
+        if set_type in attr and attr[set_type] == []:
+            raise MockValidationException(
+                f"1 validation error detected: One or more parameter values were invalid: An {error} set  may not be "
+                "empty"
+            )
+    else:
+        for val in attr.values():
+            if isinstance(val, dict):
+                _validate_attr(val)
+
+
 # -- 35: item sizes ----------------------------------------------------------------------------------------------
 def _size(self: DynamoType) -> int:
     kind = self.type
@@ -387,5 +418,6 @@ PATCHES: list[tuple[Any, str, Any]] = [
     (Table, "scan", _scan),
     (dynamodb_responses.DynamoHandler, "update_item", _update_item_response),
     (dynamodb_responses.DynamoResult, "__init__", _dynamo_result_init),
+    (dynamodb_responses, "validate_put_has_empty_attrs", _validate_put_has_empty_attrs),
     (Item, "size", _item_size),
 ]

@@ -90,7 +90,8 @@ def answer(self: Any) -> Any:
     update_expression = body.get("UpdateExpression", None)
     backend = self.dynamodb_backend
     table = backend.get_table(name)
-    if not all(k in table.attribute_keys for k in key):
+    attribute_keys = table.attribute_keys  # (fast path 94: read once; moto builds the list again per key name)
+    if not all(k in attribute_keys for k in key):
         raise ProvidedKeyDoesNotExist
     update_expression = "" if update_expression is None else update_expression.strip()
     return_values_on_condition_check_failure = body.get("ReturnValuesOnConditionCheckFailure")
