@@ -256,3 +256,46 @@ def test_given_the_handlers_operations_then_their_conditions_are_top_level_membe
         assert dynamodb_transforms.top_level_conditions(MODEL.operation_model(operation).input_shape)
     assert dynamodb_transforms.top_level_conditions(MODEL.operation_model("GetItem").input_shape) == ()
     assert dynamodb_transforms.top_level_conditions(MODEL.operation_model("TransactWriteItems").input_shape) is None
+
+
+# -- fast path 95: a map of attribute values (de)serialised in one loop ---------------------------------------------
+_map_wire_values = st.one_of(
+    st.builds(lambda v: {"S": v}, st.text(max_size=3)),
+    st.builds(lambda v: {"N": v}, st.sampled_from(["1", "-2.50", "1E+3"])),
+    st.builds(lambda v: {"BOOL": v}, st.booleans()),
+    st.just({"NULL": True}),
+    st.just({"SS": ["a", "b"]}),
+    st.just({"M": {"k": {"N": "2"}}}),
+    st.just({"B": b"\x00"}),
+    st.just({}),
+    st.just({"X": "unknown"}),
+)
+_map_python_values = st.one_of(
+    st.text(max_size=3), st.booleans(), st.integers(-3, 3), st.none(), st.just({"a"}), st.just(1.5), st.just(b"\x01")
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    wire=st.dictionaries(st.text(max_size=2), _map_wire_values),
+    python=st.dictionaries(st.text(max_size=2), _map_python_values),
+)
+def test_given_a_map_of_values_when_transformed_in_one_loop_then_it_is_boto3_s(wire, python):
+    outcomes = []
+    for fast in (True, False):
+        injector = TransformationInjector()
+        answer = {"Item": copy.deepcopy(wire)}
+        params = {"TableName": "t", "Item": copy.deepcopy(python)}
+        with installed(dynamodb_transforms.PATCHES if fast else []):
+            try:
+                injector.inject_attribute_value_output(answer, MODEL.operation_model("GetItem"))
+                out: Any = _typed(answer)
+            except Exception as exc:
+                out = (type(exc).__name__, str(exc))
+            try:
+                injector.inject_attribute_value_input(params, MODEL.operation_model("PutItem"))
+                sent: Any = _typed(params)
+            except Exception as exc:
+                sent = (type(exc).__name__, str(exc))
+        outcomes.append((out, sent))
+    assert outcomes[0] == outcomes[1]

@@ -1,4 +1,4 @@
-"""Fast paths 48, 61 and 90: boto3's DynamoDB layer walks less, and (de)serialises attribute values by their class.
+"""Fast paths 48, 61, 90 and 95: boto3's DynamoDB layer walks less, and (de)serialises attribute values by their class.
 
 Every call of a DynamoDB resource or table walks its parameters three times before botocore sees them (boto3's
 ``TransformationInjector``: condition expressions, key condition expressions, then attribute values) and the parsed
@@ -33,6 +33,11 @@ conditions included, and which shapes are found reachable with a walk of the who
     (text, as the handlers write it), the walks find nothing to build: what is left is the reset and the two
     updates with nothing, kept as they are (a map that is not a dict fails the same way). Anything else (a
     condition object, nested conditions as in ``TransactWriteItems``, another injector class) takes boto3's way.
+95. A map of attribute values (an item, a key, the placeholder values; every item of a query's answer) is
+    (de)serialised by ``ParameterTransformer._transform_map`` with a call of the transformation per value. Where the
+    transformation is fast path 61's (de)serialiser of boto3's own class, the values 61 answers straight away (text,
+    booleans, and numbers when deserialising) are answered in the loop itself, the same way; every other value goes
+    through the transformation as before, and any other map or transformation takes boto3's way.
 """
 
 from __future__ import annotations
@@ -147,7 +152,42 @@ def _inject_condition_expressions(self: TransformationInjector, params: Any, mod
     return None
 
 
+# -- fast path 95: a map of attribute values (de)serialised in one loop ---------------------------------------------
+def _transform_map(self: ParameterTransformer, model: Any, params: Any, transformation: Any, target_shape: str) -> None:
+    """``ParameterTransformer._transform_map`` where its values are the target (an item, a key, the placeholder
+    values) and the transformation is fast path 61's (de)serialiser of boto3's own class: the same loop, the values
+    fast path 61 answers straight away (text, booleans, numbers) answered in the loop itself, every other value through
+    the transformation as before. Anything else: boto3's way."""
+    if type(params) is dict and model.value.name == target_shape:
+        function = getattr(transformation, "__func__", None)
+        owner = getattr(transformation, "__self__", None)
+        if function is _deserialize and type(owner) is TypeDeserializer:
+            for key, value in params.items():
+                if type(value) is dict and value:
+                    kind = next(iter(value))
+                    if kind == "S" or kind == "BOOL":
+                        params[key] = value[kind]
+                        continue
+                    if kind == "N":
+                        params[key] = DYNAMODB_CONTEXT.create_decimal(value[kind])
+                        continue
+                params[key] = transformation(value)
+            return
+        if function is _serialize and type(owner) is TypeSerializer:
+            for key, value in params.items():
+                kind = type(value)
+                if kind is str:
+                    params[key] = {"S": value}
+                elif kind is bool:
+                    params[key] = {"BOOL": value}
+                else:
+                    params[key] = transformation(value)
+            return
+    _original_transform_map(self, model, params, transformation, target_shape)
+
+
 _original = ParameterTransformer._transform_parameters  # type: ignore[attr-defined]
+_original_transform_map = ParameterTransformer._transform_map  # type: ignore[attr-defined]
 _original_inject_conditions = TransformationInjector.inject_condition_expressions
 _original_serialize = TypeSerializer.serialize
 _original_deserialize = TypeDeserializer.deserialize
@@ -156,6 +196,7 @@ PATCHES: list[tuple[Any, str, Any]] = [
     (TypeSerializer, "serialize", _serialize),
     (TypeDeserializer, "deserialize", _deserialize),
     (TransformationInjector, "inject_condition_expressions", _inject_condition_expressions),
+    (ParameterTransformer, "_transform_map", _transform_map),
 ]
 
 
