@@ -453,3 +453,26 @@ def test_given_any_headers_when_the_response_object_is_built_then_it_is_botocore
         ]
         assert built.content == expected.content == body.encode()
     direct_calls.clear()
+
+
+def test_given_a_fault_hook_registered_between_calls_then_the_next_call_runs_it_and_after_its_removal_none_does():
+    """Fast path 23 looks at the client's ``before-call`` handlers at every call: a hook registered between two calls
+    (an injected fault) takes the next call to fast path 11, and once it is removed the calls are answered directly."""
+    seen: list[str] = []
+
+    def hook(params: dict[str, Any], **_: Any) -> None:
+        seen.append(params["headers"]["X-Amz-Target"])
+
+    with mock_aws(), moto_runtime.patched({}, fast=True):
+        _create_tables()
+        client = boto3.client("dynamodb", region_name=REGION)
+        with _answered_directly() as answered:
+            for _ in range(2):
+                client.get_item(TableName="h", Key={"id": {"S": "1"}})
+            client.meta.events.register("before-call.dynamodb.GetItem", hook)
+            client.get_item(TableName="h", Key={"id": {"S": "1"}})
+            client.meta.events.unregister("before-call.dynamodb.GetItem", hook)
+            client.get_item(TableName="h", Key={"id": {"S": "1"}})
+
+    assert seen == ["DynamoDB_20120810.GetItem"]
+    assert answered == ["GetItem", "GetItem", "GetItem"]
