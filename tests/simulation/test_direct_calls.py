@@ -6,6 +6,7 @@ same AWS calls and DynamoDB units counted by ``metering.py``."""
 from __future__ import annotations
 
 import contextlib
+import datetime
 import json
 from collections.abc import Iterator
 from decimal import Decimal
@@ -476,3 +477,16 @@ def test_given_a_fault_hook_registered_between_calls_then_the_next_call_runs_it_
 
     assert seen == ["DynamoDB_20120810.GetItem"]
     assert answered == ["GetItem", "GetItem", "GetItem"]
+
+
+# -- fast path 96: the date header from the clock's timestamp ------------------------------------------------------
+@settings(max_examples=60, deadline=None)
+@given(instant=st.datetimes(min_value=datetime.datetime(2000, 1, 1), max_value=datetime.datetime(2100, 1, 1)))
+def test_given_any_virtual_instant_then_the_date_header_is_the_one_moto_writes(instant):
+    import time_machine
+    from moto.core.utils import utcnow
+    from werkzeug.http import http_date
+
+    with time_machine.travel(instant.replace(tzinfo=datetime.UTC), tick=False):
+        assert direct_calls.date_header() == http_date(utcnow())
+        assert direct_calls.date_header() == http_date(utcnow())  # the second time from the kept format
