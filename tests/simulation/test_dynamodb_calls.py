@@ -156,7 +156,7 @@ def _random_calls(steps: list[Any]) -> Any:
     return calls
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_call_kinds, min_size=1, max_size=12))
 def test_given_random_calls_when_answered_from_a_template_then_answers_items_and_units_are_plain_moto_s(steps):
     fast = _conversation_counted(True, True, _random_calls(steps))

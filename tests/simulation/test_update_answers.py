@@ -101,7 +101,7 @@ def _run(steps: list[Any], fast: bool) -> tuple[list[Any], dict[str, Any]]:
     return answers, counted
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_STEPS, min_size=1, max_size=14))
 def test_given_updates_of_repeated_shapes_with_any_values_then_answers_errors_items_and_units_are_plain_moto_s(steps):
     assert _run(steps, fast=True) == _run(steps, fast=False)
