@@ -77,6 +77,15 @@ def test_given_moto_call_action_patched_or_a_subclass_then_fast_path_87_steps_as
         assert not dynamodb_calls.covers(DynamoHandler)
     finally:
         DynamoHandler.call_action = original  # type: ignore[method-assign]
+    from moto.core.responses import BaseResponse
+
+    for owner in (DynamoHandler, BaseResponse):  # a resource to authorise against: moto's own steps read it
+        owner._determine_resource = lambda self: "*"  # type: ignore[attr-defined]
+        try:
+            assert not dynamodb_calls.covers(DynamoHandler)
+        finally:
+            del owner._determine_resource  # type: ignore[attr-defined]
+    assert dynamodb_calls.covers(DynamoHandler)
 
 
 _names = st.sampled_from(["a", "b", "version", "s", "n"])
