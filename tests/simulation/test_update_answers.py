@@ -148,3 +148,42 @@ def test_given_a_shape_this_fast_path_leaves_to_moto_then_it_has_no_shape():
     assert update_answers.shape_of({**base, "ReturnValues": ["ALL_NEW"]}) is None
     assert update_answers.shape_of({**base, "ExpressionAttributeNames": {"#a": ["x"]}}) is None
     assert update_answers.shape_of([base]) is None
+
+
+def test_given_an_accepted_shape_when_its_table_is_made_again_with_another_key_then_refused_as_plain_moto_refuses():
+    def run(fast: bool) -> list[Any]:
+        update_answers.clear()
+        out: list[Any] = []
+        with mock_aws(), moto_runtime.patched({}, fast=fast):
+            client = boto3.client("dynamodb", region_name=REGION)
+
+            def make(key: str) -> None:
+                client.create_table(
+                    TableName="t",
+                    KeySchema=[{"AttributeName": key, "KeyType": "HASH"}],
+                    AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"}],
+                    BillingMode="PAY_PER_REQUEST",
+                )
+
+            request = {
+                "TableName": "t",
+                "Key": {"pk": {"S": "a"}},
+                "UpdateExpression": "SET v = :v",
+                "ExpressionAttributeValues": {":v": {"S": "x"}},
+            }
+            make("pk")
+            for _ in range(2):  # the second is the shape accepted before
+                out.append(outcome(_attributes, client.update_item, **request))
+            client.delete_table(TableName="t")
+            make("id")
+            out.append(outcome(_attributes, client.update_item, **request))
+            out.append(client.scan(TableName="t")["Items"])
+        return out
+
+    fast = run(fast=True)
+    assert fast == run(fast=False)
+    assert fast[2][0] == "error" and "does not match the schema" in fast[2][-1]
+
+
+def _attributes(answer: dict[str, Any]) -> Any:
+    return answer.get("Attributes")

@@ -26,8 +26,10 @@ Here, for moto's own ``DynamoHandler`` (not a subclass), its own ``call_action``
   .execute_result``: fast path 12), moto's ``_enrich_response`` (the request id) and the crc32 header.
 
 Anything else (a subclass or a patched ``call_action``, IAM checks on, a method the class does not have) takes fast
-path 23's way. ``tests/simulation/test_dynamodb_calls.py`` compares answers (request ids, headers, CRC32), errors,
-stored items, IAM's marks and metering counts with fast path 23's way and plain moto, valid and refused.
+path 23's way (IAM checks switched on after a call was set up: moto's own ``call_action`` runs on the response object,
+whose attributes are fast path 23's). ``tests/simulation/test_dynamodb_calls.py`` compares answers (request ids,
+headers, CRC32), errors, stored items, IAM's marks and metering counts with fast path 23's way and plain moto, valid
+and refused.
 """
 
 from __future__ import annotations
@@ -115,13 +117,13 @@ def template(
     reference.querystring = {}
     reference.access_key = reference.get_access_key()
     operation = reference._get_action()
+    action = moto_responses.camelcase_to_underscores(operation)
+    if not action or action not in moto_responses.method_names_from_class(DynamoHandler):
+        return None  # (before botocore is asked for the operation's model: it may not know the target either)
     service_model = get_service_model(reference.boto3_service_name)
     operation_model = service_model.operation_model(operation)
     protocol = reference.determine_response_protocol(service_model)
     serializer_class = get_serializer_class(service_model.service_name, protocol)
-    action = moto_responses.camelcase_to_underscores(operation)
-    if not action or action not in moto_responses.method_names_from_class(DynamoHandler):
-        return None
     shared = {name: getattr(reference, name) for name in _SHARED}
     return _Template(
         shared,
