@@ -85,3 +85,46 @@ def test_given_the_handlers_query_then_a_second_reading_takes_the_template():
     assert refused == _read(moto_parse, _TEXTS[0], {":v0": {"S": ""}, ":v1": {"S": "Q#"}}, names, schema)
     assert refused[0] == "raised"
     key_conditions.clear()
+
+
+def test_given_another_threads_check_during_a_first_reading_then_only_the_readers_own_conditions_are_kept() -> None:
+    import threading
+
+    from moto.dynamodb.parsing import key_condition_expression as key_module
+
+    key_conditions.clear()
+    schema = [{"AttributeName": "pk", "KeyType": "HASH"}]
+    original_parse = key_conditions._original_parse
+
+    def parse_while_another_thread_checks(**kwargs: Any) -> Any:
+        # another thread's reading of another condition checks its list while this one reads (the recorder is in)
+        other = threading.Thread(target=key_module.validate_schema, args=([("pk", "=", [{"S": "OTHER"}])], schema))
+        other.start()
+        other.join()
+        return original_parse(**kwargs)
+
+    key_conditions._original_parse = parse_while_another_thread_checks  # type: ignore[assignment]
+    try:
+        key_conditions.parse_expression(
+            key_condition_expression="#k = :v",
+            expression_attribute_values={":v": {"S": "A"}},
+            expression_attribute_names={"#k": "pk"},
+            schema=schema,
+        )
+    finally:
+        key_conditions._original_parse = original_parse  # type: ignore[assignment]
+    assert len(key_conditions._templates) == 1  # the reading's own check was recorded, the other thread's was not
+
+    again = key_conditions.parse_expression(
+        key_condition_expression="#k = :v",
+        expression_attribute_values={":v": {"S": "C"}},
+        expression_attribute_names={"#k": "pk"},
+        schema=schema,
+    )
+    assert again == moto_parse(
+        key_condition_expression="#k = :v",
+        expression_attribute_values={":v": {"S": "C"}},
+        expression_attribute_names={"#k": "pk"},
+        schema=schema,
+    )
+    assert key_module.validate_schema is key_conditions._original_validate

@@ -718,6 +718,9 @@ def _parse_condition_once(self: Any) -> Any:
         return _original_parse_condition(self)
     if len(_conditions) >= _CONDITIONS_KEPT:
         _conditions.clear()
+    if len(_skeletons) >= _CONDITIONS_KEPT:  # shapes are the code's own texts: bounded too, for any other caller
+        _skeletons.clear()
+        _placeholders.clear()
     _placeholders[shape] = used
     _conditions[key] = (op, tuple(private.expr_attr_names_found), tuple(private.expr_attr_values_found))
     skeleton_tree = _bind(tree, None)

@@ -13,12 +13,15 @@ it hands to ``validate_schema`` is kept as a template (each value as its placeho
 the names it used. A later call with the same four reads nothing: the list is made again from the template with this
 call's values (the same objects, new ``{"S": text}`` dicts and lists), and moto's own ``validate_schema`` checks it
 (refusing what it refuses). A reading that fails, a value listed that is none of those three, or a placeholder whose
-value is also another's is not kept. ``tests/simulation/test_key_conditions.py`` compares answers and errors with
-moto's over random key conditions, names, values and schemas, each read again with other values.
+value is also another's is not kept. First readings take turns (a lock), and the recorder keeps only what its own
+thread's reading checks: another thread's check meanwhile (moto's own reading, or a template's) is not recorded.
+``tests/simulation/test_key_conditions.py`` compares answers and errors with moto's over random key conditions, names,
+values and schemas, each read again with other values.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from moto.dynamodb import responses as dynamodb_responses
@@ -29,6 +32,7 @@ _original_validate = key_module.validate_schema
 #: (text, names, schema, placeholders given) -> ((key name, comparison, (slot, ...)), ...), names used
 _templates: dict[tuple[Any, ...], tuple[tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...], tuple[str, ...]]] = {}
 _KEPT = 4096
+_reading = threading.Lock()
 
 
 def _key(text: Any, values: Any, names: Any, schema: Any) -> tuple[Any, ...] | None:
@@ -102,21 +106,24 @@ def parse_expression(
             schema=schema,
         )
     seen: list[Any] = []
+    reader = threading.get_ident()
 
     def recording(results: Any, checked_schema: Any) -> Any:
-        seen.append(_template(results, expression_attribute_values))
+        if threading.get_ident() == reader:  # another thread's check meanwhile (its own reading) is not this one's
+            seen.append(_template(results, expression_attribute_values))
         return _original_validate(results, checked_schema)
 
-    key_module.validate_schema = recording  # type: ignore[assignment]
-    try:
-        answer = _original_parse(
-            key_condition_expression=key_condition_expression,
-            expression_attribute_values=expression_attribute_values,
-            expression_attribute_names=expression_attribute_names,
-            schema=schema,
-        )
-    finally:
-        key_module.validate_schema = _original_validate
+    with _reading:  # one first reading at a time: each puts its own recorder in moto's module and takes it out
+        key_module.validate_schema = recording  # type: ignore[assignment]
+        try:
+            answer = _original_parse(
+                key_condition_expression=key_condition_expression,
+                expression_attribute_values=expression_attribute_values,
+                expression_attribute_names=expression_attribute_names,
+                schema=schema,
+            )
+        finally:
+            key_module.validate_schema = _original_validate
     if len(seen) == 1 and seen[0] is not None:
         if len(_templates) >= _KEPT:
             _templates.clear()
