@@ -129,6 +129,8 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
 76. A backend lookup (``BackendDict.__getitem__``) of an account that is there, in a ``BackendDict`` registered since
     the last ``BackendDict.reset``, reads the dict directly: no lock, list of accounts or ``__eq__`` with every
     registered ``BackendDict``; anything else as before (``accounts``).
+77. Not a patch: the runner reads the contact ledger back from moto's table, in the order its ``Scan`` walks it, each
+    value as the answer carries it and boto3 deserialises it (``table_reads``); anything else is scanned as before.
 """
 
 from __future__ import annotations
