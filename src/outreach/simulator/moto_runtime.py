@@ -131,6 +131,9 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     registered ``BackendDict``; anything else as before (``accounts``).
 77. Not a patch: the runner reads the contact ledger back from moto's table, in the order its ``Scan`` walks it, each
     value as the answer carries it and boto3 deserialises it (``table_reads``); anything else is scanned as before.
+78. A message sent to an SQS queue (an ops alert reaching the tap queue, a rejected event) does not count the messages
+    already queued: moto's senders read ``Queue.attributes`` only for ``ContentBasedDeduplication``, and get that
+    attribute alone (``queue_sends``).
 """
 
 from __future__ import annotations
@@ -210,6 +213,7 @@ from outreach.simulator import (
     lambda_calls,
     metering,
     param_checks,
+    queue_sends,
     rest_answers,
     rest_calls,
     ses_calls,
@@ -1086,6 +1090,7 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
     *timer_index.PATCHES,  # fast path 54
     *accounts.PATCHES,  # fast paths 43 and 76
     *call_plumbing.PATCHES,  # fast path 44
+    *queue_sends.PATCHES,  # fast path 78
 ]
 
 
