@@ -134,6 +134,8 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
 78. A message sent to an SQS queue (an ops alert reaching the tap queue, a rejected event) does not count the messages
     already queued: moto's senders read ``Queue.attributes`` only for ``ContentBasedDeduplication``, and get that
     attribute alone (``queue_sends``).
+79. A schedule group's ``schedules`` logs every schedule put in it, and the runner's timer index (fast path 54) pushes
+    what came since its last look instead of comparing every pending schedule at every step (``timer_index``).
 """
 
 from __future__ import annotations
@@ -1087,7 +1089,7 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
     *data_copies.PATCHES,  # fast paths 41 and 42
     *dynamodb_transforms.PATCHES,  # fast path 48
     *param_checks.PATCHES,  # fast path 49
-    *timer_index.PATCHES,  # fast path 54
+    *timer_index.PATCHES,  # fast paths 54 and 79
     *accounts.PATCHES,  # fast paths 43 and 76
     *call_plumbing.PATCHES,  # fast path 44
     *queue_sends.PATCHES,  # fast path 78
