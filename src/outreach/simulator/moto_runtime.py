@@ -136,6 +136,8 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     attribute alone (``queue_sends``).
 79. A schedule group's ``schedules`` logs every schedule put in it, and the runner's timer index (fast path 54) pushes
     what came since its last look instead of comparing every pending schedule at every step (``timer_index``).
+80. ``States.get_input`` hands the input itself, not a deep copy, to the four callers that only write it as JSON text,
+    measure it or give it to ``States.reset`` (which copies it again) (``state_inputs``).
 """
 
 from __future__ import annotations
@@ -220,6 +222,7 @@ from outreach.simulator import (
     rest_calls,
     ses_calls,
     startup_cache,
+    state_inputs,
     timer_index,
 )
 from outreach.simulator.patching import installed
@@ -1093,6 +1096,7 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
     *accounts.PATCHES,  # fast paths 43 and 76
     *call_plumbing.PATCHES,  # fast path 44
     *queue_sends.PATCHES,  # fast path 78
+    *state_inputs.PATCHES,  # fast path 80
 ]
 
 
