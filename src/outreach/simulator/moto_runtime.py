@@ -138,6 +138,8 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     what came since its last look instead of comparing every pending schedule at every step (``timer_index``).
 80. ``States.get_input`` hands the input itself, not a deep copy, to the four callers that only write it as JSON text,
     measure it or give it to ``States.reset`` (which copies it again) (``state_inputs``).
+81. A history event's timestamp text is formatted once per (instant, zone): the clock stands still while a step runs
+    (``history_events``).
 """
 
 from __future__ import annotations
@@ -211,6 +213,7 @@ from outreach.simulator import (
     direct_calls,
     dynamodb_transforms,
     fast_calls,
+    history_events,
     inline_states,
     item_copies,
     json_answers,
@@ -1097,6 +1100,7 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
     *call_plumbing.PATCHES,  # fast path 44
     *queue_sends.PATCHES,  # fast path 78
     *state_inputs.PATCHES,  # fast path 80
+    *history_events.PATCHES,  # fast path 81
 ]
 
 
@@ -1132,3 +1136,4 @@ def patched(handlers: dict[str, Handler], *, fast: bool = True) -> Iterator[Runt
         rest_calls.clear()
         rest_answers.clear()
         accounts.clear()
+        history_events.clear()
