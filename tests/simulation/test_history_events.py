@@ -22,7 +22,7 @@ _INSTANTS = st.builds(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(st.lists(_INSTANTS, min_size=1, max_size=20))
 def test_given_any_instants_when_formatted_for_history_events_then_each_text_is_motos(instants):
     history_events.clear()

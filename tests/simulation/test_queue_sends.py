@@ -99,7 +99,7 @@ def _without_prefix(conversation: Any, prefix: str) -> Any:
     return re.sub(r'Signature\\*": \\*"[^"\\]*', "Signature", repr(conversation).replace(prefix, ""))
 
 
-@settings(max_examples=12, deadline=None)
+@settings(max_examples=8, deadline=None)
 @given(sends=st.lists(_SEND, max_size=8))
 def test_given_any_sends_when_queues_skip_counting_their_messages_then_everything_is_as_before(sends):
     plain = _conversation("Plain_", sends)

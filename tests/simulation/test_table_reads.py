@@ -69,7 +69,7 @@ def _both(name: str) -> tuple[Any, Any]:
     return _typed(ContactLedger(name).scan_all()), _typed(table_reads.scan_items(name, region))
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(items=_ITEMS)
 def test_given_any_items_when_the_ledger_is_read_from_moto_then_it_is_what_the_scan_answers(items):
     create_keyed_table("random")
