@@ -6,6 +6,7 @@ same AWS calls and DynamoDB units counted by ``metering.py``."""
 from __future__ import annotations
 
 import contextlib
+import datetime
 import json
 from collections.abc import Iterator
 from decimal import Decimal
@@ -14,6 +15,8 @@ from typing import Any
 import boto3
 import pytest
 from boto3.dynamodb.conditions import Attr, Key
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from moto import mock_aws
 from moto.moto_api._internal import mock_random
 
@@ -423,3 +426,67 @@ def test_given_any_header_look_up_then_the_direct_call_s_headers_answer_as_werkz
         assert ours.get(key, 0, type=len) == theirs.get(key, 0, type=len)
         assert (key in ours) == (key in theirs)
     assert list(ours.items()) == list(theirs.items())
+
+
+# -- fast path 92: botocore's response object built with a key object per header name ------------------------------
+@settings(max_examples=80, deadline=None)
+@given(
+    headers=st.dictionaries(
+        st.sampled_from(["Content-Type", "content-type", "x-amz-crc32", "X-Amzn-RequestId", "server", "date", "ü"]),
+        st.one_of(st.text(max_size=4), st.integers(0, 9)),
+        max_size=6,
+    ),
+    body=st.text(max_size=20),
+)
+def test_given_any_headers_when_the_response_object_is_built_then_it_is_botocore_s(headers, body):
+    from botocore.awsrequest import AWSResponse
+    from moto.core.botocore_stubber import MockRawResponse
+
+    for _ in range(2):  # the second time with the key objects made the first time
+        built = direct_calls.aws_response("https://dynamodb.us-east-1.amazonaws.com/", 200, dict(headers), body)
+        expected = AWSResponse("https://dynamodb.us-east-1.amazonaws.com/", 200, dict(headers), MockRawResponse(body))
+        assert list(vars(built)) == list(vars(expected))
+        assert (built.url, built.status_code, built._content) == (expected.url, expected.status_code, None)
+        assert list(built.headers.items()) == list(expected.headers.items())
+        assert repr(built.headers) == repr(expected.headers)
+        assert [built.headers.get(name.upper()) for name in headers] == [
+            expected.headers.get(name.upper()) for name in headers
+        ]
+        assert built.content == expected.content == body.encode()
+    direct_calls.clear()
+
+
+def test_given_a_fault_hook_registered_between_calls_then_the_next_call_runs_it_and_after_its_removal_none_does():
+    """Fast path 23 looks at the client's ``before-call`` handlers at every call: a hook registered between two calls
+    (an injected fault) takes the next call to fast path 11, and once it is removed the calls are answered directly."""
+    seen: list[str] = []
+
+    def hook(params: dict[str, Any], **_: Any) -> None:
+        seen.append(params["headers"]["X-Amz-Target"])
+
+    with mock_aws(), moto_runtime.patched({}, fast=True):
+        _create_tables()
+        client = boto3.client("dynamodb", region_name=REGION)
+        with _answered_directly() as answered:
+            for _ in range(2):
+                client.get_item(TableName="h", Key={"id": {"S": "1"}})
+            client.meta.events.register("before-call.dynamodb.GetItem", hook)
+            client.get_item(TableName="h", Key={"id": {"S": "1"}})
+            client.meta.events.unregister("before-call.dynamodb.GetItem", hook)
+            client.get_item(TableName="h", Key={"id": {"S": "1"}})
+
+    assert seen == ["DynamoDB_20120810.GetItem"]
+    assert answered == ["GetItem", "GetItem", "GetItem"]
+
+
+# -- fast path 96: the date header from the clock's timestamp ------------------------------------------------------
+@settings(max_examples=60, deadline=None)
+@given(instant=st.datetimes(min_value=datetime.datetime(2000, 1, 1), max_value=datetime.datetime(2100, 1, 1)))
+def test_given_any_virtual_instant_then_the_date_header_is_the_one_moto_writes(instant):
+    import time_machine
+    from moto.core.utils import utcnow
+    from werkzeug.http import http_date
+
+    with time_machine.travel(instant.replace(tzinfo=datetime.UTC), tick=False):
+        assert direct_calls.date_header() == http_date(utcnow())
+        assert direct_calls.date_header() == http_date(utcnow())  # the second time from the kept format

@@ -191,3 +191,111 @@ def test_given_any_value_when_serialised_or_deserialised_then_it_is_boto3_s(pyth
     with installed([p for p in dynamodb_transforms.PATCHES if p[1] in ("serialize", "deserialize")]):
         got = (_outcome(TypeSerializer().serialize, python), _outcome(TypeDeserializer().deserialize, wire))
     assert _typed(got) == _typed(expected)
+
+
+# -- fast path 90: the condition pass of a call with no condition object to build ------------------------------------
+_CONDITIONS = st.one_of(
+    st.just("attribute_exists(pk)"),
+    st.just("#s < :s"),
+    st.builds(lambda v: Attr("a").eq(v), st.integers(0, 3)),
+    st.builds(lambda v: Attr("a").eq(v) & Attr("b").exists(), st.text(max_size=2)),
+    st.just(5),
+    st.none(),
+)
+_KEY_CONDITIONS = st.one_of(
+    st.just("pk = :p"), st.builds(lambda v: Key("pk").eq(v), st.text(max_size=2)), st.just(Key("pk").eq("x"))
+)
+_PLACEHOLDERS = st.one_of(st.none(), st.just({"#s": "s"}), st.just({}), st.just(["not a map"]), st.just("text"))
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    operation=st.sampled_from(
+        ["Query", "Scan", "UpdateItem", "PutItem", "DeleteItem", "GetItem", "TransactWriteItems"]
+    ),
+    condition=_CONDITIONS,
+    key_condition=_KEY_CONDITIONS,
+    members=st.sets(st.sampled_from(["ConditionExpression", "FilterExpression", "KeyConditionExpression", "Key"])),
+    names=_PLACEHOLDERS,
+    values=_PLACEHOLDERS,
+)
+def test_given_any_call_when_its_conditions_are_injected_then_it_is_boto3_s_injection(
+    operation, condition, key_condition, members, names, values
+):
+    model = MODEL.operation_model(operation)
+    params: dict[str, Any] = {"TableName": "t"}
+    for member in sorted(members):
+        params[member] = key_condition if member == "KeyConditionExpression" else condition
+    if "Key" in params:
+        params["Key"] = {"pk": "x"}
+    if names is not None:
+        params["ExpressionAttributeNames"] = copy.deepcopy(names)
+    if values is not None:
+        params["ExpressionAttributeValues"] = copy.deepcopy(values)
+    if operation == "TransactWriteItems":
+        params = {"TransactItems": [{"ConditionCheck": {**params, "ConditionExpression": condition}}]}
+    outcomes = []
+    for fast in (True, False):
+        injector = TransformationInjector()
+        injector._condition_builder.build_expression(Attr("x").eq(1))  # a builder that has numbered before
+        given_params = copy.deepcopy(params)
+        patches = dynamodb_transforms.PATCHES if fast else []
+        with installed(patches):
+            try:
+                injector.inject_condition_expressions(given_params, model)
+                outcome: Any = ("ok", given_params)
+            except Exception as exc:
+                outcome = ("raised", type(exc), str(exc))
+            after = injector._condition_builder.build_expression(Attr("y").eq(2))  # the builder's count after
+        outcomes.append((outcome, after.condition_expression, after.attribute_value_placeholders))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_given_the_handlers_operations_then_their_conditions_are_top_level_members():
+    for operation in ("Query", "Scan", "UpdateItem", "PutItem", "DeleteItem"):
+        assert dynamodb_transforms.top_level_conditions(MODEL.operation_model(operation).input_shape)
+    assert dynamodb_transforms.top_level_conditions(MODEL.operation_model("GetItem").input_shape) == ()
+    assert dynamodb_transforms.top_level_conditions(MODEL.operation_model("TransactWriteItems").input_shape) is None
+
+
+# -- fast path 95: a map of attribute values (de)serialised in one loop ---------------------------------------------
+_map_wire_values = st.one_of(
+    st.builds(lambda v: {"S": v}, st.text(max_size=3)),
+    st.builds(lambda v: {"N": v}, st.sampled_from(["1", "-2.50", "1E+3"])),
+    st.builds(lambda v: {"BOOL": v}, st.booleans()),
+    st.just({"NULL": True}),
+    st.just({"SS": ["a", "b"]}),
+    st.just({"M": {"k": {"N": "2"}}}),
+    st.just({"B": b"\x00"}),
+    st.just({}),
+    st.just({"X": "unknown"}),
+)
+_map_python_values = st.one_of(
+    st.text(max_size=3), st.booleans(), st.integers(-3, 3), st.none(), st.just({"a"}), st.just(1.5), st.just(b"\x01")
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    wire=st.dictionaries(st.text(max_size=2), _map_wire_values),
+    python=st.dictionaries(st.text(max_size=2), _map_python_values),
+)
+def test_given_a_map_of_values_when_transformed_in_one_loop_then_it_is_boto3_s(wire, python):
+    outcomes = []
+    for fast in (True, False):
+        injector = TransformationInjector()
+        answer = {"Item": copy.deepcopy(wire)}
+        params = {"TableName": "t", "Item": copy.deepcopy(python)}
+        with installed(dynamodb_transforms.PATCHES if fast else []):
+            try:
+                injector.inject_attribute_value_output(answer, MODEL.operation_model("GetItem"))
+                out: Any = _typed(answer)
+            except Exception as exc:
+                out = (type(exc).__name__, str(exc))
+            try:
+                injector.inject_attribute_value_input(params, MODEL.operation_model("PutItem"))
+                sent: Any = _typed(params)
+            except Exception as exc:
+                sent = (type(exc).__name__, str(exc))
+        outcomes.append((out, sent))
+    assert outcomes[0] == outcomes[1]

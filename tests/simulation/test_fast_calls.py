@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import boto3
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
@@ -369,7 +370,7 @@ def test_given_any_two_values_then_cast_value_hash_and_equality_are_moto_s(left,
     assert fast == _compared(left, right)
 
 
-# -- fast path 62: a condition's tree per text and names, values bound per call ------------------------------------
+# -- fast paths 62 and 91: a condition's tree per text and names, values bound per call ------------------------------
 _CONDITION_TEXTS = [
     "version = :v",
     "attribute_not_exists(pk) OR #s < :s",
@@ -380,6 +381,10 @@ _CONDITION_TEXTS = [
     "size(tags) > :n OR attribute_type(doc, :type)",
     "(version = :v)",
     "version = :v AND",
+    "attribute_exists(pk) AND (attribute_not_exists(n) OR n < :a)",  # fast path 91: parts with no value built once
+    "NOT (n IN (:a, :b)) AND s = :p",
+    "size(s) = size(tags) OR #s = :v",
+    "attribute_exists(pk) AND attribute_not_exists(#u)",
 ]
 _condition_values = st.one_of(
     st.builds(lambda v: {"N": v}, st.sampled_from(["1", "2", "1.0"])),
@@ -432,6 +437,26 @@ def test_given_conditions_parsed_again_with_other_values_then_each_parse_is_moto
     parse = [p for p in fast_calls.PATCHES if p[1] in ("parse", "_lex_condition_expression")]
     with installed(parse):
         got = [_parsed(text, values) for text, values in calls]
+    fast_calls.clear()
+    assert got == expected
+
+
+@pytest.mark.parametrize("text", _CONDITION_TEXTS)
+def test_given_a_condition_parsed_again_with_other_values_then_it_is_built_from_its_tree_as_moto_builds_it(text):
+    """Fast path 91: the second parse of a text builds only the parts holding a value (the first keeps the tree)."""
+    from outreach.simulator.patching import installed
+
+    placeholders = [":v", ":s", ":old_s", ":old_u", ":lo", ":hi", ":p", ":t", ":a", ":b", ":c", ":n"]
+    calls = [
+        {name: {"N": "1"} for name in placeholders},
+        {name: {"N": "2"} for name in placeholders},
+        {name: {"S": "M"} for name in placeholders},
+        {**{name: {"N": "1"} for name in placeholders}, ":t": {}},
+    ]
+    expected = [_parsed(text, values) for values in calls]
+    parse = [p for p in fast_calls.PATCHES if p[1] in ("parse", "_lex_condition_expression")]
+    with installed(parse):
+        got = [_parsed(text, values) for values in calls]
     fast_calls.clear()
     assert got == expected
 

@@ -6,6 +6,7 @@ it was); moto's conversions and item sizes are computed faster to the same resul
 from __future__ import annotations
 
 import base64
+import functools
 from decimal import Decimal
 from typing import Any
 
@@ -337,3 +338,56 @@ def test_given_an_item_changed_between_two_queries_then_the_second_query_measure
             table.query(KeyConditionExpression=Key("pk").eq("ORDER#1"))
         assert stored.size() == seen[-1]
     assert seen[0] < seen[-1]
+
+
+# -- fast path 94: PutItem's check of empty sets, the table's key attributes listed once ---------------------------
+_put_values = st.recursive(
+    st.one_of(
+        st.just({"S": "x"}),
+        st.just({"NS": []}),
+        st.just({"SS": []}),
+        st.just({"SS": ["a"]}),
+        st.just({"N": "1"}),
+        st.just({"NULL": True}),
+    ),
+    lambda inner: st.one_of(
+        st.builds(lambda v: {"M": v}, st.dictionaries(st.sampled_from(["a", "SS", "NS"]), inner, max_size=2)),
+        st.builds(lambda v: {"L": v}, st.lists(inner, max_size=2)),
+    ),
+    max_leaves=5,
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(item=st.dictionaries(st.sampled_from(["pk", "sk", "gsiKey", "a", "b"]), _put_values, max_size=5))
+def test_given_any_item_when_put_then_its_empty_sets_are_refused_as_moto_refuses_them(item):
+    table = _keyed_table()
+    outcomes = []
+    for check in (dynamodb_responses.validate_put_has_empty_attrs, item_copies._validate_put_has_empty_attrs):
+        try:
+            check(item, table)
+            outcomes.append("ok")
+        except Exception as exc:
+            outcomes.append((type(exc), str(exc)))
+    assert outcomes[0] == outcomes[1]
+
+
+@functools.cache
+def _keyed_table() -> Any:
+    """A moto table shaped like the project's, with a global secondary index (built once, outside any mock)."""
+    from moto.dynamodb.models.table import Table
+
+    return Table(
+        "t",
+        account_id=DEFAULT_ACCOUNT_ID,
+        region=REGION,
+        schema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        attr=[{"AttributeName": name, "AttributeType": "S"} for name in ("pk", "sk", "gsiKey")],
+        global_indexes=[
+            {
+                "IndexName": "byGsiKey",
+                "KeySchema": [{"AttributeName": "gsiKey", "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+    )

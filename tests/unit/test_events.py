@@ -508,6 +508,21 @@ def test_given_text_with_a_control_character_when_parsed_then_rejected(path: tup
     assert message.startswith("must not contain the control character U+")
 
 
+def test_given_each_code_point_then_refused_exactly_when_a_control_a_surrogate_or_a_bidi_override() -> None:
+    import sys
+    import unicodedata
+
+    from outreach_lambda.domain.events import _forbidden_character
+
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    bidi = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    categories = zip(every, map(unicodedata.category, every), strict=True)
+    controls = {char for char, category in categories if category in ("Cc", "Cs")}
+    for multiline, refused in ((False, controls | bidi), (True, (controls | bidi) - set("\n\r\t"))):
+        assert all(_forbidden_character(f"ok{char}", multiline) == char for char in refused)
+        assert _forbidden_character(every.translate(dict.fromkeys(map(ord, refused))), multiline) is None
+
+
 def test_given_multi_line_delivery_details_when_parsed_then_line_breaks_are_kept() -> None:
     details = "Two men, one van.\nWe call 30 minutes ahead.\n\tPackaging taken away."
     parsed = parse_detail("Order Shipped", {**shipped(), "deliveryDetails": details}, EVENT_TIME)

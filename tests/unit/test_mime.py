@@ -325,3 +325,19 @@ def test_given_any_text_when_sent_then_the_bytes_are_what_the_standard_librarys_
         locale=locale,
     )
     same_bytes_as_the_generator(message)
+
+
+#: Octets a body's UTF-8 may hold (as latin-1 characters): every one of the 256, runs of the few that matter.
+_OCTETS = st.text(alphabet=st.characters(max_codepoint=255), max_size=300) | st.text(
+    alphabet=" \t=\r\n.a\x85\x0b\xc3", max_size=400
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(body=_OCTETS | st.text(max_size=200).map(lambda text: text.encode("utf-8").decode("latin-1")))
+def test_given_any_body_octets_then_quoted_printable_as_the_standard_library_writes_it(body: str) -> None:
+    from email.quoprimime import body_encode
+
+    assert messaging._quoted_printable(body) == body_encode(body)
+    assert messaging._quoted_printable(body, "\r\n") == body_encode(body, eol="\r\n")
+    assert messaging._quoted_printable(body, "\r\n") == re.sub(r"\r\n|\r|\n", "\r\n", body_encode(body))

@@ -46,7 +46,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Literal
@@ -146,17 +145,19 @@ def _stored(info: ValidationInfo) -> bool:
 
 # Characters no field may hold: C0/C1 controls (line breaks and tabs only in multi-line text), lone surrogates
 # (they cannot be stored as UTF-8) and the bidi overrides used to disguise text.
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_MULTILINE_OK = frozenset("\n\r\t")
+# The controls (Unicode category Cc: U+0000-U+001F, U+007F-U+009F) and surrogates (Cs: U+D800-U+DFFF) are fixed
+# ranges (Unicode's stability policy), so one regular expression finds the first of them (a test holds it to
+# unicodedata for every code point).
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+_FORBIDDEN = {
+    False: re.compile(f"[\x00-\x1f\x7f-\x9f\ud800-\udfff{_BIDI}]"),
+    True: re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff{_BIDI}]"),  # \t \n \r allowed
+}
 
 
 def _forbidden_character(text: str, multiline: bool) -> str | None:
-    for char in text:
-        if char in _BIDI_CONTROLS:
-            return char
-        if unicodedata.category(char) in ("Cc", "Cs") and not (multiline and char in _MULTILINE_OK):
-            return char
-    return None
+    found = _FORBIDDEN[multiline].search(text)
+    return found.group() if found is not None else None
 
 
 @dataclass(frozen=True)

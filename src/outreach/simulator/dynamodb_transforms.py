@@ -1,4 +1,4 @@
-"""Fast paths 48 and 61: boto3's DynamoDB layer walks less, and (de)serialises attribute values by their class.
+"""Fast paths 48, 61, 90 and 95: boto3's DynamoDB layer walks less, and (de)serialises attribute values by their class.
 
 Every call of a DynamoDB resource or table walks its parameters three times before botocore sees them (boto3's
 ``TransformationInjector``: condition expressions, key condition expressions, then attribute values) and the parsed
@@ -25,6 +25,19 @@ conditions included, and which shapes are found reachable with a walk of the who
     answers for that class (the first that holds: ``bool`` before numbers, a ``dict`` a map, a ``list`` a list), and a
     dict whose first key is ``S``, ``N``, ``BOOL``, ``NULL``, ``M`` or ``L`` deserialised by that key's method's code;
     anything else (sets, binaries, floats, subclasses, other keys, another serializer class) takes boto3's way.
+90. boto3's condition pass (``TransformationInjector.inject_condition_expressions``, every resource call) resets its
+    expression builder, walks the parameters twice (condition expressions, then key conditions) building each
+    condition object it finds into text with placeholders, and adds the placeholders to the two placeholder maps.
+    Where the operation's condition members are all top-level (every operation the handlers call: ``Query``,
+    ``Scan``, ``UpdateItem``, ``PutItem``, ``DeleteItem``, ``GetItem``) and none of them holds a condition object
+    (text, as the handlers write it), the walks find nothing to build: what is left is the reset and the two
+    updates with nothing, kept as they are (a map that is not a dict fails the same way). Anything else (a
+    condition object, nested conditions as in ``TransactWriteItems``, another injector class) takes boto3's way.
+95. A map of attribute values (an item, a key, the placeholder values; every item of a query's answer) is
+    (de)serialised by ``ParameterTransformer._transform_map`` with a call of the transformation per value. Where the
+    transformation is fast path 61's (de)serialiser of boto3's own class, the values 61 answers straight away (text,
+    booleans, and numbers when deserialising) are answered in the loop itself, the same way; every other value goes
+    through the transformation as before, and any other map or transformation takes boto3's way.
 """
 
 from __future__ import annotations
@@ -33,7 +46,8 @@ import functools
 from decimal import Decimal
 from typing import Any
 
-from boto3.dynamodb.transform import ParameterTransformer
+from boto3.dynamodb.conditions import ConditionBase
+from boto3.dynamodb.transform import ParameterTransformer, TransformationInjector
 from boto3.dynamodb.types import DYNAMODB_CONTEXT, TypeDeserializer, TypeSerializer
 
 
@@ -102,15 +116,90 @@ def _deserialize(self: TypeDeserializer, value: Any) -> Any:
     return _original_deserialize(self, value)
 
 
+# -- fast path 90: the condition pass of a call with no condition to build -------------------------------------------
+_CONDITION_SHAPES = ("ConditionExpression", "KeyExpression")
+
+
+@functools.cache
+def top_level_conditions(input_shape: Any) -> tuple[str, ...] | None:
+    """The members of ``input_shape`` that are condition expressions (shape ``ConditionExpression`` or
+    ``KeyExpression``), when no other member can hold one anywhere below it (None: one can)."""
+    found = []
+    for name, member in input_shape.members.items():
+        if member.name in _CONDITION_SHAPES:
+            found.append(name)
+        elif any(reachable(member, target) for target in _CONDITION_SHAPES):
+            return None
+    return tuple(found)
+
+
+def _inject_condition_expressions(self: TransformationInjector, params: Any, model: Any, **kwargs: Any) -> None:
+    """``TransformationInjector.inject_condition_expressions``: where every condition member holds no condition object
+    (text, as the handlers write them) its two walks find nothing to build; what is left is the builder's reset and
+    the two (empty) updates of the placeholder maps, which fail as boto3's do on a map that is not a dict."""
+    shape = model.input_shape
+    conditions = (
+        top_level_conditions(shape)
+        if type(self) is TransformationInjector and type(params) is dict and shape is not None
+        else None
+    )
+    if conditions is None or any(isinstance(params.get(name), ConditionBase) for name in conditions):
+        return _original_inject_conditions(self, params, model, **kwargs)  # type: ignore[no-any-return]
+    self._condition_builder.reset()  # type: ignore[attr-defined]
+    for placeholders in ("ExpressionAttributeNames", "ExpressionAttributeValues"):
+        if placeholders in params:
+            params[placeholders].update({})
+    return None
+
+
+# -- fast path 95: a map of attribute values (de)serialised in one loop ---------------------------------------------
+def _transform_map(self: ParameterTransformer, model: Any, params: Any, transformation: Any, target_shape: str) -> None:
+    """``ParameterTransformer._transform_map`` where its values are the target (an item, a key, the placeholder
+    values) and the transformation is fast path 61's (de)serialiser of boto3's own class: the same loop, the values
+    fast path 61 answers straight away (text, booleans, numbers) answered in the loop itself, every other value through
+    the transformation as before. Anything else: boto3's way."""
+    if type(params) is dict and model.value.name == target_shape:
+        function = getattr(transformation, "__func__", None)
+        owner = getattr(transformation, "__self__", None)
+        if function is _deserialize and type(owner) is TypeDeserializer:
+            for key, value in params.items():
+                if type(value) is dict and value:
+                    kind = next(iter(value))
+                    if kind == "S" or kind == "BOOL":
+                        params[key] = value[kind]
+                        continue
+                    if kind == "N":
+                        params[key] = DYNAMODB_CONTEXT.create_decimal(value[kind])
+                        continue
+                params[key] = transformation(value)
+            return
+        if function is _serialize and type(owner) is TypeSerializer:
+            for key, value in params.items():
+                kind = type(value)
+                if kind is str:
+                    params[key] = {"S": value}
+                elif kind is bool:
+                    params[key] = {"BOOL": value}
+                else:
+                    params[key] = transformation(value)
+            return
+    _original_transform_map(self, model, params, transformation, target_shape)
+
+
 _original = ParameterTransformer._transform_parameters  # type: ignore[attr-defined]
+_original_transform_map = ParameterTransformer._transform_map  # type: ignore[attr-defined]
+_original_inject_conditions = TransformationInjector.inject_condition_expressions
 _original_serialize = TypeSerializer.serialize
 _original_deserialize = TypeDeserializer.deserialize
 PATCHES: list[tuple[Any, str, Any]] = [
     (ParameterTransformer, "_transform_parameters", _transform_parameters),
     (TypeSerializer, "serialize", _serialize),
     (TypeDeserializer, "deserialize", _deserialize),
+    (TransformationInjector, "inject_condition_expressions", _inject_condition_expressions),
+    (ParameterTransformer, "_transform_map", _transform_map),
 ]
 
 
 def clear() -> None:
     reachable.cache_clear()
+    top_level_conditions.cache_clear()

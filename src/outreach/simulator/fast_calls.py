@@ -91,6 +91,15 @@ with and without them, and ``tests/simulation/test_fast_calls.py`` the cases no 
     present gets moto's ``_make_op_condition`` of that tree with its own values in those leaves (not kept: its values
     are the request's, as in moto's parse); a call whose condition fails to build parses moto's way, raising what moto
     raises.
+91. A condition built again with other values (fast path 62): the tree kept per text and names was copied node by node
+    with the call's values in its placeholders' leaves (``_bind``: a namedtuple ``_replace`` per node), and moto's
+    ``_make_op_condition`` then built every ``Op``, ``Func`` and operand of it again. Now the kept tree is compiled
+    once: each part holding no value placeholder is built once by moto's own ``_make_op_condition`` or
+    ``_make_operand`` and shared (moto's condition objects keep what they were built with and change nothing when
+    evaluated; fast path 32 shares whole conditions so), and the parts holding one are built per call by the same
+    constructors moto's builder calls, in the same nesting, each placeholder's ``AttributeValue`` from the call's
+    values. A call whose condition fails to build parses moto's way, as in 62; a node kind the compiler does not know
+    keeps 62's way.
 58. ``DynamoType.cast_value``, ``__hash__`` and ``__eq__``: every look-up of an item by key hashes and compares its
     key values (a table's items are dicts keyed by them), and moto's ``cast_value`` asks five questions (number, set,
     list, map, null: a method call each) before it answers a string, binary or boolean value with the value itself.
@@ -126,6 +135,7 @@ from moto.core import responses as moto_responses
 from moto.core.base_backend import BackendDict
 from moto.core.parse import BaseJSONParser as MotoJSONParser
 from moto.core.utils import camelcase_to_underscores
+from moto.dynamodb import comparisons as dynamodb_comparisons
 from moto.dynamodb import models as dynamodb_models
 from moto.dynamodb import responses as dynamodb_responses
 from moto.dynamodb.comparisons import ConditionExpressionParser
@@ -136,7 +146,7 @@ from moto.dynamodb.parsing import executors as dynamodb_executors
 from moto.dynamodb.parsing import validators as dynamodb_validators
 from moto.moto_api._internal.moto_random import MotoRandom
 
-from outreach.simulator import item_copies
+from outreach.simulator import item_copies, key_conditions
 
 ast_nodes: Any = _ast_nodes  # an untyped module (``# type: ignore`` at its top)
 DepthFirstTraverser = ast_nodes.DepthFirstTraverser
@@ -688,9 +698,9 @@ def _parse_condition_once(self: Any) -> Any:
             return op
         skeleton = _skeletons.get(shape)
         if skeleton is not None:  # fast path 62: the tree of this text and names, these values in its leaves
-            tree, names_found, values_found = skeleton
-            try:
-                op = self._make_op_condition(_bind(tree, values))
+            tree, names_found, values_found, build = skeleton
+            try:  # fast path 91: only the parts holding a value built per call
+                op = build(values) if build is not None else self._make_op_condition(_bind(tree, values))
             except Exception:
                 return _original_parse_condition(self)  # raises what moto raises, with moto's side effects
             self.expr_attr_names_found.extend(names_found)
@@ -710,14 +720,16 @@ def _parse_condition_once(self: Any) -> Any:
         _conditions.clear()
     _placeholders[shape] = used
     _conditions[key] = (op, tuple(private.expr_attr_names_found), tuple(private.expr_attr_values_found))
-    _skeletons[shape] = (_bind(tree, None), _conditions[key][1], _conditions[key][2])
+    skeleton_tree = _bind(tree, None)
+    _skeletons[shape] = (skeleton_tree, _conditions[key][1], _conditions[key][2], _compiled(private, skeleton_tree))
     self.expr_attr_names_found.extend(private.expr_attr_names_found)
     self.expr_attr_values_found.extend(private.expr_attr_values_found)
     return op
 
 
 # -- fast path 62: a condition's tree per text and names, the values bound per call --------------------------------
-_skeletons: dict[tuple[Any, ...], tuple[Any, tuple[str, ...], tuple[str, ...]]] = {}  # shape -> (tree, names, values)
+#: shape -> (tree, names, values, fast path 91's build of its condition from values or None)
+_skeletons: dict[tuple[Any, ...], tuple[Any, tuple[str, ...], tuple[str, ...], Any]] = {}
 _VALUE = ConditionExpressionParser.Kind.EXPRESSION_ATTRIBUTE_VALUE
 
 
@@ -745,6 +757,83 @@ def _bind(node: Any, values: dict[str, Any] | None) -> Any:
     if not node.children:
         return node
     return node._replace(children=[_bind(child, values) for child in node.children])
+
+
+# -- fast path 91: a condition built from its tree with only the parts holding a value built per call --------------
+class _NotCompiled(Exception):
+    """A node fast path 91 leaves to fast path 62's way (a kind ``_make_op_condition`` does not know)."""
+
+
+def _holds_value(node: Any) -> bool:
+    return bool(node.kind == _VALUE or any(_holds_value(child) for child in node.children))
+
+
+def _compiled(parser: Any, tree: Any) -> Any:
+    """``lambda values: parser._make_op_condition(_bind(tree, values))``, with every part of the condition that holds no
+    value placeholder built once by moto's own ``_make_op_condition``/``_make_operand`` (moto's ``Op``, ``Func`` and
+    operand objects keep what they were built with and change nothing when evaluated: fast path 32 shares whole
+    conditions so) and the rest built per call by the same constructors, in the same nesting (None: a kind this does
+    not know; fast path 62's way)."""
+    try:
+        constant, made = _compile_condition(parser, tree)
+    except _NotCompiled:
+        return None
+    return (lambda values: made) if constant else made
+
+
+def _compile_condition(parser: Any, node: Any) -> tuple[bool, Any]:
+    """(True, the condition) for a node holding no value, (False, its build from values) otherwise."""
+    if not _holds_value(node):
+        return True, parser._make_op_condition(node)
+    kind, children = node.kind, node.children
+    known = parser.Kind
+    op: Any
+    parts: list[tuple[bool, Any]]
+    if kind == known.PARENTHESES:
+        return _compile_condition(parser, children[0])
+    if kind == known.OR or kind == known.AND:
+        op = dynamodb_comparisons.OpOr if kind == known.OR else dynamodb_comparisons.OpAnd
+        parts = [_compile_condition(parser, child) for child in children]
+    elif kind == known.NOT:
+        op = dynamodb_comparisons.OpNot
+        parts = [_compile_condition(parser, children[0])]
+    elif kind == known.FUNCTION:
+        op = dynamodb_comparisons.FUNC_CLASS[children[0].value]
+        parts = [_compile_operand(parser, child) for child in children[1:]]
+    elif kind == known.BETWEEN:
+        op = dynamodb_comparisons.FuncBetween
+        parts = [_compile_operand(parser, child) for child in children]
+    elif kind == known.IN:
+        op = dynamodb_comparisons.FuncIn
+        parts = [_compile_operand(parser, child) for child in children]
+    elif kind == known.COMPARISON:
+        op = dynamodb_comparisons.COMPARATOR_CLASS[children[1].value]
+        parts = [_compile_operand(parser, children[0]), _compile_operand(parser, children[2])]
+    else:
+        raise _NotCompiled(kind)
+    return False, _builder(op, parts)
+
+
+def _compile_operand(parser: Any, node: Any) -> tuple[bool, Any]:
+    """(True, the operand) for an operand holding no value, (False, its build from values) otherwise."""
+    if not _holds_value(node):
+        return True, parser._make_operand(node)
+    if node.kind == _VALUE:
+        placeholder = node.text
+        return False, lambda values: dynamodb_comparisons.AttributeValue(values[placeholder])
+    if node.kind == parser.Kind.FUNCTION:  # size(:v)
+        return False, _builder(
+            dynamodb_comparisons.FUNC_CLASS[node.children[0].value],
+            [_compile_operand(parser, child) for child in node.children[1:]],
+        )
+    raise _NotCompiled(node.kind)
+
+
+def _builder(op: Any, parts: list[tuple[bool, Any]]) -> Any:
+    def build(values: Any) -> Any:
+        return op(*[made if constant else made(values) for constant, made in parts])
+
+    return build
 
 
 # -- fast path 34: two regular expressions per call ---------------------------------------------------------------
@@ -858,6 +947,7 @@ PATCHES: list[tuple[Any, str, Any]] = [
     (DynamoType, "__hash__", _hash),
     (DynamoType, "__eq__", _eq),
     (DynamoType, "__init__", _dynamo_type_init),
+    *key_conditions.PATCHES,  # fast path 93
 ]
 
 
@@ -869,4 +959,5 @@ def clear() -> None:
     _placeholders.clear()
     _conditions.clear()
     _skeletons.clear()
+    key_conditions.clear()
     _last_condition.parsed = None  # (kept trees and their clauses live as long as fast path 12 keeps the trees)

@@ -1,4 +1,4 @@
-"""Fast paths 30, 31, 33, 35, 47, 50 and 59: copies of DynamoDB items nobody can see, moto's conversions and item sizes.
+"""Fast paths 30, 31, 33, 35, 47, 50, 59, 89, 94: copies of DynamoDB items nobody can see, moto's conversions, sizes.
 
 Installed with the other fast paths of :mod:`moto_runtime` (``patched(fast=True)``, listed in ``PATCHES``).
 Who can see a stored item: moto's backend (the table holds it, writes change it in place) and, through a
@@ -54,6 +54,21 @@ errors and stored items with plain moto.
     loop itself (``attrs_size``), other values by their ``size``; a name that is not a ``str`` or a value that is not a
     ``DynamoType`` takes the caller's own way. While a query runs (nothing changes an item then; moto asks twice for the
     size of each item it keeps, to page at 1 MB) each item's size is kept for that query only.
+89. ``DynamoResult`` converts an answer with ``dynamo_to_dict`` (33) into new dicts and lists, ``{type: value}`` for
+    each ``DynamoType`` (a Query's and a GetItem's items are the table's own attributes), and the JSON writer
+    (``json_answers``) then builds new dicts and lists again from that. Here the containers are converted as before,
+    but a ``DynamoType`` is left as it is, and the writer writes it as what ``dynamo_to_dict`` makes of it
+    (``json_answers._stored_value``: new containers, nothing shared with the table but text, numbers and bytes; any
+    form it does not write directly is converted by 33 first). The answer is written within the same call, under the
+    lock of every mocked call, before anything can change the item. moto's DynamoDB responses read a result only in
+    ``include_consumed_capacity`` (its top level); where moto's own serializer writes the answer (fast path 12 steps
+    aside) the result is converted first (``_sim_deferred``). An UpdateItem answered by fast path 88 hands on the
+    answer ``Item.to_json`` rendered (new containers all the way down) without the copy.
+94. ``validate_put_has_empty_attrs`` (every PutItem) asks, for each attribute of the item, whether it is in
+    ``table.attribute_keys``: a property that builds the list of the table's and its indexes' key attributes again at
+    each ask. Here the list is read once per check (nothing in the check changes the table), and the same check of
+    every other attribute runs in the same order (moto's nested ``_validate_attr`` as it is), raising the same error.
+    Fast path 88 reads it once for its key check too.
 """
 
 from __future__ import annotations
@@ -65,12 +80,14 @@ from collections.abc import Callable
 from typing import Any
 
 from moto.dynamodb import responses as dynamodb_responses
-from moto.dynamodb.exceptions import ItemSizeTooLarge
+from moto.dynamodb.exceptions import ItemSizeTooLarge, MockValidationException
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models import table as dynamodb_table
 from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 from moto.dynamodb.models.table import Table
 from moto.dynamodb.models.utilities import bytesize, dynamo_to_dict
+
+from outreach.simulator import update_answers
 
 _IMMUTABLE = (str, bytes, bool, int, float, type(None))
 
@@ -147,14 +164,20 @@ def _update_item_response(self: Any) -> Any:
     """``DynamoHandler.update_item`` rendering the item before the update only when ``ReturnValues`` answers with old
     attributes, and after it only when it answers with new ones (it renders both, and compares them attribute by
     attribute, for every call)."""
+    shape = update_answers.shape_of(self.body)
+    if shape is not None and update_answers.accepted(shape):
+        return update_answers.answer(self)  # fast path 88: a shape moto's own checks accepted before
     returns = self.body.get("ReturnValues", "NONE") if isinstance(self.body, dict) else None
     # Anything but a string (a client that does not validate may send a list) renders both, as moto does.
     _skip.before = isinstance(returns, str) and returns not in _OLD_READ
     _skip.after = isinstance(returns, str) and returns not in _NEW_READ
     try:
-        return _original_update_item_response(self)
+        answered = _original_update_item_response(self)
     finally:
         _skip.before = _skip.after = False
+    if shape is not None:
+        update_answers.accept(shape)
+    return answered
 
 
 # -- 30c: Table.query's copy of what it found --------------------------------------------------------------------
@@ -250,6 +273,64 @@ def _dynamo_to_dict(obj: Any) -> Any:
     return dynamo_to_dict(obj)
 
 
+def as_plain(obj: Any) -> Any:
+    """``dynamo_to_dict`` of ``obj``, as ``DynamoResult`` converts an answer (33)."""
+    return _dynamo_to_dict(obj)
+
+
+# -- 89: DynamoResult leaves a table's values to the writer -------------------------------------------------------
+def _leaving_values(obj: Any, left: list[bool]) -> Any:
+    """``_dynamo_to_dict`` with every ``DynamoType`` (not a subclass) left as it is, to be written by the JSON writer
+    (``json_answers._stored_value``) as what ``dynamo_to_dict`` makes of it; ``left`` gets True if one was."""
+    kind = type(obj)
+    if kind is dict or kind is LimitedSizeDict:
+        return {key: _leaving_values(value, left) for key, value in obj.items()}
+    if kind is list:
+        return [_leaving_values(value, left) for value in obj]
+    if kind is DynamoType:
+        if not left:
+            left.append(True)
+        return obj
+    if kind in _AS_IS:
+        return obj
+    return dynamo_to_dict(obj)
+
+
+def _dynamo_result_init(self: Any, result: object) -> None:
+    """``DynamoResult.__init__`` (``ActionResult.__init__`` of ``dynamo_to_dict(result)``) with the table's values left
+    for the writer (89); ``_sim_deferred`` says some were (``json_answers`` converts them before moto's own serializer
+    reads the result)."""
+    left: list[bool] = []
+    self._result = _leaving_values(result, left)
+    self._sim_deferred = bool(left)
+
+
+# -- 94: PutItem's check of empty sets, with the table's key attributes listed once --------------------------------
+def _validate_put_has_empty_attrs(field_updates: dict[str, Any], table: Any) -> None:
+    """``validate_put_has_empty_attrs``: the same check of every attribute that is not a key attribute, in the same
+    order, raising the same error; ``table.attribute_keys`` (a property that builds the list from the table's and its
+    indexes' key schemas) is read once, not once per attribute (nothing in the check changes the table)."""
+    if table:
+        attribute_keys = table.attribute_keys
+        for attr, val in field_updates.items():
+            if attr not in attribute_keys:
+                _validate_attr(val)
+
+
+def _validate_attr(attr: dict[str, Any]) -> None:
+    """moto's nested ``_validate_attr`` of ``validate_put_has_empty_attrs``, as it is."""
+    for set_type, error in [("NS", "number"), ("SS", "string")]:
+        if set_type in attr and attr[set_type] == []:
+            raise MockValidationException(
+                f"1 validation error detected: One or more parameter values were invalid: An {error} set  may not be "
+                "empty"
+            )
+    else:
+        for val in attr.values():
+            if isinstance(val, dict):
+                _validate_attr(val)
+
+
 # -- 35: item sizes ----------------------------------------------------------------------------------------------
 def _size(self: DynamoType) -> int:
     kind = self.type
@@ -336,5 +417,7 @@ PATCHES: list[tuple[Any, str, Any]] = [
     (Item, "__init__", _item_init),
     (Table, "scan", _scan),
     (dynamodb_responses.DynamoHandler, "update_item", _update_item_response),
+    (dynamodb_responses.DynamoResult, "__init__", _dynamo_result_init),
+    (dynamodb_responses, "validate_put_has_empty_attrs", _validate_put_has_empty_attrs),
     (Item, "size", _item_size),
 ]

@@ -31,10 +31,16 @@
     serialization context and path) for every answer. Nothing the walk above reads of it changes from one answer to
     the next (its picker, which keeps nothing; its path, which only moto's own walk extends; its ``_base64``), so one
     is made per operation model and kept, with the ``Content-Type`` it answers.
+
+89. A ``DynamoType`` the answer holds (``DynamoResult`` leaves a table's values for the writer: ``item_copies`` 89) is
+    written as ``_attribute_value`` writes what ``dynamo_to_dict`` makes of it, straight from its type and value
+    (``_stored_value``); anywhere else, or in a form not written directly, it is converted first. moto's own
+    serializer, where fast path 12 steps aside, gets the result converted (``_as_moto_made_it``).
 """
 
 from __future__ import annotations
 
+import base64
 import json
 from enum import Enum
 from typing import Any
@@ -42,8 +48,9 @@ from typing import Any
 from moto import settings as moto_settings
 from moto.core.responses import ActionContext, ActionResult
 from moto.core.serialize import AttributePickerContext, JSONSerializer, XFormedAttributePicker
+from moto.dynamodb.models.dynamo_type import DynamoType, LimitedSizeDict
 
-from outreach.simulator import direct_calls
+from outreach.simulator import direct_calls, item_copies
 
 Blobs = list[tuple[Any, Any, str]]  # (container, key or index, base64 text) of each blob an answer's structure holds
 _member_plans: dict[tuple[Any, ...], list[tuple[str, Any, list[str]]] | None] = {}
@@ -127,6 +134,7 @@ def execute_result(self: ActionResult, context: ActionContext) -> Any:
         or isinstance(result, Exception)
         or operation.has_event_stream_output
     ):
+        _as_moto_made_it(self)
         return _original_execute_result(self, context)
     known = _serializers.get(id(operation))
     if known is None or known[0] is not operation:  # fast path 65: one serializer per operation
@@ -142,11 +150,20 @@ def execute_result(self: ActionResult, context: ActionContext) -> Any:
         if operation.output_shape is not None:
             serialize_json(serializer, wire, result, operation.output_shape, "", odd, blobs)
     except _NotPlainJson:
+        _as_moto_made_it(self)
         return _original_execute_result(self, context)
     headers = {"Content-Type": content_type}
     body = json.dumps(wire)
     direct_calls.keep_wire(body, wire, None if odd else blobs)  # fast path 23 parses the structure, not the text
     return operation.http.get("responseCode", 200), headers, body
+
+
+def _as_moto_made_it(result: ActionResult) -> None:
+    """Fast path 89: a ``DynamoResult`` whose ``DynamoType`` values were left for the writer above, converted as moto's
+    ``DynamoResult`` converts them, before moto's own serializer reads it."""
+    if getattr(result, "_sim_deferred", False):
+        result._result = item_copies.as_plain(result._result)  # type: ignore[attr-defined]
+        result._sim_deferred = False  # type: ignore[attr-defined]
 
 
 #: fast path 65: id(operation model) -> (the model, kept alive with its id; its serializer; the Content-Type it answers)
@@ -162,6 +179,8 @@ def serialize_json(
     """Write ``value`` of ``shape`` into ``serialized`` under ``key``, as moto's JSON serializer does; append to
     ``odd`` whatever makes the structure written differ from botocore's parse of it other than a blob, and to
     ``blobs`` where each blob's base64 text was written (container, key or index, text) (fast path 55)."""
+    if type(value) is DynamoType:  # fast path 89: left by DynamoResult for the writer; anywhere else, converted now
+        value = item_copies.as_plain(value)
     kind = shape.type_name
     if kind == "structure":
         if shape.is_document_type:
@@ -312,6 +331,8 @@ def _attribute_value(serializer: Any, shape: Any, value: Any, odd: list[Any], bl
     """What ``serialize_json`` writes for one (not ``None``) value of DynamoDB's ``AttributeValue`` shape, written
     straight away for the forms ``dynamo_to_dict`` leaves (a dict with one key, the value of its type); anything else
     through ``serialize_json``."""
+    if type(value) is DynamoType:  # fast path 89: what dynamo_to_dict makes of it, written straight away
+        return _stored_value(serializer, shape, value, odd, blobs)
     if type(value) is dict and len(value) == 1:
         ((kind, raw),) = value.items()
         raw_type = type(raw)
@@ -344,6 +365,48 @@ def _attribute_value(serializer: Any, shape: Any, value: Any, odd: list[Any], bl
     holder: dict[str, Any] = {}
     serialize_json(serializer, holder, value, shape, "value", odd, blobs)
     return holder["value"]
+
+
+def _stored_value(serializer: Any, shape: Any, value: DynamoType, odd: list[Any], blobs: Blobs) -> Any:
+    """Fast path 89: ``_attribute_value(serializer, shape, dynamo_to_dict(value), ...)`` for a ``DynamoType`` moto's
+    table holds, written from it directly (new containers: nothing written is shared with the table but text, numbers
+    and bytes); any other form converted by ``dynamo_to_dict`` first, as ``DynamoResult`` would have."""
+    kind = value.type
+    raw = value.value
+    raw_type = type(raw)
+    if kind == "S" or kind == "N":
+        if raw_type is str:
+            return {kind: raw}
+    elif kind == "M":
+        if (raw_type is dict or raw_type is LimitedSizeDict) and "" not in raw and all(type(k) is str for k in raw):
+            inner = {}
+            for k, v in raw.items():
+                if type(v) is not DynamoType:
+                    v = item_copies.as_plain(v)
+                    if v is None:
+                        continue
+                inner[k] = _attribute_value(serializer, shape, v, odd, blobs)
+            return {"M": inner}
+    elif kind == "L":
+        if raw_type is list:
+            items = []
+            for v in raw:
+                if type(v) is not DynamoType:
+                    v = item_copies.as_plain(v)
+                items.append(None if v is None else _attribute_value(serializer, shape, v, odd, blobs))
+            return {"L": items}
+    elif kind == "BOOL" or kind == "NULL":
+        if raw_type is bool:
+            return {kind: raw}
+    elif kind == "SS" or kind == "NS":
+        if raw_type is list and all(type(v) is str for v in raw):
+            return {kind: list(raw)}
+    elif kind == "B" and (raw_type is bytes or raw_type is str):
+        text = serializer._base64(raw if raw_type is bytes else base64.b64decode(raw))
+        wire = {"B": text}
+        blobs.append((wire, "B", text))
+        return wire
+    return _attribute_value(serializer, shape, item_copies.as_plain(value), odd, blobs)
 
 
 _original_execute_result = ActionResult.execute_result

@@ -140,6 +140,14 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     measure it or give it to ``States.reset`` (which copies it again) (``state_inputs``).
 81. A history event's timestamp text is formatted once per (instant, zone): the clock stands still while a step runs
     (``history_events``).
+87 to 96: the DynamoDB calls again: the response object set up from a template per URL and operation (87,
+    ``dynamodb_calls``), an UpdateItem of a shape moto accepted before checked for its values only (88,
+    ``update_answers``), answers written from the table's values (89, ``item_copies`` and ``json_answers``), boto3's
+    condition pass with nothing to build (90) and a map of attribute values (de)serialised in one loop (95, both in
+    ``dynamodb_transforms``), a condition built from a compiled tree (91, ``fast_calls``), the response object's
+    headers keyed once per name (92, ``direct_calls``), a Query's key condition read once per shape (93,
+    ``key_conditions``), PutItem's empty-set check reading the key attributes once (94, ``item_copies``), the ``date``
+    header of every call answered in process read from the clock's timestamp (96, ``direct_calls``).
 """
 
 from __future__ import annotations
