@@ -49,17 +49,30 @@ _steps = st.lists(
 
 
 @settings(max_examples=120, deadline=None)
-@given(_steps)
-def test_given_any_changes_between_steps_then_the_index_answers_as_a_look_at_every_schedule(steps):
-    schedules: dict[str, Any] = {}
+@given(
+    _steps, st.sampled_from([dict, timer_index.LoggedSchedules]), st.sampled_from(["[]=", "setdefault", "update", "|="])
+)
+def test_given_any_changes_between_steps_then_the_index_answers_as_a_look_at_every_schedule(steps, kind, put):
+    """(Over moto's plain dict, fast path 54, and a group's logged dict, fast path 79, however a schedule is put.)"""
+    schedules: dict[str, Any] = kind()
     index = timer_index.TimerIndex(_due)
     answers = []
     with installed(timer_index.PATCHES):
         for action, name, expression, state in steps:
             if action == "create":  # a new schedule (replacing any of that name, as a delete and a create would)
                 schedules.pop(name, None)
-                schedules[name] = _schedule(name, expression, state)
+                new = _schedule(name, expression, state)
+                if put == "setdefault":
+                    schedules.setdefault(name, new)
+                elif put == "update":
+                    schedules.update({name: new})
+                elif put == "|=":
+                    schedules |= {name: new}
+                else:
+                    schedules[name] = new
             elif action == "delete":
+                if name in schedules and len(name) % 2:
+                    del schedules[name]
                 schedules.pop(name, None)
             elif action == "update" and name in schedules:  # UpdateSchedule changes the schedule in place
                 schedules[name].update(
@@ -78,6 +91,27 @@ def test_given_any_changes_between_steps_then_the_index_answers_as_a_look_at_eve
             assert got == expected
             answers.append(got)
     assert all(a is None or isinstance(a[0], datetime) for a in answers)
+
+
+def test_given_a_schedule_group_when_fast_path_79_is_on_then_its_schedules_are_moto_s_dict_with_a_log():
+    import copy
+    import pickle
+
+    from moto.scheduler.models import ScheduleGroup
+
+    with installed(timer_index.PATCHES):
+        group = ScheduleGroup(region="us-east-1", account_id="123456789012", name="timers")
+    group.add_schedule(_schedule("b", EXPRESSIONS[0], "ENABLED"))
+    group.add_schedule(_schedule("a", EXPRESSIONS[1], "ENABLED"))
+    group.delete_schedule("b")
+    plain = ScheduleGroup(region="us-east-1", account_id="123456789012", name="timers")
+
+    assert type(group.schedules) is timer_index.LoggedSchedules and type(plain.schedules) is dict
+    assert list(group.schedules) == ["a"] and group.schedules == {"a": group.schedules["a"]}
+    assert [name for name, _ in group.schedules.log] == ["b", "a"]
+    for twin in (copy.deepcopy(group.schedules), pickle.loads(pickle.dumps(group.schedules))):
+        assert type(twin) is timer_index.LoggedSchedules and list(twin) == ["a"]
+        assert timer_index.TimerIndex(_due).next(twin)[1] == "a"
 
 
 # -- fast path 75: the earliest task timeout ----------------------------------------------------------------------

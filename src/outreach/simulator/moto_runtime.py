@@ -129,6 +129,17 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
 76. A backend lookup (``BackendDict.__getitem__``) of an account that is there, in a ``BackendDict`` registered since
     the last ``BackendDict.reset``, reads the dict directly: no lock, list of accounts or ``__eq__`` with every
     registered ``BackendDict``; anything else as before (``accounts``).
+77. Not a patch: the runner reads the contact ledger back from moto's table, in the order its ``Scan`` walks it, each
+    value as the answer carries it and boto3 deserialises it (``table_reads``); anything else is scanned as before.
+78. A message sent to an SQS queue (an ops alert reaching the tap queue, a rejected event) does not count the messages
+    already queued: moto's senders read ``Queue.attributes`` only for ``ContentBasedDeduplication``, and get that
+    attribute alone (``queue_sends``).
+79. A schedule group's ``schedules`` logs every schedule put in it, and the runner's timer index (fast path 54) pushes
+    what came since its last look instead of comparing every pending schedule at every step (``timer_index``).
+80. ``States.get_input`` hands the input itself, not a deep copy, to the four callers that only write it as JSON text,
+    measure it or give it to ``States.reset`` (which copies it again) (``state_inputs``).
+81. A history event's timestamp text is formatted once per (instant, zone): the clock stands still while a step runs
+    (``history_events``).
 87 to 96: the DynamoDB calls again: the response object set up from a template per URL and operation (87,
     ``dynamodb_calls``), an UpdateItem of a shape moto accepted before checked for its values only (88,
     ``update_answers``), answers written from the table's values (89, ``item_copies`` and ``json_answers``), boto3's
@@ -210,16 +221,19 @@ from outreach.simulator import (
     direct_calls,
     dynamodb_transforms,
     fast_calls,
+    history_events,
     inline_states,
     item_copies,
     json_answers,
     lambda_calls,
     metering,
     param_checks,
+    queue_sends,
     rest_answers,
     rest_calls,
     ses_calls,
     startup_cache,
+    state_inputs,
     timer_index,
 )
 from outreach.simulator.patching import installed
@@ -1089,9 +1103,12 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
     *data_copies.PATCHES,  # fast paths 41 and 42
     *dynamodb_transforms.PATCHES,  # fast path 48
     *param_checks.PATCHES,  # fast path 49
-    *timer_index.PATCHES,  # fast path 54
+    *timer_index.PATCHES,  # fast paths 54 and 79
     *accounts.PATCHES,  # fast paths 43 and 76
     *call_plumbing.PATCHES,  # fast path 44
+    *queue_sends.PATCHES,  # fast path 78
+    *state_inputs.PATCHES,  # fast path 80
+    *history_events.PATCHES,  # fast path 81
 ]
 
 
@@ -1127,3 +1144,4 @@ def patched(handlers: dict[str, Handler], *, fast: bool = True) -> Iterator[Runt
         rest_calls.clear()
         rest_answers.clear()
         accounts.clear()
+        history_events.clear()
