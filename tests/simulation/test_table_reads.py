@@ -153,3 +153,12 @@ def test_given_a_binary_value_or_no_table_when_read_from_moto_then_the_scan_is_l
 
     assert table_reads.scan_items("binary", region) is None
     assert table_reads.scan_items("no-such-table", region) is None
+
+
+def test_given_a_map_with_an_empty_name_when_read_from_moto_then_the_scan_is_left_to_do_it():
+    # plain moto's Scan writes such a map in a way botocore cannot parse: the fast path does not answer for it
+    create_keyed_table("empty-name")
+    client = boto3.client("dynamodb")
+    client.put_item(TableName="empty-name", Item={"pk": {"S": "a"}, "sk": {"S": "b"}, "m": {"M": {"": {"S": "x"}}}})
+
+    assert table_reads.scan_items("empty-name", client.meta.region_name) is None

@@ -136,7 +136,7 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     attribute alone (``queue_sends``).
 79. A schedule group's ``schedules`` logs every schedule put in it, and the runner's timer index (fast path 54) pushes
     what came since its last look instead of comparing every pending schedule at every step (``timer_index``).
-80. ``States.get_input`` hands the input itself, not a deep copy, to the four callers that only write it as JSON text,
+80. ``States.get_input`` hands the input itself, not a deep copy, to the five functions that only write it as JSON text,
     measure it or give it to ``States.reset`` (which copies it again) (``state_inputs``).
 81. A history event's timestamp text is formatted once per (instant, zone): the clock stands still while a step runs
     (``history_events``).

@@ -1,12 +1,12 @@
 """Fast path 80: a state's input is not deep-copied for callers of ``States.get_input`` that only serialise it.
 
 moto's Step Functions interpreter keeps each state's input in ``States`` and hands out a deep copy of it at every
-``get_input()``, whatever the caller does with it. For four callers the copy is never seen: the details of the
-``...StateEntered`` and ``...StateExited`` history events (``State._get_state_entered_event_details``,
+``get_input()``, whatever the caller does with it. In five functions (``READERS``) the copy is never seen: the details
+of the ``...StateEntered`` and ``...StateExited`` history events (``State._get_state_entered_event_details``,
 ``_get_state_exited_event_details``) and of ``ExecutionSucceeded`` (``Program._eval_body``) write the input as JSON
 text, the size check at the end of every state (``State._eval_body``: ``_verify_size_quota``) measures that JSON text,
 and a Task's frame (``ExecutionState._evaluate_with_timeout``) passes it to ``States.reset``, which deep-copies what it
-is given again. Those four get the input itself (the same JSON text, the same size, the same reset copy); every other
+is given again. Those five get the input itself (the same JSON text, the same size, the same reset copy); every other
 caller (a state's ``InputPath``, ``ResultPath``, a Map's items...), and any call with a query, gets moto's deep copy.
 A happy order's 15 states made about 60 such copies of the order's state data (of 231 deep copies in the
 interpreter). ``tests/simulation/test_state_inputs.py`` reads those functions' source to hold moto to using

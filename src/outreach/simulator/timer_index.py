@@ -72,13 +72,15 @@ class TimerIndex:
             self._schedules, self._updates = schedules, _updates
             self._seen, self._heap = set(), []
             if log is not None:  # fast path 79: everything there now, then what the log adds
-                for name, schedule in schedules.items():
+                read = len(log)  # taken first: a schedule put meanwhile is in the log after it (pushed twice: harmless)
+                for name, schedule in list(schedules.items()):
                     self._push(name, schedule)
-                self._read = len(log)
+                self._read = read
         if log is not None:
-            for name, schedule in log[self._read :]:  # (one that went since is skipped at the top of the heap)
+            added = log[self._read :]  # (one that went since is skipped at the top of the heap)
+            self._read += len(added)
+            for name, schedule in added:
                 self._push(name, schedule)
-            self._read = len(log)
         else:
             current = schedules.items()
             if len(self._seen) != len(current) or self._seen != current:
