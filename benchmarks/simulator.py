@@ -113,7 +113,23 @@ def median_run(
 def happy(n: int, fast: bool, repeat: int = 1) -> dict[str, Any]:
     """``n`` independent happy orders; with ``repeat`` > 1 the median of that many runs (this machine's speed
     varies by up to 30% from hour to hour, and a single run by ~10%)."""
-    wall, cpu, result, walls = median_run(happy_orders(n), fast, repeat)
+    return happy_sizes([n], fast, repeat)[0]
+
+
+def happy_sizes(sizes: list[int], fast: bool, repeat: int = 1) -> list[dict[str, Any]]:
+    """``happy`` of each size, the runs taken in rounds (each size once per round: 50, 200, 400, 50, 200, 400, ...),
+    so that the machine's speed drifting during the measurement moves every size alike and not the per-order ratio
+    between them (the sizes measured one after the other put 400's three runs in the bench's slowest minutes)."""
+    runs: dict[int, list[tuple[float, float, runner.SimulationResult]]] = {n: [] for n in sizes}
+    for _ in range(max(1, repeat)):
+        for n in sizes:
+            runs[n].append(run_scenario(happy_orders(n), fast))
+    return [_happy_figures(n, runs[n]) for n in sizes]
+
+
+def _happy_figures(n: int, runs: list[tuple[float, float, runner.SimulationResult]]) -> dict[str, Any]:
+    ordered = sorted(runs, key=lambda run: run[0])
+    wall, cpu, result = ordered[len(ordered) // 2]
     complete = sum(1 for o in result.orders if o["status"] == "SUCCEEDED")
     assert complete == n, f"{complete} of {n} timelines complete"
     kinds = {c["kind"] for c in result.contacts}
@@ -127,7 +143,7 @@ def happy(n: int, fast: bool, repeat: int = 1) -> dict[str, Any]:
         "cpuMsPerOrder": round(1000 * cpu / n, 1),
         "stateTransitions": result.stats["stateTransitions"],
         "lambdaInvocations": result.stats["lambdaInvocations"],
-        "runsWallSeconds": walls,
+        "runsWallSeconds": [round(run[0], 2) for run in ordered],
     }
 
 
@@ -252,9 +268,9 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",") if s]
     figures: dict[str, Any] = {"cpus": os.cpu_count(), "fast": fast, "happy": [], "skuDelay": None, "process": None}
     figures["loadBefore"] = round(os.getloadavg()[0], 2)  # other work on the machine inflates wall times
-    for n in sizes:
-        figures["happy"].append(happy(n, fast, args.repeat))
-        print(f"  happy {n}: {figures['happy'][-1]}", file=sys.stderr)
+    figures["happy"] = happy_sizes(sizes, fast, args.repeat)
+    for measured in figures["happy"]:
+        print(f"  happy {measured['orders']}: {measured}", file=sys.stderr)
     if args.sku:
         figures["skuDelay"] = sku_delay(args.sku, fast, args.repeat)
         print(f"  sku {args.sku}: {figures['skuDelay']}", file=sys.stderr)
