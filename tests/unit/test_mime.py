@@ -97,14 +97,14 @@ def generator_mime(sender: str, to: str, message: Message, default_reply_to: str
         mail.add_header("Content-Type", "multipart/alternative", boundary=messaging._boundary(text, html))
         for body, subtype in ((text, "plain"), (html, "html")):
             part = MimePart()
-            part.set_payload(body, plain if messaging._seven_bit(body) else encoded)
+            part.set_payload(body, plain if messaging._seven_bit_lines(body) is not None else encoded)
             if subtype != "plain":
                 part.set_type(f"text/{subtype}")
             del part["MIME-Version"]
             mail.attach(part)
     else:
         body = messaging._body(message.text)
-        mail.set_payload(body, plain if messaging._seven_bit(body) else encoded)
+        mail.set_payload(body, plain if messaging._seven_bit_lines(body) is not None else encoded)
     mail["Content-Language"] = message.locale
     return mail.as_bytes(policy=wire)
 

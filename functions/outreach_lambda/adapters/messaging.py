@@ -213,8 +213,9 @@ def _header_block(headers: list[tuple[str, str]]) -> str:
 def _encoded(body: str) -> tuple[str, str]:
     """A part's Content-Transfer-Encoding and its text on the wire (CRLF line ends), as ``Charset.body_encode``
     and the generator write it: as it is when it is 7-bit, else quoted-printable of its UTF-8 octets."""
-    if _seven_bit(body):
-        return "7bit", _CRLF.join(_lines(body))
+    lines = _seven_bit_lines(body)
+    if lines is not None:
+        return "7bit", _CRLF.join(lines)
     return "quoted-printable", _quoted_printable(body.encode("utf-8").decode("latin-1"), _CRLF)
 
 
@@ -316,8 +317,12 @@ def _body(text: str) -> str:
     return text if text.endswith(("\n", "\r")) else text + "\n"
 
 
-def _seven_bit(body: str) -> bool:
-    return body.isascii() and max(map(len, _lines(body))) <= _MAX_LINE
+def _seven_bit_lines(body: str) -> list[str] | None:
+    """The part's lines when it can go as it is (ASCII, no line over 998 octets), else None."""
+    if not body.isascii():
+        return None
+    lines = _lines(body)
+    return lines if max(map(len, lines)) <= _MAX_LINE else None
 
 
 def _lines(body: str) -> list[str]:
