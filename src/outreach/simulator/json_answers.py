@@ -336,9 +336,10 @@ def _attribute_value(serializer: Any, shape: Any, value: Any, odd: list[Any], bl
     if type(value) is dict and len(value) == 1:
         ((kind, raw),) = value.items()
         raw_type = type(raw)
-        if kind == "S" or kind == "N":
-            if raw_type is str:
-                return {kind: raw}
+        if kind in _SCALARS:
+            wire = _scalar(kind, raw, raw_type)
+            if wire is not None:
+                return wire
         elif kind == "M":
             if raw_type is dict and "" not in raw and all(type(k) is str for k in raw):
                 inner = {k: _attribute_value(serializer, shape, v, odd, blobs) for k, v in raw.items() if v is not None}
@@ -346,18 +347,9 @@ def _attribute_value(serializer: Any, shape: Any, value: Any, odd: list[Any], bl
         elif kind == "L":
             if raw_type is list:
                 return {"L": [None if v is None else _attribute_value(serializer, shape, v, odd, blobs) for v in raw]}
-        elif kind == "BOOL" or kind == "NULL":
-            if raw_type is bool:
-                return {kind: raw}
-        elif kind == "SS" or kind == "NS":
-            if raw_type is list and all(type(v) is str for v in raw):
-                return {kind: list(raw)}
         elif kind == "B":
             if raw_type is bytes:
-                text = serializer._base64(raw)
-                wire = {"B": text}
-                blobs.append((wire, "B", text))
-                return wire
+                return _binary(serializer, raw, blobs)
         elif kind == "BS" and raw_type is list and all(type(v) is bytes for v in raw):
             texts = [serializer._base64(v) for v in raw]
             blobs.extend((texts, index, text) for index, text in enumerate(texts))
@@ -374,9 +366,10 @@ def _stored_value(serializer: Any, shape: Any, value: DynamoType, odd: list[Any]
     kind = value.type
     raw = value.value
     raw_type = type(raw)
-    if kind == "S" or kind == "N":
-        if raw_type is str:
-            return {kind: raw}
+    if kind in _SCALARS:
+        wire = _scalar(kind, raw, raw_type)
+        if wire is not None:
+            return wire
     elif kind == "M":
         if (raw_type is dict or raw_type is LimitedSizeDict) and "" not in raw and all(type(k) is str for k in raw):
             inner = {}
@@ -395,18 +388,31 @@ def _stored_value(serializer: Any, shape: Any, value: DynamoType, odd: list[Any]
                     v = item_copies.as_plain(v)
                 items.append(None if v is None else _attribute_value(serializer, shape, v, odd, blobs))
             return {"L": items}
-    elif kind == "BOOL" or kind == "NULL":
-        if raw_type is bool:
-            return {kind: raw}
-    elif kind == "SS" or kind == "NS":
-        if raw_type is list and all(type(v) is str for v in raw):
-            return {kind: list(raw)}
     elif kind == "B" and (raw_type is bytes or raw_type is str):
-        text = serializer._base64(raw if raw_type is bytes else base64.b64decode(raw))
-        wire = {"B": text}
-        blobs.append((wire, "B", text))
-        return wire
+        return _binary(serializer, raw if raw_type is bytes else base64.b64decode(raw), blobs)
     return _attribute_value(serializer, shape, item_copies.as_plain(value), odd, blobs)
+
+
+#: The kinds whose value is written as it is (``_scalar``).
+_SCALARS = frozenset(("S", "N", "BOOL", "NULL", "SS", "NS"))
+
+
+def _scalar(kind: str, raw: Any, raw_type: type) -> dict[str, Any] | None:
+    """The wire form of a text, number, boolean, null or string/number set held as ``serialize_json`` writes it
+    (a new list for a set); None when ``raw`` is not of its plain form (``serialize_json`` then decides)."""
+    if kind == "S" or kind == "N":
+        return {kind: raw} if raw_type is str else None
+    if kind == "BOOL" or kind == "NULL":
+        return {kind: raw} if raw_type is bool else None
+    return {kind: list(raw)} if raw_type is list and all(type(v) is str for v in raw) else None
+
+
+def _binary(serializer: Any, data: bytes, blobs: Blobs) -> dict[str, Any]:
+    """A binary value's wire form (base64 text), recorded in ``blobs`` for the answer's parse."""
+    text = serializer._base64(data)
+    wire = {"B": text}
+    blobs.append((wire, "B", text))
+    return wire
 
 
 _original_execute_result = ActionResult.execute_result
