@@ -39,7 +39,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Self, TypeVar
 
 from moto.scheduler.models import Schedule, ScheduleGroup
 
@@ -113,7 +113,29 @@ def scan(schedules: dict[str, Any], due_of: Callable[[str], datetime | None]) ->
     return best
 
 
-class Deadlines(dict[Any, datetime]):
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+class _EveryPutSeen(dict[_K, _V]):
+    """A dict whose ``setdefault``, ``update`` and ``|=`` put each item through ``__setitem__`` (dict's own skip it):
+    the base of a dict that keeps something beside each item put in it."""
+
+    def setdefault(self, key: _K, default: Any = None) -> _V:
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def __ior__(self, other: Any) -> Self:  # type: ignore[override,misc]
+        self.update(other)
+        return self
+
+
+class Deadlines(_EveryPutSeen[Any, datetime]):
     """``Runtime.deadlines`` (a parked task's endpoint -> its deadline), the earliest at hand (fast path 75)."""
 
     def __init__(self) -> None:
@@ -130,19 +152,6 @@ class Deadlines(dict[Any, datetime]):
         super().__setitem__(key, deadline)
         self._pushes += 1
         heapq.heappush(self._heap, (deadline, self._number[key], self._pushes, key))
-
-    def setdefault(self, key: Any, default: Any = None) -> Any:
-        if key not in self:
-            self[key] = default
-        return self[key]
-
-    def update(self, *args: Any, **kwargs: Any) -> None:
-        for key, value in dict(*args, **kwargs).items():
-            self[key] = value
-
-    def __ior__(self, other: Any) -> Deadlines:  # type: ignore[override,misc]
-        self.update(other)
-        return self
 
     def __copy__(self) -> Deadlines:
         return _deadlines(list(dict.items(self)))
@@ -171,7 +180,7 @@ def _deadlines(items: list[tuple[Any, datetime]]) -> Deadlines:
     return rebuilt
 
 
-class LoggedSchedules(dict[str, Any]):
+class LoggedSchedules(_EveryPutSeen[str, Any]):
     """A schedule group's ``schedules`` (fast path 79): moto's dict, with a log of every (name, schedule) put in it."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -182,19 +191,6 @@ class LoggedSchedules(dict[str, Any]):
     def __setitem__(self, name: str, schedule: Any) -> None:
         super().__setitem__(name, schedule)
         self.log.append((name, schedule))
-
-    def setdefault(self, name: str, default: Any = None) -> Any:
-        if name not in self:
-            self[name] = default
-        return self[name]
-
-    def update(self, *args: Any, **kwargs: Any) -> None:
-        for name, schedule in dict(*args, **kwargs).items():
-            self[name] = schedule
-
-    def __ior__(self, other: Any) -> LoggedSchedules:  # type: ignore[override,misc]
-        self.update(other)
-        return self
 
     def __reduce__(self) -> tuple[Any, ...]:  # (pickle and deepcopy: a new log of the items, in the dict's order)
         return (LoggedSchedules, (list(dict.items(self)),))
