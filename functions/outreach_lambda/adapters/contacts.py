@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from outreach_lambda.adapters.aws import put_if_absent, table, update_if
+from outreach_lambda.adapters.aws import put_if_absent, query, scan, update_if, update_item
 from outreach_lambda.ports import LedgerStatus
 
 #: One item per cause for which contacts are parked (sk = the cause): ops are alerted once per cause.
@@ -37,10 +37,6 @@ def claimed_at(now: datetime) -> str:
 class ContactLedger:
     def __init__(self, table_name: str) -> None:
         self._name = table_name
-
-    @property
-    def _table(self) -> Any:
-        return table(self._name)
 
     def claim(
         self, pk: str, key: str, fields: dict[str, Any], again: frozenset[str], now: datetime | None = None
@@ -75,7 +71,8 @@ class ContactLedger:
         names = {f"#{i}": name for i, name in enumerate(["status", *fields])}
         values = {f":{i}": value for i, value in enumerate([status, *fields.values()])}
         sets = ", ".join(f"#{i} = :{i}" for i in range(len(names)))
-        self._table.update_item(
+        update_item(
+            self._name,
             Key={"pk": pk, "sk": key},
             UpdateExpression=f"SET {sets} REMOVE {IN_FLIGHT}, {CLAIMED_AT}",
             ExpressionAttributeNames=names,
@@ -83,16 +80,18 @@ class ContactLedger:
         )
 
     def stuck(self, claimed_before: datetime) -> list[dict[str, Any]]:
-        from boto3.dynamodb.conditions import Key  # boto3 on first use: its import costs a cold start ~120 ms
-
         items: list[dict[str, Any]] = []
         kwargs: dict[str, Any] = {
             "IndexName": SENDING_INDEX,
-            "KeyConditionExpression": Key(IN_FLIGHT).eq(LedgerStatus.SENDING.value)
-            & Key(CLAIMED_AT).lt(claimed_at(claimed_before)),
+            "KeyConditionExpression": "#f = :sending AND #c < :before",
+            "ExpressionAttributeNames": {"#f": IN_FLIGHT, "#c": CLAIMED_AT},
+            "ExpressionAttributeValues": {
+                ":sending": LedgerStatus.SENDING.value,
+                ":before": claimed_at(claimed_before),
+            },
         }
         while True:
-            page = self._table.query(**kwargs)
+            page = query(self._name, **kwargs)
             items.extend(page["Items"])
             if "LastEvaluatedKey" not in page:
                 return items
@@ -120,7 +119,7 @@ class ContactLedger:
         items: list[dict[str, Any]] = []
         kwargs: dict[str, Any] = {"ConsistentRead": True}
         while True:
-            page = self._table.scan(**kwargs)
+            page = scan(self._name, **kwargs)
             items.extend(page["Items"])
             if "LastEvaluatedKey" not in page:
                 return items

@@ -12,7 +12,7 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from outreach_lambda.adapters.aws import put_if_absent, table, update_if
+from outreach_lambda.adapters.aws import get_item, put_if_absent, update_if
 from outreach_lambda.domain.events import STORED, CustomerMessageReceived
 
 
@@ -49,8 +49,7 @@ class ConversationsRepository:
         return put_if_absent(self._name, item)
 
     def get(self, message_id: str) -> dict[str, Any] | None:
-        item = table(self._name).get_item(Key={"pk": message_pk(message_id), "sk": "MESSAGE"}, ConsistentRead=True)
-        found = item.get("Item")
+        found = get_item(self._name, {"pk": message_pk(message_id), "sk": "MESSAGE"}, ConsistentRead=True)
         if found is None:
             return None
         out = dict(found)
@@ -94,4 +93,4 @@ class ConversationsRepository:
 
     def has_ordered(self, email: str) -> bool:
         key = {"pk": customer_pk(email), "sk": "ORDERED"}
-        return "Item" in table(self._name).get_item(Key=key, ConsistentRead=True)
+        return get_item(self._name, key, ConsistentRead=True) is not None

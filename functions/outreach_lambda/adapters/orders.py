@@ -38,7 +38,17 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from outreach_lambda.adapters.aws import CONDITION_FAILED, client, error_code, put_if_absent, table, update_if
+from outreach_lambda.adapters.aws import (
+    CONDITION_FAILED,
+    client,
+    delete_item,
+    error_code,
+    get_item,
+    put_if_absent,
+    put_item,
+    query,
+    update_if,
+)
 from outreach_lambda.domain.events import STORED, CatalogRequested
 from outreach_lambda.domain.model import FINISHED_RUN_STATUSES, Decision, InboundEvent, OrderState
 
@@ -276,10 +286,6 @@ class OrdersRepository:
     def __init__(self, table_name: str) -> None:
         self._name = table_name
 
-    @property
-    def _table(self) -> Any:
-        return table(self._name)
-
     # -- registration (intake) -------------------------------------------------------------------
     def register(
         self,
@@ -308,7 +314,7 @@ class OrdersRepository:
             return False
         # One write per sku (at most MAX_ITEMS): the deployed roles have no BatchWriteItem.
         for sku in sorted(set(skus)):
-            self._table.put_item(Item={"pk": f"SKU#{sku}", "sk": order_pk(order_id), "orderId": order_id})
+            put_item(self._name, {"pk": f"SKU#{sku}", "sk": order_pk(order_id), "orderId": order_id})
         return True
 
     def orders_with_sku(self, sku: str, after: str | None = None) -> list[str]:
@@ -321,7 +327,7 @@ class OrdersRepository:
             "ConsistentRead": True,
         }
         while True:
-            page = self._table.query(**kwargs)
+            page = query(self._name, **kwargs)
             ids.extend(item["orderId"] for item in page["Items"])
             if "LastEvaluatedKey" not in page:
                 return ids
@@ -365,10 +371,9 @@ class OrdersRepository:
     def load(self, order_id: str) -> tuple[OrderRecord | None, list[tuple[str, InboundEvent]]]:
         """The order as a step needs it, in one Query: its record (state with the order detail) and its pending
         events (not applied yet) in the order they arrived."""
-        from boto3.dynamodb.conditions import Key  # boto3 on first use: its import costs a cold start ~120 ms
-
         kwargs: dict[str, Any] = {
-            "KeyConditionExpression": Key("pk").eq(order_pk(order_id)) & Key("sk").between(*ORDER_RANGE),
+            "KeyConditionExpression": "pk = :pk AND sk BETWEEN :first AND :last",
+            "ExpressionAttributeValues": {":pk": order_pk(order_id), ":first": ORDER_RANGE[0], ":last": ORDER_RANGE[1]},
             "ConsistentRead": True,
             # STATE first, then the events: every event counted in the ``arrived`` read was stored before it
             # was counted, so the events read after it include it.
@@ -378,7 +383,7 @@ class OrdersRepository:
         item: dict[str, Any] | None = None
         applied: frozenset[bytes] = frozenset()
         while True:
-            page = self._table.query(**kwargs)
+            page = query(self._name, **kwargs)
             for entry in page["Items"]:
                 sk = entry["sk"]
                 if sk == "STATE":
@@ -434,9 +439,7 @@ class OrdersRepository:
         return put_if_absent(self._name, item)
 
     def get_catalog_request(self, request_id: str) -> CatalogRequested | None:
-        item = self._table.get_item(Key={"pk": catalog_pk(request_id), "sk": "REQUEST"}, ConsistentRead=True).get(
-            "Item"
-        )
+        item = get_item(self._name, {"pk": catalog_pk(request_id), "sk": "REQUEST"}, ConsistentRead=True)
         return CatalogRequested.model_validate_json(item["request"], context=STORED) if item else None
 
     # -- sku batch delays: how many customers were told -------------------------------------------
@@ -482,8 +485,8 @@ class OrdersRepository:
     def batch_fan_out(self, event_id: str) -> str | None:
         """How a sku delay's fan-out stands (``"open"``, ``"closed"``, ``"counted"``); None: no such delay was opened
         (a continuation of it is not Outreach's own)."""
-        found = self._table.get_item(Key={"pk": batch_pk(event_id), "sk": "SUMMARY"}, ConsistentRead=True)
-        return str(found["Item"].get("fanOut", "counted")) if "Item" in found else None
+        found = get_item(self._name, {"pk": batch_pk(event_id), "sk": "SUMMARY"}, ConsistentRead=True)
+        return str(found.get("fanOut", "counted")) if found is not None else None
 
     def _report_once(self, event_id: str, summary: dict[str, Any] | None) -> dict[str, Any] | None:
         """The summary to whichever write first finds the batch complete: closing it or counting an outcome."""
@@ -687,7 +690,7 @@ class OrdersRepository:
 
     def release_skus(self, order_id: str, skus: list[str]) -> None:
         for sku in sorted(set(skus)):
-            self._table.delete_item(Key={"pk": f"SKU#{sku}", "sk": order_pk(order_id)})
+            delete_item(self._name, {"pk": f"SKU#{sku}", "sk": order_pk(order_id)})
 
     def quotes(self, order_id: str) -> list[dict[str, str]]:
         """The promise ledger: every quote (time, date, reason, causing event), oldest first."""

@@ -20,7 +20,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from outreach_lambda.adapters.aws import CONDITION_FAILED, error_code, table
+from outreach_lambda.adapters.aws import CONDITION_FAILED, error_code, update_item
 
 KEY = {"pk": "RATE#email", "sk": "WINDOW"}
 MAX_ATTEMPTS = 100
@@ -38,7 +38,6 @@ class SendRateLimiter:
 
     def reserve(self, now: datetime) -> datetime:
         """The instant this send may go: ``now``, or the start of the first later window with room."""
-        tbl = table(self._name)
         current = math.floor(now.timestamp() / self._window) * self._window
         known: dict[str, Any] | None = None  # the item as last seen; None: assume an older window
         for _ in range(MAX_ATTEMPTS):
@@ -53,7 +52,8 @@ class SendRateLimiter:
                 condition = "#s = :old_s AND #u = :old_u"
                 values = {":old_s": known["start"], ":old_u": known["used"]}
             try:
-                tbl.update_item(
+                update_item(
+                    self._name,
                     Key=KEY,
                     UpdateExpression="SET #s = :s, #u = :u",
                     ConditionExpression=condition,
