@@ -43,18 +43,20 @@ def table() -> Iterator[str]:
             yield name
 
 
-def _resource(name: str) -> Any:
-    return boto3.resource("dynamodb").Table(name)
+@pytest.fixture(scope="module")
+def resource(table: str) -> Any:
+    """The same table through boto3's ``Table`` resource (what the adapters used before)."""
+    return boto3.resource("dynamodb").Table(table)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(attributes=_attributes)
 def test_given_any_item_written_by_the_adapters_then_the_resource_reads_the_same_and_so_do_they(
-    table: str, attributes: dict[str, Any]
+    table: str, resource: Any, attributes: dict[str, Any]
 ) -> None:
     item = {"pk": "ITEM", "sk": "ONE", **attributes}
     aws.put_item(table, item)
-    assert _resource(table).get_item(Key={"pk": "ITEM", "sk": "ONE"}, ConsistentRead=True)["Item"] == item
+    assert resource.get_item(Key={"pk": "ITEM", "sk": "ONE"}, ConsistentRead=True)["Item"] == item
     assert aws.get_item(table, {"pk": "ITEM", "sk": "ONE"}, ConsistentRead=True) == item
     page = aws.query(
         table, KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": "ITEM"}, ConsistentRead=True
@@ -62,13 +64,13 @@ def test_given_any_item_written_by_the_adapters_then_the_resource_reads_the_same
     assert page["Items"] == [item]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(attributes=_attributes)
 def test_given_any_item_written_by_the_resource_then_the_adapters_update_and_read_it_as_the_resource_would(
-    table: str, attributes: dict[str, Any]
+    table: str, resource: Any, attributes: dict[str, Any]
 ) -> None:
     key = {"pk": "ITEM", "sk": "TWO"}
-    _resource(table).put_item(Item={**key, **attributes})
+    resource.put_item(Item={**key, **attributes})
     assert aws.get_item(table, key, ConsistentRead=True) == {**key, **attributes}
     new = aws.update_if(
         table,
