@@ -12,7 +12,7 @@ conditions are written as text.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -31,10 +31,12 @@ def client(service: str) -> Any:
 
 
 @once
-def _codecs() -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
+def _codecs() -> tuple[Any, Any]:
+    """boto3's serializer and deserializer (their methods are looked up per request, not kept: whatever boto3's
+    classes hold then is what runs)."""
     from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
-    return TypeSerializer().serialize, TypeDeserializer().deserialize
+    return TypeSerializer(), TypeDeserializer()
 
 
 #: the members of a DynamoDB request whose values are attribute maps (written as DynamoDB JSON)
@@ -43,13 +45,13 @@ _VALUE_MAPS = ("Key", "Item", "ExpressionAttributeValues", "ExclusiveStartKey")
 
 def to_wire(values: Mapping[str, Any]) -> dict[str, Any]:
     """A map of plain values (str, Decimal, int, bytes, sets, lists, dicts, bool, None) as DynamoDB JSON."""
-    serialize = _codecs()[0]
+    serialize = _codecs()[0].serialize
     return {name: serialize(value) for name, value in values.items()}
 
 
 def from_wire(item: Mapping[str, Any]) -> dict[str, Any]:
     """A DynamoDB JSON map as plain values (numbers as Decimal, binaries as ``Binary``), as the resource reads it."""
-    deserialize = _codecs()[1]
+    deserialize = _codecs()[1].deserialize
     return {name: deserialize(value) for name, value in item.items()}
 
 
