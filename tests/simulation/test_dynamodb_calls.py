@@ -80,12 +80,20 @@ def test_given_moto_call_action_patched_or_a_subclass_then_fast_path_87_steps_as
         DynamoHandler.call_action = original  # type: ignore[method-assign]
     from moto.core.responses import BaseResponse
 
-    for owner in (DynamoHandler, BaseResponse):  # a resource to authorise against: moto's own steps read it
+    for owner in DynamoHandler.__mro__[:-1]:  # a resource to authorise against: moto's own steps read it
         owner._determine_resource = lambda self: "*"  # type: ignore[attr-defined]
         try:
             assert not dynamodb_calls.covers(DynamoHandler)
         finally:
             del owner._determine_resource  # type: ignore[attr-defined]
+    assert dynamodb_calls.covers(DynamoHandler)
+    for name, value in (("serialized", None), ("_enrich_response", None), ("call_action", None)):
+        original = BaseResponse.__dict__[name]
+        setattr(BaseResponse, name, value)
+        try:
+            assert not dynamodb_calls.covers(DynamoHandler)
+        finally:
+            setattr(BaseResponse, name, original)
     assert dynamodb_calls.covers(DynamoHandler)
 
 

@@ -91,16 +91,34 @@ class _Template:
 
 
 def covers(responder: Any) -> bool:
-    """True when fast path 87 may answer for ``responder`` (moto's own DynamoDB handler and call_action steps)."""
-    return (
-        responder is DynamoHandler
-        and DynamoHandler.__dict__.get("call_action") is _CALL_ACTION
-        and BaseResponse.__dict__.get("call_action") is _BASE_CALL_ACTION
-        and BaseResponse.__dict__.get("serialized") is _SERIALIZED
-        and BaseResponse.__dict__.get("_enrich_response") is _ENRICH
-        and ActionAuthenticatorMixin.__dict__.get("_authenticate_and_authorize_normal_action") is _AUTHENTICATE
-        and not hasattr(DynamoHandler, "_determine_resource")
-    )
+    """True when fast path 87 may answer for ``responder`` (moto's own DynamoDB handler and call_action steps).
+
+    Fast path 100: the classes' own dicts are read through views made once (``cls.__dict__`` makes a new view for every
+    read; a view stays the live dict of its class), and ``hasattr(DynamoHandler, "_determine_resource")``, which for a
+    name nowhere to be found makes and drops an ``AttributeError`` every call, is the same search of the class's and its
+    metaclass's MRO dicts without one."""
+    if responder is not DynamoHandler:
+        return False
+    if (
+        _DYNAMO_DICT.get("call_action") is not _CALL_ACTION
+        or _BASE_DICT.get("call_action") is not _BASE_CALL_ACTION
+        or _BASE_DICT.get("serialized") is not _SERIALIZED
+        or _BASE_DICT.get("_enrich_response") is not _ENRICH
+        or _MIXIN_DICT.get("_authenticate_and_authorize_normal_action") is not _AUTHENTICATE
+    ):
+        return False
+    for found in _LOOKUP_DICTS:  # noqa: SIM110 (a loop: a generator in all() costs a frame and its close per call)
+        if "_determine_resource" in found:
+            return False
+    return True
+
+
+#: fast path 100: the live dicts of the classes ``covers`` reads; every dict ``hasattr(DynamoHandler, name)`` searches
+_DYNAMO_DICT = DynamoHandler.__dict__
+_BASE_DICT = BaseResponse.__dict__
+_MIXIN_DICT = ActionAuthenticatorMixin.__dict__
+_METACLASS: Any = type(DynamoHandler)
+_LOOKUP_DICTS = tuple(cls.__dict__ for cls in (*DynamoHandler.__mro__, *_METACLASS.__mro__))
 
 
 @functools.lru_cache(maxsize=64)

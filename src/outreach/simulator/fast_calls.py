@@ -871,10 +871,13 @@ def _dynamodb_backend(self: Any) -> Any:
     region = self.region
     account = dict.get(backends, self.current_account)
     registered: list[Any] = BackendDict._instances  # type: ignore[misc]
-    if account is not None and region != "global" and any(known is backends for known in registered):
-        backend = dict.get(account, region)
-        if backend is not None:
-            return backend
+    if account is not None and region != "global":
+        for known in registered:  # (a loop: a generator in any() costs a frame and its close per call)
+            if known is backends:
+                backend = dict.get(account, region)
+                if backend is not None:
+                    return backend
+                break
     return _original_dynamodb_backend(self)
 
 
