@@ -152,3 +152,58 @@ def test_given_any_item_then_its_size_is_that_of_its_json_form(attributes) -> No
     as_json = item.to_json()["Attributes"]
 
     assert metering.item_size(item) == sum(len(k.encode()) + value_size(v) for k, v in as_json.items())
+
+
+# -- fast path 101: the item a write stored, known without looking it up again ----------------------------------------
+_write_steps = st.lists(
+    st.tuples(
+        st.sampled_from(["put", "put_if_absent", "update", "update_if_present", "delete"]),
+        st.sampled_from(["A", "B"]),
+        st.sampled_from([0, 700, 1100, 2500]),  # value sizes either side of a KB
+    ),
+    min_size=1,
+    max_size=10,
+)
+
+
+def _write_units_of(steps: list[tuple[str, str, int]]) -> dict[str, float]:
+    from moto.moto_api._internal import mock_random
+
+    from outreach.simulator import moto_runtime
+
+    mock_random.seed(5)
+    with mock_aws(), moto_runtime.patched({}, fast=True), metering.metered() as meter, metering.in_function("t"):
+        create_keyed_table("t", REGION)
+        ddb = boto3.client("dynamodb", region_name=REGION)
+        for operation, pk, size in steps:
+            key = {"pk": {"S": pk}, "sk": {"S": "1"}}
+            value = {"S": "x" * size}
+            try:
+                if operation.startswith("put"):
+                    extra = {"ConditionExpression": "attribute_not_exists(pk)"} if operation == "put_if_absent" else {}
+                    ddb.put_item(TableName="t", Item={**key, "v": value}, **extra)
+                elif operation.startswith("update"):
+                    extra = {"ConditionExpression": "attribute_exists(pk)"} if operation == "update_if_present" else {}
+                    ddb.update_item(
+                        TableName="t",
+                        Key=key,
+                        UpdateExpression="SET v = :v",
+                        ExpressionAttributeValues={":v": value},
+                        **extra,
+                    )
+                else:
+                    ddb.delete_item(TableName="t", Key=key)
+            except ClientError:
+                pass
+    return dict(meter.write_units)
+
+
+@settings(max_examples=25, deadline=None)
+@given(_write_steps)
+def test_given_any_writes_when_the_stored_item_is_known_then_the_units_are_those_of_looking_it_up(steps):
+    known = _write_units_of(steps)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(metering, "_updated_in_place", lambda before, answer: metering._LOOK_UP)
+        patch.setattr(metering, "_put_stored", lambda before, answer: metering._LOOK_UP)
+        looked_up = _write_units_of(steps)
+    assert known == looked_up

@@ -26,6 +26,11 @@ Counted (``Metering``), as AWS would see them in a deployed stack:
 - **Log bytes** the handlers write (CloudWatch Logs ingestion; metrics are embedded in the logs, EMF).
 
 Counting never changes what a run does: the wrappers only observe (``tests/simulation/test_metering.py``).
+
+Fast path 101: a write looks its item up before it runs and, for a PutItem or an UpdateItem that answered without an
+error, takes the item stored after it from what it knows (the item PutItem answers; the very item UpdateItem changed in
+place) instead of looking it up again; anything else (an error, an UpdateItem that made a new item, a delete) is looked
+up. ``tests/simulation/test_metering.py`` compares the units with the look-up's over random writes around 1 KB.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ from typing import Any
 
 from botocore.client import BaseClient
 from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.dynamo_type import Item
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import state_task_service_sns
 
 from outreach.simulator.patching import installed
@@ -334,21 +340,50 @@ def _count_read(operation: str, units: float) -> None:
             meter.read_units[operation] += units
 
 
-def _single_write(method: Callable[..., Any], key_from: Callable[[Any, tuple[Any, ...], dict[str, Any]], Any]) -> Any:
+def _single_write(
+    method: Callable[..., Any],
+    key_from: Callable[[Any, tuple[Any, ...], dict[str, Any]], Any],
+    stored_after: Callable[[Any, Any], Any] | None = None,
+) -> Any:
+    """A write billed by the larger of its item before and after. ``stored_after(item before, answer)``: the item stored
+    after a write that answered without an error, known without looking it up again (fast path 101), or ``_LOOK_UP``."""
+
     def write(self: DynamoDBBackend, table_name: str, *args: Any, **kwargs: Any) -> Any:
         operation = _current_operation()
         if operation is None:
             return method(self, table_name, *args, **kwargs)
         table = self.get_table(table_name)
         hash_key, range_key = self.get_keys_value(table, key_from(table, args, kwargs))  # looked up once for both
-        before = item_size(table.get_item(hash_key, range_key))
+        stored = table.get_item(hash_key, range_key)
+        before = item_size(stored)
+        answered = False
         try:
-            return method(self, table_name, *args, **kwargs)
+            answer = method(self, table_name, *args, **kwargs)
+            answered = True
+            return answer
         finally:  # a failed condition still costs the existing item's size
-            after = item_size(table.get_item(hash_key, range_key))
-            _count_write(operation, _write_units(max(before, after)))
+            after_item = stored_after(stored, answer) if answered and stored_after is not None else _LOOK_UP
+            if after_item is _LOOK_UP:
+                after_item = table.get_item(hash_key, range_key)
+            _count_write(operation, _write_units(max(before, item_size(after_item))))
 
     return write
+
+
+# -- fast path 101: the item a write stored, known without looking it up again -------------------------------------
+_LOOK_UP = object()
+
+
+def _updated_in_place(before: Any, answer: Any) -> Any:
+    """After an UpdateItem of an item that existed: that very item. moto's ``update_item`` reads the item by the same
+    key (``table.get_item``) and changes that object in place (its executors, fast path 16 likewise); it stores a new
+    item only when there was none, which is looked up."""
+    return before if type(before) is Item else _LOOK_UP
+
+
+def _put_stored(before: Any, answer: Any) -> Any:
+    """After a PutItem: the item moto's ``put_item`` answers, the one ``Table.put_item`` stored under its key."""
+    return answer if type(answer) is Item else _LOOK_UP
 
 
 def _transact(method: Callable[..., Any]) -> Any:
@@ -438,8 +473,12 @@ def metered() -> Iterator[Metering]:
     patches: list[tuple[Any, str, Any]] = [
         (BaseClient, "_make_api_call", _metered_call(BaseClient.__dict__["_make_api_call"])),
         (state_task_service_sns, "boto_client_for", _marked(state_task_service_sns.boto_client_for)),
-        (DynamoDBBackend, "put_item", _single_write(DynamoDBBackend.__dict__["put_item"], _put_key)),
-        (DynamoDBBackend, "update_item", _single_write(DynamoDBBackend.__dict__["update_item"], _key_arg)),
+        (DynamoDBBackend, "put_item", _single_write(DynamoDBBackend.__dict__["put_item"], _put_key, _put_stored)),
+        (
+            DynamoDBBackend,
+            "update_item",
+            _single_write(DynamoDBBackend.__dict__["update_item"], _key_arg, _updated_in_place),
+        ),
         (DynamoDBBackend, "delete_item", _single_write(DynamoDBBackend.__dict__["delete_item"], _key_arg)),
         (DynamoDBBackend, "transact_write_items", _transact(DynamoDBBackend.__dict__["transact_write_items"])),
         (DynamoDBBackend, "get_item", _get(DynamoDBBackend.__dict__["get_item"])),
