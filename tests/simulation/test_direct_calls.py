@@ -495,3 +495,47 @@ def test_given_any_virtual_instant_then_the_date_header_is_the_one_moto_writes(i
     with time_machine.travel(instant, tick=False):  # a float: an instant a microsecond's rounding would move on
         assert direct_calls.date_header() == http_date(utcnow())
         assert direct_calls.date_header() == http_date(utcnow())  # the second time from the kept format
+
+
+# -- fast path 103: the before-call verdict and the response parser, kept --------------------------------------------
+def test_given_a_handler_registered_and_unregistered_then_the_before_call_verdict_follows_it() -> None:
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    model = client.meta.service_model.operation_model("GetItem")
+    event = direct_calls._before_call_event(model)
+    assert event == "before-call.dynamodb.GetItem"
+
+    def fault(**kwargs: Any) -> None:
+        return None
+
+    verdicts = []
+    for _ in range(2):
+        client.meta.events.emit(event, model=model, params={"headers": {}})  # botocore keeps the event's handlers
+        verdicts.append(direct_calls._before_call_is_header_only(client, event))
+        client.meta.events.register(event, fault)
+        client.meta.events.emit(event, model=model, params={"headers": {}})
+        verdicts.append(direct_calls._before_call_is_header_only(client, event))
+        client.meta.events.unregister(event, fault)
+    assert verdicts == [True, False, True, False]
+
+
+def test_given_a_parser_factory_when_parsers_are_kept_then_each_is_what_the_factory_makes() -> None:
+    client = boto3.session.Session().client("dynamodb", region_name="us-east-1")  # a factory of its own
+    model = client.meta.service_model.operation_model("GetItem")
+    factory = client._endpoint._response_parser_factory
+
+    def describe(parser: Any) -> tuple[Any, ...]:
+        return type(parser), parser._timestamp_parser, parser._blob_parser.__func__, type(parser._event_stream_parser)
+
+    first = direct_calls.parser_for(client, model)
+    assert direct_calls.parser_for(client, model) is first  # kept
+    assert describe(first) == describe(factory.create_parser("json"))
+
+    def blobs(value: Any) -> Any:
+        return value
+
+    factory.set_parser_defaults(blob_parser=blobs)
+    changed = direct_calls.parser_for(client, model)
+    assert changed is not first and changed._blob_parser is blobs
+    factory._defaults.clear()
+    again = direct_calls.parser_for(client, model)
+    assert again is not changed and describe(again) == describe(first)

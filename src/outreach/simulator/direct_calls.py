@@ -46,6 +46,13 @@ Fast path 96 reads the ``date`` response header every call answered in process c
 same instant to the second, about 1 us under the virtual clock where ``datetime.now`` takes about 6, formatted once per
 timestamp.
 
+Fast path 103 keeps what ``prepare`` and ``parsed_success`` worked out per call although it only changes when botocore's
+state does: the ``before-call`` event's name per operation model; the verdict on the handlers botocore's emitter keeps
+for it (a registration empties the emitter's cache, and the new collection is judged afresh); and the response parser
+(``create_parser`` made a parser, and the event-stream parser inside it, for every answer), one per factory and
+protocol while the factory's defaults and the protocol's parser class stay the same (a parser keeps nothing between
+parses).
+
 Not covered, so fast path 11 answers: other operations; a client without parameter validation whose call is invalid;
 any ``before-call`` handler other than botocore's two header-only ones (a fault a scenario injects; a stubber);
 moto's request recorder or IAM authorisation switched on. One moto quirk is not reproduced: ``setup_class`` reads a
@@ -67,7 +74,7 @@ from urllib.parse import parse_qs, parse_qsl, urlparse
 from botocore.awsrequest import AWSResponse, HeadersDict, _HeaderKey
 from botocore.exceptions import ParamValidationError
 from botocore.handlers import add_recursion_detection_header, inject_api_version_header_if_needed
-from botocore.parsers import ResponseParser
+from botocore.parsers import PROTOCOL_PARSERS, ResponseParser, ResponseParserFactory
 from botocore.validate import ParamValidationDecorator, ParamValidator
 from moto import settings as moto_settings
 from moto.core.authorization import ActionAuthenticatorMixin
@@ -188,9 +195,59 @@ def _before_call_is_header_only(client: Any, event_name: str) -> bool:
     if cache is None or handlers is None:
         return False
     found = cache.get(event_name)
-    if found is None:
-        found = handlers.prefix_search(event_name)
+    if found is not None:  # fast path 103: the verdict on a list of handlers the emitter keeps
+        known = _verdicts.get(id(found))
+        if known is not None and known[0] is found:
+            return known[1]
+        verdict = all(handler in _HEADER_ONLY for handler in found)
+        if len(_verdicts) >= 256:
+            _verdicts.clear()
+        _verdicts[id(found)] = (found, verdict)
+        return verdict
+    found = handlers.prefix_search(event_name)
     return all(handler in _HEADER_ONLY for handler in found)
+
+
+#: fast path 103: id(handlers) -> (the handlers, kept alive with their id; whether they only add headers). botocore's
+#: emitter keeps the handlers of an event in its ``_lookup_cache`` and never changes a kept collection: registering or
+#: unregistering a handler empties the cache, so the event's handlers are then a new collection, judged afresh.
+_verdicts: dict[int, tuple[Any, bool]] = {}
+
+
+@functools.lru_cache(maxsize=64)
+def _before_call_event(operation_model: Any) -> str:
+    """The ``before-call`` event of an operation (fast path 103: made once per operation model)."""
+    return f"before-call.{operation_model.service_model.service_id.hyphenize()}.{operation_model.name}"
+
+
+def parser_for(client: Any, operation_model: Any) -> Any:
+    """``client._endpoint._response_parser_factory.create_parser(protocol)``: fast path 103 makes one per factory and
+    protocol while the factory's defaults and the protocol's parser class stay what they were (a botocore response
+    parser keeps nothing from one parse to the next: its attributes are set once, in ``__init__``)."""
+    factory = client._endpoint._response_parser_factory
+    protocol = operation_model.service_model.resolved_protocol
+    known = _parsers.get((id(factory), protocol))
+    parser_class = PROTOCOL_PARSERS.get(protocol)
+    if (
+        known is not None
+        and known[0] is factory
+        and known[2] is parser_class
+        and known[1] == factory._defaults
+        and type(factory).create_parser is _CREATE_PARSER
+    ):
+        return known[3]
+    parser = factory.create_parser(protocol)
+    plain = type(factory) is ResponseParserFactory  # (not a narrowing check: the factory stays Any)
+    if plain and type(factory._defaults) is dict and type(parser) is parser_class:
+        if len(_parsers) >= 64:
+            _parsers.clear()
+        _parsers[(id(factory), protocol)] = (factory, dict(factory._defaults), parser_class, parser)
+    return parser
+
+
+#: fast path 103: (id(factory), protocol) -> (the factory, its defaults then, the parser class, the parser)
+_parsers: dict[tuple[int, str], tuple[Any, dict[str, Any], Any, Any]] = {}
+_CREATE_PARSER = ResponseParserFactory.create_parser
 
 
 @functools.lru_cache(maxsize=64)
@@ -226,9 +283,7 @@ def prepare(
         or getattr(handler, "__func__", None) is not _DISPATCH
         or moto_recorder._user_enabled
         or ActionAuthenticatorMixin.request_count >= moto_settings.INITIAL_NO_AUTH_ACTION_COUNT  # IAM checks on
-        or not _before_call_is_header_only(
-            client, f"before-call.{operation_model.service_model.service_id.hyphenize()}.{operation_model.name}"
-        )
+        or not _before_call_is_header_only(client, _before_call_event(operation_model))
     ):
         return None
     serializer: Any = client._serializer
@@ -415,7 +470,7 @@ def parsed_success(
     """botocore's parse of a successful answer, read from the structure its body is the JSON text of (fast path 55:
     that structure itself, its blobs decoded, where that is its parse and the parser decodes blobs botocore's way)."""
     http = aws_response(url, status, headers, body)
-    parser = client._endpoint._response_parser_factory.create_parser(operation_model.service_model.resolved_protocol)
+    parser = parser_for(client, operation_model)
     shape = operation_model.output_shape
     parsed: dict[str, Any]
     if shape is None:
@@ -483,5 +538,8 @@ def clear() -> None:
     _operation_plan.cache_clear()
     _url_parts.cache_clear()
     _header_keys.clear()
+    _verdicts.clear()
+    _parsers.clear()
+    _before_call_event.cache_clear()
     dynamodb_calls.template.cache_clear()
     update_answers.clear()
