@@ -154,7 +154,7 @@ def test_given_any_item_then_its_size_is_that_of_its_json_form(attributes) -> No
     assert metering.item_size(item) == sum(len(k.encode()) + value_size(v) for k, v in as_json.items())
 
 
-# -- fast path 101: the item a write stored, known without looking it up again ----------------------------------------
+# -- fast paths 101 and 104: the item a write stored, and the item it finds, known without looking them up ----------
 _write_steps = st.lists(
     st.tuples(
         st.sampled_from(["put", "put_if_absent", "update", "update_if_present", "delete"]),
@@ -205,5 +205,6 @@ def test_given_any_writes_when_the_stored_item_is_known_then_the_units_are_those
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(metering, "_updated_in_place", lambda before, answer: metering._LOOK_UP)
         patch.setattr(metering, "_put_stored", lambda before, answer: metering._LOOK_UP)
+        patch.setattr(metering._ThreadState, "looked_up", property(lambda self: None, lambda self, value: None))
         looked_up = _write_units_of(steps)
     assert known == looked_up

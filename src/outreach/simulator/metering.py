@@ -30,7 +30,10 @@ Counting never changes what a run does: the wrappers only observe (``tests/simul
 Fast path 101: a write looks its item up before it runs and, for a PutItem or an UpdateItem that answered without an
 error, takes the item stored after it from what it knows (the item PutItem answers; the very item UpdateItem changed in
 place) instead of looking it up again; anything else (an error, an UpdateItem that made a new item, a delete) is looked
-up. ``tests/simulation/test_metering.py`` compares the units with the look-up's over random writes around 1 KB.
+up. Fast path 104: an UpdateItem whose item was just read by the same key in the same call (moto's response layer reads
+it, ``backend.get_item(name, key)``, then calls ``backend.update_item(name, key, ...)``) takes the item that read found
+(what the look-up would find: the same table, key and steps, and every write in between clears what was read).
+``tests/simulation/test_metering.py`` compares the units with the look-ups' over random writes around 1 KB.
 """
 
 from __future__ import annotations
@@ -195,7 +198,17 @@ def _read_units(size: int, consistent: bool) -> float:
 
 # -- the hooks ---------------------------------------------------------------------------------------
 _active: Metering | None = None
-_local = threading.local()
+
+
+class _ThreadState(threading.local):
+    """Per thread: ``frames`` (the handler invocations running), ``call`` (the metered call being answered),
+    ``in_transaction``, and ``looked_up`` (fast path 104: the item the last metered ``get_item`` of this thread found,
+    with the call, backend, table name and key it was read by; a class default, read by every write)."""
+
+    looked_up: tuple[Any, ...] | None = None
+
+
+_local = _ThreadState()
 
 
 @dataclass
@@ -349,12 +362,29 @@ def _single_write(
     after a write that answered without an error, known without looking it up again (fast path 101), or ``_LOOK_UP``."""
 
     def write(self: DynamoDBBackend, table_name: str, *args: Any, **kwargs: Any) -> Any:
+        looked_up = _local.looked_up
+        _local.looked_up = None  # (fast path 104: a write makes any item read before it stale)
         operation = _current_operation()
         if operation is None:
             return method(self, table_name, *args, **kwargs)
-        table = self.get_table(table_name)
-        hash_key, range_key = self.get_keys_value(table, key_from(table, args, kwargs))  # looked up once for both
-        stored = table.get_item(hash_key, range_key)
+        key = (args[0] if args else kwargs.get("key")) if key_from is _key_arg else None
+        found: Any = _LOOK_UP
+        if (
+            looked_up is not None
+            and key is not None
+            and looked_up[0] is _local.call
+            and looked_up[1] is self
+            and looked_up[2] == table_name
+            and looked_up[3] is key
+        ):
+            found = looked_up[4]  # fast path 104: read by this very key in this call, and nothing written since
+        keys: tuple[Any, Any, Any] | None = None
+        if found is _LOOK_UP:
+            table = self.get_table(table_name)
+            hash_key, range_key = self.get_keys_value(table, key_from(table, args, kwargs))  # looked up once for both
+            keys = (table, hash_key, range_key)
+            found = table.get_item(hash_key, range_key)
+        stored = found
         before = item_size(stored)
         answered = False
         try:
@@ -364,7 +394,10 @@ def _single_write(
         finally:  # a failed condition still costs the existing item's size
             after_item = stored_after(stored, answer) if answered and stored_after is not None else _LOOK_UP
             if after_item is _LOOK_UP:
-                after_item = table.get_item(hash_key, range_key)
+                if keys is None:
+                    table = self.get_table(table_name)
+                    keys = (table, *self.get_keys_value(table, key_from(table, args, kwargs)))
+                after_item = keys[0].get_item(keys[1], keys[2])
             _count_write(operation, _write_units(max(before, item_size(after_item))))
 
     return write
@@ -388,6 +421,7 @@ def _put_stored(before: Any, answer: Any) -> Any:
 
 def _transact(method: Callable[..., Any]) -> Any:
     def transact(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> Any:
+        _local.looked_up = None  # (fast path 104: a write makes any item read before it stale)
         operation = _current_operation()
         if operation is None:
             return method(self, transact_items)
@@ -437,6 +471,8 @@ def _get(method: Callable[..., Any]) -> Any:
             if projected and item is not None:  # moto answers the projection; DynamoDB bills the whole item
                 billed = _stored(self, table_name, args[1] if len(args) > 1 else kwargs["keys"])
             _count_read(operation, _read_units(item_size(billed), consistent))
+        if call is not None and len(args) == 2 and not kwargs:  # fast path 104: what a write by this key finds
+            _local.looked_up = (call, self, args[0], args[1], item)
         return item
 
     return get
