@@ -53,6 +53,12 @@ for it (a registration empties the emitter's cache, and the new collection is ju
 protocol while the factory's defaults and the protocol's parser class stay the same (a parser keeps nothing between
 parses).
 
+Fast path 105 leaves botocore's response object out of a successful direct answer where nothing would see it:
+``_direct_api_call`` hands its caller the parsed answer alone, and hands the response object only to the operation's
+``after-call`` handlers and its own status check. Where those handlers (as botocore's emitter keeps them) are all
+botocore's retry quota checker, which reads ``status_code`` alone, an object holding the status code stands in for it;
+any other handler (a test's, a user's) gets botocore's response object as before.
+
 Not covered, so fast path 11 answers: other operations; a client without parameter validation whose call is invalid;
 any ``before-call`` handler other than botocore's two header-only ones (a fault a scenario injects; a stubber);
 moto's request recorder or IAM authorisation switched on. One moto quirk is not reproduced: ``setup_class`` reads a
@@ -75,6 +81,7 @@ from botocore.awsrequest import AWSResponse, HeadersDict, _HeaderKey
 from botocore.exceptions import ParamValidationError
 from botocore.handlers import add_recursion_detection_header, inject_api_version_header_if_needed
 from botocore.parsers import PROTOCOL_PARSERS, ResponseParser, ResponseParserFactory
+from botocore.retries.standard import RetryQuotaChecker
 from botocore.validate import ParamValidationDecorator, ParamValidator
 from moto import settings as moto_settings
 from moto.core.authorization import ActionAuthenticatorMixin
@@ -466,10 +473,17 @@ def parsed_success(
     body: str,
     wire: dict[str, Any],
     blobs: list[tuple[Any, Any, str]] | None = None,
-) -> tuple[AWSResponse, dict[str, Any]]:
-    """botocore's parse of a successful answer, read from the structure its body is the JSON text of (fast path 55:
-    that structure itself, its blobs decoded, where that is its parse and the parser decodes blobs botocore's way)."""
-    http = aws_response(url, status, headers, body)
+) -> tuple[Any, dict[str, Any]]:
+    """botocore's response object and parse of a successful answer, read from the structure its body is the JSON text
+    of (fast path 55: that structure itself, its blobs decoded, where that is its parse and the parser decodes blobs
+    botocore's way). Fast path 105: where only botocore's retry quota checker would see the response object, an object
+    with its status code alone."""
+    # fast path 105: a response object only botocore's retry quota reads the status of
+    http = (
+        _Status(status)
+        if _after_call_reads_status_only(client, operation_model)
+        else aws_response(url, status, headers, body)
+    )
     parser = parser_for(client, operation_model)
     shape = operation_model.output_shape
     parsed: dict[str, Any]
@@ -491,6 +505,48 @@ def parsed_success(
     parsed["ResponseMetadata"] = metadata
     metadata["RetryAttempts"] = 0
     return http, parsed
+
+
+# -- fast path 105: no response object where its only reader reads its status --------------------------------------
+class _Status:
+    """What a direct answer hands the ``after-call`` event and the status check of ``_direct_api_call`` instead of
+    botocore's response object, where nothing else sees it: its status code."""
+
+    __slots__ = ("status_code",)
+
+    def __init__(self, status_code: int) -> None:
+        self.status_code = status_code
+
+
+_RELEASE_RETRY_QUOTA = RetryQuotaChecker.release_retry_quota
+_status_verdicts: dict[int, tuple[Any, bool]] = {}  # id(handlers) -> (the handlers, kept alive; the verdict)
+
+
+@functools.lru_cache(maxsize=64)
+def _after_call_event(operation_model: Any) -> str:
+    return f"after-call.{operation_model.service_model.service_id.hyphenize()}.{operation_model.name}"
+
+
+def _after_call_reads_status_only(client: Any, operation_model: Any) -> bool:
+    """True when the handlers botocore's emitter keeps for the operation's ``after-call`` event are all botocore's
+    retry quota checker (``RetryQuotaChecker.release_retry_quota``, which reads ``http_response.status_code`` alone):
+    then the response object of a successful direct answer is seen by nothing but that handler and the status check
+    (``_direct_api_call`` hands the caller the parsed answer only). Judged once per collection of handlers the emitter
+    keeps (a registration empties its cache); an event it keeps nothing for yet, or any other handler: False."""
+    cache = getattr(getattr(client.meta.events, "_emitter", None), "_lookup_cache", None)
+    if cache is None:
+        return False
+    found = cache.get(_after_call_event(operation_model))
+    if found is None:
+        return False
+    known = _status_verdicts.get(id(found))
+    if known is not None and known[0] is found:
+        return known[1]
+    verdict = all(getattr(handler, "__func__", None) is _RELEASE_RETRY_QUOTA for handler in found)
+    if len(_status_verdicts) >= 256:
+        _status_verdicts.clear()
+    _status_verdicts[id(found)] = (found, verdict)
+    return verdict
 
 
 # -- fast path 92: botocore's response object, its headers keyed without a new key object per header ----------------
@@ -540,6 +596,8 @@ def clear() -> None:
     _header_keys.clear()
     _verdicts.clear()
     _parsers.clear()
+    _status_verdicts.clear()
+    _after_call_event.cache_clear()
     _before_call_event.cache_clear()
     dynamodb_calls.template.cache_clear()
     update_answers.clear()
