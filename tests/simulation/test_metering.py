@@ -208,3 +208,23 @@ def test_given_any_writes_when_the_stored_item_is_known_then_the_units_are_those
         patch.setattr(metering._ThreadState, "looked_up", property(lambda self: None, lambda self, value: None))
         looked_up = _write_units_of(steps)
     assert known == looked_up
+
+
+# -- fast path 106: the call's state read from class defaults in a thread that never set it -------------------------
+def test_given_reads_in_threads_of_their_own_then_each_is_billed_as_in_the_first(table) -> None:
+    import threading
+
+    table.put_item(Item={"pk": "A", "sk": "STATE", "state": "x" * 5000})  # 2 units of 4 KB
+    client = boto3.client("dynamodb", region_name=REGION)
+
+    def read() -> None:
+        with metering.in_function("timeline"):
+            client.get_item(TableName="t", Key={"pk": {"S": "A"}, "sk": {"S": "STATE"}}, ConsistentRead=True)
+            client.query(TableName="t", KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": "A"}})
+
+    with metering.metered() as meter:
+        threads = [threading.Thread(target=read) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+            thread.join()
+    assert meter.read_units == {"GetItem": 3 * 2, "Query": 3 * 1}  # a query reads eventually consistently: half

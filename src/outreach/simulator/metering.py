@@ -203,8 +203,14 @@ _active: Metering | None = None
 class _ThreadState(threading.local):
     """Per thread: ``frames`` (the handler invocations running), ``call`` (the metered call being answered),
     ``in_transaction``, and ``looked_up`` (fast path 104: the item the last metered ``get_item`` of this thread found,
-    with the call, backend, table name and key it was read by; a class default, read by every write)."""
+    with the call, backend, table name and key it was read by). Fast path 106: ``call``, ``in_transaction`` and
+    ``looked_up`` have class defaults (what ``getattr(local, name, default)`` answered), so the wrappers of every
+    backend read and write read them directly, without the ``AttributeError`` a ``threading.local`` raises and catches
+    for an attribute its thread never set (no transaction runs in a happy order: ``in_transaction`` is never set), and
+    a query's items are summed in a loop instead of a generator."""
 
+    call: tuple[str, Any] | None = None
+    in_transaction = False
     looked_up: tuple[Any, ...] | None = None
 
 
@@ -320,8 +326,8 @@ def _metered_call(inner: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _current_operation() -> str | None:
-    call = getattr(_local, "call", None)
-    if call is None or getattr(_local, "in_transaction", False):
+    call = _local.call  # (class defaults: no AttributeError raised and caught for a thread that never set one)
+    if call is None or _local.in_transaction:
         return None
     return str(call[0])
 
@@ -459,9 +465,9 @@ def _consistency(operation_name: str, api_params: dict[str, Any]) -> bool | froz
 def _get(method: Callable[..., Any]) -> Any:
     def get(self: DynamoDBBackend, *args: Any, **kwargs: Any) -> Any:
         item = method(self, *args, **kwargs)
-        call = getattr(_local, "call", None)
-        operation = _current_operation()
-        if operation in READ_OPERATIONS and call is not None:
+        call = _local.call
+        if call is not None and call[0] in READ_OPERATIONS and not _local.in_transaction:
+            operation = str(call[0])
             table_name: str = args[0] if args else kwargs["table_name"]
             consistent = call[1]
             if isinstance(consistent, frozenset):  # BatchGetItem: moto reads each key with get_item(table, ...)
@@ -481,12 +487,13 @@ def _get(method: Callable[..., Any]) -> Any:
 def _query_or_scan(method: Callable[..., Any], consistent_at: str) -> Any:
     def read(self: DynamoDBBackend, *args: Any, **kwargs: Any) -> Any:
         result = method(self, *args, **kwargs)
-        operation = _current_operation()
-        if operation is not None:
-            call = getattr(_local, "call", None)
-            consistent = bool(kwargs.get(consistent_at, call[1] if call else False))
-            size = sum(item_size(item) for item in result[0])
-            _count_read(operation, _read_units(size, consistent))
+        call = _local.call
+        if call is not None and not _local.in_transaction:
+            consistent = bool(kwargs.get(consistent_at, call[1]))
+            size = 0
+            for item in result[0]:
+                size += item_size(item)
+            _count_read(str(call[0]), _read_units(size, consistent))
         return result
 
     return read
