@@ -495,3 +495,94 @@ def test_given_any_virtual_instant_then_the_date_header_is_the_one_moto_writes(i
     with time_machine.travel(instant, tick=False):  # a float: an instant a microsecond's rounding would move on
         assert direct_calls.date_header() == http_date(utcnow())
         assert direct_calls.date_header() == http_date(utcnow())  # the second time from the kept format
+
+
+# -- fast path 103: the before-call verdict and the response parser, kept --------------------------------------------
+def test_given_a_handler_registered_and_unregistered_then_the_before_call_verdict_follows_it() -> None:
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    model = client.meta.service_model.operation_model("GetItem")
+    event = direct_calls._before_call_event(model)
+    assert event == "before-call.dynamodb.GetItem"
+
+    def fault(**kwargs: Any) -> None:
+        return None
+
+    verdicts = []
+    for _ in range(2):
+        client.meta.events.emit(event, model=model, params={"headers": {}})  # botocore keeps the event's handlers
+        verdicts.append(direct_calls._before_call_is_header_only(client, event))
+        client.meta.events.register(event, fault)
+        client.meta.events.emit(event, model=model, params={"headers": {}})
+        verdicts.append(direct_calls._before_call_is_header_only(client, event))
+        client.meta.events.unregister(event, fault)
+    assert verdicts == [True, False, True, False]
+
+
+def test_given_a_parser_factory_when_parsers_are_kept_then_each_is_what_the_factory_makes() -> None:
+    client = boto3.session.Session().client("dynamodb", region_name="us-east-1")  # a factory of its own
+    model = client.meta.service_model.operation_model("GetItem")
+    factory = client._endpoint._response_parser_factory
+
+    def describe(parser: Any) -> tuple[Any, ...]:
+        return type(parser), parser._timestamp_parser, parser._blob_parser.__func__, type(parser._event_stream_parser)
+
+    first = direct_calls.parser_for(client, model)
+    assert direct_calls.parser_for(client, model) is first  # kept
+    assert describe(first) == describe(factory.create_parser("json"))
+
+    def blobs(value: Any) -> Any:
+        return value
+
+    factory.set_parser_defaults(blob_parser=blobs)
+    changed = direct_calls.parser_for(client, model)
+    assert changed is not first and changed._blob_parser is blobs
+    factory._defaults.clear()
+    again = direct_calls.parser_for(client, model)
+    assert again is not changed and describe(again) == describe(first)
+
+
+# -- fast path 105: no response object where only the retry quota reads its status -----------------------------------
+def _quota_after_calls(status_only: bool) -> tuple[list[Any], int]:
+    mock_random.seed(11)
+    with mock_aws(), moto_runtime.patched({}, fast=True):
+        create_keyed_table("t", "us-east-1")
+        client = boto3.session.Session().client("dynamodb", region_name="us-east-1")
+        key = {"pk": {"S": "p"}, "sk": {"S": "0"}}
+        client.get_item(TableName="t", Key=key)
+        (checker,) = [
+            handler.__self__
+            for handler in client.meta.events._emitter._lookup_cache["after-call.dynamodb.GetItem"]  # type: ignore[attr-defined]
+        ]
+        assert checker._quota.acquire(100)  # each successful call gives one unit back
+        answers = []
+        with pytest.MonkeyPatch.context() as patch:
+            if not status_only:
+                patch.setattr(direct_calls, "_after_call_reads_status_only", lambda client, model: False)
+            for n in range(5):
+                client.put_item(TableName="t", Item={"pk": {"S": "p"}, "sk": {"S": str(n)}})
+                answers.append(_stable(client.get_item(TableName="t", Key=key)))
+        return answers, checker._quota.available_capacity
+
+
+def test_given_only_the_retry_quota_after_the_call_then_it_reads_the_same_status_without_a_response_object() -> None:
+    answers, capacity = _quota_after_calls(status_only=True)
+    assert (answers, capacity) == _quota_after_calls(status_only=False)
+    assert capacity == 500 - 100 + 10
+
+
+def test_given_an_after_call_handler_of_its_own_then_it_gets_botocore_s_response_object() -> None:
+    with mock_aws(), moto_runtime.patched({}, fast=True):
+        create_keyed_table("t", "us-east-1")
+        client = boto3.session.Session().client("dynamodb", region_name="us-east-1")
+        model = client.meta.service_model.operation_model("GetItem")
+        key = {"pk": {"S": "p"}, "sk": {"S": "0"}}
+        client.get_item(TableName="t", Key=key)
+        assert direct_calls._after_call_reads_status_only(client, model)
+        seen: list[Any] = []
+        client.meta.events.register(
+            "after-call.dynamodb.GetItem", lambda http_response, **kwargs: seen.append(http_response)
+        )
+        client.get_item(TableName="t", Key=key)
+        assert not direct_calls._after_call_reads_status_only(client, model)
+        assert type(seen[0]).__name__ == "AWSResponse" and seen[0].status_code == 200
+        assert seen[0].headers["x-amz-crc32"] and seen[0].content == b"{}"

@@ -4,6 +4,7 @@ give: the same answers (request ids, headers, CRC32), errors, items stored, unit
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from typing import Any
 
@@ -79,12 +80,20 @@ def test_given_moto_call_action_patched_or_a_subclass_then_fast_path_87_steps_as
         DynamoHandler.call_action = original  # type: ignore[method-assign]
     from moto.core.responses import BaseResponse
 
-    for owner in (DynamoHandler, BaseResponse):  # a resource to authorise against: moto's own steps read it
+    for owner in DynamoHandler.__mro__[:-1]:  # a resource to authorise against: moto's own steps read it
         owner._determine_resource = lambda self: "*"  # type: ignore[attr-defined]
         try:
             assert not dynamodb_calls.covers(DynamoHandler)
         finally:
             del owner._determine_resource  # type: ignore[attr-defined]
+    assert dynamodb_calls.covers(DynamoHandler)
+    for name, value in (("serialized", None), ("_enrich_response", None), ("call_action", None)):
+        original = BaseResponse.__dict__[name]
+        setattr(BaseResponse, name, value)
+        try:
+            assert not dynamodb_calls.covers(DynamoHandler)
+        finally:
+            setattr(BaseResponse, name, original)
     assert dynamodb_calls.covers(DynamoHandler)
 
 
@@ -189,3 +198,27 @@ def test_given_a_covered_operation_then_its_template_names_moto_s_response_metho
     assert plan is not None
     assert plan.operation_model.name == operation
     assert plan.shared["region"] == REGION
+
+
+# -- fast path 98: an environment variable read without an exception ----------------------------------------------
+_env_values = st.one_of(st.none(), st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\0")))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=_env_values, name=st.sampled_from(["MOTO_ACCOUNT_ID", "SIM4_TEST_VARIABLE", "Sim4_Ünïcode"]))
+def test_given_any_environment_value_when_read_then_it_is_os_environ_s(monkeypatch, value, name) -> None:
+    if value is None:
+        monkeypatch.delenv(name, raising=False)
+    else:
+        monkeypatch.setenv(name, value)
+    assert dynamodb_calls.environ_get(name) == os.environ.get(name)
+
+
+def test_given_a_value_that_is_not_utf8_when_read_then_it_is_decoded_as_os_environ_decodes_it(monkeypatch) -> None:
+    monkeypatch.setitem(os.environ._data, os.environ.encodekey("SIM4_TEST_VARIABLE"), b"\xff\xfe")  # type: ignore[attr-defined]
+    assert dynamodb_calls.environ_get("SIM4_TEST_VARIABLE") == os.environ.get("SIM4_TEST_VARIABLE") == "\udcff\udcfe"
+
+
+def test_given_os_environ_replaced_when_read_then_the_replacement_answers(monkeypatch) -> None:
+    monkeypatch.setattr(os, "environ", {"MOTO_ACCOUNT_ID": "123456789012"})
+    assert dynamodb_calls.environ_get("MOTO_ACCOUNT_ID") == "123456789012"

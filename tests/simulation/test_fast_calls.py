@@ -248,12 +248,41 @@ def test_given_any_seed_when_request_ids_are_drawn_then_they_and_the_generator_a
 
     for seed in range(200):
         moto_way, fast_way = MotoRandom(seed), MotoRandom(seed)
-        for length in (0, 1, 7, 20, 52, 64):
-            for digits in (True, False):
+        for length in (0, 1, 7, 20, 52, 64, 300):
+            for digits in (True, False, 1, 0, "", None):
                 for lower in (True, False):
                     expected = moto_way.get_random_string(length, digits, lower)
                     assert fast_calls._random_string(fast_way, length, digits, lower) == expected, (seed, length)
         assert fast_way.getstate() == moto_way.getstate()
+
+
+def test_given_a_generator_with_its_own_draw_then_request_ids_are_drawn_its_way():
+    from moto.moto_api._internal.moto_random import MotoRandom
+
+    moto_way, fast_way = MotoRandom(7), MotoRandom(7)
+    for generator in (moto_way, fast_way):
+        original = generator._randbelow
+        generator._randbelow = lambda n, original=original: original(n) // 2 * 2  # type: ignore[method-assign]
+    expected = moto_way.get_random_string(52)
+    assert fast_calls._random_string(fast_way, 52) == expected
+    assert fast_way.getstate() == moto_way.getstate()
+
+
+# -- fast path 102: a request id without the import statement -------------------------------------------------------
+def test_given_any_seed_when_a_request_id_is_made_then_it_the_headers_and_the_generator_are_moto_s():
+    from moto.moto_api._internal import mock_random
+    from moto.utilities.aws_headers import gen_amzn_requestid_long
+
+    from outreach.simulator.patching import installed
+
+    for seed in range(30):
+        made = []
+        for way in (gen_amzn_requestid_long, fast_calls._request_id):
+            mock_random.seed(seed)
+            headers: dict[str, Any] = {"status": 200}
+            with installed([(type(mock_random), "get_random_string", fast_calls._random_string)]):
+                made.append((way(headers), headers, way(None), way([]), mock_random.getstate()))  # type: ignore[arg-type]
+        assert made[0] == made[1]
 
 
 # -- fast path 34: two regular expressions per call ----------------------------------------------------------------

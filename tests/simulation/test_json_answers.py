@@ -359,3 +359,24 @@ def test_given_moto_s_dynamodb_responses_then_only_the_writer_and_the_consumed_c
 
     assert len(re.findall(r"\.result\b", inspect.getsource(responses))) == 1
     assert "body: dict[str, Any] = result.result" in inspect.getsource(responses.include_consumed_capacity)
+
+
+# -- fast path 97: the JSON text of a tree without the circular-reference bookkeeping --------------------------------
+_json_trees = st.recursive(
+    st.one_of(
+        st.none(), st.booleans(), st.integers(), st.floats(), st.text(), st.sampled_from(["\u00e9", "\ud800", "\n"])
+    ),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=5), inner, max_size=4)),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(tree=st.dictionaries(st.text(max_size=5), _json_trees, max_size=5))
+def test_given_any_tree_of_json_values_when_written_then_the_text_is_json_dumps_s(tree):
+    assert json_answers._dumps_tree(tree) == json.dumps(tree)
+
+
+def test_given_json_dumps_replaced_when_a_tree_is_written_then_the_replacement_writes_it(monkeypatch):
+    monkeypatch.setattr(json, "dumps", lambda value: "replaced")
+    assert json_answers._dumps_tree({"a": 1}) == "replaced"

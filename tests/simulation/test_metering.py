@@ -152,3 +152,79 @@ def test_given_any_item_then_its_size_is_that_of_its_json_form(attributes) -> No
     as_json = item.to_json()["Attributes"]
 
     assert metering.item_size(item) == sum(len(k.encode()) + value_size(v) for k, v in as_json.items())
+
+
+# -- fast paths 101 and 104: the item a write stored, and the item it finds, known without looking them up ----------
+_write_steps = st.lists(
+    st.tuples(
+        st.sampled_from(["put", "put_if_absent", "update", "update_if_present", "delete"]),
+        st.sampled_from(["A", "B"]),
+        st.sampled_from([0, 700, 1100, 2500]),  # value sizes either side of a KB
+    ),
+    min_size=1,
+    max_size=10,
+)
+
+
+def _write_units_of(steps: list[tuple[str, str, int]]) -> dict[str, float]:
+    from moto.moto_api._internal import mock_random
+
+    from outreach.simulator import moto_runtime
+
+    mock_random.seed(5)
+    with mock_aws(), moto_runtime.patched({}, fast=True), metering.metered() as meter, metering.in_function("t"):
+        create_keyed_table("t", REGION)
+        ddb = boto3.client("dynamodb", region_name=REGION)
+        for operation, pk, size in steps:
+            key = {"pk": {"S": pk}, "sk": {"S": "1"}}
+            value = {"S": "x" * size}
+            try:
+                if operation.startswith("put"):
+                    extra = {"ConditionExpression": "attribute_not_exists(pk)"} if operation == "put_if_absent" else {}
+                    ddb.put_item(TableName="t", Item={**key, "v": value}, **extra)
+                elif operation.startswith("update"):
+                    extra = {"ConditionExpression": "attribute_exists(pk)"} if operation == "update_if_present" else {}
+                    ddb.update_item(
+                        TableName="t",
+                        Key=key,
+                        UpdateExpression="SET v = :v",
+                        ExpressionAttributeValues={":v": value},
+                        **extra,
+                    )
+                else:
+                    ddb.delete_item(TableName="t", Key=key)
+            except ClientError:
+                pass
+    return dict(meter.write_units)
+
+
+@settings(max_examples=25, deadline=None)
+@given(_write_steps)
+def test_given_any_writes_when_the_stored_item_is_known_then_the_units_are_those_of_looking_it_up(steps):
+    known = _write_units_of(steps)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(metering, "_updated_in_place", lambda before, answer: metering._LOOK_UP)
+        patch.setattr(metering, "_put_stored", lambda before, answer: metering._LOOK_UP)
+        patch.setattr(metering._ThreadState, "looked_up", property(lambda self: None, lambda self, value: None))
+        looked_up = _write_units_of(steps)
+    assert known == looked_up
+
+
+# -- fast path 106: the call's state read from class defaults in a thread that never set it -------------------------
+def test_given_reads_in_threads_of_their_own_then_each_is_billed_as_in_the_first(table) -> None:
+    import threading
+
+    table.put_item(Item={"pk": "A", "sk": "STATE", "state": "x" * 5000})  # 2 units of 4 KB
+    client = boto3.client("dynamodb", region_name=REGION)
+
+    def read() -> None:
+        with metering.in_function("timeline"):
+            client.get_item(TableName="t", Key={"pk": {"S": "A"}, "sk": {"S": "STATE"}}, ConsistentRead=True)
+            client.query(TableName="t", KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": "A"}})
+
+    with metering.metered() as meter:
+        threads = [threading.Thread(target=read) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+            thread.join()
+    assert meter.read_units == {"GetItem": 3 * 2, "Query": 3 * 1}  # a query reads eventually consistently: half

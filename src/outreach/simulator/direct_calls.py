@@ -46,6 +46,19 @@ Fast path 96 reads the ``date`` response header every call answered in process c
 same instant to the second, about 1 us under the virtual clock where ``datetime.now`` takes about 6, formatted once per
 timestamp.
 
+Fast path 103 keeps what ``prepare`` and ``parsed_success`` worked out per call although it only changes when botocore's
+state does: the ``before-call`` event's name per operation model; the verdict on the handlers botocore's emitter keeps
+for it (a registration empties the emitter's cache, and the new collection is judged afresh); and the response parser
+(``create_parser`` made a parser, and the event-stream parser inside it, for every answer), one per factory and
+protocol while the factory's defaults and the protocol's parser class stay the same (a parser keeps nothing between
+parses).
+
+Fast path 105 leaves botocore's response object out of a successful direct answer where nothing would see it:
+``_direct_api_call`` hands its caller the parsed answer alone, and hands the response object only to the operation's
+``after-call`` handlers and its own status check. Where those handlers (as botocore's emitter keeps them) are all
+botocore's retry quota checker, which reads ``status_code`` alone, an object holding the status code stands in for it;
+any other handler (a test's, a user's) gets botocore's response object as before.
+
 Not covered, so fast path 11 answers: other operations; a client without parameter validation whose call is invalid;
 any ``before-call`` handler other than botocore's two header-only ones (a fault a scenario injects; a stubber);
 moto's request recorder or IAM authorisation switched on. One moto quirk is not reproduced: ``setup_class`` reads a
@@ -67,7 +80,8 @@ from urllib.parse import parse_qs, parse_qsl, urlparse
 from botocore.awsrequest import AWSResponse, HeadersDict, _HeaderKey
 from botocore.exceptions import ParamValidationError
 from botocore.handlers import add_recursion_detection_header, inject_api_version_header_if_needed
-from botocore.parsers import ResponseParser
+from botocore.parsers import PROTOCOL_PARSERS, ResponseParser, ResponseParserFactory
+from botocore.retries.standard import RetryQuotaChecker
 from botocore.validate import ParamValidationDecorator, ParamValidator
 from moto import settings as moto_settings
 from moto.core.authorization import ActionAuthenticatorMixin
@@ -188,9 +202,59 @@ def _before_call_is_header_only(client: Any, event_name: str) -> bool:
     if cache is None or handlers is None:
         return False
     found = cache.get(event_name)
-    if found is None:
-        found = handlers.prefix_search(event_name)
+    if found is not None:  # fast path 103: the verdict on a list of handlers the emitter keeps
+        known = _verdicts.get(id(found))
+        if known is not None and known[0] is found:
+            return known[1]
+        verdict = all(handler in _HEADER_ONLY for handler in found)
+        if len(_verdicts) >= 256:
+            _verdicts.clear()
+        _verdicts[id(found)] = (found, verdict)
+        return verdict
+    found = handlers.prefix_search(event_name)
     return all(handler in _HEADER_ONLY for handler in found)
+
+
+#: fast path 103: id(handlers) -> (the handlers, kept alive with their id; whether they only add headers). botocore's
+#: emitter keeps the handlers of an event in its ``_lookup_cache`` and never changes a kept collection: registering or
+#: unregistering a handler empties the cache, so the event's handlers are then a new collection, judged afresh.
+_verdicts: dict[int, tuple[Any, bool]] = {}
+
+
+@functools.lru_cache(maxsize=64)
+def _before_call_event(operation_model: Any) -> str:
+    """The ``before-call`` event of an operation (fast path 103: made once per operation model)."""
+    return f"before-call.{operation_model.service_model.service_id.hyphenize()}.{operation_model.name}"
+
+
+def parser_for(client: Any, operation_model: Any) -> Any:
+    """``client._endpoint._response_parser_factory.create_parser(protocol)``: fast path 103 makes one per factory and
+    protocol while the factory's defaults and the protocol's parser class stay what they were (a botocore response
+    parser keeps nothing from one parse to the next: its attributes are set once, in ``__init__``)."""
+    factory = client._endpoint._response_parser_factory
+    protocol = operation_model.service_model.resolved_protocol
+    known = _parsers.get((id(factory), protocol))
+    parser_class = PROTOCOL_PARSERS.get(protocol)
+    if (
+        known is not None
+        and known[0] is factory
+        and known[2] is parser_class
+        and known[1] == factory._defaults
+        and type(factory).create_parser is _CREATE_PARSER
+    ):
+        return known[3]
+    parser = factory.create_parser(protocol)
+    plain = type(factory) is ResponseParserFactory  # (not a narrowing check: the factory stays Any)
+    if plain and type(factory._defaults) is dict and type(parser) is parser_class:
+        if len(_parsers) >= 64:
+            _parsers.clear()
+        _parsers[(id(factory), protocol)] = (factory, dict(factory._defaults), parser_class, parser)
+    return parser
+
+
+#: fast path 103: (id(factory), protocol) -> (the factory, its defaults then, the parser class, the parser)
+_parsers: dict[tuple[int, str], tuple[Any, dict[str, Any], Any, Any]] = {}
+_CREATE_PARSER = ResponseParserFactory.create_parser
 
 
 @functools.lru_cache(maxsize=64)
@@ -226,9 +290,7 @@ def prepare(
         or getattr(handler, "__func__", None) is not _DISPATCH
         or moto_recorder._user_enabled
         or ActionAuthenticatorMixin.request_count >= moto_settings.INITIAL_NO_AUTH_ACTION_COUNT  # IAM checks on
-        or not _before_call_is_header_only(
-            client, f"before-call.{operation_model.service_model.service_id.hyphenize()}.{operation_model.name}"
-        )
+        or not _before_call_is_header_only(client, _before_call_event(operation_model))
     ):
         return None
     serializer: Any = client._serializer
@@ -411,11 +473,18 @@ def parsed_success(
     body: str,
     wire: dict[str, Any],
     blobs: list[tuple[Any, Any, str]] | None = None,
-) -> tuple[AWSResponse, dict[str, Any]]:
-    """botocore's parse of a successful answer, read from the structure its body is the JSON text of (fast path 55:
-    that structure itself, its blobs decoded, where that is its parse and the parser decodes blobs botocore's way)."""
-    http = aws_response(url, status, headers, body)
-    parser = client._endpoint._response_parser_factory.create_parser(operation_model.service_model.resolved_protocol)
+) -> tuple[Any, dict[str, Any]]:
+    """botocore's response object and parse of a successful answer, read from the structure its body is the JSON text
+    of (fast path 55: that structure itself, its blobs decoded, where that is its parse and the parser decodes blobs
+    botocore's way). Fast path 105: where only botocore's retry quota checker would see the response object, an object
+    with its status code alone."""
+    # fast path 105: a response object only botocore's retry quota reads the status of
+    http = (
+        _Status(status)
+        if _after_call_reads_status_only(client, operation_model)
+        else aws_response(url, status, headers, body)
+    )
+    parser = parser_for(client, operation_model)
     shape = operation_model.output_shape
     parsed: dict[str, Any]
     if shape is None:
@@ -436,6 +505,48 @@ def parsed_success(
     parsed["ResponseMetadata"] = metadata
     metadata["RetryAttempts"] = 0
     return http, parsed
+
+
+# -- fast path 105: no response object where its only reader reads its status --------------------------------------
+class _Status:
+    """What a direct answer hands the ``after-call`` event and the status check of ``_direct_api_call`` instead of
+    botocore's response object, where nothing else sees it: its status code."""
+
+    __slots__ = ("status_code",)
+
+    def __init__(self, status_code: int) -> None:
+        self.status_code = status_code
+
+
+_RELEASE_RETRY_QUOTA = RetryQuotaChecker.release_retry_quota
+_status_verdicts: dict[int, tuple[Any, bool]] = {}  # id(handlers) -> (the handlers, kept alive; the verdict)
+
+
+@functools.lru_cache(maxsize=64)
+def _after_call_event(operation_model: Any) -> str:
+    return f"after-call.{operation_model.service_model.service_id.hyphenize()}.{operation_model.name}"
+
+
+def _after_call_reads_status_only(client: Any, operation_model: Any) -> bool:
+    """True when the handlers botocore's emitter keeps for the operation's ``after-call`` event are all botocore's
+    retry quota checker (``RetryQuotaChecker.release_retry_quota``, which reads ``http_response.status_code`` alone):
+    then the response object of a successful direct answer is seen by nothing but that handler and the status check
+    (``_direct_api_call`` hands the caller the parsed answer only). Judged once per collection of handlers the emitter
+    keeps (a registration empties its cache); an event it keeps nothing for yet, or any other handler: False."""
+    cache = getattr(getattr(client.meta.events, "_emitter", None), "_lookup_cache", None)
+    if cache is None:
+        return False
+    found = cache.get(_after_call_event(operation_model))
+    if found is None:
+        return False
+    known = _status_verdicts.get(id(found))
+    if known is not None and known[0] is found:
+        return known[1]
+    verdict = all(getattr(handler, "__func__", None) is _RELEASE_RETRY_QUOTA for handler in found)
+    if len(_status_verdicts) >= 256:
+        _status_verdicts.clear()
+    _status_verdicts[id(found)] = (found, verdict)
+    return verdict
 
 
 # -- fast path 92: botocore's response object, its headers keyed without a new key object per header ----------------
@@ -483,5 +594,10 @@ def clear() -> None:
     _operation_plan.cache_clear()
     _url_parts.cache_clear()
     _header_keys.clear()
+    _verdicts.clear()
+    _parsers.clear()
+    _status_verdicts.clear()
+    _after_call_event.cache_clear()
+    _before_call_event.cache_clear()
     dynamodb_calls.template.cache_clear()
     update_answers.clear()

@@ -79,6 +79,11 @@ with and without them, and ``tests/simulation/test_fast_calls.py`` the cases no 
     body to put the request id there, which for a text without ``<RequestId>`` (every JSON answer) cannot match:
     such a body is returned as it is. Both modules see ``re`` with that one function changed.
 (55 and 56 are in ``json_answers``.)
+102. A request id (``gen_amzn_requestid_long`` in ``moto.core.responses``, for every answer): without its import
+    statement (``from moto.moto_api._internal import mock_random`` runs the package's ``_handle_fromlist`` in Python
+    on every call; the generator is read where that import finds it), and fast path 19's draws with both pools and
+    their tables made once and the draws still missing after the first block taken as one block too (each of them is
+    drawn whatever it gives, so the generator's words are the same, in the same order, and no more).
 64. ``DynamoType.__init__`` (about 600 per happy order: every key looked up, every value planned or compared): for a
     plain dict with one key, moto takes its first key and first value through two lists and asks ``is_list`` and
     ``is_map``; here a ``DynamoType`` (not a subclass) built from such a dict of any type but ``L`` and ``M`` takes that
@@ -144,6 +149,7 @@ from moto.dynamodb.models.utilities import bytesize
 from moto.dynamodb.parsing import ast_nodes as _ast_nodes
 from moto.dynamodb.parsing import executors as dynamodb_executors
 from moto.dynamodb.parsing import validators as dynamodb_validators
+from moto.moto_api import _internal as moto_api_internal
 from moto.moto_api._internal.moto_random import MotoRandom
 
 from outreach.simulator import item_copies, key_conditions
@@ -541,31 +547,42 @@ def _json_structure(self: Any, shape: Any, value: Any) -> Any:
 
 # -- fast path 19: moto's request ids, the same draws without a call per character ---------------------------
 def _random_string(self: Any, length: int = 20, include_digits: bool = True, lower_case: bool = False) -> str:
-    pool = string.ascii_letters + (string.digits if include_digits else "")
+    pool, table = (
+        _POOL_WITH_DIGITS
+        if include_digits is True
+        else _POOL_OF_LETTERS
+        if include_digits is False
+        else _pool(include_digits)
+    )
     size = len(pool)
     if (
-        type(self).getrandbits is not random.Random.getrandbits
-        or getattr(self._randbelow, "__func__", None) is not _RANDBELOW
+        type(self).getrandbits is not _GETRANDBITS
+        or type(self)._randbelow is not _RANDBELOW
+        or "_randbelow" in self.__dict__
         or length <= 0
     ):
         below = self._randbelow
         random_str = "".join([pool[below(size)] for _ in range(length)])
     else:
         # the characters are the draws below ``size`` in the order drawn: the next ``length`` words at once (the
-        # first in the lowest bits), then one by one while rejected draws leave the string short; a draw is the top
-        # ``size.bit_length()`` bits of a word, in the top byte of its four (little-endian)
-        shift = 32 - size.bit_length()
-        block = self.getrandbits(32 * length).to_bytes(4 * length, "little")
-        drawn = block[3::4].translate(_draw_table(pool)).replace(b"\0", b"")
-        chars = [drawn.decode("ascii")]
-        missing = length - len(drawn)
+        # first in the lowest bits), then (fast path 102) as many words at once as characters are still missing, since
+        # every one of them is drawn whatever each gives; a draw is the top ``size.bit_length()`` bits of a word, in
+        # the top byte of its four (little-endian)
+        missing = length
+        chars = []
         while missing:
-            d = self.getrandbits(32) >> shift
-            if d < size:
-                chars.append(pool[d])
-                missing -= 1
-        random_str = "".join(chars)
+            block = self.getrandbits(32 * missing).to_bytes(4 * missing, "little")
+            drawn = block[3::4].translate(table).replace(b"\0", b"")
+            chars.append(drawn.decode("ascii"))
+            missing -= len(drawn)
+        random_str = chars[0] if len(chars) == 1 else "".join(chars)
     return random_str.lower() if lower_case else random_str
+
+
+def _pool(include_digits: Any) -> tuple[str, bytes]:
+    """The pool ``get_random_string`` draws from, and its table of draws (``_draw_table``)."""
+    pool = string.ascii_letters + (string.digits if include_digits else "")
+    return pool, _draw_table(pool)
 
 
 @functools.lru_cache(maxsize=4)
@@ -573,6 +590,23 @@ def _draw_table(pool: str) -> bytes:
     """Top byte of a word -> its draw's character in ``pool``, or NUL for a rejected draw."""
     shift = 8 - len(pool).bit_length()
     return bytes(ord(pool[b >> shift]) if (b >> shift) < len(pool) else 0 for b in range(256))
+
+
+#: fast path 102: both pools and their tables made once (moto joins the pool again for every string)
+_POOL_WITH_DIGITS = _pool(True)
+_POOL_OF_LETTERS = _pool(False)
+_GETRANDBITS = random.Random.getrandbits
+
+
+def _request_id(headerdict: dict[str, Any] | None = None) -> str:
+    """Fast path 102: ``gen_amzn_requestid_long`` as ``BaseResponse._enrich_response`` calls it for every answer, the
+    same draw from the same generator (``mock_random``, read where moto's own import finds it) without the import
+    statement it runs on every call (``from moto.moto_api._internal import mock_random``: the package's
+    ``_handle_fromlist`` in Python each time)."""
+    req_id: str = moto_api_internal.mock_random.get_random_string(length=52)
+    if headerdict is not None and isinstance(headerdict, dict):
+        headerdict.update({"x-amzn-requestid": req_id})
+    return req_id
 
 
 _RANDBELOW = random.Random._randbelow_with_getrandbits  # type: ignore[attr-defined]
@@ -871,10 +905,13 @@ def _dynamodb_backend(self: Any) -> Any:
     region = self.region
     account = dict.get(backends, self.current_account)
     registered: list[Any] = BackendDict._instances  # type: ignore[misc]
-    if account is not None and region != "global" and any(known is backends for known in registered):
-        backend = dict.get(account, region)
-        if backend is not None:
-            return backend
+    if account is not None and region != "global":
+        for known in registered:  # (a loop: a generator in any() costs a frame and its close per call)
+            if known is backends:
+                backend = dict.get(account, region)
+                if backend is not None:
+                    return backend
+                break
     return _original_dynamodb_backend(self)
 
 
@@ -945,6 +982,7 @@ PATCHES: list[tuple[Any, str, Any]] = [
     (moto_responses, "camelcase_to_underscores", functools.lru_cache(maxsize=1024)(camelcase_to_underscores)),
     (dynamodb_models, "re", _module_with(re, sub=_sub_remembered)),
     (moto_responses, "re", _module_with(re, sub=_sub_request_id)),
+    (moto_responses, "gen_amzn_requestid_long", _request_id),  # fast path 102
     (dynamodb_responses.DynamoHandler, "dynamodb_backend", property(_dynamodb_backend)),
     (DynamoType, "cast_value", property(_cast_value)),
     (DynamoType, "__hash__", _hash),

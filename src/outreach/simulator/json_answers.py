@@ -36,6 +36,13 @@
     written as ``_attribute_value`` writes what ``dynamo_to_dict`` makes of it, straight from its type and value
     (``_stored_value``); anywhere else, or in a form not written directly, it is converted first. moto's own
     serializer, where fast path 12 steps aside, gets the result converted (``_as_moto_made_it``).
+
+97. The JSON text of an answer whose walk met nothing odd (``_dumps_tree``): ``json.dumps`` makes a ``JSONEncoder``
+    whose ``encode`` makes its C encoder again for every call, with a dict in which it marks each container's id on the
+    way in and out to find a cycle. Such a structure is a tree of containers made for this answer alone (text, numbers,
+    booleans and ``None`` in them), which holds no cycle; the same C encoder with the same settings, made once and
+    without the marks, writes the same text. Anything odd (a document, a value the walk did not build) is written by
+    ``json.dumps`` with its checks.
 """
 
 from __future__ import annotations
@@ -43,6 +50,7 @@ from __future__ import annotations
 import base64
 import json
 from enum import Enum
+from json.encoder import JSONEncoder, c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
 from moto import settings as moto_settings
@@ -153,7 +161,7 @@ def execute_result(self: ActionResult, context: ActionContext) -> Any:
         _as_moto_made_it(self)
         return _original_execute_result(self, context)
     headers = {"Content-Type": content_type}
-    body = json.dumps(wire)
+    body = json.dumps(wire) if odd else _dumps_tree(wire)  # fast path 97: a tree of new containers
     direct_calls.keep_wire(body, wire, None if odd else blobs)  # fast path 23 parses the structure, not the text
     return operation.http.get("responseCode", 200), headers, body
 
@@ -415,5 +423,27 @@ def _binary(serializer: Any, data: bytes, blobs: Blobs) -> dict[str, Any]:
     return wire
 
 
+# -- fast path 97: the JSON text of a structure built here, without the circular-reference bookkeeping --------------
+#: ``json.dumps``'s own C encoder, made once with its defaults but no ``markers`` (``check_circular=False``)
+_TREE_ENCODER = (
+    None
+    if c_make_encoder is None
+    else c_make_encoder(None, JSONEncoder().default, encode_basestring_ascii, None, ": ", ", ", False, False, True)
+)
+
+
+def _dumps_tree(wire: dict[str, Any]) -> str:
+    """``json.dumps(wire)`` for a structure ``serialize_json`` built without meeting anything odd: a tree of new dicts
+    and lists holding text, numbers, booleans and ``None``, so it holds no cycle, and ``json.dumps``'s check for one (an
+    id per container in a dict, added and removed as the encoder goes in and out) finds nothing. ``json.dumps`` with its
+    defaults makes a ``JSONEncoder`` whose ``encode`` makes this very C encoder for every call, with a dict of markers;
+    here it is made once, without. Where the C encoder or ``json.dumps``'s defaults are not there, ``json.dumps``."""
+    if _TREE_ENCODER is None or json.dumps is not _JSON_DUMPS or json._default_encoder is not _DEFAULT_ENCODER:  # type: ignore[attr-defined]
+        return json.dumps(wire)
+    return "".join(_TREE_ENCODER(wire, 0))
+
+
+_JSON_DUMPS = json.dumps
+_DEFAULT_ENCODER = json._default_encoder  # type: ignore[attr-defined]
 _original_execute_result = ActionResult.execute_result
 PATCHES: list[tuple[Any, str, Any]] = [(ActionResult, "execute_result", execute_result)]

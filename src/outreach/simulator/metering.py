@@ -26,6 +26,14 @@ Counted (``Metering``), as AWS would see them in a deployed stack:
 - **Log bytes** the handlers write (CloudWatch Logs ingestion; metrics are embedded in the logs, EMF).
 
 Counting never changes what a run does: the wrappers only observe (``tests/simulation/test_metering.py``).
+
+Fast path 101: a write looks its item up before it runs and, for a PutItem or an UpdateItem that answered without an
+error, takes the item stored after it from what it knows (the item PutItem answers; the very item UpdateItem changed in
+place) instead of looking it up again; anything else (an error, an UpdateItem that made a new item, a delete) is looked
+up. Fast path 104: an UpdateItem whose item was just read by the same key in the same call (moto's response layer reads
+it, ``backend.get_item(name, key)``, then calls ``backend.update_item(name, key, ...)``) takes the item that read found
+(what the look-up would find: the same table, key and steps, and every write in between clears what was read).
+``tests/simulation/test_metering.py`` compares the units with the look-ups' over random writes around 1 KB.
 """
 
 from __future__ import annotations
@@ -44,6 +52,7 @@ from typing import Any
 
 from botocore.client import BaseClient
 from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.dynamo_type import Item
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import state_task_service_sns
 
 from outreach.simulator.patching import installed
@@ -189,7 +198,23 @@ def _read_units(size: int, consistent: bool) -> float:
 
 # -- the hooks ---------------------------------------------------------------------------------------
 _active: Metering | None = None
-_local = threading.local()
+
+
+class _ThreadState(threading.local):
+    """Per thread: ``frames`` (the handler invocations running), ``call`` (the metered call being answered),
+    ``in_transaction``, and ``looked_up`` (fast path 104: the item the last metered ``get_item`` of this thread found,
+    with the call, backend, table name and key it was read by). Fast path 106: ``call``, ``in_transaction`` and
+    ``looked_up`` have class defaults (what ``getattr(local, name, default)`` answered), so the wrappers of every
+    backend read and write read them directly, without the ``AttributeError`` a ``threading.local`` raises and catches
+    for an attribute its thread never set (no transaction runs in a happy order: ``in_transaction`` is never set), and
+    a query's items are summed in a loop instead of a generator."""
+
+    call: tuple[str, Any] | None = None
+    in_transaction = False
+    looked_up: tuple[Any, ...] | None = None
+
+
+_local = _ThreadState()
 
 
 @dataclass
@@ -301,8 +326,8 @@ def _metered_call(inner: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _current_operation() -> str | None:
-    call = getattr(_local, "call", None)
-    if call is None or getattr(_local, "in_transaction", False):
+    call = _local.call  # (class defaults: no AttributeError raised and caught for a thread that never set one)
+    if call is None or _local.in_transaction:
         return None
     return str(call[0])
 
@@ -334,25 +359,75 @@ def _count_read(operation: str, units: float) -> None:
             meter.read_units[operation] += units
 
 
-def _single_write(method: Callable[..., Any], key_from: Callable[[Any, tuple[Any, ...], dict[str, Any]], Any]) -> Any:
+def _single_write(
+    method: Callable[..., Any],
+    key_from: Callable[[Any, tuple[Any, ...], dict[str, Any]], Any],
+    stored_after: Callable[[Any, Any], Any] | None = None,
+) -> Any:
+    """A write billed by the larger of its item before and after. ``stored_after(item before, answer)``: the item stored
+    after a write that answered without an error, known without looking it up again (fast path 101), or ``_LOOK_UP``."""
+
     def write(self: DynamoDBBackend, table_name: str, *args: Any, **kwargs: Any) -> Any:
+        looked_up = _local.looked_up
+        _local.looked_up = None  # (fast path 104: a write makes any item read before it stale)
         operation = _current_operation()
         if operation is None:
             return method(self, table_name, *args, **kwargs)
-        table = self.get_table(table_name)
-        hash_key, range_key = self.get_keys_value(table, key_from(table, args, kwargs))  # looked up once for both
-        before = item_size(table.get_item(hash_key, range_key))
+        key = (args[0] if args else kwargs.get("key")) if key_from is _key_arg else None
+        found: Any = _LOOK_UP
+        if (
+            looked_up is not None
+            and key is not None
+            and looked_up[0] is _local.call
+            and looked_up[1] is self
+            and looked_up[2] == table_name
+            and looked_up[3] is key
+        ):
+            found = looked_up[4]  # fast path 104: read by this very key in this call, and nothing written since
+        keys: tuple[Any, Any, Any] | None = None
+        if found is _LOOK_UP:
+            table = self.get_table(table_name)
+            hash_key, range_key = self.get_keys_value(table, key_from(table, args, kwargs))  # looked up once for both
+            keys = (table, hash_key, range_key)
+            found = table.get_item(hash_key, range_key)
+        stored = found
+        before = item_size(stored)
+        answered = False
         try:
-            return method(self, table_name, *args, **kwargs)
+            answer = method(self, table_name, *args, **kwargs)
+            answered = True
+            return answer
         finally:  # a failed condition still costs the existing item's size
-            after = item_size(table.get_item(hash_key, range_key))
-            _count_write(operation, _write_units(max(before, after)))
+            after_item = stored_after(stored, answer) if answered and stored_after is not None else _LOOK_UP
+            if after_item is _LOOK_UP:
+                if keys is None:
+                    table = self.get_table(table_name)
+                    keys = (table, *self.get_keys_value(table, key_from(table, args, kwargs)))
+                after_item = keys[0].get_item(keys[1], keys[2])
+            _count_write(operation, _write_units(max(before, item_size(after_item))))
 
     return write
 
 
+# -- fast path 101: the item a write stored, known without looking it up again -------------------------------------
+_LOOK_UP = object()
+
+
+def _updated_in_place(before: Any, answer: Any) -> Any:
+    """After an UpdateItem of an item that existed: that very item. moto's ``update_item`` reads the item by the same
+    key (``table.get_item``) and changes that object in place (its executors, fast path 16 likewise); it stores a new
+    item only when there was none, which is looked up."""
+    return before if type(before) is Item else _LOOK_UP
+
+
+def _put_stored(before: Any, answer: Any) -> Any:
+    """After a PutItem: the item moto's ``put_item`` answers, the one ``Table.put_item`` stored under its key."""
+    return answer if type(answer) is Item else _LOOK_UP
+
+
 def _transact(method: Callable[..., Any]) -> Any:
     def transact(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> Any:
+        _local.looked_up = None  # (fast path 104: a write makes any item read before it stale)
         operation = _current_operation()
         if operation is None:
             return method(self, transact_items)
@@ -390,9 +465,9 @@ def _consistency(operation_name: str, api_params: dict[str, Any]) -> bool | froz
 def _get(method: Callable[..., Any]) -> Any:
     def get(self: DynamoDBBackend, *args: Any, **kwargs: Any) -> Any:
         item = method(self, *args, **kwargs)
-        call = getattr(_local, "call", None)
-        operation = _current_operation()
-        if operation in READ_OPERATIONS and call is not None:
+        call = _local.call
+        if call is not None and call[0] in READ_OPERATIONS and not _local.in_transaction:
+            operation = str(call[0])
             table_name: str = args[0] if args else kwargs["table_name"]
             consistent = call[1]
             if isinstance(consistent, frozenset):  # BatchGetItem: moto reads each key with get_item(table, ...)
@@ -402,6 +477,8 @@ def _get(method: Callable[..., Any]) -> Any:
             if projected and item is not None:  # moto answers the projection; DynamoDB bills the whole item
                 billed = _stored(self, table_name, args[1] if len(args) > 1 else kwargs["keys"])
             _count_read(operation, _read_units(item_size(billed), consistent))
+        if call is not None and len(args) == 2 and not kwargs:  # fast path 104: what a write by this key finds
+            _local.looked_up = (call, self, args[0], args[1], item)
         return item
 
     return get
@@ -410,12 +487,13 @@ def _get(method: Callable[..., Any]) -> Any:
 def _query_or_scan(method: Callable[..., Any], consistent_at: str) -> Any:
     def read(self: DynamoDBBackend, *args: Any, **kwargs: Any) -> Any:
         result = method(self, *args, **kwargs)
-        operation = _current_operation()
-        if operation is not None:
-            call = getattr(_local, "call", None)
-            consistent = bool(kwargs.get(consistent_at, call[1] if call else False))
-            size = sum(item_size(item) for item in result[0])
-            _count_read(operation, _read_units(size, consistent))
+        call = _local.call
+        if call is not None and not _local.in_transaction:
+            consistent = bool(kwargs.get(consistent_at, call[1]))
+            size = 0
+            for item in result[0]:
+                size += item_size(item)
+            _count_read(str(call[0]), _read_units(size, consistent))
         return result
 
     return read
@@ -438,8 +516,12 @@ def metered() -> Iterator[Metering]:
     patches: list[tuple[Any, str, Any]] = [
         (BaseClient, "_make_api_call", _metered_call(BaseClient.__dict__["_make_api_call"])),
         (state_task_service_sns, "boto_client_for", _marked(state_task_service_sns.boto_client_for)),
-        (DynamoDBBackend, "put_item", _single_write(DynamoDBBackend.__dict__["put_item"], _put_key)),
-        (DynamoDBBackend, "update_item", _single_write(DynamoDBBackend.__dict__["update_item"], _key_arg)),
+        (DynamoDBBackend, "put_item", _single_write(DynamoDBBackend.__dict__["put_item"], _put_key, _put_stored)),
+        (
+            DynamoDBBackend,
+            "update_item",
+            _single_write(DynamoDBBackend.__dict__["update_item"], _key_arg, _updated_in_place),
+        ),
         (DynamoDBBackend, "delete_item", _single_write(DynamoDBBackend.__dict__["delete_item"], _key_arg)),
         (DynamoDBBackend, "transact_write_items", _transact(DynamoDBBackend.__dict__["transact_write_items"])),
         (DynamoDBBackend, "get_item", _get(DynamoDBBackend.__dict__["get_item"])),

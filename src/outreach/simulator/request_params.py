@@ -11,6 +11,12 @@ file-like blob). On ``FAIL`` the call takes the two walks as before: botocore re
 goes to fast path 11. A valid value holds no ``None`` (botocore refuses ``None`` for every type), so every member
 present is converted. ``tests/simulation/test_request_params.py`` compares the answer with the check and the
 conversion over random valid and invalid parameters of every operation fast path 23 covers.
+
+Fast path 99: a map whose keys are plain strings and whose values are structures with no required member (DynamoDB's
+``Key``, ``Item`` and ``ExpressionAttributeValues``: attribute values) converts a one-member value of a plain string
+member (``{"S": "..."}``, ``{"N": "..."}``) in its own loop: for a ``str`` key and a ``dict`` holding one such member
+with a ``str``, the two converters answer the key and ``{member: text}``, which the loop writes without calling them;
+anything else goes through them. The same test file compares maps of such values with odd entries among them.
 """
 
 from __future__ import annotations
@@ -63,6 +69,8 @@ def _compile(shape: Any) -> Convert:
         types = _SCALARS[kind]
         low = param_checks._min_of(shape)
         if kind == "string":
+            if low is None and types == (str,):
+                return _plain_string
             if low is None:
                 return lambda value: value if isinstance(value, types) else FAIL
             return lambda value: value if isinstance(value, types) and not len(value) < low else FAIL
@@ -72,6 +80,11 @@ def _compile(shape: Any) -> Convert:
             return lambda value: int(value) if isinstance(value, types) else FAIL
         return lambda value: int(value) if isinstance(value, types) and not value < low else FAIL
     return _fail  # timestamps, floats and anything else: the two walks
+
+
+def _plain_string(value: Any) -> Any:
+    """A string member without a minimum length: any ``str`` as it is (fast path 99 recognises this converter)."""
+    return value if isinstance(value, str) else FAIL
 
 
 def _blob(value: Any) -> Any:
@@ -87,6 +100,16 @@ def _structure(shape: Any) -> Convert:
     union = bool(shape.is_tagged_union)
     types = _CONTAINERS["structure"]
     resolved: list[dict[str, Convert]] = []  # the members' converters in the shape's order, found at the first call
+
+    def text_members() -> frozenset[str]:
+        """Fast path 99: the members whose one-member value (``{"S": "..."}``) ``convert_structure`` converts as a plain
+        string, a ``str`` kept as it is: for a ``dict`` of one key, a structure with no required member finds that
+        member alone (a union or not) and answers ``{name: the member's answer}``."""
+        if not resolved:
+            resolved[:] = [{name: converter_of(member) for name, member in shape.members.items()}]
+        if required or types != (dict,):
+            return frozenset()
+        return frozenset(name for name, member in resolved[0].items() if member is _plain_string)
 
     def convert_structure(value: Any) -> Any:
         if not resolved:  # one assignment of a whole dict: a second thread finds it whole
@@ -116,6 +139,7 @@ def _structure(shape: Any) -> Convert:
                 out[name] = result
         return out if len(out) == size else FAIL  # a key that is no member: botocore reports it
 
+    convert_structure.text_members = text_members  # type: ignore[attr-defined]
     return convert_structure
 
 
@@ -157,16 +181,25 @@ def _list(shape: Any) -> Convert:
 
 def _map(shape: Any) -> Convert:
     types = _CONTAINERS["map"]
-    resolved: list[Convert] = []  # the key's and the value's converters, looked up at the first call
+    resolved: list[Any] = []  # the key's and the value's converters, and fast path 99's text members, at the first call
 
     def convert_map(value: Any) -> Any:
         if not resolved:
-            resolved[:] = [converter_of(shape.key), converter_of(shape.value)]
+            key_of, value_of = converter_of(shape.key), converter_of(shape.value)
+            texts = value_of.text_members() if key_of is _plain_string and hasattr(value_of, "text_members") else None
+            resolved[:] = [key_of, value_of, texts or None]  # one assignment: a second thread finds it whole
         if not isinstance(value, types):
             return FAIL
-        key, value_of = resolved
+        key, value_of, texts = resolved
         out = {}
         for k, v in value.items():
+            # fast path 99: a text key and a one-member value of a text member (``{"S": "..."}``): what the two
+            # converters answer for it, without calling them
+            if texts is not None and type(k) is str and type(v) is dict and len(v) == 1:
+                ((member, raw),) = v.items()
+                if type(raw) is str and member in texts:
+                    out[k] = {member: raw}
+                    continue
             converted_key = key(k)
             converted_value = value_of(v)
             if converted_key is FAIL or converted_value is FAIL:
