@@ -518,6 +518,37 @@ def test_given_a_handler_registered_and_unregistered_then_the_before_call_verdic
     assert verdicts == [True, False, True, False]
 
 
+def test_given_no_before_call_ever_emitted_then_the_verdict_is_kept_where_botocore_keeps_handlers_and_follows_them():
+    # a covered call emits no before-call: the handlers are looked up once and kept as botocore's emit keeps them
+    client = boto3.session.Session().client("dynamodb", region_name="us-east-1")
+    model = client.meta.service_model.operation_model("PutItem")
+    event = direct_calls._before_call_event(model)
+    emitter = client.meta.events._emitter  # type: ignore[attr-defined]
+    assert event not in emitter._lookup_cache
+    assert direct_calls._before_call_is_header_only(client, event)
+    kept = emitter._lookup_cache[event]
+    assert direct_calls._before_call_is_header_only(client, event)
+    assert emitter._lookup_cache[event] is kept  # (looked up once)
+
+    def fault(**kwargs: Any) -> None:
+        return None
+
+    client.meta.events.register(event, fault)
+    assert not direct_calls._before_call_is_header_only(client, event)
+    client.meta.events.unregister(event, fault)
+    assert direct_calls._before_call_is_header_only(client, event)
+
+
+def test_given_a_create_parser_set_on_the_factory_itself_then_it_makes_the_parser() -> None:
+    client = boto3.session.Session().client("dynamodb", region_name="us-east-1")
+    model = client.meta.service_model.operation_model("GetItem")
+    factory = client._endpoint._response_parser_factory
+    first = direct_calls.parser_for(client, model)
+    own = factory.create_parser("json")
+    factory.create_parser = lambda protocol: own
+    assert direct_calls.parser_for(client, model) is own and own is not first
+
+
 def test_given_a_parser_factory_when_parsers_are_kept_then_each_is_what_the_factory_makes() -> None:
     client = boto3.session.Session().client("dynamodb", region_name="us-east-1")  # a factory of its own
     model = client.meta.service_model.operation_model("GetItem")

@@ -202,17 +202,17 @@ def _before_call_is_header_only(client: Any, event_name: str) -> bool:
     if cache is None or handlers is None:
         return False
     found = cache.get(event_name)
-    if found is not None:  # fast path 103: the verdict on a list of handlers the emitter keeps
-        known = _verdicts.get(id(found))
-        if known is not None and known[0] is found:
-            return known[1]
-        verdict = all(handler in _HEADER_ONLY for handler in found)
-        if len(_verdicts) >= 256:
-            _verdicts.clear()
-        _verdicts[id(found)] = (found, verdict)
-        return verdict
-    found = handlers.prefix_search(event_name)
-    return all(handler in _HEADER_ONLY for handler in found)
+    if found is None:  # looked up and kept as botocore's ``_emit`` does (a covered call emits no before-call)
+        found = cache[event_name] = handlers.prefix_search(event_name)
+    # fast path 103: the verdict on a list of handlers the emitter keeps
+    known = _verdicts.get(id(found))
+    if known is not None and known[0] is found:
+        return known[1]
+    verdict = all(handler in _HEADER_ONLY for handler in found)
+    if len(_verdicts) >= 256:
+        _verdicts.clear()
+    _verdicts[id(found)] = (found, verdict)
+    return verdict
 
 
 #: fast path 103: id(handlers) -> (the handlers, kept alive with their id; whether they only add headers). botocore's
@@ -241,6 +241,7 @@ def parser_for(client: Any, operation_model: Any) -> Any:
         and known[2] is parser_class
         and known[1] == factory._defaults
         and type(factory).create_parser is _CREATE_PARSER
+        and "create_parser" not in vars(factory)
     ):
         return known[3]
     parser = factory.create_parser(protocol)
