@@ -3,7 +3,8 @@
 Every shipped example is simulated twice, with the fast paths (the default) and without them (plain moto
 behind the patches the virtual clock needs); the ``--json`` output must be byte-identical apart from the
 wall time, and the AWS calls and DynamoDB units counted (``metering.py``) the same; and each example runs
-without handler errors and sends at least one contact. The direct botocore
+without handler errors and sends at least one contact. So is a scenario with every kind of fault, an opt-out, a
+suppressed address and a redrive (the fast paths' fallbacks for hooks on botocore's events). The direct botocore
 transport is also compared call by call, errors included.
 """
 
@@ -52,6 +53,47 @@ def test_given_an_example_when_simulated_with_and_without_the_fast_paths_then_th
     shipped = json.loads(fast)  # and every shipped example runs as documented (what `outreach simulate` prints)
     assert "errors" not in shipped, f"handler errors: {shipped.get('errors')}"
     assert shipped["contacts"], "every example sends at least one contact"
+
+
+def _with_faults(tmp_path: Path) -> Path:
+    """The happy path with three more orders, under every kind of fault a user can inject (a throttled and a
+    failing SES, a failing SMS provider, a lost timer, a sender stopping after a send), an opt-out, an address on
+    the suppression list and a redrive: the fast paths' fallbacks (hooks on botocore's events) run too."""
+    scenario = json.loads(EXAMPLES[[p.stem for p in EXAMPLES].index("happy_path")].read_text())
+    placed = scenario["events"][0]
+    for n, (email, channels) in enumerate(
+        [("grace@example.com", ["email", "sms"]), ("alan@example.com", ["email"]), ("edsger@example.com", ["sms"])],
+        start=2,
+    ):
+        detail = copy.deepcopy(placed["detail"])
+        detail["orderId"] = f"SO-{n}"
+        detail["customer"].update(email=email, channels=channels, phone=f"+49151123456{n:02d}")
+        scenario["events"].append({"at": f"PT{n}H", "detailType": "Order Placed", "detail": detail})
+    scenario["faults"] = [
+        {"from": "PT0S", "until": "PT30M", "target": "ses", "error": "TooManyRequestsException"},
+        {"from": "PT1H30M", "until": "PT2H30M", "target": "ses", "error": "ServiceUnavailable"},
+        {"from": "PT3H30M", "until": "PT4H30M", "target": "sms", "error": "InternalError"},
+        {"from": "P11D", "until": "P11DT1H", "target": "timers"},
+        {"from": "P14DT2H", "until": "P14DT2H1M", "target": "claim", "when": "after_send"},
+    ]
+    scenario["optOuts"] = ["alan@example.com"]
+    scenario["suppressed"] = ["grace@example.com"]
+    scenario["redrives"] = ["P1D"]
+    path = tmp_path / "faults.json"
+    path.write_text(json.dumps(scenario))
+    return path
+
+
+def test_given_faults_opt_outs_and_suppression_when_simulated_fast_and_plain_then_the_json_is_identical(
+    tmp_path: Path,
+) -> None:
+    example = _with_faults(tmp_path)
+    fast, fast_counts = _outputs(example, fast=True)
+    plain, plain_counts = _outputs(example, fast=False)
+    assert fast == plain
+    assert fast_counts == plain_counts
+    shipped = json.loads(fast)
+    assert "contact_unconfirmed" in {alert["kind"] for alert in shipped["alerts"]}  # (the faults bit)
 
 
 # -- the direct botocore transport, call by call ---------------------------------------------------
