@@ -148,6 +148,9 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     headers keyed once per name (92, ``direct_calls``), a Query's key condition read once per shape (93,
     ``key_conditions``), PutItem's empty-set check reading the key attributes once (94, ``item_copies``), the ``date``
     header of every call answered in process read from the clock's timestamp (96, ``direct_calls``).
+107. botocore's per-call events (``provide-client-params``, ``before-parameter-build``, ``before-call``, ``after-call``)
+    reach the handlers botocore keeps for them without the emitter's indirections, leaving out botocore's handlers
+    the operation model proves idle (``call_events``).
 """
 
 from __future__ import annotations
@@ -216,6 +219,7 @@ from werkzeug.routing.rules import Rule as WerkzeugRule
 
 from outreach.simulator import (
     accounts,
+    call_events,
     call_plumbing,
     data_copies,
     direct_calls,
@@ -633,10 +637,13 @@ def _direct_api_call(self: Any, operation_name: str, api_params: dict[str, Any])
     ``before-call``/``after-call`` events, the same moto handler for the same HTTP request, the same
     response parser and errors. Left out: endpoint-rule resolution per call (the client's endpoint is
     used), the user agent, request signing, the retry bookkeeping of a successful call, and moto's search
-    of every service's URL patterns (the handler found for a URL is remembered).
+    of every service's URL patterns (the handler found for a URL is remembered). The events reach their
+    handlers as ``call_events.emit`` calls them (fast path 107).
     """
     service_model = self._service_model
     operation_model = service_model.operation_model(operation_name)
+    names = _event_names(operation_model)
+    events = self.meta.events
     request_context = {
         "client_region": self.meta.region_name,
         "client_config": self.meta.config,
@@ -645,8 +652,14 @@ def _direct_api_call(self: Any, operation_name: str, api_params: dict[str, Any])
         "unsigned_payload": operation_model.unsigned_payload,
         "auth_options": service_model.metadata.get("auth"),
     }
-    api_params = self._emit_api_params(api_params=api_params, operation_model=operation_model, context=request_context)
-    service_id = service_model.service_id.hyphenize()
+    # ``BaseClient._emit_api_params``
+    api_params = call_events.first_response(
+        call_events.emit(
+            events, names[0], {"params": api_params, "model": operation_model, "context": request_context}
+        ),
+        api_params,
+    )
+    call_events.emit(events, names[1], {"params": api_params, "model": operation_model, "context": request_context})
 
     def request_dict() -> dict[str, Any]:
         prepared = self._convert_to_request_dict(
@@ -668,28 +681,44 @@ def _direct_api_call(self: Any, operation_name: str, api_params: dict[str, Any])
             http, parsed = _answer_from_moto(self, operation_model, request_dict, http)
     else:
         prepared = request_dict()
-        _, event_response = self.meta.events.emit_until_response(
-            f"before-call.{service_id}.{operation_name}",
-            model=operation_model,
-            params=prepared,
-            request_signer=self._request_signer,
-            context=request_context,
+        event_response = call_events.first_response(
+            call_events.emit(
+                events,
+                names[2],
+                {
+                    "model": operation_model,
+                    "params": prepared,
+                    "request_signer": self._request_signer,
+                    "context": request_context,
+                },
+                until_response=True,
+            )
         )
         if event_response is not None:
             http, parsed = event_response
         else:
             http, parsed = _answer_from_moto(self, operation_model, lambda: prepared)
-    self.meta.events.emit(
-        f"after-call.{service_id}.{operation_name}",
-        http_response=http,
-        parsed=parsed,
-        model=operation_model,
-        context=request_context,
+    call_events.emit(
+        events,
+        names[3],
+        {"http_response": http, "parsed": parsed, "model": operation_model, "context": request_context},
     )
     if http.status_code >= 300:
         error_code = request_context.get("error_code_override") or parsed.get("Error", {}).get("Code")
         raise self.exceptions.from_code(error_code)(parsed, operation_name)
     return parsed
+
+
+@functools.lru_cache(maxsize=1024)
+def _event_names(operation_model: Any) -> tuple[str, str, str, str]:
+    """The names of the four events botocore emits for a call of the operation (an operation model is immutable)."""
+    where = f"{operation_model.service_model.service_id.hyphenize()}.{operation_model.name}"
+    return (
+        f"provide-client-params.{where}",
+        f"before-parameter-build.{where}",
+        f"before-call.{where}",
+        f"after-call.{where}",
+    )
 
 
 def _answer_from_moto(
@@ -1145,3 +1174,5 @@ def patched(handlers: dict[str, Handler], *, fast: bool = True) -> Iterator[Runt
         rest_answers.clear()
         accounts.clear()
         history_events.clear()
+        call_events.clear()
+        _event_names.cache_clear()
