@@ -151,6 +151,9 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
 107. botocore's per-call events (``provide-client-params``, ``before-parameter-build``, ``before-call``, ``after-call``)
     reach the handlers botocore keeps for them without the emitter's indirections, leaving out botocore's handlers
     the operation model proves idle (``call_events``).
+108. A JSON-protocol call finds the URL botocore sends it to and moto's handler for it once per endpoint URL, and every
+    call answered in process holds the AWS lock through a class's ``__enter__``/``__exit__``, not a generator's
+    context manager (``_ANSWERING``).
 """
 
 from __future__ import annotations
@@ -761,13 +764,20 @@ def _answer_from_moto(
 def _direct_answer(client: Any, operation_model: Any, api_params: dict[str, Any]) -> tuple[AWSResponse, Any] | None:
     """Fast path 23 (``direct_calls``): moto's answer to a covered call without the HTTP-shaped round trip, as
     (response, parsed); parsed is None when botocore must parse the text (an error). None: not covered."""
-    url = _json_url(client.meta.endpoint_url)
-    parsed_url, _ = _aws_url(url)
-    handler = _moto_handler(f"{parsed_url.scheme}://{parsed_url.netloc}{parsed_url.path}")
+    endpoint_url = client.meta.endpoint_url
+    found = _json_handlers.get(endpoint_url)
+    if found is None:
+        url = _json_url(endpoint_url)
+        parsed_url, _ = _aws_url(url)
+        found = _json_handlers[endpoint_url] = (
+            url,
+            _moto_handler(f"{parsed_url.scheme}://{parsed_url.netloc}{parsed_url.path}"),
+        )
+    url, handler = found
     call = direct_calls.prepare(client, operation_model, api_params, url, handler)
     if call is None:
         return None
-    with _answering():
+    with _ANSWERING:
         status, headers, body, wire, blobs = call()
     if status < 300 and wire is not None:
         return direct_calls.parsed_success(client, operation_model, url, status, headers, body, wire, blobs)
@@ -780,7 +790,7 @@ def _direct_invoke(client: Any, operation_model: Any, api_params: dict[str, Any]
     call = lambda_calls.prepare(client, operation_model, api_params, _handler_for_url)
     if call is None:
         return None
-    with _answering():
+    with _ANSWERING:
         return call(), None
 
 
@@ -789,19 +799,30 @@ def _direct_rest(prepared: dict[str, Any], operation_model: Any) -> AWSResponse 
     call = rest_answers.prepare(prepared, operation_model, _handler_for_url)
     if call is None:
         return None
-    with _answering():
+    with _ANSWERING:
         return call()  # type: ignore[no-any-return]
 
 
-@contextmanager
-def _answering() -> Iterator[None]:
+class _Answering:
     """Around moto answering one call: under the one lock every mocked call takes, counted as progress (quiescence)
-    and as a call answered in process."""
-    with _aws_lock:
-        if _active is not None:
-            _active.quiescence.progress += 1
-            _active.direct_calls += 1
-        yield
+    and as a call answered in process (fast path 108: a class, not a generator's context manager)."""
+
+    def __enter__(self) -> None:
+        _aws_lock.acquire()
+        runtime = _active
+        if runtime is not None:
+            runtime.quiescence.progress += 1
+            runtime.direct_calls += 1
+
+    def __exit__(self, *exc: object) -> None:
+        _aws_lock.release()
+
+
+_ANSWERING = _Answering()
+#: Fast path 108: per endpoint URL of a JSON-protocol client, the URL botocore sends to and moto's handler for it
+#: (``_json_url``, ``_aws_url`` and ``_moto_handler`` of it, as fast path 11 found them for every call). For one run:
+#: ``_aws_url`` depends on moto's settings. Bounded by the clients' endpoints (a handful); cleared at the end of a run.
+_json_handlers: dict[str, tuple[str, Callable[..., Any] | None]] = {}
 
 
 def _handler_for_url(url: str) -> Callable[..., Any] | None:
@@ -820,7 +841,7 @@ def _moto_response(request: AWSPreparedRequest | rest_calls.LightRequest) -> AWS
     handler = _moto_handler(f"{parsed_url.scheme}://{parsed_url.netloc}{parsed_url.path}")
     if handler is None:
         raise RuntimeError(f"moto has no handler for {request.url}")
-    with _answering():
+    with _ANSWERING:
         normalized: Any = getattr(request, "moto_request", None)  # fast path 26 (``rest_calls``)
         if normalized is None:
             json_protocol = "X-Amz-Target" in request.headers and request.method == "POST"
@@ -1163,6 +1184,7 @@ def patched(handlers: dict[str, Handler], *, fast: bool = True) -> Iterator[Runt
     finally:
         _cached_client.cache_clear()
         _aws_url.cache_clear()
+        _json_handlers.clear()
         _service_urls.cache_clear()
         _token_pools.clear()
         _pool_owners.clear()
