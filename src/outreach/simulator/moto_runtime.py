@@ -154,6 +154,9 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
 108. A JSON-protocol call finds the URL botocore sends it to and moto's handler for it once per endpoint URL, and every
     call answered in process holds the AWS lock through a class's ``__enter__``/``__exit__``, not a generator's
     context manager (``_ANSWERING``).
+109. A new URL's service is searched among the patterns that can match its host: each pattern's literal beginnings
+    (``https://scheduler.``) are read once from its parse, and the patterns whose beginnings no URL of the host can have
+    are skipped, in moto's order otherwise (``url_routes``).
 """
 
 from __future__ import annotations
@@ -242,6 +245,7 @@ from outreach.simulator import (
     startup_cache,
     state_inputs,
     timer_index,
+    url_routes,
 )
 from outreach.simulator.patching import installed
 
@@ -897,7 +901,8 @@ _aws_url = functools.lru_cache(maxsize=4096)(get_equivalent_url_in_aws_domain)
 def _moto_handler(clean_url: str) -> Callable[..., Any] | None:
     """The handler ``BotocoreStubber.process_request`` picks for a URL (same search, done once per URL; a service's
     URL patterns compiled once per run, fast path 52)."""
-    for service, pattern in backend_index.backend_url_patterns:
+    host = url_routes.host_of(clean_url)
+    for service, pattern in url_routes.candidates(backend_index.backend_url_patterns, host):  # fast path 109
         if pattern.match(clean_url):
             for url, method_to_execute in _service_urls(service):
                 if url.match(clean_url):
@@ -1197,4 +1202,5 @@ def patched(handlers: dict[str, Handler], *, fast: bool = True) -> Iterator[Runt
         accounts.clear()
         history_events.clear()
         call_events.clear()
+        url_routes.clear()
         _event_names.cache_clear()
