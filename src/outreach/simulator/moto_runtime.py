@@ -157,6 +157,8 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
 109. A new URL's service is searched among the patterns that can match its host: each pattern's literal beginnings
     (``https://scheduler.``) are read once from its parse, and the patterns whose beginnings no URL of the host can have
     are skipped, in moto's order otherwise (``url_routes``).
+110. SES ``send_raw_email`` reads its addresses once per text (``parseaddr``, ``getaddresses``, ``formataddr``
+    remembered) and draws a message id's 56 letters from moto's generator at once, the same draws (``ses_calls``).
 """
 
 from __future__ import annotations
@@ -1154,7 +1156,7 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
     *rest_calls.PATCHES,  # fast path 27
     *inline_states.PATCHES,  # fast paths 29 and 70
     *item_copies.PATCHES,  # fast paths 30, 31, 33, 35, 47 and 50
-    *ses_calls.PATCHES,  # fast path 40
+    *ses_calls.PATCHES,  # fast paths 40 and 110
     *data_copies.PATCHES,  # fast paths 41 and 42
     *dynamodb_transforms.PATCHES,  # fast path 48
     *param_checks.PATCHES,  # fast path 49
