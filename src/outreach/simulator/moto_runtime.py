@@ -161,6 +161,8 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     remembered) and draws a message id's 56 letters from moto's generator at once, the same draws (``ses_calls``).
 111. Not a patch: while a run plays, the youngest generation is collected once per million net new objects, and at the
     end what the run made joins the oldest generation unscanned (``runner._quiet_collector``).
+112. The Step Functions interpreter's JSON text (``to_json_str``: history event details, size checks, task parameters)
+    is written by one kept encoder per separators, not a new encoder per call (``history_events``).
 """
 
 from __future__ import annotations
@@ -1167,7 +1169,7 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
     *call_plumbing.PATCHES,  # fast path 44
     *queue_sends.PATCHES,  # fast path 78
     *state_inputs.PATCHES,  # fast path 80
-    *history_events.PATCHES,  # fast path 81
+    *history_events.PATCHES,  # fast paths 81 and 112
 ]
 
 
