@@ -163,6 +163,10 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     end what the run made joins the oldest generation unscanned (``runner._quiet_collector``).
 112. The Step Functions interpreter's JSON text (``to_json_str``: history event details, size checks, task parameters)
     is written by one kept encoder per separators, not a new encoder per call (``history_events``).
+113. A Lambda ``Invoke`` (and SES v2 ``SendEmail``, Scheduler ``CreateSchedule``) answered in process: moto's look-ups
+    of missing request headers answer without raising (fast path 63's headers), a parameter the JSON body provably
+    does not name is not looked for in its decoding (``call_plumbing``), and the runner's own invoke does not parse
+    a payload that cannot name a ``qualifier`` (``own_calls``).
 """
 
 from __future__ import annotations
