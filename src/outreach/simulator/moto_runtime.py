@@ -167,6 +167,8 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     of missing request headers answer without raising (fast path 63's headers), a parameter the JSON body provably
     does not name is not looked for in its decoding (``call_plumbing``), and the runner's own invoke does not parse
     a payload that cannot name a ``qualifier`` (``own_calls``).
+114. Not a patch: the runner makes its own boto3 clients (Lambda, Scheduler) when it first uses them: a fast run without
+    clicks never does (``runner._RunnerClients``).
 """
 
 from __future__ import annotations
