@@ -169,6 +169,8 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     a payload that cannot name a ``qualifier`` (``own_calls``).
 114. Not a patch: the runner makes its own boto3 clients (Lambda, Scheduler) when it first uses them: a fast run without
     clicks never does (``runner._RunnerClients``).
+115. Not a patch: an in-process handler's variables are compared with the environment as it keeps them (encoded once
+    per variables dict), not read back through ``os.environ.get`` one by one (``world.process_environment``).
 """
 
 from __future__ import annotations
