@@ -1,5 +1,6 @@
-"""Fast path 108 (``moto_runtime``): a call answered in process finds its URL and moto's handler per endpoint, and is
-answered under the AWS lock without a generator's context manager.
+"""Fast paths 108 and 116 (``moto_runtime``): a call answered in process finds its URL and moto's handler per endpoint,
+is answered under the AWS lock without a generator's context manager, and reads its event names and request context
+entries from a plan per operation, which is what botocore reads for a call.
 
 Given JSON-protocol clients (default and explicit endpoints, several regions), when they call moto through the fast
 paths, then the URL and handler remembered per endpoint are the ones ``_json_url``, ``_aws_url`` and ``_moto_handler``
@@ -67,3 +68,28 @@ def test_given_a_call_being_answered_then_the_aws_lock_is_held_reentrantly_progr
         assert runtime.quiescence.progress == progress + 2 and runtime.direct_calls == answered + 2
         assert moto_runtime._aws_lock.acquire(blocking=False)  # released
         moto_runtime._aws_lock.release()
+
+
+@pytest.mark.parametrize("service", ["dynamodb", "lambda", "stepfunctions", "sesv2", "scheduler", "sns", "sqs"])
+def test_given_every_operation_then_its_call_plan_is_what_botocore_reads_for_a_call(service: str) -> None:
+    """Fast path 116: the event names and the request context's entries read once per operation model."""
+    client = boto3.client(service, region_name="us-east-1")
+    service_model = client._service_model
+    for name in service_model.operation_names:
+        operation_model = service_model.operation_model(name)
+        names, context = moto_runtime._call_plan(operation_model)
+        service_id = service_model.service_id.hyphenize()
+        assert names == tuple(
+            f"{event}.{service_id}.{name}"
+            for event in ("provide-client-params", "before-parameter-build", "before-call", "after-call")
+        )
+        request_context = {"client_region": client.meta.region_name, "client_config": client.meta.config, **context}
+        expected = {  # as botocore's ``BaseClient._make_api_call`` builds it
+            "client_region": client.meta.region_name,
+            "client_config": client.meta.config,
+            "has_streaming_input": operation_model.has_streaming_input,
+            "auth_type": operation_model.resolved_auth_type,
+            "unsigned_payload": operation_model.unsigned_payload,
+            "auth_options": service_model.metadata.get("auth"),
+        }
+        assert list(request_context.items()) == list(expected.items())

@@ -171,6 +171,8 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     clicks never does (``runner._RunnerClients``).
 115. Not a patch: an in-process handler's variables are compared with the environment as it keeps them (encoded once
     per variables dict), not read back through ``os.environ.get`` one by one (``world.process_environment``).
+116. Fast path 11 reads an operation's event names and request-context entries from a plan made once per operation
+    model (``_call_plan``), and fast path 107 calls its handlers with one merged argument dict.
 """
 
 from __future__ import annotations
@@ -661,18 +663,11 @@ def _direct_api_call(self: Any, operation_name: str, api_params: dict[str, Any])
     of every service's URL patterns (the handler found for a URL is remembered). The events reach their
     handlers as ``call_events.emit`` calls them (fast path 107).
     """
-    service_model = self._service_model
-    operation_model = service_model.operation_model(operation_name)
-    names = _event_names(operation_model)
-    events = self.meta.events
-    request_context = {
-        "client_region": self.meta.region_name,
-        "client_config": self.meta.config,
-        "has_streaming_input": operation_model.has_streaming_input,
-        "auth_type": operation_model.resolved_auth_type,
-        "unsigned_payload": operation_model.unsigned_payload,
-        "auth_options": service_model.metadata.get("auth"),
-    }
+    operation_model = self._service_model.operation_model(operation_name)
+    names, operation_context = _call_plan(operation_model)  # fast path 116
+    meta = self.meta
+    events = meta.events
+    request_context = {"client_region": meta.region_name, "client_config": meta.config, **operation_context}
     # ``BaseClient._emit_api_params``
     api_params = call_events.first_response(
         call_events.emit(
@@ -731,15 +726,27 @@ def _direct_api_call(self: Any, operation_name: str, api_params: dict[str, Any])
 
 
 @functools.lru_cache(maxsize=1024)
-def _event_names(operation_model: Any) -> tuple[str, str, str, str]:
-    """The names of the four events botocore emits for a call of the operation (an operation model is immutable)."""
-    where = f"{operation_model.service_model.service_id.hyphenize()}.{operation_model.name}"
-    return (
+def _call_plan(operation_model: Any) -> tuple[tuple[str, str, str, str], dict[str, Any]]:
+    """Fast path 116: what fast path 11 reads of an operation model for every call, once per model (botocore's operation
+    models are never changed, and each of these is a cached property of one, or of its service model): the names of the
+    four events botocore emits for a call, and the request context's entries from the model, in botocore's order (the
+    client's region and configuration come first, read per call). Kept per run (cleared at its end; a model is held,
+    so its identity, the key, cannot be reused meanwhile)."""
+    service_model = operation_model.service_model
+    where = f"{service_model.service_id.hyphenize()}.{operation_model.name}"
+    names = (
         f"provide-client-params.{where}",
         f"before-parameter-build.{where}",
         f"before-call.{where}",
         f"after-call.{where}",
     )
+    context = {
+        "has_streaming_input": operation_model.has_streaming_input,
+        "auth_type": operation_model.resolved_auth_type,
+        "unsigned_payload": operation_model.unsigned_payload,
+        "auth_options": service_model.metadata.get("auth"),
+    }
+    return names, context
 
 
 def _answer_from_moto(
@@ -1217,4 +1224,4 @@ def patched(handlers: dict[str, Handler], *, fast: bool = True) -> Iterator[Runt
         history_events.clear()
         call_events.clear()
         url_routes.clear()
-        _event_names.cache_clear()
+        _call_plan.cache_clear()
