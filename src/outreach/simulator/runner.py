@@ -39,6 +39,7 @@ from outreach_lambda.settings import SettingsError, parse_config
 from outreach_lambda.wiring import FUNCTIONS, FunctionName
 
 from outreach import operate
+from outreach.collector import QUIET_THRESHOLDS
 from outreach.simulator import (
     metering,
     moto_runtime,
@@ -164,10 +165,12 @@ def _quiet_collector() -> Iterator[None]:
     objects cost about 1.1 ms of CPU per happy order (a run of 200: eleven collections of 12 ms and one of the middle
     generation, 100 ms) and found little garbage (cycles: about 280 objects per order). Once per million net new
     objects (``RUN_THRESHOLDS``), a run of 200 happy orders collects nothing while it plays; a longer one collects as
-    before, in larger batches, so the garbage it holds stays bounded. At the end, what the run made joins the oldest
-    generation unscanned (frozen with the rest, then unfrozen), as the survivors of the collections it no longer
-    makes would have: its garbage (most of it moto's world, dropped when the mock ends) is freed by the next full
-    collection, as before, not by one collection of everything young when the thresholds come back.
+    before, in larger batches, so the garbage it holds stays bounded. At the end of a run that made more than
+    ``QUIET_THRESHOLDS``' 50,000 net new objects (one the old thresholds would have collected during), what it made
+    joins the oldest generation unscanned (frozen with the rest, then unfrozen), as the survivors of those collections
+    would have: its garbage (most of it moto's world, dropped when the mock ends) is freed by the next full
+    collection, as before, not by one collection of everything young when the thresholds come back. What a smaller
+    run made (a test's) stays young and is collected as before.
     """
     gc.freeze()
     thresholds = gc.get_threshold()
@@ -175,7 +178,8 @@ def _quiet_collector() -> Iterator[None]:
     try:
         yield
     finally:
-        gc.freeze()
+        if gc.get_count()[0] > QUIET_THRESHOLDS[0]:  # collections at the old thresholds would have promoted them
+            gc.freeze()
         gc.set_threshold(*thresholds)
         gc.unfreeze()
 
