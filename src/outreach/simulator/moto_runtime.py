@@ -164,8 +164,9 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     (``runner._quiet_collector``).
 112. The Step Functions interpreter's JSON text (``to_json_str``: history event details, size checks, task parameters)
     is written by one kept encoder per separators, not a new encoder per call (``history_events``).
-113. A Lambda ``Invoke`` (and SES v2 ``SendEmail``, Scheduler ``CreateSchedule``) answered in process: moto's look-ups
-    of missing request headers answer without raising (fast path 63's headers), a parameter the JSON body provably
+113. A Lambda ``Invoke`` (and SES v2 ``SendEmail``, Scheduler ``CreateSchedule``, and ``_JsonRequest``'s calls such as
+    ``StartExecution``) answered in process: moto's look-ups of missing request headers answer without raising (fast
+    path 63's headers), a parameter the JSON body provably
     does not name is not looked for in its decoding (``call_plumbing``), and the runner's own invoke does not parse
     a payload that cannot name a ``qualifier`` (``own_calls``).
 114. Not a patch: the runner makes its own boto3 clients (Lambda, Scheduler) when it first uses them: a fast run without
@@ -237,7 +238,7 @@ from moto.stepfunctions.parser.asl.utils import json_path
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from outreach_lambda.wiring import FUNCTION_TIMEOUT
-from werkzeug.datastructures import Headers, MultiDict
+from werkzeug.datastructures import MultiDict
 from werkzeug.routing.rules import Rule as WerkzeugRule
 
 from outreach.simulator import (
@@ -902,7 +903,7 @@ class _JsonRequest:
         if hasattr(body, "read"):
             body = body.read()
         self.data: bytes = body.encode("utf-8") if isinstance(body, str) else bytes(body or b"")
-        self.headers = Headers(
+        self.headers = direct_calls._Headers(  # fast path 113: moto's look-ups of missing names answer without raising
             [
                 (key, value.decode("utf-8") if isinstance(value, bytes) else value)
                 for key, value in request.headers.items()
