@@ -159,9 +159,7 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     are skipped, in moto's order otherwise (``url_routes``).
 110. SES ``send_raw_email`` reads its addresses once per text (``parseaddr``, ``getaddresses``, ``formataddr``
     remembered) and draws a message id's 56 letters from moto's generator at once, the same draws (``ses_calls``).
-111. Not a patch: while a run plays, the youngest generation is collected once per million net new objects, and at the
-    end of a run that made more than 50,000, what it made joins the oldest generation unscanned
-    (``runner._quiet_collector``).
+(111: tried and left out, see docs/simulator.md.)
 112. The Step Functions interpreter's JSON text (``to_json_str``: history event details, size checks, task parameters)
     is written by one kept encoder per separators, not a new encoder per call (``history_events``).
 113. A Lambda ``Invoke`` (and SES v2 ``SendEmail``, Scheduler ``CreateSchedule``, and ``_JsonRequest``'s calls such as

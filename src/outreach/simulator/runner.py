@@ -39,7 +39,7 @@ from outreach_lambda.settings import SettingsError, parse_config
 from outreach_lambda.wiring import FUNCTIONS, FunctionName
 
 from outreach import operate
-from outreach.collector import QUIET_THRESHOLDS
+from outreach.collector import fewer_collections
 from outreach.simulator import (
     metering,
     moto_runtime,
@@ -146,11 +146,6 @@ def run(scenario: Scenario, log: TextIO | None = None, *, fast: bool = True) -> 
     return result
 
 
-#: Fast path 111: the collector's thresholds while a run plays: the youngest generation is collected once per million
-#: net new objects (``collector.QUIET_THRESHOLDS``, which the command and the tests use, collect it every 50,000).
-RUN_THRESHOLDS = (1_000_000, 20, 50)
-
-
 @contextlib.contextmanager
 def _quiet_collector() -> Iterator[None]:
     """Fewer cyclic garbage collections during a run (a fast path: results do not depend on it).
@@ -159,28 +154,12 @@ def _quiet_collector() -> Iterator[None]:
     re-scanning everything alive (imports, moto's models, every order's state), so the cost per order
     grew with the number of orders. What exists when the run starts is frozen out of the scans and the
     youngest generation is collected less often; both are restored afterwards.
-
-    Fast path 111: what a run keeps (moto's items, executions, history events, sent mail: about 2,700 objects per
-    happy order) is what each collection of the youngest generation scans, so collecting it every 50,000 net new
-    objects cost about 1.1 ms of CPU per happy order (a run of 200: eleven collections of 12 ms and one of the middle
-    generation, 100 ms) and found little garbage (cycles: about 280 objects per order). Once per million net new
-    objects (``RUN_THRESHOLDS``), a run of 200 happy orders collects nothing while it plays; a longer one collects as
-    before, in larger batches, so the garbage it holds stays bounded. At the end of a run that made more than
-    ``QUIET_THRESHOLDS``' 50,000 net new objects (one the old thresholds would have collected during), what it made
-    joins the oldest generation unscanned (frozen with the rest, then unfrozen), as the survivors of those collections
-    would have: its garbage (most of it moto's world, dropped when the mock ends) is freed by the next full
-    collection, as before, not by one collection of everything young when the thresholds come back. What a smaller
-    run made (a test's) stays young and is collected as before.
     """
     gc.freeze()
-    thresholds = gc.get_threshold()
-    gc.set_threshold(*RUN_THRESHOLDS)
     try:
-        yield
+        with fewer_collections():
+            yield
     finally:
-        if gc.get_count()[0] > QUIET_THRESHOLDS[0]:  # collections at the old thresholds would have promoted them
-            gc.freeze()
-        gc.set_threshold(*thresholds)
         gc.unfreeze()
 
 
