@@ -71,8 +71,23 @@ _bodies = st.one_of(
     st.just("not json"),
     st.just(""),
     st.none(),
+    # fast path 113: names written with escapes, named in values or deeper, names that are not plain
+    st.sampled_from(
+        [
+            '{"N\\u0061me": 1}',
+            '{"\\u0061": [1]}',
+            '{"x": "\\u0041", "a": 2}',
+            '{"b": "Name"}',
+            '{"b": {"Name": 1}}',
+            '{"a-b": 3, "a b": 4}',
+            '["Name", {"Name": 1}]',
+            '"Name"',
+            '{"Name" : 5}',
+        ]
+    ),
+    st.sampled_from([b'{"Name": 1}', b'{"a": 2}']),
 )
-_names = st.sampled_from(["a", "b", "Name", "Target", "missing"])
+_names = st.sampled_from(["a", "b", "Name", "Target", "missing", "a-b", "a b", ""])
 
 
 def _response(body: Any, query: dict[str, list[str]], labels: dict[str, str]) -> Any:

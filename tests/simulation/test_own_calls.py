@@ -129,3 +129,14 @@ def test_given_a_top_level_qualifier_in_the_payload_then_both_ways_invoke_the_ve
         _world()
         with pytest.raises(Exception, match="intake:1"):
             own_calls.invoke(REGION, "intake", json.dumps({"qualifier": "1"}))
+
+
+def test_given_payload_texts_when_the_qualifier_is_read_then_it_is_the_json_bodys_top_level_one() -> None:
+    """Fast path 113: a text without ``qualifier`` or an escape is not parsed for it."""
+    texts = ['{"a": 1}', '{"qualifier": "1"}', '{"q\\u0075alifier": "7"}', "not json", '{"x": "qualifier"}', "[1]"]
+    for text in texts:
+        try:
+            expected = json.loads(text)["qualifier"]
+        except (ValueError, KeyError, TypeError):
+            expected = None
+        assert own_calls._qualifier(text) == expected, text

@@ -1,19 +1,23 @@
-"""Fast path 40 (``outreach.simulator.ses_calls``): SES reads the header section of a raw message instead of parsing
-the whole message, and every send, the handlers' own e-mails and awkward raw text alike, gives what plain moto
-gives: the same answer or error, the same message stored (id, sender, recipients, raw text), the same count of
-mail sent, the same AWS calls counted by ``metering.py``."""
+"""Fast paths 40 and 110 (``outreach.simulator.ses_calls``): SES reads the header section of a raw message instead of
+parsing the whole message, its addresses once per text and its message ids at once, and every send, the handlers' own
+e-mails and awkward raw text alike, gives what plain moto gives: the same answer or error, the same message stored (id,
+sender, recipients, raw text), the same count of mail sent, the same AWS calls counted by ``metering.py``."""
 
 from __future__ import annotations
 
 import email.parser
 import email.policy
+import email.utils
 from functools import cache
 from typing import Any
 
 import boto3
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.moto_api._internal import mock_random
+from moto.ses import utils as moto_ses_utils
 from moto.ses.models import ses_backends
 from outreach_lambda.adapters.messaging import mime
 from outreach_lambda.domain.config import OutreachConfig
@@ -137,3 +141,43 @@ def test_given_any_raw_mail_when_its_header_section_is_parsed_then_its_headers_a
             whole = parser.parsestr(text)
             section = parser.parsestr(ses_calls.header_section(text), headersonly=True)
             assert [(k, str(v)) for k, v in section.items()] == [(k, str(v)) for k, v in whole.items()], text[:80]
+
+
+addresses = st.one_of(
+    st.sampled_from(
+        [SENDER, "Shop <noreply@example.com>", '"Doe, Jane" <jane@example.com>', "nodomain", "<>", "", "a@b@c"]
+    ),
+    st.text(alphabet='abc@.<>" ,;:()\\=?', max_size=24),
+    st.text(max_size=12),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(addresses, st.lists(addresses, max_size=3), st.text(max_size=8))
+def test_given_any_address_text_when_read_again_and_again_then_the_answers_are_the_standard_library_s(
+    addr: str, header_values: list[str], name: str
+) -> None:
+    """Fast path 110: ``parseaddr``, ``getaddresses`` and ``formataddr`` remembered per text."""
+    for _ in range(2):
+        assert ses_calls.parseaddr(addr) == email.utils.parseaddr(addr)
+        got = ses_calls.getaddresses(header_values)
+        assert got == email.utils.getaddresses(header_values) and got is not ses_calls.getaddresses(header_values)
+        assert _result(ses_calls.formataddr, (name, addr)) == _result(email.utils.formataddr, (name, addr))
+
+
+def _result(function: Any, *args: Any) -> Any:
+    try:
+        return "ok", function(*args)
+    except Exception as exc:  # (a non-ASCII address: UnicodeEncodeError every time)
+        return "error", type(exc), str(exc)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(min_value=0, max_value=2**64))
+def test_given_any_seed_when_a_message_id_is_drawn_then_it_and_the_generators_next_draws_are_moto_s(seed: int) -> None:
+    """Fast path 110: the 56 letters of a message id drawn at once."""
+    mock_random.seed(seed)
+    theirs = [moto_ses_utils.get_random_message_id() for _ in range(3)], mock_random.getrandbits(64)
+    mock_random.seed(seed)
+    ours = [ses_calls.get_random_message_id() for _ in range(3)], mock_random.getrandbits(64)
+    assert ours == theirs

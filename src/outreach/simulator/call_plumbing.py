@@ -16,6 +16,11 @@ times for a ``CreateSchedule``. Here the body is decoded once per request and ea
 decoding the first time it is read; a parameter read again is decoded afresh, as before, so no two reads share an
 object (what one caller keeps or changes, another never sees). The query string and path labels are looked at in
 moto's order, and a body that is not JSON, not a JSON object, or changed since, is moto's way.
+
+Fast path 113: a parameter that the body's text provably does not hold (no ``"name"`` in it and no ``\\u`` escape: a
+member's name is written as its characters or their escapes) is not looked for in the decoded body: the query string
+and path labels are asked as before. A Lambda ``Invoke`` reads only ``qualifier``, which the payloads fast path 73
+covers never name: their JSON text (intake's events, the timeline's steps) is no longer decoded for it.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from __future__ import annotations
 import datetime
 import functools
 import json
+import re
 from typing import Any
 
 from moto.core import responses as moto_responses
@@ -51,7 +57,7 @@ def _get_param(self: Any, param_name: str, if_none: Any = None) -> Any:
     if val is not None:
         return val[0]
     body = self.body
-    if body is not None:
+    if body is not None and not _absent_from(body, param_name):
         state = self.__dict__.get("_sim_decoded")
         if state is None or state[0] is not body:  # first read of this body (or a body moto changed since)
             try:
@@ -75,6 +81,21 @@ def _get_param(self: Any, param_name: str, if_none: Any = None) -> Any:
         except KeyError:
             pass
     return if_none
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_]+")
+
+
+def _absent_from(body: Any, param_name: str) -> bool:
+    """Fast path 113: whether the JSON text ``body`` provably has no top-level member ``param_name`` (a name of letters,
+    digits and ``_``): a member's name is written as its characters or their ``\\u`` escapes, so a text holding neither
+    ``"param_name"`` nor any ``\\u`` has none (and a text that is not a JSON object has no members at all)."""
+    return (
+        type(body) is str
+        and "\\u" not in body
+        and f'"{param_name}"' not in body
+        and _PLAIN_NAME.fullmatch(param_name) is not None
+    )
 
 
 _original_get_param = moto_responses.BaseResponse._get_param

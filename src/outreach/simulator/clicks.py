@@ -11,6 +11,7 @@ import email.policy
 import json
 import re
 from collections import deque
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -103,7 +104,8 @@ def http_event(token: str, click: Click, now: datetime) -> dict[str, Any]:
 
 
 class ActionClicks:
-    def __init__(self, w: world.World, lam: Any) -> None:
+    def __init__(self, w: world.World, lam: Callable[[], Any]) -> None:
+        """``lam()``: the Lambda client clicks invoke the action endpoint with (made when first needed)."""
         self._world = w
         self._lambda = lam
         self._pending: deque[dict[str, Any]] = deque()
@@ -116,7 +118,7 @@ class ActionClicks:
         token = find_link(click)
         if click.tamper:
             token = tampered(token)
-        response = self._lambda.invoke(
+        response = self._lambda().invoke(
             FunctionName=self._world.actions_function, Payload=json.dumps(http_event(token, click, now)).encode()
         )
         answer = json.loads(response["Payload"].read() or b"{}")

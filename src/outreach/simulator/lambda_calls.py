@@ -44,7 +44,6 @@ from moto.core.exceptions import HTTPException
 from moto.core.responses import _decode_dict
 from moto.iam import models as iam_models
 from moto.moto_api import recorder as moto_recorder
-from werkzeug.datastructures import Headers
 
 from outreach.simulator import direct_calls
 
@@ -99,7 +98,7 @@ def prepare(client: Any, operation_model: Any, api_params: dict[str, Any], handl
     parsed_url = urlparse(url)
     region = LambdaResponse.region_regex.search(url)
     region_name = region.group(1) if region else LambdaResponse.default_region
-    headers = Headers([("Host", parsed_url.netloc)])
+    headers = direct_calls._Headers([("Host", parsed_url.netloc)])  # fast path 113: a missing name without raising
     if api_params.get("InvocationType") is not None:
         headers.add("X-Amz-Invocation-Type", api_params["InvocationType"])
     response: Any = LambdaResponse()

@@ -148,6 +148,31 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     headers keyed once per name (92, ``direct_calls``), a Query's key condition read once per shape (93,
     ``key_conditions``), PutItem's empty-set check reading the key attributes once (94, ``item_copies``), the ``date``
     header of every call answered in process read from the clock's timestamp (96, ``direct_calls``).
+107. botocore's per-call events (``provide-client-params``, ``before-parameter-build``, ``before-call``, ``after-call``)
+    reach the handlers botocore keeps for them without the emitter's indirections, leaving out botocore's handlers
+    the operation model proves idle (``call_events``).
+108. A JSON-protocol call finds the URL botocore sends it to and moto's handler for it once per endpoint URL, and every
+    call answered in process holds the AWS lock through a class's ``__enter__``/``__exit__``, not a generator's
+    context manager (``_ANSWERING``).
+109. A new URL's service is searched among the patterns that can match its host: each pattern's literal beginnings
+    (``https://scheduler.``) are read once from its parse, and the patterns whose beginnings no URL of the host can have
+    are skipped, in moto's order otherwise (``url_routes``).
+110. SES ``send_raw_email`` reads its addresses once per text (``parseaddr``, ``getaddresses``, ``formataddr``
+    remembered) and draws a message id's 56 letters from moto's generator at once, the same draws (``ses_calls``).
+(111: tried and left out, see docs/simulator.md.)
+112. The Step Functions interpreter's JSON text (``to_json_str``: history event details, size checks, task parameters)
+    is written by one kept encoder per separators, not a new encoder per call (``history_events``).
+113. A Lambda ``Invoke`` (and SES v2 ``SendEmail``, Scheduler ``CreateSchedule``, and ``_JsonRequest``'s calls such as
+    ``StartExecution``) answered in process: moto's look-ups of missing request headers answer without raising (fast
+    path 63's headers), a parameter the JSON body provably
+    does not name is not looked for in its decoding (``call_plumbing``), and the runner's own invoke does not parse
+    a payload that cannot name a ``qualifier`` (``own_calls``).
+114. Not a patch: the runner makes its own boto3 clients (Lambda, Scheduler) when it first uses them: a fast run without
+    clicks never does (``runner._RunnerClients``).
+115. Not a patch: an in-process handler's variables are compared with the environment as it keeps them (encoded once
+    per variables dict), not read back through ``os.environ.get`` one by one (``world.process_environment``).
+116. Fast path 11 reads an operation's event names and request-context entries from a plan made once per operation
+    model (``_call_plan``), and fast path 107 calls its handlers with one merged argument dict.
 """
 
 from __future__ import annotations
@@ -211,11 +236,12 @@ from moto.stepfunctions.parser.asl.utils import json_path
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from outreach_lambda.wiring import FUNCTION_TIMEOUT
-from werkzeug.datastructures import Headers, MultiDict
+from werkzeug.datastructures import MultiDict
 from werkzeug.routing.rules import Rule as WerkzeugRule
 
 from outreach.simulator import (
     accounts,
+    call_events,
     call_plumbing,
     data_copies,
     direct_calls,
@@ -235,6 +261,7 @@ from outreach.simulator import (
     startup_cache,
     state_inputs,
     timer_index,
+    url_routes,
 )
 from outreach.simulator.patching import installed
 
@@ -633,20 +660,22 @@ def _direct_api_call(self: Any, operation_name: str, api_params: dict[str, Any])
     ``before-call``/``after-call`` events, the same moto handler for the same HTTP request, the same
     response parser and errors. Left out: endpoint-rule resolution per call (the client's endpoint is
     used), the user agent, request signing, the retry bookkeeping of a successful call, and moto's search
-    of every service's URL patterns (the handler found for a URL is remembered).
+    of every service's URL patterns (the handler found for a URL is remembered). The events reach their
+    handlers as ``call_events.emit`` calls them (fast path 107).
     """
-    service_model = self._service_model
-    operation_model = service_model.operation_model(operation_name)
-    request_context = {
-        "client_region": self.meta.region_name,
-        "client_config": self.meta.config,
-        "has_streaming_input": operation_model.has_streaming_input,
-        "auth_type": operation_model.resolved_auth_type,
-        "unsigned_payload": operation_model.unsigned_payload,
-        "auth_options": service_model.metadata.get("auth"),
-    }
-    api_params = self._emit_api_params(api_params=api_params, operation_model=operation_model, context=request_context)
-    service_id = service_model.service_id.hyphenize()
+    operation_model = self._service_model.operation_model(operation_name)
+    names, operation_context = _call_plan(operation_model)  # fast path 116
+    meta = self.meta
+    events = meta.events
+    request_context = {"client_region": meta.region_name, "client_config": meta.config, **operation_context}
+    # ``BaseClient._emit_api_params``
+    api_params = call_events.first_response(
+        call_events.emit(
+            events, names[0], {"params": api_params, "model": operation_model, "context": request_context}
+        ),
+        api_params,
+    )
+    call_events.emit(events, names[1], {"params": api_params, "model": operation_model, "context": request_context})
 
     def request_dict() -> dict[str, Any]:
         prepared = self._convert_to_request_dict(
@@ -668,28 +697,56 @@ def _direct_api_call(self: Any, operation_name: str, api_params: dict[str, Any])
             http, parsed = _answer_from_moto(self, operation_model, request_dict, http)
     else:
         prepared = request_dict()
-        _, event_response = self.meta.events.emit_until_response(
-            f"before-call.{service_id}.{operation_name}",
-            model=operation_model,
-            params=prepared,
-            request_signer=self._request_signer,
-            context=request_context,
+        event_response = call_events.first_response(
+            call_events.emit(
+                events,
+                names[2],
+                {
+                    "model": operation_model,
+                    "params": prepared,
+                    "request_signer": self._request_signer,
+                    "context": request_context,
+                },
+                until_response=True,
+            )
         )
         if event_response is not None:
             http, parsed = event_response
         else:
             http, parsed = _answer_from_moto(self, operation_model, lambda: prepared)
-    self.meta.events.emit(
-        f"after-call.{service_id}.{operation_name}",
-        http_response=http,
-        parsed=parsed,
-        model=operation_model,
-        context=request_context,
+    call_events.emit(
+        events,
+        names[3],
+        {"http_response": http, "parsed": parsed, "model": operation_model, "context": request_context},
     )
     if http.status_code >= 300:
         error_code = request_context.get("error_code_override") or parsed.get("Error", {}).get("Code")
         raise self.exceptions.from_code(error_code)(parsed, operation_name)
     return parsed
+
+
+@functools.lru_cache(maxsize=1024)
+def _call_plan(operation_model: Any) -> tuple[tuple[str, str, str, str], dict[str, Any]]:
+    """Fast path 116: what fast path 11 reads of an operation model for every call, once per model (botocore's operation
+    models are never changed, and each of these is a cached property of one, or of its service model): the names of the
+    four events botocore emits for a call, and the request context's entries from the model, in botocore's order (the
+    client's region and configuration come first, read per call). Kept per run (cleared at its end; a model is held,
+    so its identity, the key, cannot be reused meanwhile)."""
+    service_model = operation_model.service_model
+    where = f"{service_model.service_id.hyphenize()}.{operation_model.name}"
+    names = (
+        f"provide-client-params.{where}",
+        f"before-parameter-build.{where}",
+        f"before-call.{where}",
+        f"after-call.{where}",
+    )
+    context = {
+        "has_streaming_input": operation_model.has_streaming_input,
+        "auth_type": operation_model.resolved_auth_type,
+        "unsigned_payload": operation_model.unsigned_payload,
+        "auth_options": service_model.metadata.get("auth"),
+    }
+    return names, context
 
 
 def _answer_from_moto(
@@ -732,13 +789,20 @@ def _answer_from_moto(
 def _direct_answer(client: Any, operation_model: Any, api_params: dict[str, Any]) -> tuple[AWSResponse, Any] | None:
     """Fast path 23 (``direct_calls``): moto's answer to a covered call without the HTTP-shaped round trip, as
     (response, parsed); parsed is None when botocore must parse the text (an error). None: not covered."""
-    url = _json_url(client.meta.endpoint_url)
-    parsed_url, _ = _aws_url(url)
-    handler = _moto_handler(f"{parsed_url.scheme}://{parsed_url.netloc}{parsed_url.path}")
+    endpoint_url = client.meta.endpoint_url
+    found = _json_handlers.get(endpoint_url)
+    if found is None:
+        url = _json_url(endpoint_url)
+        parsed_url, _ = _aws_url(url)
+        found = _json_handlers[endpoint_url] = (
+            url,
+            _moto_handler(f"{parsed_url.scheme}://{parsed_url.netloc}{parsed_url.path}"),
+        )
+    url, handler = found
     call = direct_calls.prepare(client, operation_model, api_params, url, handler)
     if call is None:
         return None
-    with _answering():
+    with _ANSWERING:
         status, headers, body, wire, blobs = call()
     if status < 300 and wire is not None:
         return direct_calls.parsed_success(client, operation_model, url, status, headers, body, wire, blobs)
@@ -751,7 +815,7 @@ def _direct_invoke(client: Any, operation_model: Any, api_params: dict[str, Any]
     call = lambda_calls.prepare(client, operation_model, api_params, _handler_for_url)
     if call is None:
         return None
-    with _answering():
+    with _ANSWERING:
         return call(), None
 
 
@@ -760,19 +824,30 @@ def _direct_rest(prepared: dict[str, Any], operation_model: Any) -> AWSResponse 
     call = rest_answers.prepare(prepared, operation_model, _handler_for_url)
     if call is None:
         return None
-    with _answering():
+    with _ANSWERING:
         return call()  # type: ignore[no-any-return]
 
 
-@contextmanager
-def _answering() -> Iterator[None]:
+class _Answering:
     """Around moto answering one call: under the one lock every mocked call takes, counted as progress (quiescence)
-    and as a call answered in process."""
-    with _aws_lock:
-        if _active is not None:
-            _active.quiescence.progress += 1
-            _active.direct_calls += 1
-        yield
+    and as a call answered in process (fast path 108: a class, not a generator's context manager)."""
+
+    def __enter__(self) -> None:
+        _aws_lock.acquire()
+        runtime = _active
+        if runtime is not None:
+            runtime.quiescence.progress += 1
+            runtime.direct_calls += 1
+
+    def __exit__(self, *exc: object) -> None:
+        _aws_lock.release()
+
+
+_ANSWERING = _Answering()
+#: Fast path 108: per endpoint URL of a JSON-protocol client, the URL botocore sends to and moto's handler for it
+#: (``_json_url``, ``_aws_url`` and ``_moto_handler`` of it, as fast path 11 found them for every call). For one run:
+#: ``_aws_url`` depends on moto's settings. Bounded by the clients' endpoints (a handful); cleared at the end of a run.
+_json_handlers: dict[str, tuple[str, Callable[..., Any] | None]] = {}
 
 
 def _handler_for_url(url: str) -> Callable[..., Any] | None:
@@ -791,7 +866,7 @@ def _moto_response(request: AWSPreparedRequest | rest_calls.LightRequest) -> AWS
     handler = _moto_handler(f"{parsed_url.scheme}://{parsed_url.netloc}{parsed_url.path}")
     if handler is None:
         raise RuntimeError(f"moto has no handler for {request.url}")
-    with _answering():
+    with _ANSWERING:
         normalized: Any = getattr(request, "moto_request", None)  # fast path 26 (``rest_calls``)
         if normalized is None:
             json_protocol = "X-Amz-Target" in request.headers and request.method == "POST"
@@ -826,7 +901,7 @@ class _JsonRequest:
         if hasattr(body, "read"):
             body = body.read()
         self.data: bytes = body.encode("utf-8") if isinstance(body, str) else bytes(body or b"")
-        self.headers = Headers(
+        self.headers = direct_calls._Headers(  # fast path 113: moto's look-ups of missing names answer without raising
             [
                 (key, value.decode("utf-8") if isinstance(value, bytes) else value)
                 for key, value in request.headers.items()
@@ -847,7 +922,8 @@ _aws_url = functools.lru_cache(maxsize=4096)(get_equivalent_url_in_aws_domain)
 def _moto_handler(clean_url: str) -> Callable[..., Any] | None:
     """The handler ``BotocoreStubber.process_request`` picks for a URL (same search, done once per URL; a service's
     URL patterns compiled once per run, fast path 52)."""
-    for service, pattern in backend_index.backend_url_patterns:
+    host = url_routes.host_of(clean_url)
+    for service, pattern in url_routes.candidates(backend_index.backend_url_patterns, host):  # fast path 109
         if pattern.match(clean_url):
             for url, method_to_execute in _service_urls(service):
                 if url.match(clean_url):
@@ -1099,7 +1175,7 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
     *rest_calls.PATCHES,  # fast path 27
     *inline_states.PATCHES,  # fast paths 29 and 70
     *item_copies.PATCHES,  # fast paths 30, 31, 33, 35, 47 and 50
-    *ses_calls.PATCHES,  # fast path 40
+    *ses_calls.PATCHES,  # fast paths 40 and 110
     *data_copies.PATCHES,  # fast paths 41 and 42
     *dynamodb_transforms.PATCHES,  # fast path 48
     *param_checks.PATCHES,  # fast path 49
@@ -1108,7 +1184,7 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
     *call_plumbing.PATCHES,  # fast path 44
     *queue_sends.PATCHES,  # fast path 78
     *state_inputs.PATCHES,  # fast path 80
-    *history_events.PATCHES,  # fast path 81
+    *history_events.PATCHES,  # fast paths 81 and 112
 ]
 
 
@@ -1134,6 +1210,7 @@ def patched(handlers: dict[str, Handler], *, fast: bool = True) -> Iterator[Runt
     finally:
         _cached_client.cache_clear()
         _aws_url.cache_clear()
+        _json_handlers.clear()
         _service_urls.cache_clear()
         _token_pools.clear()
         _pool_owners.clear()
@@ -1145,3 +1222,6 @@ def patched(handlers: dict[str, Handler], *, fast: bool = True) -> Iterator[Runt
         rest_answers.clear()
         accounts.clear()
         history_events.clear()
+        call_events.clear()
+        url_routes.clear()
+        _call_plan.cache_clear()
