@@ -11,8 +11,9 @@ import json
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+import pytest
 import time_machine
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from moto.core import responses as moto_responses
 from moto.core import utils as moto_utils
@@ -99,6 +100,8 @@ def _response(body: Any, query: dict[str, list[str]], labels: dict[str, str]) ->
 
 
 @settings(max_examples=300, deadline=None)
+@example('{"N\\u0061me": 1}', {}, {}, ["Name"])  # fast path 113: a name written with escapes is decoded for
+@example('{"\\u0061": [1]}', {}, {}, ["a", "b"])
 @given(
     _bodies,
     st.dictionaries(_names, st.lists(st.text(max_size=2), min_size=1, max_size=2), max_size=2),
@@ -119,3 +122,11 @@ def test_given_any_body_and_reads_when_decoded_once_then_each_read_answers_as_mo
                 got.clear()
     expected = [call_plumbing._original_get_param(moto, name, "none") for name in reads]
     assert answered == expected
+
+
+def test_given_a_body_nested_too_deep_to_decode_then_reading_it_fails_as_in_moto() -> None:
+    body = "[" * 100_000 + "]" * 100_000  # fast path 113 does not skip decoding a text it cannot prove harmless
+    with pytest.raises(RecursionError):
+        call_plumbing._original_get_param(_response(body, {}, {}), "Name", "none")
+    with installed(call_plumbing.PATCHES), pytest.raises(RecursionError):
+        _response(body, {}, {})._get_param("Name", if_none="none")

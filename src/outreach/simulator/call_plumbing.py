@@ -89,13 +89,25 @@ _PLAIN_NAME = re.compile(r"[A-Za-z0-9_]+")
 def _absent_from(body: Any, param_name: str) -> bool:
     """Fast path 113: whether the JSON text ``body`` provably has no top-level member ``param_name`` (a name of letters,
     digits and ``_``): a member's name is written as its characters or their ``\\u`` escapes, so a text holding neither
-    ``"param_name"`` nor any ``\\u`` has none (and a text that is not a JSON object has no members at all)."""
+    ``"param_name"`` nor any ``\\u`` has none (and a text that is not a JSON object has no members at all). A text
+    with more than ``SHALLOW`` brackets is decoded as before: nested deep enough, decoding it raises ``RecursionError``,
+    which moto lets through."""
     return (
         type(body) is str
         and "\\u" not in body
         and f'"{param_name}"' not in body
         and _PLAIN_NAME.fullmatch(param_name) is not None
+        and shallow(body)
     )
+
+
+#: fast path 113: the most ``[`` and ``{`` a JSON text left undecoded may hold (far from the interpreter's recursion
+#: limit, which decoding a text nested ~1,000 deep would reach)
+SHALLOW = 100
+
+
+def shallow(text: str) -> bool:
+    return text.count("[") + text.count("{") <= SHALLOW
 
 
 _original_get_param = moto_responses.BaseResponse._get_param

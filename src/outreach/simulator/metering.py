@@ -535,3 +535,4 @@ def metered() -> Iterator[Metering]:
             yield meter
         finally:
             _active = None
+            _local.looked_up = None  # (fast path 104: no item, and with it no moto backend, outlives the run)

@@ -836,8 +836,12 @@ class _Answering:
         _aws_lock.acquire()
         runtime = _active
         if runtime is not None:
-            runtime.quiescence.progress += 1
-            runtime.direct_calls += 1
+            try:
+                runtime.quiescence.progress += 1
+                runtime.direct_calls += 1
+            except BaseException:
+                _aws_lock.release()  # (as the generator it replaced: the lock never outlives a failed entry)
+                raise
 
     def __exit__(self, *exc: object) -> None:
         _aws_lock.release()

@@ -31,7 +31,7 @@ from moto.awslambda.models import lambda_backends
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.scheduler.models import scheduler_backends
 
-from outreach.simulator import moto_runtime
+from outreach.simulator import call_plumbing, moto_runtime
 
 #: What the runner's boto3 ``Invoke`` sends besides the function and payload on plain moto. The qualifier in the URL
 #: is what a real rule's invocation has ($LATEST), and it keeps moto from reading the JSON body as a query string:
@@ -58,7 +58,7 @@ def _qualifier(payload: str) -> Any:
 
     Fast path 113: a text with neither ``qualifier`` nor an escape (``\\u``) in it has no such key (a key is written as
     its characters or their escapes), and is not parsed for it."""
-    if "qualifier" not in payload and "\\u" not in payload:
+    if "qualifier" not in payload and "\\u" not in payload and call_plumbing.shallow(payload):
         return None
     try:
         return json.loads(payload)["qualifier"]

@@ -283,15 +283,18 @@ class _RunnerClients:
     """The runner's own boto3 clients, each made when first used (fast path 114): a client costs about 4 ms of CPU to
     make (botocore copies the session's event handlers, resolves the endpoint and reads its configuration), and a fast
     run delivers its events and deletes its fired schedules without them (fast path 45); only a click (through the
-    action endpoint) or a plain run calls them."""
+    action endpoint) or a plain run calls them. Made under the AWS lock, as a client made before the run was: making
+    one reads ``os.environ``, which a handler's invocation changes while it runs."""
 
     @functools.cached_property
     def lam(self) -> Any:
-        return boto3.client("lambda", region_name=world.REGION)
+        with moto_runtime.aws_call():
+            return boto3.client("lambda", region_name=world.REGION)
 
     @functools.cached_property
     def scheduler(self) -> Any:
-        return boto3.client("scheduler", region_name=world.REGION)
+        with moto_runtime.aws_call():
+            return boto3.client("scheduler", region_name=world.REGION)
 
 
 def _deliver(clients: _RunnerClients, fast: bool, function: str, event: Any) -> None:
