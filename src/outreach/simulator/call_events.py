@@ -8,7 +8,7 @@ serialised): about 240 emits of a happy order. Each went through ``EventAliaser.
 operations the handlers call:
 
 - ``botocore.handlers.generate_idempotent_uuid`` adds a token for each of the operation's ``idempotent_members``:
-  none, nothing;
+  none, nothing (Scheduler's ``CreateSchedule`` has one, ``ClientToken``: there the handler is called);
 - ``botocore.handlers._handle_request_validation_mode_member`` sets the operation's ``requestValidationModeMember``
   (of its ``httpChecksum`` trait): none, nothing;
 - ``botocore.discovery.block_endpoint_discovery_required_operations`` raises for an operation whose
