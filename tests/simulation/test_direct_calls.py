@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from moto import mock_aws
 from moto.moto_api._internal import mock_random
 
-from outreach.simulator import direct_calls, metering, moto_runtime
+from outreach.simulator import call_events, direct_calls, metering, moto_runtime
 from tests.dynamo import create_keyed_table
 from tests.simulation.outcomes import outcome
 
@@ -501,7 +501,7 @@ def test_given_any_virtual_instant_then_the_date_header_is_the_one_moto_writes(i
 def test_given_a_handler_registered_and_unregistered_then_the_before_call_verdict_follows_it() -> None:
     client = boto3.client("dynamodb", region_name="us-east-1")
     model = client.meta.service_model.operation_model("GetItem")
-    event = direct_calls._before_call_event(model)
+    event = call_events.call_names(model)[2]
     assert event == "before-call.dynamodb.GetItem"
 
     def fault(**kwargs: Any) -> None:
@@ -522,7 +522,7 @@ def test_given_no_before_call_ever_emitted_then_the_verdict_is_kept_where_botoco
     # a covered call emits no before-call: the handlers are looked up once and kept as botocore's emit keeps them
     client = boto3.session.Session().client("dynamodb", region_name="us-east-1")
     model = client.meta.service_model.operation_model("PutItem")
-    event = direct_calls._before_call_event(model)
+    event = call_events.call_names(model)[2]
     emitter = client.meta.events._emitter  # type: ignore[attr-defined]
     assert event not in emitter._lookup_cache
     assert direct_calls._before_call_is_header_only(client, event)

@@ -35,6 +35,7 @@ most ``_MAX_PLANS`` entries, cleared when full and at the end of every run (``cl
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
@@ -111,6 +112,21 @@ def emit(events: Any, event_name: str, kwargs: dict[str, Any], until_response: b
     return events.emit(event_name, **kwargs)  # type: ignore[no-any-return]
 
 
+@functools.lru_cache(maxsize=1024)
+def call_names(operation_model: Any) -> tuple[str, str, str, str]:
+    """The four events botocore emits for a call of ``operation_model``, in the order it emits them
+    (``provide-client-params``, ``before-parameter-build``, ``before-call``, ``after-call``, each
+    ``.<service id>.<operation>``): made once per model (a model is held, so its identity, the key, is not reused;
+    forgotten with the plans at a run's end)."""
+    where = f"{operation_model.service_model.service_id.hyphenize()}.{operation_model.name}"
+    return (
+        f"provide-client-params.{where}",
+        f"before-parameter-build.{where}",
+        f"before-call.{where}",
+        f"after-call.{where}",
+    )
+
+
 def first_response(responses: list[tuple[Any, Any]], default: Any = None) -> Any:
     """botocore's ``first_non_none_response``."""
     for _, response in responses:
@@ -121,3 +137,4 @@ def first_response(responses: list[tuple[Any, Any]], default: Any = None) -> Any
 
 def clear() -> None:
     _plans.clear()
+    call_names.cache_clear()

@@ -95,7 +95,7 @@ from moto.utilities.utils import get_partition
 from werkzeug.datastructures import Headers, MultiDict
 from werkzeug.http import http_date
 
-from outreach.simulator import dynamodb_calls, request_params, update_answers
+from outreach.simulator import call_events, dynamodb_calls, request_params, update_answers
 from outreach.simulator.request_params import FAIL
 
 #: (service, operation) answered here; everything else goes fast path 11's way
@@ -204,27 +204,30 @@ def _before_call_is_header_only(client: Any, event_name: str) -> bool:
     found = cache.get(event_name)
     if found is None:  # looked up and kept as botocore's ``_emit`` does (a covered call emits no before-call)
         found = cache[event_name] = handlers.prefix_search(event_name)
-    # fast path 103: the verdict on a list of handlers the emitter keeps
-    known = _verdicts.get(id(found))
+    return _kept_verdict(_verdicts, found, _header_only)  # fast path 103
+
+
+def _header_only(handlers: Any) -> bool:
+    return all(handler in _HEADER_ONLY for handler in handlers)
+
+
+def _kept_verdict(verdicts: dict[int, tuple[Any, bool]], found: Any, judge: Callable[[Any], bool]) -> bool:
+    """``judge(found)`` for a collection of handlers botocore's emitter keeps, judged once per collection: the emitter
+    never changes a kept collection (registering or unregistering a handler empties its cache, so the event's handlers
+    are then a new collection, judged afresh). ``verdicts``: id -> (the collection, kept alive with its id; the
+    verdict), at most 256 entries."""
+    known = verdicts.get(id(found))
     if known is not None and known[0] is found:
         return known[1]
-    verdict = all(handler in _HEADER_ONLY for handler in found)
-    if len(_verdicts) >= 256:
-        _verdicts.clear()
-    _verdicts[id(found)] = (found, verdict)
+    verdict = judge(found)
+    if len(verdicts) >= 256:
+        verdicts.clear()
+    verdicts[id(found)] = (found, verdict)
     return verdict
 
 
-#: fast path 103: id(handlers) -> (the handlers, kept alive with their id; whether they only add headers). botocore's
-#: emitter keeps the handlers of an event in its ``_lookup_cache`` and never changes a kept collection: registering or
-#: unregistering a handler empties the cache, so the event's handlers are then a new collection, judged afresh.
+#: fast path 103: id(handlers) -> (the handlers; whether they only add headers), ``_kept_verdict``'s
 _verdicts: dict[int, tuple[Any, bool]] = {}
-
-
-@functools.lru_cache(maxsize=64)
-def _before_call_event(operation_model: Any) -> str:
-    """The ``before-call`` event of an operation (fast path 103: made once per operation model)."""
-    return f"before-call.{operation_model.service_model.service_id.hyphenize()}.{operation_model.name}"
 
 
 def parser_for(client: Any, operation_model: Any) -> Any:
@@ -291,7 +294,7 @@ def prepare(
         or getattr(handler, "__func__", None) is not _DISPATCH
         or moto_recorder._user_enabled
         or ActionAuthenticatorMixin.request_count >= moto_settings.INITIAL_NO_AUTH_ACTION_COUNT  # IAM checks on
-        or not _before_call_is_header_only(client, _before_call_event(operation_model))
+        or not _before_call_is_header_only(client, call_events.call_names(operation_model)[2])
     ):
         return None
     serializer: Any = client._serializer
@@ -520,12 +523,7 @@ class _Status:
 
 
 _RELEASE_RETRY_QUOTA = RetryQuotaChecker.release_retry_quota
-_status_verdicts: dict[int, tuple[Any, bool]] = {}  # id(handlers) -> (the handlers, kept alive; the verdict)
-
-
-@functools.lru_cache(maxsize=64)
-def _after_call_event(operation_model: Any) -> str:
-    return f"after-call.{operation_model.service_model.service_id.hyphenize()}.{operation_model.name}"
+_status_verdicts: dict[int, tuple[Any, bool]] = {}  # fast path 105: ``_kept_verdict``'s
 
 
 def _after_call_reads_status_only(client: Any, operation_model: Any) -> bool:
@@ -537,17 +535,14 @@ def _after_call_reads_status_only(client: Any, operation_model: Any) -> bool:
     cache = getattr(getattr(client.meta.events, "_emitter", None), "_lookup_cache", None)
     if cache is None:
         return False
-    found = cache.get(_after_call_event(operation_model))
+    found = cache.get(call_events.call_names(operation_model)[3])
     if found is None:
         return False
-    known = _status_verdicts.get(id(found))
-    if known is not None and known[0] is found:
-        return known[1]
-    verdict = all(getattr(handler, "__func__", None) is _RELEASE_RETRY_QUOTA for handler in found)
-    if len(_status_verdicts) >= 256:
-        _status_verdicts.clear()
-    _status_verdicts[id(found)] = (found, verdict)
-    return verdict
+    return _kept_verdict(_status_verdicts, found, _quota_checker_only)
+
+
+def _quota_checker_only(handlers: Any) -> bool:
+    return all(getattr(handler, "__func__", None) is _RELEASE_RETRY_QUOTA for handler in handlers)
 
 
 # -- fast path 92: botocore's response object, its headers keyed without a new key object per header ----------------
@@ -598,7 +593,5 @@ def clear() -> None:
     _verdicts.clear()
     _parsers.clear()
     _status_verdicts.clear()
-    _after_call_event.cache_clear()
-    _before_call_event.cache_clear()
     dynamodb_calls.template.cache_clear()
     update_answers.clear()

@@ -733,13 +733,7 @@ def _call_plan(operation_model: Any) -> tuple[tuple[str, str, str, str], dict[st
     client's region and configuration come first, read per call). Kept per run (cleared at its end; a model is held,
     so its identity, the key, cannot be reused meanwhile)."""
     service_model = operation_model.service_model
-    where = f"{service_model.service_id.hyphenize()}.{operation_model.name}"
-    names = (
-        f"provide-client-params.{where}",
-        f"before-parameter-build.{where}",
-        f"before-call.{where}",
-        f"after-call.{where}",
-    )
+    names = call_events.call_names(operation_model)
     context = {
         "has_streaming_input": operation_model.has_streaming_input,
         "auth_type": operation_model.resolved_auth_type,
