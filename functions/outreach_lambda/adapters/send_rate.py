@@ -20,7 +20,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from outreach_lambda.adapters.aws import CONDITION_FAILED, error_code, update_item
+from outreach_lambda.adapters.aws import CONDITION_FAILED, error_code, from_wire, update_item
 
 KEY = {"pk": "RATE#email", "sk": "WINDOW"}
 MAX_ATTEMPTS = 100
@@ -67,18 +67,7 @@ class SendRateLimiter:
                 current_item: Any = exc.response.get("Item")  # another execution took a place: as it is now
                 if not isinstance(current_item, dict):
                     raise SendRateContention("the rate window's condition failed without the item") from exc
-                known = {k: _plain(v) for k, v in current_item.items()}
+                known = from_wire(current_item)  # (low-level DynamoDB JSON, as every error response holds it)
                 continue
             return now if start <= now.timestamp() else datetime.fromtimestamp(start, UTC)
         raise SendRateContention(f"no send slot after {MAX_ATTEMPTS} attempts")
-
-
-def _plain(value: Any) -> Any:
-    """An attribute of ``ClientError.response['Item']`` (low-level DynamoDB JSON, also from a resource)."""
-    if isinstance(value, dict) and len(value) == 1:
-        (kind, raw), *_ = value.items()
-        if kind == "N":
-            return Decimal(raw)
-        if kind == "S":
-            return raw
-    return value
