@@ -107,6 +107,10 @@ class FunctionName(StrEnum):
 
 #: How long any function may run (the CDK app's ``timeout``; the simulator's Lambda context counts down from it).
 FUNCTION_TIMEOUT: Final = timedelta(seconds=30)
+#: Lambda's own retries of an asynchronous invocation (an EventBridge rule's or ``InvocationType`` ``Event``) whose
+#: function failed: two more attempts, the first a minute after the failure, the second two minutes after that (the
+#: CDK app's ``retry_attempts``; the simulator plays them in virtual time).
+ASYNC_RETRY_DELAYS: Final = (timedelta(minutes=1), timedelta(minutes=2))
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,9 @@ class FunctionSpec:
     uses: dict[Env, Access]
     permissions: frozenset[Permission] = field(default_factory=frozenset)
     every: timedelta | None = None  # run on this schedule (an EventBridge rule; the simulator plays it too)
+    #: Invoked asynchronously (by the bus or another function): what still fails after Lambda's retries
+    #: (ASYNC_RETRY_DELAYS) goes to the dead-letter queue with its error, for `outreach dead-letters` to replay.
+    dead_letters: bool = False
 
     @property
     def handler(self) -> str:
@@ -159,6 +166,7 @@ FUNCTIONS: Final[dict[FunctionName, FunctionSpec]] = {
             Env.ACTIONS_BASE_URL: Access.VALUE,
         },
         frozenset({Permission.SEND_SMS, Permission.READ_SUPPRESSION_LIST}),
+        dead_letters=True,
     ),
     FunctionName.INTAKE: FunctionSpec(
         FunctionName.INTAKE,
@@ -181,6 +189,7 @@ FUNCTIONS: Final[dict[FunctionName, FunctionSpec]] = {
             # A sku delay reaching more orders than one invocation can: the rest goes on in a continuation.
             Env.EVENT_BUS_NAME: Access.PUT_EVENTS,
         },
+        dead_letters=True,
     ),
     FunctionName.ACTIONS: FunctionSpec(
         FunctionName.ACTIONS,

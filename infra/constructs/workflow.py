@@ -28,6 +28,7 @@ from outreach_lambda.adapters.actions import LINK_PK_PREFIX
 from outreach_lambda.adapters.opt_outs import OPT_OUTS_PK
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.wiring import (
+    ASYNC_RETRY_DELAYS,
     DEFINITION_RESOURCES,
     DEFINITION_SUBSTITUTIONS,
     FUNCTION_TIMEOUT,
@@ -36,6 +37,7 @@ from outreach_lambda.wiring import (
     Access,
     Env,
     FunctionName,
+    FunctionSpec,
     Permission,
     environment,
 )
@@ -245,12 +247,7 @@ class Workflow(Construct):
         self._grants[(Env.STATE_MACHINE_ARN, Access.START_EXECUTION)] = self.state_machine.grant_start_execution
         self._grants[(Env.SENDER_FUNCTION_NAME, Access.INVOKE)] = self.sender.grant_invoke
         self._grants[(Env.TIMELINE_FUNCTION_NAME, Access.INVOKE)] = self.timeline.grant_invoke
-        self.intake = self._function(
-            FunctionName.INTAKE,
-            dead_letter_queue=res.dead_letter_queue,
-            retry_attempts=2,
-            max_event_age=Duration.hours(2),
-        )
+        self.intake = self._function(FunctionName.INTAKE, max_event_age=Duration.hours(2))
 
         # --- the customer action endpoint's function (the HTTP API is its own construct) -----------------
         self.actions = self._function(FunctionName.ACTIONS)
@@ -307,6 +304,7 @@ class Workflow(Construct):
                 "POWERTOOLS_METRICS_NAMESPACE": "Outreach",
                 **environment(name, self._values),
             },
+            **self._async_failures(spec),
             **options,  # type: ignore[arg-type]
         )
         for env, access in spec.uses.items():
@@ -316,6 +314,14 @@ class Workflow(Construct):
             self._grant_permission(function, permission)
         self._functions[name] = function
         return function
+
+    def _async_failures(self, spec: FunctionSpec) -> dict[str, object]:
+        """For a function whose asynchronous payloads nothing else would keep (``FunctionSpec.dead_letters``):
+        Lambda's retries (``ASYNC_RETRY_DELAYS``, Lambda's default made explicit), then the dead-letter queue.
+        Every other function keeps Lambda's default: two retries, then the payload is dropped."""
+        if not spec.dead_letters:
+            return {}
+        return {"retry_attempts": len(ASYNC_RETRY_DELAYS), "dead_letter_queue": self._res.dead_letter_queue}
 
     def _grant_put_link_uses(self, grantee: iam.IGrantable) -> None:
         """The internet-facing actions function writes one-click link uses only (``LINK#...``), never an order."""

@@ -41,6 +41,7 @@ from outreach_lambda.step_contract import (
     IntakeResult,
     MessageAckRequest,
     SendRequest,
+    SendResult,
     StepModel,
 )
 from pydantic import ValidationError
@@ -127,6 +128,8 @@ class DeadLetter:
     def summary(self) -> dict[str, Any]:
         event: dict[str, Any] = self.event if isinstance(self.event, dict) else {}
         detail: dict[str, Any] = event["detail"] if isinstance(event.get("detail"), dict) else {}
+        if event and "detail-type" not in event and "detail" not in event:
+            detail = {**event, "orderId": event.get("orderId") or event.get("messageId")}  # the sender's request
         return {
             "messageId": self.message_id,
             "time": event.get("time"),
@@ -166,8 +169,8 @@ def dead_letters(deployed: Deployed, limit: int = 100, hold_seconds: int = 0) ->
                     message["MessageId"],
                     message["ReceiptHandle"],
                     event,
-                    attributes.get("ERROR_CODE", {}).get("StringValue", "UNDELIVERED"),
-                    attributes.get("ERROR_MESSAGE", {}).get(
+                    _code(attributes),
+                    (attributes.get("ERROR_MESSAGE") or attributes.get("ErrorMessage") or {}).get(
                         "StringValue", "EventBridge or Lambda could not deliver it"
                     ),
                 ),
@@ -175,16 +178,27 @@ def dead_letters(deployed: Deployed, limit: int = 100, hold_seconds: int = 0) ->
     return sorted(found.values(), key=lambda d: str(d.summary()["time"] or ""))
 
 
+def _code(attributes: dict[str, dict[str, str]]) -> str:
+    """Why a letter is in the queue: intake's or EventBridge's code, ``FUNCTION_FAILED`` when Lambda put it there
+    after its retries (its attributes are ``RequestID``, ``ErrorCode``, ``ErrorMessage``), else ``UNDELIVERED``."""
+    if "ERROR_CODE" in attributes:
+        return attributes["ERROR_CODE"].get("StringValue", "UNDELIVERED")
+    return "FUNCTION_FAILED" if "ErrorMessage" in attributes else "UNDELIVERED"
+
+
 def replay(deployed: Deployed, letters: list[DeadLetter]) -> list[dict[str, Any]]:
-    """Hand each event to intake again, as it was (same event id: intake never applies an event twice), then
-    take it off the queue. One that is still rejected is dead-lettered again by intake, with today's reason.
-    Read ``letters`` with ``hold_seconds`` (``REPLAY_HOLD``) so no one else replays them meanwhile."""
+    """Hand each letter again to the function it was meant for, as it was, then take it off the queue: an event
+    to intake (same event id: intake never applies an event twice; one still rejected is dead-lettered again by
+    intake, with today's reason), a request the sender failed on after Lambda's retries to the sender (the contact
+    ledger keeps it at most once). Read ``letters`` with ``hold_seconds`` (``REPLAY_HOLD``) so no one else replays
+    them meanwhile."""
     lam = boto3.client("lambda")
     sqs = boto3.client("sqs")
     outcomes = []
     for letter in letters:
+        is_event = not isinstance(letter.event, dict) or "detail-type" in letter.event or "detail" in letter.event
         response = lam.invoke(
-            FunctionName=deployed.intake_function,
+            FunctionName=deployed.intake_function if is_event else deployed.sender_function,
             InvocationType="RequestResponse",
             Payload=json.dumps(letter.event).encode(),
         )
@@ -192,9 +206,15 @@ def replay(deployed: Deployed, letters: list[DeadLetter]) -> list[dict[str, Any]
         if response.get("FunctionError"):
             outcomes.append({**letter.summary(), "outcome": "error", "reason": str(body)[:500]})
             continue  # left in the queue: nothing happened
-        result = IntakeResult.model_validate(body)
+        outcome: str
+        if is_event:
+            result = IntakeResult.model_validate(body)
+            outcome, reason = result.outcome, result.reason
+        else:
+            sent = SendResult.model_validate(body)
+            outcome, reason = sent.status, sent.reason
         sqs.delete_message(QueueUrl=deployed.dead_letter_queue_url, ReceiptHandle=letter.receipt_handle)
-        outcomes.append({**letter.summary(), "outcome": result.outcome, "reason": result.reason})
+        outcomes.append({**letter.summary(), "outcome": outcome, "reason": reason})
     return outcomes
 
 

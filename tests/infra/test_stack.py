@@ -133,6 +133,27 @@ def test_given_any_event_on_the_bus_when_routed_then_intake_gets_it_with_retries
     assert intake["Environment"]["Variables"]["DEAD_LETTER_QUEUE_URL"] == {"Ref": dlq_id}
 
 
+def test_given_functions_invoked_asynchronously_then_what_fails_after_lambdas_retries_is_dead_lettered(
+    synth: Synth,
+) -> None:
+    dlq_id, _ = synth.only("AWS::SQS::Queue")
+    retries = {
+        c["Properties"]["FunctionName"]["Ref"]: c["Properties"]["MaximumRetryAttempts"]
+        for c in synth.template.find_resources("AWS::Lambda::EventInvokeConfig").values()
+    }
+    # intake (events from the bus) and the sender (a catalog follow-up, a message acknowledgement, a late feedback
+    # acknowledgement: nothing else keeps them). The timeline's hand-over needs none: the order records the event,
+    # and the wait's own timeout advances it.
+    for name in ("intake", "sender"):
+        function_id = synth.function_id(name)
+        function = synth.resources[function_id]["Properties"]
+        assert function["DeadLetterConfig"] == {"TargetArn": {"Fn::GetAtt": [dlq_id, "Arn"]}}, name
+        assert retries[function_id] == 2, name
+        sends = [s for s in synth.statements_of(name) if "sqs:SendMessage" in actions_of(s)]
+        assert any(s["Resource"] == {"Fn::GetAtt": [dlq_id, "Arn"]} for s in sends), name
+    assert "DeadLetterConfig" not in synth.resources[synth.function_id("timeline")]["Properties"]
+
+
 # --- least privilege ------------------------------------------------------------------------------------
 
 

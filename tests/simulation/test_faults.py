@@ -118,3 +118,66 @@ def test_given_a_crash_after_the_provider_accepted_then_the_customer_has_it_once
     assert [(k, ch) for _, _, k, ch in timeline(result)] == [("order_confirmation", "sms")]
     [unconfirmed] = alerts(result, "contact_unconfirmed")
     assert unconfirmed["details"]["action"]["ifSent"] == "outreach contacts skip SO-1 order_confirmation#email --sent"
+
+
+# --- A function that crashes while invoked asynchronously: Lambda retries it a minute, then two minutes later ---
+
+CATALOG = {
+    "at": "PT0S",
+    "detailType": "Catalog Requested",
+    "detail": {
+        "requestId": "CR-1",
+        "customer": {"name": "Grace Hopper", "email": "grace@example.com", "timezone": "America/New_York"},
+    },
+}
+
+
+def test_given_intake_crashing_for_a_minute_then_the_order_is_confirmed_a_minute_late_once_and_goes_on() -> None:
+    crash = {"from": "PT0S", "until": "PT1M", "target": "intake", "error": "boom"}
+    result = run([placed(), event("P5D", "Production Delayed", estimatedCompletion="2026-12-10")], [crash])
+
+    assert sent(result, "order_confirmation") == [("2026-11-02T09:01:00Z", "email")]
+    assert sent(result, "delay_notice") == [("2026-11-07T09:00:00Z", "email")]  # the order exists: the delay is told
+    assert result.rejected == []
+
+
+def test_given_intake_crashing_longer_than_lambdas_retries_then_the_event_is_dead_lettered_with_its_reason() -> None:
+    crash = {"from": "PT0S", "until": "PT10M", "target": "intake", "error": "boom"}
+    result = run([placed()], [crash])
+
+    assert timeline(result) == []
+    [letter] = [r for r in result.rejected if r["detailType"] == "Order Placed"]
+    assert letter["orderId"] == "SO-1"
+    assert letter["error"] == "not processed: outreach-intake failed 3 times, last with InjectedCrash: boom"
+    assert len(result.errors) == 3  # the first attempt, then a minute and two minutes later
+
+
+def test_given_the_timeline_crashing_for_a_minute_as_a_delay_arrives_then_the_notice_goes_a_minute_later() -> None:
+    # The hand-over of the delay to the timeline fails once; Lambda's retry a minute later applies it, not the
+    # order's next timer days later.
+    crash = {"from": "P3D", "until": "P3DT1M", "target": "timeline", "error": "boom"}
+    result = run([placed(), event("P3D", "Production Delayed", estimatedCompletion="2026-12-10")], [crash])
+
+    assert sent(result, "delay_notice") == [("2026-11-05T09:01:00Z", "email")]
+    assert [k for _, _, k, _ in timeline(result)].count("delay_notice") == 1
+
+
+def test_given_the_sender_crashing_for_a_minute_then_the_catalog_follow_up_goes_a_minute_late_once() -> None:
+    result = run([CATALOG], [{"from": "PT0S", "until": "PT1M", "target": "sender", "error": "boom"}], until="P1D")
+
+    assert [(c["at"], c["kind"]) for c in result.contacts] == [("2026-11-02T09:01:00Z", "catalog_follow_up")]
+    assert result.rejected == []
+
+
+def test_given_the_sender_crashing_longer_than_lambdas_retries_then_its_request_is_dead_lettered_not_lost() -> None:
+    result = run([CATALOG], [{"from": "PT0S", "until": "PT10M", "target": "sender", "error": "boom"}], until="P1D")
+
+    assert result.contacts == []
+    assert result.rejected == [
+        {
+            "at": "2026-11-02T09:03:00Z",  # the third attempt failed: Lambda puts it in the dead-letter queue
+            "detailType": None,
+            "error": "not processed: outreach-sender failed 3 times, last with InjectedCrash: boom",
+            "requestId": "CR-1",
+        }
+    ]

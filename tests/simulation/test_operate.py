@@ -310,3 +310,48 @@ def test_given_an_example_when_sent_now_then_its_dates_move_with_it_and_it_is_st
     assert event.time == now
     assert event.detail["placedAt"] == "2027-03-01T13:00:00+01:00"  # an hour after `time`, as in the file
     assert shipped.detail["estimatedDelivery"] == "2027-03-05"  # four days after `time`, as in the file
+
+
+def test_given_a_catalog_request_the_sender_failed_on_after_lambdas_retries_then_replay_sends_the_follow_up_once() -> (
+    None
+):
+    crashing = {"sender": True}
+    with mock_aws(), world.process_environment(world.BASE_ENV):
+        cold_start.reset()
+        w = world.build("{}")
+        handlers = world.load_handlers(w, lambda name: "boom" if crashing.get(name) else None)
+        with moto_runtime.patched(handlers), ses_suppression.installed([]):
+            deployed = w.deployed
+            customer = {"name": "Grace Hopper", "email": "grace@example.com", "timezone": "America/New_York"}
+            assert (
+                send(deployed, "Catalog Requested", {"requestId": "CR-1", "customer": customer}, "cat-1")["outcome"]
+                == "accepted"
+            )
+            # Lambda's last retry failed too: it puts the request in the dead-letter queue, as it was.
+            boto3.client("sqs", region_name=world.REGION).send_message(
+                QueueUrl=deployed.dead_letter_queue_url,
+                MessageBody=json.dumps({"requestId": "CR-1"}),
+                MessageAttributes={
+                    "RequestID": {"DataType": "String", "StringValue": "r-1"},
+                    "ErrorCode": {"DataType": "Number", "StringValue": "200"},
+                    "ErrorMessage": {"DataType": "String", "StringValue": "InjectedCrash: boom"},
+                },
+            )
+            [letter] = operate.dead_letters(deployed)
+            assert (letter.summary()["code"], letter.summary()["orderId"]) == ("FUNCTION_FAILED", "CR-1")
+            assert letter.summary()["reason"] == "InjectedCrash: boom"
+            crashing["sender"] = False  # the cause is fixed
+
+            [outcome] = operate.replay(deployed, operate.dead_letters(deployed, hold_seconds=operate.REPLAY_HOLD))
+            [again] = operate.replay(deployed, [letter])  # a second replay of the same letter sends nothing more
+
+            assert outcome["outcome"] == "sent"
+            assert again["outcome"] == "duplicate"
+            assert operate.dead_letters(deployed) == []
+            sent_mail = ses_backends[DEFAULT_ACCOUNT_ID][world.REGION].sent_messages
+            recipients = [
+                str(email.message_from_string(m.raw_data, policy=email.policy.default)["To"]) for m in sent_mail
+            ]
+            assert [r for r in recipients if "grace@example.com" in r] == [recipients[0]]  # one e-mail, to her
+            assert len(recipients) == 1
+        cold_start.reset()

@@ -280,6 +280,17 @@ class HandlerError:
     message: str
 
 
+@dataclass(frozen=True)
+class AsyncFailure:
+    """An asynchronous invocation (``InvocationType`` ``Event``) whose handler raised: Lambda retries it
+    (``wiring.ASYNC_RETRY_DELAYS``), which the runner plays in virtual time."""
+
+    at: datetime
+    function: str
+    event: Any
+    error: HandlerError
+
+
 @dataclass
 class Quiescence:
     """Counts execution threads that are doing something (not parked on a token, not ended)."""
@@ -352,6 +363,8 @@ class Runtime:
     turns: Turns = field(default_factory=Turns)
     lambda_invocations: int = 0
     errors: list[HandlerError] = field(default_factory=list)
+    #: Asynchronous invocations by the handlers that failed, in the order they failed (the runner takes them).
+    async_failures: list[AsyncFailure] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     fast: bool = True
     direct_calls: int = 0  # botocore calls answered without the HTTP round trip (fast paths)
@@ -391,7 +404,20 @@ def timeout_ms() -> int:
     return int(FUNCTION_TIMEOUT.total_seconds() * 1000)
 
 
+#: The invocation type of the invocation moto is about to run on this thread (``_typed_invoke``).
+_invocation = threading.local()
+
+
+def _typed_invoke(self: LambdaFunction, body: str, request_headers: Any, response_headers: Any) -> str | bytes:
+    """moto's ``LambdaFunction.invoke``, noting first whether the invocation is asynchronous (``Event``) for the
+    handler's run (``_invoke_in_process``), which moto calls without the headers."""
+    _invocation.asynchronous = request_headers.get("x-amz-invocation-type", "RequestResponse") == "Event"
+    return _original_function_invoke(self, body, request_headers, response_headers)  # type: ignore[no-any-return]
+
+
 def _invoke_in_process(self: LambdaFunction, event: Any = None) -> tuple[str, bool, str]:
+    asynchronous = getattr(_invocation, "asynchronous", False)
+    _invocation.asynchronous = False  # an invocation the handler makes says its own type
     runtime = _active
     handler = runtime.handlers.get(self.function_name) if runtime else None
     if runtime is None or handler is None:
@@ -408,8 +434,11 @@ def _invoke_in_process(self: LambdaFunction, event: Any = None) -> tuple[str, bo
         with metering.in_function(self.function_name):
             result = handler(event, context)
     except Exception as exc:
+        error = HandlerError(self.function_name, type(exc).__name__, str(exc))
         with runtime.lock:
-            runtime.errors.append(HandlerError(self.function_name, type(exc).__name__, str(exc)))
+            runtime.errors.append(error)
+            if asynchronous:  # Lambda answered 202 long ago; it retries the event (the runner plays it)
+                runtime.async_failures.append(AsyncFailure(datetime.now(UTC), self.function_name, event, error))
         payload = {
             "errorType": type(exc).__name__,
             "errorMessage": str(exc),
@@ -1115,6 +1144,7 @@ def _executions_for_token(self: Any, execution_status: Any = None) -> list[Any]:
 
 
 _original_invoke = LambdaFunction._invoke_lambda
+_original_function_invoke = LambdaFunction.invoke
 _original_stubber_call = BotocoreStubber.__call__
 _original_transact = DynamoDBBackend.transact_write_items
 _original_callback_wait = CallbackEndpoint.wait
@@ -1135,6 +1165,7 @@ _no_sleep_time = types.SimpleNamespace(sleep=lambda seconds: None)
 
 _PATCHES: list[tuple[Any, str, Any]] = [
     (LambdaFunction, "_invoke_lambda", _invoke_in_process),
+    (LambdaFunction, "invoke", _typed_invoke),
     (CallbackEndpoint, "wait", _callback_wait),
     (CallbackEndpoint, "notify", _callback_notify),
     (CallbackEndpoint, "interrupt_all", _callback_interrupt_all),

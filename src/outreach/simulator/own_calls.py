@@ -46,10 +46,14 @@ def plain_invoke(lam: Any, function_name: str, payload: str) -> Any:
     return lam.invoke(FunctionName=function_name, Payload=payload.encode(), **INVOKE_ARGS)
 
 
-def invoke(region: str, function_name: str, payload: str) -> Any:
-    """What ``Invoke`` of ``function_name`` with the JSON text ``payload`` makes moto do; the function's answer."""
+def invoke(region: str, function_name: str, payload: str, response_headers: dict[str, Any] | None = None) -> Any:
+    """What ``Invoke`` of ``function_name`` with the JSON text ``payload`` makes moto do; the function's answer.
+    moto sets ``x-amz-function-error`` in ``response_headers`` when the function failed."""
+    headers = {} if response_headers is None else response_headers
     with moto_runtime.aws_call():
-        return lambda_backends[DEFAULT_ACCOUNT_ID][region].invoke(function_name, _qualifier(payload), payload, {}, {})
+        return lambda_backends[DEFAULT_ACCOUNT_ID][region].invoke(
+            function_name, _qualifier(payload), payload, {}, headers
+        )
 
 
 def _qualifier(payload: str) -> Any:

@@ -3,7 +3,7 @@
 The clock only ever jumps while the system is quiescent (every execution parked on its task token or
 ended). Then it moves to the earliest of: the next scenario event, a redrive of parked contacts, the next
 EventBridge Scheduler timer a parked order armed, a parked task's timeout, a run of the reconciler of stuck
-claims that finds one (on ties in that order). Exactly
+claims that finds one, Lambda's retry of an asynchronous invocation that failed (on ties in that order). Exactly
 one thing is delivered, then the run waits for quiescence again. Waits of days cost nothing, and results do
 not depend on thread timing. Faults a scenario asks for (``faults``) are injected by ``faults.py``.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import heapq
 import io
 import json
 import re
@@ -36,7 +37,7 @@ from outreach_lambda.adapters.contacts import CLAIMED_AT, ContactLedger
 from outreach_lambda.adapters.opt_outs import DynamoOptOuts
 from outreach_lambda.services.reconciler import STUCK_AFTER
 from outreach_lambda.settings import SettingsError, parse_config
-from outreach_lambda.wiring import FUNCTIONS, FunctionName
+from outreach_lambda.wiring import ASYNC_RETRY_DELAYS, FUNCTIONS, FunctionName
 
 from outreach import operate
 from outreach.collector import fewer_collections
@@ -180,7 +181,9 @@ class _QueueHarvest:
             seen = self.messages[kind]
             for message in list(queue._messages):
                 if message.id not in seen:
-                    seen[message.id] = (message.body, dict(message.message_attributes))
+                    # with SQS's SentTimestamp, as `outreach dead-letters list` reads it (virtual time, ms)
+                    sent = {"SentTimestamp": {"StringValue": str(message.sent_timestamp)}}
+                    seen[message.id] = (message.body, {**message.message_attributes, **sent})
 
 
 def _loop(
@@ -194,8 +197,9 @@ def _loop(
     clicks: list[dict[str, Any]] | None = None,
 ) -> None:
     """Deliver, one at a time and in time order, whatever comes next: an event the action endpoint put on the
-    bus, a scenario event (or click), a redrive of parked contacts, a timer falling due, or a parked task's
-    timeout (on ties in that order)."""
+    bus, a scenario event (or click), a redrive of parked contacts, a timer falling due, a parked task's
+    timeout, a useful run of the reconciler, or Lambda's retry of a failed asynchronous invocation (on ties in
+    that order)."""
     events = scenario.timed_events()
     redrives = sorted(scenario.at(r, "redrives") for r in scenario.redrives)
     end = scenario.end()
@@ -204,9 +208,11 @@ def _loop(
     index = 0
     actions = ActionClicks(w, lambda: clients.lam)
     timers = timer_index.TimerIndex(_due) if runtime.fast else None
+    retries = _AsyncRetries(w, runtime)
     while True:
         runtime.quiescence.wait_idle(WATCHDOG_SECONDS)
         inboxes.harvest()
+        retries.take_failures()
         candidates: list[tuple[datetime, int, Any]] = []
         tapped = actions.drain()
         if tapped is not None:
@@ -225,6 +231,9 @@ def _loop(
             reconcile = _next_useful_reconcile(w, scenario.start)
             if reconcile is not None:
                 candidates.append((reconcile, 4, None))
+        retry = retries.next()
+        if retry is not None:
+            candidates.append((retry.due, 5, None))
         if not candidates:
             break
         at, kind, what = min(candidates, key=lambda c: (c[0], c[1]))
@@ -260,12 +269,20 @@ def _loop(
         elif kind == 3:
             runtime.time_out(what)
             continue
-        else:
+        elif kind == 4:
             reconciler = world.function_name(FunctionName.RECONCILER)
             _deliver(clients, runtime.fast, reconciler, _scheduled_envelope(now))
             continue
+        else:
+            again = retries.pop()
+            error = _deliver(clients, runtime.fast, again.function, again.event)
+            if error is not None:
+                retries.failed(again.function, again.event, again.attempt, now, error)
+            continue
         meter.events += 1  # on the bus, then the rule invokes intake
-        _deliver(clients, runtime.fast, w.intake_function, envelope)
+        error = _deliver(clients, runtime.fast, w.intake_function, envelope)
+        if error is not None:
+            retries.failed(w.intake_function, envelope, 1, now, error)
     runtime.quiescence.wait_idle(WATCHDOG_SECONDS)
     inboxes.harvest()
 
@@ -297,12 +314,87 @@ class _RunnerClients:
             return boto3.client("scheduler", region_name=world.REGION)
 
 
-def _deliver(clients: _RunnerClients, fast: bool, function: str, event: Any) -> None:
-    """Invoke ``function`` with ``event`` as an EventBridge rule does (fast path 45: straight to moto's backend)."""
+def _deliver(clients: _RunnerClients, fast: bool, function: str, event: Any) -> str | None:
+    """Invoke ``function`` with ``event`` as an EventBridge rule does (fast path 45: straight to moto's backend);
+    the function's error (``Type: message``) when it failed, else None."""
     if fast:
-        own_calls.invoke(world.REGION, function, json.dumps(event))
+        headers: dict[str, Any] = {}
+        answer = own_calls.invoke(world.REGION, function, json.dumps(event), headers)
+        if "x-amz-function-error" not in headers:
+            return None
     else:
-        own_calls.plain_invoke(clients.lam, function, json.dumps(event))
+        response = own_calls.plain_invoke(clients.lam, function, json.dumps(event))
+        if "FunctionError" not in response:
+            return None
+        answer = response["Payload"].read()
+    try:
+        failure = json.loads(answer)
+        return f"{failure['errorType']}: {failure['errorMessage']}"
+    except (ValueError, KeyError, TypeError):
+        return "the function failed"
+
+
+@dataclass(order=True)
+class _Retry:
+    due: datetime
+    seq: int
+    function: str = field(compare=False)
+    event: Any = field(compare=False)
+    attempt: int = field(compare=False)  # which attempt this delivery is: 2, 3 ...
+
+
+class _AsyncRetries:
+    """Lambda's retries of asynchronous invocations whose function failed: the bus's deliveries to intake (the
+    runner's) and the handlers' ``Event`` invocations (``moto_runtime.AsyncFailure``), each played again
+    ``ASYNC_RETRY_DELAYS`` after its last failure. Once they are spent, the event of a function with a dead-letter
+    queue (``FunctionSpec.dead_letters``) goes there as Lambda's on-failure handling puts it: the event as it was,
+    ``RequestID``, ``ErrorCode`` and ``ErrorMessage`` (here saying how many attempts failed, and the last error);
+    the event of any other function is dropped, as Lambda drops it (the timeline's: the wait's own timeout advances
+    the order later)."""
+
+    def __init__(self, w: world.World, runtime: moto_runtime.Runtime) -> None:
+        self._runtime = runtime
+        self._pending: list[_Retry] = []
+        self._count = 0
+        self._dead_letters = {world.function_name(n) for n, spec in FUNCTIONS.items() if spec.dead_letters}
+        self._queue = w.dead_letter_queue_url.rsplit("/", 1)[-1]
+
+    def take_failures(self) -> None:
+        """The handlers' asynchronous invocations that failed since the last look, each a first attempt."""
+        if not self._runtime.async_failures:
+            return
+        with self._runtime.lock:
+            failures, self._runtime.async_failures[:] = list(self._runtime.async_failures), []
+        for f in failures:
+            self.failed(f.function, f.event, 1, f.at, f"{f.error.error_type}: {f.error.message}")
+
+    def failed(self, function: str, event: Any, attempt: int, at: datetime, error: str) -> None:
+        """Attempt ``attempt`` of ``event`` failed at ``at`` with ``error``: the next one, or the on-failure end."""
+        if attempt <= len(ASYNC_RETRY_DELAYS):
+            self._count += 1
+            heapq.heappush(
+                self._pending, _Retry(at + ASYNC_RETRY_DELAYS[attempt - 1], self._count, function, event, attempt + 1)
+            )
+            return
+        if function not in self._dead_letters:
+            return
+        message = f"not processed: {function} failed {attempt} times, last with {error}"[:1024]
+        with moto_runtime.aws_call():
+            sqs_backends[DEFAULT_ACCOUNT_ID][world.REGION].send_message(
+                self._queue,
+                json.dumps(event),
+                message_attributes={
+                    "RequestID": {"DataType": "String", "StringValue": f"retry-{self._count}"},
+                    "ErrorCode": {"DataType": "Number", "StringValue": "200"},
+                    "ErrorMessage": {"DataType": "String", "StringValue": message},
+                },
+            )
+
+    def next(self) -> _Retry | None:
+        return self._pending[0] if self._pending else None
+
+    def pop(self) -> _Retry:
+        return heapq.heappop(self._pending)
 
 
 def _next_useful_reconcile(w: world.World, start: datetime) -> datetime | None:
@@ -476,7 +568,9 @@ def _rejected(messages: Iterable[tuple[str, dict[str, Any]]]) -> list[dict[str, 
     out = []
     for body, attributes in messages:
         event = json.loads(body)
-        error = attributes.get("ERROR_MESSAGE", {}).get("StringValue", "rejected")
+        # intake's and EventBridge's own reason (ERROR_MESSAGE), or Lambda's after its retries (ErrorMessage)
+        reason = attributes.get("ERROR_MESSAGE") or attributes.get("ErrorMessage") or {}
+        error = reason.get("StringValue", "rejected")
         is_event = isinstance(event, dict)
         entry = {
             "at": event.get("time") if is_event else None,
@@ -484,8 +578,15 @@ def _rejected(messages: Iterable[tuple[str, dict[str, Any]]]) -> list[dict[str, 
             "error": error,
         }
         detail = event.get("detail") if is_event else None
+        keys: tuple[str, ...] = ("orderId", "requestId")
+        if is_event and "detail-type" not in event and "detail" not in event:
+            # a function's own request that Lambda gave up on (the sender's: an order's, a catalog's, a message's),
+            # at the time it was given up on
+            detail, keys = event, ("orderId", "requestId", "messageId")
+            sent_ms = int(attributes["SentTimestamp"]["StringValue"])
+            entry["at"] = iso(datetime.fromtimestamp(sent_ms / 1000, UTC))
         if isinstance(detail, dict):
-            for key in ("orderId", "requestId"):
+            for key in keys:
                 if key in detail:
                     entry[key] = detail[key]
         out.append(entry)
