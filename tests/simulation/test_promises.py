@@ -146,6 +146,28 @@ def test_given_a_carrier_estimate_past_the_promise_then_the_customer_is_told_wit
     assert alerts(result, "promise_at_risk") == [("2026-11-15T09:00:00Z", "SO-1", True)]
 
 
+def test_given_the_carrier_resending_the_shipment_with_a_later_estimate_then_the_customer_is_told_at_once_once():
+    shipment = {"carrier": "DHL", "trackingNumber": "JD1"}
+    result = simulate(
+        [
+            placed(customer=SMS),
+            event("P13D", "Order Shipped", **shipment, estimatedDelivery="2026-11-20"),
+            event("P13DT2H", "Order Shipped", **shipment, estimatedDelivery="2026-11-20"),  # the same: nothing
+            event("P14D", "Order Shipped", **shipment, estimatedDelivery="2026-12-20"),
+            event("P15D", "Order Shipped", **shipment, estimatedDelivery="2026-12-20"),  # the same again: nothing
+        ],
+        until="P16D",
+    )
+
+    # 16 Nov: the carrier now says 20 Dec, past 30 Nov; 34 days left -> 45.3 -> 7 weeks -> 4 Jan.
+    assert notices(result) == [
+        ("2026-11-16T09:00:00Z", "email", "2027-01-04"),
+        ("2026-11-16T09:00:00Z", "sms", "2027-01-04"),
+    ]
+    assert [c["at"] for c in result.contacts if c["kind"] == "shipped"] == ["2026-11-15T09:00:00Z"] * 2
+    assert alerts(result, "promise_at_risk") == [("2026-11-16T09:00:00Z", "SO-1", True)]
+
+
 def test_given_production_finished_well_ahead_then_the_update_brings_the_good_news():
     result = simulate([placed(), event("P8D", "Production Completed")], until="P9D")
 

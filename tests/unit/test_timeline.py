@@ -429,6 +429,26 @@ def test_given_carrier_estimate_past_promise_when_shipped_then_delay_notice_new_
     assert alert_kinds(decision) == ["promise_at_risk"]
 
 
+def test_given_a_later_order_shipped_with_a_later_carrier_estimate_then_the_customer_is_told_the_slip_at_once(
+    order: OrderRun,
+) -> None:
+    order.place()
+    order.feed("Order Shipped", shipped("2026-11-25"), at("2026-11-17T10:00:00Z"))
+    now = at("2026-11-18T10:00:00Z")
+    # The carrier re-sends the shipment with 2 Dec, past 30 Nov: from 18 Nov 14 days remain -> 18.7 -> 21 -> 9 Dec.
+    decision = order.feed("Order Shipped", shipped("2026-12-02"), now)
+    assert kinds(decision) == ["delay_notice"]  # no second shipping notice
+    assert [q.promised_date for q in decision.new_quotes] == [date(2026, 12, 9)]
+    assert alert_kinds(decision) == ["promise_at_risk"]
+    # The same estimate again, and an older estimate arriving late, change nothing.
+    order.feed("Order Shipped", shipped("2026-12-02"), at("2026-11-18T12:00:00Z"))
+    stale = order.step(
+        [inbound("Order Shipped", shipped("2026-11-25"), at("2026-11-17T12:00:00Z"))], at("2026-11-19T10:00:00Z")
+    )
+    assert stale.contacts == [] and stale.new_quotes == []
+    assert order.kinds_sent().count("delay_notice") == order.kinds_sent().count("shipped") == 1
+
+
 def test_given_shipped_before_update_timer_when_timer_would_fire_then_no_production_update(order: OrderRun) -> None:
     order.place()
     order.feed("Order Shipped", shipped(), at("2026-11-10T10:00:00Z"))

@@ -50,6 +50,8 @@ class Shipment(Model):
     estimated_delivery: AwareDatetime | None = Field(default=None, alias="estimatedDelivery")
     delivery_details: str | None = Field(default=None, alias="deliveryDetails")
     shipped_at: AwareDatetime = Field(alias="shippedAt")
+    #: The time of the Order Shipped event the estimate came from, when a later one updated it (else shippedAt's).
+    estimated_at: AwareDatetime | None = Field(default=None, alias="estimatedAt")
 
 
 class ContactOrder(Model):

@@ -177,8 +177,7 @@ def on_production_completed(
 def on_order_shipped(state: OrderState, shipped: OrderShipped, arrival: Arrival, effects: Effects) -> OrderState:
     """Customer: "on its way" and a delay notice if the carrier is late, unless delivered. Ops: promise_at_risk."""
     if state.shipment is not None:
-        effects.notes.append(f"{arrival.label}: already shipped, ignored")
-        return state
+        return _carrier_update(state, shipped, arrival, effects)
     zone = state.order.customer.zone
     estimated = as_datetime(shipped.estimated_delivery, zone).astimezone(UTC) if shipped.estimated_delivery else None
     state.shipment = Shipment(
@@ -194,6 +193,35 @@ def on_order_shipped(state: OrderState, shipped: OrderShipped, arrival: Arrival,
         reason = f"carrier estimates delivery on {forecast.isoformat()}"
         judge(state, "carrier_estimate", forecast, reason, arrival, effects)
     state.triggers.setdefault(trigger_key("shipped"), arrival.now)
+    return state
+
+
+def _carrier_update(state: OrderState, shipped: OrderShipped, arrival: Arrival, effects: Effects) -> OrderState:
+    """An Order Shipped for an order already shipped: no second shipping notice, but a newer carrier estimate (by
+    the events' own times; an older one arriving late changes nothing) is the forecast, judged like the first."""
+    shipment = state.shipment
+    assert shipment is not None
+    label = arrival.label
+    time = arrival.event.time.astimezone(UTC)
+    if shipped.estimated_delivery is None or time <= (shipment.estimated_at or shipment.shipped_at):
+        effects.notes.append(f"{label}: already shipped, ignored")
+        return state
+    zone = state.order.customer.zone
+    estimated = as_datetime(shipped.estimated_delivery, zone).astimezone(UTC)
+    previous = shipment.estimated_delivery
+    shipment.estimated_delivery, shipment.estimated_at = estimated, time
+    if previous == estimated:
+        effects.notes.append(f"{label}: already shipped, same carrier estimate")
+        return state
+    forecast = local_date(estimated, zone)
+    judge(
+        state,
+        "carrier_estimate",
+        forecast,
+        f"carrier now estimates delivery on {forecast.isoformat()}",
+        arrival,
+        effects,
+    )
     return state
 
 
