@@ -125,6 +125,11 @@ def test_given_order_placed_with_bad_field_when_parsed_then_error_names_that_fie
     assert error_locs("Order Placed", with_change(path, value, delete=delete)) == [expected_loc]
 
 
+def test_given_a_channel_given_twice_when_parsed_then_the_error_says_which() -> None:
+    with pytest.raises(ValidationError, match="'sms' is given twice"):
+        parse_detail("Order Placed", with_change(("customer", "channels"), ["sms", "email", "sms"]))
+
+
 def test_given_unknown_time_zone_when_parsed_then_message_says_unknown_iana_zone() -> None:
     with pytest.raises(ValidationError, match="unknown IANA time zone 'Mars/Olympus_Mons'"):
         parse_detail("Order Placed", with_change(("customer", "timezone"), "Mars/Olympus_Mons"))
@@ -539,6 +544,7 @@ def test_given_multi_line_delivery_details_when_parsed_then_line_breaks_are_kept
         pytest.param(("customer", "timezone"), "Europe/" + "x" * 60, id="timezone-long"),
         pytest.param(("customer", "channels"), ["email", "sms", "email"], id="channels-3"),
         pytest.param(("customer", "channels"), [], id="channels-none"),
+        pytest.param(("customer", "channels"), ["email", "email"], id="channels-repeated"),
     ],
 )
 def test_given_a_short_coded_field_out_of_shape_when_parsed_then_error_names_it(

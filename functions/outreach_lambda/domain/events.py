@@ -351,7 +351,9 @@ class Customer(Detail):
     timezone: Annotated[
         str, Text(64, strip=False, pattern=TIMEZONE_PATTERN, hint="must be an IANA time zone like 'Europe/Berlin'")
     ] = "UTC"
-    channels: list[Literal["email", "sms"]] = Field(default=["email"], min_length=1, json_schema_extra={"maxItems": 2})
+    channels: list[Literal["email", "sms"]] = Field(
+        default=["email"], min_length=1, json_schema_extra={"maxItems": 2, "uniqueItems": True}
+    )
 
     @field_validator("email")
     @classmethod
@@ -389,6 +391,9 @@ class Customer(Detail):
     @field_validator("channels")
     @classmethod
     def _two_channels_at_most(cls, value: list[Any], info: ValidationInfo) -> list[Any]:
+        repeated = sorted({channel for channel in value if value.count(channel) > 1})
+        if repeated and not _stored(info):
+            raise PydanticCustomError("repeated_channel", "'{channel}' is given twice", {"channel": repeated[0]})
         return _at_most(2, value, info)
 
     @property
