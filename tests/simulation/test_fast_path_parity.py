@@ -57,7 +57,8 @@ def test_given_an_example_when_simulated_with_and_without_the_fast_paths_then_th
 
 def _with_faults(tmp_path: Path) -> Path:
     """The happy path with three more orders, under every kind of fault a user can inject (a throttled and a
-    failing SES, a failing SMS provider, a lost timer, a sender stopping after a send), an opt-out, an address on
+    failing SES, a failing SMS provider, a lost timer, a sender stopping after a send, crashing functions, retried
+    and dead-lettered), an opt-out, an address on
     the suppression list and a redrive: the fast paths' fallbacks (hooks on botocore's events) run too."""
     scenario = json.loads(EXAMPLES[[p.stem for p in EXAMPLES].index("happy_path")].read_text())
     placed = scenario["events"][0]
@@ -75,6 +76,11 @@ def _with_faults(tmp_path: Path) -> Path:
         {"from": "PT3H30M", "until": "PT4H30M", "target": "sms", "error": "InternalError"},
         {"from": "P11D", "until": "P11DT1H", "target": "timers"},
         {"from": "P14DT2H", "until": "P14DT2H1M", "target": "claim", "when": "after_send"},
+        # crashes: intake's delivery of SO-2's placement retried a minute later; the hand-over of Production
+        # Completed to the timeline retried; intake failing on the delivery three times (dead-lettered)
+        {"from": "PT2H", "until": "PT2H1M", "target": "intake", "error": "boom"},
+        {"from": "P13D", "until": "P13DT1M", "target": "timeline", "error": "boom"},
+        {"from": "P19DT5H", "until": "P19DT5H10M", "target": "intake", "error": "boom"},
     ]
     scenario["optOuts"] = ["alan@example.com"]
     scenario["suppressed"] = ["grace@example.com"]
@@ -94,6 +100,7 @@ def test_given_faults_opt_outs_and_suppression_when_simulated_fast_and_plain_the
     assert fast_counts == plain_counts
     shipped = json.loads(fast)
     assert "contact_unconfirmed" in {alert["kind"] for alert in shipped["alerts"]}  # (the faults bit)
+    assert [r["detailType"] for r in shipped["rejected"]] == ["Order Delivered"]  # intake failed on it 3 times
 
 
 # -- the direct botocore transport, call by call ---------------------------------------------------
