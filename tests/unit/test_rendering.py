@@ -8,6 +8,7 @@ from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.events import parse_detail
 from outreach_lambda.domain.model import ContactOrder, OrderState
 from outreach_lambda.domain.rendering import render, render_catalog_contact
+from outreach_lambda.domain.rules import SUGGESTED_FIX
 from pydantic import ValidationError
 
 FIRST_PROMISE_TEXT = "Monday, 30 November 2026"
@@ -282,3 +283,19 @@ def test_given_a_text_message_contact_when_rendered_then_the_sms_and_subject_are
     said = (by_sms.sms, by_sms.subject, by_sms.promised_date)
     assert said == (by_email.sms, by_email.subject, by_email.promised_date)
     assert by_sms.html == by_sms.text == ""  # an SMS-only contact renders no e-mail pages (~0.3 ms saved)
+
+
+def test_given_an_order_recorded_with_the_ops_free_fix_offer_when_acknowledged_then_the_customer_reads_no_ops_text(
+    order: OrderRun, config: OutreachConfig
+) -> None:
+    """Orders recorded before the general offer was kept for ops alone still hold it as their remedy: the
+    acknowledgement (e-mail and SMS) apologises and promises the call, and names no fix."""
+    order.place()
+    order.state.feedback_rating = 2
+    order.state.feedback_remedy = SUGGESTED_FIX
+    mail = render(order.state, contact("feedback_acknowledgement"), config)
+    sms = render(order.state, contact("feedback_acknowledgement", "sms"), config).sms
+    for text in (mail.text, mail.html, sms):
+        assert "free fix" not in text and "the customer" not in text, text
+    assert "call you within one business day" in mail.text
+    assert "We call you within one business day" in sms

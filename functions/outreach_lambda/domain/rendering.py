@@ -260,15 +260,18 @@ def feedback_tone(state: OrderState) -> FeedbackTone:
 
 
 def _remedy(remedy: str | None, config: OutreachConfig, language: Language) -> str | None:
-    """The suggested free fix in the message's language: its translation, or the remedy itself when the message
-    is in the shop's default language; None (the copy then promises the call alone) when there is no wording."""
+    """The remedy table's free fix in the message's language: its translation, or the remedy itself when the
+    message is in the shop's default language; None (the copy then promises the call alone) when there is no
+    wording, or when ``remedy`` is not one of the table's (such as the general offer an order recorded before it
+    was kept for ops alone: an instruction to ops, never words for the customer)."""
     if remedy is None:
         return None
-    for entry in config.remedies:
-        if entry.remedy == remedy and language.copy in entry.translations:
+    entries = [entry for entry in config.remedies if entry.remedy == remedy]
+    for entry in entries:
+        if language.copy in entry.translations:
             return entry.translations[language.copy]
     default = resolve_language(None, config.branding.default_locale)
-    return remedy if language.copy == default.copy else None
+    return remedy if entries and language.copy == default.copy else None
 
 
 def _order_facts(state: OrderState, kind: str, language: Language, config: OutreachConfig) -> dict[str, Any]:
