@@ -6,7 +6,7 @@ tests pass in-memory fakes (``tests/unit/fakes.py``).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -112,6 +112,11 @@ class ContactLedger(Protocol):
         self, pk: str, key: str, fields: dict[str, Any], again: frozenset[str], now: datetime | None = None
     ) -> int | None: ...
     def finish(self, pk: str, key: str, status: str, fields: dict[str, Any]) -> None: ...
+    def sent_promises(self, pk: str) -> list[tuple[datetime, date]]:
+        """(sentAt, promisedDate) of each of the owner's contacts that went out (SENT) stating a date: what the
+        customer was really told (one consistent Query of the owner's partition)."""
+        ...
+
     def first_parked(self, cause: str, now: datetime) -> bool:
         """Record that contacts are parked for ``cause``; True the first time (until a redrive clears it)."""
         ...

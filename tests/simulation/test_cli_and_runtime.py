@@ -82,6 +82,59 @@ def test_given_an_invalid_scenario_then_exit_2_names_the_field(tmp_path, capsys,
     assert message in captured.err
 
 
+_ORDER = {
+    "at": "PT0S",
+    "detailType": "Order Placed",
+    "detail": {
+        "orderId": "SO-1",
+        "placedAt": "2026-11-02T10:00:00+01:00",
+        "customer": {"name": "Ada Lovelace", "email": "ada@example.com"},
+        "items": [{"sku": "SOFA-OSLO-3", "description": "Oslo sofa", "quantity": 1}],
+        "productionDays": 14,
+        "shippingAddress": {"line1": "12 Harbour Street", "city": "Hamburg", "postalCode": "20457", "country": "DE"},
+    },
+}
+_CATALOG = {
+    "at": "PT0S",
+    "detailType": "Catalog Requested",
+    "detail": {"requestId": "CR-1", "customer": {"name": "Grace Hopper", "email": "grace@example.com"}},
+}
+
+
+@pytest.mark.parametrize(
+    ("events", "message"),
+    [
+        (  # no satisfaction check went out yet: no e-mail carries a rating link
+            [_ORDER, {"at": "P1D", "click": {"orderId": "SO-1", "action": "rate", "rating": 4}}],
+            "events[1].click (at 'P1D', 2026-11-03T09:00:00Z): no e-mail sent so far carries a 'rate' link with "
+            "rating 4 for order 'SO-1'",
+        ),
+        (  # a catalog follow-up has no address to change; an order nobody placed has no e-mail at all
+            [
+                _CATALOG,
+                {"at": "PT1H", "click": {"requestId": "CR-1", "action": "unsubscribe"}},
+                {"at": "PT2H", "click": {"requestId": "CR-1", "action": "change_address"}},
+                {"at": "PT3H", "click": {"orderId": "SO-404", "action": "callback"}},
+            ],
+            "events[2].click (at 'PT2H', 2026-11-02T11:00:00Z): no e-mail sent so far carries a 'change_address' "
+            "link for catalog 'CR-1'",
+        ),
+    ],
+)
+@pytest.mark.parametrize("as_json", [True, False])
+def test_given_a_click_on_a_link_no_email_carries_then_exit_2_names_the_click(
+    tmp_path, capsys, events, message, as_json
+):
+    path = tmp_path / "click.json"
+    path.write_text(json.dumps({"name": "x", "start": "2026-11-02T09:00:00Z", "until": "P2D", "events": events}))
+
+    assert main(["simulate", str(path), *(["--json"] if as_json else [])]) == 2
+
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == f"outreach simulate: invalid scenario: {message}\n"
+
+
 def test_given_a_missing_file_then_exit_2_says_so(capsys):
     assert main(["simulate", "no/such/file.json"]) == 2
     assert "no such scenario file" in capsys.readouterr().err

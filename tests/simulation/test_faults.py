@@ -3,6 +3,8 @@ and that nothing is lost or doubled. Each scenario uses the ``faults`` section u
 
 from __future__ import annotations
 
+import email
+import email.policy
 from typing import Any
 
 from outreach.simulator import runner
@@ -181,3 +183,64 @@ def test_given_the_sender_crashing_longer_than_lambdas_retries_then_its_request_
             "requestId": "CR-1",
         }
     ]
+
+
+def _delay_notice_text(result) -> str:
+    """The plain text of the one delay notice e-mail the customer got."""
+    [mail] = [
+        email.message_from_bytes(content, policy=email.policy.default)
+        for contact, content in zip(result.contacts, result.sent, strict=True)
+        if (contact["kind"], contact["channel"]) == ("delay_notice", "email")
+    ]
+    return str(mail.get_body(preferencelist=("plain",)).get_content())
+
+
+TWO_DELAYS = [
+    placed(customer={"locale": "en-GB", **SMS}),
+    event("P3D", "Production Delayed", estimatedCompletion="2026-11-28", reason="one"),  # promise 17 Dec
+    event("P3DT30M", "Production Delayed", estimatedCompletion="2027-01-20", reason="two"),  # promise 25 Feb
+]
+
+
+def test_given_a_delay_notice_superseded_before_it_went_out_then_the_next_one_cites_the_promise_the_customer_had():
+    """E-mail and SMS throttled for two hours: the first notice (17 Dec) never reaches the customer, the second
+    supersedes it; it must say the 30 November they were promised is broken, not a 17 December they never read."""
+    throttled = [
+        {"from": "P3D", "until": "P3DT2H", "target": "ses", "error": "TooManyRequestsException"},
+        {"from": "P3D", "until": "P3DT2H", "target": "sms", "error": "Throttling"},
+    ]
+    result = run(TWO_DELAYS, throttled, until="P5D")
+
+    assert [c["promisedDate"] for c in result.contacts if c["kind"] == "delay_notice"] == ["2027-02-25"] * 2
+    text = _delay_notice_text(result)
+    assert "we cannot deliver by Monday, 30 November 2026 as promised" in text
+    assert "17 December" not in text
+    assert "Your new delivery date is Thursday, 25 February 2027." in text
+
+
+def test_given_the_first_delay_told_by_sms_only_then_the_next_e_mail_cites_that_date():
+    """The customer is one person: the 17 December the first notice's SMS told them is what they know, though its
+    e-mail never went out (throttled, then superseded)."""
+    result = run(TWO_DELAYS, [{"from": "P3D", "until": "P3DT2H", "target": "ses", "error": "TooManyRequestsException"}])
+
+    assert sorted((c["channel"], c["promisedDate"]) for c in result.contacts if c["kind"] == "delay_notice") == [
+        ("email", "2027-02-25"),
+        ("sms", "2026-12-17"),
+        ("sms", "2027-02-25"),
+    ]
+    assert "we cannot deliver by Thursday, 17 December 2026 as promised" in _delay_notice_text(result)
+
+
+def test_given_a_delay_notice_parked_then_the_next_one_cites_the_promise_the_customer_had():
+    """Sending paused (an account fault): the first notice is parked, never sent; the next one, once sending
+    works again, cites the order's 30 November, not the parked notice's 17 December."""
+    events = [
+        placed(customer={"locale": "en-GB"}),
+        event("P3D", "Production Delayed", estimatedCompletion="2026-11-28", reason="one"),
+        event("P4D", "Production Delayed", estimatedCompletion="2027-01-20", reason="two"),
+    ]
+    result = run(events, [{"from": "P3D", "until": "P3DT1H", "target": "ses", "error": "SendingPausedException"}])
+
+    assert [a["at"] for a in alerts(result, "contact_parked")] == ["2026-11-05T09:00:00Z"]
+    assert [c["promisedDate"] for c in result.contacts if c["kind"] == "delay_notice"] == ["2027-02-26"]
+    assert "we cannot deliver by Monday, 30 November 2026 as promised" in _delay_notice_text(result)

@@ -13,7 +13,7 @@ from outreach_lambda.domain.links import ACTION_PATH
 
 from outreach.cli import main
 from outreach.simulator import world
-from tests.simulation.conftest import placed, simulate
+from tests.simulation.conftest import event, placed, simulate
 
 BRANDING = {
     "shopName": "Sofa Atelier",
@@ -133,3 +133,57 @@ def test_given_bad_preview_arguments_then_exit_2_naming_the_argument(tmp_path: P
     args = ["preview", "shipped", "--scenario", "examples/happy_path.json", "--order", "SO-404"]
     assert main([*args, "--out", str(tmp_path)]) == 2
     assert "--order: no shipped was sent for 'SO-404'" in capsys.readouterr().err
+
+
+def _texts(result, order_id: str, kind: str) -> dict[str, str]:
+    """What the customer of ``order_id`` read in ``kind``, per channel: the e-mail's plain text and HTML, the SMS."""
+    out = {}
+    for contact, content in zip(result.contacts, result.sent, strict=True):
+        if (contact["orderId"], contact["kind"]) != (order_id, kind):
+            continue
+        if contact["channel"] == "email":
+            mail = email.message_from_bytes(content, policy=email.policy.default)
+            out["text"] = mail.get_body(preferencelist=("plain",)).get_content()
+            out["html"] = mail.get_body(preferencelist=("html",)).get_content()
+        else:
+            out["sms"] = content if isinstance(content, str) else content.decode()
+    return out
+
+
+def test_given_a_low_rating_matching_no_remedy_then_the_customer_gets_the_apology_and_call_but_no_ops_text():
+    """The general free-fix offer is ops' instruction (suggestedFix); a customer is promised the call and no fix
+    named, in every language, on every channel, during the timeline and after it ended. A comment matching the
+    remedy table still names its fix."""
+    sms = {"phone": "+4915112340003", "channels": ["email", "sms"]}
+    events = [
+        placed(orderId="FB-US", customer={"locale": "en-US", **sms}),
+        placed(orderId="FB-GB", customer={"locale": "en-GB", "email": "gb@example.com"}),
+        placed(orderId="FB-DE", customer={"locale": "de-DE", "email": "de@example.com"}),
+        placed(orderId="FB-LATE", customer={"locale": "en-US", "email": "late@example.com"}),
+        placed(orderId="FB-FIRM", customer={"locale": "en-US", "email": "firm@example.com"}),
+        event("P2D", "Feedback Received", orderId="FB-US", rating=2),
+        event("P2D", "Feedback Received", orderId="FB-GB", rating=3, comment="the legs wobble"),
+        event("P2D", "Feedback Received", orderId="FB-DE", rating=1),
+        event("P2D", "Feedback Received", orderId="FB-FIRM", rating=2, comment="cushions are too firm"),
+        # FB-LATE: delivered, and its timeline over (satisfaction check sent) before the feedback comes.
+        event("P1D", "Order Delivered", orderId="FB-LATE"),
+        event("P9D", "Feedback Received", orderId="FB-LATE", rating=2),
+    ]
+    result = simulate(events, until="P10D")
+    assert {o["orderId"]: o["status"] for o in result.orders}["FB-LATE"] == "SUCCEEDED"
+
+    for order_id in ("FB-US", "FB-GB", "FB-DE", "FB-LATE"):
+        texts = _texts(result, order_id, "feedback_acknowledgement")
+        assert "text" in texts, order_id
+        for channel, text in texts.items():
+            assert "the customer" not in text and "offer a free fix" not in text, (order_id, channel, text)
+            assert "free fix" not in text and "kostenlose Lösung" not in text, (order_id, channel, text)
+    assert "call you within one business day" in _texts(result, "FB-US", "feedback_acknowledgement")["text"]
+    assert "We call you within one business day" in _texts(result, "FB-US", "feedback_acknowledgement")["sms"]
+    assert "innerhalb eines Werktags an" in _texts(result, "FB-DE", "feedback_acknowledgement")["text"]
+    firm = _texts(result, "FB-FIRM", "feedback_acknowledgement")["text"]
+    assert "As a free fix we would like to offer you free softer cushion inserts, sent at once." in firm
+    # Ops still get the general offer to act on.
+    fixes = {a["orderId"]: a["details"]["suggestedFix"] for a in result.alerts if a["kind"] == "negative_feedback"}
+    assert fixes["FB-US"].startswith("offer a free fix") and fixes["FB-LATE"].startswith("offer a free fix")
+    assert fixes["FB-FIRM"] == "free softer cushion inserts, sent at once"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from outreach_lambda.adapters.contacts import CLAIMED_AT, claimed_at
@@ -316,6 +316,13 @@ class FakeLedger:
     def finish(self, pk: str, key: str, status: str, fields: dict[str, Any]) -> None:
         self.entries[(pk, key)].update(status=str(status), **fields)
         self.entries[(pk, key)].pop(CLAIMED_AT, None)
+
+    def sent_promises(self, pk: str) -> list[tuple[datetime, date]]:
+        return [
+            (datetime.fromisoformat(str(e["sentAt"])), date.fromisoformat(str(e["promisedDate"])))
+            for (owner, _), e in self.entries.items()
+            if owner == pk and e["status"] == "SENT" and "promisedDate" in e and "sentAt" in e
+        ]
 
     def stuck(self, claimed_before: datetime) -> list[dict[str, Any]]:
         cutoff = claimed_at(claimed_before)

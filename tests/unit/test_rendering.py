@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import pytest
 from domain_builders import OrderRun, at, shipped
 from outreach_lambda.domain.config import OutreachConfig
 from outreach_lambda.domain.events import parse_detail
 from outreach_lambda.domain.model import ContactOrder, OrderState
 from outreach_lambda.domain.rendering import render, render_catalog_contact
+from outreach_lambda.domain.rules import SUGGESTED_FIX
 from pydantic import ValidationError
 
 FIRST_PROMISE_TEXT = "Monday, 30 November 2026"
@@ -282,3 +285,42 @@ def test_given_a_text_message_contact_when_rendered_then_the_sms_and_subject_are
     said = (by_sms.sms, by_sms.subject, by_sms.promised_date)
     assert said == (by_email.sms, by_email.subject, by_email.promised_date)
     assert by_sms.html == by_sms.text == ""  # an SMS-only contact renders no e-mail pages (~0.3 ms saved)
+
+
+def test_given_an_order_recorded_with_the_ops_free_fix_offer_when_acknowledged_then_the_customer_reads_no_ops_text(
+    order: OrderRun, config: OutreachConfig
+) -> None:
+    """Orders recorded before the general offer was kept for ops alone still hold it as their remedy: the
+    acknowledgement (e-mail and SMS) apologises and promises the call, and names no fix."""
+    order.place()
+    order.state.feedback_rating = 2
+    order.state.feedback_remedy = SUGGESTED_FIX
+    mail = render(order.state, contact("feedback_acknowledgement"), config)
+    sms = render(order.state, contact("feedback_acknowledgement", "sms"), config).sms
+    for text in (mail.text, mail.html, sms):
+        assert "free fix" not in text and "the customer" not in text, text
+    assert "call you within one business day" in mail.text
+    assert "We call you within one business day" in sms
+
+
+def test_given_unsent_notices_when_the_next_delay_notice_rendered_then_it_cites_what_the_customer_heard(
+    config: OutreachConfig, order: OrderRun
+) -> None:
+    """Promised 30 Nov, re-quoted 10 Dec, then again: the notice cites the latest date a contact that really went
+    out (any channel) stated, never one of a notice superseded, skipped, parked or failed before it was sent."""
+    order.place()
+    for when, estimate in (("2026-11-12T10:00:00Z", "2026-11-26T09:00:00Z"), ("2026-11-14T10:00:00Z", "2026-12-20")):
+        order.feed("Production Delayed", {"orderId": "SO-1", "estimatedCompletion": estimate}, at(when))
+    state = order.state
+    first, second, current = (q.promised_date for q in state.quotes)
+    confirmed, notified, now = at("2026-11-02T09:00:00Z"), at("2026-11-12T10:00:00Z"), at("2026-11-14T10:00:00Z")
+
+    def previous(told: list[tuple[datetime, date]]) -> str:
+        text = render(state, contact("delay_notice"), config, told=told).text
+        return text.split("we cannot deliver by ")[1].split(" as promised")[0]
+
+    assert previous([(confirmed, first)]) == FIRST_PROMISE_TEXT  # the 10 Dec notice never went out
+    assert previous([(confirmed, first), (notified, second)]) == NEW_PROMISE_TEXT  # it did (e-mail or SMS)
+    # This notice's own SMS went first: the customer still heard 10 Dec last before the new date.
+    assert previous([(confirmed, first), (notified, second), (now, current)]) == NEW_PROMISE_TEXT
+    assert previous([]) == FIRST_PROMISE_TEXT  # nothing dated reached them: the promise they ordered with

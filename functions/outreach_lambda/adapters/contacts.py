@@ -13,7 +13,7 @@ flight.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from outreach_lambda.adapters.aws import put_if_absent, query, scan, update_if, update_item
@@ -78,6 +78,27 @@ class ContactLedger:
             ExpressionAttributeNames=names,
             ExpressionAttributeValues=values,
         )
+
+    def sent_promises(self, pk: str) -> list[tuple[datetime, date]]:
+        """(sentAt, promisedDate) of each of the owner's contacts that went out stating a date."""
+        told: list[tuple[datetime, date]] = []
+        kwargs: dict[str, Any] = {
+            "KeyConditionExpression": "pk = :pk",
+            "FilterExpression": "#s = :sent AND attribute_exists(#p) AND attribute_exists(#t)",
+            "ProjectionExpression": "#p, #t",
+            "ExpressionAttributeNames": {"#s": "status", "#p": "promisedDate", "#t": "sentAt"},
+            "ExpressionAttributeValues": {":pk": pk, ":sent": LedgerStatus.SENT.value},
+            "ConsistentRead": True,
+        }
+        while True:
+            page = query(self._name, **kwargs)
+            told.extend(
+                (datetime.fromisoformat(str(item["sentAt"])), date.fromisoformat(str(item["promisedDate"])))
+                for item in page["Items"]
+            )
+            if "LastEvaluatedKey" not in page:
+                return told
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def stuck(self, claimed_before: datetime) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []

@@ -93,7 +93,8 @@ class OrderState(Model):
     cancel_reason: str | None = Field(default=None, alias="cancelReason")
     feedback_rating: int | None = Field(default=None, alias="feedbackRating")
     feedback_comment: str | None = Field(default=None, alias="feedbackComment")
-    #: The free fix suggested for the latest feedback (a low rating or a comment matching a remedy), if any.
+    #: The remedy table's free fix for the latest feedback's comment, if it matched one (the customer may read it;
+    #: the general offer for a low rating without one is for ops alone: ``rules.suggested_remedy``).
     feedback_remedy: str | None = Field(default=None, alias="feedbackRemedy")
     #: When the customer confirmed the delivery address (a signed link of the production update).
     address_confirmed_at: AwareDatetime | None = Field(default=None, alias="addressConfirmedAt")

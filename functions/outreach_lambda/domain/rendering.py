@@ -19,7 +19,7 @@ until it sends.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache, lru_cache
@@ -260,18 +260,43 @@ def feedback_tone(state: OrderState) -> FeedbackTone:
 
 
 def _remedy(remedy: str | None, config: OutreachConfig, language: Language) -> str | None:
-    """The suggested free fix in the message's language: its translation, or the remedy itself when the message
-    is in the shop's default language; None (the copy then promises the call alone) when there is no wording."""
+    """The remedy table's free fix in the message's language: its translation, or the remedy itself when the
+    message is in the shop's default language; None (the copy then promises the call alone) when there is no
+    wording, or when ``remedy`` is not one of the table's (such as the general offer an order recorded before it
+    was kept for ops alone: an instruction to ops, never words for the customer)."""
     if remedy is None:
         return None
-    for entry in config.remedies:
-        if entry.remedy == remedy and language.copy in entry.translations:
+    entries = [entry for entry in config.remedies if entry.remedy == remedy]
+    for entry in entries:
+        if language.copy in entry.translations:
             return entry.translations[language.copy]
     default = resolve_language(None, config.branding.default_locale)
-    return remedy if language.copy == default.copy else None
+    return remedy if entries and language.copy == default.copy else None
 
 
-def _order_facts(state: OrderState, kind: str, language: Language, config: OutreachConfig) -> dict[str, Any]:
+#: A dated contact that really reached the customer: when it went out, and the promised date it stated.
+Told = tuple[datetime, date]
+
+
+def promise_told(state: OrderState, told: Iterable[Told] | None) -> date:
+    """The promise a delay notice says is broken: the date of the latest dated contact that really went out to
+    the customer on any channel (``told``: what the contact ledger records as SENT) other than the current
+    promise. The customer is one person: what an SMS told them, they know when they read the e-mail. A notice
+    superseded, skipped, parked or failed before it went out told them nothing, so its date is never cited.
+    With nothing dated sent yet, the order's first promise (the one it was placed with). ``told`` None (the
+    caller has no ledger: a preview): the quote before the current one."""
+    promised = state.promised
+    if told is None:
+        return state.quotes[-2].promised_date if len(state.quotes) > 1 else promised
+    earlier = sorted((t for t in told if t[1] != promised), key=lambda t: t[0])
+    if earlier:
+        return earlier[-1][1]
+    return state.quotes[0].promised_date if state.quotes else promised
+
+
+def _order_facts(
+    state: OrderState, kind: str, language: Language, config: OutreachConfig, told: Iterable[Told] | None = None
+) -> dict[str, Any]:
     order = state.order
     promised = state.promised
     facts: dict[str, Any] = {
@@ -300,8 +325,7 @@ def _order_facts(state: OrderState, kind: str, language: Language, config: Outre
         details = ship.delivery_details
         facts["delivery_lines"] = [line.strip() for line in details.splitlines() if line.strip()] if details else []
     elif kind == "delay_notice":
-        previous = state.quotes[-2].promised_date if len(state.quotes) > 1 else promised
-        facts["previous"] = long_date(previous, language)
+        facts["previous"] = long_date(promise_told(state, told), language)
         facts["reason_key"], facts["reason_detail"] = _delay_reason(state.quotes[-1])
         facts["gesture"] = _gesture(config, language)
     elif kind == "cancellation_confirmation":
@@ -314,16 +338,21 @@ def _order_facts(state: OrderState, kind: str, language: Language, config: Outre
 
 
 def render(
-    state: OrderState, contact: ContactOrder, config: OutreachConfig, links: Mapping[str, str] | None = None
+    state: OrderState,
+    contact: ContactOrder,
+    config: OutreachConfig,
+    links: Mapping[str, str] | None = None,
+    told: Iterable[Told] | None = None,
 ) -> Message:
     """An order's contact of ``contact.kind``, as it reads now (the ledger's latest promise). ``links``: the
     message's signed one-click links by name (``domain.links.LINKS_OF_KIND``); without them the message asks
-    the customer to reply or call instead."""
+    the customer to reply or call instead. ``told``: the dated contacts that really reached the customer (the
+    promise a delay notice says is broken: ``promise_told``)."""
     kind = contact.kind
     if kind not in KINDS or kind in NOT_ORDER_KINDS:
         raise ValueError(f"kind: no template for contact kind {kind!r}")
     language = resolve_language(state.order.customer.locale, config.branding.default_locale)
-    facts = _order_facts(state, kind, language, config)
+    facts = _order_facts(state, kind, language, config, told)
     promised = state.promised if kind in DATED_KINDS else None
     # A text message needs its SMS copy and subject only, not the two pages of the e-mail.
     return compose(kind, facts, language, config, state.order_id, promised, links, pages=contact.channel == "email")

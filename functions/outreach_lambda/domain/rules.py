@@ -312,20 +312,31 @@ RULES: dict[type[Detail], Rule] = {
 }
 
 
-def suggested_remedy(feedback: FeedbackReceived, config: OutreachConfig) -> str | None:
-    """The free fix for this feedback: the first remedy whose pattern the comment contains (any case); for a
-    rating of 3 or less without a matching comment, the general offer; None otherwise."""
+def table_remedy(feedback: FeedbackReceived, config: OutreachConfig) -> str | None:
+    """The remedy table's free fix for this feedback: the first remedy whose pattern the comment contains (any
+    case); None when the comment matches none. The only fix a customer's message may name."""
     comment = (feedback.comment or "").casefold()
     for remedy in config.remedies:
         if remedy.pattern.casefold() in comment:
             return remedy.remedy
+    return None
+
+
+def suggested_remedy(feedback: FeedbackReceived, config: OutreachConfig) -> str | None:
+    """The free fix ops are told to offer (``suggestedFix``): the table's remedy; for a rating of 3 or less
+    without a matching comment, the general offer (an instruction to ops, never customer wording); None
+    otherwise."""
+    remedy = table_remedy(feedback, config)
+    if remedy is not None:
+        return remedy
     return SUGGESTED_FIX if feedback.rating <= 3 else None
 
 
 def record_feedback(state: OrderState, feedback: FeedbackReceived, config: OutreachConfig) -> None:
     state.feedback_rating = feedback.rating
     state.feedback_comment = feedback.comment
-    state.feedback_remedy = suggested_remedy(feedback, config)
+    # Only the table's remedy: the customer's acknowledgement may name it; the general offer is for ops alone.
+    state.feedback_remedy = table_remedy(feedback, config)
 
 
 def order_context(state: OrderState) -> dict[str, Any]:

@@ -132,8 +132,11 @@ class Sender:
             if self.links is not None and contact.channel == "email"
             else None
         )
-        message = render(state, contact, self.config, links)
         owner = _Owner(pk=order_pk(order_id), order_id=order_id)
+        # A delay notice cites the promise the customer really heard last (the ledger's SENT contacts), never one
+        # of a notice that was superseded, skipped, parked or failed before it went out.
+        told = self.ledger.sent_promises(owner.pk) if contact.kind == "delay_notice" else None
+        message = render(state, contact, self.config, links, told)
         fields = {"dueAt": contact.due_at.isoformat(), **(recorded or {})}
         return self._deliver(owner, result, to, message, now, redrive, fields)
 

@@ -22,13 +22,14 @@ from moto.sqs.models import sqs_backends
 from outreach_lambda.domain.links import ACTION_PATH
 
 from outreach.simulator import world
-from outreach.simulator.scenario import Click
+from outreach.simulator.scenario import Click, ScenarioError
 
 _TOKEN = re.compile(re.escape(world.ACTIONS_BASE_URL + ACTION_PATH) + r"([A-Za-z0-9_.\-]+)")
 
 
-class NoSuchLink(RuntimeError):
-    """The scenario clicks a link that no e-mail sent so far carries."""
+class NoSuchLink(ScenarioError):
+    """The scenario clicks a link that no e-mail sent so far carries: an error of the scenario, not of the run
+    (``outreach simulate`` exits 2 naming the click)."""
 
 
 def unverified_claims(token: str) -> dict[str, Any] | None:
@@ -70,7 +71,8 @@ def find_link(click: Click) -> str:
                 click.rating,
             ):
                 return token
-    raise NoSuchLink(f"click: no e-mail sent so far has a {click.action!r} link for {ref!r}")
+    link = f"{click.action!r} link" + (f" with rating {click.rating}" if click.rating is not None else "")
+    raise NoSuchLink(f"no e-mail sent so far carries a {link} for {scope} {ref!r}")
 
 
 def tampered(token: str) -> str:

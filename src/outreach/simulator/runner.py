@@ -51,7 +51,7 @@ from outreach.simulator import (
     timer_index,
     world,
 )
-from outreach.simulator.clicks import ActionClicks
+from outreach.simulator.clicks import ActionClicks, NoSuchLink
 from outreach.simulator.faults import Faults
 from outreach.simulator.scenario import Scenario, ScenarioError, ScenarioEvent
 
@@ -247,7 +247,10 @@ def _loop(
             index += 1
             _, position, event = what
             if event.click is not None:
-                outcome = actions.click(event.click, now)
+                try:
+                    outcome = actions.click(event.click, now)
+                except NoSuchLink as exc:  # a click on a link no e-mail carries: an error of the scenario
+                    raise ScenarioError(f"events[{position}].click (at {event.at!r}, {iso(now)}): {exc}") from None
                 if clicks is not None:
                     clicks.append(outcome)
                 continue
