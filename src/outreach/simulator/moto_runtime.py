@@ -173,6 +173,9 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     per variables dict), not read back through ``os.environ.get`` one by one (``world.process_environment``).
 116. Fast path 11 reads an operation's event names and request-context entries from a plan made once per operation
     model (``_call_plan``), and fast path 107 calls its handlers with one merged argument dict.
+117. A botocore client class is made once per service description and session emitter: the operation methods are
+    kept, the ``creating-client-class`` event still runs for every client, and the class made the first time is the
+    answer while the event's handlers leave the same attributes and bases (``client_classes``).
 """
 
 from __future__ import annotations
@@ -243,6 +246,7 @@ from outreach.simulator import (
     accounts,
     call_events,
     call_plumbing,
+    client_classes,
     data_copies,
     direct_calls,
     dynamodb_transforms,
@@ -1183,6 +1187,7 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
     *queue_sends.PATCHES,  # fast path 78
     *state_inputs.PATCHES,  # fast path 80
     *history_events.PATCHES,  # fast paths 81 and 112
+    *client_classes.PATCHES,  # fast path 117
 ]
 
 
