@@ -192,3 +192,74 @@ def test_given_a_kept_class_then_its_clients_call_moto_as_botocores_do(service: 
             answer.pop("ResponseMetadata")
             answers.append(answer)
     assert answers[0] == answers[1] == answers[2]
+
+
+def _dump_shape(shape: Any, seen: set[str]) -> Any:
+    """A shape as botocore resolves it: name, type, metadata, serialization and its members, each shape once."""
+    if shape is None:
+        return None
+    if shape.name in seen:
+        return shape.name
+    seen.add(shape.name)
+    out: dict[str, Any] = {
+        "name": shape.name,
+        "type": shape.type_name,
+        "metadata": shape.metadata,
+        "serialization": shape.serialization,
+    }
+    if shape.type_name == "structure":
+        out["members"] = {name: _dump_shape(member, seen) for name, member in shape.members.items()}
+        out["required"] = shape.required_members
+    elif shape.type_name == "list":
+        out["member"] = _dump_shape(shape.member, seen)
+    elif shape.type_name == "map":
+        out["key"] = _dump_shape(shape.key, seen)
+        out["value"] = _dump_shape(shape.value, seen)
+    return out
+
+
+def _models(services: list[str], fast: bool) -> list[Any]:
+    session = boto3.Session(aws_access_key_id="a", aws_secret_access_key="b", region_name=REGION)
+    out = []
+    with _fast(fast):
+        for service in services:
+            model = session.client(service, region_name=REGION).meta.service_model
+            operations = {}
+            for name in model.operation_names:
+                operation = model.operation_model(name)
+                seen: set[str] = set()
+                operations[name] = {
+                    "http": operation.http,
+                    "metadata": operation.metadata,
+                    "input": _dump_shape(operation.input_shape, seen),
+                    "output": _dump_shape(operation.output_shape, seen),
+                    "errors": [error.name for error in operation.error_shapes],
+                    "context": operation.context_parameters and [p.name for p in operation.context_parameters],
+                }
+            out.append(
+                (
+                    model.service_name,
+                    model.service_id,
+                    model.metadata,
+                    model.signature_version,
+                    model.protocol,
+                    operations,
+                )
+            )
+    return out
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.lists(st.sampled_from([*SIMULATED, "ses", "dynamodbstreams", "sesv2", "iam", "sts"]), min_size=1, max_size=4))
+def test_given_clients_made_again_and_again_then_their_service_models_are_botocores(services: list[str]) -> None:
+    twice = services + services
+    assert _models(twice, fast=True) == _models(twice, fast=False)
+
+
+def test_given_the_fast_path_then_clients_of_one_service_share_their_model_and_others_do_not() -> None:
+    session = boto3.Session(aws_access_key_id="a", aws_secret_access_key="b", region_name=REGION)
+    with _fast(True):
+        first, second, other = (session.client(s, region_name=REGION) for s in ("dynamodb", "dynamodb", "ses"))
+        assert first.meta.service_model is second.meta.service_model
+        assert other.meta.service_model is not first.meta.service_model
+        assert other.meta.service_model.service_name == "ses"

@@ -1,4 +1,4 @@
-"""Fast path 117: a botocore client class is made once per service description and session emitter.
+"""Fast paths 117 and 118: a botocore client's class and service model are made once per service description.
 
 Every run is a fresh deployment: ``cold_start.reset`` drops the handlers' clients, and moto's Step Functions
 interpreter gets new ones (fast path 3 caches them for a run), so a run makes about nine clients, each through
@@ -20,6 +20,19 @@ one service share their class object (``type(a) is type(b)``), and a method's do
 the one made from the first client's operation model, an equal one. ``tests/simulation/test_client_classes.py``
 compares the classes (methods, names, bases, attributes) and calls through them with botocore's, with handlers of
 the event that add, replace or keep attributes and bases.
+
+Fast path 118: ``ClientCreator._load_service_model`` wrapped the description its loader keeps (the same dict every
+time) in a new ``ServiceModel`` for every client, and a new model starts with empty caches: every operation model and
+shape botocore resolves from it (``operation_model``, its input and output shapes and their members, cached on the
+objects), and everything the simulator's fast paths compile once per shape or operation model (parameter checks and
+converters, JSON member lists, serialisers, event names), was made again by every run's first client of each
+service. A ``ServiceModel`` holds nothing but that description, the service name and what it derives from them (its
+one setter, ``signature_version``, is called by no one: botocore resolves the signature version of a client from its
+configuration, not on the model); the model made for a (service name, description) is now handed to every client of
+that description. Clients of one service share their model (``a.meta.service_model is b.meta.service_model``), as
+clients already share the loader's description. ``tests/simulation/test_client_classes.py`` compares the models
+(metadata, every operation's model, shapes and members as botocore's documentation writer lists them) and calls with
+botocore's.
 """
 
 from __future__ import annotations
@@ -28,6 +41,7 @@ import threading
 from typing import Any
 
 from botocore.client import BaseClient, ClientCreator
+from botocore.model import ServiceModel
 from botocore.utils import get_service_module_name
 
 _LOCK = threading.Lock()
@@ -74,10 +88,34 @@ def _create_client_class(self: ClientCreator, service_name: str, service_model: 
     return cls
 
 
+#: (service name, id of the service description) -> (the description, its model)
+_models: dict[tuple[str, int], tuple[Any, ServiceModel]] = {}
+
+
+def _load_service_model(self: ClientCreator, service_name: str, api_version: str | None = None) -> ServiceModel:
+    """``ClientCreator._load_service_model`` with one model per (service name, description) (fast path 118)."""
+    loader: Any = self._loader  # type: ignore[attr-defined]
+    json_model = loader.load_service_model(service_name, "service-2", api_version=api_version)
+    key = (service_name, id(json_model))
+    found = _models.get(key)
+    if found is not None and found[0] is json_model:
+        return found[1]
+    model = ServiceModel(json_model, service_name=service_name)
+    with _LOCK:
+        if len(_models) >= _MAX_CLASSES:
+            _models.clear()
+        _models[key] = (json_model, model)
+    return model
+
+
 def clear() -> None:
-    """Forget every kept class (tests)."""
+    """Forget every kept class and model (tests)."""
     with _LOCK:
         _classes.clear()
+        _models.clear()
 
 
-PATCHES: list[tuple[Any, str, Any]] = [(ClientCreator, "_create_client_class", _create_client_class)]
+PATCHES: list[tuple[Any, str, Any]] = [
+    (ClientCreator, "_create_client_class", _create_client_class),  # fast path 117
+    (ClientCreator, "_load_service_model", _load_service_model),  # fast path 118
+]

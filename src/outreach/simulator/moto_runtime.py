@@ -176,6 +176,9 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
 117. A botocore client class is made once per service description and session emitter: the operation methods are
     kept, the ``creating-client-class`` event still runs for every client, and the class made the first time is the
     answer while the event's handlers leave the same attributes and bases (``client_classes``).
+118. A botocore client's ``ServiceModel`` is made once per (service name, description its loader keeps) and shared by
+    every client of it: operation models and shapes, and what the fast paths compile per shape or operation model,
+    are resolved once, not again by every run's new clients (``client_classes``).
 """
 
 from __future__ import annotations
