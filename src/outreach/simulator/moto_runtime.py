@@ -179,6 +179,8 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
 118. A botocore client's ``ServiceModel`` is made once per (service name, description its loader keeps) and shared by
     every client of it: operation models and shapes, and what the fast paths compile per shape or operation model,
     are resolved once, not again by every run's new clients (``client_classes``).
+119. A client's copy of its session's event handlers (``_PrefixTrie._recursive_copy``) copies dicts, ``NodeList`` s of
+    lists, chunks and ``None`` straight away, anything else botocore's way (``emitter_copies``).
 """
 
 from __future__ import annotations
@@ -253,6 +255,7 @@ from outreach.simulator import (
     data_copies,
     direct_calls,
     dynamodb_transforms,
+    emitter_copies,
     fast_calls,
     history_events,
     inline_states,
@@ -1190,7 +1193,8 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
     *queue_sends.PATCHES,  # fast path 78
     *state_inputs.PATCHES,  # fast path 80
     *history_events.PATCHES,  # fast paths 81 and 112
-    *client_classes.PATCHES,  # fast path 117
+    *client_classes.PATCHES,  # fast paths 117 and 118
+    *emitter_copies.PATCHES,  # fast path 119
 ]
 
 
