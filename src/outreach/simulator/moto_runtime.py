@@ -181,6 +181,9 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     are resolved once, not again by every run's new clients (``client_classes``).
 119. A client's copy of its session's event handlers (``_PrefixTrie._recursive_copy``) copies dicts, ``NodeList`` s of
     lists, chunks and ``None`` straight away, anything else botocore's way (``emitter_copies``).
+120. What is compiled per shape or operation model (parameter checks and converters, event names, call plans) is kept
+    from one run to the next, as fast path 118 keeps the models; what is keyed by a run's objects is still forgotten
+    at its end (``param_checks.bound``, ``direct_calls.forget_run``, ``call_events.forget_run``).
 """
 
 from __future__ import annotations
@@ -1225,13 +1228,13 @@ def patched(handlers: dict[str, Handler], *, fast: bool = True) -> Iterator[Runt
         _token_pools.clear()
         _pool_owners.clear()
         fast_calls.clear()
-        direct_calls.clear()
+        direct_calls.forget_run()  # fast path 120 keeps what is a function of a model or shape alone
         dynamodb_transforms.clear()
-        param_checks.clear()
+        param_checks.bound()  # (fast path 120)
         rest_calls.clear()
         rest_answers.clear()
         accounts.clear()
         history_events.clear()
-        call_events.clear()
+        call_events.forget_run()  # (fast path 120)
         url_routes.clear()
-        _call_plan.cache_clear()
+        # (fast path 120: ``_call_plan``, a function of the operation model alone, is kept; at most 1,024 models)
