@@ -992,8 +992,23 @@ PATCHES: list[tuple[Any, str, Any]] = [
 ]
 
 
+def forget_run() -> None:
+    """What a run's end forgets (fast path 121): the condition the response layer just parsed (per thread), nothing
+    else. What fast paths 16a, 17, 20, 32, 62, 91 and 93 learnt is a function of what it is kept by alone (an expression
+    text or the tree fast path 12 keeps for it, the names, the placeholders' values, the table's key schema), and
+    moto's conditions, trees and plans are never changed once built: they are kept for the next run, each collection
+    forgotten all at once past ``_CONDITIONS_KEPT`` entries (key conditions past their own bound)."""
+    _last_condition.parsed = None
+    for kept in (_passed, _plans, _lexed, _conditions):
+        if len(kept) > _CONDITIONS_KEPT:
+            kept.clear()
+    if len(_skeletons) > _CONDITIONS_KEPT or len(_placeholders) > _CONDITIONS_KEPT:  # (together, as they are made)
+        _skeletons.clear()
+        _placeholders.clear()
+
+
 def clear() -> None:
-    """Forget what was learnt (after a run: the parsed trees it remembers are the run's)."""
+    """Forget everything learnt (tests)."""
     _passed.clear()
     _plans.clear()
     _lexed.clear()

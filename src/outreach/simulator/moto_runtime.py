@@ -184,6 +184,8 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
 120. What is compiled per shape or operation model (parameter checks and converters, event names, call plans) is kept
     from one run to the next, as fast path 118 keeps the models; what is keyed by a run's objects is still forgotten
     at its end (``param_checks.bound``, ``direct_calls.forget_run``, ``call_events.forget_run``).
+121. What the DynamoDB fast paths learnt per expression (conditions lexed and parsed, update plans, validated update
+    expressions, key conditions) is kept from one run to the next, each collection bounded (``fast_calls.forget_run``).
 """
 
 from __future__ import annotations
@@ -1227,7 +1229,7 @@ def patched(handlers: dict[str, Handler], *, fast: bool = True) -> Iterator[Runt
         _service_urls.cache_clear()
         _token_pools.clear()
         _pool_owners.clear()
-        fast_calls.clear()
+        fast_calls.forget_run()  # fast path 121: what it learnt per expression is kept
         direct_calls.forget_run()  # fast path 120 keeps what is a function of a model or shape alone
         dynamodb_transforms.clear()
         param_checks.bound()  # (fast path 120)
