@@ -188,6 +188,8 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     expressions, key conditions) is kept from one run to the next, each collection bounded (``fast_calls.forget_run``).
 122. ``camelcase_to_underscores`` is remembered per text in moto's SQS and SNS modules as well (fast path 21's function:
     ``Queue.attributes`` converts every attribute name character by character each time it is read) (``fast_calls``).
+123. ``urllib.request.getproxies_environment`` (botocore's ``getproxies`` and ``proxy_bypass``, twice per client made)
+    answers ``{}`` from one search of the environment's names when none ends in ``_proxy`` (``proxy_lookups``).
 """
 
 from __future__ import annotations
@@ -271,6 +273,7 @@ from outreach.simulator import (
     lambda_calls,
     metering,
     param_checks,
+    proxy_lookups,
     queue_sends,
     rest_answers,
     rest_calls,
@@ -1202,6 +1205,7 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
     *history_events.PATCHES,  # fast paths 81 and 112
     *client_classes.PATCHES,  # fast paths 117 and 118
     *emitter_copies.PATCHES,  # fast path 119
+    *proxy_lookups.PATCHES,  # fast path 123
 ]
 
 
