@@ -234,6 +234,7 @@ def test_given_a_kept_condition_then_it_shares_nothing_with_the_values_it_was_pa
 
     item = Item(DynamoType({"S": "P"}), None, {"pk": {"S": "P"}, "tags": {"SS": ["x"]}})
     values = {":t": {"SS": ["x"]}}
+    fast_calls.clear()  # a text parsed for the first time (fast path 121 keeps what earlier runs parsed)
     with moto_runtime.patched({}, fast=True):
         first = ConditionExpressionParser("tags = :t", {}, values).parse()
         values[":t"]["SS"].append("y")  # the caller changes its values after the call
@@ -512,3 +513,63 @@ def test_given_any_value_when_built_then_it_is_the_dynamo_type_moto_builds(raw):
     with installed([p for p in fast_calls.PATCHES if p[0] is DynamoType and p[1] == "__init__"]):
         assert _as_built(DynamoType(raw)) == expected
         assert _as_built(DynamoType(DynamoType(raw))) == copied
+
+
+# -- fast paths 21 and 122: camelcase_to_underscores remembered per text ------------------------------------------
+_CAMEL_MODULES = ["moto.core.responses", "moto.sqs.models", "moto.sns.models", "moto.sns.responses"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    texts=st.lists(
+        st.one_of(
+            st.sampled_from(["QueueArn", "ApproximateNumberOfMessages", "KmsMasterKeyId", "FifoQueue", "SQSManaged"]),
+            st.text(alphabet="aAbBzZ09_-. ", max_size=12),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_given_any_text_then_each_module_s_remembered_camelcase_to_underscores_answers_moto_s(texts):
+    import importlib
+
+    from moto.core.utils import camelcase_to_underscores
+
+    from outreach.simulator.patching import installed
+
+    modules = [importlib.import_module(name) for name in _CAMEL_MODULES]
+    expected = [camelcase_to_underscores(text) for text in texts]
+    with installed([p for p in fast_calls.PATCHES if p[1] == "camelcase_to_underscores"]):
+        for module in modules:
+            assert module.camelcase_to_underscores is not camelcase_to_underscores  # the remembered one
+            assert [module.camelcase_to_underscores(text) for text in texts * 2] == expected * 2, module.__name__
+    assert all(module.camelcase_to_underscores is camelcase_to_underscores for module in modules)
+
+
+def test_given_queue_attributes_read_then_they_are_moto_s():
+    """What the sqs and sns modules read with it: every attribute of a queue and a topic, both ways."""
+    import boto3
+    from moto import mock_aws
+
+    from outreach.simulator.patching import installed
+
+    def read() -> Any:
+        with mock_aws():
+            sqs = boto3.client("sqs", region_name="us-east-1")
+            url = sqs.create_queue(QueueName="q.fifo", Attributes={"FifoQueue": "true", "DelaySeconds": "3"})[
+                "QueueUrl"
+            ]
+            queue = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+            sns = boto3.client("sns", region_name="us-east-1")
+            arn = sns.create_topic(Name="t")["TopicArn"]
+            sns.set_topic_attributes(TopicArn=arn, AttributeName="DisplayName", AttributeValue="d")
+            topic = sns.get_topic_attributes(TopicArn=arn)["Attributes"]
+            for answer in (queue, topic):
+                for volatile in ("CreatedTimestamp", "LastModifiedTimestamp"):
+                    answer.pop(volatile, None)
+            return queue, topic
+
+    plain = read()
+    with installed([p for p in fast_calls.PATCHES if p[1] == "camelcase_to_underscores"]):
+        fast = read()
+    assert fast == plain

@@ -136,5 +136,12 @@ def first_response(responses: list[tuple[Any, Any]], default: Any = None) -> Any
 
 
 def clear() -> None:
-    _plans.clear()
+    forget_run()
     call_names.cache_clear()
+
+
+def forget_run() -> None:
+    """What a run's end forgets: the plans (keyed by the handler lists of the run's clients), not the event names of
+    an operation model (fast path 120: a function of the model alone, which fast path 118 hands every run again; at
+    most 1,024 models)."""
+    _plans.clear()

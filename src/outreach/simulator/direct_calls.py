@@ -586,8 +586,16 @@ def aws_response(url: str, status: int, headers: Any, body: str) -> AWSResponse:
 
 def clear() -> None:
     request_params.clear()
-    _http_date_at.cache_clear()
     _operation_plan.cache_clear()
+    forget_run()
+
+
+def forget_run() -> None:
+    """What a run's end forgets: everything but what is a function of an operation model or shape alone (fast path
+    120: the request converters, bounded, and ``_operation_plan``, at most 64 models), which fast path 118 hands every
+    run again."""
+    request_params.bound()
+    _http_date_at.cache_clear()
     _url_parts.cache_clear()
     _header_keys.clear()
     _verdicts.clear()

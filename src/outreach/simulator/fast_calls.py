@@ -52,6 +52,8 @@ with and without them, and ``tests/simulation/test_fast_calls.py`` the cases no 
     error) and handed out as fresh tokens (each with a new empty ``children`` list, as lexing makes them).
 21. ``camelcase_to_underscores`` of the action name, in moto's ``BaseResponse.call_action`` for every request:
     a pure function of the name, remembered per name.
+    Fast path 122: the same remembered function in ``moto.sqs.models``, ``moto.sns.models`` and ``moto.sns.responses``
+    (``Queue.attributes`` converts every attribute name of a queue at every read, character by character).
 22. moto's JSON request parser (``moto.core.parse.BaseJSONParser._parse_structure``), as fast path 18 for the
     response side: members and wire names listed once per shape; a dict with one key (every DynamoDB
     ``AttributeValue``) parses the member of that key alone, which is all the loop over every member finds.
@@ -151,6 +153,9 @@ from moto.dynamodb.parsing import executors as dynamodb_executors
 from moto.dynamodb.parsing import validators as dynamodb_validators
 from moto.moto_api import _internal as moto_api_internal
 from moto.moto_api._internal.moto_random import MotoRandom
+from moto.sns import models as sns_models
+from moto.sns import responses as sns_responses
+from moto.sqs import models as sqs_models
 
 from outreach.simulator import item_copies, key_conditions
 
@@ -967,6 +972,9 @@ _original_validator_init = dynamodb_validators.Validator.__init__
 _original_validate = dynamodb_validators.Validator.validate
 _original_traverse = DepthFirstTraverser.traverse_node_recursively
 
+#: fast paths 21 and 122: ``camelcase_to_underscores``, a pure function of its text, remembered per text
+_camelcase_to_underscores = functools.lru_cache(maxsize=1024)(camelcase_to_underscores)
+
 PATCHES: list[tuple[Any, str, Any]] = [
     (dynamodb_validators.Validator, "__init__", _validator_init),
     (dynamodb_validators.Validator, "validate", _validate),
@@ -979,7 +987,11 @@ PATCHES: list[tuple[Any, str, Any]] = [
     (MotoJSONParser, "_parse_structure", _request_structure),
     (ast_nodes.Node, "find_clauses", _find_clauses),
     (ConditionExpressionParser, "parse", _parse_condition),
-    (moto_responses, "camelcase_to_underscores", functools.lru_cache(maxsize=1024)(camelcase_to_underscores)),
+    (moto_responses, "camelcase_to_underscores", _camelcase_to_underscores),
+    # fast path 122: fast path 21's remembered names in the other modules of moto the simulator calls that use it
+    (sqs_models, "camelcase_to_underscores", _camelcase_to_underscores),
+    (sns_models, "camelcase_to_underscores", _camelcase_to_underscores),
+    (sns_responses, "camelcase_to_underscores", _camelcase_to_underscores),
     (dynamodb_models, "re", _module_with(re, sub=_sub_remembered)),
     (moto_responses, "re", _module_with(re, sub=_sub_request_id)),
     (moto_responses, "gen_amzn_requestid_long", _request_id),  # fast path 102
@@ -992,8 +1004,23 @@ PATCHES: list[tuple[Any, str, Any]] = [
 ]
 
 
+def forget_run() -> None:
+    """What a run's end forgets (fast path 121): the condition the response layer just parsed (per thread), nothing
+    else. What fast paths 16a, 17, 20, 32, 62, 91 and 93 learnt is a function of what it is kept by alone (an expression
+    text or the tree fast path 12 keeps for it, the names, the placeholders' values, the table's key schema), and
+    moto's conditions, trees and plans are never changed once built: they are kept for the next run, each collection
+    forgotten all at once past ``_CONDITIONS_KEPT`` entries (key conditions past their own bound)."""
+    _last_condition.parsed = None
+    for kept in (_passed, _plans, _lexed, _conditions):
+        if len(kept) > _CONDITIONS_KEPT:
+            kept.clear()
+    if len(_skeletons) > _CONDITIONS_KEPT or len(_placeholders) > _CONDITIONS_KEPT:  # (together, as they are made)
+        _skeletons.clear()
+        _placeholders.clear()
+
+
 def clear() -> None:
-    """Forget what was learnt (after a run: the parsed trees it remembers are the run's)."""
+    """Forget everything learnt (tests)."""
     _passed.clear()
     _plans.clear()
     _lexed.clear()

@@ -173,6 +173,23 @@ results as plain moto, which ``tests/simulation/test_fast_path_parity.py`` check
     per variables dict), not read back through ``os.environ.get`` one by one (``world.process_environment``).
 116. Fast path 11 reads an operation's event names and request-context entries from a plan made once per operation
     model (``_call_plan``), and fast path 107 calls its handlers with one merged argument dict.
+117. A botocore client class is made once per service description and session emitter: the operation methods are
+    kept, the ``creating-client-class`` event still runs for every client, and the class made the first time is the
+    answer while the event's handlers leave the same attributes and bases (``client_classes``).
+118. A botocore client's ``ServiceModel`` is made once per (service name, description its loader keeps) and shared by
+    every client of it: operation models and shapes, and what the fast paths compile per shape or operation model,
+    are resolved once, not again by every run's new clients (``client_classes``).
+119. A client's copy of its session's event handlers (``_PrefixTrie._recursive_copy``) copies dicts, ``NodeList`` s of
+    lists, chunks and ``None`` straight away, anything else botocore's way (``emitter_copies``).
+120. What is compiled per shape or operation model (parameter checks and converters, event names, call plans) is kept
+    from one run to the next, as fast path 118 keeps the models; what is keyed by a run's objects is still forgotten
+    at its end (``param_checks.bound``, ``direct_calls.forget_run``, ``call_events.forget_run``).
+121. What the DynamoDB fast paths learnt per expression (conditions lexed and parsed, update plans, validated update
+    expressions, key conditions) is kept from one run to the next, each collection bounded (``fast_calls.forget_run``).
+122. ``camelcase_to_underscores`` is remembered per text in moto's SQS and SNS modules as well (fast path 21's function:
+    ``Queue.attributes`` converts every attribute name character by character each time it is read) (``fast_calls``).
+123. ``urllib.request.getproxies_environment`` (botocore's ``getproxies`` and ``proxy_bypass``, twice per client made)
+    answers ``{}`` from one search of the environment's names when none ends in ``_proxy`` (``proxy_lookups``).
 """
 
 from __future__ import annotations
@@ -243,9 +260,11 @@ from outreach.simulator import (
     accounts,
     call_events,
     call_plumbing,
+    client_classes,
     data_copies,
     direct_calls,
     dynamodb_transforms,
+    emitter_copies,
     fast_calls,
     history_events,
     inline_states,
@@ -254,6 +273,7 @@ from outreach.simulator import (
     lambda_calls,
     metering,
     param_checks,
+    proxy_lookups,
     queue_sends,
     rest_answers,
     rest_calls,
@@ -1214,6 +1234,9 @@ _FAST_PATCHES: list[tuple[Any, str, Any]] = [
     *queue_sends.PATCHES,  # fast path 78
     *state_inputs.PATCHES,  # fast path 80
     *history_events.PATCHES,  # fast paths 81 and 112
+    *client_classes.PATCHES,  # fast paths 117 and 118
+    *emitter_copies.PATCHES,  # fast path 119
+    *proxy_lookups.PATCHES,  # fast path 123
 ]
 
 
@@ -1243,14 +1266,14 @@ def patched(handlers: dict[str, Handler], *, fast: bool = True) -> Iterator[Runt
         _service_urls.cache_clear()
         _token_pools.clear()
         _pool_owners.clear()
-        fast_calls.clear()
-        direct_calls.clear()
+        fast_calls.forget_run()  # fast path 121: what it learnt per expression is kept
+        direct_calls.forget_run()  # fast path 120 keeps what is a function of a model or shape alone
         dynamodb_transforms.clear()
-        param_checks.clear()
+        param_checks.bound()  # (fast path 120)
         rest_calls.clear()
         rest_answers.clear()
         accounts.clear()
         history_events.clear()
-        call_events.clear()
+        call_events.forget_run()  # (fast path 120)
         url_routes.clear()
-        _call_plan.cache_clear()
+        # (fast path 120: ``_call_plan``, a function of the operation model alone, is kept; at most 1,024 models)

@@ -158,3 +158,14 @@ PATCHES: list[tuple[Any, str, Any]] = [(ParamValidator, "validate", _validate)]
 
 def clear() -> None:
     _checks.clear()
+
+
+#: fast path 120: the most checks kept from one run to the next (the simulator's clients use a few thousand shapes)
+MAX_KEPT = 20_000
+
+
+def bound() -> None:
+    """At a run's end (fast path 120): the checks are kept for the next run (a check is a function of its shape alone,
+    and fast path 118 hands every run the same shapes), unless there are more than ``MAX_KEPT``."""
+    if len(_checks) > MAX_KEPT:
+        _checks.clear()

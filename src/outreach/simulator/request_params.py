@@ -212,3 +212,10 @@ def _map(shape: Any) -> Convert:
 
 def clear() -> None:
     _converters.clear()
+
+
+def bound() -> None:
+    """At a run's end (fast path 120): the converters are kept for the next run (each a function of its shape alone),
+    unless there are more than ``param_checks.MAX_KEPT``."""
+    if len(_converters) > param_checks.MAX_KEPT:
+        _converters.clear()
