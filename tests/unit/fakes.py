@@ -56,6 +56,7 @@ class FakeOrders:
         self.orders: dict[str, _Order] = {}
         self.skus: dict[str, set[str]] = {}
         self.catalog: dict[str, CatalogRequested] = {}
+        self.catalog_events: dict[str, tuple[str, datetime]] = {}  # requestId -> (eventId, first received)
         self.batches: dict[str, dict[str, Any]] = {}
         #: Events stored for an order that does not exist (intake removes them again: ``forget_event``).
         self.orphans: dict[str, dict[str, InboundEvent]] = {}
@@ -130,12 +131,13 @@ class FakeOrders:
         self._call("orders_with_sku")
         return sorted(i for i in self.skus.get(sku, set()) if after is None or i > after)
 
-    def put_catalog_request(self, request: CatalogRequested, event_id: str, now: datetime) -> bool:
+    def put_catalog_request(self, request: CatalogRequested, event_id: str, now: datetime) -> datetime | None:
         self._call("put_catalog_request")
-        if request.request_id in self.catalog:
-            return False
+        recorded = self.catalog_events.setdefault(request.request_id, (event_id, now))
+        if recorded[0] != event_id:
+            return None
         self.catalog[request.request_id] = request
-        return True
+        return recorded[1]
 
     def get_catalog_request(self, request_id: str) -> CatalogRequested | None:
         self._call("get_catalog_request")
@@ -456,6 +458,7 @@ class FakeStateMachine:
 @dataclass
 class FakeTimers:
     armed: dict[str, tuple[str, datetime]] = field(default_factory=dict)
+    events: dict[str, tuple[str, datetime, dict[str, Any]]] = field(default_factory=dict)
 
     def arm(self, order_id: str, due_at: datetime) -> str:
         name = f"{order_id}@{due_at.isoformat()}"
@@ -464,6 +467,12 @@ class FakeTimers:
 
     def disarm(self, name: str) -> None:
         self.armed.pop(name, None)
+
+    def arm_event(self, seed: str, due_at: datetime, detail_type: str, detail: dict[str, Any]) -> str:
+        """Named by ``seed`` and the due time, as the adapter names it: the same again is the same schedule."""
+        name = f"event-{seed}-{due_at.isoformat()}"
+        self.events[name] = (detail_type, due_at, detail)
+        return name
 
 
 @dataclass

@@ -426,17 +426,25 @@ class OrdersRepository:
         )
 
     # -- catalog requests (not orders: no timeline, one follow-up) ---------------------------------
-    def put_catalog_request(self, request: CatalogRequested, event_id: str, now: datetime) -> bool:
-        """Record a catalog request. False when this requestId was recorded before."""
-        item = {
-            "pk": catalog_pk(request.request_id),
-            "sk": "REQUEST",
-            "requestId": request.request_id,
-            "request": request.model_dump_json(by_alias=True),
-            "eventId": event_id,
-            "receivedAt": now.isoformat(),
-        }
-        return put_if_absent(self._name, item)
+    def put_catalog_request(self, request: CatalogRequested, event_id: str, now: datetime) -> datetime | None:
+        """Record a catalog request: when it was first received, if this event is its record (new, or the same
+        event again: Lambda's retry of an invocation that failed after storing it, a redelivery); None when
+        another event recorded this requestId before."""
+        stored = update_if(
+            self._name,
+            Key={"pk": catalog_pk(request.request_id), "sk": "REQUEST"},
+            UpdateExpression="SET requestId = :r, #q = :q, eventId = :e, receivedAt = if_not_exists(receivedAt, :now)",
+            ConditionExpression="attribute_not_exists(pk) OR eventId = :e",
+            ExpressionAttributeNames={"#q": "request"},
+            ExpressionAttributeValues={
+                ":r": request.request_id,
+                ":q": request.model_dump_json(by_alias=True),
+                ":e": event_id,
+                ":now": now.isoformat(),
+            },
+            ReturnValues="ALL_NEW",
+        )
+        return None if stored is None else datetime.fromisoformat(str(stored["receivedAt"]))
 
     def get_catalog_request(self, request_id: str) -> CatalogRequested | None:
         item = get_item(self._name, {"pk": catalog_pk(request_id), "sk": "REQUEST"}, ConsistentRead=True)

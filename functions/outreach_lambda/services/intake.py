@@ -147,7 +147,7 @@ class Intake:
         if isinstance(detail, CatalogRequested):
             return self._catalog(detail, inbound, now)
         if isinstance(detail, OUTSIDE_TIMELINE_MODELS):
-            return self._outside_timeline(detail, raw, now)
+            return self._outside_timeline(detail, raw, now, event_id)
         if isinstance(detail, OrderPlaced):
             return self._place(detail, raw, inbound, now)
         if isinstance(detail, TimerDue):
@@ -344,9 +344,14 @@ class Intake:
         return _accepted([due.order_id])
 
     def _catalog(self, request: CatalogRequested, inbound: InboundEvent, now: datetime) -> IntakeResult:
-        if not self.orders.put_catalog_request(request, inbound.event_id, now):
+        """The follow-up now, the design-advice offer later. The same event again (Lambda's retry after a failure
+        past the record, a redelivery) does what is left: the contact ledger sends each contact once, and the
+        offer's timer, named by the time the request was first received, is armed once."""
+        received = self.orders.put_catalog_request(request, inbound.event_id, now)
+        if received is None:
             logger.info("duplicate catalog request ignored", extra={"requestId": request.request_id})
             return IntakeResult(outcome="duplicate")
+        now = received
         self.sender.invoke(CatalogSendRequest(request_id=request.request_id).to_payload())
         if self.timers is not None:
             zone = request.customer.zone
@@ -359,11 +364,11 @@ class Intake:
         return IntakeResult(outcome="accepted")
 
     # -- outside any order's timeline: opt-outs, callbacks, customer messages, their timers ------------------
-    def _outside_timeline(self, detail: Detail, raw: Any, now: datetime) -> IntakeResult:
+    def _outside_timeline(self, detail: Detail, raw: Any, now: datetime, event_id: str) -> IntakeResult:
         if isinstance(detail, Unsubscribed | CallbackRequested):
             return self._customer_action(detail, raw, now)
         if isinstance(detail, CustomerMessageReceived):
-            return self._message_received(detail, raw, now)
+            return self._message_received(detail, raw, now, event_id)
         if isinstance(detail, CustomerMessageAnswered):
             if self.conversations is None or not self.conversations.answered(detail.message_id, now):
                 return self._reject(raw, "UNKNOWN_MESSAGE", f"detail.messageId: unknown message {detail.message_id!r}")
@@ -414,7 +419,9 @@ class Intake:
         self._publish("callback_requested", detail.order_id, now, details)
         return IntakeResult(outcome="accepted", order_ids=[detail.order_id] if detail.order_id else [])
 
-    def _message_received(self, message: CustomerMessageReceived, raw: Any, now: datetime) -> IntakeResult:
+    def _message_received(
+        self, message: CustomerMessageReceived, raw: Any, now: datetime, event_id: str
+    ) -> IntakeResult:
         """An acknowledgement saying when they will hear back; ops get everything we know; the SLA clock starts."""
         if self.conversations is None:
             return self._reject(raw, "NOT_SERVED", "detail-type: customer messages are not served by this intake")
@@ -434,9 +441,14 @@ class Intake:
             "timezone": customer.timezone,
             "locale": customer.locale or "",
         }
-        if not self.conversations.open(message, who, answer_by, now):
+        # The same event again (Lambda's retry after a failure past the record, a redelivery) does it all again with
+        # the answer-by time first recorded: the acknowledgement goes once (contact ledger), the SLA timer is armed
+        # once (named by that time); ops may hear of the message twice rather than never.
+        recorded = self.conversations.open(message, who, answer_by, now, event_id)
+        if recorded is None:
             logger.info("redelivered customer message ignored", extra={"messageId": message.message_id})
             return IntakeResult(outcome="duplicate")
+        answer_by = recorded
         details: dict[str, Any] = {
             "messageId": message.message_id,
             "channel": message.channel,
