@@ -65,6 +65,9 @@ OUTPUTS = (
     "EventBusName",
 )
 RESUMABLE = ("FAILED", "TIMED_OUT", "ABORTED")
+#: The code of a letter Lambda put in the queue after a function failed on it three times (attributes
+#: ``RequestID``, ``ErrorCode``, ``ErrorMessage``), as opposed to one intake rejected or EventBridge could not deliver.
+FUNCTION_FAILED = "FUNCTION_FAILED"
 #: How long a replay hides the dead letters it is about to replay from other readers.
 REPLAY_HOLD = 300
 
@@ -125,11 +128,22 @@ class DeadLetter:
     code: str
     reason: str
 
+    @property
+    def for_sender(self) -> bool:
+        """A request the sender failed on after Lambda's retries (Lambda's own letter, not an event)."""
+        event = self.event
+        return (
+            self.code == FUNCTION_FAILED
+            and isinstance(event, dict)
+            and "detail-type" not in event
+            and "detail" not in event
+        )
+
     def summary(self) -> dict[str, Any]:
         event: dict[str, Any] = self.event if isinstance(self.event, dict) else {}
         detail: dict[str, Any] = event["detail"] if isinstance(event.get("detail"), dict) else {}
-        if event and "detail-type" not in event and "detail" not in event:
-            detail = {**event, "orderId": event.get("orderId") or event.get("messageId")}  # the sender's request
+        if self.for_sender:
+            detail = {**event, "orderId": event.get("orderId") or event.get("messageId")}
         return {
             "messageId": self.message_id,
             "time": event.get("time"),
@@ -183,7 +197,7 @@ def _code(attributes: dict[str, dict[str, str]]) -> str:
     after its retries (its attributes are ``RequestID``, ``ErrorCode``, ``ErrorMessage``), else ``UNDELIVERED``."""
     if "ERROR_CODE" in attributes:
         return attributes["ERROR_CODE"].get("StringValue", "UNDELIVERED")
-    return "FUNCTION_FAILED" if "ErrorMessage" in attributes else "UNDELIVERED"
+    return FUNCTION_FAILED if "ErrorMessage" in attributes else "UNDELIVERED"
 
 
 def replay(deployed: Deployed, letters: list[DeadLetter]) -> list[dict[str, Any]]:
@@ -196,7 +210,7 @@ def replay(deployed: Deployed, letters: list[DeadLetter]) -> list[dict[str, Any]
     sqs = boto3.client("sqs")
     outcomes = []
     for letter in letters:
-        is_event = not isinstance(letter.event, dict) or "detail-type" in letter.event or "detail" in letter.event
+        is_event = not letter.for_sender
         response = lam.invoke(
             FunctionName=deployed.intake_function if is_event else deployed.sender_function,
             InvocationType="RequestResponse",

@@ -128,10 +128,10 @@ def test_given_a_deployed_stack_then_the_commands_find_its_resources_in_its_outp
 
 
 # -- stuck claims, unconfirmed contacts, the opt-out list ------------------------------------------------
-def claim_left_sending(deployed: operate.Deployed, order_id: str, key: str, ago: timedelta) -> None:
+def claim_left_sending(deployed: operate.Deployed, order_id: str, key: str, ago: timedelta, **extra: str) -> None:
     """What a sender that died after claiming leaves behind: the claim, never finished."""
-    kind, channel = key.split("#")
-    fields = {"orderId": order_id, "kind": kind, "channel": channel, "dueAt": datetime.now(UTC).isoformat()}
+    kind, channel = key.split("#")[0], key.split("#")[-1]
+    fields = {"orderId": order_id, "kind": kind, "channel": channel, "dueAt": datetime.now(UTC).isoformat(), **extra}
     ContactLedger(deployed.contacts_table).claim(f"ORDER#{order_id}", key, fields, frozenset(), datetime.now(UTC) - ago)
 
 
@@ -194,6 +194,19 @@ def test_given_an_unconfirmed_contact_the_logs_show_went_then_skip_sent_records_
         "outcome": "sent",
     }
     assert operate.with_status(deployed, LedgerStatus.UNCONFIRMED) == []
+
+
+def test_given_a_delay_notice_ops_confirmed_as_sent_then_the_next_notice_counts_its_date_as_told(
+    deployed: operate.Deployed,
+) -> None:
+    send(deployed, "Order Placed", placed("SO-3"), "placed-3")
+    claim_left_sending(deployed, "SO-3", "delay_notice#1#email", timedelta(hours=1), promisedDate="2026-12-17")
+    reconcile()
+
+    operate.skip(deployed, "SO-3", "delay_notice#1#email", sent=True)
+
+    told = ContactLedger(deployed.contacts_table).sent_promises("ORDER#SO-3")
+    assert [promised.isoformat() for _, promised in told] == ["2026-12-17"]
 
 
 def test_given_the_opt_out_list_then_addresses_are_added_listed_and_removed_by_their_normal_form(

@@ -80,20 +80,27 @@ class ContactLedger:
         )
 
     def sent_promises(self, pk: str) -> list[tuple[datetime, date]]:
-        """(sentAt, promisedDate) of each of the owner's contacts that went out stating a date."""
+        """(sentAt, promisedDate) of each of the owner's contacts that went out stating a date. One that ops
+        confirmed as sent (``outreach contacts skip --sent``: the provider's logs show it went) counts from the
+        time they confirmed it (``confirmedAt``): the time it went is not recorded."""
         told: list[tuple[datetime, date]] = []
         kwargs: dict[str, Any] = {
             "KeyConditionExpression": "pk = :pk",
-            "FilterExpression": "#s = :sent AND attribute_exists(#p) AND attribute_exists(#t)",
-            "ProjectionExpression": "#p, #t",
-            "ExpressionAttributeNames": {"#s": "status", "#p": "promisedDate", "#t": "sentAt"},
+            "FilterExpression": (
+                "#s = :sent AND attribute_exists(#p) AND (attribute_exists(#t) OR attribute_exists(#c))"
+            ),
+            "ProjectionExpression": "#p, #t, #c",
+            "ExpressionAttributeNames": {"#s": "status", "#p": "promisedDate", "#t": "sentAt", "#c": "confirmedAt"},
             "ExpressionAttributeValues": {":pk": pk, ":sent": LedgerStatus.SENT.value},
             "ConsistentRead": True,
         }
         while True:
             page = query(self._name, **kwargs)
             told.extend(
-                (datetime.fromisoformat(str(item["sentAt"])), date.fromisoformat(str(item["promisedDate"])))
+                (
+                    datetime.fromisoformat(str(item.get("sentAt") or item["confirmedAt"])),
+                    date.fromisoformat(str(item["promisedDate"])),
+                )
                 for item in page["Items"]
             )
             if "LastEvaluatedKey" not in page:

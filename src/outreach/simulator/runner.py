@@ -582,7 +582,7 @@ def _rejected(messages: Iterable[tuple[str, dict[str, Any]]]) -> list[dict[str, 
         }
         detail = event.get("detail") if is_event else None
         keys: tuple[str, ...] = ("orderId", "requestId")
-        if is_event and "detail-type" not in event and "detail" not in event:
+        if is_event and "ErrorMessage" in attributes and "detail-type" not in event and "detail" not in event:
             # a function's own request that Lambda gave up on (the sender's: an order's, a catalog's, a message's),
             # at the time it was given up on
             detail, keys = event, ("orderId", "requestId", "messageId")
