@@ -4,7 +4,6 @@ before the failure must still have all its effects when the same event comes aga
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -14,8 +13,6 @@ from fakes import FakeTimers, Shop
 from outreach_lambda.adapters.conversations import ConversationsRepository
 from outreach_lambda.adapters.orders import OrdersRepository
 from outreach_lambda.domain.events import CatalogRequested, CustomerMessageReceived
-
-from tests.dynamo import keyed_table_on_moto
 
 NOW = at("2026-11-02T09:00:00Z")
 GRACE = {"name": "Grace Hopper", "email": "grace@example.com", "timezone": "America/New_York"}
@@ -55,10 +52,8 @@ def test_given_intake_failing_after_recording_a_catalog_request_then_the_retry_h
 
 
 @pytest.fixture
-def table(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-central-1")
-    with keyed_table_on_moto("orders") as name:
-        yield name
+def table(orders_table: str) -> str:
+    return orders_table
 
 
 def test_given_intake_failing_after_recording_a_message_then_the_retry_tells_ops_acknowledges_and_starts_the_sla(

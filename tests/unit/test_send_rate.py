@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from outreach_lambda.adapters.send_rate import SendRateLimiter
 
-from tests.dynamo import keyed_table_on_moto
-
 NOW = datetime(2026, 11, 2, 9, 0, 0, 500000, tzinfo=UTC)
 
 
 @pytest.fixture
-def table(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-central-1")
-    with keyed_table_on_moto("orders") as name:
-        yield name
+def table(orders_table: str) -> str:
+    return orders_table
 
 
 def test_given_two_per_second_when_five_sends_reserve_at_once_then_two_go_now_and_the_rest_in_the_next_seconds(
