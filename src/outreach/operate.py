@@ -130,14 +130,7 @@ class DeadLetter:
 
     @property
     def for_sender(self) -> bool:
-        """A request the sender failed on after Lambda's retries (Lambda's own letter, not an event)."""
-        event = self.event
-        return (
-            self.code == FUNCTION_FAILED
-            and isinstance(event, dict)
-            and "detail-type" not in event
-            and "detail" not in event
-        )
+        return sender_request(self.event, self.code)
 
     def summary(self) -> dict[str, Any]:
         event: dict[str, Any] = self.event if isinstance(self.event, dict) else {}
@@ -183,21 +176,29 @@ def dead_letters(deployed: Deployed, limit: int = 100, hold_seconds: int = 0) ->
                     message["MessageId"],
                     message["ReceiptHandle"],
                     event,
-                    _code(attributes),
-                    (attributes.get("ERROR_MESSAGE") or attributes.get("ErrorMessage") or {}).get(
-                        "StringValue", "EventBridge or Lambda could not deliver it"
-                    ),
+                    letter_code(attributes),
+                    letter_reason(attributes, "EventBridge or Lambda could not deliver it"),
                 ),
             )
     return sorted(found.values(), key=lambda d: str(d.summary()["time"] or ""))
 
 
-def _code(attributes: dict[str, dict[str, str]]) -> str:
+def letter_code(attributes: dict[str, dict[str, str]]) -> str:
     """Why a letter is in the queue: intake's or EventBridge's code, ``FUNCTION_FAILED`` when Lambda put it there
     after its retries (its attributes are ``RequestID``, ``ErrorCode``, ``ErrorMessage``), else ``UNDELIVERED``."""
     if "ERROR_CODE" in attributes:
         return attributes["ERROR_CODE"].get("StringValue", "UNDELIVERED")
     return FUNCTION_FAILED if "ErrorMessage" in attributes else "UNDELIVERED"
+
+
+def letter_reason(attributes: dict[str, dict[str, str]], default: str) -> str:
+    """The letter's reason: intake's or EventBridge's (``ERROR_MESSAGE``), or Lambda's last error (``ErrorMessage``)."""
+    return (attributes.get("ERROR_MESSAGE") or attributes.get("ErrorMessage") or {}).get("StringValue", default)
+
+
+def sender_request(event: Any, code: str) -> bool:
+    """A request the sender failed on after Lambda's retries (Lambda's own letter, not an event)."""
+    return code == FUNCTION_FAILED and isinstance(event, dict) and "detail-type" not in event and "detail" not in event
 
 
 def replay(deployed: Deployed, letters: list[DeadLetter]) -> list[dict[str, Any]]:

@@ -571,18 +571,15 @@ def _rejected(messages: Iterable[tuple[str, dict[str, Any]]]) -> list[dict[str, 
     out = []
     for body, attributes in messages:
         event = json.loads(body)
-        # intake's and EventBridge's own reason (ERROR_MESSAGE), or Lambda's after its retries (ErrorMessage)
-        reason = attributes.get("ERROR_MESSAGE") or attributes.get("ErrorMessage") or {}
-        error = reason.get("StringValue", "rejected")
         is_event = isinstance(event, dict)
         entry = {
             "at": event.get("time") if is_event else None,
             "detailType": event.get("detail-type") if is_event else None,
-            "error": error,
+            "error": operate.letter_reason(attributes, "rejected"),
         }
         detail = event.get("detail") if is_event else None
         keys: tuple[str, ...] = ("orderId", "requestId")
-        if is_event and "ErrorMessage" in attributes and "detail-type" not in event and "detail" not in event:
+        if operate.sender_request(event, operate.letter_code(attributes)):
             # a function's own request that Lambda gave up on (the sender's: an order's, a catalog's, a message's),
             # at the time it was given up on
             detail, keys = event, ("orderId", "requestId", "messageId")
