@@ -51,16 +51,12 @@ def test_given_intake_failing_after_recording_a_catalog_request_then_the_retry_h
     assert len(shop.intake.timers.events) == 1
 
 
-@pytest.fixture
-def table(orders_table: str) -> str:
-    return orders_table
-
-
 def test_given_intake_failing_after_recording_a_message_then_the_retry_tells_ops_acknowledges_and_starts_the_sla(
-    table: str,
+    orders_table: str,
 ) -> None:
     shop = Shop()
-    shop.intake = dataclasses.replace(shop.intake, conversations=ConversationsRepository(table), timers=FakeTimers())
+    conversations = ConversationsRepository(orders_table)
+    shop.intake = dataclasses.replace(shop.intake, conversations=conversations, timers=FakeTimers())
     publish = Flaky(shop.ops.publish)
     shop.ops.publish = publish  # type: ignore[method-assign]
 
@@ -77,8 +73,8 @@ def test_given_intake_failing_after_recording_a_message_then_the_retry_tells_ops
     assert due.isoformat() == told["details"]["answerBy"]  # the SLA from the first receipt, not the retry
 
 
-def test_given_the_same_event_again_then_the_stored_records_keep_their_first_times(table: str) -> None:
-    orders, conversations = OrdersRepository(table), ConversationsRepository(table)
+def test_given_the_same_event_again_then_the_stored_records_keep_their_first_times(orders_table: str) -> None:
+    orders, conversations = OrdersRepository(orders_table), ConversationsRepository(orders_table)
     request = CatalogRequested.model_validate(CATALOG)
     message = CustomerMessageReceived.model_validate(MESSAGE)
     later = NOW + timedelta(minutes=1)

@@ -4,21 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from outreach_lambda.adapters.send_rate import SendRateLimiter
 
 NOW = datetime(2026, 11, 2, 9, 0, 0, 500000, tzinfo=UTC)
 
 
-@pytest.fixture
-def table(orders_table: str) -> str:
-    return orders_table
-
-
 def test_given_two_per_second_when_five_sends_reserve_at_once_then_two_go_now_and_the_rest_in_the_next_seconds(
-    table: str,
+    orders_table: str,
 ) -> None:
-    limiter = SendRateLimiter(table, 2)
+    limiter = SendRateLimiter(orders_table, 2)
 
     slots = [limiter.reserve(NOW) for _ in range(5)]
 
@@ -27,8 +21,10 @@ def test_given_two_per_second_when_five_sends_reserve_at_once_then_two_go_now_an
     assert limiter.reserve(NOW + timedelta(seconds=10)) == NOW + timedelta(seconds=10)  # an old window is reused
 
 
-def test_given_one_send_every_two_seconds_when_three_reserve_at_once_then_they_go_two_seconds_apart(table: str) -> None:
-    limiter = SendRateLimiter(table, 0.5)
+def test_given_one_send_every_two_seconds_when_three_reserve_at_once_then_they_go_two_seconds_apart(
+    orders_table: str,
+) -> None:
+    limiter = SendRateLimiter(orders_table, 0.5)
 
     slots = [limiter.reserve(NOW) for _ in range(3)]
 

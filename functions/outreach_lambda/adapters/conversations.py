@@ -39,24 +39,21 @@ class ConversationsRepository:
         """Record a new message: its answer-by time, if this event is its record (new, or the same event again:
         Lambda's retry of an invocation that failed after recording it, a redelivery; the time first recorded);
         None when another event recorded this message before."""
-        fields: dict[str, Any] = {"message": message.model_dump_json(by_alias=True, exclude_none=True)}
-        # who: the customer's e-mail ("to"), name, time zone and locale, as far as known.
-        fields.update({k: v for k, v in who.items() if k in ("to", "name", "timezone", "locale") and v})
-        names = {f"#f{n}": name for n, name in enumerate(fields)}
-        values = {f":f{n}": value for n, value in enumerate(fields.values())}
-        first = {"receivedAt": now.isoformat(), "answerBy": answer_by.isoformat(), "status": "open"}
-        names.update({f"#k{n}": name for n, name in enumerate(first)})
-        values.update({f":k{n}": value for n, value in enumerate(first.values())})
-        names["#e"], values[":e"] = "eventId", event_id
-        sets = ["#e = :e"] + [f"#f{n} = :f{n}" for n in range(len(fields))]
-        sets += [f"#k{n} = if_not_exists(#k{n}, :k{n})" for n in range(len(first))]
+        written: dict[str, Any] = {
+            "eventId": event_id,
+            "message": message.model_dump_json(by_alias=True, exclude_none=True),
+            # who: the customer's e-mail ("to"), name, time zone and locale, as far as known.
+            **{k: v for k, v in who.items() if k in ("to", "name", "timezone", "locale") and v},
+        }
+        kept = {"receivedAt": now.isoformat(), "answerBy": answer_by.isoformat(), "status": "open"}  # first ones
+        sets = [f"#{k} = :{k}" for k in written] + [f"#{k} = if_not_exists(#{k}, :{k})" for k in kept]
         stored = update_if(
             self._name,
             Key={"pk": message_pk(message.message_id), "sk": "MESSAGE"},
             UpdateExpression="SET " + ", ".join(sets),
-            ConditionExpression="attribute_not_exists(pk) OR #e = :e",
-            ExpressionAttributeNames=names,
-            ExpressionAttributeValues=values,
+            ConditionExpression="attribute_not_exists(pk) OR #eventId = :eventId",
+            ExpressionAttributeNames={f"#{k}": k for k in (*written, *kept)},
+            ExpressionAttributeValues={f":{k}": v for k, v in {**written, **kept}.items()},
             ReturnValues="ALL_NEW",
         )
         return None if stored is None else datetime.fromisoformat(str(stored["answerBy"]))
